@@ -1,0 +1,53 @@
+// Runs the tool calls of one model step in order and appends their results to the conversation.
+// A finish call is held open: its result is the gate's verdict, given in the next agent stage.
+import type { ToolResultPart } from "ai";
+import { runTool } from "../tools/run-tool.ts";
+import type { AgentLoopOptions } from "./agent-loop.ts";
+import type { AgentSession } from "./agent-session.ts";
+import type { RequestedToolCall } from "./model-call.ts";
+
+async function runOneCall(call: RequestedToolCall, options: AgentLoopOptions): Promise<{ text: string; isError: boolean; finish?: { summary: string } }> {
+  if (call.invalidReason) {
+    const known = [...options.tools.keys()].join(", ");
+    const text = options.tools.has(call.toolName)
+      ? `error: the arguments of ${call.toolName} were not valid JSON (${call.invalidReason}); send a JSON object matching its schema`
+      : `error: there is no tool named "${call.toolName}"; the tools are: ${known}`;
+    return { text, isError: true };
+  }
+  const tool = options.tools.get(call.toolName)!;
+  return runTool(tool, call.input, options.toolContext, { maxOutputChars: options.toolOutputChars });
+}
+
+/** Execute `calls`; returns the finish summary when one of them was a valid finish call. */
+export async function dispatchToolCalls(
+  session: AgentSession,
+  calls: RequestedToolCall[],
+  options: AgentLoopOptions,
+): Promise<{ summary: string } | undefined> {
+  const results: ToolResultPart[] = [];
+  let finish: { summary: string; call: RequestedToolCall } | undefined;
+  for (const call of calls) {
+    await options.record("tool-call", { turn: session.turns, id: call.toolCallId, name: call.toolName, input: call.input });
+    const result = await runOneCall(call, options);
+    if (result.finish && !result.isError) {
+      finish = { summary: result.finish.summary, call };
+      await options.record("tool-result", { id: call.toolCallId, name: call.toolName, isError: false, text: "finish accepted: running the gate" });
+      continue;
+    }
+    await options.record("tool-result", { id: call.toolCallId, name: call.toolName, isError: result.isError, text: result.text });
+    results.push({
+      type: "tool-result",
+      toolCallId: call.toolCallId,
+      toolName: call.toolName,
+      output: result.isError ? { type: "error-text", value: result.text } : { type: "text", value: result.text },
+    });
+  }
+  if (finish) {
+    session.pendingFinish = { toolCallId: finish.call.toolCallId, toolName: finish.call.toolName };
+    // Results of the other calls of this step go first; the finish result joins them later.
+    if (results.length > 0) session.pendingResults = results;
+    return { summary: finish.summary };
+  }
+  session.messages.push({ role: "tool", content: results });
+  return undefined;
+}

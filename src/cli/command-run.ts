@@ -1,0 +1,89 @@
+// `slipway run`: take one task to a verified commit on a branch.
+import { readFileSync } from "node:fs";
+import type { Command } from "commander";
+import { InputError } from "../core/errors.ts";
+import { createLanguageModel } from "../models/provider-registry.ts";
+import { chooseSandboxBackend } from "../sandbox/registry.ts";
+import { type GlobalOptions, openApp } from "./app-context.ts";
+import { executeRun } from "./execute-run.ts";
+import { positiveInteger, positiveNumber } from "./option-parsers.ts";
+
+interface RunFlags {
+  repo: string;
+  task?: string;
+  taskFile?: string;
+  base: string;
+  model?: string;
+  maxTurns?: number;
+  maxMinutes?: number;
+  maxTokens?: number;
+  maxCostUsd?: number;
+  sandbox?: string;
+  json: boolean;
+}
+
+function readTask(flags: RunFlags): string {
+  if (flags.task !== undefined && flags.taskFile !== undefined) {
+    throw new InputError("give the task either with --task or with --task-file, not both");
+  }
+  let text = flags.task;
+  if (flags.taskFile !== undefined) {
+    try {
+      text = readFileSync(flags.taskFile, "utf8");
+    } catch (error) {
+      throw new InputError(`cannot read --task-file ${flags.taskFile}: ${(error as Error).message}`);
+    }
+  }
+  if (!text?.trim()) throw new InputError('no task: pass --task "<the end state>" or --task-file task.md');
+  return text;
+}
+
+function configFlags(flags: RunFlags): Record<string, unknown> {
+  const limits: Record<string, unknown> = {};
+  if (flags.maxTurns !== undefined) limits.maxTurns = flags.maxTurns;
+  if (flags.maxMinutes !== undefined) limits.maxMinutes = flags.maxMinutes;
+  if (flags.maxTokens !== undefined) limits.maxTokens = flags.maxTokens;
+  if (flags.maxCostUsd !== undefined) limits.maxCostUsd = flags.maxCostUsd;
+  const values: Record<string, unknown> = { limits };
+  if (flags.model !== undefined) values.model = flags.model;
+  if (flags.sandbox !== undefined) values.sandbox = { backend: flags.sandbox };
+  return values;
+}
+
+export function registerRunCommand(program: Command, global: () => GlobalOptions): void {
+  program
+    .command("run")
+    .description("run the agent on a repository until the task's end state is reached and verified")
+    .requiredOption("--repo <path-or-url>", "a local git checkout or a git URL")
+    .option("--task <text>", "the end state to reach")
+    .option("--task-file <file>", "read the task from a file")
+    .option("--base <ref>", "branch, tag or commit to start from", "HEAD")
+    .option("--model <provider:model>", "e.g. anthropic:claude-sonnet-4-5, openai:gpt-5, openai-compatible:qwen3")
+    .option("--max-turns <n>", "model calls per run", positiveInteger)
+    .option("--max-minutes <n>", "wall time per run", positiveNumber)
+    .option("--max-tokens <n>", "input + output tokens per run", positiveInteger)
+    .option("--max-cost-usd <n>", "dollars per run", positiveNumber)
+    .option("--sandbox <backend>", "auto, bwrap or none")
+    .option("--json", "print the report as JSON", false)
+    .action(async (flags: RunFlags) => {
+      const taskText = readTask(flags);
+      const app = await openApp(global(), configFlags(flags));
+      try {
+        const model = createLanguageModel(app.config.model, app.config, app.env);
+        const sandboxBackend = await chooseSandboxBackend(app.config.sandbox.backend, {
+          isolationRequired: app.config.sandbox.isolationRequired,
+        });
+        const { exitCode } = await executeRun({
+          app,
+          request: { repo: flags.repo, taskText, baseRef: flags.base },
+          model,
+          modelName: app.config.model!,
+          sandboxBackend,
+          json: flags.json,
+        });
+        process.exitCode = exitCode;
+      } finally {
+        await app.store.close();
+      }
+    });
+}

@@ -1,0 +1,49 @@
+// `slipway runs`: list past runs, newest first.
+import type { Command } from "commander";
+import type { Run } from "../core/run.ts";
+import { type GlobalOptions, openApp } from "./app-context.ts";
+import { formatCost, formatDuration, oneLine } from "./format.ts";
+import { positiveInteger } from "./option-parsers.ts";
+
+function durationOf(run: Run): string {
+  if (!run.endedAt) return "running";
+  return formatDuration(Date.parse(run.endedAt) - Date.parse(run.startedAt));
+}
+
+export function renderRunsTable(rows: { run: Run; title: string }[]): string {
+  if (rows.length === 0) return "no runs yet: try `slipway demo`";
+  const header = ["RUN", "STARTED", "OUTCOME", "TURNS", "TOKENS", "COST", "DURATION", "TASK"];
+  const body = rows.map(({ run, title }) => [
+    run.id,
+    run.startedAt.replace("T", " ").slice(0, 19),
+    run.outcome ?? run.stage,
+    String(run.turns),
+    String(run.usage.inputTokens + run.usage.outputTokens),
+    formatCost(run.usage.costUsd),
+    durationOf(run),
+    oneLine(title, 50),
+  ]);
+  const widths = header.map((_, column) => Math.max(...[header, ...body].map((row) => row[column]!.length)));
+  return [header, ...body].map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd()).join("\n");
+}
+
+export function registerRunsCommand(program: Command, global: () => GlobalOptions): void {
+  program
+    .command("runs")
+    .description("list past runs, newest first")
+    .option("--limit <n>", "how many", positiveInteger, 20)
+    .option("--json", "print JSON", false)
+    .action(async (flags: { limit: number; json: boolean }) => {
+      const app = await openApp(global());
+      try {
+        const runs = await app.store.listRuns({ limit: flags.limit });
+        const rows = await Promise.all(
+          runs.map(async (run) => ({ run, title: (await app.store.getTask(run.taskId))?.title ?? "" })),
+        );
+        const text = flags.json ? JSON.stringify(rows.map(({ run, title }) => ({ ...run, title })), null, 2) : renderRunsTable(rows);
+        process.stdout.write(`${text}\n`);
+      } finally {
+        await app.store.close();
+      }
+    });
+}

@@ -1,0 +1,50 @@
+// Runs one task for a command (run, demo): wires signals, progress and the final report.
+import type { LanguageModel } from "ai";
+import { outcomeExitCodes } from "../core/exit-codes.ts";
+import type { Run } from "../core/run.ts";
+import { type RunRequest, startRun } from "../pipeline/start-run.ts";
+import type { SandboxBackend } from "../sandbox/sandbox.ts";
+import type { AppContext } from "./app-context.ts";
+import { createProgressPrinter } from "./progress-printer.ts";
+import { buildRunReport, renderRunReport } from "./run-report.ts";
+
+export interface ExecuteRunOptions {
+  app: AppContext;
+  request: RunRequest;
+  model: LanguageModel;
+  modelName: string;
+  sandboxBackend: SandboxBackend;
+  json: boolean;
+}
+
+/** Run the task to its end; prints progress to stderr and the report to stdout; returns the exit code. */
+export async function executeRun(options: ExecuteRunOptions): Promise<{ run: Run; exitCode: number }> {
+  const { app, json } = options;
+  const controller = new AbortController();
+  const stop = (): void => controller.abort(new Error("stopped by signal"));
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  const printProgress = createProgressPrinter((line) => process.stderr.write(`${line}\n`));
+  if (!options.sandboxBackend.isolates) {
+    process.stderr.write("warning: sandbox 'none' — agent commands and verifiers run on this host without isolation\n");
+  }
+  try {
+    const run = await startRun(options.request, {
+      store: app.store,
+      config: app.config,
+      dataDir: app.dataDir,
+      model: options.model,
+      modelName: options.modelName,
+      sandboxBackend: options.sandboxBackend,
+      onProgress: json ? () => {} : printProgress,
+      signal: controller.signal,
+    });
+    const task = (await app.store.getTask(run.taskId))!;
+    const report = buildRunReport(run, task);
+    process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${renderRunReport(report)}\n`);
+    return { run, exitCode: outcomeExitCodes[run.outcome ?? "error"] };
+  } finally {
+    process.removeListener("SIGINT", stop);
+    process.removeListener("SIGTERM", stop);
+  }
+}

@@ -1,0 +1,43 @@
+// The `slipway` command line: registers the commands and maps errors to one line and an exit code.
+import { Command, CommanderError } from "commander";
+import { errorExitCode } from "../core/exit-codes.ts";
+import { describeError, SlipwayError } from "../core/errors.ts";
+import type { GlobalOptions } from "./app-context.ts";
+import { registerDemoCommand } from "./command-demo.ts";
+import { registerInitCommand } from "./command-init.ts";
+import { registerRunCommand } from "./command-run.ts";
+import { registerRunsCommand } from "./command-runs.ts";
+import { registerShowCommand } from "./command-show.ts";
+
+export function buildProgram(): Command {
+  const program = new Command("slipway")
+    .description("Slipway turns a task into a verified commit (and later a reviewed pull request).")
+    .option("--data-dir <dir>", "where runs, mirrors and worktrees live (default ~/.slipway)")
+    .option("--config <file>", "use this config file instead of ./slipway.yaml")
+    .version("0.1.0")
+    .showHelpAfterError("(run `slipway --help` for usage)")
+    .exitOverride();
+  const global = (): GlobalOptions => program.opts<GlobalOptions>();
+  registerRunCommand(program, global);
+  registerRunsCommand(program, global);
+  registerShowCommand(program, global);
+  registerDemoCommand(program, global);
+  registerInitCommand(program);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+/** Run the CLI with `argv` (without node and script); resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv, { from: "user" });
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version end with exit code 0; usage errors were already printed by commander.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    process.stderr.write(`slipway: ${describeError(error)}\n`);
+    return errorExitCode(SlipwayError.isInstance(error) ? error.code : undefined);
+  }
+}

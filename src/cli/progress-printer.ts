@@ -1,0 +1,61 @@
+// Turns a run's events into short progress lines as they happen (to stderr, so stdout stays
+// the report). Pure formatting: `progressLine` decides, the printer only writes.
+import type { Usage } from "../core/run.ts";
+import type { ProgressEvent } from "../pipeline/run-context.ts";
+import { formatCost, formatDuration, formatTokens, oneLine } from "./format.ts";
+
+interface CheckResult {
+  name: string;
+  passed: boolean;
+  durationMs: number;
+  summary: string;
+}
+
+function checksLine(data: Record<string, unknown>): string {
+  const results = (data.results as CheckResult[] | undefined) ?? [];
+  const checks = results.map((check) => `${check.passed ? "✓" : "✗"} ${check.name} (${formatDuration(check.durationMs)})`);
+  const label = data.speed === "full" ? "gate  " : "verify";
+  return `  ${label} ${checks.length > 0 ? checks.join("  ") : "no checks detected"}`;
+}
+
+function usageText(usage: Usage): string {
+  return `${formatTokens(usage.inputTokens)} in / ${formatTokens(usage.outputTokens)} out · ${formatCost(usage.costUsd)}`;
+}
+
+/** The line to print for `event`, or undefined for events that stay in the trace only. */
+export function progressLine(event: ProgressEvent): string | undefined {
+  const data = event.data;
+  switch (event.type) {
+    case "run-start":
+      return `▸ run ${event.runId} · ${data.model} · sandbox ${data.sandbox}${data.isolated ? "" : " (NO ISOLATION)"} · branch ${data.branch}`;
+    case "workspace-ready":
+      return `▸ workspace ready at base ${String(data.baseCommit).slice(0, 12)} (${formatDuration(Number(data.durationMs))})`;
+    case "model-response": {
+      const calls = (data.toolCalls as { toolName: string }[]).map((call) => call.toolName).join(", ");
+      return `▸ turn ${data.turn} · ${calls || "text only"} · total ${usageText(data.totalUsage as Usage)}`;
+    }
+    case "tool-result":
+      return `  ${data.isError ? "✗" : "✓"} ${data.name}: ${oneLine(String(data.text), 100)}`;
+    case "verify-end":
+      return checksLine(data);
+    case "limit-reach":
+      return `▸ limit reached: ${data.detail}`;
+    case "model-fail":
+      return `▸ model failed: ${data.message}`;
+    case "commit-create":
+      return `▸ commit ${String(data.commit).slice(0, 12)} on ${data.branch}`;
+    case "branch-deliver":
+      return `▸ branch ${data.branch} is in ${data.repo}`;
+    case "run-error":
+      return `▸ error: ${data.message}`;
+    default:
+      return undefined;
+  }
+}
+
+export function createProgressPrinter(write: (line: string) => void): (event: ProgressEvent) => void {
+  return (event) => {
+    const line = progressLine(event);
+    if (line !== undefined) write(line);
+  };
+}

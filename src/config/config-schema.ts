@@ -1,0 +1,110 @@
+// Every configuration option, declared once: type, default and description. The loader, the
+// environment mapping and `slipway init`'s commented file are all derived from this schema.
+import { z } from "zod";
+
+const providerSettings = z
+  .object({
+    baseUrl: z.string().url().optional().describe("API base URL; leave unset for the provider's own"),
+    apiKeyEnv: z.string().optional().describe("name of the environment variable that holds the API key"),
+  })
+  .strict();
+
+export const ProvidersConfig = z
+  .object({
+    anthropic: providerSettings.prefault({}).describe("Anthropic Messages API (key: ANTHROPIC_API_KEY)"),
+    openai: providerSettings.prefault({}).describe("OpenAI Chat Completions (key: OPENAI_API_KEY)"),
+    "openai-compatible": providerSettings
+      .prefault({})
+      .describe("any OpenAI-compatible server: Ollama, vLLM, OpenRouter (set baseUrl)"),
+  })
+  .strict();
+
+export const LimitsConfig = z
+  .object({
+    maxTurns: z.number().int().positive().default(40).describe("model calls per run"),
+    maxMinutes: z.number().positive().default(30).describe("wall time per run"),
+    maxTokens: z.number().int().positive().default(2_000_000).describe("input + output tokens per run"),
+    maxCostUsd: z.number().positive().default(5).describe("dollars per run, from the price table"),
+  })
+  .strict();
+
+export const SandboxConfig = z
+  .object({
+    backend: z
+      .string()
+      .default("auto")
+      .describe("auto (bubblewrap when available), bwrap, or none (no isolation: warns on every run)"),
+    isolationRequired: z.boolean().default(false).describe("refuse to run with the none backend"),
+    memoryMb: z.number().int().positive().default(4096).describe("memory limit per sandboxed command"),
+    maxProcesses: z.number().int().positive().default(512).describe("process limit per sandbox"),
+  })
+  .strict();
+
+export const CommandsConfig = z
+  .object({
+    allowlist: z
+      .array(z.string().min(1))
+      .default(["node", "npm test", "npm run", "npx tsc", "ls", "cat", "git status", "git diff", "git log"])
+      .describe("programs (or program + leading arguments) the agent's run_command may start"),
+    timeoutSeconds: z.number().positive().default(300).describe("time limit of one agent command"),
+  })
+  .strict();
+
+export const VerifyConfig = z
+  .object({
+    maxRetries: z
+      .number()
+      .int()
+      .min(0)
+      .max(10)
+      .default(3)
+      .describe("times a failing verification after finish goes back to the agent"),
+    timeoutSeconds: z.number().positive().default(900).describe("time limit of one verifier command"),
+    summaryChars: z.number().int().positive().default(6000).describe("size of the summary the agent sees"),
+  })
+  .strict();
+
+export const JudgeConfig = z
+  .object({
+    enabled: z.boolean().default(true).describe("run the independent LLM judge on every change before it is committed"),
+    model: z
+      .string()
+      .regex(/^[a-z-]+:.+$/, "expected provider:model")
+      .optional()
+      .describe("the judge's model; default: a cheaper model of the agent's provider"),
+    chunkChars: z.number().int().min(2000).default(40_000).describe("diff characters the judge reads per call"),
+  })
+  .strict();
+
+const Price = z
+  .object({
+    inputPerMillion: z.number().min(0).describe("dollars per million input tokens"),
+    outputPerMillion: z.number().min(0).describe("dollars per million output tokens"),
+  })
+  .strict();
+
+export const SlipwayConfig = z
+  .object({
+    model: z
+      .string()
+      .regex(/^[a-z-]+:.+$/, "expected provider:model, e.g. anthropic:claude-sonnet-4-5")
+      .optional()
+      .describe("the agent's model as provider:model (anthropic, openai, openai-compatible)"),
+    dataDir: z.string().optional().describe("where runs, mirrors and worktrees live (default ~/.slipway)"),
+    providers: ProvidersConfig.prefault({}),
+    limits: LimitsConfig.prefault({}),
+    sandbox: SandboxConfig.prefault({}),
+    commands: CommandsConfig.prefault({}),
+    verify: VerifyConfig.prefault({}),
+    judge: JudgeConfig.prefault({}),
+    toolOutputChars: z.number().int().positive().default(20_000).describe("cap on one tool result shown to the model"),
+    prices: z
+      .record(z.string(), Price)
+      .default({})
+      .describe("per provider:model prices, overriding the built-in table"),
+  })
+  .strict();
+
+export type SlipwayConfig = z.infer<typeof SlipwayConfig>;
+export type Price = z.infer<typeof Price>;
+export type LimitsConfig = z.infer<typeof LimitsConfig>;

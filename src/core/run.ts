@@ -1,0 +1,99 @@
+// Domain types of a run: the task it serves, its stages and outcomes, its usage and its limits.
+
+/** Every way a run can end. Each limit has its own outcome so reports can count them apart. */
+export const runOutcomes = [
+  "success",
+  "no_change",
+  "verify_failed",
+  "guard_failed",
+  "vetoed",
+  "turn_limit",
+  "time_limit",
+  "token_limit",
+  "cost_limit",
+  "model_failed",
+  "error",
+  "interrupted",
+] as const;
+export type RunOutcome = (typeof runOutcomes)[number];
+
+/** The pipeline's stages, in order. A run's `stage` is the one it is in or last finished. */
+export const runStages = ["created", "workspace", "agent", "gate", "commit", "publish", "cleanup", "done"] as const;
+export type RunStage = (typeof runStages)[number];
+
+export type RunStatus = "running" | "finished";
+
+export interface Task {
+  id: string;
+  /** The end state as the person wrote it. */
+  text: string;
+  /** First line of the text, used for the commit subject and listings. */
+  title: string;
+  /** Where the repository comes from: an absolute local path or a git URL. */
+  repo: string;
+  baseRef: string;
+  createdAt: string;
+  /** Who asked, for commit authorship, when known. */
+  requestedBy?: { name: string; email: string };
+}
+
+export interface RunLimits {
+  maxTurns: number;
+  maxMinutes: number;
+  maxTokens: number;
+  maxCostUsd: number;
+}
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+export const emptyUsage: Usage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
+
+export function addUsage(a: Usage, b: Usage): Usage {
+  return {
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    costUsd: a.costUsd + b.costUsd,
+  };
+}
+
+export interface Run {
+  id: string;
+  taskId: string;
+  status: RunStatus;
+  stage: RunStage;
+  outcome?: RunOutcome;
+  /** One line on why the run ended as it did. */
+  outcomeDetail?: string;
+  /** `provider:model`, e.g. `anthropic:claude-sonnet-4-5`. */
+  model: string;
+  sandbox: string;
+  limits: RunLimits;
+  branch: string;
+  baseCommit?: string;
+  commit?: string;
+  worktree?: string;
+  filesChanged: string[];
+  turns: number;
+  usage: Usage;
+  startedAt: string;
+  endedAt?: string;
+  /** The process that owns the run while it is running; a dead owner means the run was interrupted. */
+  ownerPid: number;
+  ownerHost: string;
+  /** Stage-specific state saved after each stage, so a stage can pick up what the last one left. */
+  state: Record<string, unknown>;
+}
+
+/** One entry of the append-only trace. `type` is noun-verb: `run-start`, `tool-call`, `verify-end`. */
+export interface RunEvent {
+  runId: string;
+  seq: number;
+  at: string;
+  type: string;
+  stage: RunStage;
+  data: Record<string, unknown>;
+}

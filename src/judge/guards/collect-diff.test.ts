@@ -1,0 +1,52 @@
+// Tests for collectDiff: new files are included, user git config does not change the result.
+import assert from "node:assert/strict";
+import { afterEach, beforeEach, describe, test } from "node:test";
+import { InputError } from "../../core/errors.ts";
+import { createTempGitRepo, gitMissing, type TempGitRepo } from "../diff/temp-git-repo.ts";
+import { collectDiff } from "./collect-diff.ts";
+
+describe("collectDiff", { skip: gitMissing }, () => {
+  let repo: TempGitRepo;
+  beforeEach(() => {
+    repo = createTempGitRepo();
+  });
+  afterEach(() => repo.cleanup());
+
+  test("includes untracked files and changes to tracked ones", async () => {
+    repo.write("a.txt", "a\n");
+    const base = repo.commit();
+    repo.write("a.txt", "b\n");
+    repo.write("new dir/new.txt", "new\n");
+    const diff = await collectDiff(repo.runGit, base);
+    assert.deepEqual(
+      diff.files.map(({ path, status }) => `${status} ${path}`),
+      ["modified a.txt", "added new dir/new.txt"],
+    );
+  });
+
+  test("reads the same diff when the repository configures other prefixes and copy detection", async () => {
+    repo.write("src/a.ts", "one\ntwo\nthree\nfour\n");
+    const base = repo.commit();
+    for (const [key, value] of [
+      ["diff.noprefix", "true"],
+      ["diff.mnemonicPrefix", "true"],
+      ["diff.renames", "copies"],
+      ["color.ui", "always"],
+    ]) {
+      repo.git(["config", key!, value!]);
+    }
+    repo.write("src/b.ts", "one\ntwo\nthree\nfour\n");
+    repo.write("src/a.ts", "one\ntwo\nthree\nfour\nfive\n");
+    const diff = await collectDiff(repo.runGit, base);
+    assert.deepEqual(
+      diff.files.map(({ path, status }) => `${status} ${path}`),
+      ["modified src/a.ts", "added src/b.ts"],
+    );
+    assert.equal(diff.files[1]!.oldPath, undefined);
+    assert.equal(diff.files[1]!.addedLines.length, 4);
+  });
+
+  test("refuses a base that git would read as an option", async () => {
+    await assert.rejects(collectDiff(repo.runGit, "--output=/tmp/x"), InputError);
+  });
+});

@@ -1,0 +1,61 @@
+// Tests for the protected-files guard on real diffs: defaults, permission, nested manifests.
+import assert from "node:assert/strict";
+import { afterEach, beforeEach, describe, test } from "node:test";
+import { createTempGitRepo, diffOfChange, gitMissing, type TempGitRepo } from "../diff/temp-git-repo.ts";
+import { GuardPolicy } from "./guard.ts";
+import { protectedFilesGuard } from "./protected-files.ts";
+
+describe("protected-files guard", { skip: gitMissing }, () => {
+  let repo: TempGitRepo;
+  beforeEach(() => {
+    repo = createTempGitRepo();
+  });
+  afterEach(() => repo.cleanup());
+
+  test("reports CI configuration, nested manifests and deleted lockfiles by default", async () => {
+    const diff = await diffOfChange(
+      repo,
+      { "packages/web/package.json": '{"name":"web"}\n', "yarn.lock": "# lock\n", "src/a.ts": "a\n" },
+      {
+        ".github/workflows/ci.yml": "on: push\n",
+        "packages/web/package.json": '{"name":"web","private":true}\n',
+        "yarn.lock": null,
+        "requirements-dev.txt": "pytest\n",
+        "src/a.ts": "b\n",
+      },
+    );
+    const findings = protectedFilesGuard.check(diff, GuardPolicy.parse({}));
+    assert.deepEqual(findings.map(({ file }) => file).sort(), [
+      ".github/workflows/ci.yml",
+      "packages/web/package.json",
+      "requirements-dev.txt",
+      "yarn.lock",
+    ]);
+    const lockfile = findings.find(({ file }) => file === "yarn.lock")!;
+    assert.equal(lockfile.guard, "protected-files");
+    assert.equal(lockfile.line, undefined);
+    assert.match(lockfile.message, /yarn\.lock is protected by "\*\*\/yarn\.lock".*\(it was deleted\)/);
+  });
+
+  test("lets a task change the protected files it explicitly allows", async () => {
+    const diff = await diffOfChange(
+      repo,
+      { "package.json": "{}\n" },
+      { "package.json": '{"type":"module"}\n', "package-lock.json": "{}\n" },
+    );
+    const findings = protectedFilesGuard.check(diff, GuardPolicy.parse({ allowProtected: ["package.json"] }));
+    assert.deepEqual(
+      findings.map(({ file }) => file),
+      ["package-lock.json"],
+    );
+  });
+
+  test("finds nothing in a change to ordinary source files", async () => {
+    const diff = await diffOfChange(
+      repo,
+      { "src/a.ts": "a\n" },
+      { "src/a.ts": "b\n", "src/package.ts": "c\n" },
+    );
+    assert.deepEqual(protectedFilesGuard.check(diff, GuardPolicy.parse({})), []);
+  });
+});

@@ -1,0 +1,97 @@
+// The LLM judge: an independent model call per diff chunk, each answer validated; a malformed
+// answer is asked again once, and a second one fails closed (no verdict, no commit).
+import type { LanguageModel, ModelMessage } from "ai";
+import { callModel } from "../../agent/model-call.ts";
+import type { Price } from "../../config/config-schema.ts";
+import { addUsage, emptyUsage, type Usage } from "../../core/run.ts";
+import { chunkDiff, type DiffChunk } from "./chunk-diff.ts";
+import { judgeSystemPrompt, judgeUserMessage } from "./judge-prompt.ts";
+import { combineVerdicts, type JudgeVerdict, parseJudgeAnswer } from "./judge-verdict.ts";
+
+export interface JudgeRequest {
+  model: LanguageModel;
+  price: Price | undefined;
+  task: string;
+  diff: string;
+  /** The verifier summary, as the agent last saw it. */
+  verification: string;
+  chunkChars: number;
+  signal: AbortSignal;
+  timeoutMs: number;
+  modelRetries: number;
+  record: (type: string, data: Record<string, unknown>) => Promise<void>;
+}
+
+export type JudgeResult =
+  | { kind: "verdict"; verdict: JudgeVerdict; usage: Usage; calls: number }
+  | { kind: "failed"; detail: string; usage: Usage; calls: number };
+
+interface ChunkResult {
+  verdict?: JudgeVerdict;
+  problem?: string;
+  usage: Usage;
+  calls: number;
+}
+
+async function judgeChunk(request: JudgeRequest, messages: ModelMessage[], chunkIndex: number): Promise<ChunkResult> {
+  let usage = emptyUsage;
+  let problem = "";
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    const answer = await callModel({
+      model: request.model,
+      system: judgeSystemPrompt,
+      messages,
+      tools: {},
+      price: request.price,
+      signal: request.signal,
+      timeoutMs: request.timeoutMs,
+      maxRetries: request.modelRetries,
+    });
+    usage = addUsage(usage, answer.usage);
+    const parsed = parseJudgeAnswer(answer.text);
+    await request.record("judge-answer", { chunk: chunkIndex, attempt, valid: parsed.ok, text: answer.text, usage: answer.usage });
+    if (parsed.ok) return { verdict: parsed.verdict, usage, calls: attempt };
+    problem = parsed.problem;
+    messages = [
+      ...messages,
+      { role: "assistant", content: answer.text },
+      { role: "user", content: `That answer was not valid (${problem}). Answer again with only the JSON object.` },
+    ];
+  }
+  return { problem, usage, calls: 2 };
+}
+
+/** Judge `request.diff` against the task; the result is one combined verdict or a failure. */
+export async function runJudge(request: JudgeRequest): Promise<JudgeResult> {
+  const chunks: DiffChunk[] = chunkDiff(request.diff, request.chunkChars);
+  const allFiles = [...new Set(chunks.flatMap((chunk) => chunk.files))];
+  await request.record("judge-start", { chunks: chunks.length, files: allFiles });
+  const verdicts: JudgeVerdict[] = [];
+  let usage = emptyUsage;
+  let calls = 0;
+  for (const [index, chunk] of chunks.entries()) {
+    const content = judgeUserMessage({ task: request.task, verification: request.verification, chunk, index, count: chunks.length, allFiles });
+    const result = await judgeChunk(request, [{ role: "user", content }], index);
+    usage = addUsage(usage, result.usage);
+    calls += result.calls;
+    if (!result.verdict) {
+      return { kind: "failed", detail: `the judge gave no valid verdict for part ${index + 1}: ${result.problem}`, usage, calls };
+    }
+    verdicts.push(result.verdict);
+  }
+  if (verdicts.length === 0) {
+    return { kind: "verdict", verdict: { verdict: "approve", in_scope: true, problems: [], confidence: 1 }, usage, calls };
+  }
+  return { kind: "verdict", verdict: combineVerdicts(verdicts), usage, calls };
+}
+
+/** The text the agent gets back after a veto: what the judge found, file by file. */
+export function formatVeto(verdict: JudgeVerdict): string {
+  const lines = verdict.problems.map(
+    (problem) => `${problem.file}${problem.line ? `:${problem.line}` : ""}: [${problem.kind}] ${problem.explanation}`,
+  );
+  return [
+    `An independent reviewer vetoed the change${verdict.in_scope ? "" : " (out of scope)"}. Address these, then call finish again:`,
+    ...(lines.length > 0 ? lines : ["(no specific problem given)"]),
+  ].join("\n");
+}

@@ -1,0 +1,69 @@
+// The driver of the run state machine: runs one stage at a time, checks each move against the
+// transition table, saves the run after every stage, and always ends with cleanup.
+import { describeError, SlipwayError } from "../core/errors.ts";
+import type { Run, RunOutcome, RunStage } from "../core/run.ts";
+import { recordEvent, type RunContext, type Stage, type StageResult } from "./run-context.ts";
+import { agentStage } from "./stage-agent.ts";
+import { cleanupStage } from "./stage-cleanup.ts";
+import { commitStage } from "./stage-commit.ts";
+import { gateStage } from "./stage-gate.ts";
+import { publishStage } from "./stage-publish.ts";
+import { workspaceStage } from "./stage-workspace.ts";
+import { isAllowedTransition, maxStageSteps } from "./transitions.ts";
+
+const stages: Readonly<Record<Exclude<RunStage, "done">, Stage>> = {
+  created: async () => ({ next: "workspace" }),
+  workspace: workspaceStage,
+  agent: agentStage,
+  gate: gateStage,
+  commit: commitStage,
+  publish: publishStage,
+  cleanup: cleanupStage,
+};
+
+async function runStage(context: RunContext, stage: Exclude<RunStage, "done">): Promise<StageResult> {
+  try {
+    return await stages[stage](context);
+  } catch (error) {
+    const interrupted = context.signal.aborted;
+    const message = interrupted ? "the run was stopped" : describeError(error);
+    await recordEvent(context, "run-error", {
+      message,
+      code: SlipwayError.isInstance(error) ? error.code : "internal",
+      stack: !SlipwayError.isInstance(error) && error instanceof Error ? error.stack : undefined,
+    });
+    const outcome: RunOutcome = interrupted ? "interrupted" : "error";
+    return { next: stage === "cleanup" ? "done" : "cleanup", outcome, outcomeDetail: message };
+  }
+}
+
+/** Drive `context.run` from its current stage to `done`; returns the finished run. */
+export async function drivePipeline(context: RunContext): Promise<Run> {
+  const { store } = context.services;
+  let stage: RunStage = context.run.stage;
+  let outcome: { outcome: RunOutcome; detail?: string } | undefined;
+  for (let step = 0; stage !== "done"; step++) {
+    // A stage loop that does not end is a bug; fail the run rather than spin.
+    const result: StageResult =
+      step >= maxStageSteps
+        ? { next: "cleanup", outcome: "error", outcomeDetail: `pipeline exceeded ${maxStageSteps} stage steps` }
+        : await runStage(context, stage);
+    if (!isAllowedTransition(stage, result.next)) {
+      throw new SlipwayError("internal", `pipeline bug: stage ${stage} may not move to ${result.next}`);
+    }
+    if (result.outcome && !outcome) outcome = { outcome: result.outcome, detail: result.outcomeDetail };
+    context.run = await store.updateRun(context.run.id, { ...result.update, stage: result.next });
+    await recordEvent(context, "stage-end", { stage, next: result.next, outcome: result.outcome });
+    stage = result.next;
+    if (step > maxStageSteps + 2) break;
+  }
+  const final = outcome ?? { outcome: "error" as const, detail: "the pipeline ended without an outcome" };
+  context.run = await store.updateRun(context.run.id, {
+    status: "finished",
+    outcome: final.outcome,
+    outcomeDetail: final.detail,
+    endedAt: new Date().toISOString(),
+  });
+  await recordEvent(context, "run-end", { outcome: final.outcome, detail: final.detail });
+  return context.run;
+}

@@ -1,0 +1,74 @@
+// What every stage of one run can use: its records, its services, and what earlier stages left.
+import type { LanguageModel, ToolSet } from "ai";
+import type { AgentSession } from "../agent/agent-session.ts";
+import type { Price, SlipwayConfig } from "../config/config-schema.ts";
+import type { Run, RunOutcome, RunStage, Task } from "../core/run.ts";
+import type { Sandbox, SandboxBackend } from "../sandbox/sandbox.ts";
+import type { Store, RunUpdate } from "../store/store.ts";
+import type { AgentTool } from "../tools/tool.ts";
+import type { VerificationReport } from "../verify/verifier.ts";
+
+/** A progress notice for whoever watches the run (the CLI prints these). */
+export interface ProgressEvent {
+  runId: string;
+  stage: RunStage;
+  type: string;
+  data: Record<string, unknown>;
+}
+
+export interface RunServices {
+  store: Store;
+  config: SlipwayConfig;
+  dataDir: string;
+  model: LanguageModel;
+  price: Price | undefined;
+  sandboxBackend: SandboxBackend;
+  tools: ReadonlyMap<string, AgentTool>;
+  modelTools: ToolSet;
+  /** Retries of one model call on transient errors. */
+  modelRetries: number;
+  onProgress: (event: ProgressEvent) => void;
+}
+
+export interface RunContext {
+  services: RunServices;
+  task: Task;
+  run: Run;
+  signal: AbortSignal;
+  /** Epoch ms when the run started; wall-time limits count from here. */
+  startedAt: number;
+  mirrorPath?: string;
+  sandbox?: Sandbox;
+  session?: AgentSession;
+  finishSummary?: string;
+  /** Findings of a failed gate, handed back to the agent in the next agent stage. */
+  gateFeedback?: string;
+  gateFailures: number;
+  verification?: VerificationReport;
+}
+
+/** What a stage decided: the next stage, what to save on the run, and an outcome when it is known. */
+export interface StageResult {
+  next: RunStage;
+  update?: RunUpdate;
+  outcome?: RunOutcome;
+  outcomeDetail?: string;
+}
+
+export type Stage = (context: RunContext) => Promise<StageResult>;
+
+/** Append an event to the run's trace and tell the watcher. */
+export async function recordEvent(
+  context: RunContext,
+  type: string,
+  data: Record<string, unknown>,
+): Promise<void> {
+  const event = await context.services.store.appendEvent({
+    runId: context.run.id,
+    at: new Date().toISOString(),
+    type,
+    stage: context.run.stage,
+    data,
+  });
+  context.services.onProgress({ runId: event.runId, stage: event.stage, type: event.type, data: event.data });
+}

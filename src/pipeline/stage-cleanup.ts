@@ -1,0 +1,23 @@
+// Stage cleanup: whatever the outcome, stop the sandbox and remove the worktree; the branch stays.
+import { describeError } from "../core/errors.ts";
+import { removeWorktree } from "../workspace/worktree.ts";
+import { recordEvent, type RunContext, type StageResult } from "./run-context.ts";
+
+export async function cleanupStage(context: RunContext): Promise<StageResult> {
+  const problems: string[] = [];
+  try {
+    await context.sandbox?.dispose();
+  } catch (error) {
+    problems.push(`sandbox: ${describeError(error)}`);
+  }
+  const worktree = context.run.worktree;
+  if (worktree && context.mirrorPath) {
+    try {
+      await removeWorktree(context.mirrorPath, worktree);
+    } catch (error) {
+      problems.push(`worktree: ${describeError(error)}`);
+    }
+  }
+  await recordEvent(context, "workspace-remove", { worktree, problems });
+  return { next: "done", update: { worktree: null } };
+}

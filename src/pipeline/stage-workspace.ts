@@ -1,0 +1,35 @@
+// Stage workspace: mirror the repository, add a fresh worktree at the base ref, open the sandbox.
+import path from "node:path";
+import { createWorktree } from "../workspace/worktree.ts";
+import { recordEvent, type RunContext, type StageResult } from "./run-context.ts";
+
+export function worktreePathFor(dataDir: string, runId: string): string {
+  return path.join(dataDir, "worktrees", runId);
+}
+
+export async function workspaceStage(context: RunContext): Promise<StageResult> {
+  const { services, run } = context;
+  const started = performance.now();
+  const mirrorPath = context.mirrorPath!;
+  const worktreePath = worktreePathFor(services.dataDir, run.id);
+  // Saved before the worktree exists, so a crash in between still lets recovery remove it.
+  context.run = await services.store.updateRun(run.id, { worktree: worktreePath });
+  // The base was resolved to a commit before the run was recorded; the worktree starts there.
+  const { baseCommit } = await createWorktree({ mirrorPath, baseRef: run.baseCommit!, branch: run.branch, worktreePath });
+  const sandboxConfig = services.config.sandbox;
+  context.sandbox = await services.sandboxBackend.create({
+    worktree: worktreePath,
+    allowHosts: [],
+    memoryMb: sandboxConfig.memoryMb,
+    maxProcesses: sandboxConfig.maxProcesses,
+  });
+  await recordEvent(context, "workspace-ready", {
+    mirrorPath,
+    worktree: worktreePath,
+    baseCommit,
+    branch: run.branch,
+    sandbox: context.sandbox.backend,
+    durationMs: Math.round(performance.now() - started),
+  });
+  return { next: "agent", update: { baseCommit, worktree: worktreePath } };
+}

@@ -1,0 +1,22 @@
+// The run's state machine as data: which stage may follow which. The driver refuses any other move.
+import type { RunStage } from "../core/run.ts";
+
+export const transitions: Readonly<Record<RunStage, readonly RunStage[]>> = {
+  created: ["workspace", "cleanup"],
+  workspace: ["agent", "cleanup"],
+  // agent → gate when it calls finish; → cleanup when a limit or the model ends the run.
+  agent: ["gate", "cleanup"],
+  // gate → agent when verification fails and retries are left; → cleanup on no_change or verify_failed.
+  gate: ["commit", "agent", "cleanup"],
+  commit: ["publish", "cleanup"],
+  publish: ["cleanup"],
+  cleanup: ["done"],
+  done: [],
+};
+
+export function isAllowedTransition(from: RunStage, to: RunStage): boolean {
+  return transitions[from].includes(to);
+}
+
+/** Upper bound on stage executions in one run: the gate loop is bounded by verify retries. */
+export const maxStageSteps = 64;

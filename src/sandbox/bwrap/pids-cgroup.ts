@@ -1,0 +1,108 @@
+// A pids cgroup per sandbox, for when the platform runs as root: bwrap maps the sandbox user to
+// the caller's uid, and the kernel never applies RLIMIT_NPROC to uid 0, so only a cgroup can cap
+// the process count of a root-started sandbox. Unprivileged callers need none (prlimit binds).
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, readFile, rmdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { SandboxError } from "../../core/errors.ts";
+
+export interface PidsCgroup {
+  readonly directory: string;
+}
+
+const cgroupRoot = "/sys/fs/cgroup";
+/** How long removal keeps killing stragglers before it reports the cgroup as leaked. */
+const removeDeadlineMs = 5_000;
+const removeRetryMs = 50;
+
+/**
+ * Parents a sandbox cgroup may be created under, best first: our own cgroup in a cgroup v1 pids
+ * hierarchy (`N:pids:/path` in /proc/self/cgroup), then the cgroup v2 root, which delegates pids
+ * to its children on systemd hosts.
+ */
+export function candidateParents(selfCgroup: string, root = cgroupRoot): string[] {
+  const parents: string[] = [];
+  for (const line of selfCgroup.split("\n")) {
+    const match = /^\d+:([^:]*):(.*)$/.exec(line.trim());
+    if (match?.[1]?.split(",").includes("pids")) parents.push(path.join(root, "pids", match[2] ?? "/"));
+  }
+  if (existsSync(path.join(root, "cgroup.controllers"))) parents.push(root);
+  return parents;
+}
+
+async function tryCreate(directory: string, maxProcesses: number): Promise<boolean> {
+  try {
+    await mkdir(directory);
+  } catch {
+    // Not writable here (a read-only cgroupfs in a container): try the next parent.
+    return false;
+  }
+  try {
+    // Only a directory in a hierarchy with the pids controller has pids.max.
+    await writeFile(path.join(directory, "pids.max"), String(maxProcesses));
+    return true;
+  } catch {
+    await rmdir(directory).catch(() => {
+      // Best effort: a plain directory we made in a tmpfs; nothing runs in it.
+    });
+    return false;
+  }
+}
+
+/** Create `name` capped at `maxProcesses`, or return undefined when this host offers no writable pids cgroup. */
+export async function createPidsCgroup(name: string, maxProcesses: number): Promise<PidsCgroup | undefined> {
+  let selfCgroup = "";
+  try {
+    selfCgroup = readFileSync("/proc/self/cgroup", "utf8");
+  } catch {
+    // No /proc/self/cgroup (not Linux, or /proc hidden): only the v2 root can be tried.
+  }
+  for (const parent of candidateParents(selfCgroup)) {
+    const directory = path.join(parent, name);
+    if (await tryCreate(directory, maxProcesses)) return { directory };
+  }
+  return undefined;
+}
+
+/**
+ * The argv that starts `argv` inside the cgroup: a host shell moves itself in, then execs, so
+ * the first sandboxed process and everything it starts are counted.
+ */
+export function argvInCgroup(cgroup: PidsCgroup, argv: string[]): [string, ...string[]] {
+  const procs = path.join(cgroup.directory, "cgroup.procs");
+  return ["/bin/sh", "-c", 'echo $$ > "$0" && exec "$@"', procs, ...argv];
+}
+
+async function killMembers(cgroup: PidsCgroup): Promise<void> {
+  const listed = await readFile(path.join(cgroup.directory, "cgroup.procs"), "utf8").catch(() => "");
+  for (const pid of listed.split("\n").filter(Boolean).map(Number)) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // Exited between the listing and the kill.
+    }
+  }
+}
+
+/** Kill whatever is still in the cgroup and remove it; throws when it cannot be emptied in time. */
+export async function removePidsCgroup(cgroup: PidsCgroup): Promise<void> {
+  const deadline = performance.now() + removeDeadlineMs;
+  for (;;) {
+    await killMembers(cgroup);
+    try {
+      await rmdir(cgroup.directory);
+      return;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") return;
+      if (code !== "EBUSY" || performance.now() > deadline) {
+        throw new SandboxError(`could not remove the sandbox cgroup ${cgroup.directory}; remove it by hand`, {
+          details: { cgroup: cgroup.directory },
+          cause: error,
+        });
+      }
+      await sleep(removeRetryMs);
+    }
+  }
+}

@@ -1,0 +1,52 @@
+// The bwrap mount layout of one sandbox: what of the host is visible, where, and writable or not.
+import { lstatSync, readlinkSync } from "node:fs";
+import { type MountStep, sandboxUser, workspacePath } from "./mount-step.ts";
+import { etcSteps } from "./sandbox-etc.ts";
+import { systemDirectories } from "./toolchain-mounts.ts";
+
+export interface LayoutInput {
+  /** Real (symlink-free) host path of the worktree: the only writable host directory. */
+  worktree: string;
+  /** Scratch directory holding the synthesized /etc files. */
+  syntheticEtcDir: string;
+  /** Toolchain installation directories, mounted read-only at the same path. */
+  toolchainDirectories: string[];
+  /** Size cap of each private tmpfs (/tmp and $HOME), which otherwise grows in host memory. */
+  tmpfsBytes: number;
+}
+
+/** /usr read-only, and /bin, /lib… as the links or read-only directories they are on the host. */
+export function systemSteps(): MountStep[] {
+  const steps: MountStep[] = [];
+  for (const directory of systemDirectories) {
+    try {
+      const stat = lstatSync(directory);
+      if (stat.isSymbolicLink())
+        steps.push({ kind: "symlink", linkTarget: readlinkSync(directory), path: directory });
+      else if (stat.isDirectory()) steps.push({ kind: "ro-bind", source: directory, target: directory });
+    } catch {
+      // This host has no such directory (e.g. /libx32): nothing to mirror.
+    }
+  }
+  return steps;
+}
+
+/**
+ * The whole layout, in order. The root is an empty tmpfs that is made read-only last, so the only
+ * writable places are the worktree at /workspace, a private /tmp and an empty $HOME.
+ */
+export function sandboxLayout(input: LayoutInput): MountStep[] {
+  return [
+    ...systemSteps(),
+    ...etcSteps(input.syntheticEtcDir),
+    { kind: "proc", path: "/proc" },
+    { kind: "dev", path: "/dev" },
+    { kind: "tmpfs", path: "/tmp", sizeBytes: input.tmpfsBytes, mode: "1777" },
+    { kind: "tmpfs", path: sandboxUser.home, sizeBytes: input.tmpfsBytes, mode: "0700" },
+    ...input.toolchainDirectories.map(
+      (directory): MountStep => ({ kind: "ro-bind", source: directory, target: directory }),
+    ),
+    { kind: "bind", source: input.worktree, target: workspacePath },
+    { kind: "remount-ro", path: "/" },
+  ];
+}

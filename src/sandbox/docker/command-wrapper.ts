@@ -1,0 +1,46 @@
+// The two tiny shell programs that give each command in the long-lived container its own process
+// group: the wrapper that runs it (and ends what it leaves behind), and the stop helper.
+import path from "node:path";
+import { controlDirectory } from "./container-config.ts";
+
+/**
+ * Runs "$@" in a new session (so its process group is its own pid), records that pid in the file
+ * $1 for the stop helper, waits for it, then kills whatever it left in its group — a background
+ * job would otherwise hold the output pipes open — clears the record (emptied when the image has no
+ * `rm`) and exits with the command's status.
+ * The command gets the wrapper's stdin through fd 3: an asynchronous list's stdin is /dev/null.
+ */
+const wrapperScript = [
+  'f=$1; shift; exec 3<&0; setsid "$@" <&3 3<&- & c=$!; exec 3<&-',
+  'echo "$c" > "$f"',
+  'wait "$c"; s=$?',
+  'kill -s KILL -- "-$c" 2>/dev/null',
+  'rm -f "$f" 2>/dev/null || : > "$f"',
+  'exit "$s"',
+].join("\n");
+
+/**
+ * Sends the signal $2 to the process group recorded in $1 (and to its leader, in case it has not
+ * called setsid yet). Shell builtins only: it must work when a fork bomb holds every allowed pid.
+ * Exit 3: no record yet (the wrapper has not started the command) or any more (it has ended);
+ * `read` fails on a missing or empty file alike.
+ */
+const stopScript = 'read c < "$1" 2>/dev/null || exit 3; kill -s "$2" -- "-$c" "$c" 2>/dev/null; exit 0';
+
+/** Exit status of the stop helper when there is no process group to signal. */
+export const nothingToStop = 3;
+
+/** The file inside the container where command `commandId` records its process group. */
+export function processGroupFile(commandId: string): string {
+  return path.posix.join(controlDirectory, commandId);
+}
+
+/** The argv that runs `command args` under the wrapper. */
+export function wrappedArgv(commandId: string, command: string, args: string[]): string[] {
+  return ["sh", "-c", wrapperScript, "slipway-exec", processGroupFile(commandId), command, ...args];
+}
+
+/** The argv that sends `signal` to command `commandId`'s process group. */
+export function stopArgv(commandId: string, signal: "TERM" | "KILL"): string[] {
+  return ["sh", "-c", stopScript, "slipway-stop", processGroupFile(commandId), signal];
+}

@@ -1,0 +1,98 @@
+// The crash sweep: removes sandbox containers a platform process left behind (it was killed before
+// dispose ran), found by their label and judged by age or by whether their owner still runs.
+import { hostname } from "node:os";
+import { SandboxError } from "../../core/errors.ts";
+import { ownerHostLabel, ownerPidLabel, sandboxLabel } from "./container-config.ts";
+import {
+  ContainerSummary,
+  connectEngine,
+  controlTimeoutMs,
+  engineMessage,
+  engineStatus,
+} from "./docker-engine.ts";
+
+export interface LeftoverSweepOptions {
+  /** Remove every sandbox container at least this old, whoever owns it (0: all of them). */
+  maxAgeMs: number;
+  socketPath?: string;
+  /** Only containers that also carry these labels (e.g. one installation's or one test's). */
+  labels?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+/** A container the sweep removed, and why. */
+export interface RemovedContainer {
+  id: string;
+  reason: string;
+}
+
+/** True when process `pid` exists on this host (a process of another user counts as alive). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Why `container` is a leftover, or undefined when it may still be in use. Pure but for the pid check. */
+export function leftoverReason(
+  container: ContainerSummary,
+  nowMs: number,
+  maxAgeMs: number,
+): string | undefined {
+  if (nowMs - container.Created * 1000 >= maxAgeMs) return "older than the maximum age";
+  const labels = container.Labels ?? {};
+  const pid = Number(labels[ownerPidLabel]);
+  // An owner pid names a process only on the host that wrote it.
+  if (labels[ownerHostLabel] !== hostname() || !Number.isInteger(pid) || pid <= 0) return undefined;
+  return processAlive(pid) ? undefined : `its owner process ${pid} is gone`;
+}
+
+/**
+ * Remove sandbox containers (label `slipway.sandbox=1`) at least `maxAgeMs` old or whose owner process
+ * on this host has exited. Returns what it removed and why. Throws SandboxError when the engine cannot be asked.
+ */
+export async function removeLeftoverContainers(options: LeftoverSweepOptions): Promise<RemovedContainer[]> {
+  const docker = connectEngine(options.socketPath);
+  const signal = AbortSignal.any([
+    AbortSignal.timeout(controlTimeoutMs),
+    ...(options.signal ? [options.signal] : []),
+  ]);
+  const labelFilters = [
+    `${sandboxLabel}=1`,
+    ...Object.entries(options.labels ?? {}).map(([name, value]) => `${name}=${value}`),
+  ];
+  let listed: unknown;
+  try {
+    listed = await docker.listContainers({
+      all: true,
+      filters: { label: labelFilters },
+      abortSignal: signal,
+    });
+  } catch (error) {
+    throw new SandboxError(`could not list sandbox containers: ${engineMessage(error)}`, { cause: error });
+  }
+  const removed: RemovedContainer[] = [];
+  for (const container of ContainerSummary.array().parse(listed)) {
+    const reason = leftoverReason(container, Date.now(), options.maxAgeMs);
+    if (!reason) continue;
+    try {
+      await docker.getContainer(container.Id).remove({ force: true, v: true, abortSignal: signal });
+      removed.push({ id: container.Id, reason });
+    } catch (error) {
+      // Already gone (404) or being removed by its owner (409): either way it is not left over.
+      const status = engineStatus(error);
+      if (status !== 404 && status !== 409) {
+        throw new SandboxError(
+          `could not remove sandbox container ${container.Id}: ${engineMessage(error)}`,
+          {
+            cause: error,
+          },
+        );
+      }
+    }
+  }
+  return removed;
+}

@@ -1,0 +1,51 @@
+// The `none` backend: runs commands on the host with a minimal environment. No isolation of the
+// filesystem or network, so it is used only when chosen explicitly, and every run says so.
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { resolveInside } from "../../workspace/paths.ts";
+import type { ExecRequest, ExecResult, Sandbox, SandboxBackend, SandboxOptions } from "../sandbox.ts";
+import { sandboxEnvironment } from "../sandbox-env.ts";
+import { spawnCapped } from "../spawn-capped.ts";
+
+class NoneSandbox implements Sandbox {
+  readonly backend = "none";
+  readonly worktree: string;
+  private readonly scratch: string;
+  private disposed = false;
+
+  constructor(worktree: string, scratch: string) {
+    this.worktree = worktree;
+    this.scratch = scratch;
+  }
+
+  async exec(request: ExecRequest): Promise<ExecResult> {
+    const cwd = resolveInside(this.worktree, request.cwd ?? ".");
+    const env = sandboxEnvironment(
+      path.join(this.scratch, "home"),
+      path.join(this.scratch, "tmp"),
+      request.env,
+    );
+    return spawnCapped({ ...request, argv: [request.command, ...request.args], cwd, env });
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await rm(this.scratch, { recursive: true, force: true });
+  }
+}
+
+export const noneSandboxBackend: SandboxBackend = {
+  name: "none",
+  isolates: false,
+  async availability() {
+    return { available: true };
+  },
+  async create(options: SandboxOptions) {
+    const scratch = await mkdtemp(path.join(tmpdir(), "slipway-none-"));
+    await mkdir(path.join(scratch, "home"));
+    await mkdir(path.join(scratch, "tmp"));
+    return new NoneSandbox(options.worktree, scratch);
+  },
+};

@@ -1,0 +1,81 @@
+// The sandbox backends Slipway knows, by name, and the choice between them: `auto` takes the first
+// isolating backend this host can run; `none` (no isolation) is only ever taken when asked for.
+import { SandboxError } from "../core/errors.ts";
+import { bwrapSandboxBackend } from "./bwrap/bwrap-sandbox.ts";
+import { noneSandboxBackend } from "./none/none-sandbox.ts";
+import type { SandboxBackend } from "./sandbox.ts";
+
+/** Every backend by name, isolating ones first in the order `auto` tries them. */
+export const sandboxBackends: ReadonlyMap<string, SandboxBackend> = new Map<string, SandboxBackend>([
+  [bwrapSandboxBackend.name, bwrapSandboxBackend],
+  [noneSandboxBackend.name, noneSandboxBackend],
+]);
+
+export interface ChooseSandboxOptions {
+  /** Refuse the non-isolating backend even when it is asked for by name. */
+  isolationRequired: boolean;
+  /** The backends to choose from; the registry's by default. */
+  backends?: ReadonlyMap<string, SandboxBackend>;
+}
+
+async function chooseAutomatically(backends: ReadonlyMap<string, SandboxBackend>): Promise<SandboxBackend> {
+  const reasons: string[] = [];
+  for (const backend of backends.values()) {
+    if (!backend.isolates) continue;
+    const availability = await backend.availability();
+    if (availability.available) return backend;
+    reasons.push(`${backend.name}: ${availability.reason ?? "unavailable"}`);
+  }
+  // Each backend's reason says how to fix it; the general advice is added only when none says it.
+  const fix =
+    "install bubblewrap with `apt-get install bubblewrap`, or pass `--sandbox none` to run without isolation";
+  const said = reasons.join("; ");
+  const advice = said.includes("--sandbox none") ? "" : `; ${fix}`;
+  throw new SandboxError(`no isolating sandbox is available${said ? `: ${said}` : ""}${advice}`, {
+    code: "sandbox_unavailable",
+    details: { reasons },
+  });
+}
+
+async function chooseByName(
+  name: string,
+  backends: ReadonlyMap<string, SandboxBackend>,
+  isolationRequired: boolean,
+): Promise<SandboxBackend> {
+  const backend = backends.get(name);
+  if (!backend) {
+    const known = ["auto", ...backends.keys()].join(", ");
+    throw new SandboxError(`unknown sandbox backend "${name}"; choose one of: ${known}`, {
+      code: "sandbox_unavailable",
+      details: { backend: name, known: [...backends.keys()] },
+    });
+  }
+  if (!backend.isolates && isolationRequired) {
+    throw new SandboxError(
+      `sandbox "${name}" gives no isolation and this configuration requires isolation (sandbox.isolationRequired); choose an isolating backend such as bwrap`,
+      { code: "sandbox_unavailable", details: { backend: name } },
+    );
+  }
+  const availability = await backend.availability();
+  if (!availability.available) {
+    throw new SandboxError(availability.reason ?? `sandbox "${name}" is not available on this host`, {
+      code: "sandbox_unavailable",
+      details: { backend: name },
+    });
+  }
+  return backend;
+}
+
+/**
+ * The backend for `preference`: `auto` → the first available isolating backend, else a
+ * SandboxError (`sandbox_unavailable`) saying how to get one and that `--sandbox none` runs
+ * without isolation; a name → that backend when known, available and allowed by `isolationRequired`.
+ */
+export async function chooseSandboxBackend(
+  preference: "auto" | (string & {}),
+  options: ChooseSandboxOptions,
+): Promise<SandboxBackend> {
+  const backends = options.backends ?? sandboxBackends;
+  if (preference === "auto") return chooseAutomatically(backends);
+  return chooseByName(preference, backends, options.isolationRequired);
+}

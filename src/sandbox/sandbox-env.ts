@@ -1,0 +1,26 @@
+// The environment a sandboxed process sees: an allowlist, never the platform's own environment.
+
+/** Host variables copied into a sandbox when set. Nothing else of the platform's env crosses. */
+const passThrough = ["PATH", "LANG", "LC_ALL", "TERM", "TZ"] as const;
+
+/** Build the minimal environment for a sandboxed process; `home` and `tmp` are sandbox-private. */
+export function sandboxEnvironment(
+  home: string,
+  tmp: string,
+  extra: Record<string, string> = {},
+  host: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of passThrough) {
+    const value = host[name];
+    if (value !== undefined) env[name] = value;
+  }
+  env.PATH ??= "/usr/local/bin:/usr/bin:/bin";
+  env.HOME = home;
+  env.TMPDIR = tmp;
+  env.CI = "true";
+  env.GIT_TERMINAL_PROMPT = "0";
+  env.GIT_CONFIG_NOSYSTEM = "1";
+  env.NO_COLOR = "1";
+  return { ...env, ...extra };
+}

@@ -1,0 +1,67 @@
+// The sandbox contract: every process that touches a worktree (agent commands, verifiers) runs
+// through a Sandbox, so isolation is enforced by the runtime and not by the prompt.
+
+/** One command to run inside the sandbox. No shell: `command` is the program, `args` its argv. */
+export interface ExecRequest {
+  command: string;
+  args: string[];
+  /** Directory to run in, relative to the worktree root ("" or "." for the root). */
+  cwd?: string;
+  /** Extra environment, on top of the sandbox's minimal allowlisted environment. */
+  env?: Record<string, string>;
+  /** Kill the whole process tree after this long. */
+  timeoutMs: number;
+  /** Keep at most this many bytes of output; the rest is counted, not kept. */
+  maxOutputBytes: number;
+  stdin?: string;
+  signal?: AbortSignal;
+}
+
+export interface ExecResult {
+  /** Exit code, or null when the process was killed by a signal. */
+  exitCode: number | null;
+  signal: string | null;
+  /** stdout and stderr interleaved in arrival order, capped at maxOutputBytes. */
+  output: string;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  /** True when output beyond maxOutputBytes was dropped. */
+  truncated: boolean;
+  durationMs: number;
+}
+
+/** A sandbox prepared for one run's worktree. */
+export interface Sandbox {
+  /** Backend name, e.g. `bwrap`, `docker`, `none`. */
+  readonly backend: string;
+  /** Absolute host path of the worktree this sandbox exposes. */
+  readonly worktree: string;
+  exec(request: ExecRequest): Promise<ExecResult>;
+  /** Kill anything still running and release what the sandbox holds. Safe to call twice. */
+  dispose(): Promise<void>;
+}
+
+export interface SandboxOptions {
+  worktree: string;
+  /** Host names the sandboxed processes may reach through the egress proxy; empty means no network. */
+  allowHosts: string[];
+  /** Per-sandbox resource limits. */
+  memoryMb: number;
+  maxProcesses: number;
+}
+
+export interface SandboxAvailability {
+  available: boolean;
+  /** Why not, and how to fix it, when not available. */
+  reason?: string;
+}
+
+/** A sandbox backend: checks whether it can work here and creates sandboxes. */
+export interface SandboxBackend {
+  readonly name: string;
+  /** True only for the backend that gives no isolation (it warns on every run). */
+  readonly isolates: boolean;
+  availability(): Promise<SandboxAvailability>;
+  create(options: SandboxOptions): Promise<Sandbox>;
+}

@@ -1,0 +1,135 @@
+// The SQLite schema as an ordered list of migrations, and the function that brings a database up to date.
+import type { DatabaseSync } from "node:sqlite";
+import { StoreError } from "../../core/errors.ts";
+import { inImmediateTransaction } from "./transaction.ts";
+
+/** One schema change. Versions start at 1 and rise by 1; a shipped migration is never edited. */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Every migration Slipway knows, oldest first. Planned later: usage ledgers, verdicts. */
+export const sqliteMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: "tasks-runs-events",
+    sql: `
+      CREATE TABLE tasks (
+        id TEXT PRIMARY KEY,
+        text TEXT NOT NULL,
+        title TEXT NOT NULL,
+        repo TEXT NOT NULL,
+        base_ref TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        requested_by TEXT
+      ) STRICT;
+
+      CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        task_id TEXT NOT NULL REFERENCES tasks (id),
+        status TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        outcome TEXT,
+        outcome_detail TEXT,
+        model TEXT NOT NULL,
+        sandbox TEXT NOT NULL,
+        limits TEXT NOT NULL,
+        branch TEXT NOT NULL,
+        base_commit TEXT,
+        commit_sha TEXT,
+        worktree TEXT,
+        files_changed TEXT NOT NULL,
+        turns INTEGER NOT NULL,
+        usage TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        ended_at TEXT,
+        owner_pid INTEGER NOT NULL,
+        owner_host TEXT NOT NULL,
+        state TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX runs_started_at ON runs (started_at);
+      CREATE INDEX runs_status ON runs (status);
+      CREATE INDEX runs_task_id_started_at ON runs (task_id, started_at);
+
+      CREATE TABLE run_events (
+        run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        type TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (run_id, seq)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
+];
+
+const createLedger = `
+  CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  ) STRICT`;
+
+function checkOrder(migrations: readonly Migration[]): void {
+  migrations.forEach((migration, index) => {
+    if (migration.version !== index + 1) {
+      throw new StoreError(
+        `migration "${migration.name}" has version ${migration.version}, expected ${index + 1}: versions must run 1, 2, 3 …`,
+        { code: "store_failed", details: { version: migration.version } },
+      );
+    }
+  });
+}
+
+function appliedVersion(db: DatabaseSync): number {
+  const row = db.prepare("SELECT coalesce(max(version), 0) AS version FROM schema_migrations").get();
+  return Number(row?.version ?? 0);
+}
+
+/** Refuse a database written by a newer Slipway: its schema may hold what this version would break. */
+function refuseNewer(db: DatabaseSync, known: number, location: string): void {
+  const version = appliedVersion(db);
+  if (version > known) {
+    throw new StoreError(
+      `the database ${location} has schema version ${version} but this Slipway knows only up to ${known}: upgrade Slipway or use another data directory`,
+      { details: { location, version, known } },
+    );
+  }
+}
+
+/**
+ * Apply every migration the database lacks, each in its own immediate transaction and recorded in
+ * `schema_migrations`. Safe when several processes open one file at once: each re-checks under the
+ * write lock. Throws StoreError for a database from a newer Slipway or a migration that fails.
+ */
+export function applyMigrations(
+  db: DatabaseSync,
+  location: string,
+  migrations: readonly Migration[] = sqliteMigrations,
+): void {
+  checkOrder(migrations);
+  db.exec(createLedger);
+  refuseNewer(db, migrations.length, location);
+  for (const migration of migrations) {
+    inImmediateTransaction(db, () => {
+      // Another process may have applied it since we last looked; the write lock makes this check final.
+      if (appliedVersion(db) >= migration.version) return;
+      try {
+        db.exec(migration.sql);
+      } catch (error) {
+        throw new StoreError(
+          `migration ${migration.version} (${migration.name}) failed on ${location}: ${(error as Error).message}`,
+          { details: { location, version: migration.version }, cause: error },
+        );
+      }
+      db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(
+        migration.version,
+        migration.name,
+        new Date().toISOString(),
+      );
+    });
+  }
+}

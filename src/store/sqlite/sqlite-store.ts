@@ -1,0 +1,226 @@
+// The embedded store: tasks, runs and their event trace in one SQLite file (node:sqlite, WAL mode).
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { SlipwayError, StoreError } from "../../core/errors.ts";
+import type { Run, RunEvent, Task } from "../../core/run.ts";
+import { applyRunUpdate } from "../run-update.ts";
+import type { RunListQuery, RunUpdate, Store } from "../store.ts";
+import { applyMigrations } from "./migrations.ts";
+import {
+  eventColumns,
+  eventToParams,
+  insertSql,
+  type Row,
+  type RowParams,
+  rowToEvent,
+  rowToRun,
+  rowToTask,
+  runColumns,
+  runToParams,
+  taskColumns,
+  taskToParams,
+} from "./sqlite-rows.ts";
+import { inImmediateTransaction } from "./transaction.ts";
+
+/** How long a connection waits for another one's write lock before failing with "database is locked". */
+const busyTimeoutMs = 5000;
+/** The shortest run id prefix `getRun` resolves; shorter ones only match a full id. */
+const minimumPrefixLength = 6;
+
+const updateRunSql = `UPDATE runs SET ${runColumns
+  .filter((column) => column !== "id")
+  .map((column) => `${column} = $${column}`)
+  .join(", ")} WHERE id = $id`;
+
+/** Run `work`; turn any failure that is not already a SlipwayError into a StoreError saying what failed. */
+function guarded<T>(action: string, location: string, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (SlipwayError.isInstance(error)) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StoreError(`could not ${action} in ${location}: ${reason}`, {
+      details: { location },
+      cause: error,
+    });
+  }
+}
+
+class SqliteStore implements Store {
+  readonly #db: DatabaseSync;
+  readonly #location: string;
+
+  constructor(db: DatabaseSync, location: string) {
+    this.#db = db;
+    this.#location = location;
+  }
+
+  async createTask(task: Task): Promise<void> {
+    guarded(`create task ${task.id}`, this.#location, () => {
+      this.#db.prepare(insertSql("tasks", taskColumns)).run(taskToParams(task));
+    });
+  }
+
+  async getTask(id: string): Promise<Task | undefined> {
+    return guarded(`read task ${id}`, this.#location, () => {
+      const row = this.#db.prepare("SELECT * FROM tasks WHERE id = ?").get(id);
+      return row ? rowToTask(row, this.#location) : undefined;
+    });
+  }
+
+  async createRun(run: Run): Promise<void> {
+    guarded(`create run ${run.id}`, this.#location, () =>
+      inImmediateTransaction(this.#db, () => {
+        if (!this.#db.prepare("SELECT 1 FROM tasks WHERE id = ?").get(run.taskId)) {
+          throw new StoreError(
+            `cannot create run ${run.id}: its task ${run.taskId} is not in ${this.#location}`,
+            {
+              code: "not_found",
+              details: { runId: run.id, taskId: run.taskId },
+            },
+          );
+        }
+        this.#db.prepare(insertSql("runs", runColumns)).run(runToParams(run));
+      }),
+    );
+  }
+
+  async updateRun(id: string, update: RunUpdate): Promise<Run> {
+    return guarded(`update run ${id}`, this.#location, () =>
+      inImmediateTransaction(this.#db, () => {
+        const current = this.#readRun(id);
+        if (!current) {
+          throw new StoreError(`no run ${id} in ${this.#location}: see \`slipway runs\` for the ids`, {
+            code: "not_found",
+            details: { runId: id },
+          });
+        }
+        this.#db.prepare(updateRunSql).run(runToParams(applyRunUpdate(current, update)));
+        return this.#readRun(id)!;
+      }),
+    );
+  }
+
+  async getRun(idOrPrefix: string): Promise<Run | undefined> {
+    return guarded(`read run ${idOrPrefix}`, this.#location, () => {
+      const exact = this.#readRun(idOrPrefix);
+      if (exact || idOrPrefix.length < minimumPrefixLength) return exact;
+      const matches = this.#db
+        .prepare("SELECT id FROM runs WHERE substr(id, 1, length($prefix)) = $prefix ORDER BY id LIMIT 4")
+        .all({ prefix: idOrPrefix })
+        .map((row) => String(row.id));
+      if (matches.length > 1) {
+        const listed = matches.length > 3 ? `${matches.slice(0, 3).join(", ")}, …` : matches.join(", ");
+        throw new StoreError(
+          `run id prefix "${idOrPrefix}" matches several runs (${listed}): type more characters of the id`,
+          { details: { prefix: idOrPrefix, matches } },
+        );
+      }
+      return matches[0] === undefined ? undefined : this.#readRun(matches[0]);
+    });
+  }
+
+  async listRuns(query: RunListQuery): Promise<Run[]> {
+    if (!Number.isInteger(query.limit) || query.limit < 0) {
+      throw new StoreError(`cannot list runs: the limit must be a whole number ≥ 0, got ${query.limit}`, {
+        details: { limit: query.limit },
+      });
+    }
+    return guarded("list runs", this.#location, () => {
+      const params: RowParams = { limit: query.limit };
+      if (query.taskId !== undefined) params.taskId = query.taskId;
+      const where = query.taskId === undefined ? "" : "WHERE task_id = $taskId";
+      const sql = `SELECT * FROM runs ${where} ORDER BY started_at DESC, id DESC LIMIT $limit`;
+      return this.#toRuns(this.#db.prepare(sql).all(params));
+    });
+  }
+
+  async listUnfinishedRuns(): Promise<Run[]> {
+    return guarded("list unfinished runs", this.#location, () =>
+      this.#toRuns(
+        this.#db.prepare("SELECT * FROM runs WHERE status = 'running' ORDER BY started_at, id").all(),
+      ),
+    );
+  }
+
+  async appendEvent(event: Omit<RunEvent, "seq">): Promise<RunEvent> {
+    return guarded(`append an event to run ${event.runId}`, this.#location, () =>
+      inImmediateTransaction(this.#db, () => {
+        if (!this.#db.prepare("SELECT 1 FROM runs WHERE id = ?").get(event.runId)) {
+          throw new StoreError(`cannot append an event: no run ${event.runId} in ${this.#location}`, {
+            code: "not_found",
+            details: { runId: event.runId },
+          });
+        }
+        // Under the write lock of BEGIN IMMEDIATE no other connection can take the same seq.
+        const next = this.#db
+          .prepare("SELECT coalesce(max(seq), 0) + 1 AS seq FROM run_events WHERE run_id = ?")
+          .get(event.runId);
+        const params = eventToParams({ ...event, seq: Number(next?.seq) });
+        const stored = this.#db.prepare(`${insertSql("run_events", eventColumns)} RETURNING *`).get(params);
+        return rowToEvent(stored!, this.#location);
+      }),
+    );
+  }
+
+  async listEvents(runId: string): Promise<RunEvent[]> {
+    return guarded(`read the events of run ${runId}`, this.#location, () =>
+      this.#db
+        .prepare("SELECT * FROM run_events WHERE run_id = ? ORDER BY seq")
+        .all(runId)
+        .map((row) => rowToEvent(row, this.#location)),
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.isOpen) this.#db.close();
+  }
+
+  #readRun(id: string): Run | undefined {
+    const row = this.#db.prepare("SELECT * FROM runs WHERE id = ?").get(id);
+    return row ? rowToRun(row, this.#location) : undefined;
+  }
+
+  #toRuns(rows: Row[]): Run[] {
+    return rows.map((row) => rowToRun(row, this.#location));
+  }
+}
+
+/** Open the connection with the settings every Slipway connection needs. */
+function openDatabase(filePath: string): DatabaseSync {
+  const db = new DatabaseSync(filePath, { timeout: busyTimeoutMs, enableForeignKeyConstraints: true });
+  try {
+    db.exec("PRAGMA journal_mode = WAL");
+    // In WAL mode NORMAL is safe against application crashes; only a power loss may drop the last commits.
+    db.exec("PRAGMA synchronous = NORMAL");
+    db.exec("PRAGMA foreign_keys = ON");
+    applyMigrations(db, filePath);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/**
+ * Open (creating if needed) the SQLite store at `filePath`: creates the parent directory, uses WAL
+ * mode with a 5 s busy timeout and foreign keys on, and applies pending migrations. Throws
+ * StoreError when the file cannot be opened, is not a Slipway database, or comes from a newer Slipway.
+ */
+export async function openSqliteStore(filePath: string): Promise<Store> {
+  const location = path.resolve(filePath);
+  try {
+    await mkdir(path.dirname(location), { recursive: true });
+  } catch (error) {
+    throw new StoreError(
+      `cannot create the data directory ${path.dirname(location)}: ${(error as Error).message}`,
+      {
+        details: { location },
+        cause: error,
+      },
+    );
+  }
+  const db = guarded("open the database", location, () => openDatabase(location));
+  return new SqliteStore(db, location);
+}

@@ -1,0 +1,44 @@
+// The store contract: tasks, runs, the append-only event trace. SQLite now, Postgres later; both
+// must pass the same contract suite (store.contract.ts).
+import type { Run, RunEvent, RunOutcome, RunStage, Task, Usage } from "../core/run.ts";
+
+/** Fields of a run that change while it runs; everything else is fixed at creation. */
+export interface RunUpdate {
+  stage?: RunStage;
+  status?: Run["status"];
+  outcome?: RunOutcome;
+  outcomeDetail?: string;
+  baseCommit?: string;
+  commit?: string;
+  worktree?: string | null;
+  filesChanged?: string[];
+  turns?: number;
+  usage?: Usage;
+  endedAt?: string;
+  state?: Record<string, unknown>;
+}
+
+export interface RunListQuery {
+  limit: number;
+  taskId?: string;
+}
+
+export interface Store {
+  createTask(task: Task): Promise<void>;
+  getTask(id: string): Promise<Task | undefined>;
+  /** Insert a new run. Its events start at seq 1. */
+  createRun(run: Run): Promise<void>;
+  /** Apply `update` to the run in one transaction; throws StoreError(not_found) for an unknown id. */
+  updateRun(id: string, update: RunUpdate): Promise<Run>;
+  /** Find a run by its full id or a unique prefix of it (at least 6 characters). */
+  getRun(idOrPrefix: string): Promise<Run | undefined>;
+  /** Newest first. */
+  listRuns(query: RunListQuery): Promise<Run[]>;
+  /** Runs whose status is still `running` (for crash recovery). */
+  listUnfinishedRuns(): Promise<Run[]>;
+  /** Append one event; the store assigns `seq` and returns the stored event. */
+  appendEvent(event: Omit<RunEvent, "seq">): Promise<RunEvent>;
+  /** All events of a run, in order. */
+  listEvents(runId: string): Promise<RunEvent[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,64 @@
+// run_command: allowlisted programs run in the sandbox without a shell; everything else is refused.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { runCommandTool } from "./run-command.ts";
+import { createToolFixture, type ToolFixture } from "./tool-fixture.ts";
+
+describe("run_command", () => {
+  let fixture: ToolFixture;
+  before(async () => {
+    fixture = await createToolFixture({ commandAllowlist: ["node", "npm test"], commandTimeoutMs: 10_000 });
+    await fixture.write("hello.js", "console.log('hello from ' + process.cwd().split('/').pop());\n");
+  });
+  after(() => fixture.dispose());
+
+  test("runs an allowlisted program and reports its exit code and output", async () => {
+    const result = await fixture.call(runCommandTool, { command: 'node -e "console.log(1+1)"' });
+    assert.deepEqual(result, { text: "$ node -e 'console.log(1+1)'\nexit code 0\n2", isError: false });
+  });
+
+  test("runs in the worktree root", async () => {
+    const result = await fixture.call(runCommandTool, { command: "node hello.js" });
+    assert.equal(result.text, "$ node hello.js\nexit code 0\nhello from worktree");
+  });
+
+  test("reports a non-zero exit code with the output, as information rather than a tool error", async () => {
+    const result = await fixture.call(runCommandTool, {
+      command: "node -e 'console.error(\"boom\"); process.exit(3)'",
+    });
+    assert.equal(result.isError, false);
+    assert.match(result.text, /\nexit code 3\nboom$/);
+  });
+
+  test("reports a timeout as an error", async () => {
+    const slow = await createToolFixture({ commandAllowlist: ["node"], commandTimeoutMs: 300 });
+    try {
+      const result = await slow.call(runCommandTool, { command: "node -e 'setInterval(() => {}, 1000)'" });
+      assert.equal(result.isError, true);
+      assert.match(result.text, /\ntimed out after 0\.3s; the process was killed\n/);
+    } finally {
+      await slow.dispose();
+    }
+  });
+
+  test("refuses a program not on the allowlist, listing the allowlist", async () => {
+    const result = await fixture.call(runCommandTool, { command: "rm -rf /" });
+    assert.deepEqual(result, {
+      text: 'refused: "rm -rf /" is not allowed; allowed commands start with: node, npm test',
+      isError: true,
+    });
+  });
+
+  test("refuses npm with other arguments when only `npm test` is allowed", async () => {
+    const result = await fixture.call(runCommandTool, { command: "npm install evil-package" });
+    assert.equal(result.isError, true);
+    assert.match(result.text, /^refused: "npm install evil-package" is not allowed/);
+  });
+
+  test("refuses shell operators even after an allowlisted program, and runs nothing", async () => {
+    const result = await fixture.call(runCommandTool, { command: "node hello.js > planted.txt" });
+    assert.equal(result.isError, true);
+    assert.match(result.text, /^refused: ">" needs a shell; commands run without a shell/);
+    await assert.rejects(fixture.read("planted.txt"), { code: "ENOENT" });
+  });
+});

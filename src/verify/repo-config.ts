@@ -1,0 +1,129 @@
+// The `verify` section of a repository's `.slipway.yml`: checks it declares, which extend the
+// detected ones (same name overrides) or replace them all.
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { ConfigError } from "../core/errors.ts";
+import { splitCommandLine } from "./command-line.ts";
+import type { DetectDefaults } from "./ecosystem.ts";
+import { inferParser } from "./infer-parser.ts";
+import { outputParsers } from "./parsers/parser-registry.ts";
+import type { VerifierCommand, VerifySpeed } from "./verifier.ts";
+
+/** Where the repository's own configuration lives, in the order they are looked for. */
+export const repoConfigFiles = [".slipway.yml", ".slipway.yaml"] as const;
+
+const relativeDirectory = z
+  .string()
+  .refine((value) => !path.isAbsolute(value) && !path.normalize(value).split(path.sep).includes(".."), {
+    message: "must be a directory inside the repository, relative to its root",
+  });
+
+export const DeclaredCheck = z
+  .object({
+    name: z.string().regex(/^[\w.:@/-]+$/, "use letters, digits and . _ : @ / - only"),
+    run: z.string().superRefine((value, context) => {
+      try {
+        splitCommandLine(value);
+      } catch (error) {
+        context.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    }),
+    cwd: relativeDirectory.default("."),
+    parser: z
+      .string()
+      .refine((value) => outputParsers.has(value), {
+        message: `unknown parser; known parsers: ${[...outputParsers.keys()].join(", ")}`,
+      })
+      .optional(),
+    speed: z.enum(["fast", "full", "both"]).default("both"),
+    timeoutSeconds: z.number().positive().max(86_400).optional(),
+  })
+  .strict();
+export type DeclaredCheck = z.infer<typeof DeclaredCheck>;
+
+export const RepoVerifyConfig = z
+  .object({
+    replace: z.boolean().default(false),
+    commands: z.array(DeclaredCheck).default(() => []),
+  })
+  .strict()
+  .superRefine((config, context) => {
+    const seen = new Set<string>();
+    config.commands.forEach((check, index) => {
+      if (seen.has(check.name)) {
+        context.addIssue({
+          code: "custom",
+          path: ["commands", index, "name"],
+          message: `"${check.name}" is declared twice`,
+        });
+      }
+      seen.add(check.name);
+    });
+  });
+export type RepoVerifyConfig = z.infer<typeof RepoVerifyConfig>;
+
+// Other top-level keys (guards, …) belong to other parts of Slipway, which validate them.
+const RepoConfigFile = z.looseObject({ verify: RepoVerifyConfig.optional() });
+
+function invalid(file: string, key: string, problem: string, cause?: unknown): ConfigError {
+  return new ConfigError(`${file}: ${key ? `${key}: ` : ""}${problem}`, { details: { file, key }, cause });
+}
+
+/** Read the `verify` section of the worktree's `.slipway.yml`; undefined when there is none. */
+export async function loadRepoVerifyConfig(
+  worktree: string,
+): Promise<{ file: string; config: RepoVerifyConfig } | undefined> {
+  const file = repoConfigFiles.find((name) => existsSync(path.join(worktree, name)));
+  if (!file) return undefined;
+  let value: unknown;
+  try {
+    value = parseYaml(await readFile(path.join(worktree, file), "utf8"));
+  } catch (error) {
+    throw invalid(file, "", `not valid YAML: ${(error as Error).message.split("\n")[0]}`, error);
+  }
+  const parsed = RepoConfigFile.safeParse(value ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw invalid(file, issue.path.map(String).join("."), issue.message, parsed.error);
+  }
+  const config = parsed.data.verify;
+  return config ? { file, config } : undefined;
+}
+
+const speedsOf: Record<DeclaredCheck["speed"], VerifySpeed[]> = {
+  fast: ["fast"],
+  full: ["full"],
+  both: ["fast", "full"],
+};
+
+/** The VerifierCommand a declared check stands for. */
+export function declaredCommand(check: DeclaredCheck, defaults: DetectDefaults): VerifierCommand {
+  const [command, ...args] = splitCommandLine(check.run);
+  return {
+    name: check.name,
+    command: command!,
+    args,
+    cwd: check.cwd,
+    parser: check.parser ?? inferParser(check.run),
+    speeds: speedsOf[check.speed],
+    timeoutMs:
+      check.timeoutSeconds === undefined ? defaults.timeoutMs : Math.round(check.timeoutSeconds * 1000),
+  };
+}
+
+/** Declared checks on top of detected ones: same name overrides in place, new names append. */
+export function applyRepoConfig(
+  detected: VerifierCommand[],
+  config: RepoVerifyConfig,
+  defaults: DetectDefaults,
+): VerifierCommand[] {
+  const declared = config.commands.map((check) => declaredCommand(check, defaults));
+  if (config.replace) return declared;
+  const byName = new Map(declared.map((command) => [command.name, command]));
+  const merged = detected.map((command) => byName.get(command.name) ?? command);
+  const detectedNames = new Set(detected.map((command) => command.name));
+  return [...merged, ...declared.filter((command) => !detectedNames.has(command.name))];
+}

@@ -1,0 +1,109 @@
+// Runs the checks of one speed through the run's sandbox, one after another, and turns each
+// command's output into findings; the raw log never leaves here.
+import { realpath } from "node:fs/promises";
+import type { Finding, VerifierResult } from "../core/finding.ts";
+import type { Sandbox } from "../sandbox/sandbox.ts";
+import { relativizeFindings } from "./finding-paths.ts";
+import { genericParser } from "./parsers/generic-parser.ts";
+import { findParser } from "./parsers/parser-registry.ts";
+import { checkLine, summarizeReport } from "./summarize.ts";
+import type { VerificationReport, VerifierCommand, VerifySpeed } from "./verifier.ts";
+
+/** Output kept per check; a test suite that prints more is truncated, and the summary says so. */
+export const maxCheckOutputBytes = 4 * 1024 * 1024;
+/** Size of `report.summary`; callers that show the agent a summary pick their own budget. */
+export const defaultSummaryChars = 6_000;
+
+function commandLine(command: VerifierCommand): string {
+  const quote = (word: string): string =>
+    /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
+  return [command.command, ...command.args].map(quote).join(" ");
+}
+
+/** Findings for a check that did not pass: the parser's, else the generic fallback's. */
+function failureFindings(
+  parsed: Finding[],
+  output: string,
+  exitCode: number | null,
+): { findings: Finding[]; unparsed: boolean } {
+  if (parsed.length > 0) return { findings: parsed, unparsed: false };
+  return { findings: genericParser.parse(output, exitCode), unparsed: true };
+}
+
+async function runOne(
+  sandbox: Sandbox,
+  command: VerifierCommand,
+  worktrees: string[],
+  signal: AbortSignal,
+): Promise<VerifierResult> {
+  const result = await sandbox.exec({
+    command: command.command,
+    args: command.args,
+    cwd: command.cwd,
+    timeoutMs: command.timeoutMs,
+    maxOutputBytes: maxCheckOutputBytes,
+    signal,
+  });
+  const passed = result.exitCode === 0 && !result.timedOut;
+  const parser = findParser(command.parser) ?? genericParser;
+  const isGeneric = parser === genericParser;
+  // A passing check's tail is not a finding; a specific parser may still report warnings.
+  const parsed = passed && isGeneric ? [] : parser.parse(result.output, result.exitCode);
+  const { findings, unparsed } = passed
+    ? { findings: parsed, unparsed: false }
+    : failureFindings(isGeneric ? [] : parsed, result.output, result.exitCode);
+  const extra: Finding[] = [];
+  if (result.timedOut) {
+    extra.push({
+      kind: "unknown",
+      message: `timed out after ${Math.round(command.timeoutMs / 1000)}s and was stopped`,
+    });
+  } else if (result.exitCode === null) {
+    extra.push({ kind: "unknown", message: `killed by ${result.signal ?? "a signal"} (out of memory?)` });
+  }
+  const verifierResult: VerifierResult = {
+    name: command.name,
+    command: commandLine(command),
+    passed,
+    exitCode: result.exitCode,
+    timedOut: result.timedOut,
+    durationMs: result.durationMs,
+    findings: [...extra, ...relativizeFindings(findings, worktrees, command.cwd)],
+    summary: "",
+    unparsed: !passed && (unparsed || isGeneric),
+    rawChars: result.output.length,
+  };
+  verifierResult.summary = checkLine(verifierResult, result.truncated);
+  return verifierResult;
+}
+
+/**
+ * Run every command that has `speed`, in order, through `sandbox`. Passed means every one exited 0
+ * in time; with no command at that speed the report passes and its summary says nothing ran.
+ * Throws the signal's reason when aborted.
+ */
+export async function runVerifiers(
+  sandbox: Sandbox,
+  commands: VerifierCommand[],
+  speed: VerifySpeed,
+  signal: AbortSignal,
+): Promise<VerificationReport> {
+  const selected = commands.filter((command) => command.speeds.includes(speed));
+  const worktrees = [sandbox.worktree];
+  const real = await realpath(sandbox.worktree).catch(() => sandbox.worktree);
+  if (real !== sandbox.worktree) worktrees.push(real);
+  const results: VerifierResult[] = [];
+  for (const command of selected) {
+    signal.throwIfAborted();
+    results.push(await runOne(sandbox, command, worktrees, signal));
+    signal.throwIfAborted();
+  }
+  const report: VerificationReport = {
+    speed,
+    passed: results.every((result) => result.passed),
+    results,
+    summary: "",
+  };
+  report.summary = summarizeReport(report, defaultSummaryChars);
+  return report;
+}

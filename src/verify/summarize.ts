@@ -1,0 +1,183 @@
+// The text the agent sees after verification: one line per check, then the findings of the
+// failing ones, within a character budget. Failing test names are never dropped.
+import type { Finding, FindingKind, VerifierResult } from "../core/finding.ts";
+import { clip } from "./parsers/output-text.ts";
+import type { VerificationReport } from "./verifier.ts";
+
+/** Rough token count of `text` for budgets given in tokens (about four characters per token). */
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+const countNouns: Record<FindingKind, [string, string]> = {
+  test: ["failing test", "failing tests"],
+  type: ["type error", "type errors"],
+  compile: ["compile error", "compile errors"],
+  lint: ["lint problem", "lint problems"],
+  build: ["build error", "build errors"],
+  unknown: ["problem", "problems"],
+};
+
+function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  return `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
+}
+
+function describeCounts(findings: Finding[]): string {
+  const counts = new Map<FindingKind, number>();
+  for (const finding of findings) counts.set(finding.kind, (counts.get(finding.kind) ?? 0) + 1);
+  return [...counts].map(([kind, count]) => `${count} ${countNouns[kind][count === 1 ? 0 : 1]}`).join(", ");
+}
+
+/** One line for a check: ✓/✗, name, duration and what it found. */
+export function checkLine(result: VerifierResult, truncated = false): string {
+  const head = `${result.passed ? "✓" : "✗"} ${result.name} (${formatDuration(result.durationMs)})`;
+  const parsed = result.findings.filter((finding) => finding.kind !== "unknown");
+  let detail = "";
+  if (result.timedOut) detail = ["timed out", describeCounts(parsed)].filter(Boolean).join(", ");
+  else if (result.unparsed) detail = `exit ${result.exitCode ?? "by signal"}, output not parsed`;
+  else if (!result.passed)
+    detail = describeCounts(result.findings) || `exit ${result.exitCode ?? "by signal"}`;
+  else if (result.findings.length > 0) detail = describeCounts(result.findings);
+  if (truncated) detail = [detail, "output truncated"].filter(Boolean).join("; ");
+  return detail ? `${head}: ${detail}` : head;
+}
+
+/** How much of each finding to show; the ladder below goes from everything to names only. */
+interface Detail {
+  context: boolean;
+  testMessages: boolean;
+  /** Findings other than failing tests shown per check. */
+  othersPerCheck: number;
+  /** Longest test name shown; longer names keep their start and end. */
+  nameCap: number;
+  locations: boolean;
+}
+
+const all = Number.POSITIVE_INFINITY;
+const full: Detail = {
+  context: true,
+  testMessages: true,
+  othersPerCheck: all,
+  nameCap: all,
+  locations: true,
+};
+/** Steps before any test name is shortened, from everything to one other finding per check. */
+const ladder: Detail[] = [
+  full,
+  { ...full, context: false },
+  { ...full, context: false, othersPerCheck: 20 },
+  { ...full, context: false, othersPerCheck: 20, testMessages: false },
+  { ...full, context: false, othersPerCheck: 5, testMessages: false },
+  { ...full, context: false, othersPerCheck: 1, testMessages: false },
+];
+/** Shortest test name kept with its file:line, and without. */
+const minNameWithLocation = 40;
+const minName = 24;
+
+/** Shorten a long test name in the middle, keeping its start (suites) and more of its end (the test). */
+function capName(name: string, cap: number): string {
+  if (name.length <= cap) return name;
+  const head = Math.floor((cap - 1) / 3);
+  return `${name.slice(0, head)}…${name.slice(name.length - (cap - 1 - head))}`;
+}
+
+function location(finding: Finding): string {
+  if (finding.file === undefined) return "";
+  return finding.line === undefined ? `${finding.file}: ` : `${finding.file}:${finding.line}: `;
+}
+
+function renderFinding(finding: Finding, detail: Detail): string[] {
+  const where = detail.locations ? location(finding) : "";
+  const isTest = finding.kind === "test" && finding.test !== undefined;
+  const lines: string[] = [];
+  if (isTest) {
+    lines.push(`  ${where}${capName(finding.test!, detail.nameCap)}`);
+    if (detail.testMessages) lines.push(`    ${clip(finding.message, 300)}`);
+  } else {
+    const rule = finding.rule ? `${finding.rule} ` : "";
+    lines.push(`  ${where}${rule}${clip(finding.message, 300)}`);
+  }
+  if (detail.context && finding.context && (!isTest || detail.testMessages)) {
+    lines.push(...finding.context.split("\n").map((line) => `      ${line}`.trimEnd()));
+  }
+  return lines;
+}
+
+/** The findings section of one failing check, with a note of how many findings were cut. */
+function renderCheck(result: VerifierResult, detail: Detail): string[] {
+  const lines = [`${result.name}${result.unparsed ? " (last lines of output)" : ""}:`];
+  let others = 0;
+  let cut = 0;
+  for (const finding of result.findings) {
+    const isTest = finding.kind === "test" && finding.test !== undefined;
+    if (!isTest && others >= detail.othersPerCheck) {
+      cut++;
+      continue;
+    }
+    if (!isTest) others++;
+    lines.push(...renderFinding(finding, detail));
+  }
+  if (cut > 0)
+    lines.push(`  … ${cut} ${others > 0 ? "more " : ""}${cut === 1 ? "finding" : "findings"} cut to fit`);
+  return lines;
+}
+
+function render(report: VerificationReport, detail: Detail): string {
+  const lines = report.results.map((result) => result.summary || checkLine(result));
+  const failing = report.results.filter((result) => result.findings.length > 0 && !result.passed);
+  for (const result of failing) lines.push("", ...renderCheck(result, detail));
+  const hasTests = failing.some((result) => result.findings.some((finding) => finding.kind === "test"));
+  if (hasTests && !detail.testMessages)
+    lines.push("", "(test errors left out to fit; run verify again after fixing some)");
+  return lines.join("\n");
+}
+
+/** The longest name cap in [floor, longest name] whose rendering fits, if any. */
+function fitNames(
+  report: VerificationReport,
+  base: Detail,
+  floor: number,
+  budget: number,
+): string | undefined {
+  const names = report.results.flatMap((result) =>
+    result.findings.map((finding) => finding.test?.length ?? 0),
+  );
+  let low = floor;
+  let high = Math.max(floor, ...names);
+  let best: string | undefined;
+  while (low <= high) {
+    const cap = Math.floor((low + high) / 2);
+    const text = render(report, { ...base, nameCap: cap });
+    if (text.length <= budget) {
+      best = text;
+      low = cap + 1;
+    } else {
+      high = cap - 1;
+    }
+  }
+  return best;
+}
+
+/**
+ * The verification summary for the agent, at most `budgetChars` long when it can be: context goes
+ * first, then messages and other findings, then the length of each test name and its location;
+ * failing test names are never dropped, so very many failing tests may exceed the budget.
+ */
+export function summarizeReport(report: VerificationReport, budgetChars: number): string {
+  if (report.results.length === 0)
+    return `no checks ran at speed ${report.speed}: none were detected or declared`;
+  for (const detail of ladder) {
+    const text = render(report, detail);
+    if (text.length <= budgetChars) return text;
+  }
+  const lean = ladder[ladder.length - 1]!;
+  const leaner: Detail = { ...lean, othersPerCheck: 0 };
+  return (
+    fitNames(report, lean, minNameWithLocation, budgetChars) ??
+    fitNames(report, leaner, minNameWithLocation, budgetChars) ??
+    fitNames(report, { ...leaner, locations: false }, minName, budgetChars) ??
+    render(report, { ...leaner, locations: false, nameCap: minName })
+  );
+}

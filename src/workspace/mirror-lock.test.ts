@@ -1,0 +1,92 @@
+// Tests for withFileLock: one holder at a time, stale locks of dead processes taken over, bounded waits.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
+import path from "node:path";
+import { after, describe, test } from "node:test";
+import { tempDir } from "../../test/helpers/git-fixture.ts";
+import { parseLockHolder, withFileLock } from "./mirror-lock.ts";
+
+const created: string[] = [];
+after(() => {
+  for (const dir of created) rmSync(dir, { recursive: true, force: true });
+});
+
+function lockFile(): string {
+  const dir = tempDir("lock");
+  created.push(dir);
+  return path.join(dir, "mirror.lock");
+}
+
+/** The pid of a process that has exited. */
+function deadPid(): number {
+  const child = spawnSync(process.execPath, ["-e", ""]);
+  return child.pid!;
+}
+
+describe("withFileLock", () => {
+  test("runs the work, returns its value and removes the lock file, also when the work throws", async () => {
+    const lockPath = lockFile();
+    assert.equal(
+      await withFileLock(lockPath, async () => (existsSync(lockPath) ? "held" : "not held")),
+      "held",
+    );
+    assert.equal(existsSync(lockPath), false);
+    await assert.rejects(
+      withFileLock(lockPath, async () => {
+        throw new Error("boom");
+      }),
+      /boom/,
+    );
+    assert.equal(existsSync(lockPath), false);
+  });
+
+  test("two holders never overlap", async () => {
+    const lockPath = lockFile();
+    let inside = 0;
+    let maxInside = 0;
+    const work = async (): Promise<void> => {
+      inside += 1;
+      maxInside = Math.max(maxInside, inside);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      inside -= 1;
+    };
+    await Promise.all([1, 2, 3].map(() => withFileLock(lockPath, work, { pollMs: 10 })));
+    assert.equal(maxInside, 1);
+  });
+
+  test("a lock left by a dead process on this host is taken over", async () => {
+    const lockPath = lockFile();
+    writeFileSync(lockPath, `${deadPid()} ${hostname()}\n`);
+    assert.equal(await withFileLock(lockPath, async () => "ran", { timeoutMs: 5_000 }), "ran");
+    assert.equal(existsSync(lockPath), false);
+  });
+
+  test("a lock held by a live process ends the wait with an error naming the holder and the file", async () => {
+    const lockPath = lockFile();
+    writeFileSync(lockPath, `${process.pid} ${hostname()}\n`);
+    await assert.rejects(
+      withFileLock(lockPath, async () => "ran", { timeoutMs: 100, pollMs: 20 }),
+      new RegExp(`mirror\\.lock is held by process ${process.pid} on .*delete the lock file`),
+    );
+    assert.equal(existsSync(lockPath), true, "a live holder's lock is never removed");
+  });
+
+  test("a lock from another host is never considered stale", async () => {
+    const lockPath = lockFile();
+    writeFileSync(lockPath, `${deadPid()} some-other-host\n`);
+    await assert.rejects(
+      withFileLock(lockPath, async () => "ran", { timeoutMs: 100, pollMs: 20 }),
+      /some-other-host/,
+    );
+  });
+});
+
+describe("parseLockHolder", () => {
+  test("reads pid and host, and refuses an empty or garbled file", () => {
+    assert.deepEqual(parseLockHolder("123 box\n"), { pid: 123, host: "box" });
+    assert.equal(parseLockHolder(""), undefined);
+    assert.equal(parseLockHolder("abc"), undefined);
+  });
+});

@@ -1,0 +1,85 @@
+// Bad input: one clear line, a non-zero exit, and nothing left behind (no run, no worktree).
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { after, describe, test } from "node:test";
+import { cliEnv, runCli } from "./helpers/cli.ts";
+import { makeRepo, tempDir } from "./helpers/git-fixture.ts";
+import { baseArgs, setUpScriptedRun } from "./helpers/scripted-run.ts";
+
+const cleanups: (() => Promise<void>)[] = [];
+after(async () => {
+  for (const cleanup of cleanups) await cleanup();
+});
+
+async function assertNothingLeft(args: string[], env: Record<string, string>, dataDir: string): Promise<void> {
+  const listed = await runCli([...args, "runs", "--json"], { env });
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.deepEqual(JSON.parse(listed.stdout), []);
+  const worktrees = path.join(dataDir, "worktrees");
+  assert.deepEqual(existsSync(worktrees) ? readdirSync(worktrees) : [], []);
+}
+
+function assertOneLine(stderr: string, pattern: RegExp): void {
+  const lines = stderr.trim().split("\n");
+  assert.equal(lines.length, 1, `expected one line, got:\n${stderr}`);
+  assert.match(lines[0]!, pattern);
+}
+
+describe("bad input", () => {
+  test("a path that is not a git repository", async () => {
+    const setup = await setUpScriptedRun({ turns: [] }, "anthropic");
+    cleanups.push(() => setup.server.close());
+    const notRepo = tempDir("plain");
+    const result = await runCli([...baseArgs(setup), "run", "--repo", notRepo, "--task", "x"], { env: setup.env });
+    assert.equal(result.code, 2);
+    assertOneLine(result.stderr, /not a git repository/);
+    await assertNothingLeft(baseArgs(setup), setup.env, setup.dataDir);
+    assert.equal(setup.server.requests.length, 0);
+  });
+
+  test("an unknown base ref", async () => {
+    const setup = await setUpScriptedRun({ turns: [] }, "anthropic");
+    cleanups.push(() => setup.server.close());
+    const repo = makeRepo();
+    const result = await runCli([...baseArgs(setup), "run", "--repo", repo, "--task", "x", "--base", "no-such-branch"], { env: setup.env });
+    assert.equal(result.code, 2);
+    assertOneLine(result.stderr, /no-such-branch/);
+    await assertNothingLeft(baseArgs(setup), setup.env, setup.dataDir);
+  });
+
+  test("no model configured says how to configure Anthropic, OpenAI or a local server", async () => {
+    const dataDir = tempDir("data");
+    const env = cliEnv({});
+    const repo = makeRepo();
+    const result = await runCli(["--data-dir", dataDir, "run", "--repo", repo, "--task", "x"], { env, cwd: dataDir });
+    assert.equal(result.code, 2);
+    assertOneLine(result.stderr, /ANTHROPIC_API_KEY.*OPENAI_API_KEY.*openai-compatible/);
+    await assertNothingLeft(["--data-dir", dataDir], env, dataDir);
+  });
+
+  test("an invalid slipway.yaml names the file and the key", async () => {
+    const project = tempDir("project");
+    mkdirSync(project, { recursive: true });
+    writeFileSync(path.join(project, "slipway.yaml"), "limits:\n  maxTurns: ten\n");
+    const dataDir = tempDir("data");
+    const env = cliEnv({ SLIPWAY_MODEL: "anthropic:x", ANTHROPIC_API_KEY: "k" });
+    const result = await runCli(["--data-dir", dataDir, "run", "--repo", makeRepo(), "--task", "x"], { env, cwd: project });
+    assert.equal(result.code, 2);
+    assertOneLine(result.stderr, /slipway\.yaml: limits\.maxTurns: .*number/);
+  });
+
+  test("an unknown key in slipway.yaml is named", async () => {
+    const project = tempDir("project");
+    writeFileSync(path.join(project, "slipway.yaml"), "limitz: {}\n");
+    const result = await runCli(["runs"], { env: cliEnv({}), cwd: project });
+    assert.equal(result.code, 2);
+    assertOneLine(result.stderr, /unknown key limitz/);
+  });
+
+  test("a bad flag value names the flag", async () => {
+    const result = await runCli(["run", "--repo", ".", "--task", "x", "--max-turns", "zero"], { env: cliEnv({}) });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /--max-turns.*positive whole number/);
+  });
+});
