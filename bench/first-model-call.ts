@@ -22,12 +22,23 @@ function median(values: number[]): number {
 /** Milliseconds from spawning `slipway run` to the model server receiving its first request. */
 async function timeToFirstCall(repo: string, dataDir: string, sandbox: string): Promise<number> {
   // The scripted model answers with a 400, so the run ends right after the measured call.
-  const server = await startScriptedModelServer({ script: { turns: [{ error: { status: 400, message: "bench: stop here" } }] } });
+  const server = await startScriptedModelServer({
+    script: { turns: [{ error: { status: 400, message: "bench: stop here" } }] },
+  });
   const config = path.join(dataDir, "bench.yaml");
   writeFileSync(config, "judge:\n  enabled: false\n");
-  const env = cliEnv({ SLIPWAY_MODEL: "anthropic:bench", ANTHROPIC_BASE_URL: server.anthropicBaseUrl, ANTHROPIC_API_KEY: "k", SLIPWAY_SANDBOX: sandbox });
+  const env = cliEnv({
+    SLIPWAY_MODEL: "anthropic:bench",
+    ANTHROPIC_BASE_URL: server.anthropicBaseUrl,
+    ANTHROPIC_API_KEY: "k",
+    SLIPWAY_SANDBOX: sandbox,
+  });
   const started = performance.now();
-  const child = spawn(process.execPath, [slipwayBin, "--data-dir", dataDir, "--config", config, "run", "--repo", repo, "--task", "bench"], { env, stdio: "ignore" });
+  const child = spawn(
+    process.execPath,
+    [slipwayBin, "--data-dir", dataDir, "--config", config, "run", "--repo", repo, "--task", "bench"],
+    { env, stdio: "ignore" },
+  );
   let elapsed = Number.NaN;
   for (let waited = 0; waited < 60_000; waited += 1) {
     if (server.requests.length > 0) {
@@ -57,8 +68,13 @@ async function main(): Promise<void> {
   rmSync(scratch, { recursive: true, force: true });
   console.log(`| case | median ms | min ms | max ms | runs | sandbox |`);
   console.log(`|---|---|---|---|---|---|`);
-  for (const [name, values] of [["cold (no mirror)", cold], ["warm (mirror cached)", warm]] as const) {
-    console.log(`| ${name} | ${median(values).toFixed(0)} | ${Math.min(...values).toFixed(0)} | ${Math.max(...values).toFixed(0)} | ${values.length} | ${sandbox} |`);
+  for (const [name, values] of [
+    ["cold (no mirror)", cold],
+    ["warm (mirror cached)", warm],
+  ] as const) {
+    console.log(
+      `| ${name} | ${median(values).toFixed(0)} | ${Math.min(...values).toFixed(0)} | ${Math.max(...values).toFixed(0)} | ${values.length} | ${sandbox} |`,
+    );
   }
 }
 

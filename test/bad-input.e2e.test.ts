@@ -12,7 +12,11 @@ after(async () => {
   for (const cleanup of cleanups) await cleanup();
 });
 
-async function assertNothingLeft(args: string[], env: Record<string, string>, dataDir: string): Promise<void> {
+async function assertNothingLeft(
+  args: string[],
+  env: Record<string, string>,
+  dataDir: string,
+): Promise<void> {
   const listed = await runCli([...args, "runs", "--json"], { env });
   assert.equal(listed.code, 0, listed.stderr);
   assert.deepEqual(JSON.parse(listed.stdout), []);
@@ -31,7 +35,9 @@ describe("bad input", () => {
     const setup = await setUpScriptedRun({ turns: [] }, "anthropic");
     cleanups.push(() => setup.server.close());
     const notRepo = tempDir("plain");
-    const result = await runCli([...baseArgs(setup), "run", "--repo", notRepo, "--task", "x"], { env: setup.env });
+    const result = await runCli([...baseArgs(setup), "run", "--repo", notRepo, "--task", "x"], {
+      env: setup.env,
+    });
     assert.equal(result.code, 2);
     assertOneLine(result.stderr, /not a git repository/);
     await assertNothingLeft(baseArgs(setup), setup.env, setup.dataDir);
@@ -42,7 +48,10 @@ describe("bad input", () => {
     const setup = await setUpScriptedRun({ turns: [] }, "anthropic");
     cleanups.push(() => setup.server.close());
     const repo = makeRepo();
-    const result = await runCli([...baseArgs(setup), "run", "--repo", repo, "--task", "x", "--base", "no-such-branch"], { env: setup.env });
+    const result = await runCli(
+      [...baseArgs(setup), "run", "--repo", repo, "--task", "x", "--base", "no-such-branch"],
+      { env: setup.env },
+    );
     assert.equal(result.code, 2);
     assertOneLine(result.stderr, /no-such-branch/);
     await assertNothingLeft(baseArgs(setup), setup.env, setup.dataDir);
@@ -52,7 +61,10 @@ describe("bad input", () => {
     const dataDir = tempDir("data");
     const env = cliEnv({});
     const repo = makeRepo();
-    const result = await runCli(["--data-dir", dataDir, "run", "--repo", repo, "--task", "x"], { env, cwd: dataDir });
+    const result = await runCli(["--data-dir", dataDir, "run", "--repo", repo, "--task", "x"], {
+      env,
+      cwd: dataDir,
+    });
     assert.equal(result.code, 2);
     assertOneLine(result.stderr, /ANTHROPIC_API_KEY.*OPENAI_API_KEY.*openai-compatible/);
     await assertNothingLeft(["--data-dir", dataDir], env, dataDir);
@@ -64,7 +76,10 @@ describe("bad input", () => {
     writeFileSync(path.join(project, "slipway.yaml"), "limits:\n  maxTurns: ten\n");
     const dataDir = tempDir("data");
     const env = cliEnv({ SLIPWAY_MODEL: "anthropic:x", ANTHROPIC_API_KEY: "k" });
-    const result = await runCli(["--data-dir", dataDir, "run", "--repo", makeRepo(), "--task", "x"], { env, cwd: project });
+    const result = await runCli(["--data-dir", dataDir, "run", "--repo", makeRepo(), "--task", "x"], {
+      env,
+      cwd: project,
+    });
     assert.equal(result.code, 2);
     assertOneLine(result.stderr, /slipway\.yaml: limits\.maxTurns: .*number/);
   });
@@ -78,7 +93,9 @@ describe("bad input", () => {
   });
 
   test("a bad flag value names the flag", async () => {
-    const result = await runCli(["run", "--repo", ".", "--task", "x", "--max-turns", "zero"], { env: cliEnv({}) });
+    const result = await runCli(["run", "--repo", ".", "--task", "x", "--max-turns", "zero"], {
+      env: cliEnv({}),
+    });
     assert.equal(result.code, 2);
     assert.match(result.stderr, /--max-turns.*positive whole number/);
   });

@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import { runCli, slipwayBin } from "./helpers/cli.ts";
 import { makeRepo } from "./helpers/git-fixture.ts";
 import { baseArgs, setUpScriptedRun } from "./helpers/scripted-run.ts";
@@ -13,14 +13,26 @@ import { baseArgs, setUpScriptedRun } from "./helpers/scripted-run.ts";
 test("a killed run is marked interrupted on the next start and its worktree is removed", async () => {
   const repo = makeRepo();
   const setup = await setUpScriptedRun(
-    { turns: [{ text: "thinking slowly", delayMs: 30_000, toolCalls: [{ name: "finish", input: { summary: "x" } }] }] },
+    {
+      turns: [
+        {
+          text: "thinking slowly",
+          delayMs: 30_000,
+          toolCalls: [{ name: "finish", input: { summary: "x" } }],
+        },
+      ],
+    },
     "anthropic",
   );
   try {
-    const child = spawn(process.execPath, [slipwayBin, ...baseArgs(setup), "run", "--repo", repo, "--task", "x"], {
-      env: setup.env,
-      stdio: "ignore",
-    });
+    const child = spawn(
+      process.execPath,
+      [slipwayBin, ...baseArgs(setup), "run", "--repo", repo, "--task", "x"],
+      {
+        env: setup.env,
+        stdio: "ignore",
+      },
+    );
     // Wait (bounded) until the run is inside its first model call, then kill it without warning.
     for (let waited = 0; setup.server.requests.length === 0; waited += 100) {
       assert.ok(waited < 60_000, "the run never reached the model");
@@ -30,7 +42,12 @@ test("a killed run is marked interrupted on the next start and its worktree is r
     await new Promise((resolve) => child.once("close", resolve));
 
     const listed = await runCli([...baseArgs(setup), "runs", "--json"], { env: setup.env });
-    const runs = JSON.parse(listed.stdout) as { id: string; outcome: string; status: string; worktree?: string }[];
+    const runs = JSON.parse(listed.stdout) as {
+      id: string;
+      outcome: string;
+      status: string;
+      worktree?: string;
+    }[];
     assert.equal(runs.length, 1);
     assert.equal(runs[0]!.status, "finished");
     assert.equal(runs[0]!.outcome, "interrupted");

@@ -7,8 +7,14 @@ import { runCli } from "./helpers/cli.ts";
 import { makeRepo } from "./helpers/git-fixture.ts";
 import { baseArgs, setUpScriptedRun } from "./helpers/scripted-run.ts";
 
-const readTurn: ScriptTurn = { toolCalls: [{ name: "read_file", input: { path: "src/add.js" } }], usage: { inputTokens: 100, outputTokens: 10 } };
-const finishTurn: ScriptTurn = { toolCalls: [{ name: "finish", input: { summary: "done" } }], usage: { inputTokens: 10, outputTokens: 1 } };
+const readTurn: ScriptTurn = {
+  toolCalls: [{ name: "read_file", input: { path: "src/add.js" } }],
+  usage: { inputTokens: 100, outputTokens: 10 },
+};
+const finishTurn: ScriptTurn = {
+  toolCalls: [{ name: "finish", input: { summary: "done" } }],
+  usage: { inputTokens: 10, outputTokens: 1 },
+};
 
 const cleanups: (() => Promise<void>)[] = [];
 after(async () => {
@@ -19,20 +25,29 @@ async function runScript(script: ModelScript, flags: string[]) {
   const repo = makeRepo();
   const setup = await setUpScriptedRun(script, "anthropic");
   cleanups.push(() => setup.server.close());
-  const result = await runCli([...baseArgs(setup), "run", "--repo", repo, "--task", "read add.js", "--json", ...flags], { env: setup.env });
+  const result = await runCli(
+    [...baseArgs(setup), "run", "--repo", repo, "--task", "read add.js", "--json", ...flags],
+    { env: setup.env },
+  );
   return { result, report: result.stdout ? JSON.parse(result.stdout) : undefined, server: setup.server };
 }
 
 describe("run limits", () => {
   test("the turn limit ends the run as turn_limit after that many model calls", async () => {
-    const { result, report, server } = await runScript({ turns: [readTurn, readTurn, readTurn] }, ["--max-turns", "2"]);
+    const { result, report, server } = await runScript({ turns: [readTurn, readTurn, readTurn] }, [
+      "--max-turns",
+      "2",
+    ]);
     assert.equal(report.outcome, "turn_limit");
     assert.equal(result.code, 7);
     assert.equal(server.requests.length, 2);
   });
 
   test("the token limit ends the run as token_limit once input + output reach it", async () => {
-    const { result, report, server } = await runScript({ turns: [readTurn, readTurn, readTurn] }, ["--max-tokens", "150"]);
+    const { result, report, server } = await runScript({ turns: [readTurn, readTurn, readTurn] }, [
+      "--max-tokens",
+      "150",
+    ]);
     assert.equal(report.outcome, "token_limit");
     assert.equal(result.code, 9);
     assert.equal(server.requests.length, 2);
@@ -41,7 +56,10 @@ describe("run limits", () => {
 
   test("the cost limit ends the run as cost_limit once the priced usage reaches it", async () => {
     // Each turn costs 100 × $3/M + 10 × $15/M = $0.00045; the third call passes $0.001.
-    const { result, report, server } = await runScript({ turns: [readTurn, readTurn, readTurn, readTurn] }, ["--max-cost-usd", "0.001"]);
+    const { result, report, server } = await runScript({ turns: [readTurn, readTurn, readTurn, readTurn] }, [
+      "--max-cost-usd",
+      "0.001",
+    ]);
     assert.equal(report.outcome, "cost_limit");
     assert.equal(result.code, 10);
     assert.equal(server.requests.length, 3);

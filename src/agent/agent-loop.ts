@@ -82,7 +82,10 @@ function appendAssistantMessage(session: AgentSession, result: ModelCallResult):
 }
 
 /** Run model steps until finish, a limit, or a model failure. Mutates `session`. */
-export async function runAgentLoop(session: AgentSession, options: AgentLoopOptions): Promise<AgentLoopResult> {
+export async function runAgentLoop(
+  session: AgentSession,
+  options: AgentLoopOptions,
+): Promise<AgentLoopResult> {
   for (;;) {
     const elapsed = Date.now() - options.runStartedAt;
     const breach = checkLimits(options.limits, session.turns, session.usage, elapsed);
@@ -97,7 +100,12 @@ export async function runAgentLoop(session: AgentSession, options: AgentLoopOpti
       if (options.signal.aborted) throw error;
       if (!ModelError.isInstance(error)) throw error;
       const timedOut = Date.now() - options.runStartedAt >= options.limits.maxMinutes * 60_000;
-      if (timedOut) return { kind: "limit", outcome: "time_limit", detail: `wall time reached ${options.limits.maxMinutes} min` };
+      if (timedOut)
+        return {
+          kind: "limit",
+          outcome: "time_limit",
+          detail: `wall time reached ${options.limits.maxMinutes} min`,
+        };
       await options.record("model-fail", { message: error.message });
       return { kind: "model_failed", detail: error.message };
     }

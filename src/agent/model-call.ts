@@ -34,10 +34,36 @@ export interface ModelCallResult {
   durationMs: number;
 }
 
-function invalidReason(call: { invalid?: boolean; error?: unknown; toolName: string }): string | undefined {
+function invalidReason(call: {
+  invalid?: boolean;
+  error?: unknown;
+  toolName: string;
+  input: unknown;
+}): string | undefined {
+  // Some provider paths hand unparseable arguments through as the raw string instead of flagging them.
+  if (typeof call.input === "string") return unparseableJson(call.input);
   if (!call.invalid) return undefined;
   const message = call.error instanceof Error ? call.error.message : String(call.error);
   return message.split("\n")[0] ?? `invalid call of ${call.toolName}`;
+}
+
+function unparseableJson(raw: string): string | undefined {
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return typeof parsed === "object" && parsed !== null ? undefined : "the arguments are not a JSON object";
+  } catch (error) {
+    return error instanceof Error ? error.message : "unparseable arguments";
+  }
+}
+
+/** Arguments handed through as a JSON string are parsed; anything else is kept as given. */
+function parsedInput(input: unknown): unknown {
+  if (typeof input !== "string") return input;
+  try {
+    return JSON.parse(input) as unknown;
+  } catch {
+    return input;
+  }
 }
 
 /** Call the model once. Throws ModelError when the provider fails after its retries. */
@@ -60,8 +86,10 @@ export async function callModel(request: ModelCallRequest): Promise<ModelCallRes
       toolCalls: result.toolCalls.map((call) => ({
         toolCallId: call.toolCallId,
         toolName: call.toolName,
-        input: call.input,
-        invalidReason: invalidReason(call as { invalid?: boolean; error?: unknown; toolName: string }),
+        input: parsedInput(call.input),
+        invalidReason: invalidReason(
+          call as { invalid?: boolean; error?: unknown; toolName: string; input: unknown },
+        ),
       })),
       finishReason: result.finishReason,
       usage: { inputTokens, outputTokens, costUsd: costOf(request.price, inputTokens, outputTokens) },

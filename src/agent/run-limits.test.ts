@@ -3,7 +3,11 @@ import { test } from "node:test";
 import { checkLimits } from "./run-limits.ts";
 
 const limits = { maxTurns: 3, maxMinutes: 1, maxTokens: 1000, maxCostUsd: 0.5 };
-const usage = (inputTokens: number, outputTokens: number, costUsd: number) => ({ inputTokens, outputTokens, costUsd });
+const usage = (inputTokens: number, outputTokens: number, costUsd: number) => ({
+  inputTokens,
+  outputTokens,
+  costUsd,
+});
 
 test("allows another call while every limit has room", () => {
   assert.equal(checkLimits(limits, 2, usage(400, 100, 0.1), 59_000), undefined);

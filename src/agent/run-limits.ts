@@ -9,7 +9,12 @@ export interface LimitBreach {
 }
 
 /** The first limit the run has reached, or undefined when another model call is allowed. */
-export function checkLimits(limits: RunLimits, turns: number, usage: Usage, elapsedMs: number): LimitBreach | undefined {
+export function checkLimits(
+  limits: RunLimits,
+  turns: number,
+  usage: Usage,
+  elapsedMs: number,
+): LimitBreach | undefined {
   if (elapsedMs >= limits.maxMinutes * 60_000) {
     return { outcome: "time_limit", detail: `wall time reached ${limits.maxMinutes} min` };
   }
@@ -18,7 +23,10 @@ export function checkLimits(limits: RunLimits, turns: number, usage: Usage, elap
     return { outcome: "token_limit", detail: `${tokens} tokens used of ${limits.maxTokens} allowed` };
   }
   if (usage.costUsd >= limits.maxCostUsd) {
-    return { outcome: "cost_limit", detail: `$${usage.costUsd.toFixed(4)} spent of $${limits.maxCostUsd} allowed` };
+    return {
+      outcome: "cost_limit",
+      detail: `$${usage.costUsd.toFixed(4)} spent of $${limits.maxCostUsd} allowed`,
+    };
   }
   if (turns >= limits.maxTurns) {
     return { outcome: "turn_limit", detail: `${turns} model calls made of ${limits.maxTurns} allowed` };

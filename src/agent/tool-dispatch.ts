@@ -6,7 +6,10 @@ import type { AgentLoopOptions } from "./agent-loop.ts";
 import type { AgentSession } from "./agent-session.ts";
 import type { RequestedToolCall } from "./model-call.ts";
 
-async function runOneCall(call: RequestedToolCall, options: AgentLoopOptions): Promise<{ text: string; isError: boolean; finish?: { summary: string } }> {
+async function runOneCall(
+  call: RequestedToolCall,
+  options: AgentLoopOptions,
+): Promise<{ text: string; isError: boolean; finish?: { summary: string } }> {
   if (call.invalidReason) {
     const known = [...options.tools.keys()].join(", ");
     const text = options.tools.has(call.toolName)
@@ -27,19 +30,36 @@ export async function dispatchToolCalls(
   const results: ToolResultPart[] = [];
   let finish: { summary: string; call: RequestedToolCall } | undefined;
   for (const call of calls) {
-    await options.record("tool-call", { turn: session.turns, id: call.toolCallId, name: call.toolName, input: call.input });
+    await options.record("tool-call", {
+      turn: session.turns,
+      id: call.toolCallId,
+      name: call.toolName,
+      input: call.input,
+    });
     const result = await runOneCall(call, options);
     if (result.finish && !result.isError) {
       finish = { summary: result.finish.summary, call };
-      await options.record("tool-result", { id: call.toolCallId, name: call.toolName, isError: false, text: "finish accepted: running the gate" });
+      await options.record("tool-result", {
+        id: call.toolCallId,
+        name: call.toolName,
+        isError: false,
+        text: "finish accepted: running the gate",
+      });
       continue;
     }
-    await options.record("tool-result", { id: call.toolCallId, name: call.toolName, isError: result.isError, text: result.text });
+    await options.record("tool-result", {
+      id: call.toolCallId,
+      name: call.toolName,
+      isError: result.isError,
+      text: result.text,
+    });
     results.push({
       type: "tool-result",
       toolCallId: call.toolCallId,
       toolName: call.toolName,
-      output: result.isError ? { type: "error-text", value: result.text } : { type: "text", value: result.text },
+      output: result.isError
+        ? { type: "error-text", value: result.text }
+        : { type: "text", value: result.text },
     });
   }
   if (finish) {

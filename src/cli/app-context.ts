@@ -25,10 +25,18 @@ function expandHome(value: string, env: NodeJS.ProcessEnv): string {
 }
 
 /** Load config and open the store; `flags` are config values given on the command line. */
-export async function openApp(global: GlobalOptions, flags: Record<string, unknown> = {}): Promise<AppContext> {
+export async function openApp(
+  global: GlobalOptions,
+  flags: Record<string, unknown> = {},
+): Promise<AppContext> {
   const env = process.env;
   const merged = global.dataDir ? { ...flags, dataDir: global.dataDir } : flags;
-  const { config } = loadConfig({ explicitFile: global.config, projectDir: process.cwd(), env, flags: merged });
+  const { config } = loadConfig({
+    explicitFile: global.config,
+    projectDir: process.cwd(),
+    env,
+    flags: merged,
+  });
   const dataDir = path.resolve(expandHome(config.dataDir ?? "~/.slipway", env));
   const store = await openSqliteStore(path.join(dataDir, "slipway.db"));
   await recoverInterruptedRuns(store);

@@ -6,10 +6,10 @@ import type { Command } from "commander";
 import { SandboxError } from "../core/errors.ts";
 import { demoScript } from "../demo/demo-script.ts";
 import { demoTaskFile, prepareDemoRepository } from "../demo/prepare-demo-repo.ts";
-import { startScriptedModelServer } from "../models/scripted-server/scripted-model-server.ts";
 import { providerFactories } from "../models/provider-registry.ts";
+import { startScriptedModelServer } from "../models/scripted-server/scripted-model-server.ts";
 import { noneSandboxBackend } from "../sandbox/none/none-sandbox.ts";
-import { chooseSandboxBackend } from "../sandbox/registry.ts";
+import { chooseConfiguredSandbox } from "../sandbox/registry.ts";
 import type { SandboxBackend } from "../sandbox/sandbox.ts";
 import type { AppContext } from "./app-context.ts";
 import { type GlobalOptions, openApp } from "./app-context.ts";
@@ -19,10 +19,14 @@ const demoModelName = "anthropic:scripted-demo";
 
 async function demoSandbox(app: AppContext): Promise<SandboxBackend> {
   try {
-    return await chooseSandboxBackend(app.config.sandbox.backend, { isolationRequired: app.config.sandbox.isolationRequired });
+    return await chooseConfiguredSandbox(app.config.sandbox);
   } catch (error) {
     // The demo runs only our own example code: without an isolating sandbox it still shows the flow.
-    if (!SandboxError.isInstance(error) || app.config.sandbox.backend !== "auto" || app.config.sandbox.isolationRequired) {
+    if (
+      !SandboxError.isInstance(error) ||
+      app.config.sandbox.backend !== "auto" ||
+      app.config.sandbox.isolationRequired
+    ) {
       throw error;
     }
     process.stderr.write(`note: ${error.message}\nnote: the demo continues with sandbox 'none'\n`);
@@ -33,7 +37,9 @@ async function demoSandbox(app: AppContext): Promise<SandboxBackend> {
 export function registerDemoCommand(program: Command, global: () => GlobalOptions): void {
   program
     .command("demo")
-    .description("run the whole pipeline on a bundled example project with a SCRIPTED model (no account needed)")
+    .description(
+      "run the whole pipeline on a bundled example project with a SCRIPTED model (no account needed)",
+    )
     .option("--json", "print the report as JSON", false)
     .action(async (flags: { json: boolean }) => {
       const app = await openApp(global());
@@ -58,7 +64,8 @@ export function registerDemoCommand(program: Command, global: () => GlobalOption
           sandboxBackend: await demoSandbox(app),
           json: flags.json,
         });
-        if (!flags.json && run.commit) process.stderr.write(`\nsee the change: git -C ${repo} show ${run.branch}\n`);
+        if (!flags.json && run.commit)
+          process.stderr.write(`\nsee the change: git -C ${repo} show ${run.branch}\n`);
         process.exitCode = exitCode;
       } finally {
         await server.close();

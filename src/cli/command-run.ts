@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { InputError } from "../core/errors.ts";
 import { createLanguageModel } from "../models/provider-registry.ts";
-import { chooseSandboxBackend } from "../sandbox/registry.ts";
+import { chooseConfiguredSandbox } from "../sandbox/registry.ts";
 import { type GlobalOptions, openApp } from "./app-context.ts";
 import { executeRun } from "./execute-run.ts";
 import { positiveInteger, positiveNumber } from "./option-parsers.ts";
@@ -58,21 +58,22 @@ export function registerRunCommand(program: Command, global: () => GlobalOptions
     .option("--task <text>", "the end state to reach")
     .option("--task-file <file>", "read the task from a file")
     .option("--base <ref>", "branch, tag or commit to start from", "HEAD")
-    .option("--model <provider:model>", "e.g. anthropic:claude-sonnet-4-5, openai:gpt-5, openai-compatible:qwen3")
+    .option(
+      "--model <provider:model>",
+      "e.g. anthropic:claude-sonnet-4-5, openai:gpt-5, openai-compatible:qwen3",
+    )
     .option("--max-turns <n>", "model calls per run", positiveInteger)
     .option("--max-minutes <n>", "wall time per run", positiveNumber)
     .option("--max-tokens <n>", "input + output tokens per run", positiveInteger)
     .option("--max-cost-usd <n>", "dollars per run", positiveNumber)
-    .option("--sandbox <backend>", "auto, bwrap or none")
+    .option("--sandbox <backend>", "auto, bwrap, docker or none")
     .option("--json", "print the report as JSON", false)
     .action(async (flags: RunFlags) => {
       const taskText = readTask(flags);
       const app = await openApp(global(), configFlags(flags));
       try {
         const model = createLanguageModel(app.config.model, app.config, app.env);
-        const sandboxBackend = await chooseSandboxBackend(app.config.sandbox.backend, {
-          isolationRequired: app.config.sandbox.isolationRequired,
-        });
+        const sandboxBackend = await chooseConfiguredSandbox(app.config.sandbox);
         const { exitCode } = await executeRun({
           app,
           request: { repo: flags.repo, taskText, baseRef: flags.base },

@@ -24,7 +24,14 @@ export function renderRunsTable(rows: { run: Run; title: string }[]): string {
     oneLine(title, 50),
   ]);
   const widths = header.map((_, column) => Math.max(...[header, ...body].map((row) => row[column]!.length)));
-  return [header, ...body].map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd()).join("\n");
+  return [header, ...body]
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
 }
 
 export function registerRunsCommand(program: Command, global: () => GlobalOptions): void {
@@ -40,7 +47,13 @@ export function registerRunsCommand(program: Command, global: () => GlobalOption
         const rows = await Promise.all(
           runs.map(async (run) => ({ run, title: (await app.store.getTask(run.taskId))?.title ?? "" })),
         );
-        const text = flags.json ? JSON.stringify(rows.map(({ run, title }) => ({ ...run, title })), null, 2) : renderRunsTable(rows);
+        const text = flags.json
+          ? JSON.stringify(
+              rows.map(({ run, title }) => ({ ...run, title })),
+              null,
+              2,
+            )
+          : renderRunsTable(rows);
         process.stdout.write(`${text}\n`);
       } finally {
         await app.store.close();

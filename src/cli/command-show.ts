@@ -15,7 +15,8 @@ export function registerShowCommand(program: Command, global: () => GlobalOption
       const app = await openApp(global());
       try {
         const run = await app.store.getRun(runId);
-        if (!run) throw new InputError(`no run ${runId}: see \`slipway runs\` for the ids`, { code: "not_found" });
+        if (!run)
+          throw new InputError(`no run ${runId}: see \`slipway runs\` for the ids`, { code: "not_found" });
         const task = (await app.store.getTask(run.taskId))!;
         const events = await app.store.listEvents(run.id);
         const text = flags.json

@@ -26,7 +26,9 @@ export async function executeRun(options: ExecuteRunOptions): Promise<{ run: Run
   process.once("SIGTERM", stop);
   const printProgress = createProgressPrinter((line) => process.stderr.write(`${line}\n`));
   if (!options.sandboxBackend.isolates) {
-    process.stderr.write("warning: sandbox 'none' — agent commands and verifiers run on this host without isolation\n");
+    process.stderr.write(
+      "warning: sandbox 'none' — agent commands and verifiers run on this host without isolation\n",
+    );
   }
   try {
     const run = await startRun(options.request, {

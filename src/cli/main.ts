@@ -1,7 +1,7 @@
 // The `slipway` command line: registers the commands and maps errors to one line and an exit code.
 import { Command, CommanderError } from "commander";
-import { errorExitCode } from "../core/exit-codes.ts";
 import { describeError, SlipwayError } from "../core/errors.ts";
+import { errorExitCode } from "../core/exit-codes.ts";
 import type { GlobalOptions } from "./app-context.ts";
 import { registerDemoCommand } from "./command-demo.ts";
 import { registerInitCommand } from "./command-init.ts";

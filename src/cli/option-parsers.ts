@@ -9,6 +9,7 @@ export function positiveNumber(value: string): number {
 
 export function positiveInteger(value: string): number {
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0) throw new InvalidArgumentError("expected a positive whole number");
+  if (!Number.isInteger(parsed) || parsed <= 0)
+    throw new InvalidArgumentError("expected a positive whole number");
   return parsed;
 }

@@ -13,7 +13,9 @@ interface CheckResult {
 
 function checksLine(data: Record<string, unknown>): string {
   const results = (data.results as CheckResult[] | undefined) ?? [];
-  const checks = results.map((check) => `${check.passed ? "✓" : "✗"} ${check.name} (${formatDuration(check.durationMs)})`);
+  const checks = results.map(
+    (check) => `${check.passed ? "✓" : "✗"} ${check.name} (${formatDuration(check.durationMs)})`,
+  );
   const label = data.speed === "full" ? "gate  " : "verify";
   return `  ${label} ${checks.length > 0 ? checks.join("  ") : "no checks detected"}`;
 }

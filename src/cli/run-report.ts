@@ -29,7 +29,9 @@ export interface RunReport {
 
 export function buildRunReport(run: Run, task: Task): RunReport {
   const ended = run.endedAt ? Date.parse(run.endedAt) : Date.now();
-  const verification = Array.isArray(run.state.verification) ? (run.state.verification as VerifierLine[]) : [];
+  const verification = Array.isArray(run.state.verification)
+    ? (run.state.verification as VerifierLine[])
+    : [];
   return {
     runId: run.id,
     outcome: run.outcome ?? "running",

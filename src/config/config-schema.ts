@@ -1,6 +1,7 @@
 // Every configuration option, declared once: type, default and description. The loader, the
 // environment mapping and `slipway init`'s commented file are all derived from this schema.
 import { z } from "zod";
+import { GuardPolicy } from "../judge/guards/guard.ts";
 
 const providerSettings = z
   .object({
@@ -33,10 +34,23 @@ export const SandboxConfig = z
     backend: z
       .string()
       .default("auto")
-      .describe("auto (bubblewrap when available), bwrap, or none (no isolation: warns on every run)"),
+      .describe(
+        "auto (bubblewrap, else docker, when available), bwrap, docker, or none (no isolation: warns on every run)",
+      ),
     isolationRequired: z.boolean().default(false).describe("refuse to run with the none backend"),
     memoryMb: z.number().int().positive().default(4096).describe("memory limit per sandboxed command"),
     maxProcesses: z.number().int().positive().default(512).describe("process limit per sandbox"),
+    dockerImage: z
+      .string()
+      .min(1)
+      .default("node:24")
+      .describe("image the docker backend runs, present locally (Slipway never pulls)"),
+    dockerHostToolchain: z
+      .boolean()
+      .default(false)
+      .describe(
+        "docker backend: mount the host's /usr, /lib and node read-only, for an image without a toolchain",
+      ),
   })
   .strict();
 
@@ -66,13 +80,25 @@ export const VerifyConfig = z
 
 export const JudgeConfig = z
   .object({
-    enabled: z.boolean().default(true).describe("run the independent LLM judge on every change before it is committed"),
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe("run the independent LLM judge on every change before it is committed"),
     model: z
       .string()
       .regex(/^[a-z-]+:.+$/, "expected provider:model")
       .optional()
       .describe("the judge's model; default: a cheaper model of the agent's provider"),
-    chunkChars: z.number().int().min(2000).default(40_000).describe("diff characters the judge reads per call"),
+    chunkChars: z
+      .number()
+      .int()
+      .min(2000)
+      .default(40_000)
+      .describe("diff characters the judge reads per call"),
+    required: z
+      .boolean()
+      .default(true)
+      .describe("fail closed: without a valid verdict the run ends as judge_failed and nothing is committed"),
   })
   .strict();
 
@@ -97,7 +123,15 @@ export const SlipwayConfig = z
     commands: CommandsConfig.prefault({}),
     verify: VerifyConfig.prefault({}),
     judge: JudgeConfig.prefault({}),
-    toolOutputChars: z.number().int().positive().default(20_000).describe("cap on one tool result shown to the model"),
+    guards: GuardPolicy.prefault({}).describe(
+      "deterministic scope guards on every diff; a repository's .slipway.yml `guards:` overrides these keys",
+    ),
+    toolOutputChars: z
+      .number()
+      .int()
+      .positive()
+      .default(20_000)
+      .describe("cap on one tool result shown to the model"),
     prices: z
       .record(z.string(), Price)
       .default({})

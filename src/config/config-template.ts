@@ -20,7 +20,8 @@ function renderNode(name: string, node: JsonSchemaNode, depth: number, lines: st
   if (node.description) lines.push(`${indent}# ${node.description}`);
   if (node.properties && name !== "prices") {
     const children: string[] = [];
-    for (const [child, childNode] of Object.entries(node.properties)) renderNode(child, childNode, depth + 1, children);
+    for (const [child, childNode] of Object.entries(node.properties))
+      renderNode(child, childNode, depth + 1, children);
     // A section whose keys are all commented out stays commented too: an empty key would read as null.
     const active = children.some((line) => !line.trimStart().startsWith("#"));
     lines.push(active ? `${indent}${name}:` : `${indent}# ${name}:`, ...children);
@@ -49,6 +50,10 @@ export function renderConfigTemplate(): string {
     renderNode(name, node, 0, lines);
     lines.push("");
   }
-  lines.push("# prices:", '#   "anthropic:claude-sonnet-4-5": { inputPerMillion: 3, outputPerMillion: 15 }', "");
+  lines.push(
+    "# prices:",
+    '#   "anthropic:claude-sonnet-4-5": { inputPerMillion: 3, outputPerMillion: 15 }',
+    "",
+  );
   return lines.join("\n");
 }

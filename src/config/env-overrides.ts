@@ -17,7 +17,11 @@ export const envOverrides: readonly EnvOverride[] = [
   { env: "SLIPWAY_MAX_COST_USD", path: ["limits", "maxCostUsd"], kind: "number" },
   { env: "ANTHROPIC_BASE_URL", path: ["providers", "anthropic", "baseUrl"], kind: "string" },
   { env: "OPENAI_BASE_URL", path: ["providers", "openai", "baseUrl"], kind: "string" },
-  { env: "SLIPWAY_OPENAI_COMPATIBLE_BASE_URL", path: ["providers", "openai-compatible", "baseUrl"], kind: "string" },
+  {
+    env: "SLIPWAY_OPENAI_COMPATIBLE_BASE_URL",
+    path: ["providers", "openai-compatible", "baseUrl"],
+    kind: "string",
+  },
 ];
 
 function coerce(raw: string, kind: EnvOverride["kind"]): unknown {
@@ -25,12 +29,16 @@ function coerce(raw: string, kind: EnvOverride["kind"]): unknown {
     const value = Number(raw);
     return Number.isFinite(value) && raw.trim() !== "" ? value : raw;
   }
-  if (kind === "boolean") return raw === "true" || raw === "1" ? true : raw === "false" || raw === "0" ? false : raw;
+  if (kind === "boolean")
+    return raw === "true" || raw === "1" ? true : raw === "false" || raw === "0" ? false : raw;
   return raw;
 }
 
 /** A partial config object holding only the values set in `env`; values stay unvalidated. */
-export function configFromEnv(env: NodeJS.ProcessEnv): { value: Record<string, unknown>; sources: Map<string, string> } {
+export function configFromEnv(env: NodeJS.ProcessEnv): {
+  value: Record<string, unknown>;
+  sources: Map<string, string>;
+} {
   const value: Record<string, unknown> = {};
   const sources = new Map<string, string>();
   for (const override of envOverrides) {

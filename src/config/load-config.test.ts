@@ -50,14 +50,18 @@ describe("loadConfig", () => {
     writeFileSync(file, "limits:\n  maxTurns: ten\n");
     assert.throws(
       () => loadConfig({ projectDir: project, env, flags: {} }),
-      (error: unknown) => error instanceof ConfigError && error.message.startsWith(`${file}: limits.maxTurns: `),
+      (error: unknown) =>
+        error instanceof ConfigError && error.message.startsWith(`${file}: limits.maxTurns: `),
     );
   });
 
   test("names an unknown key and the file it is in", () => {
     const { project, env } = dirs();
     writeFileSync(path.join(project, "slipway.yaml"), "sandbox:\n  backedn: bwrap\n");
-    assert.throws(() => loadConfig({ projectDir: project, env, flags: {} }), /slipway\.yaml: unknown key sandbox\.backedn/);
+    assert.throws(
+      () => loadConfig({ projectDir: project, env, flags: {} }),
+      /slipway\.yaml: unknown key sandbox\.backedn/,
+    );
   });
 
   test("names the environment variable that holds a wrong value", () => {
@@ -71,18 +75,25 @@ describe("loadConfig", () => {
   test("reports YAML syntax errors with the file name", () => {
     const { project, env } = dirs();
     writeFileSync(path.join(project, "slipway.yaml"), "limits: [unclosed\n");
-    assert.throws(() => loadConfig({ projectDir: project, env, flags: {} }), /slipway\.yaml is not valid YAML/);
+    assert.throws(
+      () => loadConfig({ projectDir: project, env, flags: {} }),
+      /slipway\.yaml is not valid YAML/,
+    );
   });
 
   test("refuses a model reference without a provider", () => {
     const { project, env } = dirs();
-    assert.throws(() => loadConfig({ projectDir: project, env, flags: { model: "gpt" } }), /model: expected provider:model/);
+    assert.throws(
+      () => loadConfig({ projectDir: project, env, flags: { model: "gpt" } }),
+      /model: expected provider:model/,
+    );
   });
 
   test("an explicit --config file that does not exist is an error", () => {
     const { project, env } = dirs();
     assert.throws(
-      () => loadConfig({ explicitFile: path.join(project, "missing.yaml"), projectDir: project, env, flags: {} }),
+      () =>
+        loadConfig({ explicitFile: path.join(project, "missing.yaml"), projectDir: project, env, flags: {} }),
       /missing\.yaml does not exist/,
     );
   });

@@ -48,7 +48,9 @@ function readConfigFile(file: string): Record<string, unknown> {
   }
   if (value === null || value === undefined) return {};
   if (typeof value !== "object" || Array.isArray(value)) {
-    throw new ConfigError(`${file} must hold a YAML mapping of settings (see \`slipway init\`)`, { details: { file } });
+    throw new ConfigError(`${file} must hold a YAML mapping of settings (see \`slipway init\`)`, {
+      details: { file },
+    });
   }
   return value as Record<string, unknown>;
 }
@@ -66,19 +68,26 @@ function mergeLayer(
   prefix: string[] = [],
 ): void {
   for (const [key, value] of Object.entries(layer)) {
+    if (value === undefined) continue;
     const keyPath = [...prefix, key];
-    const existing = target[key];
-    if (isPlainObject(value) && isPlainObject(existing) && key !== "prices") {
-      mergeLayer(existing, value, source, sources, keyPath);
+    if (isPlainObject(value) && key !== "prices") {
+      // Merge key by key, so every leaf remembers the source that set it.
+      if (!isPlainObject(target[key])) target[key] = {};
+      mergeLayer(target[key] as Record<string, unknown>, value, source, sources, keyPath);
+      if (!sources.has(keyPath.join("."))) sources.set(keyPath.join("."), source);
     } else {
       target[key] = isPlainObject(value) ? structuredClone(value) : value;
+      sources.set(keyPath.join("."), source);
     }
-    sources.set(keyPath.join("."), source);
   }
 }
 
 function sourceOf(keyPath: string, sources: Map<string, string>): string {
-  for (let probe = keyPath; probe !== ""; probe = probe.includes(".") ? probe.slice(0, probe.lastIndexOf(".")) : "") {
+  for (
+    let probe = keyPath;
+    probe !== "";
+    probe = probe.includes(".") ? probe.slice(0, probe.lastIndexOf(".")) : ""
+  ) {
     const found = sources.get(probe);
     if (found) return found;
   }

@@ -15,6 +15,7 @@ export const outcomeExitCodes: Readonly<Record<RunOutcome, number>> = {
   model_failed: 11,
   interrupted: 12,
   error: 13,
+  judge_failed: 14,
 };
 
 /** Errors raised before a run starts: bad input and configuration exit 2, the rest 1. */

@@ -7,6 +7,7 @@ export const runOutcomes = [
   "verify_failed",
   "guard_failed",
   "vetoed",
+  "judge_failed",
   "turn_limit",
   "time_limit",
   "token_limit",
@@ -18,7 +19,17 @@ export const runOutcomes = [
 export type RunOutcome = (typeof runOutcomes)[number];
 
 /** The pipeline's stages, in order. A run's `stage` is the one it is in or last finished. */
-export const runStages = ["created", "workspace", "agent", "gate", "commit", "publish", "cleanup", "done"] as const;
+export const runStages = [
+  "created",
+  "workspace",
+  "agent",
+  "gate",
+  "review",
+  "commit",
+  "publish",
+  "cleanup",
+  "done",
+] as const;
 export type RunStage = (typeof runStages)[number];
 
 export type RunStatus = "running" | "finished";

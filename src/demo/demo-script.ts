@@ -30,10 +30,16 @@ export const demoScript: ModelScript = {
       ],
       usage: { inputTokens: 2140, outputTokens: 260 },
     },
-    { text: "Let me run the checks.", toolCalls: [{ name: "verify", input: {} }], usage: { inputTokens: 2480, outputTokens: 18 } },
+    {
+      text: "Let me run the checks.",
+      toolCalls: [{ name: "verify", input: {} }],
+      usage: { inputTokens: 2480, outputTokens: 18 },
+    },
     {
       text: "The leading dash is still there: the pattern must cover both ends.",
-      toolCalls: [{ name: "edit_file", input: { path: "src/slugify.js", oldText: firstTry, newText: fixed } }],
+      toolCalls: [
+        { name: "edit_file", input: { path: "src/slugify.js", oldText: firstTry, newText: fixed } },
+      ],
       usage: { inputTokens: 2790, outputTokens: 96 },
     },
     { toolCalls: [{ name: "verify", input: {} }], usage: { inputTokens: 2950, outputTokens: 12 } },
@@ -41,7 +47,9 @@ export const demoScript: ModelScript = {
       toolCalls: [
         {
           name: "finish",
-          input: { summary: "slugify() now strips dashes at both ends of the slug; test/trim.test.js covers it." },
+          input: {
+            summary: "slugify() now strips dashes at both ends of the slug; test/trim.test.js covers it.",
+          },
         },
       ],
       usage: { inputTokens: 3100, outputTokens: 40 },

@@ -48,9 +48,12 @@ export const providerFactories: ReadonlyMap<string, ProviderFactory> = new Map<s
             { code: "model_not_configured" },
           );
         }
-        return createOpenAICompatible({ name: "openai-compatible", baseURL: baseUrl, apiKey, includeUsage: true })(
-          modelId,
-        );
+        return createOpenAICompatible({
+          name: "openai-compatible",
+          baseURL: baseUrl,
+          apiKey,
+          includeUsage: true,
+        })(modelId);
       },
     },
   ],

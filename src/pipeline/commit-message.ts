@@ -3,7 +3,12 @@
 const subjectLimit = 72;
 
 export function taskTitle(taskText: string): string {
-  const first = taskText.trim().split("\n")[0]?.replace(/^#+\s*/, "").trim() ?? "";
+  const first =
+    taskText
+      .trim()
+      .split("\n")[0]
+      ?.replace(/^#+\s*/, "")
+      .trim() ?? "";
   const title = first || "Slipway change";
   return title.length > subjectLimit ? `${title.slice(0, subjectLimit - 1)}…` : title;
 }

@@ -2,12 +2,13 @@
 // transition table, saves the run after every stage, and always ends with cleanup.
 import { describeError, SlipwayError } from "../core/errors.ts";
 import type { Run, RunOutcome, RunStage } from "../core/run.ts";
-import { recordEvent, type RunContext, type Stage, type StageResult } from "./run-context.ts";
+import { type RunContext, recordEvent, type Stage, type StageResult } from "./run-context.ts";
 import { agentStage } from "./stage-agent.ts";
 import { cleanupStage } from "./stage-cleanup.ts";
 import { commitStage } from "./stage-commit.ts";
 import { gateStage } from "./stage-gate.ts";
 import { publishStage } from "./stage-publish.ts";
+import { reviewStage } from "./stage-review.ts";
 import { workspaceStage } from "./stage-workspace.ts";
 import { isAllowedTransition, maxStageSteps } from "./transitions.ts";
 
@@ -16,6 +17,7 @@ const stages: Readonly<Record<Exclude<RunStage, "done">, Stage>> = {
   workspace: workspaceStage,
   agent: agentStage,
   gate: gateStage,
+  review: reviewStage,
   commit: commitStage,
   publish: publishStage,
   cleanup: cleanupStage,
@@ -46,7 +48,11 @@ export async function drivePipeline(context: RunContext): Promise<Run> {
     // A stage loop that does not end is a bug; fail the run rather than spin.
     const result: StageResult =
       step >= maxStageSteps
-        ? { next: "cleanup", outcome: "error", outcomeDetail: `pipeline exceeded ${maxStageSteps} stage steps` }
+        ? {
+            next: "cleanup",
+            outcome: "error",
+            outcomeDetail: `pipeline exceeded ${maxStageSteps} stage steps`,
+          }
         : await runStage(context, stage);
     if (!isAllowedTransition(stage, result.next)) {
       throw new SlipwayError("internal", `pipeline bug: stage ${stage} may not move to ${result.next}`);

@@ -2,9 +2,10 @@
 import type { LanguageModel, ToolSet } from "ai";
 import type { AgentSession } from "../agent/agent-session.ts";
 import type { Price, SlipwayConfig } from "../config/config-schema.ts";
+import type { GuardPolicy } from "../judge/guards/guard.ts";
 import type { Run, RunOutcome, RunStage, Task } from "../core/run.ts";
 import type { Sandbox, SandboxBackend } from "../sandbox/sandbox.ts";
-import type { Store, RunUpdate } from "../store/store.ts";
+import type { RunUpdate, Store } from "../store/store.ts";
 import type { AgentTool } from "../tools/tool.ts";
 import type { VerificationReport } from "../verify/verifier.ts";
 
@@ -28,6 +29,8 @@ export interface RunServices {
   /** Retries of one model call on transient errors. */
   modelRetries: number;
   onProgress: (event: ProgressEvent) => void;
+  /** The independent judge's model; absent when judge.enabled is false. */
+  judge?: { model: LanguageModel; modelName: string; price: Price | undefined };
 }
 
 export interface RunContext {
@@ -45,6 +48,10 @@ export interface RunContext {
   gateFeedback?: string;
   gateFailures: number;
   verification?: VerificationReport;
+  /** The full verification's summary as the agent saw it; the judge reads it too. */
+  verificationSummary?: string;
+  /** Scope-guard policy of this run, fixed when the worktree is made (before the agent runs). */
+  guardPolicy?: GuardPolicy;
 }
 
 /** What a stage decided: the next stage, what to save on the run, and an outcome when it is known. */

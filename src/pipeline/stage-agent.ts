@@ -1,12 +1,13 @@
 // Stage agent: run the built-in agent loop until it calls finish, or a limit or the model ends it.
-import { answerFinish, newAgentSession } from "../agent/agent-session.ts";
+
 import { runAgentLoop } from "../agent/agent-loop.ts";
+import { answerFinish, newAgentSession } from "../agent/agent-session.ts";
 import { buildSystemPrompt, buildTaskMessage } from "../agent/system-prompt.ts";
 import type { ToolContext } from "../tools/tool.ts";
 import { detectVerifiers } from "../verify/detect.ts";
 import { runVerifiers } from "../verify/run-verifiers.ts";
 import { summarizeReport } from "../verify/summarize.ts";
-import { recordEvent, type RunContext, type StageResult } from "./run-context.ts";
+import { type RunContext, recordEvent, type StageResult } from "./run-context.ts";
 
 function toolContextFor(context: RunContext): ToolContext {
   const { config } = context.services;
@@ -20,7 +21,11 @@ function toolContextFor(context: RunContext): ToolContext {
     verify: async (signal) => {
       const { commands } = await detectVerifiers(sandbox.worktree);
       const report = await runVerifiers(sandbox, commands, "fast", signal);
-      await recordEvent(context, "verify-end", { speed: "fast", passed: report.passed, results: report.results });
+      await recordEvent(context, "verify-end", {
+        speed: "fast",
+        passed: report.passed,
+        results: report.results,
+      });
       return summarizeReport(report, config.verify.summaryChars);
     },
   };
@@ -59,6 +64,7 @@ export async function agentStage(context: RunContext): Promise<StageResult> {
     context.finishSummary = result.summary;
     return { next: "gate", update: { ...update, state: { ...context.run.state, summary: result.summary } } };
   }
-  if (result.kind === "limit") return { next: "cleanup", update, outcome: result.outcome, outcomeDetail: result.detail };
+  if (result.kind === "limit")
+    return { next: "cleanup", update, outcome: result.outcome, outcomeDetail: result.detail };
   return { next: "cleanup", update, outcome: "model_failed", outcomeDetail: result.detail };
 }

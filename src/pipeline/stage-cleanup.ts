@@ -1,7 +1,7 @@
 // Stage cleanup: whatever the outcome, stop the sandbox and remove the worktree; the branch stays.
 import { describeError } from "../core/errors.ts";
 import { removeWorktree } from "../workspace/worktree.ts";
-import { recordEvent, type RunContext, type StageResult } from "./run-context.ts";
+import { type RunContext, recordEvent, type StageResult } from "./run-context.ts";
 
 export async function cleanupStage(context: RunContext): Promise<StageResult> {
   const problems: string[] = [];

@@ -1,7 +1,7 @@
 // Stage commit: one commit on the run's branch with the standard message.
 import { commitAll } from "../workspace/worktree.ts";
 import { buildCommitMessage } from "./commit-message.ts";
-import { recordEvent, type RunContext, type StageResult } from "./run-context.ts";
+import { type RunContext, recordEvent, type StageResult } from "./run-context.ts";
 
 export const slipwayCommitter = { name: "Slipway", email: "slipway@localhost" };
 

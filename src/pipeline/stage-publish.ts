@@ -2,12 +2,14 @@
 // branch is fetched into it (no hook of that repository runs); a remote waits for a forge.
 import { existsSync } from "node:fs";
 import { deliverBranch } from "../workspace/deliver.ts";
-import { recordEvent, type RunContext, type StageResult } from "./run-context.ts";
+import { type RunContext, recordEvent, type StageResult } from "./run-context.ts";
 
 export async function publishStage(context: RunContext): Promise<StageResult> {
   const { task, run } = context;
   if (!existsSync(task.repo)) {
-    await recordEvent(context, "publish-skip", { reason: "remote repository: the branch stays in the mirror" });
+    await recordEvent(context, "publish-skip", {
+      reason: "remote repository: the branch stays in the mirror",
+    });
     return { next: "cleanup", outcome: "success" };
   }
   await deliverBranch({ mirrorPath: context.mirrorPath!, branch: run.branch, sourcePath: task.repo });

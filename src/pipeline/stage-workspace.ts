@@ -1,7 +1,8 @@
 // Stage workspace: mirror the repository, add a fresh worktree at the base ref, open the sandbox.
 import path from "node:path";
+import { readRepoGuardSection, resolveGuardPolicy, type TaskGuardGrants } from "../judge/review/guard-policy-sources.ts";
 import { createWorktree } from "../workspace/worktree.ts";
-import { recordEvent, type RunContext, type StageResult } from "./run-context.ts";
+import { type RunContext, recordEvent, type StageResult } from "./run-context.ts";
 
 export function worktreePathFor(dataDir: string, runId: string): string {
   return path.join(dataDir, "worktrees", runId);
@@ -15,7 +16,18 @@ export async function workspaceStage(context: RunContext): Promise<StageResult> 
   // Saved before the worktree exists, so a crash in between still lets recovery remove it.
   context.run = await services.store.updateRun(run.id, { worktree: worktreePath });
   // The base was resolved to a commit before the run was recorded; the worktree starts there.
-  const { baseCommit } = await createWorktree({ mirrorPath, baseRef: run.baseCommit!, branch: run.branch, worktreePath });
+  const { baseCommit } = await createWorktree({
+    mirrorPath,
+    baseRef: run.baseCommit!,
+    branch: run.branch,
+    worktreePath,
+  });
+  // Read at the base commit, before the agent can touch .slipway.yml.
+  context.guardPolicy = resolveGuardPolicy(
+    services.config.guards,
+    await readRepoGuardSection(worktreePath),
+    (run.state.guardGrants ?? {}) as TaskGuardGrants,
+  );
   const sandboxConfig = services.config.sandbox;
   context.sandbox = await services.sandboxBackend.create({
     worktree: worktreePath,

@@ -15,13 +15,16 @@ import { resolveRepoSource } from "../workspace/repo-source.ts";
 import { resolveBaseRef } from "../workspace/worktree.ts";
 import { taskTitle } from "./commit-message.ts";
 import { drivePipeline } from "./drive-pipeline.ts";
-import { type ProgressEvent, recordEvent, type RunContext } from "./run-context.ts";
+import type { TaskGuardGrants } from "../judge/review/guard-policy-sources.ts";
+import { type ProgressEvent, type RunContext, type RunServices, recordEvent } from "./run-context.ts";
 
 export interface RunRequest {
   repo: string;
   taskText: string;
   baseRef: string;
   requestedBy?: Task["requestedBy"];
+  /** The task's own scope for the guards (paths it may touch, protected files it may change). */
+  guardGrants?: TaskGuardGrants;
 }
 
 export interface RunDependencies {
@@ -34,9 +37,16 @@ export interface RunDependencies {
   onProgress: (event: ProgressEvent) => void;
   signal: AbortSignal;
   modelRetries?: number;
+  /** The judge's model; absent when the judge is disabled. */
+  judge?: RunServices["judge"];
 }
 
-function newRun(task: Task, deps: RunDependencies, baseCommit: string, mirrorPath: string): Run {
+function newRun(
+  task: Task,
+  deps: RunDependencies,
+  baseCommit: string,
+  state: { mirrorPath: string; guardGrants: TaskGuardGrants },
+): Run {
   const { limits } = deps.config;
   return {
     id: newId("run"),
@@ -54,7 +64,7 @@ function newRun(task: Task, deps: RunDependencies, baseCommit: string, mirrorPat
     startedAt: new Date().toISOString(),
     ownerPid: process.pid,
     ownerHost: hostname(),
-    state: { mirrorPath },
+    state: { ...state },
   };
 }
 
@@ -74,7 +84,7 @@ export async function startRun(request: RunRequest, deps: RunDependencies): Prom
     requestedBy: request.requestedBy,
   };
   await deps.store.createTask(task);
-  const run = newRun(task, deps, baseCommit, mirrorPath);
+  const run = newRun(task, deps, baseCommit, { mirrorPath, guardGrants: request.guardGrants ?? {} });
   await deps.store.createRun(run);
   const context: RunContext = {
     services: {
@@ -88,6 +98,7 @@ export async function startRun(request: RunRequest, deps: RunDependencies): Prom
       modelTools: toModelToolSet(builtinTools),
       modelRetries: deps.modelRetries ?? 4,
       onProgress: deps.onProgress,
+      judge: deps.judge,
     },
     task,
     run,
@@ -106,6 +117,7 @@ export async function startRun(request: RunRequest, deps: RunDependencies): Prom
     isolated: deps.sandboxBackend.isolates,
     limits: run.limits,
     priced: context.services.price !== undefined,
+    judge: deps.judge?.modelName ?? null,
   });
   return drivePipeline(context);
 }

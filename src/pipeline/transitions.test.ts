@@ -19,3 +19,16 @@ test("a failed gate may go back to the agent; a commit may not", () => {
   assert.ok(isAllowedTransition("gate", "agent"));
   assert.equal(isAllowedTransition("commit", "agent"), false);
 });
+
+test("nothing reaches commit without passing review, and review follows only a gate", () => {
+  const intoCommit = Object.entries(transitions).filter(([, next]) => next.includes("commit"));
+  assert.deepEqual(
+    intoCommit.map(([from]) => from),
+    ["review"],
+  );
+  const intoReview = Object.entries(transitions).filter(([, next]) => next.includes("review"));
+  assert.deepEqual(
+    intoReview.map(([from]) => from),
+    ["gate"],
+  );
+});

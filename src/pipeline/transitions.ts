@@ -6,8 +6,12 @@ export const transitions: Readonly<Record<RunStage, readonly RunStage[]>> = {
   workspace: ["agent", "cleanup"],
   // agent → gate when it calls finish; → cleanup when a limit or the model ends the run.
   agent: ["gate", "cleanup"],
-  // gate → agent when verification fails and retries are left; → cleanup on no_change or verify_failed.
-  gate: ["commit", "agent", "cleanup"],
+  // gate → review when verification passes; → agent when it fails and retries are left;
+  // → cleanup on no_change or verify_failed.
+  gate: ["review", "agent", "cleanup"],
+  // review (scope guards, then the judge) → commit on approval; → agent once per guard failure and
+  // per veto; → cleanup on guard_failed, vetoed or judge_failed.
+  review: ["commit", "agent", "cleanup"],
   commit: ["publish", "cleanup"],
   publish: ["cleanup"],
   cleanup: ["done"],

@@ -78,7 +78,7 @@ describe("sandbox registry", () => {
   test("an unknown name is refused with the list of known backends", async () => {
     await assert.rejects(
       chooseSandboxBackend("firecracker", { isolationRequired: false }),
-      assertSandboxError(/unknown sandbox backend "firecracker".*auto, bwrap, none/),
+      assertSandboxError(/unknown sandbox backend "firecracker".*auto, bwrap, docker, none/),
     );
   });
 

@@ -2,14 +2,27 @@
 // isolating backend this host can run; `none` (no isolation) is only ever taken when asked for.
 import { SandboxError } from "../core/errors.ts";
 import { bwrapSandboxBackend } from "./bwrap/bwrap-sandbox.ts";
+import {
+  type DockerBackendOptions,
+  defaultDockerImage,
+  dockerSandboxBackend,
+} from "./docker/docker-sandbox.ts";
 import { noneSandboxBackend } from "./none/none-sandbox.ts";
 import type { SandboxBackend } from "./sandbox.ts";
 
 /** Every backend by name, isolating ones first in the order `auto` tries them. */
-export const sandboxBackends: ReadonlyMap<string, SandboxBackend> = new Map<string, SandboxBackend>([
-  [bwrapSandboxBackend.name, bwrapSandboxBackend],
-  [noneSandboxBackend.name, noneSandboxBackend],
-]);
+export function sandboxBackendsWith(docker: DockerBackendOptions): ReadonlyMap<string, SandboxBackend> {
+  return new Map<string, SandboxBackend>([
+    [bwrapSandboxBackend.name, bwrapSandboxBackend],
+    ["docker", dockerSandboxBackend(docker)],
+    [noneSandboxBackend.name, noneSandboxBackend],
+  ]);
+}
+
+/** The backends with the docker backend on its default image. */
+export const sandboxBackends: ReadonlyMap<string, SandboxBackend> = sandboxBackendsWith({
+  image: defaultDockerImage,
+});
 
 export interface ChooseSandboxOptions {
   /** Refuse the non-isolating backend even when it is asked for by name. */
@@ -28,7 +41,7 @@ async function chooseAutomatically(backends: ReadonlyMap<string, SandboxBackend>
   }
   // Each backend's reason says how to fix it; the general advice is added only when none says it.
   const fix =
-    "install bubblewrap with `apt-get install bubblewrap`, or pass `--sandbox none` to run without isolation";
+    "install bubblewrap with `apt-get install bubblewrap` (or run a Docker engine with the configured image), or pass `--sandbox none` to run without isolation";
   const said = reasons.join("; ");
   const advice = said.includes("--sandbox none") ? "" : `; ${fix}`;
   throw new SandboxError(`no isolating sandbox is available${said ? `: ${said}` : ""}${advice}`, {
@@ -78,4 +91,18 @@ export async function chooseSandboxBackend(
   const backends = options.backends ?? sandboxBackends;
   if (preference === "auto") return chooseAutomatically(backends);
   return chooseByName(preference, backends, options.isolationRequired);
+}
+
+/** The backend the `sandbox` section of the configuration asks for, chosen as `chooseSandboxBackend` does. */
+export function chooseConfiguredSandbox(sandbox: {
+  backend: string;
+  isolationRequired: boolean;
+  dockerImage: string;
+  dockerHostToolchain: boolean;
+}): Promise<SandboxBackend> {
+  const backends = sandboxBackendsWith({
+    image: sandbox.dockerImage,
+    hostToolchainMounts: sandbox.dockerHostToolchain,
+  });
+  return chooseSandboxBackend(sandbox.backend, { isolationRequired: sandbox.isolationRequired, backends });
 }

@@ -20,7 +20,10 @@ export function cliEnv(extra: Record<string, string>): Record<string, string> {
   return { ...env, XDG_CONFIG_HOME: "/nonexistent-slipway-test-config", ...extra };
 }
 
-export function runCli(args: string[], options: { env: Record<string, string>; cwd?: string; timeoutMs?: number }): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { env: Record<string, string>; cwd?: string; timeoutMs?: number },
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [slipwayBin, ...args], { env: options.env, cwd: options.cwd });
     let stdout = "";
@@ -33,7 +36,11 @@ export function runCli(args: string[], options: { env: Record<string, string>; c
     });
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`slipway ${args.join(" ")} did not end within ${options.timeoutMs ?? 120_000} ms\n${stderr}`));
+      reject(
+        new Error(
+          `slipway ${args.join(" ")} did not end within ${options.timeoutMs ?? 120_000} ms\n${stderr}`,
+        ),
+      );
     }, options.timeoutMs ?? 120_000);
     child.on("error", reject);
     child.on("close", (code) => {

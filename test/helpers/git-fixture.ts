@@ -29,7 +29,11 @@ export function writeFiles(root: string, files: Record<string, string>): void {
 }
 
 export const addProject: Record<string, string> = {
-  "package.json": JSON.stringify({ name: "fixture", private: true, type: "module", scripts: { test: "node --test" } }, null, 2),
+  "package.json": JSON.stringify(
+    { name: "fixture", private: true, type: "module", scripts: { test: "node --test" } },
+    null,
+    2,
+  ),
   "src/add.js": "export function add(a, b) {\n  return a + b;\n}\n",
   "test/add.test.js": [
     'import assert from "node:assert/strict";',

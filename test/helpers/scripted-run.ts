@@ -2,10 +2,13 @@
 // and the environment that points the real provider client at the server.
 import { writeFileSync } from "node:fs";
 import path from "node:path";
+import type { ModelScript } from "../../src/models/scripted-server/script.ts";
+import {
+  type ScriptedModelServer,
+  startScriptedModelServer,
+} from "../../src/models/scripted-server/scripted-model-server.ts";
 import { noneSandboxBackend } from "../../src/sandbox/none/none-sandbox.ts";
 import { sandboxBackends } from "../../src/sandbox/registry.ts";
-import type { ModelScript } from "../../src/models/scripted-server/script.ts";
-import { type ScriptedModelServer, startScriptedModelServer } from "../../src/models/scripted-server/scripted-model-server.ts";
 import { cliEnv } from "./cli.ts";
 import { tempDir } from "./git-fixture.ts";
 
@@ -27,7 +30,9 @@ let sandboxChoice: Promise<string> | undefined;
 export function testSandbox(): Promise<string> {
   sandboxChoice ??= (async () => {
     const bwrap = sandboxBackends.get("bwrap");
-    const availability = bwrap ? await bwrap.availability() : { available: false, reason: "no bwrap backend" };
+    const availability = bwrap
+      ? await bwrap.availability()
+      : { available: false, reason: "no bwrap backend" };
     if (availability.available) return "bwrap";
     console.log(`# end-to-end runs use sandbox 'none': ${availability.reason ?? "bwrap unavailable"}`);
     return noneSandboxBackend.name;

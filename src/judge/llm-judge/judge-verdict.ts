@@ -22,7 +22,9 @@ export const JudgeVerdict = z
 export type JudgeVerdict = z.infer<typeof JudgeVerdict>;
 
 /** Pull the JSON object out of a model's text (it may wrap it in a code fence) and validate it. */
-export function parseJudgeAnswer(text: string): { ok: true; verdict: JudgeVerdict } | { ok: false; problem: string } {
+export function parseJudgeAnswer(
+  text: string,
+): { ok: true; verdict: JudgeVerdict } | { ok: false; problem: string } {
   const fenced = /```(?:json)?\s*([\s\S]*?)```/.exec(text);
   const candidate = (fenced?.[1] ?? text).trim();
   const start = candidate.indexOf("{");

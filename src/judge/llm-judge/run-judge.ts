@@ -33,7 +33,11 @@ interface ChunkResult {
   calls: number;
 }
 
-async function judgeChunk(request: JudgeRequest, messages: ModelMessage[], chunkIndex: number): Promise<ChunkResult> {
+async function judgeChunk(
+  request: JudgeRequest,
+  messages: ModelMessage[],
+  chunkIndex: number,
+): Promise<ChunkResult> {
   let usage = emptyUsage;
   let problem = "";
   for (let attempt = 1; attempt <= 2; attempt++) {
@@ -49,13 +53,22 @@ async function judgeChunk(request: JudgeRequest, messages: ModelMessage[], chunk
     });
     usage = addUsage(usage, answer.usage);
     const parsed = parseJudgeAnswer(answer.text);
-    await request.record("judge-answer", { chunk: chunkIndex, attempt, valid: parsed.ok, text: answer.text, usage: answer.usage });
+    await request.record("judge-answer", {
+      chunk: chunkIndex,
+      attempt,
+      valid: parsed.ok,
+      text: answer.text,
+      usage: answer.usage,
+    });
     if (parsed.ok) return { verdict: parsed.verdict, usage, calls: attempt };
     problem = parsed.problem;
     messages = [
       ...messages,
       { role: "assistant", content: answer.text },
-      { role: "user", content: `That answer was not valid (${problem}). Answer again with only the JSON object.` },
+      {
+        role: "user",
+        content: `That answer was not valid (${problem}). Answer again with only the JSON object.`,
+      },
     ];
   }
   return { problem, usage, calls: 2 };
@@ -70,17 +83,34 @@ export async function runJudge(request: JudgeRequest): Promise<JudgeResult> {
   let usage = emptyUsage;
   let calls = 0;
   for (const [index, chunk] of chunks.entries()) {
-    const content = judgeUserMessage({ task: request.task, verification: request.verification, chunk, index, count: chunks.length, allFiles });
+    const content = judgeUserMessage({
+      task: request.task,
+      verification: request.verification,
+      chunk,
+      index,
+      count: chunks.length,
+      allFiles,
+    });
     const result = await judgeChunk(request, [{ role: "user", content }], index);
     usage = addUsage(usage, result.usage);
     calls += result.calls;
     if (!result.verdict) {
-      return { kind: "failed", detail: `the judge gave no valid verdict for part ${index + 1}: ${result.problem}`, usage, calls };
+      return {
+        kind: "failed",
+        detail: `the judge gave no valid verdict for part ${index + 1}: ${result.problem}`,
+        usage,
+        calls,
+      };
     }
     verdicts.push(result.verdict);
   }
   if (verdicts.length === 0) {
-    return { kind: "verdict", verdict: { verdict: "approve", in_scope: true, problems: [], confidence: 1 }, usage, calls };
+    return {
+      kind: "verdict",
+      verdict: { verdict: "approve", in_scope: true, problems: [], confidence: 1 },
+      usage,
+      calls,
+    };
   }
   return { kind: "verdict", verdict: combineVerdicts(verdicts), usage, calls };
 }
@@ -88,7 +118,8 @@ export async function runJudge(request: JudgeRequest): Promise<JudgeResult> {
 /** The text the agent gets back after a veto: what the judge found, file by file. */
 export function formatVeto(verdict: JudgeVerdict): string {
   const lines = verdict.problems.map(
-    (problem) => `${problem.file}${problem.line ? `:${problem.line}` : ""}: [${problem.kind}] ${problem.explanation}`,
+    (problem) =>
+      `${problem.file}${problem.line ? `:${problem.line}` : ""}: [${problem.kind}] ${problem.explanation}`,
   );
   return [
     `An independent reviewer vetoed the change${verdict.in_scope ? "" : " (out of scope)"}. Address these, then call finish again:`,

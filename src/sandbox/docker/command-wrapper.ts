@@ -3,6 +3,9 @@
 import path from "node:path";
 import { controlDirectory } from "./container-config.ts";
 
+/** Sleeps $1 seconds, then kills process group $2. */
+const watchdogScript = 'sleep "$1"; kill -s KILL -- "-$2" 2>/dev/null';
+
 /**
  * Runs "$@" in a new session (so its process group is its own pid), records that pid in the file
  * $1 for the stop helper, waits for it, then kills whatever it left in its group — a background
@@ -11,10 +14,13 @@ import { controlDirectory } from "./container-config.ts";
  * The command gets the wrapper's stdin through fd 3: an asynchronous list's stdin is /dev/null.
  */
 const wrapperScript = [
-  'f=$1; shift; exec 3<&0; setsid "$@" <&3 3<&- & c=$!; exec 3<&-',
+  'f=$1; t=$2; shift 2; exec 3<&0; setsid "$@" <&3 3<&- & c=$!; exec 3<&-',
   'echo "$c" > "$f"',
+  // The watchdog is started before the command can fork: when a fork bomb holds every allowed
+  // pid, no stop helper can enter the container, but this process is already inside.
+  `setsid sh -c '${watchdogScript}' slipway-watchdog "$t" "$c" </dev/null >/dev/null 2>&1 & w=$!`,
   'wait "$c"; s=$?',
-  'kill -s KILL -- "-$c" 2>/dev/null',
+  'kill -s KILL -- "-$c" "-$w" "$w" 2>/dev/null',
   'rm -f "$f" 2>/dev/null || : > "$f"',
   'exit "$s"',
 ].join("\n");
@@ -35,9 +41,13 @@ export function processGroupFile(commandId: string): string {
   return path.posix.join(controlDirectory, commandId);
 }
 
-/** The argv that runs `command args` under the wrapper. */
-export function wrappedArgv(commandId: string, command: string, args: string[]): string[] {
-  return ["sh", "-c", wrapperScript, "slipway-exec", processGroupFile(commandId), command, ...args];
+/** How long after its time limit the in-container watchdog kills a command the host could not stop. */
+export const watchdogGraceMs = 1_000;
+
+/** The argv that runs `command args` under the wrapper, killed inside at `timeoutMs` + grace at the latest. */
+export function wrappedArgv(commandId: string, command: string, args: string[], timeoutMs: number): string[] {
+  const seconds = ((timeoutMs + watchdogGraceMs) / 1000).toFixed(3);
+  return ["sh", "-c", wrapperScript, "slipway-exec", processGroupFile(commandId), seconds, command, ...args];
 }
 
 /** The argv that sends `signal` to command `commandId`'s process group. */

@@ -89,7 +89,7 @@ export class DockerSandbox implements Sandbox {
       : this.stopAll.signal;
     const pending = runInContainer({
       container: this.parts.container,
-      argv: wrappedArgv(commandId, request.command, request.args),
+      argv: wrappedArgv(commandId, request.command, request.args, request.timeoutMs),
       user: userSetting(this.parts.access.identity),
       env: this.environment(request.env),
       workingDir,
