@@ -47,7 +47,17 @@ const script: ModelScript = {
       toolCalls: [{ name: "finish", input: { summary: "add() converts both arguments to numbers." } }],
       usage: { inputTokens: 600, outputTokens: 30 },
     },
+    {
+      text: JSON.stringify({ verdict: "approve", in_scope: true, problems: [], confidence: 0.95 }),
+      usage: { inputTokens: 900, outputTokens: 20 },
+    },
   ],
+};
+
+/** The judge's default model for an agent on `<protocol>:test-model`, and its built-in price. */
+const judgeModels = {
+  anthropic: { id: "claude-haiku-4-5", price: { inputPerMillion: 1, outputPerMillion: 5 } },
+  openai: { id: "gpt-5-mini", price: { inputPerMillion: 0.25, outputPerMillion: 2 } },
 };
 
 const task = 'add() also accepts numeric strings: add("2", "3") returns 5';
@@ -61,7 +71,7 @@ for (const protocol of ["anthropic", "openai"] satisfies Protocol[]) {
 
     test("takes the task to one verified commit on its branch, with the full trace and exact usage", async () => {
       const repo = makeRepo();
-      const setup = await setUpScriptedRun(script, protocol);
+      const setup = await setUpScriptedRun(script, protocol, { judge: { enabled: true } });
       cleanups.push(() => setup.server.close());
 
       const result = await runCli([...baseArgs(setup), "run", "--repo", repo, "--task", task, "--json"], {
@@ -79,10 +89,24 @@ for (const protocol of ["anthropic", "openai"] satisfies Protocol[]) {
       assert.deepEqual([...report.filesChanged].sort(), ["src/add.js", "test/strings.test.js"]);
 
       // The agent saw the failing test's name in the verify summary it was sent back.
-      assert.equal(setup.server.requests.length, 6);
+      assert.equal(setup.server.requests.length, 7);
       const afterFirstVerify = JSON.stringify(setup.server.requests[3]!.body);
       assert.match(afterFirstVerify, /adds numeric strings/);
       assert.match(JSON.stringify(setup.server.requests[5]!.body), /✓ test/);
+
+      // The judge: its own (cheaper) model, the task and the diff, never the agent's reasoning.
+      const judged = setup.server.requests[6]!.body as { model: string };
+      const judgeText = JSON.stringify(judged);
+      assert.equal(judged.model, judgeModels[protocol].id);
+      assert.match(judgeText, /independent code reviewer/);
+      assert.match(judgeText, /accepts numeric strings/);
+      assert.match(judgeText, /\+\s+return Number\(a\) \+ Number\(b\);/);
+      assert.doesNotMatch(judgeText, /Reading the code|converts both arguments/);
+      assert.deepEqual(report.review.verdicts, ["approve"]);
+      assert.equal(report.review.judgeInputTokens, 900);
+      const judgePrice = judgeModels[protocol].price;
+      const judgeCost = (900 * judgePrice.inputPerMillion + 20 * judgePrice.outputPerMillion) / 1e6;
+      assert.ok(Math.abs(report.review.judgeCostUsd - judgeCost) < 1e-12);
 
       // One commit on the branch, delivered to the source repository, with the run trailer.
       assert.equal(git(repo, "rev-list", "--count", `main..${report.branch}`), "1");

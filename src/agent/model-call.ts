@@ -6,6 +6,8 @@ import { ModelError } from "../core/errors.ts";
 import type { Usage } from "../core/run.ts";
 import { costOf } from "../models/price-table.ts";
 
+const defaultMaxOutputTokens = 8192;
+
 export interface ModelCallRequest {
   model: LanguageModel;
   system: string;
@@ -16,6 +18,8 @@ export interface ModelCallRequest {
   /** Upper bound for one call, retries included. */
   timeoutMs: number;
   maxRetries: number;
+  /** Cap on the answer's tokens; default 8192. */
+  maxOutputTokens?: number;
 }
 
 export interface RequestedToolCall {
@@ -76,6 +80,7 @@ export async function callModel(request: ModelCallRequest): Promise<ModelCallRes
       messages: request.messages,
       tools: request.tools,
       maxRetries: request.maxRetries,
+      maxOutputTokens: request.maxOutputTokens ?? defaultMaxOutputTokens,
       abortSignal: request.signal,
       timeout: request.timeoutMs,
     });

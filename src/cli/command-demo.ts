@@ -61,6 +61,10 @@ export function registerDemoCommand(program: Command, global: () => GlobalOption
           request: { repo, taskText: readFileSync(demoTaskFile, "utf8"), baseRef: "HEAD" },
           model,
           modelName: demoModelName,
+          // The same scripted server plays the judge: its last turn is the verdict.
+          judge: app.config.judge.enabled
+            ? { model, modelName: demoModelName, price: app.config.prices[demoModelName] }
+            : undefined,
           sandboxBackend: await demoSandbox(app),
           json: flags.json,
         });

@@ -2,11 +2,12 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { InputError } from "../core/errors.ts";
+import { createJudgeModel } from "../models/judge-model.ts";
 import { createLanguageModel } from "../models/provider-registry.ts";
 import { chooseConfiguredSandbox } from "../sandbox/registry.ts";
 import { type GlobalOptions, openApp } from "./app-context.ts";
 import { executeRun } from "./execute-run.ts";
-import { positiveInteger, positiveNumber } from "./option-parsers.ts";
+import { collect, positiveInteger, positiveNumber } from "./option-parsers.ts";
 
 interface RunFlags {
   repo: string;
@@ -19,6 +20,9 @@ interface RunFlags {
   maxTokens?: number;
   maxCostUsd?: number;
   sandbox?: string;
+  allowPath: string[];
+  allowProtected: string[];
+  judge: boolean;
   json: boolean;
 }
 
@@ -47,6 +51,7 @@ function configFlags(flags: RunFlags): Record<string, unknown> {
   const values: Record<string, unknown> = { limits };
   if (flags.model !== undefined) values.model = flags.model;
   if (flags.sandbox !== undefined) values.sandbox = { backend: flags.sandbox };
+  if (!flags.judge) values.judge = { enabled: false };
   return values;
 }
 
@@ -67,6 +72,14 @@ export function registerRunCommand(program: Command, global: () => GlobalOptions
     .option("--max-tokens <n>", "input + output tokens per run", positiveInteger)
     .option("--max-cost-usd <n>", "dollars per run", positiveNumber)
     .option("--sandbox <backend>", "auto, bwrap, docker or none")
+    .option("--allow-path <glob>", "limit the change to paths matching this glob (repeatable)", collect, [])
+    .option(
+      "--allow-protected <glob>",
+      "let this task change protected files matching this glob: CI, lockfiles, manifests (repeatable)",
+      collect,
+      [],
+    )
+    .option("--no-judge", "skip the independent LLM judge for this run")
     .option("--json", "print the report as JSON", false)
     .action(async (flags: RunFlags) => {
       const taskText = readTask(flags);
@@ -76,9 +89,15 @@ export function registerRunCommand(program: Command, global: () => GlobalOptions
         const sandboxBackend = await chooseConfiguredSandbox(app.config.sandbox);
         const { exitCode } = await executeRun({
           app,
-          request: { repo: flags.repo, taskText, baseRef: flags.base },
+          request: {
+            repo: flags.repo,
+            taskText,
+            baseRef: flags.base,
+            guardGrants: { allowedPaths: flags.allowPath, allowProtected: flags.allowProtected },
+          },
           model,
           modelName: app.config.model!,
+          judge: createJudgeModel(app.config.model!, app.config, app.env),
           sandboxBackend,
           json: flags.json,
         });

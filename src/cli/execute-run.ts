@@ -2,6 +2,7 @@
 import type { LanguageModel } from "ai";
 import { outcomeExitCodes } from "../core/exit-codes.ts";
 import type { Run } from "../core/run.ts";
+import type { RunServices } from "../pipeline/run-context.ts";
 import { type RunRequest, startRun } from "../pipeline/start-run.ts";
 import type { SandboxBackend } from "../sandbox/sandbox.ts";
 import type { AppContext } from "./app-context.ts";
@@ -14,6 +15,7 @@ export interface ExecuteRunOptions {
   model: LanguageModel;
   modelName: string;
   sandboxBackend: SandboxBackend;
+  judge: RunServices["judge"];
   json: boolean;
 }
 
@@ -38,6 +40,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<{ run: Run
       model: options.model,
       modelName: options.modelName,
       sandboxBackend: options.sandboxBackend,
+      judge: options.judge,
       onProgress: json ? () => {} : printProgress,
       signal: controller.signal,
     });

@@ -8,6 +8,7 @@ import { registerInitCommand } from "./command-init.ts";
 import { registerRunCommand } from "./command-run.ts";
 import { registerRunsCommand } from "./command-runs.ts";
 import { registerShowCommand } from "./command-show.ts";
+import { registerStatsCommand } from "./command-stats.ts";
 
 export function buildProgram(): Command {
   const program = new Command("slipway")
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerRunCommand(program, global);
   registerRunsCommand(program, global);
   registerShowCommand(program, global);
+  registerStatsCommand(program, global);
   registerDemoCommand(program, global);
   registerInitCommand(program);
   for (const command of program.commands) command.exitOverride();

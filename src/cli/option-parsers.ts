@@ -13,3 +13,9 @@ export function positiveInteger(value: string): number {
     throw new InvalidArgumentError("expected a positive whole number");
   return parsed;
 }
+
+/** For a repeatable option: each occurrence adds its value to the list. */
+export function collect(value: string, previous: string[]): string[] {
+  if (value.trim() === "") throw new InvalidArgumentError("expected a non-empty glob");
+  return [...previous, value];
+}

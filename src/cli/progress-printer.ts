@@ -40,6 +40,14 @@ export function progressLine(event: ProgressEvent): string | undefined {
       return `  ${data.isError ? "✗" : "✓"} ${data.name}: ${oneLine(String(data.text), 100)}`;
     case "verify-end":
       return checksLine(data);
+    case "guards-end": {
+      const findings = (data.findings as unknown[] | undefined)?.length ?? 0;
+      return `  guards ${data.passed ? "✓ in scope" : `✗ ${findings} finding${findings === 1 ? "" : "s"}`}`;
+    }
+    case "judge-end":
+      return data.valid
+        ? `  judge  ${data.verdict === "approve" ? "✓ approve" : `✗ veto (${(data.problems as unknown[]).length} problems)`} · ${usageText(data.usage as Usage)}`
+        : `  judge  ✗ no valid verdict: ${oneLine(String(data.detail), 100)}`;
     case "limit-reach":
       return `▸ limit reached: ${data.detail}`;
     case "model-fail":

@@ -1,5 +1,6 @@
 // The report printed when a run ends, for humans and (as an object) for --json.
 import type { Run, Task } from "../core/run.ts";
+import { readReviewRecord } from "../judge/review/review-record.ts";
 import { formatCost, formatDuration, formatTokens } from "./format.ts";
 
 interface VerifierLine {
@@ -25,6 +26,52 @@ export interface RunReport {
   durationMs: number;
   model: string;
   sandbox: string;
+  review: ReviewSummary;
+}
+
+interface ReviewSummary {
+  /** Guard passes that failed, in order. */
+  guardFailures: number;
+  /** Every verdict the judge gave, in order: "approve" or "veto". */
+  verdicts: string[];
+  /** The last verdict's problems, one line each. */
+  problems: string[];
+  judgeModel?: string;
+  judgeInputTokens: number;
+  judgeOutputTokens: number;
+  judgeCostUsd: number;
+  unjudged: boolean;
+}
+
+function reviewSummary(run: Run): ReviewSummary {
+  const record = readReviewRecord(run.state);
+  const last = record.verdicts.at(-1);
+  return {
+    guardFailures: record.guardRounds.filter((round) => !round.passed).length,
+    verdicts: record.verdicts.map((verdict) => verdict.verdict),
+    problems: (last?.problems ?? []).map(
+      (problem) =>
+        `${problem.file}${problem.line ? `:${problem.line}` : ""} [${problem.kind}] ${problem.explanation}`,
+    ),
+    judgeModel: record.judgeModel,
+    judgeInputTokens: record.judgeUsage.inputTokens,
+    judgeOutputTokens: record.judgeUsage.outputTokens,
+    judgeCostUsd: record.judgeUsage.costUsd,
+    unjudged: record.unjudged ?? false,
+  };
+}
+
+function reviewLines(review: ReviewSummary): string[] {
+  const lines: string[] = [];
+  if (review.guardFailures > 0) lines.push(`guards    failed ${review.guardFailures}×`);
+  if (review.verdicts.length > 0) {
+    lines.push(
+      `judge     ${review.verdicts.join(" → ")} (${review.judgeModel ?? "?"}, ${formatTokens(review.judgeInputTokens)} in / ${formatTokens(review.judgeOutputTokens)} out, ${formatCost(review.judgeCostUsd)})`,
+    );
+  }
+  if (review.unjudged) lines.push("judge     no valid verdict (judge.required is false)");
+  for (const problem of review.problems) lines.push(`          ${problem}`);
+  return lines;
 }
 
 export function buildRunReport(run: Run, task: Task): RunReport {
@@ -48,6 +95,7 @@ export function buildRunReport(run: Run, task: Task): RunReport {
     durationMs: ended - Date.parse(run.startedAt),
     model: run.model,
     sandbox: run.sandbox,
+    review: reviewSummary(run),
   };
 }
 
@@ -62,10 +110,11 @@ export function renderRunReport(report: RunReport): string {
   for (const check of report.verification) {
     lines.push(`verify    ${check.passed ? "✓" : "✗"} ${check.name} (${formatDuration(check.durationMs)})`);
   }
+  lines.push(...reviewLines(report.review));
   lines.push(
     `turns     ${report.turns}`,
     `tokens    ${formatTokens(report.inputTokens)} in / ${formatTokens(report.outputTokens)} out`,
-    `cost      ${formatCost(report.costUsd)} (${report.model})`,
+    `cost      ${formatCost(report.costUsd + report.review.judgeCostUsd)} (agent ${formatCost(report.costUsd)} on ${report.model}${report.review.judgeCostUsd > 0 ? `, judge ${formatCost(report.review.judgeCostUsd)}` : ""})`,
     `duration  ${formatDuration(report.durationMs)}`,
     `trace     slipway show ${report.runId}`,
   );

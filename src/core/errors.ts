@@ -16,6 +16,13 @@ export const errorCodes = [
   "workspace_failed",
   "verify_failed",
   "not_found",
+  "forge_unauthorized",
+  "forge_forbidden",
+  "forge_rate_limited",
+  "forge_not_configured",
+  "push_rejected",
+  "pull_request_closed",
+  "forge_failed",
   "internal",
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
@@ -96,6 +103,26 @@ export class StoreError extends SlipwayError {
   constructor(message: string, options: SlipwayErrorOptions & { code?: "store_failed" | "not_found" } = {}) {
     super(options.code ?? "store_failed", message, options);
     this.name = "StoreError";
+  }
+}
+
+/** A forge (local, GitHub, GitLab) refused or failed a push or a pull-request call. */
+export class ForgeError extends SlipwayError {
+  constructor(
+    message: string,
+    options: SlipwayErrorOptions & {
+      code?:
+        | "forge_unauthorized"
+        | "forge_forbidden"
+        | "forge_rate_limited"
+        | "forge_not_configured"
+        | "push_rejected"
+        | "pull_request_closed"
+        | "forge_failed";
+    } = {},
+  ) {
+    super(options.code ?? "forge_failed", message, options);
+    this.name = "ForgeError";
   }
 }
 

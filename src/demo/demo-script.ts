@@ -1,5 +1,5 @@
 // The scripted model's turns for `slipway demo`: a short, realistic session on the example
-// repository — read, a first edit that fails a test, verify, fix, verify, finish.
+// repository — read, a first edit that fails a test, verify, fix, verify, finish — then the judge.
 import type { ModelScript } from "../models/scripted-server/script.ts";
 
 const trimTest = `import assert from "node:assert/strict";
@@ -53,6 +53,11 @@ export const demoScript: ModelScript = {
         },
       ],
       usage: { inputTokens: 3100, outputTokens: 40 },
+    },
+    {
+      // The independent judge: it sees the task, the diff and the verifier summary, never the above.
+      text: JSON.stringify({ verdict: "approve", in_scope: true, problems: [], confidence: 0.9 }),
+      usage: { inputTokens: 1450, outputTokens: 30 },
     },
   ],
 };

@@ -14,5 +14,8 @@ test("without one, hosted providers judge with their cheaper model and local ser
 });
 
 test("a malformed agent model is refused as the agent's own would be", () => {
-  assert.throws(() => judgeModelName("gpt-5", undefined), (error) => ModelError.isInstance(error));
+  assert.throws(
+    () => judgeModelName("gpt-5", undefined),
+    (error) => ModelError.isInstance(error),
+  );
 });

@@ -2,8 +2,8 @@
 import type { LanguageModel, ToolSet } from "ai";
 import type { AgentSession } from "../agent/agent-session.ts";
 import type { Price, SlipwayConfig } from "../config/config-schema.ts";
-import type { GuardPolicy } from "../judge/guards/guard.ts";
 import type { Run, RunOutcome, RunStage, Task } from "../core/run.ts";
+import type { GuardPolicy } from "../judge/guards/guard.ts";
 import type { Sandbox, SandboxBackend } from "../sandbox/sandbox.ts";
 import type { RunUpdate, Store } from "../store/store.ts";
 import type { AgentTool } from "../tools/tool.ts";

@@ -99,14 +99,17 @@ async function judgeStep(context: RunContext, record: ReviewRecord, diffText: st
   const { verdict } = result;
   record.verdicts = [...record.verdicts, verdict];
   await recordEvent(context, "judge-end", { valid: true, ...verdict, usage: result.usage });
-  if (verdict.verdict === "approve") return { next: "commit", update: { state: withRecord(context, record) } };
+  if (verdict.verdict === "approve")
+    return { next: "commit", update: { state: withRecord(context, record) } };
   const vetoes = record.verdicts.filter((each) => each.verdict === "veto").length;
   if (vetoes > reviewRetries) {
     const first = verdict.problems[0];
     return {
       next: "cleanup",
       outcome: "vetoed",
-      outcomeDetail: first ? `${first.file}: [${first.kind}] ${first.explanation}` : "the judge vetoed the change",
+      outcomeDetail: first
+        ? `${first.file}: [${first.kind}] ${first.explanation}`
+        : "the judge vetoed the change",
       update: { state: withRecord(context, record) },
     };
   }

@@ -1,6 +1,10 @@
 // Stage workspace: mirror the repository, add a fresh worktree at the base ref, open the sandbox.
 import path from "node:path";
-import { readRepoGuardSection, resolveGuardPolicy, type TaskGuardGrants } from "../judge/review/guard-policy-sources.ts";
+import {
+  readRepoGuardSection,
+  resolveGuardPolicy,
+  type TaskGuardGrants,
+} from "../judge/review/guard-policy-sources.ts";
 import { createWorktree } from "../workspace/worktree.ts";
 import { type RunContext, recordEvent, type StageResult } from "./run-context.ts";
 

@@ -6,6 +6,7 @@ import { toModelToolSet } from "../agent/model-tools.ts";
 import type { SlipwayConfig } from "../config/config-schema.ts";
 import { newId, shortId } from "../core/ids.ts";
 import type { Run, Task } from "../core/run.ts";
+import type { TaskGuardGrants } from "../judge/review/guard-policy-sources.ts";
 import { priceFor } from "../models/price-table.ts";
 import type { SandboxBackend } from "../sandbox/sandbox.ts";
 import type { Store } from "../store/store.ts";
@@ -15,7 +16,6 @@ import { resolveRepoSource } from "../workspace/repo-source.ts";
 import { resolveBaseRef } from "../workspace/worktree.ts";
 import { taskTitle } from "./commit-message.ts";
 import { drivePipeline } from "./drive-pipeline.ts";
-import type { TaskGuardGrants } from "../judge/review/guard-policy-sources.ts";
 import { type ProgressEvent, type RunContext, type RunServices, recordEvent } from "./run-context.ts";
 
 export interface RunRequest {

@@ -49,7 +49,9 @@ export async function setUpScriptedRun(
   const dataDir = tempDir("data");
   const configFile = path.join(dataDir, "slipway.yaml");
   const model = `${protocol}:test-model`;
-  writeFileSync(configFile, JSON.stringify({ prices: { [model]: testPrice }, ...configExtra }, null, 2));
+  // The judge is off unless a test asks for it: its turns are then part of the test's script.
+  const config = { prices: { [model]: testPrice }, judge: { enabled: false }, ...configExtra };
+  writeFileSync(configFile, JSON.stringify(config, null, 2));
   const sandbox = await testSandbox();
   const env = cliEnv({
     SLIPWAY_MODEL: model,

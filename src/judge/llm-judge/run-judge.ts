@@ -26,6 +26,9 @@ export type JudgeResult =
   | { kind: "verdict"; verdict: JudgeVerdict; usage: Usage; calls: number }
   | { kind: "failed"; detail: string; usage: Usage; calls: number };
 
+/** A verdict is a short JSON object; a longer answer is cut off rather than paid for. */
+const judgeMaxOutputTokens = 2048;
+
 interface ChunkResult {
   verdict?: JudgeVerdict;
   problem?: string;
@@ -50,6 +53,7 @@ async function judgeChunk(
       signal: request.signal,
       timeoutMs: request.timeoutMs,
       maxRetries: request.modelRetries,
+      maxOutputTokens: judgeMaxOutputTokens,
     });
     usage = addUsage(usage, answer.usage);
     const parsed = parseJudgeAnswer(answer.text);

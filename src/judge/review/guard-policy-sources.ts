@@ -26,7 +26,9 @@ export async function readRepoGuardSection(worktree: string): Promise<Record<str
   try {
     value = parseYaml(await readFile(path.join(worktree, file), "utf8"));
   } catch (error) {
-    throw new ConfigError(`${file}: not valid YAML: ${(error as Error).message.split("\n")[0]}`, { cause: error });
+    throw new ConfigError(`${file}: not valid YAML: ${(error as Error).message.split("\n")[0]}`, {
+      cause: error,
+    });
   }
   const parsed = RepoGuardSection.safeParse(value ?? {});
   if (!parsed.success) throw new ConfigError(`${file}: guards: must be a mapping of guard settings`);

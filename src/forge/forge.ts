@@ -1,0 +1,92 @@
+// The forge contract: where a run's branch is pushed and its pull request opened, watched and
+// followed up. One implementation per forge (local/, github/, gitlab/); the platform process holds
+// the credentials, the sandbox never sees them.
+
+/** What a run asks the forge to open (or update, when the branch already has an open one). */
+export interface PullRequestDraft {
+  /** The run's branch, e.g. `slipway/1a2b3c4d`. */
+  head: string;
+  /** The branch the change is meant for, e.g. `main`. */
+  base: string;
+  title: string;
+  /** Markdown, generated from the run (see pr-body.ts). */
+  body: string;
+  draft: boolean;
+  labels: string[];
+  reviewers: string[];
+}
+
+export type PullRequestState = "open" | "closed" | "merged";
+
+/** A pull request (merge request, review request) as the forge reports it. */
+export interface PullRequest {
+  forge: string;
+  /** The forge's number for it (GitHub PR number, GitLab MR iid, local review id). */
+  number: number;
+  url: string;
+  head: string;
+  base: string;
+  /** The head commit the forge knows. */
+  headSha: string;
+  state: PullRequestState;
+  title: string;
+}
+
+/** One CI check of a head commit (GitHub check run or commit status, GitLab pipeline job). */
+export interface CheckResult {
+  name: string;
+  state: "pending" | "success" | "failure";
+  /** Where a person reads it. */
+  url?: string;
+  /** An id the forge takes to fetch the job's log. */
+  logId?: string;
+}
+
+/** A comment or review on a pull request. */
+export interface PullRequestComment {
+  id: string;
+  author: string;
+  body: string;
+  createdAt: string;
+}
+
+export interface PushRequest {
+  /** The bare mirror that holds the run's branch. */
+  mirrorPath: string;
+  branch: string;
+  /** The commit to push as the branch's new head. */
+  commit: string;
+  /**
+   * Force-with-lease: the sha the remote branch must still have (the one Slipway pushed last),
+   * or null when the branch must not exist yet. A different sha is someone else's work: the push
+   * is refused with a ForgeError (`push_rejected`) and nothing is overwritten.
+   */
+  expectedRemoteSha: string | null;
+  signal: AbortSignal;
+}
+
+/** Every forge call can fail with a ForgeError (src/core/errors.ts) whose code says why. */
+export interface Forge {
+  readonly name: string;
+  /** Push `commit` to the forge's remote as `branch`. */
+  push(request: PushRequest): Promise<void>;
+  /** The head sha of `branch` on the remote, or null when it does not exist. */
+  remoteBranchSha(branch: string, signal: AbortSignal): Promise<string | null>;
+  /** The pull request (any state) whose head is `head`, newest first; undefined when none. */
+  findPullRequest(head: string, signal: AbortSignal): Promise<PullRequest | undefined>;
+  createPullRequest(draft: PullRequestDraft, signal: AbortSignal): Promise<PullRequest>;
+  /** Update title and body of an open pull request (its head moves with the push). */
+  updatePullRequest(
+    number: number,
+    update: { title: string; body: string },
+    signal: AbortSignal,
+  ): Promise<PullRequest>;
+  /** The CI checks of `sha`. */
+  checks(sha: string, signal: AbortSignal): Promise<CheckResult[]>;
+  /** The log text of one failed check (capped by the caller). */
+  checkLog(check: CheckResult, signal: AbortSignal): Promise<string>;
+  /** Comments and reviews on the pull request, oldest first. */
+  comments(number: number, signal: AbortSignal): Promise<PullRequestComment[]>;
+  /** Post a comment on the pull request (answers in the thread, follow-up reports). */
+  comment(number: number, body: string, signal: AbortSignal): Promise<void>;
+}
