@@ -77,18 +77,19 @@ function branchExists(repo: string, branch: string): boolean {
   return git(repo, "branch", "--list", branch) !== "";
 }
 
+/** Veto, the agent adds the missing test, approve. */
+const vetoFixedTurns: ScriptTurn[] = [
+  fixTurn,
+  finishTurn,
+  verdictTurn("veto", [missingTest]),
+  addTestTurn("test"),
+  finishTurn,
+  verdictTurn("approve"),
+];
+
 describe("the judge", () => {
   test("a veto goes back to the agent with the problems; the fixed change is approved and committed", async () => {
-    const { result, report, repo, server } = await runReviewed({
-      turns: [
-        fixTurn,
-        finishTurn,
-        verdictTurn("veto", [missingTest]),
-        addTestTurn("test"),
-        finishTurn,
-        verdictTurn("approve"),
-      ],
-    });
+    const { result, report, repo, server } = await runReviewed({ turns: vetoFixedTurns });
     assert.equal(result.code, 0, result.stderr);
     assert.equal(report.outcome, "success");
     assert.deepEqual(report.review.verdicts, ["veto", "approve"]);
@@ -265,12 +266,7 @@ describe("slipway stats", () => {
         finishTurn,
         verdictTurn("approve"),
         // Run 2: vetoed, fixed, approved.
-        fixTurn,
-        finishTurn,
-        verdictTurn("veto", [missingTest]),
-        addTestTurn("test"),
-        finishTurn,
-        verdictTurn("approve"),
+        ...vetoFixedTurns,
         // Run 3: vetoed twice.
         fixTurn,
         finishTurn,

@@ -1,16 +1,22 @@
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, test } from "node:test";
+import { after, describe, test } from "node:test";
 import { parse as parseYaml } from "yaml";
 import { ConfigError } from "../core/errors.ts";
 import { SlipwayConfig } from "./config-schema.ts";
 import { renderConfigTemplate } from "./config-template.ts";
 import { loadConfig } from "./load-config.ts";
 
+const roots: string[] = [];
+after(() => {
+  for (const root of roots) rmSync(root, { recursive: true, force: true });
+});
+
 function dirs() {
   const root = mkdtempSync(path.join(tmpdir(), "slipway-config-"));
+  roots.push(root);
   const project = path.join(root, "project");
   const xdg = path.join(root, "xdg");
   mkdirSync(project);
@@ -50,6 +56,17 @@ describe("loadConfig", () => {
     writeFileSync(file, "limits:\n  maxTurns: ten\n");
     assert.throws(
       () => loadConfig({ projectDir: project, env, flags: {} }),
+      (error: unknown) =>
+        error instanceof ConfigError && error.message.startsWith(`${file}: limits.maxTurns: `),
+    );
+  });
+
+  test("a flag in the same section does not take the blame for a file's wrong value", () => {
+    const { project, env } = dirs();
+    const file = path.join(project, "slipway.yaml");
+    writeFileSync(file, "limits:\n  maxTurns: ten\n");
+    assert.throws(
+      () => loadConfig({ projectDir: project, env, flags: { limits: { maxMinutes: 5 } } }),
       (error: unknown) =>
         error instanceof ConfigError && error.message.startsWith(`${file}: limits.maxTurns: `),
     );

@@ -2,19 +2,10 @@
 import { rm } from "node:fs/promises";
 import { hostname } from "node:os";
 import { describeError } from "../core/errors.ts";
+import { processAlive } from "../core/process-alive.ts";
 import type { Run } from "../core/run.ts";
 import type { Store } from "../store/store.ts";
 import { removeWorktree } from "../workspace/worktree.ts";
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the pid exists but belongs to someone else; it is alive.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 function isOrphaned(run: Run): boolean {
   if (run.ownerHost !== hostname()) return false;

@@ -4,6 +4,7 @@ import { link, open, readFile, rename, rm } from "node:fs/promises";
 import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { WorkspaceError } from "../core/errors.ts";
+import { processAlive } from "../core/process-alive.ts";
 
 export interface FileLockOptions {
   /** How long to wait for another holder before giving up (default 10 minutes: a big clone takes time). */
@@ -23,16 +24,6 @@ export function parseLockHolder(text: string): LockHolder | undefined {
   const [pidText, host = ""] = text.trim().split(/\s+/);
   const pid = Number(pidText);
   return Number.isSafeInteger(pid) && pid > 0 ? { pid, host } : undefined;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the pid exists but belongs to another user; it is alive.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /** A holder is stale only when it is provably dead: same host and no such process. */

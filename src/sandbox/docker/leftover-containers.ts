@@ -2,6 +2,7 @@
 // dispose ran), found by their label and judged by age or by whether their owner still runs.
 import { hostname } from "node:os";
 import { SandboxError } from "../../core/errors.ts";
+import { processAlive } from "../../core/process-alive.ts";
 import { ownerHostLabel, ownerPidLabel, sandboxLabel } from "./container-config.ts";
 import {
   ContainerSummary,
@@ -24,16 +25,6 @@ export interface LeftoverSweepOptions {
 export interface RemovedContainer {
   id: string;
   reason: string;
-}
-
-/** True when process `pid` exists on this host (a process of another user counts as alive). */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /** Why `container` is a leftover, or undefined when it may still be in use. Pure but for the pid check. */
