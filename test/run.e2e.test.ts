@@ -1,5 +1,6 @@
 // End to end: `slipway run` on a real Node repository with a real `node --test` suite, the real
-// provider clients talking to the scripted model server, through both wire protocols.
+// provider clients talking to the scripted model server, through both wire protocols and all
+// three providers (Anthropic, OpenAI, and an OpenAI-compatible local server).
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -58,11 +59,13 @@ const script: ModelScript = {
 const judgeModels = {
   anthropic: { id: "claude-haiku-4-5", price: { inputPerMillion: 1, outputPerMillion: 5 } },
   openai: { id: "gpt-5-mini", price: { inputPerMillion: 0.25, outputPerMillion: 2 } },
+  // A local server judges with the agent's own model, priced as the test prices it.
+  "openai-compatible": { id: "test-model", price: testPrice },
 };
 
 const task = 'add() also accepts numeric strings: add("2", "3") returns 5';
 
-for (const protocol of ["anthropic", "openai"] satisfies Protocol[]) {
+for (const protocol of ["anthropic", "openai", "openai-compatible"] satisfies Protocol[]) {
   describe(`slipway run through the ${protocol} protocol`, () => {
     const cleanups: (() => Promise<void>)[] = [];
     after(async () => {

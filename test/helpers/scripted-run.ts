@@ -12,7 +12,7 @@ import { sandboxBackends } from "../../src/sandbox/registry.ts";
 import { cliEnv } from "./cli.ts";
 import { tempDir } from "./git-fixture.ts";
 
-export type Protocol = "anthropic" | "openai";
+export type Protocol = "anthropic" | "openai" | "openai-compatible";
 
 export interface ScriptedRunSetup {
   server: ScriptedModelServer;
@@ -40,6 +40,18 @@ export function testSandbox(): Promise<string> {
   return sandboxChoice;
 }
 
+/** Points the provider's real client at the scripted server (a local server needs no key). */
+function providerEnvironment(protocol: Protocol, server: ScriptedModelServer): Record<string, string> {
+  switch (protocol) {
+    case "anthropic":
+      return { ANTHROPIC_BASE_URL: server.anthropicBaseUrl, ANTHROPIC_API_KEY: "test-key" };
+    case "openai":
+      return { OPENAI_BASE_URL: server.openaiBaseUrl, OPENAI_API_KEY: "test-key" };
+    case "openai-compatible":
+      return { SLIPWAY_OPENAI_COMPATIBLE_BASE_URL: server.openaiBaseUrl };
+  }
+}
+
 export async function setUpScriptedRun(
   script: ModelScript,
   protocol: Protocol,
@@ -56,9 +68,7 @@ export async function setUpScriptedRun(
   const env = cliEnv({
     SLIPWAY_MODEL: model,
     SLIPWAY_SANDBOX: sandbox,
-    ...(protocol === "anthropic"
-      ? { ANTHROPIC_BASE_URL: server.anthropicBaseUrl, ANTHROPIC_API_KEY: "test-key" }
-      : { OPENAI_BASE_URL: server.openaiBaseUrl, OPENAI_API_KEY: "test-key" }),
+    ...providerEnvironment(protocol, server),
   });
   return { server, dataDir, configFile, env, sandbox };
 }
