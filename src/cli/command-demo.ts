@@ -8,6 +8,7 @@ import { demoScript } from "../demo/demo-script.ts";
 import { demoTaskFile, prepareDemoRepository } from "../demo/prepare-demo-repo.ts";
 import { providerFactories } from "../models/provider-registry.ts";
 import { startScriptedModelServer } from "../models/scripted-server/scripted-model-server.ts";
+import { readPublishedPullRequest } from "../pipeline/publish-steps.ts";
 import { noneSandboxBackend } from "../sandbox/none/none-sandbox.ts";
 import { chooseConfiguredSandbox } from "../sandbox/registry.ts";
 import type { SandboxBackend } from "../sandbox/sandbox.ts";
@@ -50,6 +51,8 @@ export function registerDemoCommand(program: Command, global: () => GlobalOption
           "slipway demo — the model is SCRIPTED: a local server replays a fixed session over the real Anthropic API protocol.\n" +
             `example repository: ${repo}\n`,
         );
+        // The demo's change goes to its own example repository, as a review request of the local forge.
+        app.config.forge = { ...app.config.forge, type: "local", remote: undefined };
         // Priced like a mid-size hosted model so the report shows what such a run would cost.
         app.config.prices[demoModelName] = { inputPerMillion: 3, outputPerMillion: 15 };
         const model = providerFactories.get("anthropic")!.create("scripted-demo", {
@@ -68,8 +71,13 @@ export function registerDemoCommand(program: Command, global: () => GlobalOption
           sandboxBackend: await demoSandbox(app),
           json: flags.json,
         });
+        const pullRequest = readPublishedPullRequest(run.state);
         if (!flags.json && run.commit)
           process.stderr.write(`\nsee the change: git -C ${repo} show ${run.branch}\n`);
+        if (!flags.json && pullRequest)
+          process.stderr.write(
+            `see the review request: slipway${global().dataDir ? ` --data-dir ${global().dataDir}` : ""} pr show ${pullRequest.number}\n`,
+          );
         process.exitCode = exitCode;
       } finally {
         await server.close();

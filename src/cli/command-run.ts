@@ -23,6 +23,7 @@ interface RunFlags {
   allowPath: string[];
   allowProtected: string[];
   judge: boolean;
+  taskKey?: string;
   json: boolean;
 }
 
@@ -80,6 +81,10 @@ export function registerRunCommand(program: Command, global: () => GlobalOptions
       [],
     )
     .option("--no-judge", "skip the independent LLM judge for this run")
+    .option(
+      "--task-key <key>",
+      "name the task across runs: its branch is slipway/<key>, and running it again updates the same pull request (default: derived from repo, base and task text)",
+    )
     .option("--json", "print the report as JSON", false)
     .action(async (flags: RunFlags) => {
       const taskText = readTask(flags);
@@ -94,6 +99,7 @@ export function registerRunCommand(program: Command, global: () => GlobalOptions
             taskText,
             baseRef: flags.base,
             guardGrants: { allowedPaths: flags.allowPath, allowProtected: flags.allowProtected },
+            taskKey: flags.taskKey,
           },
           model,
           modelName: app.config.model!,

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import type { Run } from "../core/run.ts";
 import { type GlobalOptions, openApp } from "./app-context.ts";
-import { formatCost, formatDuration, oneLine } from "./format.ts";
+import { formatCost, formatDuration, oneLine, renderTable } from "./format.ts";
 import { positiveInteger } from "./option-parsers.ts";
 
 function durationOf(run: Run): string {
@@ -23,15 +23,7 @@ export function renderRunsTable(rows: { run: Run; title: string }[]): string {
     durationOf(run),
     oneLine(title, 50),
   ]);
-  const widths = header.map((_, column) => Math.max(...[header, ...body].map((row) => row[column]!.length)));
-  return [header, ...body]
-    .map((row) =>
-      row
-        .map((cell, column) => cell.padEnd(widths[column]!))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
+  return renderTable(header, body);
 }
 
 export function registerRunsCommand(program: Command, global: () => GlobalOptions): void {

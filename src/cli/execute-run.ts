@@ -41,6 +41,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<{ run: Run
       modelName: options.modelName,
       sandboxBackend: options.sandboxBackend,
       judge: options.judge,
+      env: app.env,
       onProgress: json ? () => {} : printProgress,
       signal: controller.signal,
     });

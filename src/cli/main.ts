@@ -4,11 +4,15 @@ import { describeError, SlipwayError } from "../core/errors.ts";
 import { errorExitCode } from "../core/exit-codes.ts";
 import type { GlobalOptions } from "./app-context.ts";
 import { registerDemoCommand } from "./command-demo.ts";
+import { registerDoctorCommand } from "./command-doctor.ts";
 import { registerInitCommand } from "./command-init.ts";
+import { registerPrCommand } from "./command-pr.ts";
 import { registerRunCommand } from "./command-run.ts";
 import { registerRunsCommand } from "./command-runs.ts";
+import { registerSandboxCommand } from "./command-sandbox.ts";
 import { registerShowCommand } from "./command-show.ts";
 import { registerStatsCommand } from "./command-stats.ts";
+import { registerVerifyCommand } from "./command-verify.ts";
 
 export function buildProgram(): Command {
   const program = new Command("slipway")
@@ -23,8 +27,12 @@ export function buildProgram(): Command {
   registerRunsCommand(program, global);
   registerShowCommand(program, global);
   registerStatsCommand(program, global);
+  registerVerifyCommand(program, global);
+  registerPrCommand(program, global);
   registerDemoCommand(program, global);
   registerInitCommand(program);
+  registerDoctorCommand(program, global);
+  registerSandboxCommand(program, global);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -56,6 +56,13 @@ export function progressLine(event: ProgressEvent): string | undefined {
       return `▸ commit ${String(data.commit).slice(0, 12)} on ${data.branch}`;
     case "branch-deliver":
       return `▸ branch ${data.branch} is in ${data.repo}`;
+    case "branch-push":
+      return `▸ pushed ${data.branch} to ${data.repository} (${data.forge})`;
+    case "pr-open":
+    case "pr-update":
+      return `▸ pull request #${data.number} ${data.action}: ${data.forge === "local" ? `slipway pr show ${data.number}` : data.url}`;
+    case "publish-fail":
+      return `▸ not published: ${data.message}`;
     case "run-error":
       return `▸ error: ${data.message}`;
     default:

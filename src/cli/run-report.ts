@@ -1,6 +1,7 @@
 // The report printed when a run ends, for humans and (as an object) for --json.
 import type { Run, Task } from "../core/run.ts";
 import { readReviewRecord } from "../judge/review/review-record.ts";
+import { type PublishedPullRequest, readPublishedPullRequest } from "../pipeline/publish-steps.ts";
 import { formatCost, formatDuration, formatTokens } from "./format.ts";
 
 interface VerifierLine {
@@ -27,6 +28,8 @@ export interface RunReport {
   model: string;
   sandbox: string;
   review: ReviewSummary;
+  /** The pull request the run opened or updated (or found closed); absent when it published none. */
+  pullRequest?: PublishedPullRequest;
 }
 
 interface ReviewSummary {
@@ -74,6 +77,17 @@ function reviewLines(review: ReviewSummary): string[] {
   return lines;
 }
 
+function pullRequestLine(pullRequest: PublishedPullRequest): string {
+  const action = {
+    opened: "opened",
+    updated: "updated",
+    not_reopened: `${pullRequest.state}, not reopened`,
+  }[pullRequest.action];
+  // A local review request has no web page: the command that shows it is the link.
+  const where = pullRequest.forge === "local" ? `slipway pr show ${pullRequest.number}` : pullRequest.url;
+  return `pr        #${pullRequest.number} ${action} (${pullRequest.forge}) · ${where}`;
+}
+
 export function buildRunReport(run: Run, task: Task): RunReport {
   const ended = run.endedAt ? Date.parse(run.endedAt) : Date.now();
   const verification = Array.isArray(run.state.verification)
@@ -96,6 +110,7 @@ export function buildRunReport(run: Run, task: Task): RunReport {
     model: run.model,
     sandbox: run.sandbox,
     review: reviewSummary(run),
+    pullRequest: readPublishedPullRequest(run.state),
   };
 }
 
@@ -107,6 +122,7 @@ export function renderRunReport(report: RunReport): string {
     `branch    ${report.branch}${report.commit ? ` @ ${report.commit.slice(0, 12)}` : " (no commit)"}`,
     `files     ${report.filesChanged.length > 0 ? report.filesChanged.join(", ") : "none"}`,
   ];
+  if (report.pullRequest) lines.push(pullRequestLine(report.pullRequest));
   for (const check of report.verification) {
     lines.push(`verify    ${check.passed ? "✓" : "✗"} ${check.name} (${formatDuration(check.durationMs)})`);
   }

@@ -58,7 +58,7 @@ export const CommandsConfig = z
   .object({
     allowlist: z
       .array(z.string().min(1))
-      .default(["node", "npm test", "npm run", "npx tsc", "ls", "cat", "git status", "git diff", "git log"])
+      .default(["node", "npm test", "npm run", "npx tsc", "ls", "cat"])
       .describe("programs (or program + leading arguments) the agent's run_command may start"),
     timeoutSeconds: z.number().positive().default(300).describe("time limit of one agent command"),
   })
@@ -102,6 +102,67 @@ export const JudgeConfig = z
   })
   .strict();
 
+export const GithubForgeConfig = z
+  .object({
+    tokenEnv: z
+      .string()
+      .min(1)
+      .default("GITHUB_TOKEN")
+      .describe("name of the environment variable that holds the token Slipway pushes and opens PRs with"),
+    apiUrl: z
+      .string()
+      .url()
+      .optional()
+      .describe("REST API base URL; default https://api.github.com (set it for GitHub Enterprise)"),
+    owner: z.string().min(1).optional().describe("repository owner; default: read from the repository's URL"),
+    repo: z.string().min(1).optional().describe("repository name; default: read from the repository's URL"),
+  })
+  .strict();
+
+export const GitlabForgeConfig = z
+  .object({
+    tokenEnv: z
+      .string()
+      .min(1)
+      .default("GITLAB_TOKEN")
+      .describe("name of the environment variable that holds the token Slipway pushes and opens MRs with"),
+    apiUrl: z
+      .string()
+      .url()
+      .optional()
+      .describe("GitLab base URL; default https://gitlab.com (set it for a self-managed GitLab)"),
+    project: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("project path (group/project) or numeric id; default: read from the repository's URL"),
+  })
+  .strict();
+
+export const ForgeConfig = z
+  .object({
+    type: z
+      .string()
+      .min(1)
+      .default("local")
+      .describe(
+        "where a run's branch is pushed and its pull request opened: local (a git remote + review requests in Slipway's store), github or gitlab",
+      ),
+    remote: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "local forge: the git repository the branch is pushed to (a bare repository path, or a checkout); default: the source repository",
+      ),
+    draft: z.boolean().default(true).describe("open pull requests as drafts"),
+    labels: z.array(z.string().min(1)).default([]).describe("labels put on every pull request Slipway opens"),
+    reviewers: z.array(z.string().min(1)).default([]).describe("reviewers requested on every pull request"),
+    github: GithubForgeConfig.prefault({}).describe("settings of the github forge"),
+    gitlab: GitlabForgeConfig.prefault({}).describe("settings of the gitlab forge"),
+  })
+  .strict();
+
 const Price = z
   .object({
     inputPerMillion: z.number().min(0).describe("dollars per million input tokens"),
@@ -123,6 +184,7 @@ export const SlipwayConfig = z
     commands: CommandsConfig.prefault({}),
     verify: VerifyConfig.prefault({}),
     judge: JudgeConfig.prefault({}),
+    forge: ForgeConfig.prefault({}).describe("where branches are pushed and pull requests opened"),
     guards: GuardPolicy.prefault({}).describe(
       "deterministic scope guards on every diff; a repository's .slipway.yml `guards:` overrides these keys",
     ),
@@ -142,3 +204,4 @@ export const SlipwayConfig = z
 export type SlipwayConfig = z.infer<typeof SlipwayConfig>;
 export type Price = z.infer<typeof Price>;
 export type LimitsConfig = z.infer<typeof LimitsConfig>;
+export type ForgeConfig = z.infer<typeof ForgeConfig>;

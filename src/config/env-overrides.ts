@@ -11,6 +11,7 @@ export const envOverrides: readonly EnvOverride[] = [
   { env: "SLIPWAY_MODEL", path: ["model"], kind: "string" },
   { env: "SLIPWAY_DATA_DIR", path: ["dataDir"], kind: "string" },
   { env: "SLIPWAY_SANDBOX", path: ["sandbox", "backend"], kind: "string" },
+  { env: "SLIPWAY_FORGE", path: ["forge", "type"], kind: "string" },
   { env: "SLIPWAY_MAX_TURNS", path: ["limits", "maxTurns"], kind: "number" },
   { env: "SLIPWAY_MAX_MINUTES", path: ["limits", "maxMinutes"], kind: "number" },
   { env: "SLIPWAY_MAX_TOKENS", path: ["limits", "maxTokens"], kind: "number" },

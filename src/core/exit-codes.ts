@@ -16,6 +16,7 @@ export const outcomeExitCodes: Readonly<Record<RunOutcome, number>> = {
   interrupted: 12,
   error: 13,
   judge_failed: 14,
+  publish_failed: 15,
 };
 
 /** Errors raised before a run starts: bad input and configuration exit 2, the rest 1. */
@@ -28,6 +29,7 @@ export function errorExitCode(code: ErrorCode | undefined): number {
     case "model_not_configured":
     case "sandbox_unavailable":
     case "not_found":
+    case "forge_not_configured":
       return 2;
     default:
       return 1;

@@ -13,6 +13,7 @@ export const runOutcomes = [
   "token_limit",
   "cost_limit",
   "model_failed",
+  "publish_failed",
   "error",
   "interrupted",
 ] as const;
@@ -43,6 +44,11 @@ export interface Task {
   /** Where the repository comes from: an absolute local path or a git URL. */
   repo: string;
   baseRef: string;
+  /**
+   * What makes a re-run "the same task": its branch is `slipway/<key>`, so it updates the same
+   * pull request. Given (`--task-key`) or derived from repository, base ref and task text.
+   */
+  key?: string;
   createdAt: string;
   /** Who asked, for commit authorship, when known. */
   requestedBy?: { name: string; email: string };

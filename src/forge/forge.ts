@@ -1,6 +1,8 @@
 // The forge contract: where a run's branch is pushed and its pull request opened, watched and
 // followed up. One implementation per forge (local/, github/, gitlab/); the platform process holds
 // the credentials, the sandbox never sees them.
+import type { ForgeConfig } from "../config/config-schema.ts";
+import type { Store } from "../store/store.ts";
 
 /** What a run asks the forge to open (or update, when the branch already has an open one). */
 export interface PullRequestDraft {
@@ -67,7 +69,14 @@ export interface PushRequest {
 
 /** Every forge call can fail with a ForgeError (src/core/errors.ts) whose code says why. */
 export interface Forge {
+  /** The forge type: `local`, `github`, `gitlab`. */
   readonly name: string;
+  /**
+   * Where its pull requests live, stable across runs: `owner/repo` on GitHub, the project path on
+   * GitLab, the remote repository's absolute path for the local forge. With `name` and a pull
+   * request's number it keys the store's record of that pull request.
+   */
+  readonly repository: string;
   /** Push `commit` to the forge's remote as `branch`. */
   push(request: PushRequest): Promise<void>;
   /** The head sha of `branch` on the remote, or null when it does not exist. */
@@ -90,3 +99,25 @@ export interface Forge {
   /** Post a comment on the pull request (answers in the thread, follow-up reports). */
   comment(number: number, body: string, signal: AbortSignal): Promise<void>;
 }
+
+/** What a forge factory gets to build the forge for one repository. */
+export interface ForgeContext {
+  /** The `forge:` section of the configuration (type, remote, draft, labels, reviewers, github, gitlab). */
+  settings: ForgeConfig;
+  /** The repository the run came from (Task.repo): an absolute local path or a git URL. */
+  source: string;
+  /** Slipway's store: the local forge keeps its review requests there. */
+  store: Store;
+  /** The platform process's environment; a forge reads only the token variable its settings name. */
+  env: Readonly<Record<string, string | undefined>>;
+  signal?: AbortSignal;
+  /** Where a forge reports what it did not do but did not fail on (a refused reviewer, no drafts). */
+  onWarning?: (message: string) => void;
+}
+
+/**
+ * Builds the forge for one repository before a run starts, so a bad setting (no remote, no token)
+ * fails with a ForgeError `forge_not_configured` before anything is written. Registered by name in
+ * registry.ts, one folder per forge.
+ */
+export type ForgeFactory = (context: ForgeContext) => Promise<Forge>;

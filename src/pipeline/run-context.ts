@@ -3,6 +3,7 @@ import type { LanguageModel, ToolSet } from "ai";
 import type { AgentSession } from "../agent/agent-session.ts";
 import type { Price, SlipwayConfig } from "../config/config-schema.ts";
 import type { Run, RunOutcome, RunStage, Task } from "../core/run.ts";
+import type { Forge } from "../forge/forge.ts";
 import type { GuardPolicy } from "../judge/guards/guard.ts";
 import type { Sandbox, SandboxBackend } from "../sandbox/sandbox.ts";
 import type { RunUpdate, Store } from "../store/store.ts";
@@ -31,6 +32,8 @@ export interface RunServices {
   onProgress: (event: ProgressEvent) => void;
   /** The independent judge's model; absent when judge.enabled is false. */
   judge?: { model: LanguageModel; modelName: string; price: Price | undefined };
+  /** Where the publish stage pushes the branch and opens the pull request (built before the run). */
+  forge: Forge;
 }
 
 export interface RunContext {

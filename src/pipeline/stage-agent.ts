@@ -17,6 +17,7 @@ function toolContextFor(context: RunContext): ToolContext {
     sandbox,
     commandAllowlist: config.commands.allowlist,
     commandTimeoutMs: config.commands.timeoutSeconds * 1000,
+    mirrorPath: context.mirrorPath,
     signal: context.signal,
     verify: async (signal) => {
       const { commands } = await detectVerifiers(sandbox.worktree);

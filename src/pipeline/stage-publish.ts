@@ -1,18 +1,104 @@
-// Stage publish: make the run's branch visible where the user works. For a local repository the
-// branch is fetched into it (no hook of that repository runs); a remote waits for a forge.
-import { existsSync } from "node:fs";
-import { deliverBranch } from "../workspace/deliver.ts";
+// Stage publish: push the run's branch through the configured forge and open its pull request, or
+// update the open one of the same task (same branch, force-with-lease): never a second one. A pull
+// request a person closed is not reopened; a refused push overwrites nothing. Either way the run
+// ends `publish_failed` and the commit stays on the mirror's branch.
+import { ForgeError } from "../core/errors.ts";
+import type { PullRequest } from "../forge/forge.ts";
+import {
+  notReopenedMessage,
+  type PublishedPullRequest,
+  publishedRecord,
+  pullRequestDraft,
+  pushLease,
+} from "./publish-steps.ts";
 import { type RunContext, recordEvent, type StageResult } from "./run-context.ts";
 
+function withPullRequest(context: RunContext, published: PublishedPullRequest): Record<string, unknown> {
+  return { ...context.run.state, pullRequest: published };
+}
+
+async function failed(
+  context: RunContext,
+  error: ForgeError,
+  published?: PublishedPullRequest,
+): Promise<StageResult> {
+  const kept = `the commit stays on branch ${context.run.branch} of the mirror ${context.mirrorPath}`;
+  await recordEvent(context, "publish-fail", { code: error.code, message: error.message, ...error.details });
+  return {
+    next: "cleanup",
+    outcome: "publish_failed",
+    outcomeDetail: `${error.message}; ${kept}`,
+    update: published ? { state: withPullRequest(context, published) } : undefined,
+  };
+}
+
+/** Push `run.commit` to the branch, holding the lease of Slipway's last push there. */
+async function pushBranch(context: RunContext): Promise<void> {
+  const { forge, store } = context.services;
+  const { run } = context;
+  const lease = await pushLease(context, forge);
+  await forge.push({
+    mirrorPath: context.mirrorPath!,
+    branch: run.branch,
+    commit: run.commit!,
+    expectedRemoteSha: lease,
+    signal: context.signal,
+  });
+  await store.recordBranchPush({
+    forge: forge.name,
+    repository: forge.repository,
+    branch: run.branch,
+    sha: run.commit!,
+    runId: run.id,
+  });
+  await recordEvent(context, "branch-push", {
+    forge: forge.name,
+    repository: forge.repository,
+    branch: run.branch,
+    commit: run.commit,
+    lease,
+  });
+}
+
+/** Open the pull request, or update the open one; the store keeps its record linked to the run. */
+async function openOrUpdate(
+  context: RunContext,
+  existing: PullRequest | undefined,
+): Promise<PublishedPullRequest> {
+  const { forge, store } = context.services;
+  const draft = await pullRequestDraft(context);
+  const pullRequest = existing
+    ? await forge.updatePullRequest(existing.number, { title: draft.title, body: draft.body }, context.signal)
+    : await forge.createPullRequest(draft, context.signal);
+  await store.savePullRequest({
+    ...pullRequest,
+    repository: forge.repository,
+    body: draft.body,
+    runId: context.run.id,
+    taskKey: context.task.key,
+  });
+  const published = publishedRecord(forge, pullRequest, existing ? "updated" : "opened");
+  await recordEvent(context, existing ? "pr-update" : "pr-open", { ...published, head: pullRequest.headSha });
+  return published;
+}
+
 export async function publishStage(context: RunContext): Promise<StageResult> {
-  const { task, run } = context;
-  if (!existsSync(task.repo)) {
-    await recordEvent(context, "publish-skip", {
-      reason: "remote repository: the branch stays in the mirror",
-    });
-    return { next: "cleanup", outcome: "success" };
+  const { forge } = context.services;
+  let published: PublishedPullRequest | undefined;
+  try {
+    const existing = await forge.findPullRequest(context.run.branch, context.signal);
+    if (existing && existing.state !== "open") {
+      published = publishedRecord(forge, existing, "not_reopened");
+      throw new ForgeError(notReopenedMessage(existing), {
+        code: "pull_request_closed",
+        details: { number: existing.number, url: existing.url },
+      });
+    }
+    await pushBranch(context);
+    published = await openOrUpdate(context, existing);
+  } catch (error) {
+    if (!(error instanceof ForgeError)) throw error;
+    return failed(context, error, published);
   }
-  await deliverBranch({ mirrorPath: context.mirrorPath!, branch: run.branch, sourcePath: task.repo });
-  await recordEvent(context, "branch-deliver", { repo: task.repo, branch: run.branch, commit: run.commit });
-  return { next: "cleanup", outcome: "success" };
+  return { next: "cleanup", outcome: "success", update: { state: withPullRequest(context, published) } };
 }

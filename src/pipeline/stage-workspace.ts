@@ -5,6 +5,7 @@ import {
   resolveGuardPolicy,
   type TaskGuardGrants,
 } from "../judge/review/guard-policy-sources.ts";
+import { sandboxOptionsFor } from "../sandbox/sandbox-options.ts";
 import { createWorktree } from "../workspace/worktree.ts";
 import { type RunContext, recordEvent, type StageResult } from "./run-context.ts";
 
@@ -32,13 +33,8 @@ export async function workspaceStage(context: RunContext): Promise<StageResult> 
     await readRepoGuardSection(worktreePath),
     (run.state.guardGrants ?? {}) as TaskGuardGrants,
   );
-  const sandboxConfig = services.config.sandbox;
-  context.sandbox = await services.sandboxBackend.create({
-    worktree: worktreePath,
-    allowHosts: [],
-    memoryMb: sandboxConfig.memoryMb,
-    maxProcesses: sandboxConfig.maxProcesses,
-  });
+  // The same options (no allowHosts: no network) whose limits run-start recorded.
+  context.sandbox = await services.sandboxBackend.create(sandboxOptionsFor(services.config, worktreePath));
   await recordEvent(context, "workspace-ready", {
     mirrorPath,
     worktree: worktreePath,

@@ -4,11 +4,13 @@ import { hostname } from "node:os";
 import type { LanguageModel } from "ai";
 import { toModelToolSet } from "../agent/model-tools.ts";
 import type { SlipwayConfig } from "../config/config-schema.ts";
-import { newId, shortId } from "../core/ids.ts";
+import { newId } from "../core/ids.ts";
 import type { Run, Task } from "../core/run.ts";
+import { openForge } from "../forge/registry.ts";
 import type { TaskGuardGrants } from "../judge/review/guard-policy-sources.ts";
 import { priceFor } from "../models/price-table.ts";
 import type { SandboxBackend } from "../sandbox/sandbox.ts";
+import { sandboxLimitsFor } from "../sandbox/sandbox-options.ts";
 import type { Store } from "../store/store.ts";
 import { builtinTools } from "../tools/registry.ts";
 import { ensureMirror } from "../workspace/mirror-cache.ts";
@@ -17,6 +19,7 @@ import { resolveBaseRef } from "../workspace/worktree.ts";
 import { taskTitle } from "./commit-message.ts";
 import { drivePipeline } from "./drive-pipeline.ts";
 import { type ProgressEvent, type RunContext, type RunServices, recordEvent } from "./run-context.ts";
+import { branchForTaskKey, deriveTaskKey, validateTaskKey } from "./task-key.ts";
 
 export interface RunRequest {
   repo: string;
@@ -25,6 +28,8 @@ export interface RunRequest {
   requestedBy?: Task["requestedBy"];
   /** The task's own scope for the guards (paths it may touch, protected files it may change). */
   guardGrants?: TaskGuardGrants;
+  /** Names the task across runs (its branch is `slipway/<key>`); derived from repo, base and text when absent. */
+  taskKey?: string;
 }
 
 export interface RunDependencies {
@@ -39,6 +44,8 @@ export interface RunDependencies {
   modelRetries?: number;
   /** The judge's model; absent when the judge is disabled. */
   judge?: RunServices["judge"];
+  /** Where a forge reads its token from (only the variable `forge.*.tokenEnv` names); default process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 function newRun(
@@ -56,7 +63,7 @@ function newRun(
     model: deps.modelName,
     sandbox: deps.sandboxBackend.name,
     limits: { ...limits },
-    branch: `slipway/${shortId(task.id)}`,
+    branch: branchForTaskKey(task.key!),
     baseCommit,
     filesChanged: [],
     turns: 0,
@@ -72,6 +79,23 @@ function newRun(
 export async function startRun(request: RunRequest, deps: RunDependencies): Promise<Run> {
   const startedAt = Date.now();
   const source = await resolveRepoSource(request.repo);
+  const key =
+    request.taskKey === undefined
+      ? deriveTaskKey(source, request.baseRef, request.taskText)
+      : validateTaskKey(request.taskKey);
+  // Built before anything is written: a forge without a remote or a token fails the run up front.
+  // Its warnings (a refused reviewer, drafts unsupported) land in the trace once the run exists.
+  let context: RunContext | undefined;
+  const forge = await openForge({
+    settings: deps.config.forge,
+    source,
+    store: deps.store,
+    env: deps.env ?? process.env,
+    signal: deps.signal,
+    onWarning: (message) => {
+      if (context) void recordEvent(context, "forge-warning", { message }).catch(() => undefined);
+    },
+  });
   const { mirrorPath } = await ensureMirror(source, deps.dataDir, deps.signal);
   const baseCommit = await resolveBaseRef(mirrorPath, request.baseRef);
   const task: Task = {
@@ -80,13 +104,14 @@ export async function startRun(request: RunRequest, deps: RunDependencies): Prom
     title: taskTitle(request.taskText),
     repo: source,
     baseRef: request.baseRef,
+    key,
     createdAt: new Date().toISOString(),
     requestedBy: request.requestedBy,
   };
   await deps.store.createTask(task);
   const run = newRun(task, deps, baseCommit, { mirrorPath, guardGrants: request.guardGrants ?? {} });
   await deps.store.createRun(run);
-  const context: RunContext = {
+  context = {
     services: {
       store: deps.store,
       config: deps.config,
@@ -99,6 +124,7 @@ export async function startRun(request: RunRequest, deps: RunDependencies): Prom
       modelRetries: deps.modelRetries ?? 4,
       onProgress: deps.onProgress,
       judge: deps.judge,
+      forge,
     },
     task,
     run,
@@ -112,9 +138,12 @@ export async function startRun(request: RunRequest, deps: RunDependencies): Prom
     baseRef: request.baseRef,
     baseCommit,
     branch: run.branch,
+    taskKey: key,
+    forge: `${forge.name} ${forge.repository}`,
     model: deps.modelName,
     sandbox: deps.sandboxBackend.name,
     isolated: deps.sandboxBackend.isolates,
+    sandboxLimits: sandboxLimitsFor(deps.config),
     limits: run.limits,
     priced: context.services.price !== undefined,
     judge: deps.judge?.modelName ?? null,

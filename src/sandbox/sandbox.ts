@@ -1,5 +1,6 @@
 // The sandbox contract: every process that touches a worktree (agent commands, verifiers) runs
 // through a Sandbox, so isolation is enforced by the runtime and not by the prompt.
+import type { EgressDecision } from "./egress/egress-decision.ts";
 
 /** One command to run inside the sandbox. No shell: `command` is the program, `args` its argv. */
 export interface ExecRequest {
@@ -44,11 +45,16 @@ export interface Sandbox {
 
 export interface SandboxOptions {
   worktree: string;
-  /** Host names the sandboxed processes may reach through the egress proxy; empty means no network. */
+  /**
+   * Host names (exact, or `*.example.com`) the sandboxed processes may reach through the egress
+   * proxy; empty means no network at all.
+   */
   allowHosts: string[];
   /** Per-sandbox resource limits. */
   memoryMb: number;
   maxProcesses: number;
+  /** Called for each request the egress proxy allows or refuses (for the run trace); must not throw. */
+  onEgress?: (decision: EgressDecision) => void;
 }
 
 export interface SandboxAvailability {

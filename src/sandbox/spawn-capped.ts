@@ -1,6 +1,7 @@
 // Runs one host process with a timeout that kills its whole process group and an output cap.
 // Every sandbox backend ends here: they differ only in the argv and environment they build.
 import { spawn } from "node:child_process";
+import { StringDecoder } from "node:string_decoder";
 import type { ExecResult } from "./sandbox.ts";
 
 export interface SpawnCappedRequest {
@@ -16,8 +17,26 @@ export interface SpawnCappedRequest {
 /** Grace period between SIGTERM and SIGKILL when a process group must die. */
 const killGraceMs = 2_000;
 
+/** The length of `bytes` without a UTF-8 sequence cut off at its end (so a cap never splits a character). */
+export function completeUtf8Length(bytes: Buffer): number {
+  // Walk back over at most three continuation bytes to the last sequence's lead byte.
+  let start = bytes.length - 1;
+  while (start >= 0 && start >= bytes.length - 4 && (bytes[start]! & 0xc0) === 0x80) start--;
+  if (start < 0) return bytes.length;
+  const lead = bytes[start]!;
+  const needed = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+  return bytes.length - start < needed ? start : bytes.length;
+}
+
+/**
+ * Output kept up to a byte cap. Each stream is decoded by its own StringDecoder, which holds back a
+ * character split across chunks until its remaining bytes arrive, so text is decoded as if the
+ * stream's kept bytes were decoded at once, and stdout and stderr can still be interleaved.
+ */
 class CappedOutput {
   private readonly parts: { stream: "out" | "err"; text: string }[] = [];
+  private readonly decoders = { out: new StringDecoder("utf8"), err: new StringDecoder("utf8") };
+  private readonly cut = { out: false, err: false };
   private kept = 0;
   private readonly limit: number;
   truncated = false;
@@ -27,15 +46,26 @@ class CappedOutput {
   }
 
   add(stream: "out" | "err", chunk: Buffer): void {
+    if (this.cut[stream]) return;
     const room = this.limit - this.kept;
-    if (room <= 0) {
+    let slice = chunk;
+    if (chunk.length > room) {
       this.truncated = true;
-      return;
+      this.cut[stream] = true;
+      // The cap falls inside the stream: keep only whole characters up to it.
+      slice = chunk.subarray(0, Math.max(room, 0));
+      slice = slice.subarray(0, completeUtf8Length(slice));
     }
-    const slice = chunk.length > room ? chunk.subarray(0, room) : chunk;
-    if (slice.length < chunk.length) this.truncated = true;
     this.kept += slice.length;
-    this.parts.push({ stream, text: slice.toString("utf8") });
+    this.push(stream, this.decoders[stream].write(slice));
+  }
+
+  /** Flush what the decoders hold: an incomplete character at a stream's real end is shown as U+FFFD. */
+  end(): void {
+    for (const stream of ["out", "err"] as const) {
+      // A cut stream's held-back bytes are the start of a character the cap dropped: not shown.
+      if (!this.cut[stream]) this.push(stream, this.decoders[stream].end());
+    }
   }
 
   text(stream?: "out" | "err"): string {
@@ -43,6 +73,10 @@ class CappedOutput {
       .filter((part) => stream === undefined || part.stream === stream)
       .map((part) => part.text)
       .join("");
+  }
+
+  private push(stream: "out" | "err", text: string): void {
+    if (text !== "") this.parts.push({ stream, text });
   }
 }
 
@@ -100,6 +134,7 @@ export function spawnCapped(request: SpawnCappedRequest): Promise<ExecResult> {
       request.signal?.removeEventListener("abort", onAbort);
       // Whatever the command left running in its group dies with it: no process outlives a command.
       killGroup(child.pid, "SIGKILL");
+      output.end();
       resolve({
         exitCode,
         signal,

@@ -25,6 +25,7 @@ export const StoredTask: z.ZodType<Task> = z.object({
   title: z.string(),
   repo: z.string(),
   baseRef: z.string(),
+  key: z.string().min(1).optional(),
   createdAt: isoTime,
   requestedBy: z.object({ name: z.string(), email: z.string() }).optional(),
 });

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, test } from "node:test";
 import { SlipwayError } from "../core/errors.ts";
 import type { Run } from "../core/run.ts";
+import { pullRequestCases } from "./pull-request-store.contract.ts";
 import type { Store } from "./store.ts";
 import { fixtureBaseTime as baseTime, makeRun, makeTask } from "./store-fixtures.ts";
 
@@ -285,5 +286,6 @@ export function describeStoreContract(name: string, open: OpenTestStore): void {
     describe("updating runs", () => runUpdateCases(current));
     describe("listing runs", () => runListCases(current));
     describe("events", () => eventCases(current));
+    describe("pull requests", () => pullRequestCases(current));
   });
 }

@@ -1,6 +1,7 @@
-// The store contract: tasks, runs, the append-only event trace. SQLite now, Postgres later; both
+// The store contract: tasks, runs, the append-only event trace, pull requests. SQLite now, Postgres later; both
 // must pass the same contract suite (store.contract.ts).
 import type { Run, RunEvent, RunOutcome, RunStage, Task, Usage } from "../core/run.ts";
+import type { PullRequestStore } from "./pull-request-store.ts";
 
 /** Fields of a run that change while it runs; everything else is fixed at creation. */
 export interface RunUpdate {
@@ -23,7 +24,8 @@ export interface RunListQuery {
   taskId?: string;
 }
 
-export interface Store {
+/** Tasks, runs and their trace; pull requests and branch pushes (see pull-request-store.ts). */
+export interface Store extends PullRequestStore {
   createTask(task: Task): Promise<void>;
   getTask(id: string): Promise<Task | undefined>;
   /** Insert a new run. Its events start at seq 1. */

@@ -42,10 +42,10 @@ describe("builtinTools", () => {
     }
   });
 
-  test("offers the eight built-in tools", () => {
+  test("offers the nine built-in tools", () => {
     assert.deepEqual(
       [...builtinTools.keys()],
-      ["read_file", "list_files", "search", "edit_file", "create_file", "run_command", "verify", "finish"],
+      ["read_file", "list_files", "search", "edit_file", "create_file", "run_command", "git", "verify", "finish"],
     );
   });
 

@@ -2,6 +2,7 @@
 import { createFileTool } from "./create-file.ts";
 import { editFileTool } from "./edit-file.ts";
 import { finishTool } from "./finish.ts";
+import { gitTool } from "./git.ts";
 import { listFilesTool } from "./list-files.ts";
 import { readFileTool } from "./read-file.ts";
 import { runCommandTool } from "./run-command.ts";
@@ -16,6 +17,7 @@ const tools: AgentTool[] = [
   editFileTool,
   createFileTool,
   runCommandTool,
+  gitTool,
   verifyTool,
   finishTool,
 ];

@@ -6,7 +6,7 @@ import { formatCount } from "./file-text.ts";
 import { defineTool, fail, ok } from "./tool.ts";
 
 /** Output kept from the process; the tool wrapper then cuts it to what the model is shown. */
-const commandOutputBytes = 4 * 1024 * 1024;
+export const commandOutputBytes = 4 * 1024 * 1024;
 
 const RunCommandInput = z.object({
   command: z

@@ -13,6 +13,8 @@ export interface ToolContext {
   commandAllowlist: string[];
   /** Per-command time limit for `run_command`. */
   commandTimeoutMs: number;
+  /** The run's mirror, where the `git` tool finds the worktree's git metadata; absent: no git tool. */
+  mirrorPath?: string;
   /** Runs the repository's fast verifiers and returns the concise summary shown to the agent. */
   verify: (signal: AbortSignal) => Promise<string>;
   signal: AbortSignal;

@@ -64,7 +64,7 @@ describe("node detection", () => {
       commands.map(({ name, parser, speeds }) => ({ name, parser, speeds })),
       [
         { name: "typecheck", parser: "tsc", speeds: ["fast", "full"] },
-        { name: "lint", parser: "generic", speeds: ["fast", "full"] },
+        { name: "lint", parser: "eslint", speeds: ["fast", "full"] },
         { name: "test", parser: "node-test", speeds: ["fast", "full"] },
         { name: "build", parser: "generic", speeds: ["full"] },
       ],
@@ -89,7 +89,7 @@ describe("node detection", () => {
       typecheck && { command: typecheck.command, args: typecheck.args, parser: typecheck.parser },
       {
         command: "node_modules/.bin/tsc",
-        args: ["--noEmit"],
+        args: ["--noEmit", "--pretty", "false"],
         parser: "tsc",
       },
     );
@@ -159,7 +159,7 @@ describe(".slipway.yml", () => {
           command: "npm",
           args: ["run", "lint"],
           cwd: ".",
-          parser: "generic",
+          parser: "eslint",
           speeds: ["fast", "full"],
           timeoutMs: 60_000,
         },

@@ -30,7 +30,12 @@ export async function detectVerifiers(
   const defaults: DetectDefaults = { timeoutMs: options.timeoutMs ?? defaultCheckTimeoutMs };
   const detected: VerifierCommand[] = [];
   const notes: string[] = [];
-  for (const detector of ecosystemDetectors.values()) {
+  // Fallback detectors come last and are asked only when no other detector found a check.
+  const detectors = [...ecosystemDetectors.values()].sort(
+    (a, b) => Number(a.fallback ?? false) - Number(b.fallback ?? false),
+  );
+  for (const detector of detectors) {
+    if (detector.fallback && detected.length > 0) continue;
     const found = await detector.detect(worktree, defaults);
     if (!found) continue;
     detected.push(...found.commands);

@@ -18,6 +18,8 @@ export interface EcosystemDetection {
 export interface EcosystemDetector {
   /** The folder name under src/verify/, e.g. `node`. */
   readonly name: string;
+  /** True for a fallback (make): asked only when no other detector found a check. */
+  readonly fallback?: boolean;
   /** The checks at the worktree root, or undefined when the repository is not of this ecosystem. */
   detect(worktree: string, defaults: DetectDefaults): Promise<EcosystemDetection | undefined>;
 }

@@ -2,7 +2,7 @@
 // command's output into findings; the raw log never leaves here.
 import { realpath } from "node:fs/promises";
 import type { Finding, VerifierResult } from "../core/finding.ts";
-import type { Sandbox } from "../sandbox/sandbox.ts";
+import type { ExecResult, Sandbox } from "../sandbox/sandbox.ts";
 import { relativizeFindings } from "./finding-paths.ts";
 import { genericParser } from "./parsers/generic-parser.ts";
 import { findParser } from "./parsers/parser-registry.ts";
@@ -44,6 +44,18 @@ async function runOne(
     maxOutputBytes: maxCheckOutputBytes,
     signal,
   });
+  return toVerifierResult(command, result, worktrees);
+}
+
+/**
+ * What one check's run comes to: its findings (from its parser, else the generic fallback) with
+ * worktree-relative files, and its summary line. `worktrees` lists the root's spellings.
+ */
+export function toVerifierResult(
+  command: VerifierCommand,
+  result: Pick<ExecResult, "exitCode" | "signal" | "output" | "timedOut" | "truncated" | "durationMs">,
+  worktrees: string[],
+): VerifierResult {
   const passed = result.exitCode === 0 && !result.timedOut;
   const parser = findParser(command.parser) ?? genericParser;
   const isGeneric = parser === genericParser;

@@ -1,7 +1,7 @@
 // Delivers a run's branch to a local source repository by fetching it there from the mirror, hooks off.
 import path from "node:path";
 import { WorkspaceError } from "../core/errors.ts";
-import { runGit } from "./git.ts";
+import { type RunGitOptions, runGit } from "./git.ts";
 
 /**
  * Settings for the fetch inside the source repository, on top of the hardened ones: only the file
@@ -50,6 +50,19 @@ export async function deliverBranch(request: DeliverRequest): Promise<void> {
       { details: { branch, sourcePath, mirrorPath } },
     );
   }
+  await fetchFromMirror(mirrorPath, `+${ref}:${ref}`, { cwd, signal });
+}
+
+/**
+ * Run, in a repository Slipway does not own (`options` selects it), a hardened fetch of `refspec`
+ * from the mirror: only the file transport, no hooks, no gc, no tags, no FETCH_HEAD, and never an
+ * upload-pack command the repository's config names. Used to deliver and to push into local remotes.
+ */
+export async function fetchFromMirror(
+  mirrorPath: string,
+  refspec: string,
+  options: RunGitOptions,
+): Promise<void> {
   await runGit(
     [
       "fetch",
@@ -59,11 +72,11 @@ export async function deliverBranch(request: DeliverRequest): Promise<void> {
       "--no-recurse-submodules",
       "--no-write-fetch-head",
       "--no-auto-maintenance",
-      // Never a `remote.<name>.uploadpack` the source's config might attach to this path.
+      // Never a `remote.<name>.uploadpack` the repository's config might attach to this path.
       "--upload-pack=git-upload-pack",
       path.resolve(mirrorPath),
-      `+${ref}:${ref}`,
+      refspec,
     ],
-    { cwd, signal, config: deliveryConfig, timeoutMs: 600_000 },
+    { timeoutMs: 600_000, ...options, config: [...deliveryConfig, ...(options.config ?? [])] },
   );
 }

@@ -61,6 +61,8 @@ export interface RunGitOptions {
   /** Extra `-c key=value` settings, applied after the hardened ones. */
   config?: readonly string[];
   timeoutMs?: number;
+  /** Stop git and fail when its output exceeds this (default 256 MiB). */
+  maxOutputBytes?: number;
   signal?: AbortSignal;
   input?: string;
 }
@@ -141,6 +143,7 @@ function killGroup(pid: number | undefined): void {
 export function runGit(args: readonly string[], options: RunGitOptions = {}): Promise<GitResult> {
   const command = commandName(args);
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
+  const outputLimit = options.maxOutputBytes ?? maxOutputBytes;
   return new Promise((resolve, reject) => {
     if (options.signal?.aborted) {
       reject(new GitCommandError(command, null, "", "cancelled before it started"));
@@ -163,7 +166,7 @@ export function runGit(args: readonly string[], options: RunGitOptions = {}): Pr
     };
     const collect = (into: Buffer[]) => (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxOutputBytes) stop(`more than ${maxOutputBytes} bytes of output`);
+      if (size > outputLimit) stop(`more than ${outputLimit} bytes of output`);
       else into.push(chunk);
     };
     const timer = setTimeout(

@@ -98,7 +98,8 @@ export function parseRemoteHead(output: string): { branch?: string; commit?: str
   return { branch: symref, commit };
 }
 
-async function hasObject(mirrorPath: string, object: string, signal?: AbortSignal): Promise<boolean> {
+/** True when `object` (a ref, a sha, `<rev>^{commit}`) names something in the mirror. */
+export async function hasObject(mirrorPath: string, object: string, signal?: AbortSignal): Promise<boolean> {
   try {
     await runGit(["rev-parse", "--verify", "--quiet", "--end-of-options", object], {
       gitDir: mirrorPath,

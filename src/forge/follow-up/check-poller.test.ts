@@ -8,6 +8,7 @@ function forgeAnswering(answers: CheckResult[][]): Forge & { calls: number } {
   const unused = () => Promise.reject(new Error("not used in this test"));
   const forge = {
     name: "scripted",
+    repository: "test/repo",
     calls: 0,
     checks: async () => {
       const answer = answers[Math.min(forge.calls, answers.length - 1)]!;

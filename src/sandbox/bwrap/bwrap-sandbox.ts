@@ -1,5 +1,6 @@
 // The `bwrap` backend: every command runs in a fresh bubblewrap sandbox that sees the worktree at
-// /workspace, the system toolchains read-only, and nothing else of the host; no network.
+// /workspace, the system toolchains read-only, and nothing else of the host; no network, except
+// the allowed hosts through the sandbox's egress proxy when there are any.
 import { randomBytes } from "node:crypto";
 import { realpathSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
@@ -7,10 +8,12 @@ import { homedir, tmpdir } from "node:os";
 import path from "node:path";
 import { SandboxError } from "../../core/errors.ts";
 import { resolveInside } from "../../workspace/paths.ts";
+import type { EgressSettings } from "../egress/sandbox-egress.ts";
 import type { ExecRequest, ExecResult, Sandbox, SandboxBackend, SandboxOptions } from "../sandbox.ts";
 import { sandboxEnvironment } from "../sandbox-env.ts";
 import { spawnCapped } from "../spawn-capped.ts";
 import { bwrapArguments } from "./bwrap-arguments.ts";
+import { type BwrapEgress, egressArgv, openBwrapEgress } from "./bwrap-egress.ts";
 import { type BwrapHost, checkBwrapHost } from "./bwrap-host.ts";
 import { type MountStep, sandboxUser, workspacePath } from "./mount-step.ts";
 import { argvInCgroup, createPidsCgroup, type PidsCgroup, removePidsCgroup } from "./pids-cgroup.ts";
@@ -24,6 +27,8 @@ export interface BwrapSettings {
   toolchains?: string[];
   /** The bwrap executable; default: `bwrap` on PATH. */
   bwrapPath?: string;
+  /** Egress proxy settings (name resolver, limits) for sandboxes with allowed hosts. */
+  egress?: EgressSettings;
 }
 
 export const defaultToolchains = ["node", "npm", "npx"];
@@ -36,6 +41,8 @@ interface BwrapSandboxParts {
   steps: MountStep[];
   options: SandboxOptions;
   cgroup: PidsCgroup | undefined;
+  /** The egress proxy and bridge, when the sandbox allows hosts. */
+  egress: BwrapEgress | undefined;
 }
 
 /** One sandbox: a worktree, a layout and limits; each exec is a new bwrap instance. */
@@ -58,8 +65,8 @@ export class BwrapSandbox implements Sandbox {
   async exec(request: ExecRequest): Promise<ExecResult> {
     if (this.disposed)
       throw new SandboxError("this sandbox was disposed; open a new one to run more commands");
-    const { host, steps, options, cgroup } = this.parts;
-    const env = sandboxEnvironment(sandboxUser.home, "/tmp", request.env);
+    const { host, steps, options, cgroup, egress } = this.parts;
+    const env = sandboxEnvironment(sandboxUser.home, "/tmp", { ...egress?.host.environment, ...request.env });
     const args = bwrapArguments({
       steps,
       env,
@@ -69,7 +76,7 @@ export class BwrapSandbox implements Sandbox {
         memoryMb: options.memoryMb,
         maxProcesses: options.maxProcesses,
       },
-      argv: [request.command, ...request.args],
+      argv: egressArgv(egress, [request.command, ...request.args]),
     });
     const argv: [string, ...string[]] = [host.bwrapPath, ...args];
     const signal = request.signal ? AbortSignal.any([request.signal, this.stop.signal]) : this.stop.signal;
@@ -100,6 +107,8 @@ export class BwrapSandbox implements Sandbox {
     try {
       if (this.parts.cgroup) await removePidsCgroup(this.parts.cgroup);
     } finally {
+      // Neither step throws (forced removal; close() never rejects), so both always run.
+      await this.parts.egress?.host.close();
       await rm(this.scratchDir, { recursive: true, force: true });
     }
   }
@@ -112,7 +121,12 @@ export class BwrapSandbox implements Sandbox {
   }
 }
 
-async function prepareScratch(options: SandboxOptions, realWorktree: string, settings: BwrapSettings) {
+async function prepareScratch(
+  options: SandboxOptions,
+  realWorktree: string,
+  settings: BwrapSettings,
+  egressSocketDirectory: string | undefined,
+) {
   const scratchDir = await mkdtemp(path.join(tmpdir(), "slipway-bwrap-"));
   try {
     const etcDir = path.join(scratchDir, "etc");
@@ -129,6 +143,7 @@ async function prepareScratch(options: SandboxOptions, realWorktree: string, set
       syntheticEtcDir: etcDir,
       toolchainDirectories: toolchains.directories,
       tmpfsBytes: options.memoryMb * 1024 * 1024,
+      egressSocketDirectory,
     });
     return { scratchDir, steps };
   } catch (error) {
@@ -164,22 +179,30 @@ export async function createBwrapSandbox(
   options: SandboxOptions,
   settings: BwrapSettings = {},
 ): Promise<BwrapSandbox> {
-  if (options.allowHosts.length > 0) {
-    throw new SandboxError(
-      "the bwrap sandbox has no network egress proxy yet, so allowHosts cannot be honoured; leave allowHosts empty",
-      { code: "sandbox_unavailable", details: { allowHosts: options.allowHosts } },
-    );
-  }
   const check = await checkBwrapHost(settings.bwrapPath);
   if (!check.ok) throw new SandboxError(check.reason, { code: "sandbox_unavailable" });
   const realWorktree = realWorktreeOf(options.worktree);
-  const { scratchDir, steps } = await prepareScratch(options, realWorktree, settings);
+  const egress = await openBwrapEgress(options, settings.egress);
+  let scratchDir: string | undefined;
   try {
+    const socketDirectory = egress?.host.socketDirectory;
+    const { steps, ...scratch } = await prepareScratch(options, realWorktree, settings, socketDirectory);
+    scratchDir = scratch.scratchDir;
     const cgroup = await sandboxCgroup(check.host, options.maxProcesses);
     const worktree = options.worktree;
-    return new BwrapSandbox({ worktree, realWorktree, scratchDir, host: check.host, steps, options, cgroup });
+    return new BwrapSandbox({
+      worktree,
+      realWorktree,
+      scratchDir,
+      host: check.host,
+      steps,
+      options,
+      cgroup,
+      egress,
+    });
   } catch (error) {
-    await rm(scratchDir, { recursive: true, force: true });
+    if (scratchDir) await rm(scratchDir, { recursive: true, force: true });
+    await egress?.host.close();
     throw error;
   }
 }

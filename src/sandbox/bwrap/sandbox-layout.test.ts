@@ -45,6 +45,28 @@ describe("sandbox layout", () => {
     assert.ok(steps.some((step) => step.kind === "ro-bind" && step.source === "/opt/node24"));
   });
 
+  test("with allowed hosts the egress socket directory is mounted read-only, and only then", () => {
+    const input = {
+      worktree: "/data/worktrees/run-1",
+      syntheticEtcDir: "/scratch/etc",
+      toolchainDirectories: [],
+      tmpfsBytes: 1024,
+    };
+    const egress = sandboxLayout({ ...input, egressSocketDirectory: "/tmp/slipway-egress-x/socket" });
+    assert.ok(
+      egress.some(
+        (step) =>
+          step.kind === "ro-bind" &&
+          step.source === "/tmp/slipway-egress-x/socket" &&
+          step.target === "/run/slipway-egress",
+      ),
+    );
+    assert.deepEqual(egress.at(-1), { kind: "remount-ro", path: "/" });
+    assert.equal(egress.filter((step) => step.kind === "bind").length, 1);
+    const none = sandboxLayout(input);
+    assert.ok(!none.some((step) => "target" in step && step.target === "/run/slipway-egress"));
+  });
+
   test("the argv isolates every namespace, clears the environment and applies the limits inside", () => {
     const args = bwrapArguments({
       steps: [],

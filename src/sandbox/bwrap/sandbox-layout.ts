@@ -1,5 +1,6 @@
 // The bwrap mount layout of one sandbox: what of the host is visible, where, and writable or not.
 import { lstatSync, readlinkSync } from "node:fs";
+import { insideSocketDirectory } from "../egress/sandbox-bridge.ts";
 import { type MountStep, sandboxUser, workspacePath } from "./mount-step.ts";
 import { etcSteps } from "./sandbox-etc.ts";
 import { systemDirectories } from "./toolchain-mounts.ts";
@@ -13,6 +14,8 @@ export interface LayoutInput {
   toolchainDirectories: string[];
   /** Size cap of each private tmpfs (/tmp and $HOME), which otherwise grows in host memory. */
   tmpfsBytes: number;
+  /** Host directory of the egress proxy's socket, when the sandbox has allowed hosts. */
+  egressSocketDirectory?: string;
 }
 
 /** /usr read-only, and /bin, /lib… as the links or read-only directories they are on the host. */
@@ -33,7 +36,8 @@ export function systemSteps(): MountStep[] {
 
 /**
  * The whole layout, in order. The root is an empty tmpfs that is made read-only last, so the only
- * writable places are the worktree at /workspace, a private /tmp and an empty $HOME.
+ * writable places are the worktree at /workspace, a private /tmp and an empty $HOME. With allowed
+ * hosts, the egress proxy's socket directory is mounted read-only at /run/slipway-egress.
  */
 export function sandboxLayout(input: LayoutInput): MountStep[] {
   return [
@@ -47,6 +51,9 @@ export function sandboxLayout(input: LayoutInput): MountStep[] {
       (directory): MountStep => ({ kind: "ro-bind", source: directory, target: directory }),
     ),
     { kind: "bind", source: input.worktree, target: workspacePath },
+    ...(input.egressSocketDirectory
+      ? [{ kind: "ro-bind", source: input.egressSocketDirectory, target: insideSocketDirectory } as const]
+      : []),
     { kind: "remount-ro", path: "/" },
   ];
 }

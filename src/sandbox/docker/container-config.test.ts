@@ -57,6 +57,18 @@ describe("docker container definition", () => {
     ]);
   });
 
+  test("with allowed hosts, mounts only the egress socket directory read-only and keeps no network", () => {
+    const egress = containerDefinition({ ...spec, egressSocketDirectory: "/tmp/slipway-egress-x/socket" });
+    assert.deepEqual(egress.HostConfig?.Mounts?.at(-1), {
+      Type: "bind",
+      Source: "/tmp/slipway-egress-x/socket",
+      Target: "/run/slipway-egress",
+      ReadOnly: true,
+    });
+    assert.equal(egress.HostConfig?.NetworkMode, "none");
+    assert.equal(egress.NetworkDisabled, true);
+  });
+
   test("gives private, size-capped tmpfs for /tmp and HOME", () => {
     assert.match(host.Tmpfs?.["/tmp"] ?? "", /size=512m,mode=1777/);
     assert.match(host.Tmpfs?.["/home/sandbox"] ?? "", /size=512m,mode=0700,uid=1000,gid=1000/);

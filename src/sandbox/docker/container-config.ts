@@ -1,6 +1,7 @@
 // The Docker container that holds one sandbox, as an engine definition: every wall of the docker
 // backend is one setting here, built by a pure function so it can be read and tested in one place.
 import type { ContainerCreateOptions, MountSettings } from "dockerode";
+import { insideSocketDirectory } from "../egress/sandbox-bridge.ts";
 import type { Identity } from "./worktree-owner.ts";
 
 /** Where the worktree appears inside the container; commands run at or below it. */
@@ -47,6 +48,8 @@ export interface ContainerSpec {
   labels: Record<string, string>;
   ownerPid: number;
   ownerHost: string;
+  /** Host directory of the egress proxy's socket, mounted read-only, when the sandbox allows hosts. */
+  egressSocketDirectory?: string;
 }
 
 function bindMount(source: string, target: string, readOnly: boolean): MountSettings {
@@ -60,7 +63,8 @@ function tmpfsOptions(sizeMb: number, mode: string, owner?: Identity, exec = tru
 }
 
 /**
- * The engine definition of a sandbox container: no network, read-only root, non-root user without
+ * The engine definition of a sandbox container: no network (allowed hosts go through the egress
+ * proxy's socket, mounted read-only at /run/slipway-egress), read-only root, non-root user without
  * capabilities or privilege escalation, the worktree read-write at /workspace, private tmpfs for
  * /tmp and HOME, memory without swap, a pids limit, CPUs, an init that reaps orphans, and labels.
  */
@@ -90,6 +94,9 @@ export function containerDefinition(spec: ContainerSpec): ContainerCreateOptions
       Mounts: [
         bindMount(spec.worktree, workspacePath, false),
         ...spec.readOnlyDirectories.map((directory) => bindMount(directory, directory, true)),
+        ...(spec.egressSocketDirectory
+          ? [bindMount(spec.egressSocketDirectory, insideSocketDirectory, true)]
+          : []),
       ],
       // tmpfs pages are charged to the container's memory, so together they stay under Memory.
       Tmpfs: {

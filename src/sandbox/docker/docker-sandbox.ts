@@ -1,6 +1,7 @@
 // The `docker` backend: one long-lived, locked-down container per run (no network, read-only root,
 // unprivileged, capped memory, pids and CPUs) with the worktree at /workspace; each command is an
 // exec in it, run in its own process group so a timeout or abort can end everything it started.
+// Allowed hosts are reached through the sandbox's egress proxy, bridged into the container.
 import { randomBytes } from "node:crypto";
 import { realpathSync } from "node:fs";
 import { homedir, hostname } from "node:os";
@@ -9,10 +10,12 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type Docker from "dockerode";
 import { SandboxError, SlipwayError } from "../../core/errors.ts";
 import { resolveInside } from "../../workspace/paths.ts";
+import { type EgressSettings, openSandboxEgress, type SandboxEgress } from "../egress/sandbox-egress.ts";
 import type { ExecRequest, ExecResult, Sandbox, SandboxBackend, SandboxOptions } from "../sandbox.ts";
 import { sandboxEnvironment } from "../sandbox-env.ts";
 import { nothingToStop, stopArgv, wrappedArgv } from "./command-wrapper.ts";
 import { containerDefinition, sandboxHome, userSetting, workspacePath } from "./container-config.ts";
+import { type BridgeProgram, startContainerBridge } from "./docker-egress.ts";
 import {
   connectEngine,
   controlTimeoutMs,
@@ -42,6 +45,11 @@ export interface DockerBackendOptions {
   cpus?: number;
   /** Extra labels on every sandbox container (to narrow a leftover sweep to one installation). */
   labels?: Record<string, string>;
+  /**
+   * Egress proxy settings for sandboxes with allowed hosts, and the bridge programs to try in the
+   * container, in order (default socat, then node).
+   */
+  egress?: EgressSettings & { bridges?: readonly BridgeProgram[] };
 }
 
 /** The image the registry's docker backend uses unless configured otherwise. */
@@ -59,6 +67,8 @@ interface DockerSandboxParts {
   access: WorktreeAccess;
   /** PATH inside: the image's, or the host's entries that the toolchain mounts make exist inside. */
   insidePath: string;
+  /** The egress proxy, when the sandbox allows hosts. */
+  egress: SandboxEgress | undefined;
 }
 
 /** One sandbox: a running container for one worktree; `dispose()` removes it. */
@@ -129,6 +139,7 @@ export class DockerSandbox implements Sandbox {
       await removeContainer(this.parts.container);
       await Promise.allSettled([...this.running]);
     } finally {
+      await this.parts.egress?.close();
       await revokeWorktreeAccess(this.parts.realWorktree, this.parts.access);
     }
   }
@@ -136,7 +147,7 @@ export class DockerSandbox implements Sandbox {
   /** The allowlisted environment (never the platform's own) with the PATH that works inside. */
   private environment(extra: Record<string, string> | undefined): Record<string, string> {
     const host = { ...process.env, PATH: this.parts.insidePath };
-    return sandboxEnvironment(sandboxHome, "/tmp", extra, host);
+    return sandboxEnvironment(sandboxHome, "/tmp", { ...this.parts.egress?.environment, ...extra }, host);
   }
 
   /**
@@ -179,6 +190,18 @@ function realWorktreeOf(worktree: string): string {
   }
 }
 
+/** Start the egress bridge in `container`; the container is removed when it cannot start. */
+async function withBridge(container: Docker.Container, user: string, settings: DockerBackendOptions) {
+  try {
+    await startContainerBridge(container, user, settings.image, settings.egress?.bridges);
+  } catch (error) {
+    await removeContainer(container).catch(() => {
+      // The bridge failure is the one to report; a leftover is found later by removeLeftoverContainers.
+    });
+    throw error;
+  }
+}
+
 /**
  * Check that the image is present locally (first, before anything else), then start the sandbox's
  * container for `options.worktree`. Throws SandboxError saying what to do when it cannot.
@@ -190,17 +213,16 @@ export async function createDockerSandbox(
   const docker = connectEngine(settings.socketPath);
   const socketPath = settings.socketPath ?? defaultSocketPath;
   const image = await localImage(docker, settings.image, socketPath);
-  if (options.allowHosts.length > 0) {
-    throw new SandboxError(
-      "the docker sandbox has no network egress proxy yet, so allowHosts cannot be honoured; leave allowHosts empty",
-      { code: "sandbox_unavailable", details: { allowHosts: options.allowHosts } },
-    );
-  }
   const realWorktree = realWorktreeOf(options.worktree);
   const toolchain = settings.hostToolchainMounts
     ? hostToolchain(process.env.PATH ?? "", [homedir(), realWorktree])
     : undefined;
-  const access = await grantWorktreeAccess(realWorktree);
+  const egress =
+    options.allowHosts.length > 0 ? await openSandboxEgress(options, settings.egress) : undefined;
+  const access = await grantWorktreeAccess(realWorktree).catch(async (error: unknown) => {
+    await egress?.close();
+    throw error;
+  });
   try {
     const definition = containerDefinition({
       image: settings.image,
@@ -214,11 +236,21 @@ export async function createDockerSandbox(
       labels: settings.labels ?? {},
       ownerPid: process.pid,
       ownerHost: hostname(),
+      egressSocketDirectory: egress?.socketDirectory,
     });
     const container = await startContainer(docker, definition, settings.image);
+    if (egress) await withBridge(container, definition.User ?? "", settings);
     const insidePath = (toolchain ? toolchain.path : imageEnvironmentValue(image, "PATH")) || fallbackPath;
-    return new DockerSandbox({ container, worktree: options.worktree, realWorktree, access, insidePath });
+    return new DockerSandbox({
+      container,
+      worktree: options.worktree,
+      realWorktree,
+      access,
+      insidePath,
+      egress,
+    });
   } catch (error) {
+    await egress?.close();
     await revokeWorktreeAccess(realWorktree, access);
     throw error;
   }

@@ -64,6 +64,58 @@ export const sqliteMigrations: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    name: "task-keys-pull-requests-branch-pushes",
+    sql: `
+      ALTER TABLE tasks ADD COLUMN task_key TEXT;
+      CREATE INDEX tasks_task_key ON tasks (task_key);
+
+      CREATE TABLE pull_requests (
+        forge TEXT NOT NULL,
+        repository TEXT NOT NULL,
+        number INTEGER NOT NULL,
+        url TEXT NOT NULL,
+        head TEXT NOT NULL,
+        base TEXT NOT NULL,
+        head_sha TEXT NOT NULL,
+        state TEXT NOT NULL,
+        review_state TEXT,
+        title TEXT NOT NULL,
+        body TEXT NOT NULL,
+        run_id TEXT REFERENCES runs (id) ON DELETE SET NULL,
+        task_key TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (forge, repository, number)
+      ) STRICT;
+      CREATE INDEX pull_requests_head ON pull_requests (forge, repository, head);
+      CREATE INDEX pull_requests_created_at ON pull_requests (created_at);
+
+      CREATE TABLE pull_request_comments (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        forge TEXT NOT NULL,
+        repository TEXT NOT NULL,
+        number INTEGER NOT NULL,
+        author TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        FOREIGN KEY (forge, repository, number)
+          REFERENCES pull_requests (forge, repository, number) ON DELETE CASCADE
+      ) STRICT;
+      CREATE INDEX pull_request_comments_pr ON pull_request_comments (forge, repository, number, id);
+
+      CREATE TABLE branch_pushes (
+        forge TEXT NOT NULL,
+        repository TEXT NOT NULL,
+        branch TEXT NOT NULL,
+        sha TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        pushed_at TEXT NOT NULL,
+        PRIMARY KEY (forge, repository, branch)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 const createLedger = `

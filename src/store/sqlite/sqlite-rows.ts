@@ -8,7 +8,16 @@ import { parseStored, StoredRun, StoredRunEvent, StoredTask } from "../store-sch
 export type Row = Record<string, SQLOutputValue>;
 export type RowParams = Record<string, SQLInputValue>;
 
-export const taskColumns = ["id", "text", "title", "repo", "base_ref", "created_at", "requested_by"] as const;
+export const taskColumns = [
+  "id",
+  "text",
+  "title",
+  "repo",
+  "base_ref",
+  "task_key",
+  "created_at",
+  "requested_by",
+] as const;
 
 export const runColumns = [
   "id",
@@ -41,12 +50,12 @@ export function insertSql(table: string, columns: readonly string[]): string {
   return `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map((column) => `$${column}`).join(", ")})`;
 }
 
-function optional(value: SQLOutputValue | undefined): SQLOutputValue | undefined {
+export function optional(value: SQLOutputValue | undefined): SQLOutputValue | undefined {
   return value === null ? undefined : value;
 }
 
 /** Drop keys whose value is undefined, so an absent field reads back absent rather than `key: undefined`. */
-function compact(value: Record<string, unknown>): Record<string, unknown> {
+export function compact(value: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined));
 }
 
@@ -71,6 +80,7 @@ export function taskToParams(task: Task): RowParams {
     title: task.title,
     repo: task.repo,
     base_ref: task.baseRef,
+    task_key: task.key ?? null,
     created_at: task.createdAt,
     requested_by: task.requestedBy ? JSON.stringify(task.requestedBy) : null,
   };
@@ -84,6 +94,7 @@ export function rowToTask(row: Row, location: string): Task {
     title: row.title,
     repo: row.repo,
     baseRef: row.base_ref,
+    key: optional(row.task_key),
     createdAt: row.created_at,
     requestedBy: jsonColumn(row, "requested_by", what, location),
   };

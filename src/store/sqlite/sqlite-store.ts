@@ -2,11 +2,13 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { SlipwayError, StoreError } from "../../core/errors.ts";
+import { StoreError } from "../../core/errors.ts";
 import type { Run, RunEvent, Task } from "../../core/run.ts";
 import { applyRunUpdate } from "../run-update.ts";
 import type { RunListQuery, RunUpdate, Store } from "../store.ts";
 import { applyMigrations } from "./migrations.ts";
+import { guarded } from "./sqlite-guard.ts";
+import { SqlitePullRequests } from "./sqlite-pull-requests.ts";
 import {
   eventColumns,
   eventToParams,
@@ -33,28 +35,30 @@ const updateRunSql = `UPDATE runs SET ${runColumns
   .map((column) => `${column} = $${column}`)
   .join(", ")} WHERE id = $id`;
 
-/** Run `work`; turn any failure that is not already a SlipwayError into a StoreError saying what failed. */
-function guarded<T>(action: string, location: string, work: () => T): T {
-  try {
-    return work();
-  } catch (error) {
-    if (SlipwayError.isInstance(error)) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new StoreError(`could not ${action} in ${location}: ${reason}`, {
-      details: { location },
-      cause: error,
-    });
-  }
-}
-
 class SqliteStore implements Store {
   readonly #db: DatabaseSync;
   readonly #location: string;
+  readonly #pullRequests: SqlitePullRequests;
 
   constructor(db: DatabaseSync, location: string) {
     this.#db = db;
     this.#location = location;
+    this.#pullRequests = new SqlitePullRequests(db, location);
   }
+
+  // Pull requests, comments and branch pushes live in sqlite-pull-requests.ts.
+  createPullRequest: Store["createPullRequest"] = (record) => this.#pullRequests.createPullRequest(record);
+  savePullRequest: Store["savePullRequest"] = (record) => this.#pullRequests.savePullRequest(record);
+  updatePullRequest: Store["updatePullRequest"] = (key, update) =>
+    this.#pullRequests.updatePullRequest(key, update);
+  getPullRequest: Store["getPullRequest"] = (key) => this.#pullRequests.getPullRequest(key);
+  listPullRequests: Store["listPullRequests"] = (query) => this.#pullRequests.listPullRequests(query);
+  addPullRequestComment: Store["addPullRequestComment"] = (key, comment) =>
+    this.#pullRequests.addPullRequestComment(key, comment);
+  listPullRequestComments: Store["listPullRequestComments"] = (key) =>
+    this.#pullRequests.listPullRequestComments(key);
+  recordBranchPush: Store["recordBranchPush"] = (push) => this.#pullRequests.recordBranchPush(push);
+  lastBranchPush: Store["lastBranchPush"] = (key) => this.#pullRequests.lastBranchPush(key);
 
   async createTask(task: Task): Promise<void> {
     guarded(`create task ${task.id}`, this.#location, () => {

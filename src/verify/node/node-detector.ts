@@ -1,34 +1,25 @@
-// Detects a Node project's checks: the package.json scripts typecheck, lint, test and build, run
-// with its package manager, and `tsc --noEmit` when there is a tsconfig.json but no typecheck script.
+// Detects a Node project's checks: the root package and, in a monorepo, each workspace package
+// (its scripts run in its own directory), with the package manager its lockfile names, and ESLint
+// or Biome run directly where the repository configures them but no script runs them.
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { z } from "zod";
 import type { DetectDefaults, EcosystemDetection, EcosystemDetector } from "../ecosystem.ts";
-import { inferParser } from "../infer-parser.ts";
-import type { VerifierCommand, VerifySpeed } from "../verifier.ts";
-import { detectPackageManager, scriptCommand } from "./package-manager.ts";
+import { mentionsTool } from "../infer-parser.ts";
+import type { VerifierCommand } from "../verifier.ts";
+import { type LintTool, lintConfigIn, lintTools } from "./lint-tools.ts";
+import { checkPrefix, PackageJson, packageChecks, scriptChecks } from "./package-checks.ts";
+import { detectPackageManager } from "./package-manager.ts";
+import { findWorkspacePackages } from "./workspaces.ts";
 
-/**
- * The scripts that become checks, in the order they run, and their speeds. Typecheck, lint and
- * test are what the agent needs while it works (fast) and what the gate needs (full); a build is
- * slow and rarely fails when typecheck and tests pass, so it runs only in the gate.
- */
-const scriptSpeeds: readonly { script: string; speeds: VerifySpeed[] }[] = [
-  { script: "typecheck", speeds: ["fast", "full"] },
-  { script: "lint", speeds: ["fast", "full"] },
-  { script: "test", speeds: ["fast", "full"] },
-  { script: "build", speeds: ["full"] },
-];
+/** A root script that runs a script in every workspace package (turbo, nx, `pnpm -r`, `npm --workspaces` …). */
+const delegatesToWorkspaces =
+  /\b(turbo|nx|lerna|wsrun)\b|(^|\s)(-r|--recursive|-ws|--workspaces|--filter|-F)(\s|=|$)|\bworkspaces\s+(foreach|run)\b/;
 
-const PackageJson = z.object({
-  scripts: z.record(z.string(), z.unknown()).optional(),
-  packageManager: z.unknown().optional(),
-});
-type PackageJson = z.infer<typeof PackageJson>;
-
-/** npm init's placeholder test script: it always fails and tests nothing. */
-const placeholderTest = /no test specified/;
+interface NodePackage {
+  directory: string;
+  json: PackageJson;
+}
 
 async function readPackageJson(file: string): Promise<{ json?: PackageJson; problem?: string }> {
   try {
@@ -40,42 +31,75 @@ async function readPackageJson(file: string): Promise<{ json?: PackageJson; prob
 }
 
 /** A check that fails with node's own parse error, so a broken package.json cannot pass the gate. */
-function packageJsonCheck(defaults: DetectDefaults): VerifierCommand {
+function packageJsonCheck(directory: string, defaults: DetectDefaults): VerifierCommand {
   const script = 'JSON.parse(require("node:fs").readFileSync("package.json", "utf8"))';
   return {
-    name: "package.json",
+    name: `${checkPrefix(directory)}package.json`,
     command: "node",
     args: ["-e", script],
-    cwd: ".",
+    cwd: directory,
     parser: "generic",
     speeds: ["fast", "full"],
     timeoutMs: defaults.timeoutMs,
   };
 }
 
-function typecheckWithTsc(
-  worktree: string,
-  defaults: DetectDefaults,
-  notes: string[],
-): VerifierCommand | undefined {
-  const tsc = path.join("node_modules", ".bin", "tsc");
-  if (!existsSync(path.join(worktree, tsc))) {
-    notes.push(
-      "node: tsconfig.json found but node_modules/.bin/tsc is missing (dependencies not installed?), so no typecheck",
-    );
-    return undefined;
+/** Tools a check script (or a `lint…` script it may call) of any package already runs. */
+function toolsRunByScripts(packages: NodePackage[]): Set<LintTool["name"]> {
+  const checkScripts = new Set(scriptChecks.flatMap((check) => check.scripts));
+  const bodies = packages.flatMap(({ json }) =>
+    Object.entries(json.scripts ?? {})
+      .filter(
+        ([name, body]) => typeof body === "string" && (checkScripts.has(name) || name.startsWith("lint")),
+      )
+      .map(([, body]) => body as string),
+  );
+  return new Set(
+    lintTools.filter((tool) => bodies.some((body) => mentionsTool(body, tool.name))).map((tool) => tool.name),
+  );
+}
+
+/**
+ * Where each linter without a script runs: at the root when the root configures it (its run covers
+ * the packages), else in each package that configures it.
+ */
+function planLintTools(worktree: string, packages: NodePackage[], notes: string[]) {
+  const covered = toolsRunByScripts(packages);
+  const plan = new Map<string, { tool: LintTool; configFile: string }[]>();
+  for (const tool of lintTools) {
+    const configured = packages
+      .map(({ directory }) => ({ directory, configFile: lintConfigIn(worktree, directory, tool) }))
+      .filter((entry): entry is { directory: string; configFile: string } => entry.configFile !== undefined);
+    if (configured.length === 0) continue;
+    if (covered.has(tool.name)) {
+      notes.push(`node: ${tool.name} is configured and a script runs it, so no separate ${tool.name} check`);
+      continue;
+    }
+    const atRoot = configured.find((entry) => entry.directory === ".");
+    for (const { directory, configFile } of atRoot ? [atRoot] : configured) {
+      plan.set(directory, [...(plan.get(directory) ?? []), { tool, configFile }]);
+    }
   }
-  notes.push("node: typecheck runs node_modules/.bin/tsc --noEmit (tsconfig.json, no typecheck script)");
-  const speeds: VerifySpeed[] = ["fast", "full"];
-  return {
-    name: "typecheck",
-    command: tsc,
-    args: ["--noEmit"],
-    cwd: ".",
-    parser: "tsc",
-    speeds,
-    timeoutMs: defaults.timeoutMs,
-  };
+  return plan;
+}
+
+async function readWorkspacePackages(
+  worktree: string,
+  directories: string[],
+  defaults: DetectDefaults,
+): Promise<{ packages: NodePackage[]; broken: EcosystemDetection }> {
+  const packages: NodePackage[] = [];
+  const broken: EcosystemDetection = { commands: [], notes: [] };
+  for (const directory of directories) {
+    const { json, problem } = await readPackageJson(path.join(worktree, directory, "package.json"));
+    if (json) {
+      packages.push({ directory, json });
+    } else {
+      broken.commands.push(packageJsonCheck(directory, defaults));
+      broken.notes.push(`node: ${directory}/package.json cannot be read: ${problem}`);
+    }
+  }
+  return { packages, broken };
 }
 
 async function detectNode(
@@ -87,33 +111,37 @@ async function detectNode(
   const { json, problem } = await readPackageJson(manifest);
   if (!json) {
     return {
-      commands: [packageJsonCheck(defaults)],
+      commands: [packageJsonCheck(".", defaults)],
       notes: [`node: package.json cannot be read: ${problem}`],
     };
   }
   const packageManagerField = typeof json.packageManager === "string" ? json.packageManager : undefined;
   const { manager, reason } = detectPackageManager(worktree, packageManagerField);
   const notes = [`node: scripts run with ${manager} (${reason})`];
-  const commands: VerifierCommand[] = [];
-  for (const { script, speeds } of scriptSpeeds) {
-    const body = json.scripts?.[script];
-    if (
-      script === "typecheck" &&
-      typeof body !== "string" &&
-      existsSync(path.join(worktree, "tsconfig.json"))
-    ) {
-      const tsc = typecheckWithTsc(worktree, defaults, notes);
-      if (tsc) commands.push(tsc);
-      continue;
-    }
-    if (typeof body !== "string" || body.trim() === "") continue;
-    if (script === "test" && placeholderTest.test(body)) {
-      notes.push("node: the test script is npm's placeholder, so no test check");
-      continue;
-    }
-    const parser = script === "typecheck" ? "tsc" : inferParser(body);
-    const { command, args } = scriptCommand(manager, script);
-    commands.push({ name: script, command, args, cwd: ".", parser, speeds, timeoutMs: defaults.timeoutMs });
+  const workspaces = await findWorkspacePackages(worktree, json.workspaces);
+  notes.push(...workspaces.notes);
+  const { packages, broken } = await readWorkspacePackages(worktree, workspaces.directories, defaults);
+  const all: NodePackage[] = [{ directory: ".", json }, ...packages];
+  const lintPlan = planLintTools(worktree, all, notes);
+  const commands: VerifierCommand[] = [...broken.commands];
+  notes.push(...broken.notes);
+  for (const { directory, json: packageJson } of all) {
+    const delegated = Object.entries(packageJson.scripts ?? {})
+      .filter(([, body]) => typeof body === "string" && delegatesToWorkspaces.test(body))
+      .map(([name]) => name);
+    const skipScripts = new Set(directory === "." && packages.length > 0 ? delegated : []);
+    const lintToolsHere = lintPlan.get(directory) ?? [];
+    const found = packageChecks({
+      worktree,
+      directory,
+      json: packageJson,
+      manager,
+      defaults,
+      skipScripts,
+      lintTools: lintToolsHere,
+    });
+    commands.push(...found.commands);
+    notes.push(...found.notes);
   }
   return { commands, notes };
 }

@@ -1,11 +1,43 @@
 // Every output parser by name. A check names its parser; adding a parser is a file and a line here.
 import type { OutputParser } from "../verifier.ts";
+import { biomeParser } from "./biome-parser.ts";
+import { cargoParser } from "./cargo-parser.ts";
+import { eslintParser } from "./eslint-parser.ts";
 import { genericParser } from "./generic-parser.ts";
+import { goParser } from "./go-parser.ts";
+import { goVetParser } from "./go-vet-parser.ts";
+import { gradleParser } from "./gradle-parser.ts";
+import { jestParser } from "./jest-parser.ts";
+import { mavenParser } from "./maven-parser.ts";
+import { mochaParser } from "./mocha-parser.ts";
+import { mypyParser } from "./mypy-parser.ts";
 import { nodeTestParser } from "./node-test-parser.ts";
+import { pytestParser } from "./pytest-parser.ts";
+import { ruffParser } from "./ruff-parser.ts";
+import { tapParser } from "./tap-parser.ts";
 import { tscParser } from "./tsc-parser.ts";
+import { vitestParser } from "./vitest-parser.ts";
 
 export const outputParsers: ReadonlyMap<string, OutputParser> = new Map(
-  [nodeTestParser, tscParser, genericParser].map((parser) => [parser.name, parser]),
+  [
+    nodeTestParser,
+    tscParser,
+    genericParser,
+    vitestParser,
+    jestParser,
+    mochaParser,
+    tapParser,
+    eslintParser,
+    biomeParser,
+    pytestParser,
+    ruffParser,
+    mypyParser,
+    cargoParser,
+    goParser,
+    goVetParser,
+    mavenParser,
+    gradleParser,
+  ].map((parser) => [parser.name, parser]),
 );
 
 /** The parser called `name`, or undefined when none is registered under it. */

@@ -1,0 +1,188 @@
+// Benchmark: what a sandbox costs per command and per run, for each backend — exec `true` and
+// `node -e 0` against a direct spawn of the same command, and creating plus disposing a sandbox.
+// Samples of all cases are interleaved (one of each per round) so a machine's changing load weighs
+// on every case alike. Prints a markdown table and writes it, with method and machine, to
+// docs/benchmarks-sandbox.md.
+// Run: node bench/sandbox-overhead.ts [commands=50] [lifecycles=20]
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, loadavg, release, tmpdir } from "node:os";
+import path from "node:path";
+import { bwrapSandboxBackend } from "../src/sandbox/bwrap/bwrap-sandbox.ts";
+import { connectEngine } from "../src/sandbox/docker/docker-engine.ts";
+import { dockerSandboxBackend } from "../src/sandbox/docker/docker-sandbox.ts";
+import { removeLeftoverContainers } from "../src/sandbox/docker/leftover-containers.ts";
+import { dockerTestSkipReason, testImage } from "../src/sandbox/docker/test-image.ts";
+import { noneSandboxBackend } from "../src/sandbox/none/none-sandbox.ts";
+import type { Sandbox, SandboxBackend, SandboxOptions } from "../src/sandbox/sandbox.ts";
+import { sandboxEnvironment } from "../src/sandbox/sandbox-env.ts";
+import { spawnCapped } from "../src/sandbox/spawn-capped.ts";
+
+const commandRuns = Number(process.argv[2] ?? 50);
+const lifecycleRuns = Number(process.argv[3] ?? 20);
+const labels = { "slipway.bench": `sandbox-overhead-${process.pid}` };
+const outputFile = new URL("../docs/benchmarks-sandbox.md", import.meta.url);
+const commands = [
+  { label: "`true`", command: "true", args: [] as string[] },
+  { label: "`node -e 0`", command: "node", args: ["-e", "0"] },
+];
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+async function timed(action: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await action();
+  return performance.now() - started;
+}
+
+function check(result: { exitCode: number | null; output: string }, what: string): void {
+  if (result.exitCode !== 0) throw new Error(`${what} failed: ${result.output}`);
+}
+
+/** The same command spawned on the host, through the same spawner the backends end in. */
+function direct(worktree: string, command: string, args: string[]) {
+  const env = sandboxEnvironment(path.join(worktree, ".home"), tmpdir());
+  return spawnCapped({ argv: [command, ...args], cwd: worktree, env, timeoutMs: 30_000, maxOutputBytes: 65_536 });
+}
+
+interface Subject {
+  name: string;
+  backend: SandboxBackend;
+  sandbox?: Sandbox;
+  skip?: string;
+}
+
+/** Each backend gets its own worktrees: docker hands a root-owned worktree to uid 1000 while it is open. */
+function optionsIn(root: string, name: string): SandboxOptions {
+  const worktree = path.join(root, name);
+  mkdirSync(worktree);
+  return { worktree, allowHosts: [], memoryMb: 2048, maxProcesses: 256 };
+}
+
+async function subjects(): Promise<Subject[]> {
+  const bwrap = await bwrapSandboxBackend.availability();
+  const dockerSkip = await dockerTestSkipReason();
+  return [
+    { name: "bwrap", backend: bwrapSandboxBackend, skip: bwrap.available ? undefined : bwrap.reason },
+    {
+      name: "docker",
+      backend: dockerSandboxBackend({ image: testImage, hostToolchainMounts: true, labels }),
+      skip: dockerSkip,
+    },
+    { name: "none", backend: noneSandboxBackend },
+  ];
+}
+
+/** Samples per case name, one sample of every case per round. */
+async function measure(root: string, live: Subject[]): Promise<Map<string, number[]>> {
+  const worktree = optionsIn(root, "direct").worktree;
+  const lifecycleOptions = new Map(live.map((subject) => [subject.name, optionsIn(root, `${subject.name}-lifecycle`)]));
+  const samples = new Map<string, number[]>();
+  const add = (name: string, value: number) => samples.set(name, [...(samples.get(name) ?? []), value]);
+  for (let round = 0; round < commandRuns; round++) {
+    for (const { label, command, args } of commands) {
+      add(`direct ${label}`, await timed(async () => check(await direct(worktree, command, args), "direct")));
+      for (const subject of live) {
+        const sandbox = subject.sandbox!;
+        const request = { command, args, timeoutMs: 30_000, maxOutputBytes: 65_536 };
+        add(`${subject.name} ${label}`, await timed(async () => check(await sandbox.exec(request), subject.name)));
+      }
+    }
+    if (round < lifecycleRuns) {
+      for (const subject of live)
+        add(
+          `${subject.name} lifecycle`,
+          await timed(async () => (await subject.backend.create(lifecycleOptions.get(subject.name)!)).dispose()),
+        );
+    }
+  }
+  return samples;
+}
+
+function table(samples: Map<string, number[]>, all: Subject[]): string {
+  const lines = [
+    "| backend | exec `true` ms (direct) | overhead ms | ratio | exec `node -e 0` ms (direct) | overhead ms | ratio | create + dispose ms |",
+    "|---|---|---|---|---|---|---|---|",
+  ];
+  for (const subject of all) {
+    if (subject.skip) {
+      lines.push(`| ${subject.name} | not measured: ${subject.skip} |||||||`);
+      continue;
+    }
+    const cells = commands.flatMap(({ label }) => {
+      const inside = median(samples.get(`${subject.name} ${label}`) ?? []);
+      const host = median(samples.get(`direct ${label}`) ?? []);
+      return [`${inside.toFixed(1)} (${host.toFixed(1)})`, (inside - host).toFixed(1), `${(inside / host).toFixed(2)}×`];
+    });
+    const lifecycle = median(samples.get(`${subject.name} lifecycle`) ?? []);
+    lines.push(`| ${subject.name} | ${cells.join(" | ")} | ${lifecycle.toFixed(1)} |`);
+  }
+  return lines.join("\n");
+}
+
+async function machine(live: Subject[]): Promise<string> {
+  const bwrap = await spawnCapped({ argv: ["bwrap", "--version"], cwd: "/", env: { PATH: process.env.PATH ?? "" }, timeoutMs: 10_000, maxOutputBytes: 1024 });
+  const docker = live.some((subject) => subject.name === "docker")
+    ? `Docker ${(await connectEngine().version()).Version}`
+    : "no Docker engine";
+  const load = loadavg().map((value) => value.toFixed(1)).join(" ");
+  return `${availableParallelism()} CPUs (nproc), Linux ${release()}, Node ${process.version}, ${bwrap.stdout.trim() || "no bwrap"}, ${docker}; load average at the end ${load}; uid ${process.getuid?.()}`;
+}
+
+function report(tableText: string, machineText: string): string {
+  return `# Sandbox overhead
+
+Measured by \`node bench/sandbox-overhead.ts ${commandRuns} ${lifecycleRuns}\` on ${new Date().toISOString().slice(0, 10)}.
+
+${tableText}
+
+How it was measured:
+- **exec**: \`Sandbox.exec\` of \`true\` and of \`node -e 0\` in one open sandbox per backend (the worktree is
+  an empty temp directory; memoryMb 2048, maxProcesses 256, no network), the median of ${commandRuns} runs. The
+  direct figure is the same command spawned on the host through \`spawnCapped\` (the spawner every
+  backend ends in: own process group, output capture) with the sandbox's environment; overhead is the
+  difference of the medians and ratio their quotient. bwrap starts a fresh sandbox per command
+  (namespaces, mounts, \`prlimit\`; as root also a move into the sandbox's pids cgroup); docker runs an
+  exec in the sandbox's long-lived container through the engine's API, under the in-container
+  wrapper; none spawns on the host.
+- **create + dispose**: \`backend.create(options)\` then \`dispose()\`, the median of ${lifecycleRuns} runs: for
+  bwrap the host checks (bwrap version and a probe sandbox), the scratch \`/etc\` and, as root, the
+  pids cgroup; for docker the image check, container create and start, the wrapper probe, and the
+  forced removal, on a warm local image (\`${testImage}\`, with the host toolchain mounted; one
+  untimed round first).
+- Samples of every case are interleaved, one of each per round, so load that changes during the run
+  weighs on all cases alike.
+
+Machine: ${machineText}.
+
+Targets (issue 5): bwrap overhead under 10 ms per command; docker ready (create) in under 1 s on a warm image.
+`;
+}
+
+async function main(): Promise<void> {
+  const all = await subjects();
+  const live = all.filter((subject) => !subject.skip);
+  const root = mkdtempSync(path.join(tmpdir(), "slipway-bench-overhead-"));
+  try {
+    for (const subject of live) {
+      const options = optionsIn(root, subject.name);
+      // One untimed round first: the engine's and the kernel's caches are then warm.
+      await (await subject.backend.create(options)).dispose();
+      subject.sandbox = await subject.backend.create(options);
+    }
+    const samples = await measure(root, live);
+    const text = table(samples, all);
+    console.log(text);
+    writeFileSync(outputFile, report(text, await machine(live)));
+    console.log(`\nwritten to ${outputFile.pathname}`);
+  } finally {
+    for (const subject of live) await subject.sandbox?.dispose();
+    if (live.some((subject) => subject.name === "docker")) await removeLeftoverContainers({ maxAgeMs: 0, labels });
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,55 @@
+// `slipway doctor`: says which sandbox backends work on this machine and why not (with the fix),
+// and whether node and git are fit. Exits 0 when at least one isolating backend works, else 1.
+import type { Command } from "commander";
+import { loadConfig } from "../config/load-config.ts";
+import type { GlobalOptions } from "./app-context.ts";
+import { type DoctorReport, runDoctorChecks } from "./doctor-checks.ts";
+
+function toolLines(report: DoctorReport): string[] {
+  return report.tools.map((tool) => {
+    const state = tool.ok ? "ok" : `problem: ${tool.problem}`;
+    return `${tool.name.padEnd(7)} ${(tool.version ?? "missing").padEnd(10)} ${state}`;
+  });
+}
+
+function backendLines(report: DoctorReport): string[] {
+  return report.backends.map((backend) => {
+    const kind = backend.isolates ? "isolating" : "no isolation: only when chosen explicitly";
+    const state = backend.works ? `works (${kind})` : `does not work: ${backend.reason ?? "unavailable"}`;
+    return `${backend.name.padEnd(7)} ${state}`;
+  });
+}
+
+function verdictLines(report: DoctorReport): string[] {
+  const configured =
+    report.configuredBackend === "auto" ? 'sandbox.backend is "auto"' : `sandbox.backend is "${report.configuredBackend}"`;
+  const runs = report.runsWith ? `runs use ${report.runsWith}` : "runs cannot start: that backend does not work here";
+  const verdict = report.ok
+    ? "ok: an isolating sandbox works here"
+    : "no isolating sandbox works here: fix bwrap or docker as said above, or choose `--sandbox none` to run without isolation";
+  return [`${configured}: ${runs}`, verdict];
+}
+
+/** The report as lines for a person: tools, backends, then the verdict. */
+export function renderDoctorReport(report: DoctorReport): string {
+  return [...toolLines(report), "", "sandboxes:", ...backendLines(report), "", ...verdictLines(report)].join("\n");
+}
+
+export function registerDoctorCommand(program: Command, global: () => GlobalOptions): void {
+  program
+    .command("doctor")
+    .description("check which sandbox backends work on this machine (and how to fix the rest), and node and git")
+    .option("--json", "print the report as JSON", false)
+    .action(async (flags: { json: boolean }) => {
+      const { config } = loadConfig({
+        explicitFile: global().config,
+        projectDir: process.cwd(),
+        env: process.env,
+        flags: {},
+      });
+      const report = await runDoctorChecks(config);
+      const text = flags.json ? JSON.stringify(report, null, 2) : renderDoctorReport(report);
+      process.stdout.write(`${text}\n`);
+      process.exitCode = report.ok ? 0 : 1;
+    });
+}

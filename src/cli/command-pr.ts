@@ -1,0 +1,121 @@
+// `slipway pr list|show|approve|close`: the pull requests runs opened, and the local forge's review
+// requests, which a person approves or closes here (Slipway never merges).
+import type { Command } from "commander";
+import { InputError } from "../core/errors.ts";
+import { localForgeName } from "../forge/local/local-forge.ts";
+import { approveLocalReview, closeLocalReview } from "../forge/local/local-review.ts";
+import type { PullRequestRecord } from "../store/pull-request-store.ts";
+import { type AppContext, type GlobalOptions, openApp } from "./app-context.ts";
+import { positiveInteger } from "./option-parsers.ts";
+import { renderPullRequest, renderPullRequestTable } from "./pr-format.ts";
+
+interface JsonFlag {
+  json: boolean;
+}
+
+async function withApp(
+  global: () => GlobalOptions,
+  work: (app: AppContext) => Promise<string>,
+): Promise<void> {
+  const app = await openApp(global());
+  try {
+    process.stdout.write(`${await work(app)}\n`);
+  } finally {
+    await app.store.close();
+  }
+}
+
+function pullRequestNumber(value: string): number {
+  return positiveInteger(value.replace(/^#/, ""));
+}
+
+/** The one recorded pull request with this number (of `forge`, when given). */
+async function findOne(
+  app: AppContext,
+  number: number,
+  forge: string | undefined,
+): Promise<PullRequestRecord> {
+  const found = await app.store.listPullRequests({ forge, number, limit: 10 });
+  if (found.length === 0) {
+    throw new InputError(
+      `no pull request #${number}${forge ? ` on ${forge}` : ""}: see \`slipway pr list\``,
+      {
+        code: "not_found",
+      },
+    );
+  }
+  if (found.length > 1) {
+    const where = found.map((record) => `${record.forge} ${record.repository}`).join(", ");
+    throw new InputError(`#${number} names several pull requests (${where}): pass --forge`, {
+      details: { number },
+    });
+  }
+  return found[0]!;
+}
+
+function registerList(pr: Command, global: () => GlobalOptions): void {
+  pr.command("list")
+    .description("list pull requests and review requests, newest first")
+    .option("--limit <n>", "how many", positiveInteger, 50)
+    .option("--forge <name>", "only this forge's (local, github, gitlab)")
+    .option("--json", "print JSON", false)
+    .action((flags: JsonFlag & { limit: number; forge?: string }) =>
+      withApp(global, async (app) => {
+        const records = await app.store.listPullRequests({ forge: flags.forge, limit: flags.limit });
+        return flags.json ? JSON.stringify(records, null, 2) : renderPullRequestTable(records);
+      }),
+    );
+}
+
+function registerShow(pr: Command, global: () => GlobalOptions): void {
+  pr.command("show")
+    .description("print one pull request: state, branch, run, body and comments")
+    .argument("<number>", "its number, as `slipway pr list` shows it", pullRequestNumber)
+    .option("--forge <name>", "which forge's #<number>, when several have one")
+    .option("--json", "print JSON", false)
+    .action((number: number, flags: JsonFlag & { forge?: string }) =>
+      withApp(global, async (app) => {
+        const record = await findOne(app, number, flags.forge);
+        const comments = await app.store.listPullRequestComments(record);
+        return flags.json
+          ? JSON.stringify({ pullRequest: record, comments }, null, 2)
+          : renderPullRequest(record, comments);
+      }),
+    );
+}
+
+function registerReviewAction(
+  pr: Command,
+  global: () => GlobalOptions,
+  name: "approve" | "close",
+  description: string,
+): void {
+  pr.command(name)
+    .description(description)
+    .argument("<number>", "the local review request's number", pullRequestNumber)
+    .option("--json", "print the review request as JSON", false)
+    .action((number: number, flags: JsonFlag) =>
+      withApp(global, async (app) => {
+        const record =
+          name === "approve"
+            ? await approveLocalReview(app.store, number)
+            : await closeLocalReview(app.store, number);
+        if (flags.json) return JSON.stringify(record, null, 2);
+        return name === "approve"
+          ? `approved review request #${number} at ${record.headSha.slice(0, 12)}: merge ${record.head} into ${record.base} in ${record.repository} when you are ready (Slipway never merges)`
+          : `closed review request #${number}; branch ${record.head} stays in ${record.repository}, and Slipway will not reopen it`;
+      }),
+    );
+}
+
+export function registerPrCommand(program: Command, global: () => GlobalOptions): void {
+  const pr = program
+    .command("pr")
+    .description(`pull requests runs opened; approve or close the ${localForgeName} forge's review requests`);
+  registerList(pr, global);
+  registerShow(pr, global);
+  registerReviewAction(pr, global, "approve", "approve a local review request (Slipway never merges)");
+  registerReviewAction(pr, global, "close", "close a local review request; Slipway will not reopen it");
+  for (const command of pr.commands) command.exitOverride();
+  pr.exitOverride();
+}

@@ -1,0 +1,119 @@
+// `slipway sandbox exec -- CMD ARGS…`: runs one command in a sandbox exactly as an agent's command
+// runs (same backend choice, limits, time limit and output cap), with a directory as the worktree,
+// prints its output and exits with its exit code.
+import { statSync } from "node:fs";
+import { constants } from "node:os";
+import path from "node:path";
+import type { Command } from "commander";
+import { loadConfig } from "../config/load-config.ts";
+import { InputError } from "../core/errors.ts";
+import { chooseConfiguredSandbox } from "../sandbox/registry.ts";
+import type { ExecRequest, ExecResult, SandboxOptions } from "../sandbox/sandbox.ts";
+import { sandboxOptionsFor } from "../sandbox/sandbox-options.ts";
+import { commandOutputBytes } from "../tools/run-command.ts";
+import type { GlobalOptions } from "./app-context.ts";
+
+interface ExecFlags {
+  backend?: string;
+  repo?: string;
+  allowHost: string[];
+}
+
+/** Exit status of a command stopped at its time limit, as `timeout(1)` reports it. */
+export const timedOutExitCode = 124;
+
+/** For `--allow-host`: each occurrence adds a host name. */
+function collectHost(value: string, previous: string[]): string[] {
+  const host = value.trim();
+  if (!/^[A-Za-z0-9.-]+(:\d+)?$/.test(host)) throw new InputError(`--allow-host ${value}: expected a host name`);
+  return [...previous, host];
+}
+
+function worktreeDirectory(repo: string | undefined): string {
+  const directory = path.resolve(repo ?? process.cwd());
+  const stat = statSync(directory, { throwIfNoEntry: false });
+  if (!stat?.isDirectory()) {
+    throw new InputError(`--repo ${repo ?? directory} is not a directory; pass the directory to run the command in`);
+  }
+  return directory;
+}
+
+/** The exit status that says how the command ended: its code, 124 at the time limit, 128+n for signal n. */
+export function exitStatusOf(result: ExecResult): number {
+  if (result.timedOut) return timedOutExitCode;
+  if (result.exitCode !== null) return result.exitCode;
+  const number = result.signal ? constants.signals[result.signal as NodeJS.Signals] : undefined;
+  return 128 + (number ?? 9);
+}
+
+/** The sandbox options and the request for `argv`, from the configuration: what an agent's command gets. */
+export function sandboxExecPlan(
+  config: Parameters<typeof sandboxOptionsFor>[0],
+  worktree: string,
+  allowHosts: string[],
+  argv: string[],
+): { options: SandboxOptions; request: Omit<ExecRequest, "signal"> } {
+  const [command, ...args] = argv;
+  if (!command) throw new InputError("no command: pass it after --, e.g. `slipway sandbox exec -- npm test`");
+  return {
+    options: sandboxOptionsFor(config, worktree, allowHosts),
+    request: { command, args, timeoutMs: config.commands.timeoutSeconds * 1000, maxOutputBytes: commandOutputBytes },
+  };
+}
+
+/** Stop the command (and its whole tree) when this process is asked to stop. */
+function abortOnSignals(controller: AbortController): () => void {
+  const stop = (): void => controller.abort();
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  return () => {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+  };
+}
+
+async function runInSandbox(global: GlobalOptions, flags: ExecFlags, argv: string[]): Promise<number> {
+  const { config } = loadConfig({
+    explicitFile: global.config,
+    projectDir: process.cwd(),
+    env: process.env,
+    flags: flags.backend ? { sandbox: { backend: flags.backend } } : {},
+  });
+  const plan = sandboxExecPlan(config, worktreeDirectory(flags.repo), flags.allowHost, argv);
+  const backend = await chooseConfiguredSandbox(config.sandbox);
+  if (!backend.isolates) {
+    process.stderr.write(`slipway: sandbox "${backend.name}" gives no isolation: the command runs on this host as you\n`);
+  }
+  const sandbox = await backend.create(plan.options);
+  const controller = new AbortController();
+  const release = abortOnSignals(controller);
+  try {
+    const result = await sandbox.exec({ ...plan.request, signal: controller.signal });
+    process.stdout.write(result.stdout);
+    process.stderr.write(result.stderr);
+    if (result.truncated) process.stderr.write(`slipway: output beyond ${commandOutputBytes} bytes was dropped\n`);
+    if (result.timedOut) {
+      process.stderr.write(`slipway: timed out after ${config.commands.timeoutSeconds}s (commands.timeoutSeconds); the command was killed\n`);
+    }
+    return exitStatusOf(result);
+  } finally {
+    release();
+    await sandbox.dispose();
+  }
+}
+
+export function registerSandboxCommand(program: Command, global: () => GlobalOptions): void {
+  const sandbox = program.command("sandbox").description("run commands inside a sandbox, as the agent's commands run");
+  sandbox
+    .command("exec")
+    .description("run one command in a sandbox exactly as an agent's command runs; exits with its exit code")
+    .usage("[--backend bwrap|docker|none] [--repo DIR] [--allow-host HOST]... -- CMD [ARGS...]")
+    .option("--backend <name>", "bwrap, docker, none or auto (default: the configured sandbox.backend)")
+    .option("--repo <dir>", "the directory the command sees as its worktree (default: the current directory)")
+    .option("--allow-host <host>", "a host the command may reach through the egress proxy (repeatable)", collectHost, [])
+    .argument("<command...>", "the program and its arguments, after --")
+    .exitOverride()
+    .action(async (argv: string[], flags: ExecFlags) => {
+      process.exitCode = await runInSandbox(global(), flags, argv);
+    });
+}

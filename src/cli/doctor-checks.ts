@@ -1,0 +1,105 @@
+// What `slipway doctor` checks on this machine: each sandbox backend (works, or why not and how to
+// fix it), and the node and git Slipway needs. Gathering here; formatting in command-doctor.ts.
+import type { SlipwayConfig } from "../config/config-schema.ts";
+import { sandboxBackendsWith } from "../sandbox/registry.ts";
+import type { SandboxBackend } from "../sandbox/sandbox.ts";
+import { runGit } from "../workspace/git.ts";
+
+export interface BackendCheck {
+  name: string;
+  isolates: boolean;
+  works: boolean;
+  /** Why it does not work here and how to fix it (the backend's own words). */
+  reason?: string;
+}
+
+export interface ToolCheck {
+  name: "node" | "git";
+  version?: string;
+  ok: boolean;
+  /** What is wrong and how to fix it. */
+  problem?: string;
+}
+
+export interface DoctorReport {
+  tools: ToolCheck[];
+  backends: BackendCheck[];
+  /** `sandbox.backend` from the configuration (`auto` or a name). */
+  configuredBackend: string;
+  /** The backend a run would use with this configuration, when one would work. */
+  runsWith?: string;
+  /** True when at least one isolating backend works. */
+  ok: boolean;
+}
+
+const minimumNodeMajor = 24;
+/** `--end-of-options`, which the git tool relies on, arrived in git 2.24. */
+const minimumGit = [2, 24] as const;
+
+export function checkNode(version: string = process.version): ToolCheck {
+  const major = Number(/^v(\d+)/.exec(version)?.[1] ?? 0);
+  if (major >= minimumNodeMajor) return { name: "node", version, ok: true };
+  return {
+    name: "node",
+    version,
+    ok: false,
+    problem: `Slipway needs Node.js ${minimumNodeMajor} or newer; install it (e.g. \`npm install node@${minimumNodeMajor}\` or from nodejs.org)`,
+  };
+}
+
+/** `git version 2.39.5` → "2.39.5", judged against the minimum. */
+export function judgeGitVersion(output: string): ToolCheck {
+  const match = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(output);
+  if (!match) return { name: "git", ok: false, problem: `could not read git's version from "${output.trim()}"` };
+  const [major, minor] = [Number(match[1]), Number(match[2])];
+  const recent = major > minimumGit[0] || (major === minimumGit[0] && minor >= minimumGit[1]);
+  if (recent) return { name: "git", version: match[0], ok: true };
+  return {
+    name: "git",
+    version: match[0],
+    ok: false,
+    problem: `git ${match[0]} is too old (Slipway needs ${minimumGit.join(".")} or newer); upgrade git`,
+  };
+}
+
+async function checkGit(): Promise<ToolCheck> {
+  try {
+    const { stdout } = await runGit(["--version"], { timeoutMs: 10_000 });
+    return judgeGitVersion(stdout);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { name: "git", ok: false, problem: `${reason}; install git (\`apt-get install git\`)` };
+  }
+}
+
+async function checkBackend(backend: SandboxBackend): Promise<BackendCheck> {
+  const availability = await backend.availability();
+  return {
+    name: backend.name,
+    isolates: backend.isolates,
+    works: availability.available,
+    reason: availability.available ? undefined : availability.reason,
+  };
+}
+
+/** The backend a run would take: the configured one when it works, `auto`'s first isolating one. */
+function backendForRuns(configured: string, backends: BackendCheck[]): string | undefined {
+  if (configured === "auto") return backends.find((backend) => backend.isolates && backend.works)?.name;
+  return backends.find((backend) => backend.name === configured && backend.works)?.name;
+}
+
+/** Check everything, the backends at the same time. */
+export async function runDoctorChecks(config: SlipwayConfig): Promise<DoctorReport> {
+  const registry = sandboxBackendsWith({
+    image: config.sandbox.dockerImage,
+    hostToolchainMounts: config.sandbox.dockerHostToolchain,
+  });
+  const [git, backends] = await Promise.all([checkGit(), Promise.all([...registry.values()].map(checkBackend))]);
+  return {
+    tools: [checkNode(), git],
+    backends,
+    configuredBackend: config.sandbox.backend,
+    runsWith: backendForRuns(config.sandbox.backend, backends),
+    ok: backends.some((backend) => backend.isolates && backend.works),
+  };
+}

@@ -1,0 +1,114 @@
+// The pull request's description, generated from the run: what was asked, what changed, how it was
+// checked and reviewed, what it cost, and where the full trace is. Short enough to read in a minute.
+import { formatCost, formatDuration, formatTokens } from "../cli/format.ts";
+import type { Run } from "../core/run.ts";
+import { type ReviewRecord, readReviewRecord } from "../judge/review/review-record.ts";
+
+/** Past this, a section is cut with a note: the full text is in the run's trace. */
+const taskChars = 3000;
+const summaryChars = 2000;
+const filesShown = 30;
+
+export interface PullRequestBodyInput {
+  /** The task as the person wrote it. */
+  taskText: string;
+  /** The agent's summary from its finish call. */
+  summary?: string;
+  run: Run;
+  /** Epoch ms at publish time: the run's duration so far. */
+  now: number;
+}
+
+interface CheckLine {
+  name: string;
+  passed: boolean;
+  durationMs: number;
+}
+
+function cut(text: string, limit: number): string {
+  const trimmed = text.trim();
+  return trimmed.length > limit
+    ? `${trimmed.slice(0, limit)}…\n\n_(cut; the whole text is in the trace)_`
+    : trimmed;
+}
+
+function quote(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => (line ? `> ${line}` : ">"))
+    .join("\n");
+}
+
+/** The verifier results the gate saved on the run; malformed entries are left out. */
+function checkLines(state: Record<string, unknown>): CheckLine[] {
+  if (!Array.isArray(state.verification)) return [];
+  return state.verification.filter(
+    (entry): entry is CheckLine =>
+      typeof entry === "object" &&
+      entry !== null &&
+      typeof (entry as CheckLine).name === "string" &&
+      typeof (entry as CheckLine).passed === "boolean" &&
+      typeof (entry as CheckLine).durationMs === "number",
+  );
+}
+
+function filesSection(files: readonly string[]): string {
+  if (files.length === 0) return "**Files changed:** none";
+  const shown = files.slice(0, filesShown).map((file) => `\`${file}\``);
+  const more = files.length > filesShown ? `, and ${files.length - filesShown} more` : "";
+  return `**Files changed (${files.length}):** ${shown.join(", ")}${more}`;
+}
+
+function checksSection(checks: readonly CheckLine[]): string {
+  if (checks.length === 0) return "No checks were detected in this repository.";
+  const rows = checks.map(
+    (check) =>
+      `| ${check.name} | ${check.passed ? "✅ pass" : "❌ fail"} | ${formatDuration(check.durationMs)} |`,
+  );
+  return ["| check | result | duration |", "|---|---|---|", ...rows].join("\n");
+}
+
+function guardsLine(review: ReviewRecord): string {
+  const rounds = review.guardRounds;
+  if (rounds.length === 0) return "- Scope guards: not run";
+  const refused = rounds.filter((round) => !round.passed).length;
+  const last = rounds.at(-1)!;
+  const end = last.passed ? "passed" : "refused";
+  return `- Scope guards: ${refused === 0 ? "passed" : `refused ${refused}×, then ${end}`}`;
+}
+
+function judgeLine(review: ReviewRecord): string {
+  if (review.unjudged) return "- Judge: **no valid verdict** (judge.required is false)";
+  if (review.verdicts.length === 0) return "- Judge: not run";
+  const verdicts = review.verdicts.map((verdict) => verdict.verdict).join(" → ");
+  return `- Judge${review.judgeModel ? ` (${review.judgeModel})` : ""}: ${verdicts}`;
+}
+
+function runSection(input: PullRequestBodyInput, review: ReviewRecord): string {
+  const { run } = input;
+  const judge = review.judgeUsage;
+  const inputTokens = run.usage.inputTokens + judge.inputTokens;
+  const outputTokens = run.usage.outputTokens + judge.outputTokens;
+  const judgeCost = judge.costUsd > 0 ? `, judge ${formatCost(judge.costUsd)}` : "";
+  return [
+    `${run.turns} turns · ${formatTokens(inputTokens)} tokens in / ${formatTokens(outputTokens)} out · ` +
+      `${formatCost(run.usage.costUsd + judge.costUsd)} (agent ${formatCost(run.usage.costUsd)} on ${run.model}${judgeCost}) · ` +
+      `${formatDuration(Math.max(0, input.now - Date.parse(run.startedAt)))}`,
+    "",
+    `Run \`${run.id}\` — the full trace (every model message, tool call, check and verdict): \`slipway show ${run.id}\``,
+  ].join("\n");
+}
+
+/** The markdown body of the pull request a run opens or updates. */
+export function buildPullRequestBody(input: PullRequestBodyInput): string {
+  const review = readReviewRecord(input.run.state);
+  const sections = [
+    `## Task\n\n${quote(cut(input.taskText, taskChars))}`,
+    `## What changed\n\n${input.summary?.trim() ? cut(input.summary, summaryChars) : "_The agent gave no summary._"}\n\n${filesSection(input.run.filesChanged)}`,
+    `## Checks\n\n${checksSection(checkLines(input.run.state))}`,
+    `## Review\n\n${guardsLine(review)}\n${judgeLine(review)}`,
+    `## Run\n\n${runSection(input, review)}`,
+    "_Opened by Slipway. A person reviews and merges; Slipway never merges on its own._",
+  ];
+  return `${sections.join("\n\n")}\n`;
+}

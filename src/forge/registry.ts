@@ -1,0 +1,28 @@
+// The forges Slipway knows, by the name `forge.type` takes. Adding a forge means adding its folder
+// and one line here (registry.test.ts checks the folders against this map).
+import { ConfigError } from "../core/errors.ts";
+import type { Forge, ForgeContext, ForgeFactory } from "./forge.ts";
+import { createGithubForgeFromConfig, githubForgeName } from "./github/github-factory.ts";
+import { createGitlabForgeFromConfig, gitlabForgeName } from "./gitlab/gitlab-factory.ts";
+import { createLocalForge, localForgeName } from "./local/local-forge.ts";
+
+export const forgeFactories: ReadonlyMap<string, ForgeFactory> = new Map<string, ForgeFactory>([
+  [localForgeName, createLocalForge],
+  [githubForgeName, createGithubForgeFromConfig],
+  [gitlabForgeName, createGitlabForgeFromConfig],
+]);
+
+/** Build the configured forge for `context.source`; ConfigError for an unknown `forge.type`. */
+export async function openForge(context: ForgeContext): Promise<Forge> {
+  const type = context.settings.type;
+  const factory = forgeFactories.get(type);
+  if (!factory) {
+    throw new ConfigError(
+      `forge.type "${type}" is unknown: use one of ${[...forgeFactories.keys()].join(", ")}`,
+      {
+        details: { type },
+      },
+    );
+  }
+  return factory(context);
+}

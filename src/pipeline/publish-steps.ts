@@ -1,0 +1,101 @@
+// The steps of the publish stage, each small: the pull request's base branch, the push lease, the
+// draft, and what the run keeps of its pull request.
+import { z } from "zod";
+import type { Forge, PullRequest, PullRequestDraft } from "../forge/forge.ts";
+import { buildPullRequestBody } from "../forge/pr-body.ts";
+import { GitCommandError, runGit } from "../workspace/git.ts";
+import { hasObject } from "../workspace/mirror-cache.ts";
+import type { RunContext } from "./run-context.ts";
+
+/** What a run records of its pull request (run.state.pullRequest); reports read it back. */
+export const PublishedPullRequest = z.object({
+  forge: z.string(),
+  repository: z.string(),
+  number: z.number().int(),
+  url: z.string(),
+  state: z.enum(["open", "closed", "merged"]),
+  /** What this run did to it. */
+  action: z.enum(["opened", "updated", "not_reopened"]),
+});
+export type PublishedPullRequest = z.infer<typeof PublishedPullRequest>;
+
+/** The pull request saved in a run's state, or undefined when the run published none. */
+export function readPublishedPullRequest(state: Record<string, unknown>): PublishedPullRequest | undefined {
+  const parsed = PublishedPullRequest.safeParse(state.pullRequest);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/**
+ * The branch the pull request targets: the base ref when it names a branch (`main`, `origin/main`,
+ * `refs/heads/main`), else (HEAD, a tag, a sha) the branch the source's HEAD names, else `main`.
+ */
+export async function baseBranchFor(
+  mirrorPath: string,
+  baseRef: string,
+  signal: AbortSignal,
+): Promise<string> {
+  const name = baseRef
+    .trim()
+    .replace(/^refs\/heads\//, "")
+    .replace(/^origin\//, "");
+  if (name && name !== "HEAD" && (await hasObject(mirrorPath, `refs/heads/${name}`, signal))) return name;
+  try {
+    const { stdout } = await runGit(["symbolic-ref", "--quiet", "--short", "HEAD"], {
+      gitDir: mirrorPath,
+      signal,
+    });
+    return stdout.trim() || "main";
+  } catch (error) {
+    // A detached HEAD (the source had a commit checked out): no branch to name, use the usual one.
+    if (error instanceof GitCommandError && error.exitCode === 1) return "main";
+    throw error;
+  }
+}
+
+/**
+ * The sha the remote branch must still hold for the push to go through: the one Slipway pushed
+ * there last, or null (the branch must not exist) when Slipway never pushed it. A branch a person
+ * deleted holds no work to lose, so it is pushed afresh (and only while it is still absent).
+ */
+export async function pushLease(context: RunContext, forge: Forge): Promise<string | null> {
+  const last = await context.services.store.lastBranchPush({
+    forge: forge.name,
+    repository: forge.repository,
+    branch: context.run.branch,
+  });
+  if (!last) return null;
+  const remote = await forge.remoteBranchSha(context.run.branch, context.signal);
+  return remote === null ? null : last.sha;
+}
+
+/** The pull request a run proposes: title from the task, body from the run, settings from `forge:`. */
+export async function pullRequestDraft(context: RunContext): Promise<PullRequestDraft> {
+  const { task, run, services } = context;
+  const settings = services.config.forge;
+  const summary =
+    context.finishSummary ?? (typeof run.state.summary === "string" ? run.state.summary : undefined);
+  return {
+    head: run.branch,
+    base: await baseBranchFor(context.mirrorPath!, task.baseRef, context.signal),
+    title: task.title,
+    body: buildPullRequestBody({ taskText: task.text, summary, run, now: Date.now() }),
+    draft: settings.draft,
+    labels: settings.labels,
+    reviewers: settings.reviewers,
+  };
+}
+
+/** Why a pull request that is no longer open stops the run, in one line. */
+export function notReopenedMessage(pullRequest: PullRequest): string {
+  const how = pullRequest.state === "merged" ? "was merged" : "was closed by a person";
+  return `pull request #${pullRequest.number} (${pullRequest.url}) of this task ${how}; Slipway does not reopen it or open another for the same task: run with --task-key <a new key> to propose the change again`;
+}
+
+export function publishedRecord(
+  forge: Forge,
+  pullRequest: PullRequest,
+  action: PublishedPullRequest["action"],
+): PublishedPullRequest {
+  const { number, url, state } = pullRequest;
+  return { forge: forge.name, repository: forge.repository, number, url, state, action };
+}

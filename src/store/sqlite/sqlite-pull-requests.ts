@@ -1,0 +1,289 @@
+// The SQLite side of PullRequestStore: pull requests, their comments and the branch-push leases,
+// in the tables of migration 2. SqliteStore delegates to this class.
+import type { DatabaseSync } from "node:sqlite";
+import { StoreError } from "../../core/errors.ts";
+import type { PullRequestComment } from "../../forge/forge.ts";
+import { StoredBranchPush, StoredPullRequest, StoredPullRequestComment } from "../pull-request-schemas.ts";
+import type {
+  BranchPush,
+  NewPullRequest,
+  PullRequestKey,
+  PullRequestQuery,
+  PullRequestRecord,
+  PullRequestStore,
+  PullRequestUpdate,
+} from "../pull-request-store.ts";
+import { parseStored } from "../store-schemas.ts";
+import { guarded } from "./sqlite-guard.ts";
+import { compact, insertSql, optional, type Row, type RowParams } from "./sqlite-rows.ts";
+import { inImmediateTransaction } from "./transaction.ts";
+
+const pullRequestColumns = [
+  "forge",
+  "repository",
+  "number",
+  "url",
+  "head",
+  "base",
+  "head_sha",
+  "state",
+  "review_state",
+  "title",
+  "body",
+  "run_id",
+  "task_key",
+  "created_at",
+  "updated_at",
+] as const;
+
+/** On a key that exists: write every given field, keep created_at and the optional links left unset. */
+const upsertSql = `${insertSql("pull_requests", pullRequestColumns)}
+  ON CONFLICT (forge, repository, number) DO UPDATE SET
+    url = excluded.url, head = excluded.head, base = excluded.base, head_sha = excluded.head_sha,
+    state = excluded.state, title = excluded.title, body = excluded.body,
+    review_state = coalesce(excluded.review_state, review_state),
+    run_id = coalesce(excluded.run_id, run_id),
+    task_key = coalesce(excluded.task_key, task_key),
+    updated_at = excluded.updated_at`;
+
+const keyWhere = "forge = $forge AND repository = $repository AND number = $number";
+
+function toParams(record: PullRequestRecord): RowParams {
+  return {
+    forge: record.forge,
+    repository: record.repository,
+    number: record.number,
+    url: record.url,
+    head: record.head,
+    base: record.base,
+    head_sha: record.headSha,
+    state: record.state,
+    review_state: record.reviewState ?? null,
+    title: record.title,
+    body: record.body,
+    run_id: record.runId ?? null,
+    task_key: record.taskKey ?? null,
+    created_at: record.createdAt,
+    updated_at: record.updatedAt,
+  };
+}
+
+function describeKey(key: PullRequestKey): string {
+  return `pull request #${key.number} of ${key.forge} ${key.repository}`;
+}
+
+function keyParams(key: PullRequestKey): RowParams {
+  return { forge: key.forge, repository: key.repository, number: key.number };
+}
+
+export class SqlitePullRequests implements PullRequestStore {
+  readonly #db: DatabaseSync;
+  readonly #location: string;
+
+  constructor(db: DatabaseSync, location: string) {
+    this.#db = db;
+    this.#location = location;
+  }
+
+  async createPullRequest(record: NewPullRequest): Promise<PullRequestRecord> {
+    return guarded(`create a pull request of ${record.forge}`, this.#location, () =>
+      inImmediateTransaction(this.#db, () => {
+        // Under the write lock no other connection can take the same number.
+        const number =
+          record.number ??
+          Number(
+            this.#db
+              .prepare("SELECT coalesce(max(number), 0) + 1 AS next FROM pull_requests WHERE forge = ?")
+              .get(record.forge)?.next,
+          );
+        const key = { forge: record.forge, repository: record.repository, number };
+        if (this.#read(key)) {
+          throw new StoreError(`${describeKey(key)} is already recorded in ${this.#location}`, {
+            details: { ...key },
+          });
+        }
+        const now = new Date().toISOString();
+        this.#db
+          .prepare(insertSql("pull_requests", pullRequestColumns))
+          .run(toParams({ ...record, number, createdAt: now, updatedAt: now }));
+        return this.#read(key)!;
+      }),
+    );
+  }
+
+  async savePullRequest(
+    record: Omit<PullRequestRecord, "createdAt" | "updatedAt">,
+  ): Promise<PullRequestRecord> {
+    return guarded(`save ${describeKey(record)}`, this.#location, () => {
+      const now = new Date().toISOString();
+      this.#db.prepare(upsertSql).run(toParams({ ...record, createdAt: now, updatedAt: now }));
+      return this.#read(record)!;
+    });
+  }
+
+  async updatePullRequest(key: PullRequestKey, update: PullRequestUpdate): Promise<PullRequestRecord> {
+    return guarded(`update ${describeKey(key)}`, this.#location, () =>
+      inImmediateTransaction(this.#db, () => {
+        const current = this.#read(key);
+        if (!current) {
+          throw new StoreError(`no ${describeKey(key)} in ${this.#location}: see \`slipway pr list\``, {
+            code: "not_found",
+            details: { ...key },
+          });
+        }
+        const defined = Object.fromEntries(Object.entries(update).filter(([, value]) => value !== undefined));
+        const next = { ...current, ...defined, updatedAt: new Date().toISOString() };
+        const columns = pullRequestColumns.filter((column) => column !== "created_at");
+        const assignments = columns.map((column) => `${column} = $${column}`).join(", ");
+        const { created_at: _createdAt, ...params } = toParams(next);
+        this.#db.prepare(`UPDATE pull_requests SET ${assignments} WHERE ${keyWhere}`).run(params);
+        return this.#read(key)!;
+      }),
+    );
+  }
+
+  async getPullRequest(key: PullRequestKey): Promise<PullRequestRecord | undefined> {
+    return guarded(`read ${describeKey(key)}`, this.#location, () => this.#read(key));
+  }
+
+  async listPullRequests(query: PullRequestQuery): Promise<PullRequestRecord[]> {
+    if (!Number.isInteger(query.limit) || query.limit < 0) {
+      throw new StoreError(
+        `cannot list pull requests: the limit must be a whole number ≥ 0, got ${query.limit}`,
+      );
+    }
+    return guarded("list pull requests", this.#location, () => {
+      const filters: string[] = [];
+      const params: RowParams = { limit: query.limit };
+      for (const [field, column] of [
+        ["forge", "forge"],
+        ["repository", "repository"],
+        ["head", "head"],
+        ["number", "number"],
+      ] as const) {
+        const value = query[field];
+        if (value === undefined) continue;
+        filters.push(`${column} = $${column}`);
+        params[column] = value;
+      }
+      const where = filters.length > 0 ? `WHERE ${filters.join(" AND ")}` : "";
+      const sql = `SELECT * FROM pull_requests ${where} ORDER BY created_at DESC, number DESC LIMIT $limit`;
+      return this.#db
+        .prepare(sql)
+        .all(params)
+        .map((row) => this.#toRecord(row));
+    });
+  }
+
+  async addPullRequestComment(
+    key: PullRequestKey,
+    comment: Omit<PullRequestComment, "id" | "createdAt">,
+  ): Promise<PullRequestComment> {
+    return guarded(`comment on ${describeKey(key)}`, this.#location, () =>
+      inImmediateTransaction(this.#db, () => {
+        if (!this.#read(key)) {
+          throw new StoreError(`cannot comment: no ${describeKey(key)} in ${this.#location}`, {
+            code: "not_found",
+            details: { ...key },
+          });
+        }
+        const row = this.#db
+          .prepare(
+            `INSERT INTO pull_request_comments (forge, repository, number, author, body, created_at)
+             VALUES ($forge, $repository, $number, $author, $body, $created_at) RETURNING *`,
+          )
+          .get({
+            ...keyParams(key),
+            author: comment.author,
+            body: comment.body,
+            created_at: new Date().toISOString(),
+          });
+        return this.#toComment(row!);
+      }),
+    );
+  }
+
+  async listPullRequestComments(key: PullRequestKey): Promise<PullRequestComment[]> {
+    return guarded(`read the comments of ${describeKey(key)}`, this.#location, () =>
+      this.#db
+        .prepare(`SELECT * FROM pull_request_comments WHERE ${keyWhere} ORDER BY id`)
+        .all(keyParams(key))
+        .map((row) => this.#toComment(row)),
+    );
+  }
+
+  async recordBranchPush(push: Omit<BranchPush, "pushedAt">): Promise<void> {
+    guarded(`record the push of ${push.branch}`, this.#location, () => {
+      this.#db
+        .prepare(
+          `${insertSql("branch_pushes", ["forge", "repository", "branch", "sha", "run_id", "pushed_at"])}
+           ON CONFLICT (forge, repository, branch) DO UPDATE SET
+             sha = excluded.sha, run_id = excluded.run_id, pushed_at = excluded.pushed_at`,
+        )
+        .run({
+          forge: push.forge,
+          repository: push.repository,
+          branch: push.branch,
+          sha: push.sha,
+          run_id: push.runId,
+          pushed_at: new Date().toISOString(),
+        });
+    });
+  }
+
+  async lastBranchPush(key: {
+    forge: string;
+    repository: string;
+    branch: string;
+  }): Promise<BranchPush | undefined> {
+    return guarded(`read the last push of ${key.branch}`, this.#location, () => {
+      const row = this.#db
+        .prepare(
+          "SELECT * FROM branch_pushes WHERE forge = $forge AND repository = $repository AND branch = $branch",
+        )
+        .get({ forge: key.forge, repository: key.repository, branch: key.branch });
+      if (!row) return undefined;
+      const value = {
+        forge: row.forge,
+        repository: row.repository,
+        branch: row.branch,
+        sha: row.sha,
+        runId: row.run_id,
+        pushedAt: row.pushed_at,
+      };
+      return parseStored(StoredBranchPush, value, `the push of ${key.branch}`, this.#location);
+    });
+  }
+
+  #read(key: PullRequestKey): PullRequestRecord | undefined {
+    const row = this.#db.prepare(`SELECT * FROM pull_requests WHERE ${keyWhere}`).get(keyParams(key));
+    return row ? this.#toRecord(row) : undefined;
+  }
+
+  #toRecord(row: Row): PullRequestRecord {
+    const value = {
+      forge: row.forge,
+      repository: row.repository,
+      number: row.number,
+      url: row.url,
+      head: row.head,
+      base: row.base,
+      headSha: row.head_sha,
+      state: row.state,
+      reviewState: optional(row.review_state),
+      title: row.title,
+      body: row.body,
+      runId: optional(row.run_id),
+      taskKey: optional(row.task_key),
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+    const what = `pull request #${String(row.number)} of ${String(row.forge)}`;
+    return parseStored(StoredPullRequest, compact(value), what, this.#location);
+  }
+
+  #toComment(row: Row): PullRequestComment {
+    const value = { id: String(row.id), author: row.author, body: row.body, createdAt: row.created_at };
+    return parseStored(StoredPullRequestComment, value, `comment ${String(row.id)}`, this.#location);
+  }
+}

@@ -1,0 +1,78 @@
+// git: the agent's limited git — status, diff, log, show and add, run by the platform with the
+// hardened runGit against the worktree's admin directory in the mirror (never a `.git` the agent
+// can edit), with allowlisted options, paths inside the worktree and capped output.
+import { existsSync } from "node:fs";
+import { z } from "zod";
+import { GitCommandError, runGit } from "../workspace/git.ts";
+import { worktreeGitOptions } from "../workspace/worktree-admin.ts";
+import { formatArgv } from "./command-line.ts";
+import { formatCount } from "./file-text.ts";
+import { type GitRequest, gitToolArgv, gitToolCommands, parseGitArguments } from "./git-arguments.ts";
+import { defineTool, fail, ok, type ToolContext } from "./tool.ts";
+import { resolveToolPath } from "./tool-paths.ts";
+
+/** Output beyond this ends the call with a note to narrow it (the wrapper then caps what is shown). */
+export const gitOutputBytes = 1024 * 1024;
+const gitTimeoutMs = 60_000;
+
+const GitInput = z.object({
+  command: z.enum(gitToolCommands).describe("status, diff, log, show or add"),
+  args: z
+    .array(z.string().max(500))
+    .max(64)
+    .default([])
+    .describe("options, revisions and paths, e.g. ['--cached', '--', 'src/a.ts'] or ['-n', '5', '--stat']"),
+});
+
+/** Resolve each path inside the worktree (add: never into .git), as paths relative to its root. */
+function relativePaths(context: ToolContext, request: GitRequest): string[] {
+  const forWrite = request.command === "add";
+  return request.paths.map((requested) => resolveToolPath(context.worktree, requested, { forWrite }).relative);
+}
+
+function existsInWorktree(worktree: string, word: string): boolean {
+  try {
+    return existsSync(resolveToolPath(worktree, word).absolute);
+  } catch {
+    // A word that would leave the worktree is not a path here; as a revision it is checked next.
+    return false;
+  }
+}
+
+function describeFailure(error: unknown, command: string): string {
+  if (error instanceof GitCommandError && /bytes of output/.test(error.message)) {
+    return `git ${command} printed more than ${formatCount(gitOutputBytes)} bytes; narrow it with paths, --stat, --name-only or -n`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+export const gitTool = defineTool({
+  name: "git",
+  description:
+    "Run git status, diff, log, show or add on the repository (no commit, push or config: the platform commits after review).",
+  inputSchema: GitInput,
+  async run(input, context) {
+    if (!context.mirrorPath) return fail("git is not available in this run: the worktree has no mirror");
+    const parsed = parseGitArguments(input.command, input.args, (word) =>
+      existsInWorktree(context.worktree, word),
+    );
+    if (!parsed.ok) return fail(`refused: ${parsed.reason}`);
+    const argv = gitToolArgv(parsed.request, relativePaths(context, parsed.request));
+    const options = await worktreeGitOptions(context.mirrorPath, context.worktree);
+    const shown = `$ git ${formatArgv([input.command, ...input.args])}`;
+    try {
+      const { stdout, stderr } = await runGit(argv, {
+        ...options,
+        config: ["advice.statusHints=false", "color.ui=false"],
+        timeoutMs: gitTimeoutMs,
+        maxOutputBytes: gitOutputBytes,
+        signal: context.signal,
+      });
+      const output = `${stdout}${stderr}`.trimEnd();
+      return ok(`${shown}\n${output === "" ? "(no output)" : output}`);
+    } catch (error) {
+      return fail(`${shown}\n${describeFailure(error, input.command)}`);
+    }
+  },
+});
+

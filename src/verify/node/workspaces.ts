@@ -1,0 +1,103 @@
+// The packages of a Node monorepo: the globs of package.json `workspaces` (npm, yarn, bun) or of
+// pnpm-workspace.yaml `packages`, expanded to the directories that hold a package.json.
+import { existsSync } from "node:fs";
+import { glob, readFile } from "node:fs/promises";
+import path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+
+/** Workspace packages checked at most; beyond this a note says how many were left out. */
+export const maxWorkspacePackages = 50;
+/** package.json files looked at while expanding the globs, so a huge tree cannot stall detection. */
+const maxGlobMatches = 2_000;
+
+/** package.json `workspaces`: a list of globs, or yarn's `{ packages: [...] }`. */
+const WorkspacesField = z.union([
+  z.array(z.string()),
+  z.object({ packages: z.array(z.string()).optional() }).transform((value) => value.packages ?? []),
+]);
+const PnpmWorkspace = z.object({ packages: z.array(z.string()).optional() }).loose();
+
+export interface WorkspacePackages {
+  /** Package directories relative to the worktree root, sorted, at most maxWorkspacePackages. */
+  directories: string[];
+  notes: string[];
+}
+
+/** The workspace globs the repository declares, and which file declared them. */
+async function declaredGlobs(
+  worktree: string,
+  workspacesField: unknown,
+): Promise<{ globs: string[]; source: string; problem?: string } | undefined> {
+  const pnpmFile = path.join(worktree, "pnpm-workspace.yaml");
+  if (existsSync(pnpmFile)) {
+    try {
+      const parsed = PnpmWorkspace.safeParse(parseYaml(await readFile(pnpmFile, "utf8")) ?? {});
+      if (parsed.success) return { globs: parsed.data.packages ?? [], source: "pnpm-workspace.yaml" };
+      return { globs: [], source: "pnpm-workspace.yaml", problem: "packages is not a list of globs" };
+    } catch (error) {
+      const reason = (error as Error).message.split("\n")[0];
+      return { globs: [], source: "pnpm-workspace.yaml", problem: `not valid YAML: ${reason}` };
+    }
+  }
+  if (workspacesField === undefined) return undefined;
+  const parsed = WorkspacesField.safeParse(workspacesField);
+  if (parsed.success) return { globs: parsed.data, source: "package.json workspaces" };
+  return { globs: [], source: "package.json workspaces", problem: "not a list of globs" };
+}
+
+/** A glob that stays inside the repository (no absolute path, no `..`). */
+function staysInside(pattern: string): boolean {
+  return !path.isAbsolute(pattern) && !pattern.split("/").includes("..");
+}
+
+async function expand(worktree: string, patterns: string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  let seen = 0;
+  for (const pattern of patterns) {
+    const base = pattern.replace(/\/+$/, "");
+    const matches = glob(`${base}/package.json`, {
+      cwd: worktree,
+      exclude: (name) => path.basename(name) === "node_modules",
+    });
+    for await (const match of matches) {
+      if (++seen > maxGlobMatches) return found;
+      found.add(path.dirname(match));
+    }
+  }
+  return found;
+}
+
+/** The workspace packages of the repository at `worktree`, or none when it declares no workspaces. */
+export async function findWorkspacePackages(
+  worktree: string,
+  workspacesField: unknown,
+): Promise<WorkspacePackages> {
+  const declared = await declaredGlobs(worktree, workspacesField);
+  if (!declared) return { directories: [], notes: [] };
+  const notes: string[] = [];
+  if (declared.problem) notes.push(`node: ${declared.source}: ${declared.problem}, so no workspace packages`);
+  const outside = declared.globs.filter((pattern) => !staysInside(pattern.replace(/^!/, "")));
+  if (outside.length > 0)
+    notes.push(`node: ${declared.source}: left out globs outside the repository: ${outside.join(", ")}`);
+  const usable = declared.globs.filter((pattern) => staysInside(pattern.replace(/^!/, "")));
+  const included = await expand(
+    worktree,
+    usable.filter((pattern) => !pattern.startsWith("!")),
+  );
+  const excluded = await expand(
+    worktree,
+    usable.filter((pattern) => pattern.startsWith("!")).map((pattern) => pattern.slice(1)),
+  );
+  const all = [...included].filter((directory) => directory !== "." && !excluded.has(directory)).sort();
+  const directories = all.slice(0, maxWorkspacePackages);
+  notes.push(
+    `node: ${all.length} workspace ${all.length === 1 ? "package" : "packages"} from ${declared.source}`,
+  );
+  if (all.length > directories.length) {
+    notes.push(
+      `node: only the first ${maxWorkspacePackages} workspace packages are checked; ${all.length - directories.length} more (from ${all[maxWorkspacePackages]}) are not: declare their checks in .slipway.yml`,
+    );
+  }
+  return { directories, notes };
+}

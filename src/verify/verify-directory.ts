@@ -1,0 +1,67 @@
+// Verification outside any agent run: detect a directory's checks and run them at one speed in a
+// sandbox opened on that directory as it is (no worktree, no copy). Slipway writes nothing there;
+// the checks themselves may (build outputs, caches), as they would in the developer's own shell.
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import { InputError } from "../core/errors.ts";
+import type { SandboxBackend } from "../sandbox/sandbox.ts";
+import { type DetectedVerifiers, detectVerifiers } from "./detect.ts";
+import { runVerifiers } from "./run-verifiers.ts";
+import { summarizeReport } from "./summarize.ts";
+import type { VerificationReport, VerifySpeed } from "./verifier.ts";
+
+export interface VerifyDirectoryRequest {
+  /** The directory to verify, absolute or relative to the current directory. */
+  directory: string;
+  speed: VerifySpeed;
+  backend: SandboxBackend;
+  /** Sandbox limits, as a run's sandbox gets them. */
+  memoryMb: number;
+  maxProcesses: number;
+  /** Time limit of each detected check. */
+  checkTimeoutMs: number;
+  /** Size of the summary, as the agent would see it. */
+  summaryChars: number;
+  signal: AbortSignal;
+}
+
+export interface VerifyDirectoryResult {
+  /** The absolute directory that was verified. */
+  directory: string;
+  sandbox: string;
+  detected: DetectedVerifiers;
+  report: VerificationReport;
+}
+
+/** The absolute path of `directory`, or an InputError when it is not an existing directory. */
+export async function existingDirectory(directory: string): Promise<string> {
+  const absolute = path.resolve(directory);
+  const stats = await stat(absolute).catch(() => undefined);
+  if (!stats) throw new InputError(`--repo ${directory} does not exist; pass the directory of a checkout`);
+  if (!stats.isDirectory())
+    throw new InputError(`--repo ${directory} is not a directory; pass the directory of a checkout`);
+  return absolute;
+}
+
+/**
+ * Detect the checks of `request.directory` and run those of `request.speed` in a sandbox of
+ * `request.backend`. Throws an InputError for a missing directory and a ConfigError for an invalid
+ * `.slipway.yml`; a failing check is a report that did not pass, not an error.
+ */
+export async function verifyDirectory(request: VerifyDirectoryRequest): Promise<VerifyDirectoryResult> {
+  const directory = await existingDirectory(request.directory);
+  const detected = await detectVerifiers(directory, { timeoutMs: request.checkTimeoutMs });
+  const sandbox = await request.backend.create({
+    worktree: directory,
+    allowHosts: [],
+    memoryMb: request.memoryMb,
+    maxProcesses: request.maxProcesses,
+  });
+  try {
+    const report = await runVerifiers(sandbox, detected.commands, request.speed, request.signal);
+    report.summary = summarizeReport(report, request.summaryChars);
+    return { directory, sandbox: sandbox.backend, detected, report };
+  } finally {
+    await sandbox.dispose();
+  }
+}

@@ -1,0 +1,81 @@
+// `slipway doctor` end to end: which sandbox backends work here and why not, node and git, and the
+// exit code (0 when an isolating backend works, else 1).
+import assert from "node:assert/strict";
+import { rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { after, describe, test } from "node:test";
+import { bwrapSandboxBackend } from "../src/sandbox/bwrap/bwrap-sandbox.ts";
+import { dockerTestSkipReason, testImage } from "../src/sandbox/docker/test-image.ts";
+import { cliEnv, runCli } from "./helpers/cli.ts";
+import { tempDir } from "./helpers/git-fixture.ts";
+
+const bwrap = await bwrapSandboxBackend.availability();
+const dockerSkip = await dockerTestSkipReason();
+
+describe("slipway doctor", () => {
+  const directories: string[] = [];
+  after(() => {
+    for (const directory of directories) rmSync(directory, { recursive: true, force: true });
+  });
+  /** A working directory whose slipway.yaml sets the docker image. */
+  function projectWith(image: string): string {
+    const directory = tempDir("doctor");
+    directories.push(directory);
+    writeFileSync(
+      path.join(directory, "slipway.yaml"),
+      `sandbox:\n  dockerImage: ${image}\n  dockerHostToolchain: true\n`,
+    );
+    return directory;
+  }
+
+  test("reports each backend, node and git, and exits 0 when an isolating backend works", {
+    skip: bwrap.available ? false : `bwrap is unavailable here: ${bwrap.reason}`,
+  }, async () => {
+    const result = await runCli(["doctor"], { env: cliEnv({}), cwd: projectWith(testImage) });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^node {4}v\d+\.\d+\.\d+ +ok$/m);
+    assert.match(result.stdout, /^git {5}\d+\.\d+(\.\d+)? +ok$/m);
+    assert.match(result.stdout, /^bwrap {3}works \(isolating\)$/m);
+    assert.match(result.stdout, /^none {4}works \(no isolation: only when chosen explicitly\)$/m);
+    if (!dockerSkip) assert.match(result.stdout, /^docker {2}works \(isolating\)$/m);
+    assert.match(result.stdout, /^sandbox.backend is "auto": runs use bwrap$/m);
+    assert.match(result.stdout, /^ok: an isolating sandbox works here$/m);
+  });
+
+  test("without bwrap, git or the Docker image, says why and how to fix each, and exits 1", async () => {
+    const emptyBin = tempDir("doctor-bin");
+    directories.push(emptyBin);
+    const env = cliEnv({ PATH: emptyBin });
+    const result = await runCli(["doctor"], { env, cwd: projectWith("slipway-no-such-image:0") });
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stdout, /^bwrap {3}does not work: .*apt-get install bubblewrap/m);
+    const docker = /^docker {2}does not work: (.*)$/m.exec(result.stdout)?.[1] ?? "";
+    assert.match(docker, /"slipway-no-such-image:0" is not present locally|no Docker engine answers/);
+    assert.match(result.stdout, /^git {5}missing +problem: .*install git/m);
+    assert.match(result.stdout, /^sandbox.backend is "auto": runs cannot start/m);
+    assert.match(result.stdout, /^no isolating sandbox works here: .*--sandbox none/m);
+  });
+
+  test("--json gives the same report for machines", async () => {
+    const result = await runCli(["doctor", "--json"], { env: cliEnv({}), cwd: projectWith(testImage) });
+    const report = JSON.parse(result.stdout) as {
+      ok: boolean;
+      backends: { name: string; isolates: boolean; works: boolean; reason?: string }[];
+      tools: { name: string; ok: boolean }[];
+    };
+    assert.deepEqual(
+      report.backends.map((backend) => [backend.name, backend.isolates]),
+      [
+        ["bwrap", true],
+        ["docker", true],
+        ["none", false],
+      ],
+    );
+    assert.deepEqual(
+      report.tools.map((tool) => tool.name),
+      ["node", "git"],
+    );
+    assert.equal(result.code, report.ok ? 0 : 1);
+    for (const backend of report.backends) assert.equal(backend.works, backend.reason === undefined);
+  });
+});
