@@ -45,7 +45,13 @@ function check(result: { exitCode: number | null; output: string }, what: string
 /** The same command spawned on the host, through the same spawner the backends end in. */
 function direct(worktree: string, command: string, args: string[]) {
   const env = sandboxEnvironment(path.join(worktree, ".home"), tmpdir());
-  return spawnCapped({ argv: [command, ...args], cwd: worktree, env, timeoutMs: 30_000, maxOutputBytes: 65_536 });
+  return spawnCapped({
+    argv: [command, ...args],
+    cwd: worktree,
+    env,
+    timeoutMs: 30_000,
+    maxOutputBytes: 65_536,
+  });
 }
 
 interface Subject {
@@ -79,7 +85,9 @@ async function subjects(): Promise<Subject[]> {
 /** Samples per case name, one sample of every case per round. */
 async function measure(root: string, live: Subject[]): Promise<Map<string, number[]>> {
   const worktree = optionsIn(root, "direct").worktree;
-  const lifecycleOptions = new Map(live.map((subject) => [subject.name, optionsIn(root, `${subject.name}-lifecycle`)]));
+  const lifecycleOptions = new Map(
+    live.map((subject) => [subject.name, optionsIn(root, `${subject.name}-lifecycle`)]),
+  );
   const samples = new Map<string, number[]>();
   const add = (name: string, value: number) => samples.set(name, [...(samples.get(name) ?? []), value]);
   for (let round = 0; round < commandRuns; round++) {
@@ -88,14 +96,19 @@ async function measure(root: string, live: Subject[]): Promise<Map<string, numbe
       for (const subject of live) {
         const sandbox = subject.sandbox!;
         const request = { command, args, timeoutMs: 30_000, maxOutputBytes: 65_536 };
-        add(`${subject.name} ${label}`, await timed(async () => check(await sandbox.exec(request), subject.name)));
+        add(
+          `${subject.name} ${label}`,
+          await timed(async () => check(await sandbox.exec(request), subject.name)),
+        );
       }
     }
     if (round < lifecycleRuns) {
       for (const subject of live)
         add(
           `${subject.name} lifecycle`,
-          await timed(async () => (await subject.backend.create(lifecycleOptions.get(subject.name)!)).dispose()),
+          await timed(async () =>
+            (await subject.backend.create(lifecycleOptions.get(subject.name)!)).dispose(),
+          ),
         );
     }
   }
@@ -115,7 +128,11 @@ function table(samples: Map<string, number[]>, all: Subject[]): string {
     const cells = commands.flatMap(({ label }) => {
       const inside = median(samples.get(`${subject.name} ${label}`) ?? []);
       const host = median(samples.get(`direct ${label}`) ?? []);
-      return [`${inside.toFixed(1)} (${host.toFixed(1)})`, (inside - host).toFixed(1), `${(inside / host).toFixed(2)}×`];
+      return [
+        `${inside.toFixed(1)} (${host.toFixed(1)})`,
+        (inside - host).toFixed(1),
+        `${(inside / host).toFixed(2)}×`,
+      ];
     });
     const lifecycle = median(samples.get(`${subject.name} lifecycle`) ?? []);
     lines.push(`| ${subject.name} | ${cells.join(" | ")} | ${lifecycle.toFixed(1)} |`);
@@ -124,11 +141,19 @@ function table(samples: Map<string, number[]>, all: Subject[]): string {
 }
 
 async function machine(live: Subject[]): Promise<string> {
-  const bwrap = await spawnCapped({ argv: ["bwrap", "--version"], cwd: "/", env: { PATH: process.env.PATH ?? "" }, timeoutMs: 10_000, maxOutputBytes: 1024 });
+  const bwrap = await spawnCapped({
+    argv: ["bwrap", "--version"],
+    cwd: "/",
+    env: { PATH: process.env.PATH ?? "" },
+    timeoutMs: 10_000,
+    maxOutputBytes: 1024,
+  });
   const docker = live.some((subject) => subject.name === "docker")
     ? `Docker ${(await connectEngine().version()).Version}`
     : "no Docker engine";
-  const load = loadavg().map((value) => value.toFixed(1)).join(" ");
+  const load = loadavg()
+    .map((value) => value.toFixed(1))
+    .join(" ");
   return `${availableParallelism()} CPUs (nproc), Linux ${release()}, Node ${process.version}, ${bwrap.stdout.trim() || "no bwrap"}, ${docker}; load average at the end ${load}; uid ${process.getuid?.()}`;
 }
 
@@ -180,7 +205,8 @@ async function main(): Promise<void> {
     console.log(`\nwritten to ${outputFile.pathname}`);
   } finally {
     for (const subject of live) await subject.sandbox?.dispose();
-    if (live.some((subject) => subject.name === "docker")) await removeLeftoverContainers({ maxAgeMs: 0, labels });
+    if (live.some((subject) => subject.name === "docker"))
+      await removeLeftoverContainers({ maxAgeMs: 0, labels });
     rmSync(root, { recursive: true, force: true });
   }
 }

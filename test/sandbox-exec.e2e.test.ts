@@ -31,11 +31,22 @@ describe("slipway sandbox exec", () => {
   const exec = (args: string[], options: { cwd: string; env?: Record<string, string> }) =>
     runCli(["sandbox", "exec", ...args], { env: cliEnv(options.env ?? {}), cwd: options.cwd });
 
-  test("runs the command in the directory as its worktree and exits with its exit code", { skip: bwrapSkip }, async () => {
+  test("runs the command in the directory as its worktree and exits with its exit code", {
+    skip: bwrapSkip,
+  }, async () => {
     const repo = directory();
     writeFileSync(path.join(repo, "input.txt"), "from the host\n");
     const result = await exec(
-      ["--backend", "bwrap", "--repo", repo, "--", "sh", "-c", "cat input.txt; pwd; echo made > out.txt; echo oops >&2; exit 7"],
+      [
+        "--backend",
+        "bwrap",
+        "--repo",
+        repo,
+        "--",
+        "sh",
+        "-c",
+        "cat input.txt; pwd; echo made > out.txt; echo oops >&2; exit 7",
+      ],
       { cwd: directory() },
     );
     assert.equal(result.code, 7, result.stderr);
@@ -44,7 +55,9 @@ describe("slipway sandbox exec", () => {
     assert.equal(readFileSync(path.join(repo, "out.txt"), "utf8"), "made\n");
   });
 
-  test("uses the current directory by default and keeps the platform's secrets out", { skip: bwrapSkip }, async () => {
+  test("uses the current directory by default and keeps the platform's secrets out", {
+    skip: bwrapSkip,
+  }, async () => {
     const canary = `canary-${randomBytes(8).toString("hex")}`;
     const cwd = directory();
     writeFileSync(path.join(cwd, "here.txt"), "");
@@ -66,7 +79,9 @@ describe("slipway sandbox exec", () => {
     assert.match(result.stderr, /timed out after 1s \(commands\.timeoutSeconds\); the command was killed/);
   });
 
-  test("the same limits as a run: a fork beyond sandbox.maxProcesses fails", { skip: bwrapSkip }, async () => {
+  test("the same limits as a run: a fork beyond sandbox.maxProcesses fails", {
+    skip: bwrapSkip,
+  }, async () => {
     const cwd = directory("sandbox:\n  maxProcesses: 16\n");
     const script = "for i in $(seq 64); do sleep 5 & done; echo all-started";
     const result = await exec(["--backend", "bwrap", "--", "sh", "-c", script], { cwd });
@@ -84,9 +99,12 @@ describe("slipway sandbox exec", () => {
 
   test("runs in the docker sandbox when asked", { skip: dockerSkip }, async () => {
     const cwd = directory(`sandbox:\n  dockerImage: ${testImage}\n  dockerHostToolchain: true\n`);
-    const result = await exec(["--backend", "docker", "--", "sh", "-c", "cat /proc/net/dev | tail -n +3 | cut -d: -f1; exit 4"], {
-      cwd,
-    });
+    const result = await exec(
+      ["--backend", "docker", "--", "sh", "-c", "cat /proc/net/dev | tail -n +3 | cut -d: -f1; exit 4"],
+      {
+        cwd,
+      },
+    );
     assert.equal(result.code, 4, result.stderr);
     assert.equal(result.stdout.trim(), "lo");
   });
@@ -96,7 +114,10 @@ describe("slipway sandbox exec", () => {
     const cases = [
       { args: ["--repo", path.join(cwd, "missing"), "--", "true"], pattern: /is not a directory/ },
       { args: ["--backend", "chroot", "--", "true"], pattern: /unknown sandbox backend "chroot"/ },
-      { args: ["--allow-host", "not a host", "--", "true"], pattern: /--allow-host not a host: expected a host name/ },
+      {
+        args: ["--allow-host", "not a host", "--", "true"],
+        pattern: /--allow-host not a host: expected a host name/,
+      },
     ];
     for (const { args, pattern } of cases) {
       const result = await exec(args, { cwd });

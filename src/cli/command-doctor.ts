@@ -22,8 +22,12 @@ function backendLines(report: DoctorReport): string[] {
 
 function verdictLines(report: DoctorReport): string[] {
   const configured =
-    report.configuredBackend === "auto" ? 'sandbox.backend is "auto"' : `sandbox.backend is "${report.configuredBackend}"`;
-  const runs = report.runsWith ? `runs use ${report.runsWith}` : "runs cannot start: that backend does not work here";
+    report.configuredBackend === "auto"
+      ? 'sandbox.backend is "auto"'
+      : `sandbox.backend is "${report.configuredBackend}"`;
+  const runs = report.runsWith
+    ? `runs use ${report.runsWith}`
+    : "runs cannot start: that backend does not work here";
   const verdict = report.ok
     ? "ok: an isolating sandbox works here"
     : "no isolating sandbox works here: fix bwrap or docker as said above, or choose `--sandbox none` to run without isolation";
@@ -32,13 +36,17 @@ function verdictLines(report: DoctorReport): string[] {
 
 /** The report as lines for a person: tools, backends, then the verdict. */
 export function renderDoctorReport(report: DoctorReport): string {
-  return [...toolLines(report), "", "sandboxes:", ...backendLines(report), "", ...verdictLines(report)].join("\n");
+  return [...toolLines(report), "", "sandboxes:", ...backendLines(report), "", ...verdictLines(report)].join(
+    "\n",
+  );
 }
 
 export function registerDoctorCommand(program: Command, global: () => GlobalOptions): void {
   program
     .command("doctor")
-    .description("check which sandbox backends work on this machine (and how to fix the rest), and node and git")
+    .description(
+      "check which sandbox backends work on this machine (and how to fix the rest), and node and git",
+    )
     .option("--json", "print the report as JSON", false)
     .action(async (flags: { json: boolean }) => {
       const { config } = loadConfig({

@@ -1,56 +1,16 @@
 // `slipway pr list|show|approve|close`: the pull requests runs opened, and the local forge's review
 // requests, which a person approves or closes here (Slipway never merges).
 import type { Command } from "commander";
-import { InputError } from "../core/errors.ts";
 import { localForgeName } from "../forge/local/local-forge.ts";
 import { approveLocalReview, closeLocalReview } from "../forge/local/local-review.ts";
-import type { PullRequestRecord } from "../store/pull-request-store.ts";
-import { type AppContext, type GlobalOptions, openApp } from "./app-context.ts";
+import type { GlobalOptions } from "./app-context.ts";
+import { registerComment, registerWatch } from "./command-pr-watch.ts";
 import { positiveInteger } from "./option-parsers.ts";
 import { renderPullRequest, renderPullRequestTable } from "./pr-format.ts";
+import { findOne, pullRequestNumber, withApp } from "./pr-lookup.ts";
 
 interface JsonFlag {
   json: boolean;
-}
-
-async function withApp(
-  global: () => GlobalOptions,
-  work: (app: AppContext) => Promise<string>,
-): Promise<void> {
-  const app = await openApp(global());
-  try {
-    process.stdout.write(`${await work(app)}\n`);
-  } finally {
-    await app.store.close();
-  }
-}
-
-function pullRequestNumber(value: string): number {
-  return positiveInteger(value.replace(/^#/, ""));
-}
-
-/** The one recorded pull request with this number (of `forge`, when given). */
-async function findOne(
-  app: AppContext,
-  number: number,
-  forge: string | undefined,
-): Promise<PullRequestRecord> {
-  const found = await app.store.listPullRequests({ forge, number, limit: 10 });
-  if (found.length === 0) {
-    throw new InputError(
-      `no pull request #${number}${forge ? ` on ${forge}` : ""}: see \`slipway pr list\``,
-      {
-        code: "not_found",
-      },
-    );
-  }
-  if (found.length > 1) {
-    const where = found.map((record) => `${record.forge} ${record.repository}`).join(", ");
-    throw new InputError(`#${number} names several pull requests (${where}): pass --forge`, {
-      details: { number },
-    });
-  }
-  return found[0]!;
 }
 
 function registerList(pr: Command, global: () => GlobalOptions): void {
@@ -116,6 +76,8 @@ export function registerPrCommand(program: Command, global: () => GlobalOptions)
   registerShow(pr, global);
   registerReviewAction(pr, global, "approve", "approve a local review request (Slipway never merges)");
   registerReviewAction(pr, global, "close", "close a local review request; Slipway will not reopen it");
+  registerComment(pr, global);
+  registerWatch(pr, global);
   for (const command of pr.commands) command.exitOverride();
   pr.exitOverride();
 }

@@ -2,9 +2,7 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { InputError } from "../core/errors.ts";
-import { createJudgeModel } from "../models/judge-model.ts";
-import { createLanguageModel } from "../models/provider-registry.ts";
-import { chooseConfiguredSandbox } from "../sandbox/registry.ts";
+import { prepareAgentServices } from "./agent-services.ts";
 import { type GlobalOptions, openApp } from "./app-context.ts";
 import { executeRun } from "./execute-run.ts";
 import { collect, positiveInteger, positiveNumber } from "./option-parsers.ts";
@@ -90,9 +88,8 @@ export function registerRunCommand(program: Command, global: () => GlobalOptions
       const taskText = readTask(flags);
       const app = await openApp(global(), configFlags(flags));
       try {
-        const model = createLanguageModel(app.config.model, app.config, app.env);
-        const sandboxBackend = await chooseConfiguredSandbox(app.config.sandbox);
         const { exitCode } = await executeRun({
+          ...(await prepareAgentServices(app)),
           app,
           request: {
             repo: flags.repo,
@@ -101,10 +98,6 @@ export function registerRunCommand(program: Command, global: () => GlobalOptions
             guardGrants: { allowedPaths: flags.allowPath, allowProtected: flags.allowProtected },
             taskKey: flags.taskKey,
           },
-          model,
-          modelName: app.config.model!,
-          judge: createJudgeModel(app.config.model!, app.config, app.env),
-          sandboxBackend,
           json: flags.json,
         });
         process.exitCode = exitCode;

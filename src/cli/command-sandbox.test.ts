@@ -43,7 +43,10 @@ describe("sandbox exec plan", () => {
   });
 
   test("refuses an empty command", () => {
-    assert.throws(() => sandboxExecPlan(SlipwayConfig.parse({}), "/w", [], []), /no command: pass it after --/);
+    assert.throws(
+      () => sandboxExecPlan(SlipwayConfig.parse({}), "/w", [], []),
+      /no command: pass it after --/,
+    );
   });
 
   test("exit status: the code, 124 at the time limit, 128 + n for signal n", () => {

@@ -25,7 +25,8 @@ export const timedOutExitCode = 124;
 /** For `--allow-host`: each occurrence adds a host name. */
 function collectHost(value: string, previous: string[]): string[] {
   const host = value.trim();
-  if (!/^[A-Za-z0-9.-]+(:\d+)?$/.test(host)) throw new InputError(`--allow-host ${value}: expected a host name`);
+  if (!/^[A-Za-z0-9.-]+(:\d+)?$/.test(host))
+    throw new InputError(`--allow-host ${value}: expected a host name`);
   return [...previous, host];
 }
 
@@ -33,7 +34,9 @@ function worktreeDirectory(repo: string | undefined): string {
   const directory = path.resolve(repo ?? process.cwd());
   const stat = statSync(directory, { throwIfNoEntry: false });
   if (!stat?.isDirectory()) {
-    throw new InputError(`--repo ${repo ?? directory} is not a directory; pass the directory to run the command in`);
+    throw new InputError(
+      `--repo ${repo ?? directory} is not a directory; pass the directory to run the command in`,
+    );
   }
   return directory;
 }
@@ -57,7 +60,12 @@ export function sandboxExecPlan(
   if (!command) throw new InputError("no command: pass it after --, e.g. `slipway sandbox exec -- npm test`");
   return {
     options: sandboxOptionsFor(config, worktree, allowHosts),
-    request: { command, args, timeoutMs: config.commands.timeoutSeconds * 1000, maxOutputBytes: commandOutputBytes },
+    request: {
+      command,
+      args,
+      timeoutMs: config.commands.timeoutSeconds * 1000,
+      maxOutputBytes: commandOutputBytes,
+    },
   };
 }
 
@@ -82,7 +90,9 @@ async function runInSandbox(global: GlobalOptions, flags: ExecFlags, argv: strin
   const plan = sandboxExecPlan(config, worktreeDirectory(flags.repo), flags.allowHost, argv);
   const backend = await chooseConfiguredSandbox(config.sandbox);
   if (!backend.isolates) {
-    process.stderr.write(`slipway: sandbox "${backend.name}" gives no isolation: the command runs on this host as you\n`);
+    process.stderr.write(
+      `slipway: sandbox "${backend.name}" gives no isolation: the command runs on this host as you\n`,
+    );
   }
   const sandbox = await backend.create(plan.options);
   const controller = new AbortController();
@@ -91,9 +101,12 @@ async function runInSandbox(global: GlobalOptions, flags: ExecFlags, argv: strin
     const result = await sandbox.exec({ ...plan.request, signal: controller.signal });
     process.stdout.write(result.stdout);
     process.stderr.write(result.stderr);
-    if (result.truncated) process.stderr.write(`slipway: output beyond ${commandOutputBytes} bytes was dropped\n`);
+    if (result.truncated)
+      process.stderr.write(`slipway: output beyond ${commandOutputBytes} bytes was dropped\n`);
     if (result.timedOut) {
-      process.stderr.write(`slipway: timed out after ${config.commands.timeoutSeconds}s (commands.timeoutSeconds); the command was killed\n`);
+      process.stderr.write(
+        `slipway: timed out after ${config.commands.timeoutSeconds}s (commands.timeoutSeconds); the command was killed\n`,
+      );
     }
     return exitStatusOf(result);
   } finally {
@@ -103,14 +116,21 @@ async function runInSandbox(global: GlobalOptions, flags: ExecFlags, argv: strin
 }
 
 export function registerSandboxCommand(program: Command, global: () => GlobalOptions): void {
-  const sandbox = program.command("sandbox").description("run commands inside a sandbox, as the agent's commands run");
+  const sandbox = program
+    .command("sandbox")
+    .description("run commands inside a sandbox, as the agent's commands run");
   sandbox
     .command("exec")
     .description("run one command in a sandbox exactly as an agent's command runs; exits with its exit code")
     .usage("[--backend bwrap|docker|none] [--repo DIR] [--allow-host HOST]... -- CMD [ARGS...]")
     .option("--backend <name>", "bwrap, docker, none or auto (default: the configured sandbox.backend)")
     .option("--repo <dir>", "the directory the command sees as its worktree (default: the current directory)")
-    .option("--allow-host <host>", "a host the command may reach through the egress proxy (repeatable)", collectHost, [])
+    .option(
+      "--allow-host <host>",
+      "a host the command may reach through the egress proxy (repeatable)",
+      collectHost,
+      [],
+    )
     .argument("<command...>", "the program and its arguments, after --")
     .exitOverride()
     .action(async (argv: string[], flags: ExecFlags) => {

@@ -50,7 +50,8 @@ export function checkNode(version: string = process.version): ToolCheck {
 /** `git version 2.39.5` → "2.39.5", judged against the minimum. */
 export function judgeGitVersion(output: string): ToolCheck {
   const match = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(output);
-  if (!match) return { name: "git", ok: false, problem: `could not read git's version from "${output.trim()}"` };
+  if (!match)
+    return { name: "git", ok: false, problem: `could not read git's version from "${output.trim()}"` };
   const [major, minor] = [Number(match[1]), Number(match[2])];
   const recent = major > minimumGit[0] || (major === minimumGit[0] && minor >= minimumGit[1]);
   if (recent) return { name: "git", version: match[0], ok: true };
@@ -94,7 +95,10 @@ export async function runDoctorChecks(config: SlipwayConfig): Promise<DoctorRepo
     image: config.sandbox.dockerImage,
     hostToolchainMounts: config.sandbox.dockerHostToolchain,
   });
-  const [git, backends] = await Promise.all([checkGit(), Promise.all([...registry.values()].map(checkBackend))]);
+  const [git, backends] = await Promise.all([
+    checkGit(),
+    Promise.all([...registry.values()].map(checkBackend)),
+  ]);
   return {
     tools: [checkNode(), git],
     backends,

@@ -81,6 +81,7 @@ function pullRequestLine(pullRequest: PublishedPullRequest): string {
   const action = {
     opened: "opened",
     updated: "updated",
+    followed_up: "followed up (comment posted)",
     not_reopened: `${pullRequest.state}, not reopened`,
   }[pullRequest.action];
   // A local review request has no web page: the command that shows it is the link.

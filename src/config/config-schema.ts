@@ -158,6 +158,25 @@ export const ForgeConfig = z
     draft: z.boolean().default(true).describe("open pull requests as drafts"),
     labels: z.array(z.string().min(1)).default([]).describe("labels put on every pull request Slipway opens"),
     reviewers: z.array(z.string().min(1)).default([]).describe("reviewers requested on every pull request"),
+    maxCiFollowUps: z
+      .number()
+      .int()
+      .min(0)
+      .max(10)
+      .default(2)
+      .describe("follow-up runs a pull request may get for failing CI (one per head commit at most)"),
+    maxReviewFollowUps: z
+      .number()
+      .int()
+      .min(0)
+      .max(20)
+      .default(3)
+      .describe("follow-up runs a pull request may get for `/slipway <instruction>` comments"),
+    botLogin: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("the forge login Slipway comments as: its own comments are never taken as /slipway requests"),
     github: GithubForgeConfig.prefault({}).describe("settings of the github forge"),
     gitlab: GitlabForgeConfig.prefault({}).describe("settings of the gitlab forge"),
   })

@@ -15,7 +15,7 @@ export const PublishedPullRequest = z.object({
   url: z.string(),
   state: z.enum(["open", "closed", "merged"]),
   /** What this run did to it. */
-  action: z.enum(["opened", "updated", "not_reopened"]),
+  action: z.enum(["opened", "updated", "followed_up", "not_reopened"]),
 });
 export type PublishedPullRequest = z.infer<typeof PublishedPullRequest>;
 

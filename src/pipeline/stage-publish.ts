@@ -60,12 +60,42 @@ async function pushBranch(context: RunContext): Promise<void> {
   });
 }
 
+/** The comment a follow-up run leaves on its pull request: what it did, and where its trace is. */
+function followUpComment(context: RunContext): string {
+  const summary = context.finishSummary ?? "(no summary)";
+  return [
+    `Slipway follow-up run \`${context.run.id}\` pushed ${context.run.commit?.slice(0, 12)} to this branch.`,
+    "",
+    summary,
+    "",
+    `Trace: \`slipway show ${context.run.id}\``,
+  ].join("\n");
+}
+
+/**
+ * A follow-up keeps the pull request's title and description (they describe the task) and says
+ * what it did in a comment; the store's record follows the new head.
+ */
+async function answerFollowUp(context: RunContext, existing: PullRequest): Promise<PublishedPullRequest> {
+  const { forge, store } = context.services;
+  await forge.comment(existing.number, followUpComment(context), context.signal);
+  const updated = { ...existing, headSha: context.run.commit ?? existing.headSha };
+  await store.updatePullRequest(
+    { forge: forge.name, repository: forge.repository, number: existing.number },
+    { headSha: updated.headSha, runId: context.run.id },
+  );
+  const published = publishedRecord(forge, updated, "followed_up");
+  await recordEvent(context, "pr-follow-up", { ...published, head: updated.headSha });
+  return published;
+}
+
 /** Open the pull request, or update the open one; the store keeps its record linked to the run. */
 async function openOrUpdate(
   context: RunContext,
   existing: PullRequest | undefined,
 ): Promise<PublishedPullRequest> {
   const { forge, store } = context.services;
+  if (existing && context.run.state.followUp) return answerFollowUp(context, existing);
   const draft = await pullRequestDraft(context);
   const pullRequest = existing
     ? await forge.updatePullRequest(existing.number, { title: draft.title, body: draft.body }, context.signal)

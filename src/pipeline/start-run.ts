@@ -30,6 +30,17 @@ export interface RunRequest {
   guardGrants?: TaskGuardGrants;
   /** Names the task across runs (its branch is `slipway/<key>`); derived from repo, base and text when absent. */
   taskKey?: string;
+  /** Set on a follow-up run: the pull request it works on and what started it. */
+  followUp?: FollowUpLink;
+}
+
+/** A follow-up run's link to its pull request and the run that opened it. */
+export interface FollowUpLink {
+  parentRunId: string | undefined;
+  pullRequest: number;
+  kind: "ci" | "review";
+  /** The claimed trigger (`ci:<sha>`, `comment:<id>`). */
+  trigger: string;
 }
 
 export interface RunDependencies {
@@ -52,7 +63,7 @@ function newRun(
   task: Task,
   deps: RunDependencies,
   baseCommit: string,
-  state: { mirrorPath: string; guardGrants: TaskGuardGrants },
+  state: { mirrorPath: string; guardGrants: TaskGuardGrants; followUp?: FollowUpLink },
 ): Run {
   const { limits } = deps.config;
   return {
@@ -109,7 +120,11 @@ export async function startRun(request: RunRequest, deps: RunDependencies): Prom
     requestedBy: request.requestedBy,
   };
   await deps.store.createTask(task);
-  const run = newRun(task, deps, baseCommit, { mirrorPath, guardGrants: request.guardGrants ?? {} });
+  const run = newRun(task, deps, baseCommit, {
+    mirrorPath,
+    guardGrants: request.guardGrants ?? {},
+    ...(request.followUp ? { followUp: request.followUp } : {}),
+  });
   await deps.store.createRun(run);
   context = {
     services: {

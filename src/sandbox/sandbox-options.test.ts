@@ -13,7 +13,12 @@ describe("sandbox options from the configuration", () => {
 
   test("no allowed hosts: no network, and the limits the trace records match the options", () => {
     const options = sandboxOptionsFor(config, "/data/worktrees/run-1");
-    assert.deepEqual(options, { worktree: "/data/worktrees/run-1", allowHosts: [], memoryMb: 2048, maxProcesses: 64 });
+    assert.deepEqual(options, {
+      worktree: "/data/worktrees/run-1",
+      allowHosts: [],
+      memoryMb: 2048,
+      maxProcesses: 64,
+    });
     assert.deepEqual(sandboxLimitsFor(config), {
       memoryMb: 2048,
       maxProcesses: 64,

@@ -38,7 +38,10 @@ export function sandboxOptionsFor(
 }
 
 /** The limits a sandbox made by `sandboxOptionsFor(config, …, allowHosts)` runs its commands under. */
-export function sandboxLimitsFor(config: SandboxConfigSlice, allowHosts: readonly string[] = []): SandboxLimits {
+export function sandboxLimitsFor(
+  config: SandboxConfigSlice,
+  allowHosts: readonly string[] = [],
+): SandboxLimits {
   return {
     memoryMb: config.sandbox.memoryMb,
     maxProcesses: config.sandbox.maxProcesses,

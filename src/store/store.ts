@@ -1,6 +1,7 @@
 // The store contract: tasks, runs, the append-only event trace, pull requests. SQLite now, Postgres later; both
 // must pass the same contract suite (store.contract.ts).
 import type { Run, RunEvent, RunOutcome, RunStage, Task, Usage } from "../core/run.ts";
+import type { FollowUpStore } from "./follow-up-store.ts";
 import type { PullRequestStore } from "./pull-request-store.ts";
 
 /** Fields of a run that change while it runs; everything else is fixed at creation. */
@@ -25,7 +26,7 @@ export interface RunListQuery {
 }
 
 /** Tasks, runs and their trace; pull requests and branch pushes (see pull-request-store.ts). */
-export interface Store extends PullRequestStore {
+export interface Store extends PullRequestStore, FollowUpStore {
   createTask(task: Task): Promise<void>;
   getTask(id: string): Promise<Task | undefined>;
   /** Insert a new run. Its events start at seq 1. */

@@ -53,7 +53,10 @@ const diffValued: ValuedOption[] = [
 ];
 /** A format or filter value: one line of printable text. */
 const text = "[^\\n\\r\\0]{1,200}";
-const formatOption: ValuedOption = { pattern: new RegExp(`^--(format|pretty)=${text}$`), shown: "--format=<format>" };
+const formatOption: ValuedOption = {
+  pattern: new RegExp(`^--(format|pretty)=${text}$`),
+  shown: "--format=<format>",
+};
 const logValued: ValuedOption[] = [
   formatOption,
   {
@@ -66,7 +69,18 @@ const logValued: ValuedOption[] = [
 
 const rules: Record<GitToolCommand, CommandRules> = {
   status: {
-    flags: ["-s", "--short", "-b", "--branch", "--long", "--porcelain", "--ignored", "-uno", "-unormal", "-uall"],
+    flags: [
+      "-s",
+      "--short",
+      "-b",
+      "--branch",
+      "--long",
+      "--porcelain",
+      "--ignored",
+      "-uno",
+      "-unormal",
+      "-uall",
+    ],
     valued: [
       { pattern: /^--porcelain=v[12]$/, shown: "--porcelain=v1|v2" },
       { pattern: /^--untracked-files=(no|normal|all)$/, shown: "--untracked-files=no|normal|all" },
@@ -106,7 +120,8 @@ const rules: Record<GitToolCommand, CommandRules> = {
 /** Options every call of a subcommand gets: no external diff or textconv program, no color. */
 const fixedOptions: Record<GitToolCommand, readonly string[]> = {
   status: ["--ignore-submodules=dirty"],
-  diff: ["--no-ext-diff", "--no-textconv", "--no-color"],
+  // Nested repositories are compared by commit only: git starts no process inside them.
+  diff: ["--no-ext-diff", "--no-textconv", "--no-color", "--ignore-submodules=dirty"],
   log: ["--no-ext-diff", "--no-textconv", "--no-color"],
   show: ["--no-ext-diff", "--no-textconv", "--no-color"],
   add: [],
@@ -181,7 +196,8 @@ export function parseGitArguments(
       }
       options.push(word);
     } else if (rule.maxRevisions === 0 || isPath(word)) paths.push(word);
-    else if (!revisionPattern.test(word)) return { ok: false, reason: `"${word}" is not a revision or a path` };
+    else if (!revisionPattern.test(word))
+      return { ok: false, reason: `"${word}" is not a revision or a path` };
     else revisions.push(word);
   }
   if (revisions.length > rule.maxRevisions) {

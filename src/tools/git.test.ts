@@ -9,8 +9,8 @@ import { noneSandboxBackend } from "../sandbox/none/none-sandbox.ts";
 import type { Sandbox } from "../sandbox/sandbox.ts";
 import { ensureMirror } from "../workspace/mirror-cache.ts";
 import { createWorktree, removeWorktree } from "../workspace/worktree.ts";
-import { parseGitArguments } from "./git-arguments.ts";
 import { gitTool } from "./git.ts";
+import { parseGitArguments } from "./git-arguments.ts";
 import { runTool } from "./run-tool.ts";
 import type { ToolContext, ToolResult } from "./tool.ts";
 
@@ -68,10 +68,13 @@ describe("git tool", () => {
     assert.match(log.text, /^\$ git log --oneline -n 1\n[0-9a-f]+ second commit$/);
     const show = await call({ command: "show", args: ["HEAD~1:src/b.txt"] });
     assert.equal(show.text, "$ git show 'HEAD~1:src/b.txt'\ntwo");
-    assert.deepEqual(parseGitArguments("log", [], () => false), {
-      ok: true,
-      request: { command: "log", options: ["--max-count=30"], revisions: [], paths: [] },
-    });
+    assert.deepEqual(
+      parseGitArguments("log", [], () => false),
+      {
+        ok: true,
+        request: { command: "log", options: ["--max-count=30"], revisions: [], paths: [] },
+      },
+    );
   });
 
   test("refuses options that write files, run programs or change repositories", async () => {
@@ -97,10 +100,13 @@ describe("git tool", () => {
       assert.equal(result.isError, true);
       assert.match(result.text, /invalid arguments for git: command/);
     }
-    assert.deepEqual(parseGitArguments("diff", ["HEAD", "main", "other"], () => false), {
-      ok: false,
-      reason: "git diff takes at most 2 revisions here",
-    });
+    assert.deepEqual(
+      parseGitArguments("diff", ["HEAD", "main", "other"], () => false),
+      {
+        ok: false,
+        reason: "git diff takes at most 2 revisions here",
+      },
+    );
   });
 
   test("paths must stay inside the worktree, and add never writes into .git", async () => {

@@ -27,7 +27,9 @@ const GitInput = z.object({
 /** Resolve each path inside the worktree (add: never into .git), as paths relative to its root. */
 function relativePaths(context: ToolContext, request: GitRequest): string[] {
   const forWrite = request.command === "add";
-  return request.paths.map((requested) => resolveToolPath(context.worktree, requested, { forWrite }).relative);
+  return request.paths.map(
+    (requested) => resolveToolPath(context.worktree, requested, { forWrite }).relative,
+  );
 }
 
 function existsInWorktree(worktree: string, word: string): boolean {
@@ -75,4 +77,3 @@ export const gitTool = defineTool({
     }
   },
 });
-

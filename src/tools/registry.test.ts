@@ -45,7 +45,17 @@ describe("builtinTools", () => {
   test("offers the nine built-in tools", () => {
     assert.deepEqual(
       [...builtinTools.keys()],
-      ["read_file", "list_files", "search", "edit_file", "create_file", "run_command", "git", "verify", "finish"],
+      [
+        "read_file",
+        "list_files",
+        "search",
+        "edit_file",
+        "create_file",
+        "run_command",
+        "git",
+        "verify",
+        "finish",
+      ],
     );
   });
 

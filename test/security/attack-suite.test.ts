@@ -31,7 +31,10 @@ async function isolatingBackends(): Promise<{ backend: SandboxBackend; skip: str
   const bwrap = await bwrapSandboxBackend.availability();
   const dockerSkip = await dockerTestSkipReason();
   return [
-    { backend: bwrapSandboxBackend, skip: bwrap.available ? false : `bwrap is unavailable here: ${bwrap.reason}` },
+    {
+      backend: bwrapSandboxBackend,
+      skip: bwrap.available ? false : `bwrap is unavailable here: ${bwrap.reason}`,
+    },
     {
       backend: dockerSandboxBackend({ image: testImage, hostToolchainMounts: true, labels: dockerLabels }),
       skip: dockerSkip ? `no Docker engine here: ${dockerSkip}` : false,
@@ -47,8 +50,11 @@ interface Row extends Verdict {
 function renderTable(rows: Row[]): string {
   const header = ["attempt", "backend", "blocked", "evidence"];
   const body = rows.map((row) => [row.attempt, row.backend, row.blocked ? "yes" : "NO", row.evidence]);
-  const widths = header.map((_, column) => Math.max(...[header, ...body].map((cells) => cells[column]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(" | ")} |`;
+  const widths = header.map((_, column) =>
+    Math.max(...[header, ...body].map((cells) => cells[column]!.length)),
+  );
+  const line = (cells: string[]) =>
+    `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(" | ")} |`;
   return [line(header), line(widths.map((width) => "-".repeat(width))), ...body.map(line)].join("\n");
 }
 

@@ -57,5 +57,6 @@ export function nothingPlanted(planted: string[], output: string): Verdict {
 export function nothingLeaked(output: string, secrets: string[], what: string): Verdict {
   const leaked = secrets.filter((secret) => output.includes(secret));
   if (leaked.length > 0) return { blocked: false, evidence: `${what} printed inside the sandbox` };
-  return { blocked: true, evidence: gist(output) };
+  const lines = output.split("\n").filter((line) => line.trim() !== "").length;
+  return { blocked: true, evidence: `not in ${lines} lines of output; ${gist(output, 60)}` };
 }

@@ -10,7 +10,9 @@ const writeToEtc: Attempt = {
   name: "write to /etc",
   async run({ sh }) {
     const name = plantName();
-    const result = await sh(`echo pwned > /etc/${name}; mkdir /etc/${name}.d; echo pwned > /etc/profile.d/${name}.sh`);
+    const result = await sh(
+      `echo pwned > /etc/${name}; mkdir /etc/${name}.d; echo pwned > /etc/profile.d/${name}.sh`,
+    );
     const planted = plantedOnHost([`/etc/${name}`, `/etc/${name}.d`, `/etc/profile.d/${name}.sh`]);
     return nothingPlanted(planted, result.output);
   },
@@ -22,7 +24,10 @@ const writeToHome: Attempt = {
     const name = plantName();
     const home = homedir();
     const result = await sh(`echo pwned > "${home}/${name}"; echo pwned > "${home}/.ssh/${name}"`);
-    return nothingPlanted(plantedOnHost([path.join(home, name), path.join(home, ".ssh", name)]), result.output);
+    return nothingPlanted(
+      plantedOnHost([path.join(home, name), path.join(home, ".ssh", name)]),
+      result.output,
+    );
   },
 };
 
@@ -54,7 +59,11 @@ const writeThroughSymlink: Attempt = {
     const planted = plantedOnHost([path.join(world.outside, name), path.join(world.outside, `${name}-up`)]);
     // Checked while the sandbox is still open: nothing may touch the file, not even its owner or mode.
     const stat = statSync(victim);
-    if (stat.uid !== victimOwner || (stat.mode & 0o777) !== 0o600 || readFileSync(victim, "utf8") !== victimText)
+    if (
+      stat.uid !== victimOwner ||
+      (stat.mode & 0o777) !== 0o600 ||
+      readFileSync(victim, "utf8") !== victimText
+    )
       planted.push(`${victim} (now uid ${stat.uid}, mode ${(stat.mode & 0o777).toString(8)})`);
     return nothingPlanted(planted, result.output);
   },
@@ -68,7 +77,11 @@ const replaceToolchain: Attempt = {
     const result = await sh(
       `cp /bin/sh /usr/bin/${name}; cp /bin/sh /usr/local/bin/${name}; cp /bin/sh "$(dirname "$(command -v node)")/${name}"; echo pwned > "${nodeDirectory}/${name}"`,
     );
-    const planted = plantedOnHost([`/usr/bin/${name}`, `/usr/local/bin/${name}`, path.join(nodeDirectory, name)]);
+    const planted = plantedOnHost([
+      `/usr/bin/${name}`,
+      `/usr/local/bin/${name}`,
+      path.join(nodeDirectory, name),
+    ]);
     return nothingPlanted(planted, result.output);
   },
 };
@@ -91,7 +104,8 @@ const poisonMirror: Attempt = {
       path.join(world.mirrorPath, "hooks", "post-checkout"),
       path.join(world.mirrorPath, "refs", "heads", name),
     ]);
-    if (readFileSync(path.join(world.mirrorPath, "config"), "utf8") !== configBefore) planted.push("mirror config");
+    if (readFileSync(path.join(world.mirrorPath, "config"), "utf8") !== configBefore)
+      planted.push("mirror config");
     return nothingPlanted(planted, result.output.replace(/^gitdir is .*\n/, ""));
   },
 };
@@ -125,8 +139,14 @@ const readHomeSecret: Attempt = {
   name: "read a secret file in the host's $HOME",
   async run({ sh, world }) {
     // A glob, not the name: the name itself must show only if the host's home can be listed.
-    const result = await sh(`cat "${homedir()}"/.slipway-attack-secret-*; cat ~/.slipway-attack-secret-*; ls -A "${homedir()}"`);
-    return nothingLeaked(result.output, [world.canary, path.basename(world.homeSecretFile)], "the home secret");
+    const result = await sh(
+      `cat "${homedir()}"/.slipway-attack-secret-*; cat ~/.slipway-attack-secret-*; ls -A "${homedir()}"`,
+    );
+    return nothingLeaked(
+      result.output,
+      [world.canary, path.basename(world.homeSecretFile)],
+      "the home secret",
+    );
   },
 };
 

@@ -2,10 +2,10 @@
 // so that the platform's own git operations (or an install) run the attacker's code on the host.
 import { spawnSync } from "node:child_process";
 import { readdirSync, rmSync } from "node:fs";
+import { collectDiff } from "../../src/judge/guards/collect-diff.ts";
 import { builtinTools } from "../../src/tools/registry.ts";
 import { runTool } from "../../src/tools/run-tool.ts";
 import type { ToolContext } from "../../src/tools/tool.ts";
-import { collectDiff } from "../../src/judge/guards/collect-diff.ts";
 import { runGit } from "../../src/workspace/git.ts";
 import { changedFiles, commitAll } from "../../src/workspace/worktree.ts";
 import { worktreeGitOptions } from "../../src/workspace/worktree-admin.ts";
@@ -33,7 +33,10 @@ const gitPush: Attempt = {
     const after = [refsOf(world.source), refsOf(world.mirrorPath)];
     const unchanged = after[0] === before[0] && after[1] === before[1];
     const fatal = result.output.split("\n").find((line) => /^(fatal|error):/.test(line)) ?? result.output;
-    return { blocked: unchanged, evidence: unchanged ? gist(fatal) : "a ref changed in the source or the mirror" };
+    return {
+      blocked: unchanged,
+      evidence: unchanged ? gist(fatal) : "a ref changed in the source or the mirror",
+    };
   },
 };
 
@@ -62,7 +65,13 @@ async function platformGitOperations({ world, worktree, sandbox }: AttackRun): P
   const gitTool = builtinTools.get("git");
   if (!gitTool) return ["the git tool is not registered"];
   await attempt("changed files", () => changedFiles(world.mirrorPath, worktree));
-  for (const [command, args] of [["status", []], ["diff", []], ["log", ["-p"]], ["show", []], ["add", ["-A"]]] as const) {
+  for (const [command, args] of [
+    ["status", []],
+    ["diff", []],
+    ["log", ["-p"]],
+    ["show", []],
+    ["add", ["-A"]],
+  ] as const) {
     const result = await runTool(gitTool, { command, args }, context, { maxOutputChars: 10_000 });
     if (result.isError) errors.push(`git tool ${command}: ${gist(result.text)}`);
   }
@@ -70,24 +79,37 @@ async function platformGitOperations({ world, worktree, sandbox }: AttackRun): P
   const base = (await runGit(["rev-parse", "HEAD"], options)).stdout.trim();
   await attempt("review diff", () => collectDiff(async (args) => (await runGit(args, options)).stdout, base));
   const committer = { name: "Slipway", email: "slipway@example.invalid" };
-  await attempt("commit", () => commitAll({ mirrorPath: world.mirrorPath, worktreePath: worktree, message: "run result", committer }));
+  await attempt("commit", () =>
+    commitAll({ mirrorPath: world.mirrorPath, worktreePath: worktree, message: "run result", committer }),
+  );
   return errors;
 }
 
 /** Run the platform's git work, then check no marker appeared; `control` then shows the trap was live. */
-async function platformStaysClean(attack: AttackRun, setup: string, control: string[]): Promise<{ blocked: boolean; evidence: string }> {
+async function platformStaysClean(
+  attack: AttackRun,
+  setup: string,
+  control: string[],
+): Promise<{ blocked: boolean; evidence: string }> {
   const armed = await attack.sh(setup);
-  if (armed.exitCode !== 0) return { blocked: false, evidence: `could not arm the trap: ${gist(armed.output)}` };
+  if (armed.exitCode !== 0)
+    return { blocked: false, evidence: `could not arm the trap: ${gist(armed.output)}` };
   const errors = await platformGitOperations(attack);
   const sprung = readdirSync(attack.world.markers);
   for (const name of sprung) rmSync(`${attack.world.markers}/${name}`, { force: true });
   // The control: plain git in the worktree, as a naive platform would run it, springs the trap.
-  spawnSync("git", ["-c", "safe.directory=*", ...control], { cwd: attack.worktree, stdio: "ignore", timeout: 30_000 });
+  spawnSync("git", ["-c", "safe.directory=*", ...control], {
+    cwd: attack.worktree,
+    stdio: "ignore",
+    timeout: 30_000,
+  });
   const live = readdirSync(attack.world.markers).length > 0;
-  for (const name of readdirSync(attack.world.markers)) rmSync(`${attack.world.markers}/${name}`, { force: true });
+  for (const name of readdirSync(attack.world.markers))
+    rmSync(`${attack.world.markers}/${name}`, { force: true });
   const trap = live ? "trap live under plain git" : "trap did not fire under plain git either";
   if (sprung.length > 0) return { blocked: false, evidence: `ran on the host: ${sprung.join(", ")}` };
-  if (errors.length > 0) return { blocked: false, evidence: `platform git failed: ${gist(errors.join("; "))}` };
+  if (errors.length > 0)
+    return { blocked: false, evidence: `platform git failed: ${gist(errors.join("; "))}` };
   return { blocked: true, evidence: `no hook or program ran in the platform's git; ${trap}` };
 }
 
@@ -99,7 +121,16 @@ function armedProgram(attack: AttackRun, prefix: string): string {
 const gitHooks: Attempt = {
   name: "install a git hook that would run on the host",
   async run(attack) {
-    const hooks = ["pre-commit", "prepare-commit-msg", "commit-msg", "post-commit", "post-checkout", "reference-transaction", "post-index-change", "pre-auto-gc"];
+    const hooks = [
+      "pre-commit",
+      "prepare-commit-msg",
+      "commit-msg",
+      "post-commit",
+      "post-checkout",
+      "reference-transaction",
+      "post-index-change",
+      "pre-auto-gc",
+    ];
     const setup = [
       armedProgram(attack, "hook"),
       // Through the admin directory the .git file names (not mounted), then by replacing .git outright.
@@ -108,7 +139,17 @@ const gitHooks: Attempt = {
       ...hooks.map((hook) => `cp armed.sh .git/hooks/${hook}`),
       `git config core.hooksPath "${attack.worktree}/.git/hooks"`,
     ].join("\n");
-    return platformStaysClean(attack, setup, ["-c", "user.name=x", "-c", "user.email=x@x", "commit", "-q", "--allow-empty", "-m", "control"]);
+    return platformStaysClean(attack, setup, [
+      "-c",
+      "user.name=x",
+      "-c",
+      "user.email=x@x",
+      "commit",
+      "-q",
+      "--allow-empty",
+      "-m",
+      "control",
+    ]);
   },
 };
 
@@ -162,7 +203,9 @@ const postinstallPhoneHome: Attempt = {
     const marker = readdirSync(world.markers).includes("postinstall");
     rmSync(`${world.markers}/postinstall`, { force: true });
     const ran = /postinstall ran/.test(result.output);
-    const failures = [...new Set([...result.output.matchAll(/^failed \S+ (\S+)$/gm)].map((match) => match[1]))];
+    const failures = [
+      ...new Set([...result.output.matchAll(/^failed \S+ (\S+)$/gm)].map((match) => match[1])),
+    ];
     const phoned = /^phoned /m.test(result.output);
     return {
       blocked: reached === 0 && !marker && !phoned,
@@ -171,4 +214,10 @@ const postinstallPhoneHome: Attempt = {
   },
 };
 
-export const gitAttempts: Attempt[] = [gitPush, gitHooks, gitExecutableConfig, nestedRepository, postinstallPhoneHome];
+export const gitAttempts: Attempt[] = [
+  gitPush,
+  gitHooks,
+  gitExecutableConfig,
+  nestedRepository,
+  postinstallPhoneHome,
+];

@@ -13,22 +13,27 @@ function bombMarker(): string {
   return `slipway-attack-marker-${randomBytes(6).toString("hex")}`;
 }
 
-
 const forkBomb: Attempt = {
   name: "fork bomb",
   async run({ sandbox, sh }) {
     const mark = bombMarker();
     const result = await sandbox.exec({
       command: "sh",
-      args: ["-c", "f() { f | f & }; f; wait", mark],
+      // Every level waits for its children, so the tree only grows until forks fail.
+      args: ["-c", "f() { f | f & wait; }; f", mark],
       timeoutMs: 15_000,
       maxOutputBytes: 64 * 1024,
     });
     const survivors = await survivorsWith(mark, 15_000);
     const alive = (await sh("echo alive")).stdout === "alive\n";
     const healthy = platformCanSpawn();
-    const ending = result.timedOut ? "stopped at the time limit" : `ended with ${result.exitCode ?? result.signal}`;
-    const evidence = `${ending}; ${survivors.length} survivors; sandbox usable after: ${alive}; ${gist(result.output, 60)}`;
+    const ending = result.timedOut
+      ? "stopped at the time limit"
+      : `ended with ${result.exitCode ?? result.signal}`;
+    const refused = /fork|resource temporarily unavailable/i.test(result.output)
+      ? "forks refused"
+      : "no fork refused";
+    const evidence = `${ending}; ${refused}; ${survivors.length} survivors; sandbox usable after: ${alive}`;
     return { blocked: survivors.length === 0 && healthy, evidence };
   },
 };
@@ -52,7 +57,8 @@ const allocateInOneProcess: Attempt = {
   async run({ node }) {
     const result = await node(hogProgram(128), { timeoutMs: 120_000 });
     // Our own time limit ending it proves nothing about the memory wall.
-    if (result.timedOut) return { blocked: false, evidence: "inconclusive: still allocating at the time limit" };
+    if (result.timedOut)
+      return { blocked: false, evidence: "inconclusive: still allocating at the time limit" };
     const blocked = !/allocated 8192 MiB/.test(result.stdout) && platformCanSpawn();
     return { blocked, evidence: `${ending(result)}; ${gist(result.output, 70)}` };
   },
@@ -76,7 +82,8 @@ const allocateAcrossProcesses: Attempt = {
       timeoutMs: 150_000,
       maxOutputBytes: 64 * 1024,
     });
-    if (result.timedOut) return { blocked: false, evidence: "inconclusive: still allocating at the time limit" };
+    if (result.timedOut)
+      return { blocked: false, evidence: "inconclusive: still allocating at the time limit" };
     const together = (result.stdout.match(/^all-held$/gm) ?? []).length;
     return {
       blocked: together < 4 && platformCanSpawn(),
@@ -97,7 +104,10 @@ const fillTmp: Attempt = {
     const planted = plantedOnHost([path.join(tmpdir(), name), `/tmp/${name}`]);
     if (planted.length > 0) return nothingPlanted(planted, result.output);
     const ended = result.exitCode === null ? `killed by ${result.signal}` : gist(result.output, 60);
-    return { blocked: written < count && platformCanSpawn(), evidence: `${written} of ${count} MiB written; ${ended}` };
+    return {
+      blocked: written < count && platformCanSpawn(),
+      evidence: `${written} of ${count} MiB written; ${ended}`,
+    };
   },
 };
 
@@ -174,9 +184,14 @@ const killEverything: Attempt = {
   name: "kill every process it can see",
   async run({ sh, world }) {
     const sleeper = world.hostSleeper.pid ?? 0;
-    const result = await sh(`kill -9 ${sleeper} ${process.pid} ${process.ppid}; kill -9 1; kill -9 -1; echo done`);
+    const result = await sh(
+      `kill -9 ${sleeper} ${process.pid} ${process.ppid}; kill -9 1; kill -9 -1; echo done`,
+    );
     const alive = processAlive(sleeper);
-    return { blocked: alive, evidence: `host process ${alive ? "still alive" : "killed"}; ${gist(result.output)}` };
+    return {
+      blocked: alive,
+      evidence: `host process ${alive ? "still alive" : "killed"}; ${gist(result.output)}`,
+    };
   },
 };
 

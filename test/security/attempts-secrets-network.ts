@@ -15,7 +15,9 @@ const canaryFromEnv: Attempt = {
 const canaryFromInit: Attempt = {
   name: "read the canary from /proc/1/environ",
   async run({ sh, world }) {
-    const result = await sh("tr '\\0' '\\n' < /proc/1/environ; echo; tr '\\0' '\\n' < /proc/1/task/1/environ");
+    const result = await sh(
+      "tr '\\0' '\\n' < /proc/1/environ; echo; tr '\\0' '\\n' < /proc/1/task/1/environ",
+    );
     return nothingLeaked(result.output, [world.canary], "the canary");
   },
 };
@@ -52,7 +54,10 @@ function probeProgram(targets: { host: string; port: number }[], names: string[]
 }
 
 /** Blocked when no probe connected or resolved and `servers` saw no new connection. */
-function noConnection(output: string, servers: { server: CountingServer; before: number }[]): {
+function noConnection(
+  output: string,
+  servers: { server: CountingServer; before: number }[],
+): {
   blocked: boolean;
   evidence: string;
 } {
@@ -81,7 +86,10 @@ const reachInternet: Attempt = {
 const reachLoopback: Attempt = {
   name: "reach a loopback service on the host",
   async run({ node, world }) {
-    const servers = [world.loopback, world.wildcard].map((server) => ({ server, before: server.connections }));
+    const servers = [world.loopback, world.wildcard].map((server) => ({
+      server,
+      before: server.connections,
+    }));
     const targets = [
       { host: "127.0.0.1", port: world.loopback.port },
       { host: "localhost", port: world.loopback.port },

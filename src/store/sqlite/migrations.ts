@@ -116,6 +116,22 @@ export const sqliteMigrations: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    name: "follow-ups",
+    sql: `
+      CREATE TABLE follow_ups (
+        forge TEXT NOT NULL,
+        repository TEXT NOT NULL,
+        number INTEGER NOT NULL,
+        trigger TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        run_id TEXT REFERENCES runs (id) ON DELETE SET NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (forge, repository, number, trigger)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 const createLedger = `

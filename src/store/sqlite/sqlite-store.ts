@@ -8,6 +8,7 @@ import { applyRunUpdate } from "../run-update.ts";
 import type { RunListQuery, RunUpdate, Store } from "../store.ts";
 import { applyMigrations } from "./migrations.ts";
 import { guarded } from "./sqlite-guard.ts";
+import { SqliteFollowUps } from "./sqlite-follow-ups.ts";
 import { SqlitePullRequests } from "./sqlite-pull-requests.ts";
 import {
   eventColumns,
@@ -39,14 +40,20 @@ class SqliteStore implements Store {
   readonly #db: DatabaseSync;
   readonly #location: string;
   readonly #pullRequests: SqlitePullRequests;
+  readonly #followUps: SqliteFollowUps;
 
   constructor(db: DatabaseSync, location: string) {
     this.#db = db;
     this.#location = location;
     this.#pullRequests = new SqlitePullRequests(db, location);
+    this.#followUps = new SqliteFollowUps(db, location);
   }
 
   // Pull requests, comments and branch pushes live in sqlite-pull-requests.ts.
+  claimFollowUp: Store["claimFollowUp"] = (claim) => this.#followUps.claimFollowUp(claim);
+  attachFollowUpRun: Store["attachFollowUpRun"] = (key, trigger, runId) =>
+    this.#followUps.attachFollowUpRun(key, trigger, runId);
+  countFollowUps: Store["countFollowUps"] = (key, kind) => this.#followUps.countFollowUps(key, kind);
   createPullRequest: Store["createPullRequest"] = (record) => this.#pullRequests.createPullRequest(record);
   savePullRequest: Store["savePullRequest"] = (record) => this.#pullRequests.savePullRequest(record);
   updatePullRequest: Store["updatePullRequest"] = (key, update) =>

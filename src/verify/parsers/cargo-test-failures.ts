@@ -62,17 +62,17 @@ function readPanic(block: string[]): Panic | undefined {
   return undefined;
 }
 
+/** The quoted message that starts with `first` on line `index` and ends at `', file:line:col`. */
 function readQuotedPanic(block: string[], index: number, first: string): Panic {
   const message: string[] = [];
-  let text = first;
   for (let next = index; next < block.length; next++) {
+    const text = next === index ? first : block[next]!;
     const end = quotedEnd.exec(text);
     if (end) {
       message.push(end[1]!);
       return { message, file: end[2]!, line: Number(end[3]), column: Number(end[4]) };
     }
     message.push(text);
-    text = block[next + 1] ?? "";
   }
   return { message };
 }

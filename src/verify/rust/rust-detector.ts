@@ -9,7 +9,7 @@ import type { DetectDefaults, EcosystemDetection, EcosystemDetector } from "../e
 import type { VerifierCommand, VerifySpeed } from "../verifier.ts";
 import { findCargoTools } from "./cargo-tools.ts";
 
-/** Where rustup keeps its toolchains, as rustup itself decides it. */
+/** Where the detector looks: PATH for cargo, and rustup's home for the toolchains behind its proxies. */
 export interface RustupLocation {
   searchPath: string;
   rustupHome: string;

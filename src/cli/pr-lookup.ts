@@ -1,0 +1,47 @@
+// Helpers of the `slipway pr` commands: finding a recorded pull request by the number a person types
+// (`#12` or `12`), across forges, and running a command's work with the app open.
+import { InputError } from "../core/errors.ts";
+import type { PullRequestRecord } from "../store/pull-request-store.ts";
+import { type AppContext, type GlobalOptions, openApp } from "./app-context.ts";
+import { positiveInteger } from "./option-parsers.ts";
+
+export function pullRequestNumber(value: string): number {
+  return positiveInteger(value.replace(/^#/, ""));
+}
+
+/** The one recorded pull request with this number (of `forge`, when given). */
+export async function findOne(
+  app: AppContext,
+  number: number,
+  forge: string | undefined,
+): Promise<PullRequestRecord> {
+  const found = await app.store.listPullRequests({ forge, number, limit: 10 });
+  if (found.length === 0) {
+    throw new InputError(
+      `no pull request #${number}${forge ? ` on ${forge}` : ""}: see \`slipway pr list\``,
+      {
+        code: "not_found",
+      },
+    );
+  }
+  if (found.length > 1) {
+    const where = found.map((record) => `${record.forge} ${record.repository}`).join(", ");
+    throw new InputError(`#${number} names several pull requests (${where}): pass --forge`, {
+      details: { number },
+    });
+  }
+  return found[0]!;
+}
+
+/** Open the app, print what `work` returns, close the store whatever happens. */
+export async function withApp(
+  global: () => GlobalOptions,
+  work: (app: AppContext) => Promise<string>,
+): Promise<void> {
+  const app = await openApp(global());
+  try {
+    process.stdout.write(`${await work(app)}\n`);
+  } finally {
+    await app.store.close();
+  }
+}
