@@ -7,8 +7,8 @@ import type { Run, RunEvent, Task } from "../../core/run.ts";
 import { applyRunUpdate } from "../run-update.ts";
 import type { RunListQuery, RunUpdate, Store } from "../store.ts";
 import { applyMigrations } from "./migrations.ts";
-import { guarded } from "./sqlite-guard.ts";
 import { SqliteFollowUps } from "./sqlite-follow-ups.ts";
+import { guarded } from "./sqlite-guard.ts";
 import { SqlitePullRequests } from "./sqlite-pull-requests.ts";
 import {
   eventColumns,
