@@ -13,7 +13,7 @@ import { type PlantedFixture, runPlantedFixture } from "../src/verify/planted-fi
 import { pythonFixtures } from "../src/verify/python/python-fixtures.ts";
 import { defaultSummaryChars } from "../src/verify/run-verifiers.ts";
 import { rustFixtures } from "../src/verify/rust/rust-fixtures.ts";
-import { estimateTokens, summarizeReport } from "../src/verify/summarize.ts";
+import { estimateTokens, expandGroupedTestNames, summarizeReport } from "../src/verify/summarize.ts";
 import type { VerificationReport } from "../src/verify/verifier.ts";
 
 /** One fixture of the corpus: how to run it and the failing tests it plants. */
@@ -87,7 +87,8 @@ interface Row {
 
 function measure(entry: CorpusEntry, report: VerificationReport): Row {
   const shown = summarizeReport(report, defaultSummaryChars);
-  const lines = shown.split("\n");
+  // A name listed under its shared suite counts as shown in full: suite + own name, nothing cut.
+  const lines = [...shown.split("\n"), ...expandGroupedTestNames(shown)];
   const names = entry.failingTests;
   const findings: Finding[] = report.results.flatMap((result) => result.findings);
   return {
@@ -191,7 +192,8 @@ function document(markdown: string, skipped: string[]): string {
     `- **shown chars:** the text the agent gets back, \`summarizeReport(report, ${defaultSummaryChars})\` (the default`,
     "  budget, `verify.summaryChars`).",
     "- **tokens:** estimated as characters ÷ 4 (`estimateTokens`), not counted with a real tokenizer.",
-    "- **names in full:** failing tests whose full name appears verbatim in what is shown.",
+    "- **names in full:** failing tests whose full name is shown: verbatim, or as the suite path said once",
+    "  over a group of tests plus the test's own name under it (`expandGroupedTestNames`).",
     "- **tests identified:** failing tests named in full, or shortened the way the summary shortens long names",
     "  when many fail (start … end) by a line that matches no other failing test. The script exits non-zero",
     "  when this is below 100% for any fixture.",
@@ -199,9 +201,9 @@ function document(markdown: string, skipped: string[]): string {
     "",
     "- **Reading it:** the saving grows with the log: a few failing tests shrink 2–8×, a log of 100+ failures",
     "  10–16×, to the ~6,000-character budget. Tiny outputs (one type error, a vet warning) can grow a",
-    "  little, since each check gets a summary line. When very many tests fail, the summary keeps every one",
-    "  but shortens long names in the middle (start … end), so names in full drops while tests identified stays",
-    "  at 100%.",
+    "  little, since each check gets a summary line. When very many tests fail, the summary lists them per",
+    "  file under the suite path they share, said once, so every name stays whole; only when that still does",
+    "  not fit are long names shortened in the middle (start … end), which tests identified still counts.",
     "",
     "## Results",
     "",

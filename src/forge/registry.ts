@@ -2,14 +2,19 @@
 // and one line here (registry.test.ts checks the folders against this map).
 import { ConfigError } from "../core/errors.ts";
 import type { Forge, ForgeContext, ForgeFactory } from "./forge.ts";
-import { createGithubForgeFromConfig, githubForgeName } from "./github/github-factory.ts";
-import { createGitlabForgeFromConfig, gitlabForgeName } from "./gitlab/gitlab-factory.ts";
 import { createLocalForge, localForgeName } from "./local/local-forge.ts";
 
+// The hosted forges load their client libraries (Octokit, gitbeaker) only when one is configured.
 export const forgeFactories: ReadonlyMap<string, ForgeFactory> = new Map<string, ForgeFactory>([
   [localForgeName, createLocalForge],
-  [githubForgeName, createGithubForgeFromConfig],
-  [gitlabForgeName, createGitlabForgeFromConfig],
+  [
+    "github",
+    async (context) => (await import("./github/github-factory.ts")).createGithubForgeFromConfig(context),
+  ],
+  [
+    "gitlab",
+    async (context) => (await import("./gitlab/gitlab-factory.ts")).createGitlabForgeFromConfig(context),
+  ],
 ]);
 
 /** Build the configured forge for `context.source`; ConfigError for an unknown `forge.type`. */

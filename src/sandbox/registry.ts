@@ -2,11 +2,8 @@
 // isolating backend this host can run; `none` (no isolation) is only ever taken when asked for.
 import { SandboxError } from "../core/errors.ts";
 import { bwrapSandboxBackend } from "./bwrap/bwrap-sandbox.ts";
-import {
-  type DockerBackendOptions,
-  defaultDockerImage,
-  dockerSandboxBackend,
-} from "./docker/docker-sandbox.ts";
+import type { DockerBackendOptions } from "./docker/docker-sandbox.ts";
+import { defaultDockerImage, lazyDockerSandboxBackend } from "./docker/lazy-docker-backend.ts";
 import { noneSandboxBackend } from "./none/none-sandbox.ts";
 import type { SandboxBackend } from "./sandbox.ts";
 
@@ -14,7 +11,7 @@ import type { SandboxBackend } from "./sandbox.ts";
 export function sandboxBackendsWith(docker: DockerBackendOptions): ReadonlyMap<string, SandboxBackend> {
   return new Map<string, SandboxBackend>([
     [bwrapSandboxBackend.name, bwrapSandboxBackend],
-    ["docker", dockerSandboxBackend(docker)],
+    ["docker", lazyDockerSandboxBackend(docker)],
     [noneSandboxBackend.name, noneSandboxBackend],
   ]);
 }

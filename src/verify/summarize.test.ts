@@ -2,7 +2,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Finding, VerifierResult } from "../core/finding.ts";
-import { checkLine, estimateTokens, summarizeReport } from "./summarize.ts";
+import {
+  checkLine,
+  estimateTokens,
+  expandGroupedTestNames,
+  sharedSuite,
+  summarizeReport,
+} from "./summarize.ts";
 import type { VerificationReport } from "./verifier.ts";
 
 function result(name: string, findings: Finding[], extra: Partial<VerifierResult> = {}): VerifierResult {
@@ -81,16 +87,47 @@ test("findings other than tests are cut with a note saying how many", () => {
   assert.equal(shown + Number(cut[1]), 60);
 });
 
-test("over budget, long test names are shortened in the middle but every failing test stays", () => {
+test("over budget, tests sharing a suite are listed under it, each name whole", () => {
   const suite = "invoice parsing > totals with discounts and taxes across several currencies";
   const findings = Array.from({ length: 80 }, (_, index) =>
     failingTest(index + 1, `${suite} > rounds line ${index + 1}`),
   );
   const text = summarizeReport(report(result("test", findings)), 4000);
-  for (let index = 1; index <= 80; index++) assert.match(text, new RegExp(`rounds line ${index}\\b`));
   assert.ok(text.length <= 4000, `summary is ${text.length} characters`);
-  assert.match(text, /^ {2}(\S+:\d+: )?invoice [^\n]*…[^\n]*rounds line 80$/m);
-  assert.doesNotMatch(text, /1 !== 2/, "messages were dropped before names were shortened");
+  assert.equal(text.split(suite).length - 1, 1, "the shared suite is said once");
+  for (let index = 1; index <= 80; index++)
+    assert.match(text, new RegExp(`^ {4}(\\d+: )?rounds line ${index}$`, "m"));
+  assert.doesNotMatch(text, /…/);
+  assert.doesNotMatch(text, /1 !== 2/, "messages were dropped before names were grouped");
+  assert.deepEqual(
+    expandGroupedTestNames(text),
+    findings.map((finding) => finding.test),
+  );
+});
+
+test("over budget, long names without a shared suite are shortened in the middle, none dropped", () => {
+  const findings = Array.from({ length: 80 }, (_, index) =>
+    failingTest(
+      index + 1,
+      `invoice ${index + 1} parses totals with discounts and taxes across currencies and rounds line ${index + 1}`,
+    ),
+  );
+  const text = summarizeReport(report(result("test", findings)), 4000);
+  assert.ok(text.length <= 4000, `summary is ${text.length} characters`);
+  for (let index = 1; index <= 80; index++) assert.match(text, new RegExp(`rounds line ${index}\\b`));
+  assert.match(text, /^ {2,4}(\S+:\d+: |\d+: )?invoice [^\n]*…[^\n]*rounds line 80$/m);
+});
+
+test("the shared suite is whole segments, and only when every name has one of its own after it", () => {
+  assert.deepEqual(sharedSuite(["a > b > x", "a > b > y"]), { prefix: "a > b", separator: " > " });
+  assert.deepEqual(sharedSuite(["a > b > x", "a > c > y"]), { prefix: "a", separator: " > " });
+  assert.deepEqual(sharedSuite(["test_x.py::TestA::test_one", "test_x.py::TestA::test_two"]), {
+    prefix: "test_x.py::TestA",
+    separator: "::",
+  });
+  assert.equal(sharedSuite(["a > x", "b > y"]), undefined);
+  assert.equal(sharedSuite(["a > x"]), undefined);
+  assert.equal(sharedSuite(["abc x", "abc y"]), undefined);
 });
 
 test("a timed-out check says so on its line", () => {

@@ -53,6 +53,8 @@ interface Detail {
   /** Longest test name shown; longer names keep their start and end. */
   nameCap: number;
   locations: boolean;
+  /** Failing tests listed per file under the suite path they share, said once. */
+  groupSuites: boolean;
 }
 
 const all = Number.POSITIVE_INFINITY;
@@ -62,6 +64,7 @@ const full: Detail = {
   othersPerCheck: all,
   nameCap: all,
   locations: true,
+  groupSuites: false,
 };
 /** Steps before any test name is shortened, from everything to one other finding per check. */
 const ladder: Detail[] = [
@@ -71,6 +74,7 @@ const ladder: Detail[] = [
   { ...full, context: false, othersPerCheck: 20, testMessages: false },
   { ...full, context: false, othersPerCheck: 5, testMessages: false },
   { ...full, context: false, othersPerCheck: 1, testMessages: false },
+  { ...full, context: false, othersPerCheck: 1, testMessages: false, groupSuites: true },
 ];
 /** Shortest test name kept with its file:line, and without. */
 const minNameWithLocation = 40;
@@ -105,13 +109,49 @@ function renderFinding(finding: Finding, detail: Detail): string[] {
   return lines;
 }
 
+const suiteSeparators = [" > ", " › ", "::"];
+
+/** The suite path (whole segments) every one of `names` starts with, leaving each a test name of its own. */
+export function sharedSuite(names: readonly string[]): { prefix: string; separator: string } | undefined {
+  if (names.length < 2) return undefined;
+  const separator = suiteSeparators.find((candidate) => names.every((name) => name.includes(candidate)));
+  if (!separator) return undefined;
+  const parts = names.map((name) => name.split(separator));
+  const first = parts[0]!;
+  const deepest = Math.min(...parts.map((segments) => segments.length)) - 1;
+  let depth = 0;
+  while (depth < deepest && parts.every((segments) => segments[depth] === first[depth])) depth++;
+  return depth === 0 ? undefined : { prefix: first.slice(0, depth).join(separator), separator };
+}
+
+/** Failing tests per file, the suite path they share said once: `  file: suite >` then `    line: test`. */
+function renderGroupedTests(tests: readonly Finding[], detail: Detail): string[] {
+  const byFile = new Map<string, Finding[]>();
+  for (const test of tests) byFile.set(test.file ?? "", [...(byFile.get(test.file ?? "") ?? []), test]);
+  const lines: string[] = [];
+  for (const [file, group] of byFile) {
+    const shared = sharedSuite(group.map((test) => test.test!));
+    const suite = shared ? `${shared.prefix}${shared.separator.trimEnd()}` : "";
+    const where = detail.locations && file ? file : "";
+    lines.push(`  ${[where, suite].filter(Boolean).join(": ") || "tests"}:`);
+    for (const test of group) {
+      const own = shared ? test.test!.slice(shared.prefix.length + shared.separator.length) : test.test!;
+      const at = detail.locations && test.line !== undefined ? `${test.line}: ` : "";
+      lines.push(`    ${at}${capName(own, detail.nameCap)}`);
+    }
+  }
+  return lines;
+}
+
 /** The findings section of one failing check, with a note of how many findings were cut. */
 function renderCheck(result: VerifierResult, detail: Detail): string[] {
   const lines = [`${result.name}${result.unparsed ? " (last lines of output)" : ""}:`];
+  const isNamedTest = (finding: Finding): boolean => finding.kind === "test" && finding.test !== undefined;
   let others = 0;
   let cut = 0;
   for (const finding of result.findings) {
-    const isTest = finding.kind === "test" && finding.test !== undefined;
+    const isTest = isNamedTest(finding);
+    if (isTest && detail.groupSuites) continue;
     if (!isTest && others >= detail.othersPerCheck) {
       cut++;
       continue;
@@ -119,6 +159,7 @@ function renderCheck(result: VerifierResult, detail: Detail): string[] {
     if (!isTest) others++;
     lines.push(...renderFinding(finding, detail));
   }
+  if (detail.groupSuites) lines.push(...renderGroupedTests(result.findings.filter(isNamedTest), detail));
   if (cut > 0)
     lines.push(`  … ${cut} ${others > 0 ? "more " : ""}${cut === 1 ? "finding" : "findings"} cut to fit`);
   return lines;
@@ -180,4 +221,24 @@ export function summarizeReport(report: VerificationReport, budgetChars: number)
     fitNames(report, { ...leaner, locations: false }, minName, budgetChars) ??
     render(report, { ...leaner, locations: false, nameCap: minName })
   );
+}
+
+/**
+ * The full names of the tests a summary lists under a shared suite (`  file: suite >` then
+ * `    12: test`), for readers that look names up whole (the compression benchmark).
+ */
+export function expandGroupedTestNames(summary: string): string[] {
+  const names: string[] = [];
+  let suite: { prefix: string; separator: string } | undefined;
+  for (const line of summary.split("\n")) {
+    const header = /^ {2}(?:\S.*?: )?(.+?)( >| ›|::):$/.exec(line);
+    if (header) {
+      suite = { prefix: header[1]!, separator: header[2] === "::" ? "::" : `${header[2]} ` };
+      continue;
+    }
+    const member = /^ {4}(?:\d+: )?(\S.*)$/.exec(line);
+    if (member && suite) names.push(`${suite.prefix}${suite.separator}${member[1]}`);
+    else if (!member) suite = undefined;
+  }
+  return names;
 }

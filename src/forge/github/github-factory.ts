@@ -5,8 +5,6 @@ import type { Forge, ForgeContext } from "../forge.ts";
 import { parseRepositoryUrl } from "../repository-url.ts";
 import { createGithubForge } from "./github-forge.ts";
 
-export const githubForgeName = "github";
-
 function ownerAndRepo(context: ForgeContext): { owner: string; repo: string } {
   const { owner, repo } = context.settings.github;
   if (owner && repo) return { owner, repo };

@@ -5,8 +5,6 @@ import type { Forge, ForgeContext } from "../forge.ts";
 import { parseRepositoryUrl } from "../repository-url.ts";
 import { createGitlabForge } from "./gitlab-forge.ts";
 
-export const gitlabForgeName = "gitlab";
-
 function projectOf(context: ForgeContext): string {
   const configured = context.settings.gitlab.project;
   if (configured) return configured;

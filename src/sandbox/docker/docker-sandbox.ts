@@ -52,8 +52,6 @@ export interface DockerBackendOptions {
   egress?: EgressSettings & { bridges?: readonly BridgeProgram[] };
 }
 
-/** The image the registry's docker backend uses unless configured otherwise. */
-export const defaultDockerImage = "node:24";
 const defaultCpus = 2;
 /** How long a stop waits for a command's wrapper to record its process group. */
 const recordWaitMs = 2_000;

@@ -3,6 +3,7 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { SandboxError } from "../../core/errors.ts";
 import { resolveInside } from "../../workspace/paths.ts";
 import type { ExecRequest, ExecResult, Sandbox, SandboxBackend, SandboxOptions } from "../sandbox.ts";
 import { sandboxEnvironment } from "../sandbox-env.ts";
@@ -43,6 +44,13 @@ export const noneSandboxBackend: SandboxBackend = {
     return { available: true };
   },
   async create(options: SandboxOptions) {
+    if (options.allowHosts.length > 0) {
+      // The host's whole network is open here: an allowlist would be a promise nobody keeps.
+      throw new SandboxError(
+        "sandbox 'none' has no network wall, so it cannot limit traffic to allowed hosts: choose bwrap or docker, or allow no hosts",
+        { code: "sandbox_unavailable", details: { allowHosts: options.allowHosts } },
+      );
+    }
     const scratch = await mkdtemp(path.join(tmpdir(), "slipway-none-"));
     await mkdir(path.join(scratch, "home"));
     await mkdir(path.join(scratch, "tmp"));
