@@ -17,6 +17,9 @@ import type { Sandbox, SandboxBackend, SandboxOptions } from "../src/sandbox/san
 import { sandboxEnvironment } from "../src/sandbox/sandbox-env.ts";
 import { spawnCapped } from "../src/sandbox/spawn-capped.ts";
 
+const loadAtStart = loadavg()
+  .map((value) => value.toFixed(1))
+  .join(" ");
 const commandRuns = Number(process.argv[2] ?? 50);
 const lifecycleRuns = Number(process.argv[3] ?? 20);
 const labels = { "slipway.bench": `sandbox-overhead-${process.pid}` };
@@ -153,12 +156,12 @@ async function machine(live: Subject[]): Promise<string> {
     maxOutputBytes: 1024,
   });
   const docker = live.some((subject) => subject.name === "docker")
-    ? `Docker ${(await connectEngine().version()).Version}`
+    ? `Docker engine ${(await connectEngine().version()).Version}`
     : "no Docker engine";
   const load = loadavg()
     .map((value) => value.toFixed(1))
     .join(" ");
-  return `${availableParallelism()} CPUs (nproc), Linux ${release()}, Node ${process.version}, ${bwrap.stdout.trim() || "no bwrap"}, ${docker}; load average at the end ${load}; uid ${process.getuid?.()}`;
+  return `${availableParallelism()} CPUs (nproc), Linux ${release()}, Node ${process.version}, ${bwrap.stdout.trim() || "no bwrap"}, ${docker}; uid ${process.getuid?.()}; load average (1, 5, 15 min) at the start ${loadAtStart}, at the end ${load}`;
 }
 
 /** One line per target: the measured figure and whether it meets the target. */
@@ -214,7 +217,7 @@ ${verdicts}
 Reading: a process start on the measuring machine costs what the direct \`true\` column shows. A
 bwrap command starts several (bwrap, its pid-1 init, \`prlimit\`, and as root a shell that moves
 bwrap into the sandbox's pids cgroup), so its overhead is a few process starts plus the namespaces
-and mounts; on a machine where a start costs about a millisecond it is a few milliseconds.
+and mounts, and scales with what a process start costs on the machine (not measured elsewhere).
 `;
 }
 

@@ -68,13 +68,13 @@ const allocateAcrossProcesses: Attempt = {
   name: "exceed memoryMb with 4 processes (4 × 320 MiB over 1024)",
   limits: { memoryMb: hogLimitMb },
   async run({ sandbox }) {
-    // Each holds 320 MiB (under the per-process limit), then waits up to 60 s for the other three.
+    // Each holds 320 MiB (under the per-process limit), then waits up to 20 s for the other three.
     const hog = `${hogProgram(5).replace('console.log("allocated " + mib + " MiB");', "")}
       const fs = require("node:fs"); fs.writeFileSync("/tmp/held-" + process.argv[1], "");
       const started = Date.now();
       const timer = setInterval(() => {
         const held = fs.readdirSync("/tmp").filter((name) => name.startsWith("held-")).length;
-        if (held >= 4 || Date.now() - started > 60000) { console.log(held >= 4 ? "all-held" : "held-alone"); clearInterval(timer); }
+        if (held >= 4 || Date.now() - started > 20000) { console.log(held >= 4 ? "all-held" : "held-alone"); clearInterval(timer); }
       }, 100);`;
     const result = await sandbox.exec({
       command: "sh",

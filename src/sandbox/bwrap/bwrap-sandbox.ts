@@ -163,10 +163,14 @@ function realWorktreeOf(worktree: string): string {
   }
 }
 
-/** The sandbox's pids cgroup when the caller is root (RLIMIT_NPROC does not bind uid 0), else none. */
-async function sandboxCgroup(host: BwrapHost, maxProcesses: number): Promise<PidsCgroup | undefined> {
+/**
+ * The sandbox's cgroups when the caller is root (RLIMIT_NPROC does not bind uid 0): pids always,
+ * and memory for all its processes together where the host has a writable memory controller.
+ */
+async function sandboxCgroup(host: BwrapHost, options: SandboxOptions): Promise<PidsCgroup | undefined> {
   if (!host.needsPidsCgroup) return undefined;
-  const cgroup = await createPidsCgroup(`slipway-sandbox-${randomBytes(8).toString("hex")}`, maxProcesses);
+  const name = `slipway-sandbox-${randomBytes(8).toString("hex")}`;
+  const cgroup = await createPidsCgroup(name, options.maxProcesses, options.memoryMb);
   if (cgroup) return cgroup;
   throw new SandboxError(
     "Slipway runs as root and no writable pids cgroup is left to cap the sandbox's processes; run Slipway as an unprivileged user, or choose `--sandbox none` to run without isolation",
@@ -188,7 +192,7 @@ export async function createBwrapSandbox(
     const socketDirectory = egress?.host.socketDirectory;
     const { steps, ...scratch } = await prepareScratch(options, realWorktree, settings, socketDirectory);
     scratchDir = scratch.scratchDir;
-    const cgroup = await sandboxCgroup(check.host, options.maxProcesses);
+    const cgroup = await sandboxCgroup(check.host, options);
     const worktree = options.worktree;
     return new BwrapSandbox({
       worktree,

@@ -9,6 +9,11 @@ import { SandboxError } from "../../core/errors.ts";
 
 export interface PidsCgroup {
   readonly directory: string;
+  /**
+   * A memory cgroup holding the same processes, capping the sandbox's memory as a whole (RLIMIT_DATA
+   * caps one process only); absent when the host offers no writable memory controller.
+   */
+  readonly memoryDirectory?: string;
 }
 
 const cgroupRoot = "/sys/fs/cgroup";
@@ -50,17 +55,72 @@ async function tryCreate(directory: string, maxProcesses: number): Promise<boole
   }
 }
 
-/** Create `name` capped at `maxProcesses`, or return undefined when this host offers no writable pids cgroup. */
-export async function createPidsCgroup(name: string, maxProcesses: number): Promise<PidsCgroup | undefined> {
-  let selfCgroup = "";
+/** Parents a memory cgroup may be created under: our own cgroup in a v1 memory hierarchy, then the v2 root. */
+export function memoryCandidateParents(selfCgroup: string, root = cgroupRoot): string[] {
+  const parents: string[] = [];
+  for (const line of selfCgroup.split("\n")) {
+    const match = /^\d+:([^:]*):(.*)$/.exec(line.trim());
+    if (match?.[1]?.split(",").includes("memory")) parents.push(path.join(root, "memory", match[2] ?? "/"));
+  }
+  if (existsSync(path.join(root, "cgroup.controllers"))) parents.push(root);
+  return parents;
+}
+
+/** Create `directory` with its memory cap (v1 memory.limit_in_bytes, or v2 memory.max); false when it cannot. */
+async function tryCreateMemory(directory: string, memoryMb: number): Promise<boolean> {
+  const bytes = String(memoryMb * 1024 * 1024);
+  const limitFiles = ["memory.limit_in_bytes", "memory.max"];
+  const created = await mkdir(directory).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => error.code === "EEXIST",
+  );
+  if (!created) return false;
+  for (const file of limitFiles) {
+    if (!existsSync(path.join(directory, file))) continue;
+    try {
+      await writeFile(path.join(directory, file), bytes);
+      return true;
+    } catch {
+      break;
+    }
+  }
+  await rmdir(directory).catch(() => undefined);
+  return false;
+}
+
+function readSelfCgroup(): string {
   try {
-    selfCgroup = readFileSync("/proc/self/cgroup", "utf8");
+    return readFileSync("/proc/self/cgroup", "utf8");
   } catch {
     // No /proc/self/cgroup (not Linux, or /proc hidden): only the v2 root can be tried.
+    return "";
   }
+}
+
+/**
+ * Create `name` capped at `maxProcesses` (and, where the host allows, at `memoryMb` for all its
+ * processes together), or return undefined when this host offers no writable pids cgroup.
+ */
+export async function createPidsCgroup(
+  name: string,
+  maxProcesses: number,
+  memoryMb?: number,
+): Promise<PidsCgroup | undefined> {
+  const selfCgroup = readSelfCgroup();
   for (const parent of candidateParents(selfCgroup)) {
     const directory = path.join(parent, name);
-    if (await tryCreate(directory, maxProcesses)) return { directory };
+    if (!(await tryCreate(directory, maxProcesses))) continue;
+    if (memoryMb === undefined) return { directory };
+    for (const memoryParent of memoryCandidateParents(selfCgroup)) {
+      const memoryDirectory = path.join(memoryParent, name);
+      // On cgroup v2 both controllers live in one directory: the pids one just made.
+      if (memoryDirectory === directory) {
+        if (await tryCreateMemory(directory, memoryMb)) return { directory, memoryDirectory };
+        continue;
+      }
+      if (await tryCreateMemory(memoryDirectory, memoryMb)) return { directory, memoryDirectory };
+    }
+    return { directory };
   }
   return undefined;
 }
@@ -71,7 +131,18 @@ export async function createPidsCgroup(name: string, maxProcesses: number): Prom
  */
 export function argvInCgroup(cgroup: PidsCgroup, argv: string[]): [string, ...string[]] {
   const procs = path.join(cgroup.directory, "cgroup.procs");
-  return ["/bin/sh", "-c", 'echo $$ > "$0" && exec "$@"', procs, ...argv];
+  if (!cgroup.memoryDirectory || cgroup.memoryDirectory === cgroup.directory) {
+    return ["/bin/sh", "-c", 'echo $$ > "$0" && exec "$@"', procs, ...argv];
+  }
+  const memoryProcs = path.join(cgroup.memoryDirectory, "cgroup.procs");
+  return [
+    "/bin/sh",
+    "-c",
+    'echo $$ > "$0" && echo $$ > "$1" && shift && exec "$@"',
+    procs,
+    memoryProcs,
+    ...argv,
+  ];
 }
 
 async function killMembers(cgroup: PidsCgroup): Promise<void> {
@@ -85,8 +156,16 @@ async function killMembers(cgroup: PidsCgroup): Promise<void> {
   }
 }
 
-/** Kill whatever is still in the cgroup and remove it; throws when it cannot be emptied in time. */
+/** Kill whatever is still in the cgroup(s) and remove them; throws when one cannot be emptied in time. */
 export async function removePidsCgroup(cgroup: PidsCgroup): Promise<void> {
+  await removeDirectory(cgroup.directory);
+  if (cgroup.memoryDirectory && cgroup.memoryDirectory !== cgroup.directory) {
+    await removeDirectory(cgroup.memoryDirectory);
+  }
+}
+
+async function removeDirectory(directory: string): Promise<void> {
+  const cgroup = { directory };
   const deadline = performance.now() + removeDeadlineMs;
   for (;;) {
     await killMembers(cgroup);

@@ -29,7 +29,9 @@ export const ownerHostLabel = "slipway.owner-host";
 export const processHeadroom = 8;
 
 /** The keep-alive command: the container lives until dispose removes it (no `sleep infinity` in busybox). */
-const waitForever = ["sh", "-c", "while :; do sleep 86400; done"];
+/** Where the keep-alive shell records its pid, so the reaper spares it. */
+export const keepAliveFile = "/run/slipway/keepalive";
+const waitForever = ["sh", "-c", `echo $$ > ${keepAliveFile}; while :; do sleep 86400; done`];
 
 export interface ContainerSpec {
   image: string;

@@ -13,8 +13,14 @@ import { resolveInside } from "../../workspace/paths.ts";
 import { type EgressSettings, openSandboxEgress, type SandboxEgress } from "../egress/sandbox-egress.ts";
 import type { ExecRequest, ExecResult, Sandbox, SandboxBackend, SandboxOptions } from "../sandbox.ts";
 import { sandboxEnvironment } from "../sandbox-env.ts";
-import { nothingToStop, stopArgv, wrappedArgv } from "./command-wrapper.ts";
-import { containerDefinition, sandboxHome, userSetting, workspacePath } from "./container-config.ts";
+import { nothingToStop, reaperArgv, stopArgv, wrappedArgv } from "./command-wrapper.ts";
+import {
+  containerDefinition,
+  keepAliveFile,
+  sandboxHome,
+  userSetting,
+  workspacePath,
+} from "./container-config.ts";
 import { type BridgeProgram, startContainerBridge } from "./docker-egress.ts";
 import {
   connectEngine,
@@ -121,6 +127,23 @@ export class DockerSandbox implements Sandbox {
       );
     } finally {
       this.running.delete(pending);
+      // Nothing a command started may go on once it is done: the gate must see the tree it leaves.
+      if (this.running.size === 0 && !this.disposing) await this.reapLeftovers();
+    }
+  }
+
+  /** Kill what finished commands left running outside their process groups (see reaperArgv). */
+  private async reapLeftovers(): Promise<void> {
+    const user = userSetting(this.parts.access.identity);
+    try {
+      await runHelper(
+        this.parts.container,
+        reaperArgv(keepAliveFile),
+        user,
+        AbortSignal.timeout(controlTimeoutMs),
+      );
+    } catch {
+      // The container is gone (disposed meanwhile) or the engine failed: dispose removes everything.
     }
   }
 

@@ -19,10 +19,27 @@ export interface WorktreeAccess {
   handedOverFrom: Identity | undefined;
 }
 
+/**
+ * Every path under `root`, `root` first. Only real directories are entered: a symlink (committed in
+ * the repository, or made by the agent) is listed itself and never followed, so nothing outside
+ * the worktree is ever reached — `readdir(…, { recursive: true })` would follow links to directories.
+ */
+async function treePaths(root: string): Promise<string[]> {
+  const paths = [root];
+  const directories = [root];
+  for (let directory = directories.pop(); directory !== undefined; directory = directories.pop()) {
+    for (const entry of await readdir(directory, { withFileTypes: true })) {
+      const item = path.join(directory, entry.name);
+      paths.push(item);
+      if (entry.isDirectory()) directories.push(item);
+    }
+  }
+  return paths;
+}
+
 /** Change the owner of `root` and everything below it (links themselves, never their targets). */
 async function chownTree(root: string, owner: Identity): Promise<void> {
-  const entries = await readdir(root, { recursive: true });
-  const paths = [root, ...entries.map((entry) => path.join(root, entry))];
+  const paths = await treePaths(root);
   // Bounded batches: a worktree with node_modules has ~10^5 entries.
   for (let start = 0; start < paths.length; start += 256) {
     await Promise.all(paths.slice(start, start + 256).map((item) => lchown(item, owner.uid, owner.gid)));

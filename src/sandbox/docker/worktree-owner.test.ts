@@ -1,0 +1,36 @@
+// Handing a root-owned worktree to the sandbox user must never reach past it: a symlink in the
+// repository (to a host directory, or looping back up) is chowned itself, its target never.
+import assert from "node:assert/strict";
+import { lstatSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, test } from "node:test";
+import { grantWorktreeAccess, revokeWorktreeAccess, unprivilegedIdentity } from "./worktree-owner.ts";
+
+const root = mkdtempSync(path.join(tmpdir(), "slipway-owner-"));
+after(() => rmSync(root, { recursive: true, force: true }));
+const asRoot = process.getuid?.() === 0 ? false : "changing owners needs root";
+
+test("a symlink to a host directory is handed over itself, and its target is untouched", {
+  skip: asRoot,
+}, async () => {
+  const outside = path.join(root, "outside");
+  const worktree = path.join(root, "worktree");
+  mkdirSync(outside);
+  writeFileSync(path.join(outside, "victim.txt"), "host file\n");
+  mkdirSync(path.join(worktree, "src"), { recursive: true });
+  writeFileSync(path.join(worktree, "src", "index.js"), "export {};\n");
+  symlinkSync(outside, path.join(worktree, "escape"));
+  symlinkSync("../..", path.join(worktree, "src", "up"));
+
+  const access = await grantWorktreeAccess(worktree);
+  assert.deepEqual(access.identity, unprivilegedIdentity);
+  assert.equal(lstatSync(path.join(worktree, "src", "index.js")).uid, unprivilegedIdentity.uid);
+  assert.equal(lstatSync(path.join(worktree, "escape")).uid, unprivilegedIdentity.uid);
+  assert.equal(lstatSync(path.join(outside, "victim.txt")).uid, 0, "the link's target was chowned");
+  assert.equal(lstatSync(outside).uid, 0);
+
+  await revokeWorktreeAccess(worktree, access);
+  assert.equal(lstatSync(path.join(worktree, "src", "index.js")).uid, 0);
+  assert.equal(lstatSync(path.join(outside, "victim.txt")).uid, 0);
+});
