@@ -34,28 +34,30 @@ const wrapperScript = [
 const stopScript = 'read c < "$1" 2>/dev/null || exit 3; kill -s "$2" -- "-$c" "$c" 2>/dev/null; exit 0';
 
 /**
- * Kills every process in the container but init (pid 1), the keep-alive shell and its sleep, and
- * itself: what a finished command left behind by leaving its process group (setsid, a detached
+ * Kills every process in the container but init (pid 1), itself, and the sandbox's own long-lived
+ * processes (their pids in the `keep-*` files: the keep-alive shell, the egress bridge) with their
+ * children: what a finished command left behind by leaving its process group (setsid, a detached
  * child). Run only while no command is running. Shell builtins only, like the stop helper.
  */
 const reaperScript = [
-  'read k < "$1" 2>/dev/null || exit 0',
+  'keep=" "; for f in "$1"/keep-*; do read k < "$f" 2>/dev/null && keep="$keep$k "; done',
   "for d in /proc/[0-9]*; do",
   // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template
   "  p=${d#/proc/}",
-  '  if [ "$p" = 1 ] || [ "$p" = "$$" ] || [ "$p" = "$k" ]; then continue; fi',
+  '  if [ "$p" = 1 ] || [ "$p" = "$$" ]; then continue; fi',
+  '  case "$keep" in *" $p "*) continue ;; esac',
   '  read -r s < "$d/stat" 2>/dev/null || continue',
   // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template
   "  s=${s##*) }; set -- $s",
-  '  if [ "$2" = "$k" ]; then continue; fi',
+  '  case "$keep" in *" $2 "*) continue ;; esac',
   '  kill -s KILL "$p" 2>/dev/null',
   "done",
   "exit 0",
 ].join("\n");
 
-/** The argv of the reaper, given the keep-alive's pid file. */
-export function reaperArgv(keepAlivePidFile: string): string[] {
-  return ["sh", "-c", reaperScript, "slipway-reap", keepAlivePidFile];
+/** The argv of the reaper, given the directory of the `keep-*` pid files. */
+export function reaperArgv(keepDirectory: string): string[] {
+  return ["sh", "-c", reaperScript, "slipway-reap", keepDirectory];
 }
 
 /** Exit status of the stop helper when there is no process group to signal. */

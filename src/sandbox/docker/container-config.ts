@@ -29,9 +29,11 @@ export const ownerHostLabel = "slipway.owner-host";
 export const processHeadroom = 8;
 
 /** The keep-alive command: the container lives until dispose removes it (no `sleep infinity` in busybox). */
-/** Where the keep-alive shell records its pid, so the reaper spares it. */
-export const keepAliveFile = "/run/slipway/keepalive";
-const waitForever = ["sh", "-c", `echo $$ > ${keepAliveFile}; while :; do sleep 86400; done`];
+/** Where a long-lived process of the sandbox's own records its pid, so the reaper spares it and its children. */
+export function keepFile(name: string): string {
+  return `/run/slipway/keep-${name}`;
+}
+const waitForever = ["sh", "-c", `echo $$ > ${keepFile("alive")}; while :; do sleep 86400; done`];
 
 export interface ContainerSpec {
   image: string;

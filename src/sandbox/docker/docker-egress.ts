@@ -4,6 +4,7 @@
 import type Docker from "dockerode";
 import { SandboxError } from "../../core/errors.ts";
 import { detachedBridgeArgv } from "../egress/sandbox-bridge.ts";
+import { keepFile } from "./container-config.ts";
 import { controlTimeoutMs } from "./docker-engine.ts";
 import { runHelper } from "./docker-exec.ts";
 
@@ -37,7 +38,7 @@ export async function startContainerBridge(
     if (!(await hasProgram(container, user, program))) continue;
     const started = await runHelper(
       container,
-      detachedBridgeArgv(program),
+      detachedBridgeArgv(program, keepFile("bridge")),
       user,
       AbortSignal.timeout(controlTimeoutMs),
     );

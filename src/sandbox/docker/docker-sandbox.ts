@@ -16,7 +16,7 @@ import { sandboxEnvironment } from "../sandbox-env.ts";
 import { nothingToStop, reaperArgv, stopArgv, wrappedArgv } from "./command-wrapper.ts";
 import {
   containerDefinition,
-  keepAliveFile,
+  controlDirectory,
   sandboxHome,
   userSetting,
   workspacePath,
@@ -138,7 +138,7 @@ export class DockerSandbox implements Sandbox {
     try {
       await runHelper(
         this.parts.container,
-        reaperArgv(keepAliveFile),
+        reaperArgv(controlDirectory),
         user,
         AbortSignal.timeout(controlTimeoutMs),
       );

@@ -116,7 +116,7 @@ export const nodeBridgeProgram = [
  * this exec's output, and exits 0 once it listens (1 if it does not within ~2 s). `program` is
  * `socat` or `node`, found on the container's PATH.
  */
-export function detachedBridgeArgv(program: "socat" | "node"): string[] {
+export function detachedBridgeArgv(program: "socat" | "node", pidFile?: string): string[] {
   const start =
     program === "socat"
       ? `setsid socat ${socatBridgeArguments()
@@ -126,6 +126,8 @@ export function detachedBridgeArgv(program: "socat" | "node"): string[] {
   const script = [
     waitForBridgeScript(),
     `${start} </dev/null >/dev/null 2>&1 &`,
+    // Recorded so the container's reaper of leftover processes spares the bridge.
+    ...(pidFile ? [`echo $! > '${pidFile}'`] : []),
     "slipway_bridge_ready",
   ].join("\n");
   return ["sh", "-c", script, "slipway-egress-bridge", nodeBridgeProgram];
