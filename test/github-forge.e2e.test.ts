@@ -62,13 +62,9 @@ async function githubSetup(modelScript: ModelScript): Promise<ScriptedRunSetup> 
   return setup;
 }
 
-async function runWithGithub(setup: ScriptedRunSetup, env: Record<string, string>) {
-  const result = await runCli(
-    [...baseArgs(setup), "run", "--repo", repos.hostedPath, "--task", task, "--json"],
-    {
-      env: { ...setup.env, ...env },
-    },
-  );
+async function runWithGithub(setup: ScriptedRunSetup, env: Record<string, string>, flags: string[] = []) {
+  const args = [...baseArgs(setup), "run", "--repo", repos.hostedPath, "--task", task, "--json", ...flags];
+  const result = await runCli(args, { env: { ...setup.env, ...env } });
   return { result, report: result.stdout ? JSON.parse(result.stdout) : undefined };
 }
 
@@ -88,7 +84,7 @@ describe("slipway run with the github forge", () => {
         ...script("# Usage\n\nCall `GET /v2/items`.\n").turns,
       ],
     });
-    const first = await runWithGithub(setup, { GITHUB_TOKEN: token });
+    const first = await runWithGithub(setup, { GITHUB_TOKEN: token }, ["--issue", "42"]);
     assert.equal(first.result.code, 0, first.result.stdout + first.result.stderr);
     assert.equal(double.state.pulls.length, 1);
     const pull = double.state.pulls[0]!;
@@ -96,6 +92,10 @@ describe("slipway run with the github forge", () => {
     assert.equal(pull.draft, true);
     assert.match(pull.body ?? "", new RegExp(first.report.runId));
     assert.equal(repos.hostedHead(first.report.branch), first.report.commit);
+    // The issue the task came from gets the pull request's link.
+    const onIssue = double.state.comments.filter((comment) => comment.number === 42);
+    assert.equal(onIssue.length, 1);
+    assert.match(onIssue[0]!.body, new RegExp(`opened #${pull.number} for this issue`));
 
     const second = await runWithGithub(setup, { GITHUB_TOKEN: token });
     assert.equal(second.result.code, 0, second.result.stdout + second.result.stderr);

@@ -22,6 +22,7 @@ interface RunFlags {
   allowProtected: string[];
   judge: boolean;
   taskKey?: string;
+  issue?: number;
   json: boolean;
 }
 
@@ -83,6 +84,11 @@ export function registerRunCommand(program: Command, global: () => GlobalOptions
       "--task-key <key>",
       "name the task across runs: its branch is slipway/<key>, and running it again updates the same pull request (default: derived from repo, base and task text)",
     )
+    .option(
+      "--issue <number>",
+      "the forge issue this task comes from: the new pull request's link is commented there (github)",
+      positiveInteger,
+    )
     .option("--json", "print the report as JSON", false)
     .action(async (flags: RunFlags) => {
       const taskText = readTask(flags);
@@ -97,6 +103,7 @@ export function registerRunCommand(program: Command, global: () => GlobalOptions
             baseRef: flags.base,
             guardGrants: { allowedPaths: flags.allowPath, allowProtected: flags.allowProtected },
             taskKey: flags.taskKey,
+            originIssue: flags.issue,
           },
           json: flags.json,
         });

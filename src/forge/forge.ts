@@ -98,6 +98,11 @@ export interface Forge {
   comments(number: number, signal: AbortSignal): Promise<PullRequestComment[]>;
   /** Post a comment on the pull request (answers in the thread, follow-up reports). */
   comment(number: number, body: string, signal: AbortSignal): Promise<void>;
+  /**
+   * Post a comment on an issue of the repository (the one a task came from); absent on a forge
+   * without issues (local) or where it is not built yet (gitlab).
+   */
+  commentOnIssue?(issue: number, body: string, signal: AbortSignal): Promise<void>;
 }
 
 /** What a forge factory gets to build the forge for one repository. */

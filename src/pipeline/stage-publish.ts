@@ -112,6 +112,31 @@ async function openOrUpdate(
   return published;
 }
 
+/**
+ * Comment the new pull request's link on the issue the task came from. A forge without issues, or
+ * a comment the forge refuses, is recorded and does not fail the run: the pull request exists.
+ */
+async function tellOriginIssue(context: RunContext, published: PublishedPullRequest): Promise<void> {
+  const issue = context.run.state.originIssue;
+  if (typeof issue !== "number") return;
+  const { forge } = context.services;
+  if (!forge.commentOnIssue) {
+    await recordEvent(context, "issue-comment-skip", {
+      issue,
+      reason: `the ${forge.name} forge has no issues to comment on`,
+    });
+    return;
+  }
+  const body = `Slipway opened #${published.number} for this issue: ${published.url} (run \`${context.run.id}\`).`;
+  try {
+    await forge.commentOnIssue(issue, body, context.signal);
+    await recordEvent(context, "issue-comment", { issue, pullRequest: published.number });
+  } catch (error) {
+    if (!(error instanceof ForgeError)) throw error;
+    await recordEvent(context, "issue-comment-fail", { issue, code: error.code, message: error.message });
+  }
+}
+
 export async function publishStage(context: RunContext): Promise<StageResult> {
   const { forge } = context.services;
   let published: PublishedPullRequest | undefined;
@@ -126,6 +151,7 @@ export async function publishStage(context: RunContext): Promise<StageResult> {
     }
     await pushBranch(context);
     published = await openOrUpdate(context, existing);
+    if (published.action === "opened") await tellOriginIssue(context, published);
   } catch (error) {
     if (!(error instanceof ForgeError)) throw error;
     return failed(context, error, published);

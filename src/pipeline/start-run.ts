@@ -32,6 +32,8 @@ export interface RunRequest {
   taskKey?: string;
   /** Set on a follow-up run: the pull request it works on and what started it. */
   followUp?: FollowUpLink;
+  /** The forge issue the task comes from: the pull request's link is commented there. */
+  originIssue?: number;
 }
 
 /** A follow-up run's link to its pull request and the run that opened it. */
@@ -63,7 +65,7 @@ function newRun(
   task: Task,
   deps: RunDependencies,
   baseCommit: string,
-  state: { mirrorPath: string; guardGrants: TaskGuardGrants; followUp?: FollowUpLink },
+  state: { mirrorPath: string; guardGrants: TaskGuardGrants; followUp?: FollowUpLink; originIssue?: number },
 ): Run {
   const { limits } = deps.config;
   return {
@@ -124,6 +126,7 @@ export async function startRun(request: RunRequest, deps: RunDependencies): Prom
     mirrorPath,
     guardGrants: request.guardGrants ?? {},
     ...(request.followUp ? { followUp: request.followUp } : {}),
+    ...(request.originIssue ? { originIssue: request.originIssue } : {}),
   });
   await deps.store.createRun(run);
   context = {

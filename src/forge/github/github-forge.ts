@@ -281,6 +281,15 @@ export function createGithubForge(settings: GithubForgeSettings): Forge {
     },
     warn: settings.onWarning ?? (() => {}),
   };
+  const postIssueComment = async (number: number, body: string, signal: AbortSignal): Promise<void> => {
+    await octokit.rest.issues.createComment({
+      owner: settings.owner,
+      repo: settings.repo,
+      issue_number: number,
+      body,
+      request: { signal },
+    });
+  };
   return {
     name: "github",
     repository: `${settings.owner}/${settings.repo}`,
@@ -291,16 +300,10 @@ export function createGithubForge(settings: GithubForgeSettings): Forge {
     updatePullRequest: (number, update, signal) => updatePullRequest(context, number, update, signal),
     checks: (sha, signal) => checks(context, sha, signal),
     checkLog: (check, signal) => checkLog(context, check, signal),
-    comments: (number, signal): Promise<PullRequestComment[]> =>
+    comments: (number: number, signal: AbortSignal): Promise<PullRequestComment[]> =>
       listComments(octokit, { owner: settings.owner, repo: settings.repo, number, maxPages }, signal),
-    comment: async (number, body, signal) => {
-      await octokit.rest.issues.createComment({
-        owner: settings.owner,
-        repo: settings.repo,
-        issue_number: number,
-        body,
-        request: { signal },
-      });
-    },
+    comment: (number, body, signal) => postIssueComment(number, body, signal),
+    // On GitHub a pull request is an issue: both take comments through the same endpoint.
+    commentOnIssue: (issue, body, signal) => postIssueComment(issue, body, signal),
   };
 }
