@@ -5,8 +5,10 @@ import { answerFinish, newAgentSession } from "../agent/agent-session.ts";
 import { buildSystemPrompt, buildTaskMessage } from "../agent/system-prompt.ts";
 import type { ToolContext } from "../tools/tool.ts";
 import { detectVerifiers } from "../verify/detect.ts";
+import { narrowFastChecks } from "../verify/nearest-tests.ts";
 import { runVerifiers } from "../verify/run-verifiers.ts";
 import { summarizeReport } from "../verify/summarize.ts";
+import { changedFiles } from "../workspace/worktree.ts";
 import { type RunContext, recordEvent, type StageResult } from "./run-context.ts";
 
 function toolContextFor(context: RunContext): ToolContext {
@@ -21,7 +23,10 @@ function toolContextFor(context: RunContext): ToolContext {
     signal: context.signal,
     verify: async (signal) => {
       const { commands } = await detectVerifiers(sandbox.worktree);
-      const report = await runVerifiers(sandbox, commands, "fast", signal);
+      // The fast set runs the tests nearest to what the agent changed, where the ecosystem allows.
+      const changed = await changedFiles(context.mirrorPath!, sandbox.worktree, signal);
+      const nearest = await narrowFastChecks(commands, sandbox.worktree, changed);
+      const report = await runVerifiers(sandbox, nearest, "fast", signal);
       await recordEvent(context, "verify-end", {
         speed: "fast",
         passed: report.passed,
