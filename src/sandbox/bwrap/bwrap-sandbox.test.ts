@@ -6,7 +6,13 @@ import { homedir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, test } from "node:test";
 import { contractOptions, describeSandboxContract, shell, tempDirectory } from "../sandbox.contract.ts";
-import { type BwrapSandbox, bwrapSandboxBackend, createBwrapSandbox } from "./bwrap-sandbox.ts";
+import {
+  type BwrapSandbox,
+  bwrapSandboxBackend,
+  createBwrapSandbox,
+  defaultToolchains,
+} from "./bwrap-sandbox.ts";
+import { toolchainMounts } from "./toolchain-mounts.ts";
 
 describeSandboxContract(bwrapSandboxBackend);
 
@@ -66,12 +72,19 @@ describe("bwrap sandbox walls: filesystem and environment", () => {
   test("sees nothing of the host beyond its layout: not /root, /work, the host /tmp or the worktree's host path", {
     skip,
   }, async () => {
-    const checks = [homedir(), "/root", "/work", outside, worktree].map(
-      (hostPath) => `[ ! -e "${hostPath}" ]`,
-    );
-    const result = await open().exec(
-      shell(`${checks.join(" && ")} && [ -z "$(ls -A /tmp)" ] && echo hidden`),
-    );
+    // Where the toolchain (node) is installed under one of these (a CI checkout's own Node in
+    // /work/… or /tmp/…), that directory exists inside, showing only the way to the mount.
+    const mounts = toolchainMounts([...defaultToolchains], process.env.PATH ?? "", []).directories;
+    const wayToMount = (hostPath: string): string | undefined => {
+      const below = mounts.find((mount) => mount.startsWith(`${hostPath}/`));
+      return below?.slice(hostPath.length + 1).split("/")[0];
+    };
+    const checks = [homedir(), "/root", "/work", outside, worktree, "/tmp"].map((hostPath) => {
+      const next = wayToMount(hostPath);
+      if (next !== undefined) return `[ "$(ls -A "${hostPath}")" = "${next}" ]`;
+      return hostPath === "/tmp" ? '[ -z "$(ls -A /tmp)" ]' : `[ ! -e "${hostPath}" ]`;
+    });
+    const result = await open().exec(shell(`${checks.join(" && ")} && echo hidden`));
     assert.equal(result.stdout, "hidden\n", result.output);
   });
 
