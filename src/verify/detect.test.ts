@@ -1,22 +1,15 @@
 // Detection of a repository's checks: Node package managers and scripts, tsc, and `.slipway.yml`.
 import assert from "node:assert/strict";
 import { readdir } from "node:fs/promises";
-import { afterEach, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { ConfigError } from "../core/errors.ts";
 import { detectVerifiers } from "./detect.ts";
 import { ecosystemDetectors } from "./ecosystem-registry.ts";
-import { linkTypescript, makeProject, removeProject } from "./verify-fixtures.ts";
+import { useTempDirectories } from "./temp-directories.ts";
+import { linkTypescript } from "./verify-fixtures.ts";
 
-const roots: string[] = [];
-afterEach(async () => {
-  await Promise.all(roots.splice(0).map(removeProject));
-});
-
-async function project(files: Record<string, string>): Promise<string> {
-  const root = await makeProject(files);
-  roots.push(root);
-  return root;
-}
+/** A temp directory holding `files`, removed after the test. */
+const project = useTempDirectories();
 
 const scripts = (value: Record<string, string>): string =>
   JSON.stringify({ name: "fixture", scripts: value });

@@ -3,22 +3,14 @@
 import assert from "node:assert/strict";
 import { chmod, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterEach, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { detectVerifiers } from "../detect.ts";
-import { makeProject, removeProject } from "../verify-fixtures.ts";
+import { useTempDirectories } from "../temp-directories.ts";
 import { detectMakeChecks } from "./make-detector.ts";
 import { readMakefileTargets } from "./makefile-targets.ts";
 
-const roots: string[] = [];
-afterEach(async () => {
-  await Promise.all(roots.splice(0).map(removeProject));
-});
-
-async function project(files: Record<string, string>): Promise<string> {
-  const root = await makeProject(files);
-  roots.push(root);
-  return root;
-}
+/** A temp directory holding `files`, removed after the test. */
+const project = useTempDirectories();
 
 const makefile = [
   "# Build and test",

@@ -3,23 +3,16 @@
 import assert from "node:assert/strict";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterEach, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { detectVerifiers } from "../detect.ts";
+import { useTempDirectories } from "../temp-directories.ts";
 import type { VerifierCommand } from "../verifier.ts";
-import { linkTypescript, makeProject, removeProject } from "../verify-fixtures.ts";
+import { linkTypescript } from "../verify-fixtures.ts";
 import { linkNodeTool } from "./node-fixtures.ts";
 import { maxWorkspacePackages } from "./workspaces.ts";
 
-const roots: string[] = [];
-afterEach(async () => {
-  await Promise.all(roots.splice(0).map(removeProject));
-});
-
-async function project(files: Record<string, string>): Promise<string> {
-  const root = await makeProject(files);
-  roots.push(root);
-  return root;
-}
+/** A temp directory holding `files`, removed after the test. */
+const project = useTempDirectories();
 
 const manifest = (scripts: Record<string, string>, extra: Record<string, unknown> = {}): string =>
   JSON.stringify({ name: "fixture", scripts, ...extra });

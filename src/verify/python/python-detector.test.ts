@@ -3,24 +3,16 @@
 import assert from "node:assert/strict";
 import { chmod, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterEach, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { detectVerifiers } from "../detect.ts";
-import { makeProject, removeProject } from "../verify-fixtures.ts";
+import { useTempDirectories } from "../temp-directories.ts";
 import { readSections } from "./python-config.ts";
 import { detectPythonChecks } from "./python-detector.ts";
 import { lockedPackages } from "./python-environment.ts";
 import { findPythonTestFile } from "./python-test-files.ts";
 
-const roots: string[] = [];
-afterEach(async () => {
-  await Promise.all(roots.splice(0).map(removeProject));
-});
-
-async function project(files: Record<string, string>): Promise<string> {
-  const root = await makeProject(files);
-  roots.push(root);
-  return root;
-}
+/** A temp directory holding `files`, removed after the test. */
+const project = useTempDirectories();
 
 /** An executable stand-in at `root/relative` (never run: detection only looks for it). */
 async function executable(root: string, relative: string): Promise<void> {
