@@ -1,5 +1,6 @@
-// `slipway pr list|show|approve|close`: the pull requests runs opened, and the local forge's review
-// requests, which a person approves or closes here (Slipway never merges).
+// `slipway pr list|show|approve|close|comment|watch`: the pull requests runs opened, the local
+// forge's review requests (a person approves or closes them here; Slipway never merges), and the
+// shepherding of open ones (command-pr-watch.ts).
 import type { Command } from "commander";
 import { localForgeName } from "../forge/local/local-forge.ts";
 import { approveLocalReview, closeLocalReview } from "../forge/local/local-review.ts";
@@ -71,7 +72,9 @@ function registerReviewAction(
 export function registerPrCommand(program: Command, global: () => GlobalOptions): void {
   const pr = program
     .command("pr")
-    .description(`pull requests runs opened; approve or close the ${localForgeName} forge's review requests`);
+    .description(
+      `pull requests runs opened: list, show, watch (CI and /slipway follow-ups); approve, close or comment on the ${localForgeName} forge's review requests`,
+    );
   registerList(pr, global);
   registerShow(pr, global);
   registerReviewAction(pr, global, "approve", "approve a local review request (Slipway never merges)");

@@ -16,7 +16,9 @@ import { registerVerifyCommand } from "./command-verify.ts";
 
 export function buildProgram(): Command {
   const program = new Command("slipway")
-    .description("Slipway turns a task into a verified commit (and later a reviewed pull request).")
+    .description(
+      "Slipway turns a task into a verified, reviewed pull request: an agent in a sandbox, the repository's own checks, scope guards and an independent judge.",
+    )
     .option("--data-dir <dir>", "where runs, mirrors and worktrees live (default ~/.slipway)")
     .option("--config <file>", "use this config file instead of ./slipway.yaml")
     .version("0.1.0")
