@@ -5,8 +5,9 @@ import { type GlobalOptions, openApp } from "./app-context.ts";
 import { formatCost, formatTokens } from "./format.ts";
 import { positiveInteger } from "./option-parsers.ts";
 
-function percent(value: number | null, basis: string): string {
-  return value === null ? `— (no ${basis} yet)` : `${(value * 100).toFixed(1)}%`;
+/** `66.7% <of what>`, or a dash saying there is nothing to count yet. */
+function percent(value: number | null, basis: string, ofWhat: string): string {
+  return value === null ? `— (no ${basis} yet)` : `${(value * 100).toFixed(1)}% ${ofWhat}`.trimEnd();
 }
 
 export function renderStats(stats: RunStats): string {
@@ -18,10 +19,10 @@ export function renderStats(stats: RunStats): string {
   return [
     `runs               ${stats.runs} (${stats.finished} finished)`,
     `outcomes           ${outcomes || "none finished"}`,
-    `success rate       ${percent(stats.successRate, "finished runs")}`,
-    `veto rate          ${percent(stats.vetoRate, "judged runs")} of ${stats.judged} judged runs`,
-    `course correction  ${percent(stats.courseCorrectionRate, "vetoed runs")} of vetoed runs ended in success`,
-    `guard refusals     ${percent(stats.guardRefusalRate, "reviewed runs")} of runs that reached review`,
+    `success rate       ${percent(stats.successRate, "finished runs", "")}`,
+    `veto rate          ${percent(stats.vetoRate, "judged runs", `of ${stats.judged} judged runs`)}`,
+    `course correction  ${percent(stats.courseCorrectionRate, "vetoed runs", "of vetoed runs ended in success")}`,
+    `guard refusals     ${percent(stats.guardRefusalRate, "reviewed runs", "of runs that reached review")}`,
     `tokens             ${formatTokens(stats.inputTokens)} in / ${formatTokens(stats.outputTokens)} out`,
     `cost               ${formatCost(stats.agentCostUsd + stats.judgeCostUsd)} (agent ${formatCost(stats.agentCostUsd)}, judge ${formatCost(stats.judgeCostUsd)})`,
     `cost per success   ${stats.costPerSuccessUsd === null ? "— (no successful runs yet)" : formatCost(stats.costPerSuccessUsd)}`,
