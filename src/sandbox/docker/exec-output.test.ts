@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { DemultiplexedOutput } from "./exec-output.ts";
 
-function frame(stream: 1 | 2, text: string): Buffer {
-  const payload = Buffer.from(text);
+function frame(stream: 1 | 2, text: string | Buffer): Buffer {
+  const payload = typeof text === "string" ? Buffer.from(text) : text;
   const header = Buffer.alloc(8);
   header[0] = stream;
   header.writeUInt32BE(payload.length, 4);
@@ -43,6 +43,21 @@ describe("demultiplexed exec output", () => {
     output.push(frame(1, "123456"));
     assert.equal(output.text(), "123456");
     assert.equal(output.truncated, false);
+  });
+
+  test("a character split across two frames of one stream survives the other stream between them", () => {
+    const euro = Buffer.from("€");
+    const output = new DemultiplexedOutput(1024);
+    output.push(Buffer.concat([frame(1, euro.subarray(0, 1)), frame(2, "x"), frame(1, euro.subarray(1))]));
+    assert.equal(output.text(), "x€");
+    assert.equal(output.text("out"), "€");
+  });
+
+  test("the byte limit never splits a character", () => {
+    const output = new DemultiplexedOutput(4);
+    output.push(frame(1, "ab€"));
+    assert.equal(output.text(), "ab");
+    assert.equal(output.truncated, true);
   });
 
   test("ignores frames of other stream ids", () => {

@@ -1,6 +1,9 @@
 // Splits the Docker engine's multiplexed exec stream into stdout and stderr, keeping at most a
 // byte budget of it in arrival order and counting the rest as dropped.
 
+import { StringDecoder } from "node:string_decoder";
+import { completeUtf8Length } from "../spawn-capped.ts";
+
 /** Stream ids in the engine's frame header (byte 0); 0 is stdin, never sent back. */
 const streamIds = { 1: "out", 2: "err" } as const;
 const headerBytes = 8;
@@ -39,15 +42,25 @@ export class DemultiplexedOutput {
     const room = this.limit - this.kept;
     if (payload.length > room) this.truncated = true;
     if (room <= 0) return;
-    const slice = payload.length > room ? payload.subarray(0, room) : payload;
+    // A cut never splits a character: the rest of a sequence the budget cannot hold is dropped whole.
+    const slice =
+      payload.length > room ? payload.subarray(0, completeUtf8Length(payload.subarray(0, room))) : payload;
     this.kept += slice.length;
     // Copy: the slice points into a buffer that later chunks would otherwise keep alive whole.
     this.parts.push({ stream, bytes: Buffer.from(slice) });
   }
 
-  /** Kept output of one stream, or of both interleaved in arrival order. */
+  /**
+   * Kept output of one stream, or of both interleaved in arrival order. Each stream has its own
+   * decoder, so a character split across two frames of one stream survives a frame of the other
+   * stream arriving between them.
+   */
   text(stream?: StreamName): string {
-    const chosen = this.parts.filter((part) => stream === undefined || part.stream === stream);
-    return Buffer.concat(chosen.map((part) => part.bytes)).toString("utf8");
+    const decoders = { out: new StringDecoder("utf8"), err: new StringDecoder("utf8") };
+    let text = "";
+    for (const part of this.parts) {
+      if (stream === undefined || part.stream === stream) text += decoders[part.stream].write(part.bytes);
+    }
+    return text + decoders.out.end() + decoders.err.end();
   }
 }
