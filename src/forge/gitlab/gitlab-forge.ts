@@ -73,153 +73,182 @@ function defaultPushUrl(host: string, project: string): string {
   return `${host}/${project}.git`;
 }
 
+type GitlabApis = ReturnType<typeof apis>;
+
+/** What every call of one GitLab forge shares. */
+interface GitlabContext {
+  api: GitlabApis;
+  project: string;
+  /** Runs one gitbeaker call with `signal` visible to the requester (which gitbeaker does not pass on). */
+  call: <T>(signal: AbortSignal, run: () => Promise<T>) => Promise<T>;
+  warn: (message: string) => void;
+}
+
+async function findMergeRequest(
+  ctx: GitlabContext,
+  head: string,
+  state: "opened" | undefined,
+  signal: AbortSignal,
+): Promise<PullRequest | undefined> {
+  const list = await ctx.call(signal, () =>
+    ctx.api.mergeRequests.all({
+      projectId: ctx.project,
+      sourceBranch: head,
+      state,
+      orderBy: "created_at",
+      sort: "desc",
+      perPage: 20,
+      maxPages: 1,
+    }),
+  );
+  const newest = parseGitlab(GitlabMergeRequestList, list, "the merge request list").find(
+    (request) => request.source_branch === head,
+  );
+  return newest === undefined ? undefined : toPullRequest(newest);
+}
+
+async function updateMergeRequest(
+  ctx: GitlabContext,
+  number: number,
+  change: { title: string; body: string },
+  signal: AbortSignal,
+): Promise<PullRequest> {
+  const current = parseGitlab(
+    GitlabMergeRequest,
+    await ctx.call(signal, () => ctx.api.mergeRequests.show(ctx.project, number)),
+    `merge request !${number}`,
+  );
+  const pull = toPullRequest(current);
+  if (pull.state !== "open") {
+    throw new ForgeError(
+      `merge request !${number} is ${pull.state} on GitLab; Slipway does not reopen it: the work stays on branch ${pull.head}`,
+      { code: "pull_request_closed", details: { number, url: pull.url, state: pull.state } },
+    );
+  }
+  // GitLab keeps draft state in the title: keep a draft a draft.
+  const title =
+    isDraft(current) && !/^(draft:|\[draft\]|\(draft\))/i.test(change.title)
+      ? `Draft: ${change.title}`
+      : change.title;
+  const edited = await ctx.call(signal, () =>
+    ctx.api.mergeRequests.edit(ctx.project, number, { title, description: change.body }),
+  );
+  return toPullRequest(parseGitlab(GitlabMergeRequest, edited, `the update of !${number}`));
+}
+
+async function reviewerIds(ctx: GitlabContext, names: string[], signal: AbortSignal): Promise<number[]> {
+  const ids: number[] = [];
+  for (const username of names.slice(0, 20)) {
+    const users = parseGitlab(
+      GitlabUserList,
+      await ctx.call(signal, () => ctx.api.users.all({ username, perPage: 1, maxPages: 1 })),
+      `the user ${username}`,
+    );
+    const user = users.find((candidate) => candidate.username === username);
+    if (user === undefined) ctx.warn(`GitLab has no user ${username}: not requested as a reviewer`);
+    else ids.push(user.id);
+  }
+  return ids;
+}
+
+async function createMergeRequest(
+  ctx: GitlabContext,
+  draft: PullRequestDraft,
+  signal: AbortSignal,
+): Promise<PullRequest> {
+  const title = draft.draft ? `Draft: ${draft.title}` : draft.title;
+  const ids = await reviewerIds(ctx, draft.reviewers, signal);
+  try {
+    const created = await ctx.call(signal, () =>
+      ctx.api.mergeRequests.create(ctx.project, draft.head, draft.base, title, {
+        description: draft.body,
+        ...(draft.labels.length > 0 ? { labels: draft.labels.join(",") } : {}),
+        ...(ids.length > 0 ? { reviewerIds: ids } : {}),
+      }),
+    );
+    return toPullRequest(parseGitlab(GitlabMergeRequest, created, "the new merge request"));
+  } catch (error) {
+    // 409: an open merge request for this source branch exists (another run, a person): update it.
+    if (!(SlipwayError.isInstance(error) && error.details.status === 409)) throw error;
+    const existing = await findMergeRequest(ctx, draft.head, "opened", signal);
+    if (existing === undefined) throw error;
+    return updateMergeRequest(ctx, existing.number, draft, signal);
+  }
+}
+
+/** The jobs of the head commit's latest pipeline, as checks. */
+async function pipelineChecks(ctx: GitlabContext, sha: string, signal: AbortSignal): Promise<CheckResult[]> {
+  const pipelines = parseGitlab(
+    GitlabPipelineList,
+    await ctx.call(signal, () =>
+      ctx.api.pipelines.all(ctx.project, { sha, orderBy: "id", sort: "desc", perPage: 1, maxPages: 1 }),
+    ),
+    `the pipelines of ${sha}`,
+  );
+  const latest = pipelines[0];
+  if (latest === undefined) return [];
+  const jobs = parseGitlab(
+    GitlabJobList,
+    await ctx.call(signal, () => ctx.api.jobs.all(ctx.project, { pipelineId: latest.id, perPage, maxPages })),
+    `the jobs of pipeline ${latest.id}`,
+  );
+  return jobs.map(jobResult);
+}
+
+async function jobLog(ctx: GitlabContext, check: CheckResult, signal: AbortSignal): Promise<string> {
+  const jobId = jobIdOf(check.logId);
+  if (jobId === undefined)
+    return `${check.name} has no job log on GitLab${check.url ? `: see ${check.url}` : ""}`;
+  const log: unknown = await ctx.call(signal, () => ctx.api.jobs.showLog(ctx.project, jobId));
+  if (typeof log !== "string")
+    throw new ForgeError(`GitLab answered the log of job ${jobId} with something other than text`);
+  return log;
+}
+
+async function mergeRequestComments(ctx: GitlabContext, number: number, signal: AbortSignal) {
+  const notes = parseGitlab(
+    GitlabNoteList,
+    await ctx.call(signal, () =>
+      ctx.api.notes.all(ctx.project, number, { sort: "asc", orderBy: "created_at", perPage, maxPages }),
+    ),
+    `the notes of !${number}`,
+  );
+  // System notes ("added 1 commit", "marked as ready") are GitLab's, not a person's.
+  return notes.filter((note) => !note.system).map(noteComment);
+}
+
 /** The GitLab forge for one project. Throws `forge_not_configured` for an unusable token. */
 export function createGitlabForge(settings: GitlabForgeSettings): Forge {
   assertUsableToken("GitLab", settings.token, settings.tokenVariable ?? "GITLAB_TOKEN");
   const host = (settings.host ?? "https://gitlab.com").replace(/\/+$/, "");
-  const project = settings.project;
   const callSignal = new AsyncLocalStorage<AbortSignal>();
-  const api = apis(settings, host, callSignal);
-  const warn = settings.onWarning ?? (() => {});
+  const ctx: GitlabContext = {
+    api: apis(settings, host, callSignal),
+    project: settings.project,
+    call: (signal, run) => callSignal.run(signal, run),
+    warn: settings.onWarning ?? (() => {}),
+  };
   const remote: HttpsGitRemote = {
     forgeName: "GitLab",
-    url: settings.pushUrl ?? defaultPushUrl(host, project),
+    url: settings.pushUrl ?? defaultPushUrl(host, settings.project),
     username: settings.pushUsername ?? "oauth2",
     token: settings.token,
     tokenVariable: settings.tokenVariable ?? "GITLAB_TOKEN",
     pushRightsHint: "write_repository scope and the Developer role",
   };
-  const call = <T>(signal: AbortSignal, run: () => Promise<T>): Promise<T> => callSignal.run(signal, run);
-
-  const find = async (head: string, state: "opened" | undefined, signal: AbortSignal) => {
-    const list = await call(signal, () =>
-      api.mergeRequests.all({
-        projectId: project,
-        sourceBranch: head,
-        state,
-        orderBy: "created_at",
-        sort: "desc",
-        perPage: 20,
-        maxPages: 1,
-      }),
-    );
-    const newest = parseGitlab(GitlabMergeRequestList, list, "the merge request list").find(
-      (request) => request.source_branch === head,
-    );
-    return newest === undefined ? undefined : toPullRequest(newest);
-  };
-
-  const update = async (number: number, change: { title: string; body: string }, signal: AbortSignal) => {
-    const current = parseGitlab(
-      GitlabMergeRequest,
-      await call(signal, () => api.mergeRequests.show(project, number)),
-      `merge request !${number}`,
-    );
-    const pull = toPullRequest(current);
-    if (pull.state !== "open") {
-      throw new ForgeError(
-        `merge request !${number} is ${pull.state} on GitLab; Slipway does not reopen it: the work stays on branch ${pull.head}`,
-        { code: "pull_request_closed", details: { number, url: pull.url, state: pull.state } },
-      );
-    }
-    // GitLab keeps draft state in the title: keep a draft a draft.
-    const title =
-      isDraft(current) && !/^(draft:|\[draft\]|\(draft\))/i.test(change.title)
-        ? `Draft: ${change.title}`
-        : change.title;
-    const edited = await call(signal, () =>
-      api.mergeRequests.edit(project, number, { title, description: change.body }),
-    );
-    return toPullRequest(parseGitlab(GitlabMergeRequest, edited, `the update of !${number}`));
-  };
-
-  const reviewerIds = async (names: string[], signal: AbortSignal): Promise<number[]> => {
-    const ids: number[] = [];
-    for (const username of names.slice(0, 20)) {
-      const users = parseGitlab(
-        GitlabUserList,
-        await call(signal, () => api.users.all({ username, perPage: 1, maxPages: 1 })),
-        `the user ${username}`,
-      );
-      const user = users.find((candidate) => candidate.username === username);
-      if (user === undefined) warn(`GitLab has no user ${username}: not requested as a reviewer`);
-      else ids.push(user.id);
-    }
-    return ids;
-  };
-
-  const create = async (draft: PullRequestDraft, signal: AbortSignal): Promise<PullRequest> => {
-    const title = draft.draft ? `Draft: ${draft.title}` : draft.title;
-    const ids = await reviewerIds(draft.reviewers, signal);
-    try {
-      const created = await call(signal, () =>
-        api.mergeRequests.create(project, draft.head, draft.base, title, {
-          description: draft.body,
-          ...(draft.labels.length > 0 ? { labels: draft.labels.join(",") } : {}),
-          ...(ids.length > 0 ? { reviewerIds: ids } : {}),
-        }),
-      );
-      return toPullRequest(parseGitlab(GitlabMergeRequest, created, "the new merge request"));
-    } catch (error) {
-      // 409: an open merge request for this source branch exists (another run, a person): update it.
-      if (!(SlipwayError.isInstance(error) && error.details.status === 409)) throw error;
-      const existing = await find(draft.head, "opened", signal);
-      if (existing === undefined) throw error;
-      return update(existing.number, draft, signal);
-    }
-  };
-
-  const checks = async (sha: string, signal: AbortSignal): Promise<CheckResult[]> => {
-    const pipelines = parseGitlab(
-      GitlabPipelineList,
-      await call(signal, () =>
-        api.pipelines.all(project, { sha, orderBy: "id", sort: "desc", perPage: 1, maxPages: 1 }),
-      ),
-      `the pipelines of ${sha}`,
-    );
-    const latest = pipelines[0];
-    if (latest === undefined) return [];
-    const jobs = parseGitlab(
-      GitlabJobList,
-      await call(signal, () => api.jobs.all(project, { pipelineId: latest.id, perPage, maxPages })),
-      `the jobs of pipeline ${latest.id}`,
-    );
-    return jobs.map(jobResult);
-  };
-
-  const checkLog = async (check: CheckResult, signal: AbortSignal): Promise<string> => {
-    const jobId = jobIdOf(check.logId);
-    if (jobId === undefined)
-      return `${check.name} has no job log on GitLab${check.url ? `: see ${check.url}` : ""}`;
-    const log: unknown = await call(signal, () => api.jobs.showLog(project, jobId));
-    if (typeof log !== "string")
-      throw new ForgeError(`GitLab answered the log of job ${jobId} with something other than text`);
-    return log;
-  };
-
   return {
     name: "gitlab",
-    repository: project,
+    repository: settings.project,
     push: (request) => pushOverHttps(remote, request),
     remoteBranchSha: (branch, signal) => remoteHeadOverHttps(remote, branch, signal),
-    findPullRequest: (head, signal) => find(head, undefined, signal),
-    createPullRequest: create,
-    updatePullRequest: update,
-    checks,
-    checkLog,
-    comments: async (number, signal) => {
-      const notes = parseGitlab(
-        GitlabNoteList,
-        await call(signal, () =>
-          api.notes.all(project, number, { sort: "asc", orderBy: "created_at", perPage, maxPages }),
-        ),
-        `the notes of !${number}`,
-      );
-      // System notes ("added 1 commit", "marked as ready") are GitLab's, not a person's.
-      return notes.filter((note) => !note.system).map(noteComment);
-    },
+    findPullRequest: (head, signal) => findMergeRequest(ctx, head, undefined, signal),
+    createPullRequest: (draft, signal) => createMergeRequest(ctx, draft, signal),
+    updatePullRequest: (number, change, signal) => updateMergeRequest(ctx, number, change, signal),
+    checks: (sha, signal) => pipelineChecks(ctx, sha, signal),
+    checkLog: (check, signal) => jobLog(ctx, check, signal),
+    comments: (number, signal) => mergeRequestComments(ctx, number, signal),
     comment: async (number, body, signal) => {
-      await call(signal, () => api.notes.create(project, number, body));
+      await ctx.call(signal, () => ctx.api.notes.create(ctx.project, number, body));
     },
   };
 }

@@ -18,6 +18,7 @@ test("a symlink to a host directory is handed over itself, and its target is unt
   const worktree = path.join(root, "worktree");
   mkdirSync(outside);
   writeFileSync(path.join(outside, "victim.txt"), "host file\n");
+  mkdirSync(path.join(outside, "inner"));
   mkdirSync(path.join(worktree, "src"), { recursive: true });
   writeFileSync(path.join(worktree, "src", "index.js"), "export {};\n");
   symlinkSync(outside, path.join(worktree, "escape"));
@@ -28,9 +29,9 @@ test("a symlink to a host directory is handed over itself, and its target is unt
   assert.equal(lstatSync(path.join(worktree, "src", "index.js")).uid, unprivilegedIdentity.uid);
   assert.equal(lstatSync(path.join(worktree, "escape")).uid, unprivilegedIdentity.uid);
   assert.equal(lstatSync(path.join(outside, "victim.txt")).uid, 0, "the link's target was chowned");
-  assert.equal(lstatSync(outside).uid, 0);
+  assert.equal(lstatSync(path.join(outside, "inner")).uid, 0, "a directory behind the link was chowned");
 
   await revokeWorktreeAccess(worktree, access);
   assert.equal(lstatSync(path.join(worktree, "src", "index.js")).uid, 0);
-  assert.equal(lstatSync(path.join(outside, "victim.txt")).uid, 0);
+  assert.equal(lstatSync(path.join(worktree, "escape")).uid, 0, "the link itself was not given back");
 });
