@@ -2,6 +2,7 @@
 // exit code (0 when an isolating backend works, else 1).
 import assert from "node:assert/strict";
 import { rmSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import { bwrapSandboxBackend } from "../src/sandbox/bwrap/bwrap-sandbox.ts";
@@ -40,6 +41,8 @@ describe("slipway doctor", () => {
     if (!dockerSkip) assert.match(result.stdout, /^docker {2}works \(isolating\)$/m);
     assert.match(result.stdout, /^sandbox.backend is "auto": runs use bwrap$/m);
     assert.match(result.stdout, /^ok: an isolating sandbox works here$/m);
+    assert.match(result.stdout, /^bwrap toolchains \(sandbox\.toolchains\):$/m);
+    assert.match(result.stdout, /^node +(mounted|system) +\//m);
   });
 
   test("without bwrap, git or the Docker image, says why and how to fix each, and exits 1", async () => {
@@ -54,6 +57,55 @@ describe("slipway doctor", () => {
     assert.match(result.stdout, /^git {5}missing +problem: .*install git/m);
     assert.match(result.stdout, /^sandbox.backend is "auto": runs cannot start/m);
     assert.match(result.stdout, /^no isolating sandbox works here: .*--sandbox none/m);
+  });
+
+  test("lists each configured toolchain and read-only mount: mounted, under /usr, or skipped and why", async () => {
+    const project = tempDir("doctor-mounts");
+    directories.push(project);
+    const missing = path.join(project, "no-such-directory");
+    writeFileSync(
+      path.join(project, "slipway.yaml"),
+      `sandbox:\n  toolchains: [node, slipway-no-such-tool]\n  readOnlyMounts: [${project}, ${missing}]\n`,
+    );
+    const text = await runCli(["doctor"], { env: cliEnv({}), cwd: project });
+    assert.match(text.stdout, /^slipway-no-such-tool +skipped +not found on PATH$/m);
+    assert.match(text.stdout, new RegExp(`^${missing} problem: it does not exist on this host`, "m"));
+    const json = await runCli(["doctor", "--json"], { env: cliEnv({}), cwd: project });
+    const report = JSON.parse(json.stdout) as {
+      toolchains: { name: string; state: string; reason?: string }[];
+      readOnlyMounts: { directory: string; ok: boolean }[];
+    };
+    assert.deepEqual(
+      report.toolchains.map((toolchain) => toolchain.name),
+      ["node", "slipway-no-such-tool"],
+    );
+    assert.ok(["mounted", "system"].includes(report.toolchains[0]?.state ?? ""), json.stdout);
+    assert.deepEqual(report.toolchains[1], {
+      name: "slipway-no-such-tool",
+      state: "skipped",
+      directories: [],
+      reason: "not found on PATH",
+    });
+    assert.deepEqual(
+      report.readOnlyMounts.map((mount) => [mount.directory, mount.ok]),
+      [
+        [project, true],
+        [missing, false],
+      ],
+    );
+  });
+
+  test("refuses a read-only mount of ~/.ssh, naming the file and the key", async () => {
+    const project = tempDir("doctor-ssh");
+    directories.push(project);
+    const file = path.join(project, "slipway.yaml");
+    writeFileSync(file, `sandbox:\n  readOnlyMounts: [${homedir()}/.ssh]\n`);
+    const result = await runCli(["doctor"], { env: cliEnv({}), cwd: project });
+    assert.notEqual(result.code, 0);
+    assert.match(
+      result.stderr,
+      new RegExp(`${file}: sandbox\\.readOnlyMounts: ${homedir()}/\\.ssh cannot be mounted`),
+    );
   });
 
   test("--json gives the same report for machines", async () => {

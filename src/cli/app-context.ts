@@ -1,8 +1,8 @@
 // What every command needs: the loaded configuration, the data directory and the store (with
 // crash recovery done on open). Commands stay thin: parse flags, call a service, set the exit code.
-import { homedir } from "node:os";
 import path from "node:path";
 import type { SlipwayConfig } from "../config/config-schema.ts";
+import { resolveDataDir } from "../config/data-dir.ts";
 import { loadConfig } from "../config/load-config.ts";
 import { recoverInterruptedRuns } from "../pipeline/recover-runs.ts";
 import { openSqliteStore } from "../store/sqlite/sqlite-store.ts";
@@ -20,10 +20,6 @@ export interface AppContext {
   env: NodeJS.ProcessEnv;
 }
 
-function expandHome(value: string, env: NodeJS.ProcessEnv): string {
-  return value.startsWith("~/") ? path.join(env.HOME || homedir(), value.slice(2)) : value;
-}
-
 /** Load config and open the store; `flags` are config values given on the command line. */
 export async function openApp(
   global: GlobalOptions,
@@ -37,7 +33,7 @@ export async function openApp(
     env,
     flags: merged,
   });
-  const dataDir = path.resolve(expandHome(config.dataDir ?? "~/.slipway", env));
+  const dataDir = resolveDataDir(config.dataDir, env);
   const store = await openSqliteStore(path.join(dataDir, "slipway.db"));
   await recoverInterruptedRuns(store);
   return { config, dataDir, store, env };

@@ -1,5 +1,6 @@
 // `slipway doctor`: says which sandbox backends work on this machine and why not (with the fix),
-// and whether node and git are fit. Exits 0 when at least one isolating backend works, else 1.
+// which toolchains bwrap mounts, and whether node and git are fit. Exits 0 when at least one
+// isolating backend works, else 1.
 import type { Command } from "commander";
 import { loadConfig } from "../config/load-config.ts";
 import type { GlobalOptions } from "./app-context.ts";
@@ -20,6 +21,29 @@ function backendLines(report: DoctorReport): string[] {
   });
 }
 
+function toolchainLines(report: DoctorReport): string[] {
+  const width = Math.max(7, ...report.toolchains.map((toolchain) => toolchain.name.length + 1));
+  const lines = report.toolchains.map((toolchain) => {
+    const manager = toolchain.manager ? ` (${toolchain.manager})` : "";
+    const detail =
+      toolchain.state === "skipped"
+        ? (toolchain.reason ?? "unavailable")
+        : toolchain.state === "system"
+          ? `${toolchain.program} (under the system mounts)`
+          : `${toolchain.directories.join(", ")}${manager}`;
+    return `${toolchain.name.padEnd(width)} ${toolchain.state.padEnd(8)} ${detail}`;
+  });
+  const mounts = report.readOnlyMounts.map((mount) =>
+    mount.ok ? `${mount.directory} ok` : `${mount.directory} problem: ${mount.problem}`,
+  );
+  return [
+    "bwrap toolchains (sandbox.toolchains):",
+    ...lines,
+    `bwrap read-only mounts (sandbox.readOnlyMounts):${mounts.length === 0 ? " none" : ""}`,
+    ...mounts,
+  ];
+}
+
 function verdictLines(report: DoctorReport): string[] {
   const configured =
     report.configuredBackend === "auto"
@@ -34,11 +58,18 @@ function verdictLines(report: DoctorReport): string[] {
   return [`${configured}: ${runs}`, verdict];
 }
 
-/** The report as lines for a person: tools, backends, then the verdict. */
+/** The report as lines for a person: tools, backends, bwrap's mounts, then the verdict. */
 export function renderDoctorReport(report: DoctorReport): string {
-  return [...toolLines(report), "", "sandboxes:", ...backendLines(report), "", ...verdictLines(report)].join(
-    "\n",
-  );
+  return [
+    ...toolLines(report),
+    "",
+    "sandboxes:",
+    ...backendLines(report),
+    "",
+    ...toolchainLines(report),
+    "",
+    ...verdictLines(report),
+  ].join("\n");
 }
 
 export function registerDoctorCommand(program: Command, global: () => GlobalOptions): void {

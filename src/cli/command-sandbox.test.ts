@@ -22,7 +22,7 @@ function ended(overrides: Partial<ExecResult>): ExecResult {
 }
 
 describe("sandbox exec plan", () => {
-  test("takes the run's limits, time limit and output cap, and passes --allow-host on", () => {
+  test("takes the run's limits, time limit, output cap and the agent's process space, and passes --allow-host on", () => {
     const config = SlipwayConfig.parse({
       sandbox: { memoryMb: 1536, maxProcesses: 99 },
       commands: { timeoutSeconds: 42 },
@@ -39,6 +39,7 @@ describe("sandbox exec plan", () => {
       args: ["ci"],
       timeoutMs: 42_000,
       maxOutputBytes: commandOutputBytes,
+      processSpace: "run",
     });
   });
 

@@ -65,6 +65,7 @@ export function sandboxExecPlan(
       args,
       timeoutMs: config.commands.timeoutSeconds * 1000,
       maxOutputBytes: commandOutputBytes,
+      processSpace: "run",
     },
   };
 }

@@ -1,9 +1,11 @@
 // What `slipway doctor` checks on this machine: each sandbox backend (works, or why not and how to
-// fix it), and the node and git Slipway needs. Gathering here; formatting in command-doctor.ts.
+// fix it), the bwrap backend's toolchain mounts, and the node and git Slipway needs. Gathering
+// here; formatting in command-doctor.ts.
 import type { SlipwayConfig } from "../config/config-schema.ts";
-import { sandboxBackendsWith } from "../sandbox/registry.ts";
+import { configuredSandboxBackends } from "../sandbox/registry.ts";
 import type { SandboxBackend } from "../sandbox/sandbox.ts";
 import { runGit } from "../workspace/git.ts";
+import { checkBwrapMounts, type ReadOnlyMountCheck, type ToolchainCheck } from "./doctor-toolchains.ts";
 
 export interface BackendCheck {
   name: string;
@@ -24,6 +26,10 @@ export interface ToolCheck {
 export interface DoctorReport {
   tools: ToolCheck[];
   backends: BackendCheck[];
+  /** The bwrap backend's toolchains (`sandbox.toolchains`): mounted, under /usr, or skipped and why. */
+  toolchains: ToolchainCheck[];
+  /** The bwrap backend's extra read-only mounts (`sandbox.readOnlyMounts`) and whether each can be mounted. */
+  readOnlyMounts: ReadOnlyMountCheck[];
   /** `sandbox.backend` from the configuration (`auto` or a name). */
   configuredBackend: string;
   /** The backend a run would use with this configuration, when one would work. */
@@ -91,10 +97,7 @@ function backendForRuns(configured: string, backends: BackendCheck[]): string | 
 
 /** Check everything, the backends at the same time. */
 export async function runDoctorChecks(config: SlipwayConfig): Promise<DoctorReport> {
-  const registry = sandboxBackendsWith({
-    image: config.sandbox.dockerImage,
-    hostToolchainMounts: config.sandbox.dockerHostToolchain,
-  });
+  const registry = configuredSandboxBackends(config.sandbox);
   const [git, backends] = await Promise.all([
     checkGit(),
     Promise.all([...registry.values()].map(checkBackend)),
@@ -102,6 +105,7 @@ export async function runDoctorChecks(config: SlipwayConfig): Promise<DoctorRepo
   return {
     tools: [checkNode(), git],
     backends,
+    ...checkBwrapMounts(config, process.env),
     configuredBackend: config.sandbox.backend,
     runsWith: backendForRuns(config.sandbox.backend, backends),
     ok: backends.some((backend) => backend.isolates && backend.works),

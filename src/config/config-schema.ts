@@ -1,7 +1,9 @@
 // Every configuration option, declared once: type, default and description. The loader, the
 // environment mapping and `slipway init`'s commented file are all derived from this schema.
+import path from "node:path";
 import { z } from "zod";
 import { GuardPolicy } from "../judge/guards/guard.ts";
+import { defaultToolchainNames } from "../sandbox/bwrap/toolchain-mounts.ts";
 
 const providerSettings = z
   .object({
@@ -50,6 +52,18 @@ export const SandboxConfig = z
       .default(false)
       .describe(
         "docker backend: mount the host's /usr, /lib and node read-only, for an image without a toolchain",
+      ),
+    toolchains: z
+      .array(z.string().regex(/^[^/\s]+$/, "expected a program name as found on PATH, not a path"))
+      .default([...defaultToolchainNames])
+      .describe(
+        "bwrap backend: programs on the host PATH whose installations are mounted read-only (those under /usr need none); rustup's and pyenv's get only ~/.cargo/bin, ~/.rustup or the pyenv root",
+      ),
+    readOnlyMounts: z
+      .array(z.string().refine((entry) => path.isAbsolute(entry), "expected an absolute host path"))
+      .default([])
+      .describe(
+        "bwrap backend: extra host directories mounted read-only at the same path; never the home directory, ~/.ssh, ~/.cargo as a whole, other credential stores or the data directory",
       ),
   })
   .strict();
@@ -223,4 +237,5 @@ export const SlipwayConfig = z
 export type SlipwayConfig = z.infer<typeof SlipwayConfig>;
 export type Price = z.infer<typeof Price>;
 export type LimitsConfig = z.infer<typeof LimitsConfig>;
+export type SandboxConfig = z.infer<typeof SandboxConfig>;
 export type ForgeConfig = z.infer<typeof ForgeConfig>;

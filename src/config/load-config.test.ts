@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import { parse as parseYaml } from "yaml";
@@ -103,6 +103,62 @@ describe("loadConfig", () => {
     assert.throws(
       () => loadConfig({ projectDir: project, env, flags: { model: "gpt" } }),
       /model: expected provider:model/,
+    );
+  });
+
+  test("bwrap mounts the default toolchains, rustup's and pyenv's included, and no extra directory", () => {
+    const { project, env } = dirs();
+    const { config } = loadConfig({ projectDir: project, env, flags: {} });
+    for (const name of ["node", "python3", "pytest", "cargo", "rustc", "go", "mvn"])
+      assert.ok(config.sandbox.toolchains.includes(name), `${name} is not a default toolchain`);
+    assert.deepEqual(config.sandbox.readOnlyMounts, []);
+  });
+
+  test("refuses a read-only mount of ~/.cargo as a whole, naming the file, the key and the fix", () => {
+    const { project, env } = dirs();
+    const file = path.join(project, "slipway.yaml");
+    writeFileSync(file, `sandbox:\n  readOnlyMounts: [/opt/jdk-21, ${homedir()}/.cargo]\n`);
+    assert.throws(
+      () => loadConfig({ projectDir: project, env, flags: {} }),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.message.startsWith(
+          `${file}: sandbox.readOnlyMounts: ${homedir()}/.cargo cannot be mounted: it contains ${homedir()}/.cargo/credentials.toml; remove it`,
+        ) &&
+        !error.message.includes("\n"),
+    );
+  });
+
+  test("refuses a read-only mount of the home directory, ~/.ssh or the configured data directory", () => {
+    const { project, env } = dirs();
+    const dataDir = path.join(project, "data");
+    const refused = [
+      [homedir(), `it is ${homedir()}`],
+      [`${homedir()}/.ssh/keys`, `it is inside ${homedir()}/.ssh`],
+      [project, `it contains ${dataDir}`],
+    ] as const;
+    for (const [directory, reason] of refused) {
+      const flags = { dataDir, sandbox: { readOnlyMounts: [directory] } };
+      assert.throws(
+        () => loadConfig({ projectDir: project, env, flags }),
+        (error: unknown) =>
+          error instanceof ConfigError &&
+          error.message.startsWith(
+            `command line: sandbox.readOnlyMounts: ${directory} cannot be mounted: ${reason};`,
+          ),
+      );
+    }
+  });
+
+  test("a relative read-only mount or a toolchain given as a path names the key", () => {
+    const { project, env } = dirs();
+    assert.throws(
+      () => loadConfig({ projectDir: project, env, flags: { sandbox: { readOnlyMounts: ["opt/jdk"] } } }),
+      /^ConfigError: command line: sandbox\.readOnlyMounts\.0: expected an absolute host path$/,
+    );
+    assert.throws(
+      () => loadConfig({ projectDir: project, env, flags: { sandbox: { toolchains: ["/usr/bin/node"] } } }),
+      /command line: sandbox\.toolchains\.0: expected a program name/,
     );
   });
 

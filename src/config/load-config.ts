@@ -8,6 +8,7 @@ import type { z } from "zod";
 import { ConfigError } from "../core/errors.ts";
 import { SlipwayConfig } from "./config-schema.ts";
 import { configFromEnv } from "./env-overrides.ts";
+import { readOnlyMountsProblem } from "./read-only-mounts-check.ts";
 
 export interface ConfigSources {
   /** An explicit config file (`--config`); replaces the project file. */
@@ -127,6 +128,12 @@ export function loadConfig(options: ConfigSources): LoadedConfig {
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
     throw new ConfigError(describeConfigIssue(first, sources), { details: { issues: parsed.error.issues } });
+  }
+  const mountProblem = readOnlyMountsProblem(parsed.data, options.env);
+  if (mountProblem) {
+    throw new ConfigError(`${sourceOf("sandbox.readOnlyMounts", sources)}: ${mountProblem}`, {
+      details: { key: "sandbox.readOnlyMounts" },
+    });
   }
   return { config: parsed.data, files };
 }

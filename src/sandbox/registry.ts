@@ -1,25 +1,41 @@
 // The sandbox backends Slipway knows, by name, and the choice between them: `auto` takes the first
 // isolating backend this host can run; `none` (no isolation) is only ever taken when asked for.
+import type { SandboxConfig } from "../config/config-schema.ts";
 import { SandboxError } from "../core/errors.ts";
-import { bwrapSandboxBackend } from "./bwrap/bwrap-sandbox.ts";
+import { type BwrapSettings, createBwrapBackend } from "./bwrap/bwrap-sandbox.ts";
 import type { DockerBackendOptions } from "./docker/docker-sandbox.ts";
 import { defaultDockerImage, lazyDockerSandboxBackend } from "./docker/lazy-docker-backend.ts";
 import { noneSandboxBackend } from "./none/none-sandbox.ts";
 import type { SandboxBackend } from "./sandbox.ts";
 
+/** The settings of each configurable backend. */
+export interface SandboxBackendSettings {
+  docker: DockerBackendOptions;
+  bwrap: BwrapSettings;
+}
+
 /** Every backend by name, isolating ones first in the order `auto` tries them. */
-export function sandboxBackendsWith(docker: DockerBackendOptions): ReadonlyMap<string, SandboxBackend> {
+export function sandboxBackendsWith(settings: SandboxBackendSettings): ReadonlyMap<string, SandboxBackend> {
   return new Map<string, SandboxBackend>([
-    [bwrapSandboxBackend.name, bwrapSandboxBackend],
-    ["docker", lazyDockerSandboxBackend(docker)],
+    ["bwrap", createBwrapBackend(settings.bwrap)],
+    ["docker", lazyDockerSandboxBackend(settings.docker)],
     [noneSandboxBackend.name, noneSandboxBackend],
   ]);
 }
 
-/** The backends with the docker backend on its default image. */
+/** The backends with their defaults: bwrap's toolchains, the docker backend on its default image. */
 export const sandboxBackends: ReadonlyMap<string, SandboxBackend> = sandboxBackendsWith({
-  image: defaultDockerImage,
+  docker: { image: defaultDockerImage },
+  bwrap: {},
 });
+
+/** The backends as the configuration's `sandbox` section sets them up. */
+export function configuredSandboxBackends(sandbox: SandboxConfig): ReadonlyMap<string, SandboxBackend> {
+  return sandboxBackendsWith({
+    docker: { image: sandbox.dockerImage, hostToolchainMounts: sandbox.dockerHostToolchain },
+    bwrap: { toolchains: sandbox.toolchains, readOnlyMounts: sandbox.readOnlyMounts },
+  });
+}
 
 export interface ChooseSandboxOptions {
   /** Refuse the non-isolating backend even when it is asked for by name. */
@@ -91,15 +107,7 @@ export async function chooseSandboxBackend(
 }
 
 /** The backend the `sandbox` section of the configuration asks for, chosen as `chooseSandboxBackend` does. */
-export function chooseConfiguredSandbox(sandbox: {
-  backend: string;
-  isolationRequired: boolean;
-  dockerImage: string;
-  dockerHostToolchain: boolean;
-}): Promise<SandboxBackend> {
-  const backends = sandboxBackendsWith({
-    image: sandbox.dockerImage,
-    hostToolchainMounts: sandbox.dockerHostToolchain,
-  });
+export function chooseConfiguredSandbox(sandbox: SandboxConfig): Promise<SandboxBackend> {
+  const backends = configuredSandboxBackends(sandbox);
   return chooseSandboxBackend(sandbox.backend, { isolationRequired: sandbox.isolationRequired, backends });
 }

@@ -73,9 +73,25 @@ export function shell(script: string, extra: Partial<ExecRequest> = {}): ExecReq
   return { command: "sh", args: ["-c", script], timeoutMs: 30_000, maxOutputBytes: 64 * 1024, ...extra };
 }
 
-/** Run the sandbox contract against `backend`; skipped with a printed reason when it is unavailable here. */
-export function describeSandboxContract(backend: SandboxBackend): void {
-  describe(`sandbox contract: ${backend.name}`, async () => {
+/** `sandbox` with every request asking for `processSpace` unless it names one itself. */
+export function inProcessSpace(sandbox: Sandbox, processSpace: ExecRequest["processSpace"]): Sandbox {
+  return {
+    backend: sandbox.backend,
+    worktree: sandbox.worktree,
+    exec: (request) => sandbox.exec({ processSpace, ...request }),
+    dispose: () => sandbox.dispose(),
+  };
+}
+
+/**
+ * Run the sandbox contract against `backend`, with every command asking for `processSpace` (the
+ * contract holds for both); skipped with a printed reason when the backend is unavailable here.
+ */
+export function describeSandboxContract(
+  backend: SandboxBackend,
+  processSpace: ExecRequest["processSpace"] = "command",
+): void {
+  describe(`sandbox contract: ${backend.name}, ${processSpace} process space`, async () => {
     const availability = await backend.availability();
     const skip = availability.available
       ? false
@@ -91,7 +107,7 @@ export function describeSandboxContract(backend: SandboxBackend): void {
     beforeEach(async () => {
       if (skip) return;
       worktree = tempDirectory(`contract-${backend.name}`);
-      sandbox = await backend.create(contractOptions(worktree));
+      sandbox = inProcessSpace(await backend.create(contractOptions(worktree)), processSpace);
     });
 
     afterEach(async () => {

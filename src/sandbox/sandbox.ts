@@ -16,6 +16,15 @@ export interface ExecRequest {
   maxOutputBytes: number;
   stdin?: string;
   signal?: AbortSignal;
+  /**
+   * `command` (the default): the command gets a process space of its own, which nothing an earlier
+   * command started can reach — for verification, whose results the agent's processes must not be
+   * able to forge. `run`: the command enters the run's long-lived process space, which is cheaper
+   * (bwrap sets up no namespaces per command) — for the agent's own commands. Either way, what a
+   * command leaves running is ended before the next one starts. Backends whose every command is
+   * started by a trusted engine (docker) treat both alike.
+   */
+  processSpace?: "command" | "run";
 }
 
 export interface ExecResult {

@@ -15,7 +15,7 @@ export interface SpawnCappedRequest {
 }
 
 /** Grace period between SIGTERM and SIGKILL when a process group must die. */
-const killGraceMs = 2_000;
+export const killGraceMs = 2_000;
 
 /** The length of `bytes` without a UTF-8 sequence cut off at its end (so a cap never splits a character). */
 export function completeUtf8Length(bytes: Buffer): number {
@@ -33,7 +33,7 @@ export function completeUtf8Length(bytes: Buffer): number {
  * character split across chunks until its remaining bytes arrive, so text is decoded as if the
  * stream's kept bytes were decoded at once, and stdout and stderr can still be interleaved.
  */
-class CappedOutput {
+export class CappedOutput {
   private readonly parts: { stream: "out" | "err"; text: string }[] = [];
   private readonly decoders = { out: new StringDecoder("utf8"), err: new StringDecoder("utf8") };
   private readonly cut = { out: false, err: false };
@@ -80,6 +80,48 @@ class CappedOutput {
   }
 }
 
+/** How a command ended, for `cappedResult`. */
+export interface CommandEnd {
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  /** performance.now() when the command was started. */
+  started: number;
+  /** A note of the platform's own, appended to stderr (e.g. why the command could not start). */
+  note?: string;
+}
+
+/** The ExecResult of a command whose output is `output`; ends the output's decoders. */
+export function cappedResult(output: CappedOutput, end: CommandEnd): ExecResult {
+  output.end();
+  const note = end.note ?? "";
+  return {
+    exitCode: end.exitCode,
+    signal: end.signal,
+    output: output.text() + note,
+    stdout: output.text("out"),
+    stderr: output.text("err") + note,
+    timedOut: end.timedOut,
+    truncated: output.truncated,
+    durationMs: Math.round(performance.now() - end.started),
+  };
+}
+
+/** The result of a command that was never started because it was cancelled first. */
+export function notStartedResult(program: string): ExecResult {
+  const note = `not started: ${program} was aborted before it began\n`;
+  return {
+    exitCode: null,
+    signal: null,
+    output: note,
+    stdout: "",
+    stderr: note,
+    timedOut: false,
+    truncated: false,
+    durationMs: 0,
+  };
+}
+
 function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   if (pid === undefined) return;
   try {
@@ -93,20 +135,8 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
 export function spawnCapped(request: SpawnCappedRequest): Promise<ExecResult> {
   const started = performance.now();
   const output = new CappedOutput(request.maxOutputBytes);
-  if (request.signal?.aborted) {
-    // An abort listener added now would never fire: do not start what was already cancelled.
-    const note = `not started: ${request.argv[0]} was aborted before it began\n`;
-    return Promise.resolve({
-      exitCode: null,
-      signal: null,
-      output: note,
-      stdout: "",
-      stderr: note,
-      timedOut: false,
-      truncated: false,
-      durationMs: 0,
-    });
-  }
+  // An abort listener added now would never fire: do not start what was already cancelled.
+  if (request.signal?.aborted) return Promise.resolve(notStartedResult(request.argv[0]));
   return new Promise((resolve) => {
     const [command, ...args] = request.argv;
     const child = spawn(command, args, {
@@ -134,17 +164,7 @@ export function spawnCapped(request: SpawnCappedRequest): Promise<ExecResult> {
       request.signal?.removeEventListener("abort", onAbort);
       // Whatever the command left running in its group dies with it: no process outlives a command.
       killGroup(child.pid, "SIGKILL");
-      output.end();
-      resolve({
-        exitCode,
-        signal,
-        output: output.text() + extra,
-        stdout: output.text("out"),
-        stderr: output.text("err") + extra,
-        timedOut,
-        truncated: output.truncated,
-        durationMs: Math.round(performance.now() - started),
-      });
+      resolve(cappedResult(output, { exitCode, signal, timedOut, started, note: extra }));
     };
     child.stdout.on("data", (chunk: Buffer) => output.add("out", chunk));
     child.stderr.on("data", (chunk: Buffer) => output.add("err", chunk));

@@ -1,6 +1,7 @@
 // run_command: allowlisted programs run in the sandbox without a shell; everything else is refused.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { bwrapSandboxBackend } from "../sandbox/bwrap/bwrap-sandbox.ts";
 import { runCommandTool } from "./run-command.ts";
 import { createToolFixture, type ToolFixture } from "./tool-fixture.ts";
 
@@ -60,5 +61,34 @@ describe("run_command", () => {
     assert.equal(result.isError, true);
     assert.match(result.text, /^refused: ">" needs a shell; commands run without a shell/);
     await assert.rejects(fixture.read("planted.txt"), { code: "ENOENT" });
+  });
+});
+
+describe("run_command in a bwrap sandbox", async () => {
+  const availability = await bwrapSandboxBackend.availability();
+  const skip = availability.available ? false : `bwrap is unavailable here: ${availability.reason}`;
+  if (skip) console.log(`# skipping run_command in bwrap: ${skip}`);
+
+  test("the agent's commands share the run's process space: a file in its private /tmp lasts", {
+    skip,
+  }, async () => {
+    const fixture = await createToolFixture({ commandAllowlist: ["node", "cat"], commandTimeoutMs: 30_000 });
+    const sandbox = await bwrapSandboxBackend.create({
+      worktree: fixture.worktree,
+      allowHosts: [],
+      memoryMb: 2048,
+      maxProcesses: 128,
+    });
+    try {
+      fixture.context.sandbox = sandbox;
+      await fixture.call(runCommandTool, {
+        command: `node -e "require('fs').writeFileSync('/tmp/n', 'kept')"`,
+      });
+      const result = await fixture.call(runCommandTool, { command: "cat /tmp/n" });
+      assert.equal(result.text, "$ cat /tmp/n\nexit code 0\nkept");
+    } finally {
+      await sandbox.dispose();
+      await fixture.dispose();
+    }
   });
 });

@@ -42,6 +42,8 @@ export const runCommandTool = defineTool({
       timeoutMs: context.commandTimeoutMs,
       maxOutputBytes: commandOutputBytes,
       signal: context.signal,
+      // The agent's own command: it enters the run's long-lived process space.
+      processSpace: "run",
     });
     const ending = describeEnding(result, context.commandTimeoutMs);
     const output = result.output.trimEnd() === "" ? "(no output)" : result.output.trimEnd();

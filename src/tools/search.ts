@@ -55,6 +55,8 @@ export const searchTool = defineTool({
       timeoutMs: searchTimeoutMs,
       maxOutputBytes: searchOutputBytes,
       signal: context.signal,
+      // The agent's own command: it enters the run's long-lived process space.
+      processSpace: "run",
     });
     if (result.timedOut) return fail(`search timed out after ${searchTimeoutMs / 1000}s; narrow the path`);
     if (result.exitCode === 1 && result.stdout === "") {

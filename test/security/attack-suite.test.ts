@@ -27,16 +27,29 @@ const attempts: Attempt[] = [
 /** Containers of this suite carry this label, so the after hook sweeps only its own. */
 const dockerLabels = { "slipway.test": `attack-suite-${process.pid}-${randomInt(1e9)}` };
 
-async function isolatingBackends(): Promise<{ backend: SandboxBackend; skip: string | false }[]> {
+interface SuiteBackend {
+  /** The name in the table. */
+  label: string;
+  backend: SandboxBackend;
+  processSpace: "run" | "command";
+  skip: string | false;
+}
+
+/**
+ * The isolating backends, each as the agent's commands use it (`run`); bwrap also as verification
+ * uses it (a process space per command), as its two spaces are built differently.
+ */
+async function isolatingBackends(): Promise<SuiteBackend[]> {
   const bwrap = await bwrapSandboxBackend.availability();
+  const bwrapSkip = bwrap.available ? false : `bwrap is unavailable here: ${bwrap.reason}`;
   const dockerSkip = await dockerTestSkipReason();
   return [
+    { label: "bwrap", backend: bwrapSandboxBackend, processSpace: "run", skip: bwrapSkip },
+    { label: "bwrap, own space", backend: bwrapSandboxBackend, processSpace: "command", skip: bwrapSkip },
     {
-      backend: bwrapSandboxBackend,
-      skip: bwrap.available ? false : `bwrap is unavailable here: ${bwrap.reason}`,
-    },
-    {
+      label: "docker",
       backend: dockerSandboxBackend({ image: testImage, hostToolchainMounts: true, labels: dockerLabels }),
+      processSpace: "run",
       skip: dockerSkip ? `no Docker engine here: ${dockerSkip}` : false,
     },
   ];
@@ -65,19 +78,19 @@ const skipped: string[] = [];
 
 after(async () => {
   await world.dispose();
-  if (!backends.find((entry) => entry.backend.name === "docker")?.skip)
+  if (!backends.find((entry) => entry.label === "docker")?.skip)
     await removeLeftoverContainers({ maxAgeMs: 0, labels: dockerLabels });
 });
 
-for (const { backend, skip } of backends) {
+for (const { label, backend, processSpace, skip } of backends) {
   if (skip) {
-    console.log(`# skipping the attack suite on ${backend.name}: ${skip}`);
-    skipped.push(`${backend.name} (${skip})`);
+    console.log(`# skipping the attack suite on ${label}: ${skip}`);
+    skipped.push(`${label} (${skip})`);
   }
-  describe(`attack suite: ${backend.name}`, () => {
+  describe(`attack suite: ${label}`, () => {
     for (const attempt of attempts) {
       test(attempt.name, { skip, timeout: 240_000 }, async () => {
-        const attack = await openAttackRun(world, backend, attempt);
+        const attack = await openAttackRun(world, backend, { ...attempt, processSpace });
         let verdict: Verdict;
         try {
           verdict = await attempt.run(attack);
@@ -86,8 +99,8 @@ for (const { backend, skip } of backends) {
         } finally {
           await attack.dispose();
         }
-        rows.push({ attempt: attempt.name, backend: backend.name, ...verdict });
-        assert.ok(verdict.blocked, `not blocked on ${backend.name}: ${verdict.evidence}`);
+        rows.push({ attempt: attempt.name, backend: label, ...verdict });
+        assert.ok(verdict.blocked, `not blocked on ${label}: ${verdict.evidence}`);
       });
     }
   });

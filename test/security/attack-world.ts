@@ -8,6 +8,7 @@ import { createServer, type Server } from "node:net";
 import { homedir, networkInterfaces } from "node:os";
 import path from "node:path";
 import { SlipwayConfig } from "../../src/config/config-schema.ts";
+import { inProcessSpace } from "../../src/sandbox/sandbox.contract.ts";
 import type { ExecRequest, ExecResult, Sandbox, SandboxBackend } from "../../src/sandbox/sandbox.ts";
 import { ensureMirror } from "../../src/workspace/mirror-cache.ts";
 import { createWorktree, removeWorktree } from "../../src/workspace/worktree.ts";
@@ -205,7 +206,12 @@ let runCounter = 0;
 export async function openAttackRun(
   world: AttackWorld,
   backend: SandboxBackend,
-  options: { baseRef?: string; limits?: { memoryMb?: number; maxProcesses?: number } } = {},
+  options: {
+    baseRef?: string;
+    limits?: { memoryMb?: number; maxProcesses?: number };
+    /** The process space the attempt's commands ask for: the agent's (`run`) unless told. */
+    processSpace?: ExecRequest["processSpace"];
+  } = {},
 ): Promise<AttackRun> {
   const baseRef = options.baseRef ?? "main";
   runCounter++;
@@ -217,9 +223,9 @@ export async function openAttackRun(
     branch: `slipway/${name}`,
     worktreePath: worktree,
   });
-  let sandbox: Sandbox;
+  let created: Sandbox;
   try {
-    sandbox = await backend.create({
+    created = await backend.create({
       worktree,
       allowHosts: [],
       memoryMb: options.limits?.memoryMb ?? world.limits.memoryMb,
@@ -229,6 +235,8 @@ export async function openAttackRun(
     await removeWorktree(world.mirrorPath, worktree);
     throw error;
   }
+  // Every command of the attempt, its own sandbox.exec calls included, runs as the agent's would.
+  const sandbox = inProcessSpace(created, options.processSpace ?? "run");
   const exec = (request: ExecRequest): Promise<ExecResult> => sandbox.exec(request);
   const defaults = {
     timeoutMs: Math.min(world.limits.commandTimeoutMs, attemptTimeoutMs),

@@ -1,6 +1,6 @@
 // Attempts on the filesystem walls: writing outside the worktree (system directories, the host's
 // home, `..`, a committed symlink, the mirror) and reading what belongs to the platform or other runs.
-import { readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
 import { symlinkBranch, victimOwner, victimText } from "./attack-world.ts";
@@ -150,6 +150,27 @@ const readHomeSecret: Attempt = {
   },
 };
 
+const readCargoToken: Attempt = {
+  name: "read a token in the host's ~/.cargo (only its bin is mounted)",
+  async run({ sh, world }) {
+    // rustup's proxies in ~/.cargo/bin are mounted; a crates.io token beside them must stay out.
+    const cargoHome = path.join(homedir(), ".cargo");
+    const madeCargoHome = !existsSync(cargoHome);
+    mkdirSync(cargoHome, { recursive: true });
+    const planted = path.join(cargoHome, `credentials-${plantName()}.toml`);
+    writeFileSync(planted, `[registry]\ntoken = "${world.canary}"\n`, { mode: 0o600 });
+    try {
+      // A glob, not the name: the name itself must show only if ~/.cargo can be listed.
+      const result = await sh(
+        `cat "${cargoHome}"/credentials-slipway-attack-*; cat ~/.cargo/credentials-slipway-attack-*; ls -A "${cargoHome}"`,
+      );
+      return nothingLeaked(result.output, [world.canary, path.basename(planted)], "the cargo token");
+    } finally {
+      rmSync(madeCargoHome ? cargoHome : planted, { recursive: true, force: true });
+    }
+  },
+};
+
 export const filesystemAttempts: Attempt[] = [
   writeToEtc,
   writeToHome,
@@ -160,4 +181,5 @@ export const filesystemAttempts: Attempt[] = [
   readOtherRun,
   readStore,
   readHomeSecret,
+  readCargoToken,
 ];

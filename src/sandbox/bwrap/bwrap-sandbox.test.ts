@@ -5,6 +5,7 @@ import { existsSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, test } from "node:test";
+import { protectedHostPaths } from "../mount-safety.ts";
 import { contractOptions, describeSandboxContract, shell, tempDirectory } from "../sandbox.contract.ts";
 import {
   type BwrapSandbox,
@@ -14,7 +15,8 @@ import {
 } from "./bwrap-sandbox.ts";
 import { toolchainMounts } from "./toolchain-mounts.ts";
 
-describeSandboxContract(bwrapSandboxBackend);
+describeSandboxContract(bwrapSandboxBackend, "command");
+describeSandboxContract(bwrapSandboxBackend, "run");
 
 const availability = await bwrapSandboxBackend.availability();
 const skip = availability.available ? false : `bwrap is unavailable here: ${availability.reason}`;
@@ -72,16 +74,24 @@ describe("bwrap sandbox walls: filesystem and environment", () => {
   test("sees nothing of the host beyond its layout: not /root, /work, the host /tmp or the worktree's host path", {
     skip,
   }, async () => {
-    // Where the toolchain (node) is installed under one of these (a CI checkout's own Node in
-    // /work/… or /tmp/…), that directory exists inside, showing only the way to the mount.
-    const mounts = toolchainMounts([...defaultToolchains], process.env.PATH ?? "", []).directories;
-    const wayToMount = (hostPath: string): string | undefined => {
-      const below = mounts.find((mount) => mount.startsWith(`${hostPath}/`));
-      return below?.slice(hostPath.length + 1).split("/")[0];
+    // Where a toolchain is installed under one of these (a CI checkout's own Node in /work/… or
+    // /tmp/…, rustup's ~/.cargo/bin and ~/.rustup), those directories exist inside, showing only
+    // the way to the mounts.
+    const mounts = toolchainMounts(defaultToolchains, {
+      searchPath: process.env.PATH ?? "",
+      protectedPaths: protectedHostPaths([homedir()]),
+      host: { home: homedir(), env: process.env },
+    }).directories;
+    const waysToMounts = (hostPath: string): string[] => {
+      const below = mounts.filter((mount) => mount.startsWith(`${hostPath}/`));
+      return [...new Set(below.map((mount) => mount.slice(hostPath.length + 1).split("/")[0]!))];
     };
     const checks = [homedir(), "/root", "/work", outside, worktree, "/tmp"].map((hostPath) => {
-      const next = wayToMount(hostPath);
-      if (next !== undefined) return `[ "$(ls -A "${hostPath}")" = "${next}" ]`;
+      const ways = waysToMounts(hostPath);
+      if (ways.length > 0) {
+        const each = ways.map((next) => `[ -e "${hostPath}/${next}" ]`).join(" && ");
+        return `${each} && [ "$(ls -A "${hostPath}" | wc -l)" = "${ways.length}" ]`;
+      }
       return hostPath === "/tmp" ? '[ -z "$(ls -A /tmp)" ]' : `[ ! -e "${hostPath}" ]`;
     });
     const result = await open().exec(shell(`${checks.join(" && ")} && echo hidden`));

@@ -9,29 +9,44 @@ import path from "node:path";
 import { SandboxError } from "../../core/errors.ts";
 import { resolveInside } from "../../workspace/paths.ts";
 import type { EgressSettings } from "../egress/sandbox-egress.ts";
+import { protectedHostPaths } from "../mount-safety.ts";
 import type { ExecRequest, ExecResult, Sandbox, SandboxBackend, SandboxOptions } from "../sandbox.ts";
 import { sandboxEnvironment } from "../sandbox-env.ts";
 import { spawnCapped } from "../spawn-capped.ts";
-import { bwrapArguments } from "./bwrap-arguments.ts";
+import { bwrapArguments, type ProcessLimits } from "./bwrap-arguments.ts";
 import { type BwrapEgress, egressArgv, openBwrapEgress } from "./bwrap-egress.ts";
 import { type BwrapHost, checkBwrapHost } from "./bwrap-host.ts";
+import {
+  type CommandServerLayout,
+  commandServerArgv,
+  commandServerLayout,
+  withCommandServer,
+} from "./command-server-launch.ts";
+import type { SessionLaunch } from "./command-session.ts";
+import { hostMounts } from "./host-mounts.ts";
 import { type MountStep, sandboxUser, workspacePath } from "./mount-step.ts";
 import { argvInCgroup, createPidsCgroup, type PidsCgroup, removePidsCgroup } from "./pids-cgroup.ts";
 import { writeSyntheticEtc } from "./sandbox-etc.ts";
 import { sandboxLayout } from "./sandbox-layout.ts";
-import { toolchainMounts } from "./toolchain-mounts.ts";
+import { SharedProcessSpace } from "./shared-process-space.ts";
+import { defaultToolchainNames } from "./toolchain-mounts.ts";
 
-/** Settings of one bwrap backend instance (the registry uses the defaults). */
+/** Settings of one bwrap backend instance (the registry passes `sandbox.toolchains` and `sandbox.readOnlyMounts`). */
 export interface BwrapSettings {
-  /** Programs on the host PATH whose installation directories are mounted read-only. */
+  /**
+   * Programs on the host PATH whose installation directories are mounted read-only; rustup and
+   * pyenv installations in $HOME are recognised and only their toolchain directories mounted.
+   */
   toolchains?: string[];
+  /** Extra absolute host directories mounted read-only at the same path; never one exposing a secret. */
+  readOnlyMounts?: string[];
   /** The bwrap executable; default: `bwrap` on PATH. */
   bwrapPath?: string;
   /** Egress proxy settings (name resolver, limits) for sandboxes with allowed hosts. */
   egress?: EgressSettings;
 }
 
-export const defaultToolchains = ["node", "npm", "npx"];
+export const defaultToolchains: string[] = [...defaultToolchainNames];
 
 interface BwrapSandboxParts {
   worktree: string;
@@ -43,9 +58,41 @@ interface BwrapSandboxParts {
   cgroup: PidsCgroup | undefined;
   /** The egress proxy and bridge, when the sandbox allows hosts. */
   egress: BwrapEgress | undefined;
+  /** Variables the mounted version managers need (RUSTUP_HOME, PYENV_ROOT). */
+  toolchainEnvironment: Record<string, string>;
+  /** What the shared process space's command server needs mounted, or why it cannot run here. */
+  server: CommandServerLayout | { problem: string };
 }
 
-/** One sandbox: a worktree, a layout and limits; each exec is a new bwrap instance. */
+function processLimits(host: BwrapHost, options: SandboxOptions): ProcessLimits {
+  return { prlimitPath: host.prlimitPath, memoryMb: options.memoryMb, maxProcesses: options.maxProcesses };
+}
+
+/** How long the command server may take to start (node's start-up, on a loaded machine). */
+const sharedSpaceStartTimeoutMs = 15_000;
+
+/** The launch of the sandbox's shared process space: bwrap with the command server, or why it cannot run. */
+function sharedSpaceLaunch(
+  parts: BwrapSandboxParts,
+  env: Record<string, string>,
+): SessionLaunch | { problem: string } {
+  const { host, options, cgroup, egress, server } = parts;
+  if ("problem" in server) return server;
+  const args = bwrapArguments({
+    steps: withCommandServer(parts.steps, server),
+    env,
+    cwd: workspacePath,
+    limits: processLimits(host, options),
+    argv: commandServerArgv(server.nodePath, egress?.socatPath),
+  });
+  const argv: [string, ...string[]] = [host.bwrapPath, ...args];
+  return { argv: cgroup ? argvInCgroup(cgroup, argv) : argv, env, startTimeoutMs: sharedSpaceStartTimeoutMs };
+}
+
+/**
+ * One sandbox: a worktree, a layout and limits. A command asking for a process space of its own is
+ * a new bwrap instance; the agent's commands share one long-lived instance per sandbox.
+ */
 export class BwrapSandbox implements Sandbox {
   readonly backend = "bwrap";
   readonly worktree: string;
@@ -54,10 +101,12 @@ export class BwrapSandbox implements Sandbox {
   private readonly parts: BwrapSandboxParts;
   private readonly stop = new AbortController();
   private readonly running = new Set<Promise<ExecResult>>();
+  private readonly shared: SharedProcessSpace;
   private disposed = false;
 
   constructor(parts: BwrapSandboxParts) {
     this.parts = parts;
+    this.shared = new SharedProcessSpace(sharedSpaceLaunch(parts, this.commandEnvironment(undefined)));
     this.worktree = parts.worktree;
     this.scratchDir = parts.scratchDir;
   }
@@ -65,22 +114,53 @@ export class BwrapSandbox implements Sandbox {
   async exec(request: ExecRequest): Promise<ExecResult> {
     if (this.disposed)
       throw new SandboxError("this sandbox was disposed; open a new one to run more commands");
+    const pending = this.execSomewhere(request);
+    this.running.add(pending);
+    try {
+      return await pending;
+    } finally {
+      this.running.delete(pending);
+    }
+  }
+
+  /** Why commands asking for the run's process space get one of their own instead, if they do. */
+  get sharedProcessSpaceProblem(): string | undefined {
+    return this.shared.problem;
+  }
+
+  private async execSomewhere(request: ExecRequest): Promise<ExecResult> {
+    const env = this.commandEnvironment(request.env);
+    const signal = request.signal ? AbortSignal.any([request.signal, this.stop.signal]) : this.stop.signal;
+    if (request.processSpace === "run") {
+      const cwd = this.insideCwd(request.cwd);
+      const result = await this.shared.run({ ...request, cwd, env, signal });
+      if (result) return result;
+    }
+    return this.execInOwnSpace(request, env, signal);
+  }
+
+  /** The whole environment of a command: the sandbox's allowlist, the egress variables, the request's. */
+  private commandEnvironment(extra: Record<string, string> | undefined): Record<string, string> {
+    const { toolchainEnvironment, egress } = this.parts;
+    return sandboxEnvironment(sandboxUser.home, "/tmp", {
+      ...toolchainEnvironment,
+      ...egress?.host.environment,
+      ...extra,
+    });
+  }
+
+  /** A new bwrap instance for this one command: a process space nothing else can reach. */
+  private execInOwnSpace(request: ExecRequest, env: Record<string, string>, signal: AbortSignal) {
     const { host, steps, options, cgroup, egress } = this.parts;
-    const env = sandboxEnvironment(sandboxUser.home, "/tmp", { ...egress?.host.environment, ...request.env });
     const args = bwrapArguments({
       steps,
       env,
       cwd: this.insideCwd(request.cwd),
-      limits: {
-        prlimitPath: host.prlimitPath,
-        memoryMb: options.memoryMb,
-        maxProcesses: options.maxProcesses,
-      },
+      limits: processLimits(host, options),
       argv: egressArgv(egress, [request.command, ...request.args]),
     });
     const argv: [string, ...string[]] = [host.bwrapPath, ...args];
-    const signal = request.signal ? AbortSignal.any([request.signal, this.stop.signal]) : this.stop.signal;
-    const pending = spawnCapped({
+    return spawnCapped({
       argv: cgroup ? argvInCgroup(cgroup, argv) : argv,
       // bwrap's own environment is the sandbox's too: /proc/1/environ inside shows nothing else.
       env,
@@ -90,19 +170,15 @@ export class BwrapSandbox implements Sandbox {
       stdin: request.stdin,
       signal,
     });
-    this.running.add(pending);
-    try {
-      return await pending;
-    } finally {
-      this.running.delete(pending);
-    }
   }
 
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
     this.stop.abort();
-    // Each running exec ends once its process group is killed (spawnCapped escalates to SIGKILL).
+    // The shared space ends with all in it; each command of its own ends once its process group is
+    // killed (spawnCapped escalates to SIGKILL).
+    await this.shared.close();
     await Promise.allSettled([...this.running]);
     try {
       if (this.parts.cgroup) await removePidsCgroup(this.parts.cgroup);
@@ -132,20 +208,22 @@ async function prepareScratch(
     const etcDir = path.join(scratchDir, "etc");
     await mkdir(etcDir);
     await writeSyntheticEtc(etcDir);
-    const protectedPaths = [homedir(), realWorktree, scratchDir];
-    const toolchains = toolchainMounts(
-      settings.toolchains ?? defaultToolchains,
-      process.env.PATH ?? "",
-      protectedPaths,
+    const mounts = hostMounts(
+      { toolchains: settings.toolchains ?? defaultToolchains, readOnlyMounts: settings.readOnlyMounts ?? [] },
+      {
+        searchPath: process.env.PATH ?? "",
+        protectedPaths: protectedHostPaths([homedir()], { roots: [realWorktree, scratchDir] }),
+        host: { home: homedir(), env: process.env },
+      },
     );
     const steps = sandboxLayout({
       worktree: realWorktree,
       syntheticEtcDir: etcDir,
-      toolchainDirectories: toolchains.directories,
+      toolchainDirectories: mounts.directories,
       tmpfsBytes: options.memoryMb * 1024 * 1024,
       egressSocketDirectory,
     });
-    return { scratchDir, steps };
+    return { scratchDir, steps, toolchainEnvironment: mounts.environment };
   } catch (error) {
     await rm(scratchDir, { recursive: true, force: true });
     throw error;
@@ -192,6 +270,9 @@ export async function createBwrapSandbox(
     const socketDirectory = egress?.host.socketDirectory;
     const { steps, ...scratch } = await prepareScratch(options, realWorktree, settings, socketDirectory);
     scratchDir = scratch.scratchDir;
+    const mounted = steps.flatMap((step) => (step.kind === "ro-bind" ? [step.source] : []));
+    const guarded = protectedHostPaths([homedir()], { roots: [realWorktree, scratchDir] });
+    const server = commandServerLayout(guarded, mounted);
     const cgroup = await sandboxCgroup(check.host, options);
     const worktree = options.worktree;
     return new BwrapSandbox({
@@ -203,6 +284,8 @@ export async function createBwrapSandbox(
       options,
       cgroup,
       egress,
+      toolchainEnvironment: scratch.toolchainEnvironment,
+      server,
     });
   } catch (error) {
     if (scratchDir) await rm(scratchDir, { recursive: true, force: true });

@@ -118,9 +118,10 @@ describe("sandbox layout", () => {
       path.join(scratch, "home", "user", "bin"),
       "/usr/bin",
     ].join(":");
-    const mounts = toolchainMounts(["tool", "sh", "homely", "absent"], searchPath, [
-      path.join(scratch, "home", "user"),
-    ]);
+    const mounts = toolchainMounts(["tool", "sh", "homely", "absent"], {
+      searchPath,
+      protectedPaths: { roots: [path.join(scratch, "home", "user")], secrets: [] },
+    });
     assert.deepEqual(mounts.directories, [path.join(scratch, "opt", "tool")]);
     assert.deepEqual(
       mounts.skipped.map((skipped) => skipped.name),

@@ -1,7 +1,10 @@
 // Finds the installation directories of toolchains named in the backend's settings (e.g. `node`
-// under /opt/node24), so they can be mounted read-only without exposing the rest of /opt or $HOME.
+// under /opt/node24, rustup's proxies in ~/.cargo/bin), so they can be mounted read-only without
+// exposing the rest of /opt or $HOME.
 import { accessSync, constants, realpathSync, statSync } from "node:fs";
 import path from "node:path";
+import { isWithin, type ProtectedPaths, unsafeMountReason } from "../mount-safety.ts";
+import { type HomeToolchain, type HostLocations, homeToolchainOf } from "./home-toolchains.ts";
 
 /** Host directories mounted as a whole anyway: toolchains inside them need no mount of their own. */
 export const systemDirectories = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"] as const;
@@ -19,10 +22,6 @@ export function findOnPath(name: string, searchPath: string): string | undefined
     }
   }
   return undefined;
-}
-
-function isWithin(child: string, parent: string): boolean {
-  return child === parent || child.startsWith(parent === "/" ? "/" : `${parent}/`);
 }
 
 function commonAncestor(first: string, second: string): string {
@@ -43,47 +42,109 @@ export function installationRoot(entry: string, real: string): string {
   return path.basename(shared) === "bin" ? path.dirname(shared) : shared;
 }
 
-/** Why a directory may not be mounted, or undefined when it may. */
-export function unsafeMountReason(directory: string, protectedPaths: string[]): string | undefined {
-  if (directory.split("/").filter(Boolean).length < 2) return "it is a top-level directory";
-  const covered = protectedPaths.find((guarded) => isWithin(guarded, directory));
-  return covered ? `it contains ${covered}` : undefined;
+/**
+ * Programs whose installations the bwrap backend mounts unless configured otherwise
+ * (`sandbox.toolchains`); those found under /usr need no mount and those not on PATH are skipped.
+ */
+export const defaultToolchainNames = [
+  "node",
+  "npm",
+  "npx",
+  "pnpm",
+  "yarn",
+  "bun",
+  "python3",
+  "python",
+  "pytest",
+  "ruff",
+  "mypy",
+  "uv",
+  "poetry",
+  "cargo",
+  "rustc",
+  "go",
+  "mvn",
+  "gradle",
+  "java",
+  "make",
+] as const;
+
+export interface ToolchainContext {
+  /** The host PATH the programs are looked up on. */
+  searchPath: string;
+  /** Host paths no mount may expose (the homes and their secrets, the worktree, the scratch dir). */
+  protectedPaths: ProtectedPaths;
+  /** Where version managers keep their installations; without it rustup and pyenv go unrecognised. */
+  host?: HostLocations;
+}
+
+/** A toolchain found on PATH and what makes it reachable inside the sandbox. */
+export interface FoundToolchain {
+  name: string;
+  /** Where it was found on PATH. */
+  program: string;
+  /** Host directories mounted for it; empty when the system mounts (/usr …) already hold it. */
+  directories: string[];
+  /** The version manager that installed it, when one did. */
+  manager?: HomeToolchain["manager"];
 }
 
 export interface ToolchainMounts {
   /** Directories to mount read-only at the same path inside the sandbox. */
   directories: string[];
+  /** Variables the mounted version managers need inside (RUSTUP_HOME, PYENV_ROOT). */
+  environment: Record<string, string>;
+  /** Toolchains that are reachable inside, in the order named. */
+  found: FoundToolchain[];
   /** Toolchains that could not be mounted, with the reason (missing, or unsafe to mount). */
   skipped: { name: string; reason: string }[];
 }
 
+type Resolution =
+  | { found: FoundToolchain; environment: Record<string, string> }
+  | { skipped: { name: string; reason: string } };
+
+/** Where `name` is on PATH and what to mount for it: a version manager's parts, else its installation root. */
+function resolveToolchain(name: string, context: ToolchainContext): Resolution {
+  const program = findOnPath(name, context.searchPath);
+  if (!program) return { skipped: { name, reason: "not found on PATH" } };
+  // The PATH entry's own directory is resolved (/bin → /usr/bin) but not the program's link.
+  const programDirectory = realpathSync(path.dirname(program));
+  const managed = context.host ? homeToolchainOf(programDirectory, context.host) : undefined;
+  const candidates = managed?.directories ?? [
+    installationRoot(path.join(programDirectory, path.basename(program)), realpathSync(program)),
+  ];
+  const directories = candidates.filter(
+    (directory) => !systemDirectories.some((system) => isWithin(directory, system)),
+  );
+  for (const directory of directories) {
+    const unsafe = unsafeMountReason(directory, context.protectedPaths);
+    if (unsafe) return { skipped: { name, reason: `${directory} is not mounted: ${unsafe}` } };
+  }
+  return {
+    found: { name, program, directories, manager: managed?.manager },
+    environment: managed?.environment ?? {},
+  };
+}
+
 /**
- * Resolve the toolchains `names` on `searchPath` to installation directories, dropping those the
- * system mounts cover and refusing any that would expose a `protectedPaths` entry (the host's
- * home, the data directory, the worktree).
+ * Resolve the toolchains `names` on the context's PATH to directories to mount, dropping those the
+ * system mounts cover and refusing any that would expose a protected path.
  */
-export function toolchainMounts(
-  names: string[],
-  searchPath: string,
-  protectedPaths: string[],
-): ToolchainMounts {
-  const found: string[] = [];
+export function toolchainMounts(names: readonly string[], context: ToolchainContext): ToolchainMounts {
+  const found: FoundToolchain[] = [];
   const skipped: { name: string; reason: string }[] = [];
+  const environment: Record<string, string> = {};
   for (const name of names) {
-    const entry = findOnPath(name, searchPath);
-    if (!entry) {
-      skipped.push({ name, reason: "not found on PATH" });
+    const resolution = resolveToolchain(name, context);
+    if ("skipped" in resolution) {
+      skipped.push(resolution.skipped);
       continue;
     }
-    // The PATH entry's own directory is resolved (/bin → /usr/bin) but not the program's link.
-    const entryInRealDirectory = path.join(realpathSync(path.dirname(entry)), path.basename(entry));
-    const root = installationRoot(entryInRealDirectory, realpathSync(entry));
-    if (systemDirectories.some((system) => isWithin(root, system))) continue;
-    const unsafe = unsafeMountReason(root, protectedPaths);
-    if (unsafe) skipped.push({ name, reason: `${root} is not mounted: ${unsafe}` });
-    else found.push(root);
+    found.push(resolution.found);
+    Object.assign(environment, resolution.environment);
   }
-  const unique = [...new Set(found)].sort();
+  const unique = [...new Set(found.flatMap((toolchain) => toolchain.directories))].sort();
   const directories = unique.filter((dir) => !unique.some((other) => other !== dir && isWithin(dir, other)));
-  return { directories, skipped };
+  return { directories, environment, found, skipped };
 }

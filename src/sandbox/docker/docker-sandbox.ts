@@ -11,6 +11,7 @@ import type Docker from "dockerode";
 import { SandboxError, SlipwayError } from "../../core/errors.ts";
 import { resolveInside } from "../../workspace/paths.ts";
 import { type EgressSettings, openSandboxEgress, type SandboxEgress } from "../egress/sandbox-egress.ts";
+import { protectedHostPaths } from "../mount-safety.ts";
 import type { ExecRequest, ExecResult, Sandbox, SandboxBackend, SandboxOptions } from "../sandbox.ts";
 import { sandboxEnvironment } from "../sandbox-env.ts";
 import { nothingToStop, reaperArgv, stopArgv, wrappedArgv } from "./command-wrapper.ts";
@@ -236,7 +237,7 @@ export async function createDockerSandbox(
   const image = await localImage(docker, settings.image, socketPath);
   const realWorktree = realWorktreeOf(options.worktree);
   const toolchain = settings.hostToolchainMounts
-    ? hostToolchain(process.env.PATH ?? "", [homedir(), realWorktree])
+    ? hostToolchain(process.env.PATH ?? "", protectedHostPaths([homedir()], { roots: [realWorktree] }))
     : undefined;
   const egress =
     options.allowHosts.length > 0 ? await openSandboxEgress(options, settings.egress) : undefined;

@@ -2,6 +2,7 @@
 // toolchain instead of the image's: the system directories and the installations of node and npm.
 import { lstatSync } from "node:fs";
 import { systemDirectories, toolchainMounts } from "../bwrap/toolchain-mounts.ts";
+import type { ProtectedPaths } from "../mount-safety.ts";
 
 /** Programs whose installation directories are mounted when they live outside the system directories. */
 export const hostToolchains = ["node", "npm", "npx"];
@@ -29,11 +30,11 @@ export interface HostToolchain {
  * What to mount for the host's toolchain: each system directory that is a real directory on this
  * host (a link such as /bin → usr/bin is not mounted: the image is expected to have the same link,
  * as every merged-/usr image does), then the installations of the toolchains found on `searchPath`,
- * never one that would expose a `protectedPaths` entry (the host's home, the worktree).
+ * never one that would expose a `protectedPaths` entry (the host's home and its secrets, the worktree).
  */
-export function hostToolchain(searchPath: string, protectedPaths: string[]): HostToolchain {
+export function hostToolchain(searchPath: string, protectedPaths: ProtectedPaths): HostToolchain {
   const system = systemDirectories.filter(isRealDirectory);
-  const toolchains = toolchainMounts(hostToolchains, searchPath, protectedPaths);
+  const toolchains = toolchainMounts(hostToolchains, { searchPath, protectedPaths });
   const reachable = [...systemDirectories, ...toolchains.directories];
   const entries = searchPath
     .split(":")

@@ -1,0 +1,215 @@
+// The platform's half of a long-lived bwrap sandbox: starts the command server inside it, sends it
+// commands, and turns its events into ExecResults with the same caps, time limits and kills as a
+// sandbox started per command. The server is not trusted: a command it cannot stop in time, or an
+// event that breaks the protocol, ends the whole sandbox (and with it every process inside).
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { SandboxError } from "../../core/errors.ts";
+import type { ExecResult } from "../sandbox.ts";
+import { CappedOutput, cappedResult, killGraceMs, notStartedResult } from "../spawn-capped.ts";
+import {
+  type CommandServerEvent,
+  type CommandServerRequest,
+  EventLineSplitter,
+  parseCommandServerEvent,
+} from "./command-protocol.ts";
+
+/** One command for the session: everything already in the sandbox's terms (inside cwd, whole env). */
+export interface SessionCommand {
+  command: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  timeoutMs: number;
+  maxOutputBytes: number;
+  stdin?: string;
+  signal?: AbortSignal;
+}
+
+export interface SessionLaunch {
+  /** The host argv that starts bwrap with the command server inside. */
+  argv: [string, ...string[]];
+  env: Record<string, string>;
+  /** How long the server may take to say it is ready. */
+  startTimeoutMs: number;
+}
+
+interface PendingCommand {
+  output: CappedOutput;
+  started: number;
+  timedOut: boolean;
+  finish: (exitCode: number | null, signal: string | null, note?: string) => void;
+}
+
+/** What the session's own stderr (bwrap's and node's complaints) keeps, for error messages. */
+const maxDiagnosticBytes = 4096;
+
+export class CommandSession {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly pending = new Map<string, PendingCommand>();
+  private readonly closed: Promise<void>;
+  private diagnostics = "";
+  private endReason: string | undefined;
+  private onReady: (() => void) | undefined;
+
+  private constructor(launch: SessionLaunch) {
+    const [program, ...args] = launch.argv;
+    this.child = spawn(program, args, { env: launch.env, cwd: "/", detached: true, stdio: "pipe" });
+    this.closed = new Promise((resolve) => this.child.on("close", () => resolve()));
+    this.child.on("error", (error) => this.end(`bwrap could not start: ${error.message}`));
+    this.child.on("exit", (code, signal) => this.end(`the sandbox ended (${signal ?? `exit ${code}`})`));
+    this.child.stderr.setEncoding("utf8").on("data", (text: string) => {
+      this.diagnostics = (this.diagnostics + text).slice(-maxDiagnosticBytes);
+    });
+    const splitter = new EventLineSplitter();
+    this.child.stdout.setEncoding("utf8").on("data", (text: string) => {
+      try {
+        for (const line of splitter.push(text)) this.receive(line);
+      } catch (error) {
+        this.end((error as Error).message);
+      }
+    });
+    this.child.stdin.on("error", () => {
+      // The server is gone; its exit ends the session and answers every pending command.
+    });
+  }
+
+  /** Start bwrap with the command server and wait until it is ready; throws SandboxError when it is not. */
+  static async start(launch: SessionLaunch): Promise<CommandSession> {
+    const session = new CommandSession(launch);
+    const ready = new Promise<void>((resolve) => {
+      session.onReady = resolve;
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        session.end(`the command server did not start within ${launch.startTimeoutMs} ms`);
+        resolve();
+      }, launch.startTimeoutMs);
+    });
+    await Promise.race([ready, timeout, session.closed]);
+    clearTimeout(timer);
+    if (session.alive) return session;
+    await session.close();
+    throw new SandboxError(`the sandbox's command server could not start: ${session.problem()}`, {
+      code: "sandbox_unavailable",
+    });
+  }
+
+  /** False once the sandbox has ended (or was found broken): start a new session then. */
+  get alive(): boolean {
+    return this.endReason === undefined && this.onReady === undefined;
+  }
+
+  /** Why the session ended, with what the sandbox printed on its way out. */
+  problem(): string {
+    const printed = this.diagnostics.trim();
+    return [this.endReason ?? "it is running", printed].filter(Boolean).join(": ");
+  }
+
+  run(command: SessionCommand): Promise<ExecResult> {
+    if (command.signal?.aborted) return Promise.resolve(notStartedResult(command.command));
+    if (!this.alive) return Promise.reject(new SandboxError(`the sandbox has ended: ${this.problem()}`));
+    const id = randomBytes(6).toString("hex");
+    return new Promise((resolve) => {
+      const stop = this.stopper(id);
+      const timer = setTimeout(() => {
+        pending.timedOut = true;
+        stop();
+      }, command.timeoutMs);
+      const onAbort = (): void => stop();
+      command.signal?.addEventListener("abort", onAbort, { once: true });
+      const pending: PendingCommand = {
+        output: new CappedOutput(command.maxOutputBytes),
+        started: performance.now(),
+        timedOut: false,
+        finish: (exitCode, signal, note) => {
+          this.pending.delete(id);
+          clearTimeout(timer);
+          command.signal?.removeEventListener("abort", onAbort);
+          const { timedOut, started, output } = pending;
+          resolve(cappedResult(output, { exitCode, signal, timedOut, started, note }));
+        },
+      };
+      this.pending.set(id, pending);
+      this.send({
+        op: "run",
+        id,
+        command: command.command,
+        args: command.args,
+        cwd: command.cwd,
+        env: command.env,
+        stdin: command.stdin ?? "",
+        maxOutputBytes: command.maxOutputBytes,
+      });
+    });
+  }
+
+  /** End the sandbox and every process in it; resolves once bwrap is gone. Safe to call twice. */
+  async close(): Promise<void> {
+    this.end("the sandbox was closed");
+    await this.closed;
+  }
+
+  /**
+   * What a time limit or an abort does: SIGTERM to the command's group, SIGKILL after the grace
+   * period, and when even that is not answered in time, the end of the whole sandbox.
+   */
+  private stopper(id: string): () => void {
+    let stopping = false;
+    const ifRunning = (action: () => void) => () => {
+      if (this.pending.has(id)) action();
+    };
+    return () => {
+      if (stopping || !this.pending.has(id)) return;
+      stopping = true;
+      this.send({ op: "signal", id, signal: "SIGTERM" });
+      const kill = ifRunning(() => this.send({ op: "signal", id, signal: "SIGKILL" }));
+      const end = ifRunning(() => this.end("a command could not be stopped in time"));
+      setTimeout(kill, killGraceMs).unref();
+      setTimeout(end, 2 * killGraceMs).unref();
+    };
+  }
+
+  private send(request: CommandServerRequest): void {
+    if (this.alive) this.child.stdin.write(`${JSON.stringify(request)}\n`);
+  }
+
+  private receive(line: string): void {
+    const event = parseCommandServerEvent(line);
+    if (event) this.apply(event);
+    else this.end("the command server sent an invalid event");
+  }
+
+  private apply(event: CommandServerEvent): void {
+    switch (event.ev) {
+      case "ready":
+        this.onReady?.();
+        this.onReady = undefined;
+        return;
+      case "out":
+        this.pending.get(event.id)?.output.add(event.stream, Buffer.from(event.data, "base64"));
+        return;
+      case "exit":
+        this.pending.get(event.id)?.finish(event.code, event.signal, event.error ? `${event.error}\n` : "");
+        return;
+      case "fatal":
+        this.end(`the command server stopped: ${event.message}`);
+        return;
+    }
+  }
+
+  /** Mark the session ended, kill everything in it, and answer every pending command. */
+  private end(reason: string): void {
+    if (this.endReason !== undefined) return;
+    this.endReason = reason;
+    try {
+      if (this.child.pid !== undefined) process.kill(-this.child.pid, "SIGKILL");
+    } catch {
+      // bwrap's group is gone already; --die-with-parent and the pid namespace took the rest.
+    }
+    for (const pending of [...this.pending.values()]) {
+      pending.finish(null, "SIGKILL", `slipway: ${reason}\n`);
+    }
+  }
+}
