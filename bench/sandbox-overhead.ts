@@ -209,7 +209,7 @@ function targetVerdicts(samples: Map<string, number[]>): string {
   return lines.join("\n");
 }
 
-function report(tableText: string, machineText: string, verdicts: string): string {
+function report(tableText: string, machineText: string, verdicts: string, firsts: string): string {
   return `# Sandbox overhead
 
 Measured by \`node bench/sandbox-overhead.ts ${commandRuns} ${lifecycleRuns}\` on ${new Date().toISOString().slice(0, 10)}.
@@ -248,8 +248,9 @@ bwrap command in a space of its own starts several (bwrap, its pid-1 init, \`prl
 a shell that moves bwrap into the sandbox's pids cgroup), so its overhead is a few process starts
 plus the namespaces and mounts, and scales with what a process start costs on the machine. In the
 shared space a command costs one process start, as on the host, plus a round trip over the
-server's pipes and a look through the sandbox's /proc for leftovers. Starting the shared space
-(bwrap and node, once per sandbox) was printed as "first command" when the script ran.
+server's pipes and a look through the sandbox's /proc for leftovers. The shared space is started
+by a sandbox's first agent command (bwrap, then node loading the command server), once per
+sandbox; each backend's first command, one sample, after a warm-up create: ${firsts}.
 `;
 }
 
@@ -257,13 +258,14 @@ async function main(): Promise<void> {
   const all = await subjects();
   const live = all.filter((subject) => !subject.skip);
   const root = mkdtempSync(path.join(tmpdir(), "slipway-bench-overhead-"));
+  const firsts: string[] = [];
   try {
     for (const subject of live) {
       const options = optionsIn(root, subject.name);
       // One untimed round first: the engine's and the kernel's caches are then warm.
       await (await subject.backend.create(options)).dispose();
       subject.sandbox = await subject.backend.create(options);
-      // Also untimed: the first command, which starts bwrap's shared process space (see "start").
+      // Timed once, outside the table: the first command, which starts bwrap's shared process space.
       const first = await timed(async () =>
         check(
           await subject.sandbox!.exec({
@@ -276,12 +278,14 @@ async function main(): Promise<void> {
           subject.name,
         ),
       );
-      console.log(`${subject.name}: first command ${first.toFixed(1)} ms`);
+      firsts.push(`${subject.name} ${first.toFixed(0)} ms`);
     }
     const samples = await measure(root, live);
     const text = table(samples, all);
     console.log(text);
-    writeFileSync(outputFile, report(text, await machine(live), targetVerdicts(samples)));
+    const firstsText = firsts.join(", ");
+    console.log(`first commands: ${firstsText}`);
+    writeFileSync(outputFile, report(text, await machine(live), targetVerdicts(samples), firstsText));
     console.log(`\nwritten to ${outputFile.pathname}`);
   } finally {
     for (const subject of live) await subject.sandbox?.dispose();
