@@ -38,6 +38,11 @@ describe("slipway doctor", () => {
     assert.match(result.stdout, /^git {5}\d+\.\d+(\.\d+)? +ok$/m);
     assert.match(result.stdout, /^bwrap {3}works \(isolating\)$/m);
     assert.match(result.stdout, /^none {4}works \(no isolation: only when chosen explicitly\)$/m);
+    assert.match(result.stdout, /^processes {2}512 processes per sandbox /m);
+    assert.match(
+      result.stdout,
+      /^memory {5}4096 MiB (per process|for all the sandbox's processes together)/m,
+    );
     if (!dockerSkip) assert.match(result.stdout, /^docker {2}works \(isolating\)$/m);
     assert.match(result.stdout, /^sandbox.backend is "auto": runs use bwrap$/m);
     assert.match(result.stdout, /^ok: an isolating sandbox works here$/m);

@@ -44,6 +44,14 @@ function toolchainLines(report: DoctorReport): string[] {
   ];
 }
 
+function limitLines(report: DoctorReport): string[] {
+  return [
+    "bwrap limits (sandbox.maxProcesses, sandbox.memoryMb):",
+    `processes  ${report.bwrapLimits.processes}`,
+    `memory     ${report.bwrapLimits.memory}`,
+  ];
+}
+
 function verdictLines(report: DoctorReport): string[] {
   const configured =
     report.configuredBackend === "auto"
@@ -67,6 +75,8 @@ export function renderDoctorReport(report: DoctorReport): string {
     ...backendLines(report),
     "",
     ...toolchainLines(report),
+    "",
+    ...limitLines(report),
     "",
     ...verdictLines(report),
   ].join("\n");

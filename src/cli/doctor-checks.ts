@@ -2,6 +2,7 @@
 // fix it), the bwrap backend's toolchain mounts, and the node and git Slipway needs. Gathering
 // here; formatting in command-doctor.ts.
 import type { SlipwayConfig } from "../config/config-schema.ts";
+import { type BwrapLimitModes, bwrapLimitModes } from "../sandbox/bwrap/bwrap-limit-modes.ts";
 import { configuredSandboxBackends } from "../sandbox/registry.ts";
 import type { SandboxBackend } from "../sandbox/sandbox.ts";
 import { runGit } from "../workspace/git.ts";
@@ -30,6 +31,8 @@ export interface DoctorReport {
   toolchains: ToolchainCheck[];
   /** The bwrap backend's extra read-only mounts (`sandbox.readOnlyMounts`) and whether each can be mounted. */
   readOnlyMounts: ReadOnlyMountCheck[];
+  /** How bwrap caps processes and memory here (cgroups as root, rlimits otherwise). */
+  bwrapLimits: BwrapLimitModes;
   /** `sandbox.backend` from the configuration (`auto` or a name). */
   configuredBackend: string;
   /** The backend a run would use with this configuration, when one would work. */
@@ -98,13 +101,15 @@ function backendForRuns(configured: string, backends: BackendCheck[]): string | 
 /** Check everything, the backends at the same time. */
 export async function runDoctorChecks(config: SlipwayConfig): Promise<DoctorReport> {
   const registry = configuredSandboxBackends(config.sandbox);
-  const [git, backends] = await Promise.all([
+  const [git, backends, bwrapLimits] = await Promise.all([
     checkGit(),
     Promise.all([...registry.values()].map(checkBackend)),
+    bwrapLimitModes(config.sandbox.maxProcesses, config.sandbox.memoryMb),
   ]);
   return {
     tools: [checkNode(), git],
     backends,
+    bwrapLimits,
     ...checkBwrapMounts(config, process.env),
     configuredBackend: config.sandbox.backend,
     runsWith: backendForRuns(config.sandbox.backend, backends),
