@@ -23,6 +23,6 @@ export async function prepareAgentServices(app: AppContext): Promise<AgentServic
     model,
     modelName,
     judge: createJudgeModel(modelName, app.config, app.env),
-    sandboxBackend: await chooseConfiguredSandbox(app.config.sandbox),
+    sandboxBackend: await chooseConfiguredSandbox(app.config.sandbox, app.dataDir),
   };
 }

@@ -20,7 +20,7 @@ const demoModelName = "anthropic:scripted-demo";
 
 async function demoSandbox(app: AppContext): Promise<SandboxBackend> {
   try {
-    return await chooseConfiguredSandbox(app.config.sandbox);
+    return await chooseConfiguredSandbox(app.config.sandbox, app.dataDir);
   } catch (error) {
     // The demo runs only our own example code: without an isolating sandbox it still shows the flow.
     if (

@@ -5,6 +5,7 @@ import { statSync } from "node:fs";
 import { constants } from "node:os";
 import path from "node:path";
 import type { Command } from "commander";
+import { resolveDataDir } from "../config/data-dir.ts";
 import { loadConfig } from "../config/load-config.ts";
 import { InputError } from "../core/errors.ts";
 import { chooseConfiguredSandbox } from "../sandbox/registry.ts";
@@ -89,7 +90,10 @@ async function runInSandbox(global: GlobalOptions, flags: ExecFlags, argv: strin
     flags: flags.backend ? { sandbox: { backend: flags.backend } } : {},
   });
   const plan = sandboxExecPlan(config, worktreeDirectory(flags.repo), flags.allowHost, argv);
-  const backend = await chooseConfiguredSandbox(config.sandbox);
+  const backend = await chooseConfiguredSandbox(
+    config.sandbox,
+    resolveDataDir(global.dataDir ?? config.dataDir, process.env),
+  );
   if (!backend.isolates) {
     process.stderr.write(
       `slipway: sandbox "${backend.name}" gives no isolation: the command runs on this host as you\n`,

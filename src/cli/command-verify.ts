@@ -89,7 +89,7 @@ export function registerVerifyCommand(program: Command, global: () => GlobalOpti
       const app = await openApp(global(), configFlags);
       const { signal, release } = interruptSignal();
       try {
-        const backend = await chooseConfiguredSandbox(app.config.sandbox);
+        const backend = await chooseConfiguredSandbox(app.config.sandbox, app.dataDir);
         if (!backend.isolates)
           process.stderr.write("warning: sandbox 'none' — the checks run on this host without isolation\n");
         const result = await verifyDirectory({

@@ -2,6 +2,7 @@
 // fix it), the bwrap backend's toolchain mounts, and the node and git Slipway needs. Gathering
 // here; formatting in command-doctor.ts.
 import type { SlipwayConfig } from "../config/config-schema.ts";
+import { resolveDataDir } from "../config/data-dir.ts";
 import { type BwrapLimitModes, bwrapLimitModes } from "../sandbox/bwrap/bwrap-limit-modes.ts";
 import { configuredSandboxBackends } from "../sandbox/registry.ts";
 import type { SandboxBackend } from "../sandbox/sandbox.ts";
@@ -100,7 +101,7 @@ function backendForRuns(configured: string, backends: BackendCheck[]): string | 
 
 /** Check everything, the backends at the same time. */
 export async function runDoctorChecks(config: SlipwayConfig): Promise<DoctorReport> {
-  const registry = configuredSandboxBackends(config.sandbox);
+  const registry = configuredSandboxBackends(config.sandbox, resolveDataDir(config.dataDir, process.env));
   const [git, backends, bwrapLimits] = await Promise.all([
     checkGit(),
     Promise.all([...registry.values()].map(checkBackend)),

@@ -29,11 +29,17 @@ export const sandboxBackends: ReadonlyMap<string, SandboxBackend> = sandboxBacke
   bwrap: {},
 });
 
-/** The backends as the configuration's `sandbox` section sets them up. */
-export function configuredSandboxBackends(sandbox: SandboxConfig): ReadonlyMap<string, SandboxBackend> {
+/**
+ * The backends as the configuration's `sandbox` section sets them up; `dataDir` (the resolved data
+ * directory) is kept out of every mount.
+ */
+export function configuredSandboxBackends(
+  sandbox: SandboxConfig,
+  dataDir: string,
+): ReadonlyMap<string, SandboxBackend> {
   return sandboxBackendsWith({
-    docker: { image: sandbox.dockerImage, hostToolchainMounts: sandbox.dockerHostToolchain },
-    bwrap: { toolchains: sandbox.toolchains, readOnlyMounts: sandbox.readOnlyMounts },
+    docker: { image: sandbox.dockerImage, hostToolchainMounts: sandbox.dockerHostToolchain, dataDir },
+    bwrap: { toolchains: sandbox.toolchains, readOnlyMounts: sandbox.readOnlyMounts, dataDir },
   });
 }
 
@@ -107,7 +113,7 @@ export async function chooseSandboxBackend(
 }
 
 /** The backend the `sandbox` section of the configuration asks for, chosen as `chooseSandboxBackend` does. */
-export function chooseConfiguredSandbox(sandbox: SandboxConfig): Promise<SandboxBackend> {
-  const backends = configuredSandboxBackends(sandbox);
+export function chooseConfiguredSandbox(sandbox: SandboxConfig, dataDir: string): Promise<SandboxBackend> {
+  const backends = configuredSandboxBackends(sandbox, dataDir);
   return chooseSandboxBackend(sandbox.backend, { isolationRequired: sandbox.isolationRequired, backends });
 }

@@ -40,6 +40,8 @@ export interface BwrapSettings {
   toolchains?: string[];
   /** Extra absolute host directories mounted read-only at the same path; never one exposing a secret. */
   readOnlyMounts?: string[];
+  /** Slipway's data directory (store, mirrors, worktrees): no mount may expose it. Default ~/.slipway. */
+  dataDir?: string;
   /** The bwrap executable; default: `bwrap` on PATH. */
   bwrapPath?: string;
   /** Egress proxy settings (name resolver, limits) for sandboxes with allowed hosts. */
@@ -212,7 +214,7 @@ async function prepareScratch(
       { toolchains: settings.toolchains ?? defaultToolchains, readOnlyMounts: settings.readOnlyMounts ?? [] },
       {
         searchPath: process.env.PATH ?? "",
-        protectedPaths: protectedHostPaths([homedir()], { roots: [realWorktree, scratchDir] }),
+        protectedPaths: guardedPaths(settings, realWorktree, scratchDir),
         host: { home: homedir(), env: process.env },
       },
     );
@@ -271,7 +273,7 @@ export async function createBwrapSandbox(
     const { steps, ...scratch } = await prepareScratch(options, realWorktree, settings, socketDirectory);
     scratchDir = scratch.scratchDir;
     const mounted = steps.flatMap((step) => (step.kind === "ro-bind" ? [step.source] : []));
-    const guarded = protectedHostPaths([homedir()], { roots: [realWorktree, scratchDir] });
+    const guarded = guardedPaths(settings, realWorktree, scratchDir);
     const server = commandServerLayout(guarded, mounted);
     const cgroup = await sandboxCgroup(check.host, options);
     const worktree = options.worktree;
@@ -292,6 +294,12 @@ export async function createBwrapSandbox(
     await egress?.host.close();
     throw error;
   }
+}
+
+/** What no mount of a sandbox may expose: the home's secrets, the data directory, the worktree, the scratch dir. */
+function guardedPaths(settings: BwrapSettings, realWorktree: string, scratchDir: string) {
+  const secrets = settings.dataDir ? [settings.dataDir] : [];
+  return protectedHostPaths([homedir()], { roots: [realWorktree, scratchDir], secrets });
 }
 
 /** A bwrap backend with `settings`; `bwrapSandboxBackend` is the one with the defaults. */

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
 import { after, afterEach, beforeEach, describe, test } from "node:test";
@@ -106,5 +106,28 @@ describe("bwrap sandbox: toolchains of version managers in the host's home", () 
     if (pytest === "") return;
     const inside = await open().exec(shell("python3 -m pytest --version"));
     assert.equal(inside.stdout, pytest, inside.output);
+  });
+});
+
+describe("bwrap sandbox: the configured data directory", () => {
+  test("a read-only mount that holds the data directory is refused, naming both", {
+    skip: bwrapSkip,
+  }, async () => {
+    const root = tempDirectory("bwrap-data-dir");
+    const worktree = tempDirectory("bwrap-data-dir-worktree");
+    try {
+      const dataDir = path.join(root, "slipway-data");
+      mkdirSync(dataDir);
+      await assert.rejects(
+        createBwrapSandbox(contractOptions(worktree), { readOnlyMounts: [root], dataDir }),
+        new RegExp(`sandbox\\.readOnlyMounts: ${root} cannot be mounted: it contains ${dataDir}`),
+      );
+      // Without the data directory named, the same mount is allowed: the refusal above is its doing.
+      const sandbox = await createBwrapSandbox(contractOptions(worktree), { readOnlyMounts: [root] });
+      await sandbox.dispose();
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+      rmSync(worktree, { recursive: true, force: true });
+    }
   });
 });

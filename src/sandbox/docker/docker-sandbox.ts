@@ -48,6 +48,8 @@ export interface DockerBackendOptions {
    * host's PATH: for a minimal image without a toolchain of its own. Default false.
    */
   hostToolchainMounts?: boolean;
+  /** Slipway's data directory: no host toolchain mount may expose it. Default ~/.slipway. */
+  dataDir?: string;
   /** CPUs each sandbox may use; default 2. */
   cpus?: number;
   /** Extra labels on every sandbox container (to narrow a leftover sweep to one installation). */
@@ -237,7 +239,13 @@ export async function createDockerSandbox(
   const image = await localImage(docker, settings.image, socketPath);
   const realWorktree = realWorktreeOf(options.worktree);
   const toolchain = settings.hostToolchainMounts
-    ? hostToolchain(process.env.PATH ?? "", protectedHostPaths([homedir()], { roots: [realWorktree] }))
+    ? hostToolchain(
+        process.env.PATH ?? "",
+        protectedHostPaths([homedir()], {
+          roots: [realWorktree],
+          secrets: settings.dataDir ? [settings.dataDir] : [],
+        }),
+      )
     : undefined;
   const egress =
     options.allowHosts.length > 0 ? await openSandboxEgress(options, settings.egress) : undefined;
