@@ -2,29 +2,17 @@
 // so an agent's commands enter an existing set of namespaces instead of paying for new ones each
 // time. It reads requests as JSON lines on stdin and answers with JSON lines on stdout (the
 // protocol is in command-protocol.ts). Self-contained on purpose: this one file is mounted into
-// the sandbox, so it imports nothing but node's own modules.
+// the sandbox, so it imports nothing at run time but node's own modules.
 // Nothing here is trusted by the platform: the host treats every line as untrusted input.
 import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { createInterface } from "node:readline";
-
-interface RunRequest {
-  op: "run";
-  id: string;
-  command: string;
-  args: string[];
-  cwd: string;
-  env: Record<string, string>;
-  stdin: string;
-  maxOutputBytes: number;
-}
-
-interface SignalRequest {
-  op: "signal";
-  id: string;
-  signal: "SIGTERM" | "SIGKILL";
-}
+// Types only: erased when node strips them, so nothing but this file needs to be inside.
+import type {
+  RunCommandRequest as RunRequest,
+  SignalCommandRequest as SignalRequest,
+} from "./command-protocol.ts";
 
 interface ServerSettings {
   /** The egress bridge (socat) to keep running, and the port it listens on. */

@@ -29,21 +29,6 @@ export interface ContainerCommand {
   stop: (signal: "TERM" | "KILL", stopping: AbortSignal) => Promise<void>;
 }
 
-/** The result for a command that was aborted before it started: nothing ran. */
-export function notStartedResult(command: string): ExecResult {
-  const note = `not started: ${command} was aborted before it began\n`;
-  return {
-    exitCode: null,
-    signal: null,
-    output: note,
-    stdout: "",
-    stderr: note,
-    timedOut: false,
-    truncated: false,
-    durationMs: 0,
-  };
-}
-
 /** Resolves when the hijacked exec stream has ended, closed or failed: the command's output is complete. */
 function streamClosed(stream: Duplex, output: DemultiplexedOutput): Promise<void> {
   return new Promise((resolve) => {

@@ -14,6 +14,7 @@ import { type EgressSettings, openSandboxEgress, type SandboxEgress } from "../e
 import { protectedHostPaths } from "../mount-safety.ts";
 import type { ExecRequest, ExecResult, Sandbox, SandboxBackend, SandboxOptions } from "../sandbox.ts";
 import { sandboxEnvironment } from "../sandbox-env.ts";
+import { notStartedResult } from "../spawn-capped.ts";
 import { nothingToStop, reaperArgv, stopArgv, wrappedArgv } from "./command-wrapper.ts";
 import {
   containerDefinition,
@@ -32,7 +33,7 @@ import {
   imageEnvironmentValue,
   withinTime,
 } from "./docker-engine.ts";
-import { notStartedResult, runHelper, runInContainer } from "./docker-exec.ts";
+import { runHelper, runInContainer } from "./docker-exec.ts";
 import { hostToolchain } from "./host-toolchain.ts";
 import { localImage, removeContainer, startContainer } from "./sandbox-container.ts";
 import { grantWorktreeAccess, revokeWorktreeAccess, type WorktreeAccess } from "./worktree-owner.ts";
