@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { readdirSync, rmSync } from "node:fs";
 import path from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { after, describe, test } from "node:test";
 import type { ModelScript, ScriptTurn } from "../src/models/scripted-server/script.ts";
 import { runCli } from "./helpers/cli.ts";
@@ -130,6 +131,25 @@ describe("publishing through the local forge", () => {
     const records = await pullRequests(w);
     assert.equal(records.length, 1);
     assert.equal(records[0]!.headSha, first.report.commit);
+  });
+
+  test("a push whose record was lost (a crash right after it) is still known as Slipway's own", async () => {
+    const w = await world(script("one\n", "two\n"));
+    const first = await w.run();
+    assert.equal(first.code, 0);
+    const branch = String(first.report.branch);
+    // What a crash between the push and its record leaves: the commit on the remote, no record.
+    const db = new DatabaseSync(path.join(w.setup.dataDir, "slipway.db"));
+    try {
+      assert.equal(db.prepare("DELETE FROM branch_pushes WHERE branch = ?").run(branch).changes, 1);
+    } finally {
+      db.close();
+    }
+
+    const second = await w.run();
+    assert.equal(second.code, 0, String(second.report.detail));
+    assert.equal(second.report.pullRequest?.action, "updated");
+    assert.equal(git(w.remote, "rev-parse", `refs/heads/${branch}`), second.report.commit);
   });
 
   test("a review request a person closed is not reopened, and the branch is not pushed again", async () => {

@@ -55,17 +55,21 @@ export async function baseBranchFor(
 /**
  * The sha the remote branch must still hold for the push to go through: the one Slipway pushed
  * there last, or null (the branch must not exist) when Slipway never pushed it. A branch a person
- * deleted holds no work to lose, so it is pushed afresh (and only while it is still absent).
+ * deleted holds no work to lose, so it is pushed afresh (and only while it is still absent). A head
+ * that a Slipway run committed on this branch is Slipway's own work even when the record of its
+ * push is missing (the platform stopped between the push and writing it down), so it is replaced
+ * like any other of its pushes.
  */
 export async function pushLease(context: RunContext, forge: Forge): Promise<string | null> {
-  const last = await context.services.store.lastBranchPush({
-    forge: forge.name,
-    repository: forge.repository,
-    branch: context.run.branch,
-  });
-  if (!last) return null;
-  const remote = await forge.remoteBranchSha(context.run.branch, context.signal);
-  return remote === null ? null : last.sha;
+  const { store } = context.services;
+  const branch = context.run.branch;
+  const last = await store.lastBranchPush({ forge: forge.name, repository: forge.repository, branch });
+  const remote = await forge.remoteBranchSha(branch, context.signal);
+  if (remote === null) return null;
+  if (remote === last?.sha) return remote;
+  if (await store.findRunByCommit(branch, remote)) return remote;
+  // Someone else's commit: the lease still names what Slipway expects, so the push is refused.
+  return last?.sha ?? null;
 }
 
 /** The pull request a run proposes: title from the task, body from the run, settings from `forge:`. */

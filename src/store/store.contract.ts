@@ -198,6 +198,20 @@ function runListCases(current: () => Store): void {
     const ids = (await store.listUnfinishedRuns()).map((run) => run.id).sort();
     assert.deepEqual(ids, [running.id, laterRunning.id].sort());
   });
+
+  test("findRunByCommit finds the run that made a commit on its branch, and no other", async () => {
+    const store = current();
+    const task = makeTask();
+    await store.createTask(task);
+    const maker = makeRun(task, 1);
+    const other = makeRun(task, 2);
+    for (const run of [maker, other]) await store.createRun(run);
+    const sha = "a".repeat(40);
+    await store.updateRun(maker.id, { commit: sha });
+    assert.equal((await store.findRunByCommit(maker.branch, sha))?.id, maker.id);
+    assert.equal(await store.findRunByCommit(maker.branch, "b".repeat(40)), undefined);
+    assert.equal(await store.findRunByCommit(`${maker.branch}-elsewhere`, sha), undefined);
+  });
 }
 
 function eventCases(current: () => Store): void {

@@ -39,6 +39,8 @@ export interface Store extends PullRequestStore, FollowUpStore {
   listRuns(query: RunListQuery): Promise<Run[]>;
   /** Runs whose status is still `running` (for crash recovery). */
   listUnfinishedRuns(): Promise<Run[]>;
+  /** The run that made commit `sha` on `branch`, if one did (how Slipway knows its own work). */
+  findRunByCommit(branch: string, sha: string): Promise<Run | undefined>;
   /** Append one event; the store assigns `seq` and returns the stored event. */
   appendEvent(event: Omit<RunEvent, "seq">): Promise<RunEvent>;
   /** All events of a run, in order. */

@@ -155,6 +155,14 @@ class SqliteStore implements Store {
     );
   }
 
+  async findRunByCommit(branch: string, sha: string): Promise<Run | undefined> {
+    return guarded(`find the run of commit ${sha}`, this.#location, () => {
+      const sql =
+        "SELECT * FROM runs WHERE branch = $branch AND commit_sha = $sha ORDER BY started_at LIMIT 1";
+      return this.#toRuns(this.#db.prepare(sql).all({ branch, sha }))[0];
+    });
+  }
+
   async appendEvent(event: Omit<RunEvent, "seq">): Promise<RunEvent> {
     return guarded(`append an event to run ${event.runId}`, this.#location, () =>
       inImmediateTransaction(this.#db, () => {
