@@ -86,7 +86,7 @@ export function registerRunCommand(program: Command, global: () => GlobalOptions
     )
     .option(
       "--issue <number>",
-      "the forge issue this task comes from: the new pull request's link is commented there (github)",
+      "the forge issue this task comes from: the new pull request's link is commented there (github, gitlab)",
       positiveInteger,
     )
     .option("--json", "print the report as JSON", false)

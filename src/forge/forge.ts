@@ -100,7 +100,7 @@ export interface Forge {
   comment(number: number, body: string, signal: AbortSignal): Promise<void>;
   /**
    * Post a comment on an issue of the repository (the one a task came from); absent on a forge
-   * without issues (local) or where it is not built yet (gitlab).
+   * without issues (local).
    */
   commentOnIssue?(issue: number, body: string, signal: AbortSignal): Promise<void>;
 }

@@ -6,6 +6,7 @@ import { ForgeError } from "../core/errors.ts";
 import type { PullRequest } from "../forge/forge.ts";
 import {
   notReopenedMessage,
+  originIssueComment,
   type PublishedPullRequest,
   publishedRecord,
   pullRequestDraft,
@@ -127,7 +128,7 @@ async function tellOriginIssue(context: RunContext, published: PublishedPullRequ
     });
     return;
   }
-  const body = `Slipway opened #${published.number} for this issue: ${published.url} (run \`${context.run.id}\`).`;
+  const body = originIssueComment(forge.name, published, context.run.id);
   try {
     await forge.commentOnIssue(issue, body, context.signal);
     await recordEvent(context, "issue-comment", { issue, pullRequest: published.number });

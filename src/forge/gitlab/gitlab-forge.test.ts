@@ -2,7 +2,7 @@
 // GitLab double on 127.0.0.1, and real git pushes over smart HTTP into the double's repository.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { SlipwayError } from "../../core/errors.ts";
+import { ForgeError, SlipwayError } from "../../core/errors.ts";
 import type { Forge } from "../forge.ts";
 import { type ForgeTestRepositories, makeForgeTestRepositories } from "../forge-test-repositories.ts";
 import { pullRequestDraft, pushNewCommit, recordingClock, rejectionOf } from "../forge-test-support.ts";
@@ -231,6 +231,18 @@ describe("GitLab forge", () => {
         [comments.at(-1)?.id, "slipway-bot", "On it."],
       ],
     );
+  });
+
+  test("commentOnIssue() posts on the project's issue; a missing issue is a ForgeError, nothing posted", async () => {
+    const gitlab = forge();
+    double.state.issues.push({ iid: 12, notes: [] });
+    await gitlab.commentOnIssue?.(12, "Slipway opened !3 for this issue.", signal());
+    assert.deepEqual(double.state.issues.find((issue) => issue.iid === 12)?.notes, [
+      "Slipway opened !3 for this issue.",
+    ]);
+    const missing = await rejectionOf(gitlab.commentOnIssue!(404, "lost", signal()));
+    assert.ok(missing instanceof ForgeError, String(missing));
+    assert.match(missing.message, /found nothing at .*issues\/404\/notes \(404 /);
   });
 
   test("a numeric project id without a push URL is forge_not_configured", () => {

@@ -2,7 +2,7 @@
 // watches (the head commit's latest pipeline and its jobs) and comments on its merge request
 // through gitbeaker.
 import { AsyncLocalStorage } from "node:async_hooks";
-import { Jobs, MergeRequestNotes, MergeRequests, Pipelines, Users } from "@gitbeaker/rest";
+import { IssueNotes, Jobs, MergeRequestNotes, MergeRequests, Pipelines, Users } from "@gitbeaker/rest";
 import { ForgeError, SlipwayError } from "../../core/errors.ts";
 import type { CheckResult, Forge, PullRequest, PullRequestDraft } from "../forge.ts";
 import { assertUsableToken, type HttpsGitRemote, pushOverHttps, remoteHeadOverHttps } from "../https-git.ts";
@@ -57,6 +57,7 @@ function apis(settings: GitlabForgeSettings, host: string, callSignal: AsyncLoca
   return {
     mergeRequests: new MergeRequests(options),
     notes: new MergeRequestNotes(options),
+    issueNotes: new IssueNotes(options),
     pipelines: new Pipelines(options),
     jobs: new Jobs(options),
     users: new Users(options),
@@ -249,6 +250,9 @@ export function createGitlabForge(settings: GitlabForgeSettings): Forge {
     comments: (number, signal) => mergeRequestComments(ctx, number, signal),
     comment: async (number, body, signal) => {
       await ctx.call(signal, () => ctx.api.notes.create(ctx.project, number, body));
+    },
+    commentOnIssue: async (issue, body, signal) => {
+      await ctx.call(signal, () => ctx.api.issueNotes.create(ctx.project, issue, body));
     },
   };
 }

@@ -35,6 +35,8 @@ export interface GitlabDoubleState {
   jobs: GitlabDoubleJob[];
   notes: Array<{ id: number; iid: number; body: string; author: string; createdAt: string; system: boolean }>;
   users: Array<{ id: number; username: string }>;
+  /** The project's issues by iid, each with the notes posted on it. */
+  issues: Array<{ iid: number; notes: string[] }>;
   /** The next `times` requests whose "METHOD path" matches `route` get this answer. */
   failures: Array<{
     route: RegExp;
@@ -86,6 +88,7 @@ export async function startGitlabDouble(options: {
     jobs: [],
     notes: [],
     users: [{ id: 7, username: "alice" }],
+    issues: [],
     failures: [],
   };
   const requests: string[] = [];
@@ -209,6 +212,20 @@ export async function startGitlabDouble(options: {
             noteable_iid: note.iid,
           })),
         );
+      },
+    ],
+    [
+      /^POST issues\/(\d+)\/notes$/,
+      ([, iid], _, body) => {
+        const issue = state.issues.find((candidate) => String(candidate.iid) === iid);
+        if (!issue) return json(404, { message: "404 Issue Not Found" });
+        const text = z.object({ body: z.string() }).parse(body).body;
+        issue.notes.push(text);
+        return json(201, {
+          id: 700 + issue.notes.length,
+          body: text,
+          author: { id: 2, username: "slipway-bot" },
+        });
       },
     ],
     [
