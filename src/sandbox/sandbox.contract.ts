@@ -73,14 +73,14 @@ export function shell(script: string, extra: Partial<ExecRequest> = {}): ExecReq
   return { command: "sh", args: ["-c", script], timeoutMs: 30_000, maxOutputBytes: 64 * 1024, ...extra };
 }
 
-/** `sandbox` with every request asking for `processSpace` unless it names one itself. */
-export function inProcessSpace(sandbox: Sandbox, processSpace: ExecRequest["processSpace"]): Sandbox {
-  return {
-    backend: sandbox.backend,
-    worktree: sandbox.worktree,
-    exec: (request) => sandbox.exec({ processSpace, ...request }),
-    dispose: () => sandbox.dispose(),
-  };
+/**
+ * Make every request to `sandbox` ask for `processSpace` unless it names one itself, keeping the
+ * instance (and its backend's own members); returns it.
+ */
+export function askingFor<T extends Sandbox>(sandbox: T, processSpace: ExecRequest["processSpace"]): T {
+  const exec = sandbox.exec.bind(sandbox);
+  sandbox.exec = (request) => exec({ processSpace, ...request });
+  return sandbox;
 }
 
 /**
@@ -107,7 +107,7 @@ export function describeSandboxContract(
     beforeEach(async () => {
       if (skip) return;
       worktree = tempDirectory(`contract-${backend.name}`);
-      sandbox = inProcessSpace(await backend.create(contractOptions(worktree)), processSpace);
+      sandbox = askingFor(await backend.create(contractOptions(worktree)), processSpace);
     });
 
     afterEach(async () => {

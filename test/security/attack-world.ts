@@ -8,7 +8,7 @@ import { createServer, type Server } from "node:net";
 import { homedir, networkInterfaces } from "node:os";
 import path from "node:path";
 import { SlipwayConfig } from "../../src/config/config-schema.ts";
-import { inProcessSpace } from "../../src/sandbox/sandbox.contract.ts";
+import { askingFor } from "../../src/sandbox/sandbox.contract.ts";
 import type { ExecRequest, ExecResult, Sandbox, SandboxBackend } from "../../src/sandbox/sandbox.ts";
 import { ensureMirror } from "../../src/workspace/mirror-cache.ts";
 import { createWorktree, removeWorktree } from "../../src/workspace/worktree.ts";
@@ -236,7 +236,7 @@ export async function openAttackRun(
     throw error;
   }
   // Every command of the attempt, its own sandbox.exec calls included, runs as the agent's would.
-  const sandbox = inProcessSpace(created, options.processSpace ?? "run");
+  const sandbox = askingFor(created, options.processSpace ?? "run");
   const exec = (request: ExecRequest): Promise<ExecResult> => sandbox.exec(request);
   const defaults = {
     timeoutMs: Math.min(world.limits.commandTimeoutMs, attemptTimeoutMs),

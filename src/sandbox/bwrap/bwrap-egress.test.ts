@@ -8,7 +8,7 @@ import { createServer } from "node:net";
 import { afterEach, describe, test } from "node:test";
 import type { EgressDecision, HostResolver } from "../egress/egress-decision.ts";
 import { targetPort, testNetworkSkipReason, useTestNetwork } from "../egress/test-network.ts";
-import { contractOptions, shell, tempDirectory } from "../sandbox.contract.ts";
+import { askingFor, contractOptions, shell, tempDirectory } from "../sandbox.contract.ts";
 import type { ExecRequest } from "../sandbox.ts";
 import { type BwrapSandbox, bwrapSandboxBackend, createBwrapSandbox } from "./bwrap-sandbox.ts";
 import { findOnPath } from "./toolchain-mounts.ts";
@@ -44,9 +44,7 @@ for (const processSpace of ["command", "run"] as const)
         allowHosts,
         onEgress: (d: EgressDecision) => decisions.push(d),
       };
-      const sandbox = await createBwrapSandbox(options, { egress: { resolve } });
-      const exec = sandbox.exec.bind(sandbox);
-      sandbox.exec = (request) => exec({ processSpace, ...request });
+      const sandbox = askingFor(await createBwrapSandbox(options, { egress: { resolve } }), processSpace);
       cleanups.push(async () => {
         await sandbox.dispose();
         rmSync(worktree, { recursive: true, force: true });

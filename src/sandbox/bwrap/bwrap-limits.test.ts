@@ -5,6 +5,7 @@ import { createServer, type Server } from "node:net";
 import { afterEach, describe, test } from "node:test";
 import {
   appearsWithin,
+  askingFor,
   contractOptions,
   shell,
   survivorsWith,
@@ -25,9 +26,10 @@ for (const processSpace of ["command", "run"] as const)
 
     async function openSandbox(limits: Partial<SandboxOptions> = {}): Promise<BwrapSandbox> {
       const worktree = tempDirectory("bwrap-limits");
-      const sandbox = await createBwrapSandbox({ ...contractOptions(worktree), ...limits });
-      const exec = sandbox.exec.bind(sandbox);
-      sandbox.exec = (request) => exec({ processSpace, ...request });
+      const sandbox = askingFor(
+        await createBwrapSandbox({ ...contractOptions(worktree), ...limits }),
+        processSpace,
+      );
       cleanups.push(async () => {
         await sandbox.dispose();
         rmSync(worktree, { recursive: true, force: true });
