@@ -1,6 +1,7 @@
 // Runs one host process with a timeout that kills its whole process group and an output cap.
 // Every sandbox backend ends here: they differ only in the argv and environment they build.
 import { spawn } from "node:child_process";
+import type { Writable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import type { ExecResult } from "./sandbox.ts";
 
@@ -11,6 +12,8 @@ export interface SpawnCappedRequest {
   timeoutMs: number;
   maxOutputBytes: number;
   stdin?: string;
+  /** Written to the child's file descriptor 3, which is then closed (bwrap reads its options there). */
+  fd3?: string;
   signal?: AbortSignal;
 }
 
@@ -131,6 +134,14 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   }
 }
 
+/** Write `text` to a child's extra descriptor and close it; a child that closed it first is no failure. */
+export function writeAndClose(stream: Writable, text: string): void {
+  stream.on("error", () => {
+    // The child closed the descriptor without reading it all: its own failure tells the story.
+  });
+  stream.end(text);
+}
+
 /** Spawn `argv` in its own process group; resolve when it exits, was killed, or failed to start. */
 export function spawnCapped(request: SpawnCappedRequest): Promise<ExecResult> {
   const started = performance.now();
@@ -143,8 +154,9 @@ export function spawnCapped(request: SpawnCappedRequest): Promise<ExecResult> {
       cwd: request.cwd,
       env: request.env,
       detached: true,
-      stdio: ["pipe", "pipe", "pipe"],
+      stdio: request.fd3 === undefined ? ["pipe", "pipe", "pipe"] : ["pipe", "pipe", "pipe", "pipe"],
     });
+    if (request.fd3 !== undefined) writeAndClose(child.stdio[3] as Writable, request.fd3);
     let timedOut = false;
     let settled = false;
     const terminate = (): void => {

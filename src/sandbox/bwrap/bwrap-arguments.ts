@@ -57,8 +57,8 @@ export function limitArguments(limits: ProcessLimits): string[] {
   ];
 }
 
-/** The arguments after the `bwrap` executable. */
-export function bwrapArguments(command: BwrapCommand): string[] {
+/** bwrap's options, everything before `--`: namespaces, privilege drop, environment, mounts, cwd. */
+export function bwrapOptions(command: BwrapCommand): string[] {
   const environment = Object.entries(command.env).flatMap(([name, value]) => ["--setenv", name, value]);
   return [
     ...isolationArguments(),
@@ -67,8 +67,36 @@ export function bwrapArguments(command: BwrapCommand): string[] {
     ...command.steps.flatMap(mountStepArguments),
     "--chdir",
     command.cwd,
-    "--",
-    ...limitArguments(command.limits),
-    ...command.argv,
   ];
+}
+
+/** What runs inside, after `--`: prlimit with the limits, then the command. */
+function insideArgv(command: BwrapCommand): string[] {
+  return [...limitArguments(command.limits), ...command.argv];
+}
+
+/** The arguments after the `bwrap` executable, all on the command line. */
+export function bwrapArguments(command: BwrapCommand): string[] {
+  return [...bwrapOptions(command), "--", ...insideArgv(command)];
+}
+
+/** The file descriptor bwrap reads its options from (`--args`). */
+export const optionsDescriptor = 3;
+
+/**
+ * bwrap with its options passed on file descriptor 3 (`--args 3`, NUL-separated) instead of its
+ * command line: pid 1 inside the sandbox is bwrap, so /proc/1/cmdline would otherwise show every
+ * mount's host path and every variable to the sandboxed processes. bwrap closes the descriptor
+ * after reading it, so the command does not inherit it.
+ */
+export function bwrapInvocation(
+  bwrapPath: string,
+  command: BwrapCommand,
+): { argv: [string, ...string[]]; options: string } {
+  return {
+    argv: [bwrapPath, "--args", String(optionsDescriptor), "--", ...insideArgv(command)],
+    options: bwrapOptions(command)
+      .map((argument) => `${argument}\0`)
+      .join(""),
+  };
 }

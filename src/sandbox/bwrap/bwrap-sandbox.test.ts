@@ -137,3 +137,27 @@ describe("bwrap sandbox walls: filesystem and environment", () => {
     assert.doesNotMatch(second.output, /left/);
   });
 });
+
+describe("bwrap sandbox walls: what pid 1 shows", () => {
+  for (const processSpace of ["command", "run"] as const) {
+    test(`bwrap's command line inside names no host path and no variable (${processSpace} space)`, {
+      skip,
+    }, async () => {
+      const worktree = tempDirectory("bwrap-cmdline");
+      const sandbox = await createBwrapSandbox(contractOptions(worktree));
+      try {
+        const result = await sandbox.exec(
+          shell("tr '\\0' ' ' < /proc/1/cmdline", { processSpace, env: { SLIPWAY_MARK: "visible-value" } }),
+        );
+        assert.equal(result.exitCode, 0, result.output);
+        assert.match(result.stdout, /^\S*bwrap --args 3 -- /, "the check reads the right process");
+        for (const hidden of [worktree, sandbox.scratchDir, "--setenv", "visible-value", "--ro-bind"]) {
+          assert.ok(!result.stdout.includes(hidden), `pid 1 shows ${hidden}: ${result.stdout}`);
+        }
+      } finally {
+        await sandbox.dispose();
+        rmSync(worktree, { recursive: true, force: true });
+      }
+    });
+  }
+});

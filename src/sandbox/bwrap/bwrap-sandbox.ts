@@ -13,7 +13,7 @@ import { protectedHostPaths } from "../mount-safety.ts";
 import type { ExecRequest, ExecResult, Sandbox, SandboxBackend, SandboxOptions } from "../sandbox.ts";
 import { sandboxEnvironment } from "../sandbox-env.ts";
 import { spawnCapped } from "../spawn-capped.ts";
-import { bwrapArguments, type ProcessLimits } from "./bwrap-arguments.ts";
+import { bwrapInvocation, type ProcessLimits } from "./bwrap-arguments.ts";
 import { type BwrapEgress, egressArgv, openBwrapEgress } from "./bwrap-egress.ts";
 import { type BwrapHost, checkBwrapHost } from "./bwrap-host.ts";
 import {
@@ -80,15 +80,19 @@ function sharedSpaceLaunch(
 ): SessionLaunch | { problem: string } {
   const { host, options, cgroup, egress, server } = parts;
   if ("problem" in server) return server;
-  const args = bwrapArguments({
+  const { argv, options: bwrapOptions } = bwrapInvocation(host.bwrapPath, {
     steps: withCommandServer(parts.steps, server),
     env,
     cwd: workspacePath,
     limits: processLimits(host, options),
     argv: commandServerArgv(server.nodePath, egress?.socatPath),
   });
-  const argv: [string, ...string[]] = [host.bwrapPath, ...args];
-  return { argv: cgroup ? argvInCgroup(cgroup, argv) : argv, env, startTimeoutMs: sharedSpaceStartTimeoutMs };
+  return {
+    argv: cgroup ? argvInCgroup(cgroup, argv) : argv,
+    fd3: bwrapOptions,
+    env,
+    startTimeoutMs: sharedSpaceStartTimeoutMs,
+  };
 }
 
 /**
@@ -154,16 +158,16 @@ export class BwrapSandbox implements Sandbox {
   /** A new bwrap instance for this one command: a process space nothing else can reach. */
   private execInOwnSpace(request: ExecRequest, env: Record<string, string>, signal: AbortSignal) {
     const { host, steps, options, cgroup, egress } = this.parts;
-    const args = bwrapArguments({
+    const { argv, options: bwrapOptions } = bwrapInvocation(host.bwrapPath, {
       steps,
       env,
       cwd: this.insideCwd(request.cwd),
       limits: processLimits(host, options),
       argv: egressArgv(egress, [request.command, ...request.args]),
     });
-    const argv: [string, ...string[]] = [host.bwrapPath, ...args];
     return spawnCapped({
       argv: cgroup ? argvInCgroup(cgroup, argv) : argv,
+      fd3: bwrapOptions,
       // bwrap's own environment is the sandbox's too: /proc/1/environ inside shows nothing else.
       env,
       cwd: "/",

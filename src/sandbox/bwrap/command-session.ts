@@ -2,11 +2,12 @@
 // commands, and turns its events into ExecResults with the same caps, time limits and kills as a
 // sandbox started per command. The server is not trusted: a command it cannot stop in time, or an
 // event that breaks the protocol, ends the whole sandbox (and with it every process inside).
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { type ChildProcessWithoutNullStreams, type StdioOptions, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import type { Writable } from "node:stream";
 import { SandboxError } from "../../core/errors.ts";
 import type { ExecResult } from "../sandbox.ts";
-import { CappedOutput, cappedResult, killGraceMs, notStartedResult } from "../spawn-capped.ts";
+import { CappedOutput, cappedResult, killGraceMs, notStartedResult, writeAndClose } from "../spawn-capped.ts";
 import {
   type CommandServerEvent,
   type CommandServerRequest,
@@ -29,6 +30,8 @@ export interface SessionCommand {
 export interface SessionLaunch {
   /** The host argv that starts bwrap with the command server inside. */
   argv: [string, ...string[]];
+  /** Written to the process's descriptor 3 and closed: bwrap's options (see bwrapInvocation). */
+  fd3?: string;
   env: Record<string, string>;
   /** How long the server may take to say it is ready. */
   startTimeoutMs: number;
@@ -54,7 +57,14 @@ export class CommandSession {
 
   private constructor(launch: SessionLaunch) {
     const [program, ...args] = launch.argv;
-    this.child = spawn(program, args, { env: launch.env, cwd: "/", detached: true, stdio: "pipe" });
+    const stdio: StdioOptions = launch.fd3 === undefined ? "pipe" : ["pipe", "pipe", "pipe", "pipe"];
+    this.child = spawn(program, args, {
+      env: launch.env,
+      cwd: "/",
+      detached: true,
+      stdio,
+    }) as ChildProcessWithoutNullStreams;
+    if (launch.fd3 !== undefined) writeAndClose(this.child.stdio[3] as Writable, launch.fd3);
     this.closed = new Promise((resolve) => this.child.on("close", () => resolve()));
     this.child.on("error", (error) => this.end(`bwrap could not start: ${error.message}`));
     this.child.on("exit", (code, signal) => this.end(`the sandbox ended (${signal ?? `exit ${code}`})`));
