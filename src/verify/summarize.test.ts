@@ -6,6 +6,7 @@ import {
   checkLine,
   estimateTokens,
   expandGroupedTestNames,
+  sharedParametrized,
   sharedSuite,
   summarizeReport,
 } from "./summarize.ts";
@@ -147,4 +148,27 @@ test("no checks at all is said plainly", () => {
 
 test("tokens are estimated as a quarter of the characters", () => {
   assert.equal(estimateTokens("x".repeat(4000)), 1000);
+});
+
+test("over budget, one parametrized test's failures are listed under it, each parameter set whole", () => {
+  const test = "tests/test_invoice.py::test_invoice_line_totals_round_down_to_the_cent_in_every_currency";
+  const findings = Array.from({ length: 117 }, (_, index) =>
+    failingTest(index + 1, `${test}[line-${index + 3}-EUR]`),
+  );
+  const text = summarizeReport(report(result("pytest", findings)), 6000);
+  assert.ok(text.length <= 6000, `summary is ${text.length} characters`);
+  assert.equal(text.split(test).length - 1, 1, "the parametrized test is named once");
+  assert.match(text, /^ {4}(\d+: )?\[line-119-EUR\]$/m);
+  assert.doesNotMatch(text, /^ {4}.*…/m, "no parameter set is shortened");
+  assert.deepEqual(
+    expandGroupedTestNames(text),
+    findings.map((finding) => finding.test),
+  );
+});
+
+test("a parametrized test is shared only when every name parametrizes the same function", () => {
+  assert.equal(sharedParametrized(["test_f[1]", "test_f[a b]"]), "test_f");
+  assert.equal(sharedParametrized(["test_f[1]", "test_g[1]"]), undefined);
+  assert.equal(sharedParametrized(["test_f[1]", "test_f"]), undefined);
+  assert.equal(sharedParametrized(["test_f[1]"]), undefined);
 });

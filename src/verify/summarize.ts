@@ -124,20 +124,44 @@ export function sharedSuite(names: readonly string[]): { prefix: string; separat
   return depth === 0 ? undefined : { prefix: first.slice(0, depth).join(separator), separator };
 }
 
-/** Failing tests per file, the suite path they share said once: `  file: suite >` then `    line: test`. */
+/**
+ * The function every one of `names` parametrizes (pytest's `test_f[1]`, `test_f[2]` → `test_f`),
+ * when they all share one and each has its own parameters.
+ */
+export function sharedParametrized(names: readonly string[]): string | undefined {
+  if (names.length < 2) return undefined;
+  const functions = names.map((name) => /^([^[]+)\[.*\]$/s.exec(name)?.[1]);
+  const first = functions[0];
+  return first !== undefined && functions.every((name) => name === first) ? first : undefined;
+}
+
+/** What a group of test names shares, said once as a heading, and each name's own part under it. */
+function groupHeading(names: readonly string[]): { heading: string; ownLength: number } {
+  const shared = sharedSuite(names);
+  const sharedLength = shared ? shared.prefix.length + shared.separator.length : 0;
+  const parametrized = sharedParametrized(names.map((name) => name.slice(sharedLength)));
+  if (parametrized !== undefined) {
+    const prefix = names[0]!.slice(0, sharedLength + parametrized.length);
+    return { heading: `${prefix}[…]`, ownLength: prefix.length };
+  }
+  return { heading: shared ? `${shared.prefix}${shared.separator.trimEnd()}` : "", ownLength: sharedLength };
+}
+
+/**
+ * Failing tests per file, what they share said once: `  file: suite >` then `    line: test`, or for
+ * one parametrized test `  file: file::test_f[…]` then `    line: [params]`.
+ */
 function renderGroupedTests(tests: readonly Finding[], detail: Detail): string[] {
   const byFile = new Map<string, Finding[]>();
   for (const test of tests) byFile.set(test.file ?? "", [...(byFile.get(test.file ?? "") ?? []), test]);
   const lines: string[] = [];
   for (const [file, group] of byFile) {
-    const shared = sharedSuite(group.map((test) => test.test!));
-    const suite = shared ? `${shared.prefix}${shared.separator.trimEnd()}` : "";
+    const { heading, ownLength } = groupHeading(group.map((test) => test.test!));
     const where = detail.locations && file ? file : "";
-    lines.push(`  ${[where, suite].filter(Boolean).join(": ") || "tests"}:`);
+    lines.push(`  ${[where, heading].filter(Boolean).join(": ") || "tests"}:`);
     for (const test of group) {
-      const own = shared ? test.test!.slice(shared.prefix.length + shared.separator.length) : test.test!;
       const at = detail.locations && test.line !== undefined ? `${test.line}: ` : "";
-      lines.push(`    ${at}${capName(own, detail.nameCap)}`);
+      lines.push(`    ${at}${capName(test.test!.slice(ownLength), detail.nameCap)}`);
     }
   }
   return lines;
@@ -225,15 +249,17 @@ export function summarizeReport(report: VerificationReport, budgetChars: number)
 
 /**
  * The full names of the tests a summary lists under a shared suite (`  file: suite >` then
- * `    12: test`), for readers that look names up whole (the compression benchmark).
+ * `    12: test`) or a parametrized test (`  file: file::test_f[…]` then `    12: [params]`), for
+ * readers that look names up whole (the compression benchmark).
  */
 export function expandGroupedTestNames(summary: string): string[] {
   const names: string[] = [];
   let suite: { prefix: string; separator: string } | undefined;
   for (const line of summary.split("\n")) {
-    const header = /^ {2}(?:\S.*?: )?(.+?)( >| ›|::):$/.exec(line);
+    const header = /^ {2}(?:\S.*?: )?(.+?)( >| ›|::|\[…\]):$/.exec(line);
     if (header) {
-      suite = { prefix: header[1]!, separator: header[2] === "::" ? "::" : `${header[2]} ` };
+      const separators: Record<string, string> = { "::": "::", "[…]": "" };
+      suite = { prefix: header[1]!, separator: separators[header[2]!] ?? `${header[2]} ` };
       continue;
     }
     const member = /^ {4}(?:\d+: )?(\S.*)$/.exec(line);
