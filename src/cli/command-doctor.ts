@@ -45,10 +45,19 @@ function toolchainLines(report: DoctorReport): string[] {
 }
 
 function limitLines(report: DoctorReport): string[] {
+  const shared = report.bwrapSharedSpace;
+  const space = !shared
+    ? []
+    : shared.works
+      ? ["agents     share one sandbox per run (no sandbox is set up per command)"]
+      : [
+          `agents     cannot share one sandbox per run (${shared.problem}): each agent command gets a sandbox of its own, slower but behind the same walls`,
+        ];
   return [
     "bwrap limits (sandbox.maxProcesses, sandbox.memoryMb):",
     `processes  ${report.bwrapLimits.processes}`,
     `memory     ${report.bwrapLimits.memory}`,
+    ...space,
   ];
 }
 

@@ -4,7 +4,8 @@
 import type { SlipwayConfig } from "../config/config-schema.ts";
 import { resolveDataDir } from "../config/data-dir.ts";
 import { type BwrapLimitModes, bwrapLimitModes } from "../sandbox/bwrap/bwrap-limit-modes.ts";
-import { configuredSandboxBackends } from "../sandbox/registry.ts";
+import { probeSharedProcessSpace, type SharedSpaceProbe } from "../sandbox/bwrap/shared-space-probe.ts";
+import { configuredBwrapSettings, configuredSandboxBackends } from "../sandbox/registry.ts";
 import type { SandboxBackend } from "../sandbox/sandbox.ts";
 import { runGit } from "../workspace/git.ts";
 import { checkBwrapMounts, type ReadOnlyMountCheck, type ToolchainCheck } from "./doctor-toolchains.ts";
@@ -34,6 +35,8 @@ export interface DoctorReport {
   readOnlyMounts: ReadOnlyMountCheck[];
   /** How bwrap caps processes and memory here (cgroups as root, rlimits otherwise). */
   bwrapLimits: BwrapLimitModes;
+  /** Whether the agent's commands can share one bwrap sandbox per run; absent when bwrap does not work. */
+  bwrapSharedSpace?: SharedSpaceProbe;
   /** `sandbox.backend` from the configuration (`auto` or a name). */
   configuredBackend: string;
   /** The backend a run would use with this configuration, when one would work. */
@@ -101,16 +104,22 @@ function backendForRuns(configured: string, backends: BackendCheck[]): string | 
 
 /** Check everything, the backends at the same time. */
 export async function runDoctorChecks(config: SlipwayConfig): Promise<DoctorReport> {
-  const registry = configuredSandboxBackends(config.sandbox, resolveDataDir(config.dataDir, process.env));
+  const dataDir = resolveDataDir(config.dataDir, process.env);
+  const registry = configuredSandboxBackends(config.sandbox, dataDir);
   const [git, backends, bwrapLimits] = await Promise.all([
     checkGit(),
     Promise.all([...registry.values()].map(checkBackend)),
     bwrapLimitModes(config.sandbox.maxProcesses, config.sandbox.memoryMb),
   ]);
+  const bwrapWorks = backends.some((backend) => backend.name === "bwrap" && backend.works);
+  const bwrapSharedSpace = bwrapWorks
+    ? await probeSharedProcessSpace(config.sandbox, configuredBwrapSettings(config.sandbox, dataDir))
+    : undefined;
   return {
     tools: [checkNode(), git],
     backends,
     bwrapLimits,
+    bwrapSharedSpace,
     ...checkBwrapMounts(config, process.env),
     configuredBackend: config.sandbox.backend,
     runsWith: backendForRuns(config.sandbox.backend, backends),

@@ -77,6 +77,8 @@ export interface Forge {
    * request's number it keys the store's record of that pull request.
    */
   readonly repository: string;
+  /** How a comment refers to pull request `number` on this forge: `#12` (GitHub, local), `!12` (GitLab). */
+  pullRequestReference(number: number): string;
   /** Push `commit` to the forge's remote as `branch`. */
   push(request: PushRequest): Promise<void>;
   /** The head sha of `branch` on the remote, or null when it does not exist. */

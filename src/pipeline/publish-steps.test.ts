@@ -13,11 +13,10 @@ describe("originIssueComment", () => {
     action: "opened",
   } as const;
 
-  test("names a GitHub pull request #n and a GitLab merge request !n, with its link and the run", () => {
+  test("names the pull request as the forge refers to it, with its link and the run", () => {
     assert.equal(
-      originIssueComment("github", published, "run-1"),
-      "Slipway opened #3 for this issue: https://example.test/acme/api/pull/3 (run `run-1`).",
+      originIssueComment("!3", published, "run-1"),
+      "Slipway opened !3 for this issue: https://example.test/acme/api/pull/3 (run `run-1`).",
     );
-    assert.match(originIssueComment("gitlab", published, "run-1"), /^Slipway opened !3 for this issue: /);
   });
 });

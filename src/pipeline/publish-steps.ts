@@ -104,13 +104,11 @@ export function publishedRecord(
   return { forge: forge.name, repository: forge.repository, number, url, state, action };
 }
 
-/** The comment on the issue a task came from: the new pull request by the forge's own reference. */
+/** The comment on the issue a task came from; `reference` is the pull request as the forge writes it. */
 export function originIssueComment(
-  forgeName: string,
+  reference: string,
   published: PublishedPullRequest,
   runId: string,
 ): string {
-  // GitLab writes a merge request's reference with "!" ("#" is an issue there).
-  const reference = `${forgeName === "gitlab" ? "!" : "#"}${published.number}`;
   return `Slipway opened ${reference} for this issue: ${published.url} (run \`${runId}\`).`;
 }

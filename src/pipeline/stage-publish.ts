@@ -128,7 +128,7 @@ async function tellOriginIssue(context: RunContext, published: PublishedPullRequ
     });
     return;
   }
-  const body = originIssueComment(forge.name, published, context.run.id);
+  const body = originIssueComment(forge.pullRequestReference(published.number), published, context.run.id);
   try {
     await forge.commentOnIssue(issue, body, context.signal);
     await recordEvent(context, "issue-comment", { issue, pullRequest: published.number });

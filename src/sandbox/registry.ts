@@ -39,8 +39,13 @@ export function configuredSandboxBackends(
 ): ReadonlyMap<string, SandboxBackend> {
   return sandboxBackendsWith({
     docker: { image: sandbox.dockerImage, hostToolchainMounts: sandbox.dockerHostToolchain, dataDir },
-    bwrap: { toolchains: sandbox.toolchains, readOnlyMounts: sandbox.readOnlyMounts, dataDir },
+    bwrap: configuredBwrapSettings(sandbox, dataDir),
   });
+}
+
+/** The bwrap backend's settings from the configuration's `sandbox` section. */
+export function configuredBwrapSettings(sandbox: SandboxConfig, dataDir: string): BwrapSettings {
+  return { toolchains: sandbox.toolchains, readOnlyMounts: sandbox.readOnlyMounts, dataDir };
 }
 
 export interface ChooseSandboxOptions {

@@ -293,6 +293,7 @@ export function createGithubForge(settings: GithubForgeSettings): Forge {
   return {
     name: "github",
     repository: `${settings.owner}/${settings.repo}`,
+    pullRequestReference: (number) => `#${number}`,
     push: (request) => pushOverHttps(context.remote, request),
     remoteBranchSha: (branch, signal) => remoteHeadOverHttps(context.remote, branch, signal),
     findPullRequest: (head, signal) => findPullRequest(context, head, "all", signal),

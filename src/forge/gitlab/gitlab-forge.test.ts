@@ -235,6 +235,7 @@ describe("GitLab forge", () => {
 
   test("commentOnIssue() posts on the project's issue; a missing issue is a ForgeError, nothing posted", async () => {
     const gitlab = forge();
+    assert.equal(gitlab.pullRequestReference(3), "!3", "a merge request, not issue #3");
     double.state.issues.push({ iid: 12, notes: [] });
     await gitlab.commentOnIssue?.(12, "Slipway opened !3 for this issue.", signal());
     assert.deepEqual(double.state.issues.find((issue) => issue.iid === 12)?.notes, [

@@ -240,6 +240,8 @@ export function createGitlabForge(settings: GitlabForgeSettings): Forge {
   return {
     name: "gitlab",
     repository: settings.project,
+    // "#" is an issue on GitLab; a merge request is "!".
+    pullRequestReference: (number) => `!${number}`,
     push: (request) => pushOverHttps(remote, request),
     remoteBranchSha: (branch, signal) => remoteHeadOverHttps(remote, branch, signal),
     findPullRequest: (head, signal) => findMergeRequest(ctx, head, undefined, signal),

@@ -37,6 +37,10 @@ export class LocalForge implements Forge {
     this.repository = remote.path;
   }
 
+  pullRequestReference(number: number): string {
+    return `#${number}`;
+  }
+
   #key(number: number): PullRequestKey {
     return { forge: this.name, repository: this.repository, number };
   }

@@ -2,7 +2,7 @@
 // doctor`: cgroups when the platform runs as root and a writable hierarchy exists, rlimits
 // otherwise — which cap the process count per sandbox but memory only per process.
 import { randomBytes } from "node:crypto";
-import { createPidsCgroup, removePidsCgroup } from "./pids-cgroup.ts";
+import { createPidsCgroup, type PidsCgroup, removePidsCgroup } from "./pids-cgroup.ts";
 
 export interface BwrapLimitModes {
   /** How the process count is capped, or why it cannot be (bwrap then refuses to run). */
@@ -16,15 +16,26 @@ export interface BwrapLimitModes {
 const perProcessMemory = (memoryMb: number, why: string): string =>
   `${memoryMb} MiB per process (RLIMIT_DATA), not for the sandbox as a whole: ${why}`;
 
-/**
- * Probe by doing what a sandbox does: as root, make (and remove) a cgroup with the limits. `uid` is
- * the platform's user id.
- */
+/** How the probe makes and removes a sandbox's cgroups: pids-cgroup.ts's, unless a test says otherwise. */
+export interface CgroupProbe {
+  uid: number | undefined;
+  create: (name: string, maxProcesses: number, memoryMb: number) => Promise<PidsCgroup | undefined>;
+  remove: (cgroup: PidsCgroup) => Promise<void>;
+}
+
+const hostProbe: CgroupProbe = {
+  uid: process.getuid?.(),
+  create: createPidsCgroup,
+  remove: removePidsCgroup,
+};
+
+/** Probe by doing what a sandbox does: as root, make (and remove) a cgroup with the limits. */
 export async function bwrapLimitModes(
   maxProcesses: number,
   memoryMb: number,
-  uid: number | undefined = process.getuid?.(),
+  probe: CgroupProbe = hostProbe,
 ): Promise<BwrapLimitModes> {
+  const { uid } = probe;
   if (uid !== 0) {
     return {
       processes: `${maxProcesses} processes per sandbox (RLIMIT_NPROC in the sandbox's own user namespace)`,
@@ -32,7 +43,7 @@ export async function bwrapLimitModes(
       wholeSandboxMemory: false,
     };
   }
-  const cgroup = await createPidsCgroup(
+  const cgroup = await probe.create(
     `slipway-doctor-${randomBytes(6).toString("hex")}`,
     maxProcesses,
     memoryMb,
@@ -45,7 +56,7 @@ export async function bwrapLimitModes(
       wholeSandboxMemory: false,
     };
   }
-  await removePidsCgroup(cgroup);
+  await probe.remove(cgroup);
   const processes = `${maxProcesses} processes per sandbox (a pids cgroup)`;
   if (!cgroup.memoryDirectory) {
     return {

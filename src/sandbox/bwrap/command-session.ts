@@ -47,6 +47,12 @@ interface PendingCommand {
 /** What the session's own stderr (bwrap's and node's complaints) keeps, for error messages. */
 const maxDiagnosticBytes = 4096;
 
+/** The first line of `text` with words in it (V8 frames its fatal errors in lines of "#"). */
+function firstMeaningfulLine(text: string): string {
+  const lines = text.split("\n").map((line) => line.replace(/^[#\s]+/, "").trim());
+  return lines.find((line) => line !== "") ?? "";
+}
+
 export class CommandSession {
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly pending = new Map<string, PendingCommand>();
@@ -111,10 +117,11 @@ export class CommandSession {
     return this.endReason === undefined && this.onReady === undefined;
   }
 
-  /** Why the session ended, with what the sandbox printed on its way out. */
+  /** Why the session ended, in one line, with the first thing the sandbox printed on its way out. */
   problem(): string {
-    const printed = this.diagnostics.trim();
-    return [this.endReason ?? "it is running", printed].filter(Boolean).join(": ");
+    return [this.endReason ?? "it is running", firstMeaningfulLine(this.diagnostics)]
+      .filter(Boolean)
+      .join(": ");
   }
 
   run(command: SessionCommand): Promise<ExecResult> {
