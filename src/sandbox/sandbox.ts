@@ -48,6 +48,14 @@ export interface Sandbox {
   /** Absolute host path of the worktree this sandbox exposes. */
   readonly worktree: string;
   exec(request: ExecRequest): Promise<ExecResult>;
+  /**
+   * End every process started in this sandbox so far, whatever it did to hide (left its process
+   * group, became a zombie leader with live threads, was ptraced), and resolve only once none is
+   * left. The sandbox stays usable: a later `exec` starts afresh. The pipeline calls it before the
+   * gate, review and commit, so nothing of the agent's runs while its work is judged or recorded.
+   * Rejects (SandboxError) when it cannot prove that nothing is left: the run must then fail.
+   */
+  killAll(): Promise<void>;
   /** Kill anything still running and release what the sandbox holds. Safe to call twice. */
   dispose(): Promise<void>;
 }

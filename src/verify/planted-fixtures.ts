@@ -50,6 +50,7 @@ export function withEnvironment(sandbox: Sandbox, environment: Record<string, st
     backend: sandbox.backend,
     worktree: sandbox.worktree,
     exec: (request) => sandbox.exec({ ...request, env: { ...environment, ...request.env } }),
+    killAll: () => sandbox.killAll(),
     dispose: () => sandbox.dispose(),
   };
 }

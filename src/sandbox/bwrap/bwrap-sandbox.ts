@@ -178,6 +178,12 @@ export class BwrapSandbox implements Sandbox {
     });
   }
 
+  async killAll(): Promise<void> {
+    if (this.disposed) return;
+    // Commands of their own space end with their bwrap instance; the shared one ends as a whole.
+    await this.shared.end();
+  }
+
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;

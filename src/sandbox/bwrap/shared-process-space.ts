@@ -27,6 +27,14 @@ export class SharedProcessSpace {
     return session?.run(command);
   }
 
+  /** End the current process space and everything in it; the next command starts a new one. */
+  async end(): Promise<void> {
+    const current = this.session;
+    this.session = undefined;
+    const session = await current?.catch(() => undefined);
+    await session?.close();
+  }
+
   /** End the process space and everything in it. Safe to call twice. */
   async close(): Promise<void> {
     this.closed = true;

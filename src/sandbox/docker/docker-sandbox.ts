@@ -151,6 +151,11 @@ export class DockerSandbox implements Sandbox {
     }
   }
 
+  async killAll(): Promise<void> {
+    if (this.disposing) return;
+    await this.reapLeftovers();
+  }
+
   /** Kill anything still running and remove the container. Safe to call twice. */
   dispose(): Promise<void> {
     this.disposing ??= this.release();

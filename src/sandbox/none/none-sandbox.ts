@@ -30,6 +30,10 @@ class NoneSandbox implements Sandbox {
     return spawnCapped({ ...request, argv: [request.command, ...request.args], cwd, env });
   }
 
+  async killAll(): Promise<void> {
+    // No isolation, no way to find what a command left behind: `none` says so on every run.
+  }
+
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
