@@ -2,7 +2,7 @@
 // independent LLM judge. A guard failure or a veto goes back to the agent once; a second one ends
 // the run (guard_failed, vetoed). A judge without a valid verdict fails closed (judge_failed).
 import { addUsage } from "../core/run.ts";
-import { collectDiff } from "../judge/guards/collect-diff.ts";
+import { collectDiff, stageWorktreeTree } from "../judge/guards/collect-diff.ts";
 import { formatGuardFindings, runGuards } from "../judge/guards/registry.ts";
 import { formatVeto, runJudge } from "../judge/llm-judge/run-judge.ts";
 import { type ReviewRecord, readReviewRecord } from "../judge/review/review-record.ts";
@@ -18,11 +18,12 @@ const judgeCallTimeoutMs = 5 * 60_000;
 async function runDiff(context: RunContext) {
   const options = await worktreeGitOptions(context.mirrorPath!, context.sandbox!.worktree);
   let text = "";
-  const parsed = await collectDiff(async (args) => {
+  const git = async (args: string[]) => {
     const { stdout } = await runGit(args, { ...options, signal: context.signal });
     if (args[0] === "diff") text = stdout;
     return stdout;
-  }, context.run.baseCommit!);
+  };
+  const parsed = await collectDiff(git, context.run.baseCommit!, await stageWorktreeTree(git));
   return { parsed, text };
 }
 

@@ -2,7 +2,7 @@
 // so that the platform's own git operations (or an install) run the attacker's code on the host.
 import { spawnSync } from "node:child_process";
 import { readdirSync, rmSync } from "node:fs";
-import { collectDiff } from "../../src/judge/guards/collect-diff.ts";
+import { collectDiff, stageWorktreeTree } from "../../src/judge/guards/collect-diff.ts";
 import { builtinTools } from "../../src/tools/registry.ts";
 import { runTool } from "../../src/tools/run-tool.ts";
 import type { ToolContext } from "../../src/tools/tool.ts";
@@ -77,7 +77,8 @@ async function platformGitOperations({ world, worktree, sandbox }: AttackRun): P
   }
   const options = await worktreeGitOptions(world.mirrorPath, worktree);
   const base = (await runGit(["rev-parse", "HEAD"], options)).stdout.trim();
-  await attempt("review diff", () => collectDiff(async (args) => (await runGit(args, options)).stdout, base));
+  const reviewGit = async (args: string[]) => (await runGit(args, options)).stdout;
+  await attempt("review diff", async () => collectDiff(reviewGit, base, await stageWorktreeTree(reviewGit)));
   const committer = { name: "Slipway", email: "slipway@example.invalid" };
   await attempt("commit", () =>
     commitAll({ mirrorPath: world.mirrorPath, worktreePath: worktree, message: "run result", committer }),

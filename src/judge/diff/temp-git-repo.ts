@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { collectDiff } from "../guards/collect-diff.ts";
+import { collectDiff, stageWorktreeTree } from "../guards/collect-diff.ts";
 import type { ParsedDiff } from "./parse-diff.ts";
 
 /** Set when git cannot run here; tests that need it skip with this reason. */
@@ -62,7 +62,7 @@ export function createTempGitRepo(): TempGitRepo {
       git(["commit", "--quiet", "--allow-empty", "-m", message]);
       return git(["rev-parse", "HEAD"]).trim();
     },
-    diff: (base) => collectDiff(repo.runGit, base),
+    diff: async (base) => collectDiff(repo.runGit, base, await stageWorktreeTree(repo.runGit)),
     cleanup() {
       rmSync(dir, { recursive: true, force: true });
     },

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, test } from "node:test";
 import { InputError } from "../../core/errors.ts";
 import { createTempGitRepo, gitMissing, type TempGitRepo } from "../diff/temp-git-repo.ts";
-import { collectDiff } from "./collect-diff.ts";
+import { collectDiff, stageWorktreeTree } from "./collect-diff.ts";
 
 describe("collectDiff", { skip: gitMissing }, () => {
   let repo: TempGitRepo;
@@ -17,7 +17,7 @@ describe("collectDiff", { skip: gitMissing }, () => {
     const base = repo.commit();
     repo.write("a.txt", "b\n");
     repo.write("new dir/new.txt", "new\n");
-    const diff = await collectDiff(repo.runGit, base);
+    const diff = await collectDiff(repo.runGit, base, await stageWorktreeTree(repo.runGit));
     assert.deepEqual(
       diff.files.map(({ path, status }) => `${status} ${path}`),
       ["modified a.txt", "added new dir/new.txt"],
@@ -37,7 +37,7 @@ describe("collectDiff", { skip: gitMissing }, () => {
     }
     repo.write("src/b.ts", "one\ntwo\nthree\nfour\n");
     repo.write("src/a.ts", "one\ntwo\nthree\nfour\nfive\n");
-    const diff = await collectDiff(repo.runGit, base);
+    const diff = await collectDiff(repo.runGit, base, await stageWorktreeTree(repo.runGit));
     assert.deepEqual(
       diff.files.map(({ path, status }) => `${status} ${path}`),
       ["modified src/a.ts", "added src/b.ts"],
@@ -46,7 +46,27 @@ describe("collectDiff", { skip: gitMissing }, () => {
     assert.equal(diff.files[1]!.addedLines.length, 4);
   });
 
-  test("refuses a base that git would read as an option", async () => {
-    await assert.rejects(collectDiff(repo.runGit, "--output=/tmp/x"), InputError);
+  test("diffs against the tree it is given, not what the worktree holds later", async () => {
+    repo.write("a.txt", "a\n");
+    const base = repo.commit();
+    repo.write("a.txt", "reviewed\n");
+    const tree = await stageWorktreeTree(repo.runGit);
+    repo.write("a.txt", "written after the tree was frozen\n");
+    repo.write("late.txt", "late\n");
+    const diff = await collectDiff(repo.runGit, base, tree);
+    assert.deepEqual(
+      diff.files.map(({ path }) => path),
+      ["a.txt"],
+    );
+    assert.deepEqual(
+      diff.files[0]!.addedLines.map(({ text }) => text),
+      ["reviewed"],
+    );
+  });
+
+  test("refuses a base or a target that git would read as an option", async () => {
+    const base = repo.commit();
+    await assert.rejects(collectDiff(repo.runGit, "--output=/tmp/x", base), InputError);
+    await assert.rejects(collectDiff(repo.runGit, base, "--output=/tmp/x"), InputError);
   });
 });

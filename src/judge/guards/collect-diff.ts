@@ -1,4 +1,4 @@
-// Collects a worktree's change against its base commit as a ParsedDiff, through a caller's git.
+// Collects the change from a base commit to a tree (the one under review) as a ParsedDiff.
 import { InputError } from "../../core/errors.ts";
 import { type ParsedDiff, parseDiff } from "../diff/parse-diff.ts";
 
@@ -17,18 +17,32 @@ export const diffArguments: readonly string[] = [
   "--dst-prefix=b/",
 ];
 
-/**
- * Stage the whole worktree (`git add --all`, so new files are part of the diff; the commit stage
- * commits the same set) and parse `git diff --cached <base>`. Staging is the only change made.
- * `runGit` must be bound to the worktree and bring its own timeout and hardening.
- */
-export async function collectDiff(runGit: GitRunner, base: string): Promise<ParsedDiff> {
-  if (base === "" || base.startsWith("-")) {
-    throw new InputError(`"${base}" is not a base revision; pass a commit id or ref name`, {
-      details: { base },
+/** Refuse a revision that git would read as an option, or an empty one. */
+function checkRevision(role: string, revision: string): void {
+  if (revision === "" || revision.startsWith("-")) {
+    throw new InputError(`"${revision}" is not a ${role} revision; pass a commit or tree id or a ref name`, {
+      details: { [role]: revision },
     });
   }
+}
+
+/**
+ * Stage the whole worktree (`git add --all`, so new files count) and write the index as a tree;
+ * resolves to the tree id. For callers that have no frozen tree of their own.
+ */
+export async function stageWorktreeTree(runGit: GitRunner): Promise<string> {
   await runGit(["add", "--all"]);
-  const text = await runGit(["diff", "--cached", ...diffArguments, "--end-of-options", base, "--"]);
+  return (await runGit(["write-tree"])).trim();
+}
+
+/**
+ * Parse `git diff <base> <target>`: the change from the base commit to `target`, a tree-ish (the
+ * frozen tree the pipeline reviews and commits). Nothing is staged or written.
+ * `runGit` must be bound to the repository and bring its own timeout and hardening.
+ */
+export async function collectDiff(runGit: GitRunner, base: string, target: string): Promise<ParsedDiff> {
+  checkRevision("base", base);
+  checkRevision("target", target);
+  const text = await runGit(["diff", ...diffArguments, "--end-of-options", base, target, "--"]);
   return parseDiff(text);
 }
