@@ -2,7 +2,7 @@
 import { posix } from "node:path";
 import { z } from "zod";
 import type { DiffFile, ParsedDiff } from "../diff/parse-diff.ts";
-import { lockfileNames } from "./heuristics/file-kinds.ts";
+import { defaultProtectedPaths } from "./heuristics/default-protected-paths.ts";
 
 /** One thing a guard objects to. */
 export interface GuardFinding {
@@ -22,24 +22,8 @@ export interface Guard {
   check(diff: ParsedDiff, policy: GuardPolicy): GuardFinding[];
 }
 
-/** Files a change must not touch without explicit permission: CI, lockfiles, dependency manifests. */
-export const defaultProtectedPaths: readonly string[] = [
-  ".github/**",
-  ".gitlab-ci.yml",
-  ".circleci/**",
-  "**/Jenkinsfile",
-  "**/azure-pipelines.yml",
-  ".slipway.yml",
-  ".slipway.yaml",
-  ...lockfileNames.map((name) => `**/${name}`),
-  "**/package.json",
-  "**/Cargo.toml",
-  "**/pyproject.toml",
-  "**/requirements*.txt",
-  "**/go.mod",
-  "**/pom.xml",
-  "**/build.gradle*",
-];
+/** Files a change must not touch without explicit permission (the list and why: see the module). */
+export { defaultProtectedPaths };
 
 const globs = z.array(z.string().min(1));
 
@@ -66,7 +50,9 @@ export const GuardPolicy = z
       .describe("added + removed lines, lockfiles not counted"),
     protectedPaths: globs
       .default(() => [...defaultProtectedPaths])
-      .describe("globs that need explicit permission (allowProtected): CI, lockfiles, dependency manifests"),
+      .describe(
+        "globs that need explicit permission (allowProtected): CI, build and test configuration, hooks, package-manager settings, lockfiles, manifests",
+      ),
     allowProtected: globs.default(() => []).describe("protected globs this task may touch"),
     allowTestChanges: z
       .object({

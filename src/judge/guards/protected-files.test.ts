@@ -50,6 +50,65 @@ describe("protected-files guard", { skip: gitMissing }, () => {
     );
   });
 
+  test("reports other CI systems, git settings, package-manager settings, build scripts and hooks", async () => {
+    const paths = [
+      ".gitlab-ci.yml",
+      ".circleci/config.yml",
+      "Jenkinsfile",
+      "azure-pipelines.yml",
+      ".buildkite/pipeline.yml",
+      ".travis.yml",
+      "bitbucket-pipelines.yml",
+      ".drone.yml",
+      ".gitattributes",
+      "vendor/.gitattributes",
+      ".gitmodules",
+      ".lfsconfig",
+      ".npmrc",
+      ".yarnrc",
+      ".yarnrc.yml",
+      ".pnpmfile.cjs",
+      "pip.conf",
+      ".pypirc",
+      "Makefile",
+      "GNUmakefile",
+      "tools/rules.mk",
+      "crates/core/build.rs",
+      ".cargo/config.toml",
+      ".cargo/config",
+      "gradlew",
+      "gradle/wrapper/gradle-wrapper.properties",
+      "mvnw",
+      ".mvn/wrapper/maven-wrapper.properties",
+      "setup.py",
+      "setup.cfg",
+      "tests/conftest.py",
+      "tox.ini",
+      "noxfile.py",
+      ".pre-commit-config.yaml",
+      ".husky/pre-commit",
+      ".vscode/tasks.json",
+      ".devcontainer/devcontainer.json",
+      "Dockerfile",
+      "Containerfile",
+      "docker-compose.override.yml",
+      ".envrc",
+      "CODEOWNERS",
+      ".slipway.yml",
+      ".slipway.yaml",
+    ];
+    const diff = await diffOfChange(
+      repo,
+      { "src/a.ts": "a\n" },
+      Object.fromEntries(paths.map((path) => [path, "x\n"])),
+    );
+    const found = new Set(protectedFilesGuard.check(diff, GuardPolicy.parse({})).map(({ file }) => file));
+    assert.deepEqual(
+      paths.filter((path) => !found.has(path)),
+      [],
+    );
+  });
+
   test("finds nothing in a change to ordinary source files", async () => {
     const diff = await diffOfChange(
       repo,

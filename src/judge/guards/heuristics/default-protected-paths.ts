@@ -1,0 +1,121 @@
+// The files a change may not touch without permission: whatever runs code or decides what runs
+// (CI, build and test configuration, package-manager settings, hooks), and what pins dependencies.
+import { lockfileNames } from "./file-kinds.ts";
+
+/** CI systems' configuration: a change here runs code with the CI's secrets. */
+const ciConfiguration = [
+  ".github/**",
+  "**/.gitlab-ci.yml",
+  "**/*.gitlab-ci.yml",
+  ".gitlab/**",
+  ".circleci/**",
+  "**/Jenkinsfile",
+  "**/Jenkinsfile.*",
+  "**/*.jenkinsfile",
+  "**/azure-pipelines*.yml",
+  "**/azure-pipelines*.yaml",
+  ".azure-pipelines/**",
+  ".buildkite/**",
+  "**/.travis.yml",
+  "**/bitbucket-pipelines.yml",
+  "**/.drone.yml",
+  "**/.woodpecker.yml",
+  ".woodpecker/**",
+  ".gitea/**",
+  ".forgejo/**",
+];
+
+/** Git's own settings in the tree: attributes hide content from diffs and pick filters, modules fetch code. */
+const gitSettings = ["**/.gitattributes", "**/.gitmodules", "**/.lfsconfig", "**/CODEOWNERS"];
+
+/** Package managers' settings and hooks: registries, tokens, scripts run at install. */
+const packageManagerSettings = [
+  "**/.npmrc",
+  "**/.yarnrc",
+  "**/.yarnrc.yml",
+  ".yarn/plugins/**",
+  ".yarn/releases/**",
+  "**/.pnpmfile.cjs",
+  "**/.pnpmfile.mjs",
+  "**/pip.conf",
+  "**/pip.ini",
+  "**/.pypirc",
+  "**/.cargo/config",
+  "**/.cargo/config.toml",
+  "**/rust-toolchain",
+  "**/rust-toolchain.toml",
+];
+
+/** Files that build or test tools execute or read as commands. */
+const buildExecution = [
+  "**/Makefile",
+  "**/makefile",
+  "**/GNUmakefile",
+  "**/*.mk",
+  "**/build.rs",
+  "**/gradlew",
+  "**/gradlew.bat",
+  "**/gradle/wrapper/**",
+  "**/gradle.properties",
+  "**/settings.gradle*",
+  "**/mvnw",
+  "**/mvnw.cmd",
+  "**/.mvn/**",
+  "**/setup.py",
+  "**/setup.cfg",
+  "**/conftest.py",
+  "**/pytest.ini",
+  "**/tox.ini",
+  "**/noxfile.py",
+];
+
+/** Hooks, editor tasks and development environments: code that runs on a developer's machine. */
+const developerMachine = [
+  "**/.pre-commit-config.yaml",
+  "**/.pre-commit-hooks.yaml",
+  ".husky/**",
+  ".githooks/**",
+  "**/lefthook.yml",
+  "**/.lefthook.yml",
+  ".vscode/tasks.json",
+  ".vscode/launch.json",
+  ".vscode/settings.json",
+  ".devcontainer/**",
+  "**/.devcontainer.json",
+  "**/Dockerfile",
+  "**/Dockerfile.*",
+  "**/*.Dockerfile",
+  "**/*.dockerfile",
+  "**/Containerfile",
+  "**/Containerfile.*",
+  "**/docker-compose*.yml",
+  "**/docker-compose*.yaml",
+  "**/compose.yml",
+  "**/compose.yaml",
+  "**/.envrc",
+];
+
+/** Dependency manifests and lockfiles: what gets installed. */
+const dependencies = [
+  ...lockfileNames.map((name) => `**/${name}`),
+  "**/package.json",
+  "**/Cargo.toml",
+  "**/pyproject.toml",
+  "**/requirements*.txt",
+  "**/go.mod",
+  "**/pom.xml",
+  "**/build.gradle*",
+];
+
+/** Globs a change must not touch without explicit permission (allowProtected). */
+export const defaultProtectedPaths: readonly string[] = [
+  ...ciConfiguration,
+  // Slipway's own settings for the repository: checks and guards.
+  ".slipway.yml",
+  ".slipway.yaml",
+  ...gitSettings,
+  ...packageManagerSettings,
+  ...buildExecution,
+  ...developerMachine,
+  ...dependencies,
+];
