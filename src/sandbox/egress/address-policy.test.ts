@@ -1,5 +1,5 @@
 // The address policy and the target decision: every refused class of address is refused, in
-// IPv4, in IPv6 and inside IPv6; public and documentation addresses pass; a name resolving to any
+// IPv4, in IPv6 and inside IPv6; only public addresses pass (documentation and benchmarking ranges do not); a name resolving to any
 // refused address is refused, resolved through a table (a real function, no mock).
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
@@ -29,8 +29,27 @@ describe("egress address policy", () => {
     ["fc00::1", /unique-local/],
     ["224.0.0.1", /multicast/],
     ["ff02::1", /multicast/],
-    ["255.255.255.255", /reserved/],
-    ["198.18.0.1", /reserved/],
+    ["255.255.255.255", /broadcast/],
+    ["240.0.0.1", /reserved/],
+    ["0.1.2.3", /unspecified/],
+    ["239.255.255.250", /multicast/],
+    ["192.0.2.1", /documentation/],
+    ["198.51.100.2", /documentation/],
+    ["203.0.113.9", /documentation/],
+    ["2001:db8::1", /documentation/],
+    ["2001:db8:ffff:ffff::1", /documentation/],
+    ["3fff::1", /documentation/],
+    ["198.18.0.1", /benchmarking/],
+    ["198.19.255.254", /benchmarking/],
+    ["2001:2::1", /benchmarking/],
+    ["2001:20::1", /reserved/],
+    ["::ffff:203.0.113.9", /documentation address \(inside an IPv6 address\)/],
+    ["::ffff:198.18.0.1", /benchmarking address \(inside/],
+    ["::ffff:0:127.0.0.1", /loopback address \(inside/],
+    ["64:ff9b::c000:201", /documentation address \(inside/],
+    ["64:ff9b::10.0.0.1", /private address \(RFC 1918\) \(inside/],
+    ["64:ff9b::ffff:ffff", /broadcast address \(inside/],
+    ["2002:cb00:7101::1", /documentation/],
     ["168.63.129.16", /metadata/],
     ["::ffff:127.0.0.1", /loopback address \(inside an IPv6 address\)/],
     ["::ffff:7f00:1", /loopback/],
@@ -45,16 +64,18 @@ describe("egress address policy", () => {
     });
   }
 
-  test("passes public addresses, NAT64 and 6to4 of public ones, and the TEST-NET ranges", () => {
+  test("passes public addresses, and mapped, NAT64 and 6to4 forms of public ones", () => {
     for (const address of [
       "93.184.215.14",
       "172.32.0.1",
+      "198.17.255.255",
+      "198.20.0.1",
+      "203.0.114.1",
       "2606:4700::6810:84e5",
+      "2001:db9::1",
+      "::ffff:93.184.215.14",
       "64:ff9b::5db8:d70e",
       "2002:5db8:d70e::1",
-      "198.51.100.2",
-      "203.0.113.9",
-      "192.0.2.1",
     ]) {
       assert.equal(refusedAddressReason(address, noOwnAddresses), undefined, address);
     }
@@ -78,10 +99,11 @@ describe("egress address policy", () => {
 
 describe("egress target decision", () => {
   const table: Record<string, string[]> = {
-    "allowed.test": ["198.51.100.2"],
+    "allowed.test": ["93.184.215.14"],
     "loopback.test": ["127.0.0.1"],
-    "mixed.test": ["198.51.100.2", "10.0.0.5"],
-    "own.test": ["198.51.100.1"],
+    "mixed.test": ["93.184.215.14", "10.0.0.5"],
+    "documentation.test": ["93.184.215.14", "2001:db8::7"],
+    "own.test": ["151.101.0.1"],
     "empty.test": [],
   };
   const resolve: HostResolver = async (host) => {
@@ -93,13 +115,13 @@ describe("egress target decision", () => {
     allowlist: parseAllowlist([...Object.keys(table), "missing.test"]),
     resolve,
     resolveTimeoutMs: 1_000,
-    ownAddresses: () => ["198.51.100.1"],
+    ownAddresses: () => ["151.101.0.1"],
   };
 
   test("allows a listed name whose every address is acceptable, and says which address to dial", async () => {
     assert.deepEqual(await decideTarget("Allowed.Test", policy), {
       allowed: true,
-      address: "198.51.100.2",
+      address: "93.184.215.14",
       reason: "on the allowlist",
     });
   });
@@ -119,17 +141,21 @@ describe("egress target decision", () => {
   });
 
   test("refuses IP literals, even the address of an allowed name", async () => {
-    for (const host of ["198.51.100.2", "[::1]", "0x7f.1"]) {
+    for (const host of ["93.184.215.14", "[::1]", "0x7f.1"]) {
       const verdict = await decideTarget(host, policy);
       assert.equal(verdict.allowed, false, host);
       assert.match(verdict.reason, /IP addresses are refused/);
     }
   });
 
-  test("refuses a listed name that resolves to loopback, to this host, or to any private address", async () => {
+  test("refuses a listed name that resolves to loopback, to this host, or to any private or documentation address", async () => {
     assert.match((await decideTarget("loopback.test", policy)).reason, /127\.0\.0\.1, a loopback address/);
     assert.match((await decideTarget("own.test", policy)).reason, /this host's own/);
     assert.match((await decideTarget("mixed.test", policy)).reason, /10\.0\.0\.5, a private address/);
+    assert.match(
+      (await decideTarget("documentation.test", policy)).reason,
+      /2001:db8::7, a documentation address/,
+    );
   });
 
   test("a name that does not resolve, or to nothing, is a 502 with the cause", async () => {

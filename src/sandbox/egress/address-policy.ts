@@ -1,7 +1,7 @@
 // Which resolved addresses the egress proxy refuses to dial, whatever name led to them: anything
 // that reaches the platform's own machine or a private network (loopback, RFC 1918, CGNAT,
-// link-local, unique-local, unspecified, multicast, reserved, cloud metadata, this host's own
-// addresses). IPv4 carried inside IPv6 (mapped, compatible, NAT64, 6to4) is judged as IPv4.
+// link-local, unique-local, unspecified, multicast, broadcast, documentation, benchmarking,
+// reserved, cloud metadata, this host's own addresses). IPv4 carried inside IPv6 (mapped, translated, compatible, NAT64, 6to4) is judged as IPv4.
 import { BlockList, isIP, isIPv4 } from "node:net";
 import { networkInterfaces } from "node:os";
 
@@ -20,9 +20,21 @@ const refusedRanges: readonly (readonly [reason: string, family: Family, cidrs: 
   ["a unique-local or site-local address", "ipv6", ["fc00::/7", "fec0::/10"]],
   ["a multicast address", "ipv4", ["224.0.0.0/4"]],
   ["a multicast address", "ipv6", ["ff00::/8"]],
-  // 240/4 holds the broadcast address; 198.18/15 is used for fake-IP DNS and lab networks.
-  ["a reserved address", "ipv4", ["240.0.0.0/4", "192.0.0.0/24", "198.18.0.0/15"]],
-  ["a reserved address", "ipv6", ["100::/64", "64:ff9b:1::/48", "2001::/32"]],
+  ["the broadcast address", "ipv4", ["255.255.255.255/32"]],
+  // Documentation ranges (RFC 5737, 3849, 9637) are never on the internet: a name resolving to
+  // one points at someone's lab or a private network that reuses them.
+  ["a documentation address", "ipv4", ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"]],
+  ["a documentation address", "ipv6", ["2001:db8::/32", "3fff::/20"]],
+  // Benchmarking (RFC 2544, 5180): used for fake-IP DNS and lab networks.
+  ["a benchmarking address", "ipv4", ["198.18.0.0/15"]],
+  ["a benchmarking address", "ipv6", ["2001:2::/48"]],
+  ["a reserved address", "ipv4", ["240.0.0.0/4", "192.0.0.0/24"]],
+  // Discard-only, local-use NAT64, Teredo (carries an obfuscated IPv4), ORCHID, SRv6 SIDs.
+  [
+    "a reserved address",
+    "ipv6",
+    ["100::/64", "64:ff9b:1::/48", "2001::/32", "2001:10::/28", "2001:20::/28", "5f00::/16"],
+  ],
   // Outside link-local space; the others (AWS, GCP, Alibaba…) fall in the ranges above.
   ["a cloud metadata address", "ipv4", ["168.63.129.16/32"]],
 ];
@@ -73,12 +85,14 @@ function dottedQuad(bytes: Uint8Array, offset: number): string {
   return Array.from(bytes.subarray(offset, offset + 4)).join(".");
 }
 
-/** The IPv4 address an IPv6 address carries (mapped, compatible, NAT64, 6to4), if any. */
+/** The IPv4 address an IPv6 address carries (mapped, translated, compatible, NAT64, 6to4), if any. */
 export function embeddedIPv4(address: string): string | undefined {
   const bytes = ipv6Bytes(address);
   if (!bytes) return undefined;
   const zeros = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
   if (startsWith(bytes, [...zeros, 0xff, 0xff])) return dottedQuad(bytes, 12);
+  // ::ffff:0:0/96, IPv4-translated (RFC 2765): as good as mapped to a translator.
+  if (startsWith(bytes, [0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0])) return dottedQuad(bytes, 12);
   // ::/96, IPv4-compatible; :: and ::1 themselves are judged as IPv6.
   const last = bytes[15] ?? 0;
   const isUnspecifiedOrLoopback = startsWith(bytes, [...zeros, 0, 0, 0, 0, 0]) && last <= 1;

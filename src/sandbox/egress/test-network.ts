@@ -1,7 +1,8 @@
 // For tests: a real HTTP server at a public-looking address, so an allowed connection through the
 // egress proxy can really succeed while loopback and private addresses stay refused. The server
-// runs in its own network namespace joined to the host by a veth pair on a /29 of a TEST-NET
-// range (RFC 5737: documentation addresses, which the proxy does not refuse). Needs root and `ip`
+// runs in its own network namespace joined to the host by a veth pair on a /29 of 192.88.99.0/24
+// (the retired 6to4 relay anycast prefix, RFC 7526: public, so the proxy passes it, yet served by
+// nobody a test could disturb; the documentation ranges are refused like private ones). Needs root and `ip`
 // (iproute2); `testNetworkSkipReason` says why not when they are missing.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { randomBytes, randomInt } from "node:crypto";
@@ -50,17 +51,17 @@ async function ip(...args: string[]): Promise<string> {
   return stdout;
 }
 
-/** A /29 of 198.51.100.0/24 or 203.0.113.0/24 no interface of this host uses yet. */
+/** A /29 of 192.88.99.0/24 no interface of this host uses yet. */
 async function freeSubnet(): Promise<string> {
   const inUse = await ip("-4", "-o", "addr");
   for (let attempt = 0; attempt < 16; attempt++) {
-    const base = `${randomInt(2) === 0 ? "198.51.100" : "203.0.113"}.${randomInt(32) * 8}`;
+    const base = `192.88.99.${randomInt(32) * 8}`;
     const prefix = base.slice(0, base.lastIndexOf(".") + 1);
     const start = Number(base.slice(base.lastIndexOf(".") + 1));
     const taken = [0, 1, 2, 3, 4, 5, 6, 7].some((offset) => inUse.includes(` ${prefix}${start + offset}/`));
     if (!taken) return base;
   }
-  throw new Error("no free /29 left in the TEST-NET ranges on this host");
+  throw new Error("no free /29 left in 192.88.99.0/24 on this host");
 }
 
 function waitForReady(child: ChildProcess): Promise<void> {
