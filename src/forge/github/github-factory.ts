@@ -2,7 +2,7 @@
 // or the repository's URL, the token from the platform's environment (never from a file).
 import { ForgeError } from "../../core/errors.ts";
 import type { Forge, ForgeContext } from "../forge.ts";
-import { parseRepositoryUrl } from "../repository-url.ts";
+import { parseRepositoryUrl, redactUrl } from "../repository-url.ts";
 import { createGithubForge } from "./github-forge.ts";
 
 function ownerAndRepo(context: ForgeContext): { owner: string; repo: string } {
@@ -11,8 +11,8 @@ function ownerAndRepo(context: ForgeContext): { owner: string; repo: string } {
   const parts = parseRepositoryUrl(context.source)?.path.split("/");
   if (parts?.length === 2) return { owner: owner ?? parts[0]!, repo: repo ?? parts[1]! };
   throw new ForgeError(
-    `cannot tell the GitHub repository of ${context.source}: set forge.github.owner and forge.github.repo`,
-    { code: "forge_not_configured", details: { source: context.source } },
+    `cannot tell the GitHub repository of ${redactUrl(context.source)}: set forge.github.owner and forge.github.repo`,
+    { code: "forge_not_configured", details: { source: redactUrl(context.source) } },
   );
 }
 

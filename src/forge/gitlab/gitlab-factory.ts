@@ -2,7 +2,7 @@
 // repository's URL, the token from the platform's environment (never from a file).
 import { ForgeError } from "../../core/errors.ts";
 import type { Forge, ForgeContext } from "../forge.ts";
-import { parseRepositoryUrl } from "../repository-url.ts";
+import { parseRepositoryUrl, redactUrl } from "../repository-url.ts";
 import { createGitlabForge } from "./gitlab-forge.ts";
 
 function projectOf(context: ForgeContext): string {
@@ -10,10 +10,13 @@ function projectOf(context: ForgeContext): string {
   if (configured) return configured;
   const path = parseRepositoryUrl(context.source)?.path;
   if (path) return path;
-  throw new ForgeError(`cannot tell the GitLab project of ${context.source}: set forge.gitlab.project`, {
-    code: "forge_not_configured",
-    details: { source: context.source },
-  });
+  throw new ForgeError(
+    `cannot tell the GitLab project of ${redactUrl(context.source)}: set forge.gitlab.project`,
+    {
+      code: "forge_not_configured",
+      details: { source: redactUrl(context.source) },
+    },
+  );
 }
 
 export async function createGitlabForgeFromConfig(context: ForgeContext): Promise<Forge> {

@@ -15,6 +15,7 @@ import type {
   PullRequestDraft,
   PushRequest,
 } from "../forge.ts";
+import { redactUrl } from "../repository-url.ts";
 import { type LocalRemote, localBranchSha, openLocalRemote, pushToLocalRemote } from "./local-remote.ts";
 
 export const localForgeName = "local";
@@ -161,8 +162,8 @@ export const createLocalForge: ForgeFactory = async ({ settings, source, store, 
   const remote = settings.remote ?? (isGitUrl(source) ? undefined : source);
   if (!remote) {
     throw new ForgeError(
-      `the local forge has nowhere to push ${source}: set forge.remote to a local repository (e.g. a bare one), or forge.type to github or gitlab`,
-      { code: "forge_not_configured", details: { source } },
+      `the local forge has nowhere to push ${redactUrl(source)}: set forge.remote to a local repository (e.g. a bare one), or forge.type to github or gitlab`,
+      { code: "forge_not_configured", details: { source: redactUrl(source) } },
     );
   }
   return openLocalForge(remote, store, signal);
