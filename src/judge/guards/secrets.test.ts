@@ -134,6 +134,55 @@ describe("secrets guard", { skip: gitMissing }, () => {
     assert.deepEqual(secretsGuard.check(diff, GuardPolicy.parse({})), []);
   });
 
+  test("reports a key written in string pieces, over lines, in a template or with escapes", async () => {
+    const anthropic = fakeSecrets.find(({ label }) => label === "Anthropic API key")!.value;
+    const github = fakeSecrets.find(({ label }) => label === "GitHub token")!.value;
+    const aws = fakeSecrets.find(({ label }) => label === "AWS access key id")!.value;
+    const slack = fakeSecrets.find(({ label }) => label === "Slack token")!.value;
+    const random = noise("pieces", 40);
+    const source = [
+      `const a = "${anthropic.slice(0, 7)}" + "${anthropic.slice(7)}";`,
+      `b = '${github.slice(0, 4)}' '${github.slice(4, 20)}' b'${github.slice(20)}'`,
+      `const c = \`\${"${aws.slice(0, 2)}"}${aws.slice(2)}\`;`,
+      `const d = "${slack.slice(0, 5)}" +`,
+      `  "${slack.slice(5)}";`,
+      `const e = "\\x${github.charCodeAt(0).toString(16)}${github.slice(1)}";`,
+      `const f = "${random.slice(0, 20)}" + "${random.slice(20)}";`,
+    ].join("\n");
+    const diff = await diffOfChange(repo, { "README.md": "x\n" }, { "src/keys.ts": `${source}\n` });
+    // The long halves also look random on their own lines; what matters here is the joined reading.
+    const pieced = secretsGuard
+      .check(diff, GuardPolicy.parse({}))
+      .filter(({ message }) => message.includes("written in pieces"));
+    assert.deepEqual(
+      pieced.map(({ line, message }) => `${line} ${/a ([\w -]+?) \(/.exec(message)?.[1]}`),
+      [
+        "1 Anthropic API key",
+        "2 GitHub token",
+        "3 AWS access key id",
+        "4 Slack token",
+        "6 GitHub token",
+        "7 random-looking string",
+      ],
+    );
+    for (const { message } of pieced) {
+      assert.match(message, /written in pieces/);
+      assert.ok(!message.includes(anthropic.slice(7, 30)) && !message.includes(github.slice(4, 20)));
+    }
+  });
+
+  test("finds nothing in ordinary strings joined with + or written next to each other", async () => {
+    const source = [
+      'const greeting = "Hello, " + name + "! Welcome back to the dashboard.";',
+      'message = ("The configuration file could not be read; "',
+      '           "check that the path exists and is readable")',
+      'const path = "src/components/" + "DashboardWidgetRegistry" + ".tsx";',
+      "const label = `Total: ` + 'items';",
+    ].join("\n");
+    const diff = await diffOfChange(repo, { "README.md": "x\n" }, { "src/text.ts": `${source}\n` });
+    assert.deepEqual(secretsGuard.check(diff, GuardPolicy.parse({})), []);
+  });
+
   test("finds nothing when the policy turns the guard off", async () => {
     const diff = await diffOfChange(
       repo,

@@ -10,6 +10,7 @@ import {
   redact,
   secretPatterns,
 } from "./heuristics/secret-patterns.ts";
+import { joinedStrings } from "./heuristics/string-pieces.ts";
 
 const remedy = "remove it and read the value from the environment or a secret store at run time";
 
@@ -59,6 +60,44 @@ function checkFile(file: DiffFile): GuardFinding[] {
         file: file.path,
         line,
         message: `a random-looking string (${redact(token, 4)}) was added and may be a credential; ${remedy}`,
+      });
+    }
+  }
+  return [...findings, ...piecedSecrets(file, readEntropy)];
+}
+
+/**
+ * Credentials written in pieces (`"sk-ant-" + "api03…"`) or with escapes: read in the joined
+ * value. A value a line already shows whole was reported by the line checks.
+ */
+function piecedSecrets(file: DiffFile, readEntropy: boolean): GuardFinding[] {
+  const findings: GuardFinding[] = [];
+  const seen = (value: string) => file.addedLines.some(({ text }) => text.includes(value));
+  for (const { line, value } of joinedStrings(file.addedLines)) {
+    const found: string[] = [];
+    for (const { label, pattern, visible } of secretPatterns) {
+      for (const [match] of value.matchAll(pattern)) {
+        if (isDocumentedExample(match) || seen(match) || found.some((other) => other.includes(match)))
+          continue;
+        found.push(match);
+        const shown = visible > 0 ? ` (${redact(match, visible)})` : "";
+        findings.push({
+          guard: "secrets",
+          file: file.path,
+          line,
+          message: `a ${label}${shown} written in pieces was added; ${remedy}`,
+        });
+      }
+    }
+    if (!readEntropy) continue;
+    for (const { token } of randomTokens(`"${value.replaceAll('"', " ")}"`)) {
+      if (seen(token) || found.some((other) => other.includes(token) || token.includes(other))) continue;
+      found.push(token);
+      findings.push({
+        guard: "secrets",
+        file: file.path,
+        line,
+        message: `a random-looking string (${redact(token, 4)}) written in pieces was added and may be a credential; ${remedy}`,
       });
     }
   }
