@@ -1,6 +1,7 @@
 // Runs real git with a hardened prefix, so no hook or code-running setting of a repository runs on the host.
 import { spawn } from "node:child_process";
 import { WorkspaceError } from "../core/errors.ts";
+import { protectGitDir } from "./mirror-config.ts";
 
 /**
  * Command-line settings that beat every repository config file. Git passes them on to the git
@@ -15,6 +16,13 @@ export const hardenedConfig: readonly string[] = [
   "commit.gpgsign=false",
   "tag.gpgsign=false",
   "log.showSignature=false",
+  // Verifying a signature (`%G?`, `--show-signature`) would run gpg on bytes the repository chose.
+  "gpg.program=false",
+  "gpg.ssh.program=false",
+  "gpg.x509.program=false",
+  // No attributes file outside the repository: with no filter or diff driver configured (global and
+  // system config are off), a repository's own attributes name drivers that do not exist.
+  "core.attributesFile=/dev/null",
   "core.pager=cat",
   // An empty value resets the list of helpers: no helper program runs.
   "credential.helper=",
@@ -32,10 +40,14 @@ export const hardenedConfig: readonly string[] = [
 ];
 
 /** Environment variables a caller's environment may pass on to git; every other GIT_* is dropped. */
-const keptGitVariables = new Set(["GIT_SSH", "GIT_SSH_COMMAND", "GIT_SSH_VARIANT", "GIT_CONFIG_GLOBAL"]);
+const keptGitVariables = new Set(["GIT_SSH", "GIT_SSH_COMMAND", "GIT_SSH_VARIANT"]);
 
 const fixedEnvironment: Record<string, string> = {
+  // No global or system config and no system attributes: the user's ~/.gitconfig (git-lfs's filters,
+  // url rewrites, helpers) must not run anything on a repository's content.
+  GIT_CONFIG_GLOBAL: "/dev/null",
   GIT_CONFIG_NOSYSTEM: "1",
+  GIT_ATTR_NOSYSTEM: "1",
   GIT_TERMINAL_PROMPT: "0",
   GIT_OPTIONAL_LOCKS: "0",
   GIT_NO_REPLACE_OBJECTS: "1",
@@ -138,9 +150,16 @@ function killGroup(pid: number | undefined): void {
 /**
  * Run `git <args>` (argv, no shell) with the hardened prefix and environment. Resolves with its
  * output when git exits 0; otherwise throws a GitCommandError (a WorkspaceError) whose one-line
- * message holds git's own error line. Times out after `timeoutMs` (default 120 s).
+ * message holds git's own error line. Times out after `timeoutMs` (default 120 s). When the git
+ * dir is a mirror (or a worktree's admin dir in one), its config is made Slipway's first.
  */
-export function runGit(args: readonly string[], options: RunGitOptions = {}): Promise<GitResult> {
+export async function runGit(args: readonly string[], options: RunGitOptions = {}): Promise<GitResult> {
+  const repository = options.gitDir ?? options.cwd;
+  if (repository !== undefined) await protectGitDir(repository);
+  return spawnGit(args, options);
+}
+
+function spawnGit(args: readonly string[], options: RunGitOptions): Promise<GitResult> {
   const command = commandName(args);
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
   const outputLimit = options.maxOutputBytes ?? maxOutputBytes;

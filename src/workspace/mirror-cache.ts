@@ -1,44 +1,27 @@
 // The bare mirror cache: one mirror per repository, cloned once (atomically) and fetched before each run.
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readdir, rename, rm } from "node:fs/promises";
+import { chmod, mkdir, readdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { WorkspaceError } from "../core/errors.ts";
 import { GitCommandError, runGit } from "./git.ts";
+import { secureMirrorConfig } from "./mirror-config.ts";
 import { withFileLock } from "./mirror-lock.ts";
+import { mirrorPathFor } from "./mirror-name.ts";
 
-/** Refs Slipway creates in a mirror; the source never overwrites them and `fetch --prune` never deletes them. */
-export const slipwayBranchPattern = "refs/heads/slipway/*";
+export { mirrorFetchRefspecs, slipwayBranchPattern } from "./mirror-config.ts";
+export { mirrorName, mirrorPathFor } from "./mirror-name.ts";
 
 /** Clones and fetches of big repositories take a while; this bounds them. */
 const transferTimeoutMs = 30 * 60_000;
 
+/** Never an upload-pack command a config names: the source's side of a fetch is plain git-upload-pack. */
+const uploadPack = "--upload-pack=git-upload-pack";
+const uploadPackConfig = ["remote.origin.uploadpack=git-upload-pack"];
+
 export interface MirrorOptions {
   /** How long to wait for another run using the same mirror (default 10 minutes). */
   lockTimeoutMs?: number;
-}
-
-/** A readable, collision-free directory name for `source`: `<last-segment>-<hash>.git`. */
-export function mirrorName(source: string): string {
-  const lastSegment =
-    source
-      .replace(/[/\\:]+$/, "")
-      .split(/[/\\:]/)
-      .pop() ?? "";
-  const slug =
-    lastSegment
-      .replace(/\.git$/i, "")
-      .toLowerCase()
-      .replace(/[^a-z0-9._-]+/g, "-")
-      .replace(/^[.-]+|[.-]+$/g, "")
-      .slice(0, 40) || "repo";
-  const hash = createHash("sha256").update(source).digest("hex").slice(0, 12);
-  return `${slug}-${hash}.git`;
-}
-
-/** Where the mirror of `source` lives under `dataDir`. */
-export function mirrorPathFor(source: string, dataDir: string): string {
-  return path.join(path.resolve(dataDir), "mirrors", mirrorName(source));
 }
 
 async function removeLeftoverClones(mirrorPath: string): Promise<void> {
@@ -54,16 +37,16 @@ async function cloneMirror(source: string, mirrorPath: string, signal?: AbortSig
   await removeLeftoverClones(mirrorPath);
   const temporary = `${mirrorPath}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
   try {
-    // --template= : no sample hooks copied in; they could never run anyway.
-    await runGit(["clone", "--mirror", "--quiet", "--template=", "--", source, temporary], {
-      signal,
-      timeoutMs: transferTimeoutMs,
-    });
-    // Keep Slipway's branches out of the source's reach: not fetched over, never pruned.
-    await runGit(["config", "--add", "remote.origin.fetch", `^${slipwayBranchPattern}`], {
-      gitDir: temporary,
-      signal,
-    });
+    // --bare, not --mirror: branches and tags only, never the source's stash or private refs.
+    // --no-local: objects are copied through upload-pack (only what those refs reach), never
+    // hard-linked with a local source's object store. --template= : no sample hooks copied in.
+    await runGit(
+      ["clone", "--bare", "--no-local", "--quiet", "--template=", uploadPack, "--", source, temporary],
+      { signal, timeoutMs: transferTimeoutMs },
+    );
+    await secureMirrorConfig(temporary, source);
+    await fetchMirror(source, temporary, signal);
+    await chmod(temporary, 0o700);
     await rename(temporary, mirrorPath);
   } catch (error) {
     await rm(temporary, { recursive: true, force: true });
@@ -75,13 +58,28 @@ async function cloneMirror(source: string, mirrorPath: string, signal?: AbortSig
   }
 }
 
+/** Delete refs outside branches, tags and Slipway's own: what a mirror made by `clone --mirror` once copied. */
+async function removePrivateRefs(mirrorPath: string, signal?: AbortSignal): Promise<void> {
+  const { stdout } = await runGit(["for-each-ref", "--format=%(refname)"], { gitDir: mirrorPath, signal });
+  const stray = stdout
+    .split("\n")
+    .filter((ref) => ref.length > 0 && !/^refs\/(heads|tags|slipway[^/]*)\//.test(ref));
+  if (stray.length === 0) return;
+  const input = stray.map((ref) => `delete ${ref}\n`).join("");
+  await runGit(["update-ref", "--no-deref", "--stdin"], { gitDir: mirrorPath, signal, input });
+}
+
 async function fetchMirror(source: string, mirrorPath: string, signal?: AbortSignal): Promise<void> {
   try {
-    await runGit(["fetch", "--prune", "--quiet", "--no-recurse-submodules", "origin"], {
+    // The config is rewritten from the known source first: nothing a run wrote there is read.
+    await secureMirrorConfig(mirrorPath, source);
+    await runGit(["fetch", "--prune", "--quiet", "--no-recurse-submodules", uploadPack, "origin"], {
       gitDir: mirrorPath,
+      config: uploadPackConfig,
       signal,
       timeoutMs: transferTimeoutMs,
     });
+    await removePrivateRefs(mirrorPath, signal);
   } catch (error) {
     if (!(error instanceof GitCommandError)) throw error;
     throw new WorkspaceError(
@@ -117,8 +115,9 @@ export async function hasObject(mirrorPath: string, object: string, signal?: Abo
  * commit) the source has checked out today, not on the day the mirror was cloned.
  */
 async function followSourceHead(mirrorPath: string, signal?: AbortSignal): Promise<void> {
-  const { stdout } = await runGit(["ls-remote", "--symref", "origin", "HEAD"], {
+  const { stdout } = await runGit(["ls-remote", uploadPack, "--symref", "origin", "HEAD"], {
     gitDir: mirrorPath,
+    config: uploadPackConfig,
     signal,
   });
   const { branch, commit } = parseRemoteHead(stdout);
@@ -141,13 +140,17 @@ export async function ensureMirror(
   options: MirrorOptions = {},
 ): Promise<{ mirrorPath: string }> {
   const mirrorPath = mirrorPathFor(source, dataDir);
-  await mkdir(path.dirname(mirrorPath), { recursive: true });
+  // Mirrors and the worktrees' admin dirs inside them are the platform's: no other user reads them.
+  await mkdir(path.dirname(mirrorPath), { recursive: true, mode: 0o700 });
+  await chmod(path.dirname(mirrorPath), 0o700);
   const lockPath = mirrorPath.replace(/\.git$/, ".lock");
   await withFileLock(
     lockPath,
     async () => {
-      if (existsSync(mirrorPath)) await fetchMirror(source, mirrorPath, signal);
-      else await cloneMirror(source, mirrorPath, signal);
+      if (existsSync(mirrorPath)) {
+        await chmod(mirrorPath, 0o700);
+        await fetchMirror(source, mirrorPath, signal);
+      } else await cloneMirror(source, mirrorPath, signal);
       await followSourceHead(mirrorPath, signal);
     },
     { timeoutMs: options.lockTimeoutMs, signal },
