@@ -68,18 +68,44 @@ async function startBridge(): Promise<void> {
   fail("the egress bridge did not start inside the sandbox; no allowed host can be reached");
 }
 
-/** The parent pid and state of `pid`, from /proc/<pid>/stat (the command name may hold spaces). */
-function processStatus(pid: number): { parent: number; state: string } | undefined {
+/** The parent pid of `pid`, from /proc/<pid>/stat (the command name may hold spaces). */
+function parentOf(pid: number): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return { state: fields[0] ?? "", parent: Number(fields[1]) };
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
   } catch {
     return undefined;
   }
 }
 
-/** Live processes other than init, this server, the bridge and the bridge's connection children. */
+/** The state letter of one thread, or undefined when it is gone. */
+function threadState(pid: number, tid: string): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+    return stat.charAt(stat.lastIndexOf(")") + 2);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether any thread of `pid` still runs (or sleeps, is stopped or traced). Counted per thread: a
+ * process whose main thread has exited shows Z for its leader while its other threads run on.
+ */
+function hasLiveThread(pid: number): boolean {
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return false;
+  }
+  return tids.some((tid) => {
+    const state = threadState(pid, tid);
+    return state !== undefined && state !== "Z" && state !== "X";
+  });
+}
+
+/** Processes with a live thread other than init, this server, the bridge and the bridge's children. */
 function leftovers(): number[] {
   const bridgePid = bridge?.pid ?? -1;
   return readdirSync("/proc")
@@ -87,25 +113,26 @@ function leftovers(): number[] {
     .map(Number)
     .filter((pid) => {
       if (pid === 1 || pid === process.pid || pid === bridgePid) return false;
-      const status = processStatus(pid);
       // An orphan's parent is init (pid 1): only the bridge's own children are spared.
-      return status !== undefined && status.state !== "Z" && status.parent !== bridgePid;
+      return parentOf(pid) !== bridgePid && hasLiveThread(pid);
     });
 }
 
 /**
- * End whatever finished commands left behind (a `setsid` daemon, a detached child). kill(-1) reaches
- * every process of this pid namespace but init and this one in a single step, so a fork bomb cannot
- * outrun it; the bridge dies with it and is started again.
+ * End whatever finished commands left behind (a `setsid` daemon, a detached child, a process whose
+ * main thread exited). kill(-1) reaches every process of this pid namespace but init and this one
+ * in one step, so a fork bomb cannot outrun it, and SIGKILL ends stopped and traced ones too. It is
+ * sent again until no thread is left (a process forked between two looks is caught by the next);
+ * the bridge dies with it and is started again.
  */
 async function reapLeftovers(): Promise<void> {
   if (leftovers().length === 0) return;
-  process.kill(-1, "SIGKILL");
   const deadline = Date.now() + reapDeadlineMs;
-  while (leftovers().length > 0 || (bridge && bridge.exitCode === null && bridge.signalCode === null)) {
+  do {
+    process.kill(-1, "SIGKILL");
     if (Date.now() > deadline) fail("processes left by a command could not be ended");
     await sleep(5);
-  }
+  } while (leftovers().length > 0 || (bridge && bridge.exitCode === null && bridge.signalCode === null));
   await startBridge();
 }
 
