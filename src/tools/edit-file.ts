@@ -1,10 +1,14 @@
-// edit_file: replaces one exact, unique piece of text in a file and reports the changed lines.
-import { readFile, stat, writeFile } from "node:fs/promises";
+// edit_file: replaces one exact, unique piece of text in a file and reports the changed lines;
+// reads and writes go through safe-fs's walk, so a link, a FIFO or a swapped directory is refused.
 import { z } from "zod";
+import { readRegularFileInside, writeRegularFileInside } from "../workspace/safe-fs.ts";
+import { fileAccessMessage } from "./file-access-message.ts";
 import { countLines, formatCount, formatLineCount, lineAt, looksBinary } from "./file-text.ts";
 import { defineTool, fail, ok } from "./tool.ts";
 import { resolveToolPath } from "./tool-paths.ts";
 
+/** Files larger than this are not edited (generated or data, not code to change by hand). */
+const maxEditedBytes = 16 * 1024 * 1024;
 /** Occurrence line numbers listed at most in the "not unique" message. */
 const maxListedOccurrences = 10;
 
@@ -50,10 +54,18 @@ export const editFileTool = defineTool({
   async run(input, context) {
     const target = resolveToolPath(context.worktree, input.path, { forWrite: true });
     if (input.oldText === input.newText) return fail("oldText and newText are identical; nothing to change");
-    const info = await stat(target.absolute).catch(() => undefined);
-    if (!info) return fail(`file not found: ${target.relative}; use create_file to make a new file`);
-    if (info.isDirectory()) return fail(`${target.relative} is a directory, not a file`);
-    const bytes = await readFile(target.absolute);
+    let bytes: Buffer;
+    try {
+      bytes = await readRegularFileInside(context.worktree, target.relative, { maxBytes: maxEditedBytes });
+    } catch (error) {
+      return fail(
+        fileAccessMessage(error, {
+          missing: `file not found: ${target.relative}; use create_file to make a new file`,
+          directory: `${target.relative} is a directory, not a file`,
+          "too-large": `${target.relative} is larger than 16 MB; edit_file changes smaller files only`,
+        }),
+      );
+    }
     if (looksBinary(bytes))
       return fail(`${target.relative} is a binary file; edit_file changes text files only`);
     const content = bytes.toString("utf8");
@@ -72,7 +84,11 @@ export const editFileTool = defineTool({
     }
     const index = edit.at[0]!;
     const updated = content.slice(0, index) + edit.newText + content.slice(index + edit.oldText.length);
-    await writeFile(target.absolute, updated);
+    try {
+      await writeRegularFileInside(context.worktree, target.relative, updated);
+    } catch (error) {
+      return fail(fileAccessMessage(error));
+    }
     const first = lineAt(content, index);
     const removed = rangeText(first, countLines(edit.oldText));
     const added = countLines(edit.newText);

@@ -1,8 +1,9 @@
-// list_files: the files under a directory of the worktree, depth-bounded and count-bounded.
-import type { Dirent } from "node:fs";
-import { readdir, stat } from "node:fs/promises";
-import path from "node:path";
+// list_files: the files under a directory of the worktree, depth-bounded and count-bounded; each
+// directory is opened by safe-fs's walk, so a directory swapped for a link is never listed.
 import { z } from "zod";
+import { type EntryKind, refusal } from "../workspace/file-access-error.ts";
+import { entryKindInside, type ListedEntry, listDirectoryInside } from "../workspace/safe-fs.ts";
+import { fileAccessMessage } from "./file-access-message.ts";
 import { formatCount } from "./file-text.ts";
 import { defineTool, fail, ok } from "./tool.ts";
 import { resolveToolPath } from "./tool-paths.ts";
@@ -11,6 +12,8 @@ import { resolveToolPath } from "./tool-paths.ts";
 export const maxListedEntries = 500;
 /** Directories never descended into: version control data and installed dependencies. */
 const skippedDirectories = new Set([".git", "node_modules"]);
+/** Entries read from one directory at most before sorting: a huge directory cannot stall the tool. */
+const maxEntriesPerDirectory = 10_000;
 
 const ListFilesInput = z.object({
   path: z.string().optional().describe('Directory relative to the repository root (default ".", the root)'),
@@ -28,20 +31,21 @@ interface Listing {
   cut: boolean;
 }
 
-function byName(left: Dirent, right: Dirent): number {
+function byName(left: ListedEntry, right: ListedEntry): number {
   return left.name < right.name ? -1 : left.name > right.name ? 1 : 0;
 }
 
-/** Depth-first, sorted walk of `directory`; `prefix` is its path as shown to the model. */
-async function walk(directory: string, prefix: string, depthLeft: number, listing: Listing): Promise<void> {
-  const children = (await readdir(directory, { withFileTypes: true })).sort(byName);
-  for (const child of children) {
+/** Depth-first, sorted walk of the worktree directory `relative`, which is also its name as shown. */
+async function walk(worktree: string, relative: string, depthLeft: number, listing: Listing): Promise<void> {
+  const read = await listDirectoryInside(worktree, relative, { maxEntries: maxEntriesPerDirectory });
+  if (read.cut) listing.cut = true;
+  for (const child of read.entries.sort(byName)) {
     if (listing.entries.length >= maxListedEntries) {
       listing.cut = true;
       return;
     }
-    const shown = prefix === "." ? child.name : `${prefix}/${child.name}`;
-    if (!child.isDirectory()) {
+    const shown = relative === "." ? child.name : `${relative}/${child.name}`;
+    if (child.kind !== "directory") {
       listing.entries.push(shown);
     } else if (skippedDirectories.has(child.name)) {
       // .git is platform territory and not worth a line; node_modules is worth knowing about.
@@ -49,7 +53,7 @@ async function walk(directory: string, prefix: string, depthLeft: number, listin
     } else if (depthLeft <= 1) {
       listing.entries.push(`${shown}/ (not expanded: deeper than maxDepth)`);
     } else {
-      await walk(path.join(directory, child.name), shown, depthLeft - 1, listing);
+      await walk(worktree, shown, depthLeft - 1, listing);
     }
   }
 }
@@ -60,13 +64,25 @@ export const listFilesTool = defineTool({
   inputSchema: ListFilesInput,
   async run(input, context) {
     const target = resolveToolPath(context.worktree, input.path ?? ".");
-    const info = await stat(target.absolute).catch(() => undefined);
-    if (!info) return fail(`directory not found: ${target.relative}; list "." to see the repository root`);
-    if (!info.isDirectory())
+    let kind: EntryKind;
+    try {
+      kind = await entryKindInside(context.worktree, target.relative);
+    } catch (error) {
+      return fail(fileAccessMessage(error));
+    }
+    if (kind === "missing")
+      return fail(`directory not found: ${target.relative}; list "." to see the repository root`);
+    if (kind === "file")
       return fail(`${target.relative} is a file, not a directory; use read_file to read it`);
+    if (kind !== "directory") return fail(refusal(kind, target.relative, "directory").message);
     const maxDepth = input.maxDepth ?? 3;
     const listing: Listing = { entries: [], cut: false };
-    await walk(target.absolute, target.relative, maxDepth, listing);
+    try {
+      await walk(context.worktree, target.relative, maxDepth, listing);
+    } catch (error) {
+      // A directory swapped for a link mid-walk: refuse the listing rather than show part of it.
+      return fail(fileAccessMessage(error));
+    }
     if (listing.entries.length === 0) return ok(`${target.relative}: empty directory`);
     const header = `${target.relative}: ${formatCount(listing.entries.length)} entries (maxDepth ${maxDepth})`;
     const note = listing.cut

@@ -1,8 +1,10 @@
 // read_file: shows a text file's lines, numbered, in a bounded range; huge files are streamed.
-import { createReadStream } from "node:fs";
-import { open, readFile, stat } from "node:fs/promises";
+// The file is opened by safe-fs's walk, so a link, a FIFO or a swapped directory is refused.
+import type { FileHandle } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { z } from "zod";
+import { FileAccessError } from "../workspace/file-access-error.ts";
+import { openRegularFileInside, readBounded } from "../workspace/safe-fs.ts";
 import {
   binarySniffBytes,
   formatCount,
@@ -18,6 +20,8 @@ import { resolveToolPath } from "./tool-paths.ts";
 export const defaultLineWindow = 500;
 /** Files larger than this are streamed and read only up to the requested range. */
 const wholeFileBytes = 2 * 1024 * 1024;
+/** A streamed file is read no further than this: a sparse file can claim a terabyte of one line. */
+export const maxStreamedBytes = 64 * 1024 * 1024;
 
 const ReadFileInput = z.object({
   path: z.string().min(1).describe("File path relative to the repository root"),
@@ -65,14 +69,19 @@ function showCountedLines(displayPath: string, lines: string[], range: LineRange
   return ok(`${header}\n${body}${more}`);
 }
 
-/** Stream a large file and keep only the requested lines; stops reading after the range. */
+/** Stream a large file and keep only the requested lines; stops after the range or maxStreamedBytes. */
 async function showStreamedLines(
   displayPath: string,
-  absolute: string,
+  handle: FileHandle,
   size: number,
   range: LineRange,
 ): Promise<ToolResult> {
-  const stream = createReadStream(absolute, { encoding: "utf8" });
+  const stream = handle.createReadStream({
+    encoding: "utf8",
+    start: 0,
+    end: maxStreamedBytes - 1,
+    autoClose: false,
+  });
   const reader = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
   const kept: string[] = [];
   let lineNumber = 0;
@@ -87,26 +96,48 @@ async function showStreamedLines(
     stream.destroy();
   }
   const megabytes = (size / (1024 * 1024)).toFixed(1);
+  const cut =
+    size > maxStreamedBytes ? ` (read_file reads the first ${maxStreamedBytes / (1024 * 1024)} MB only)` : "";
   if (kept.length === 0) {
     return fail(
-      `startLine ${range.start} is past the end of ${displayPath}, which has ${formatLineCount(lineNumber)}`,
+      `startLine ${range.start} is past the end of ${displayPath}, which has ${formatLineCount(lineNumber)}${cut}`,
     );
   }
   const end = range.start + kept.length - 1;
   const header = `${displayPath}: lines ${range.start}-${end} of a ${megabytes} MB file (too large to count its lines)`;
   const more =
-    end === range.end ? `\n[call read_file with startLine ${end + 1} to read on]` : "\n[end of file]";
+    end === range.end ? `\n[call read_file with startLine ${end + 1} to read on]` : `\n[end of file${cut}]`;
   return ok(`${header}\n${numberLines(kept, range.start)}${more}`);
 }
 
-async function startsWithBinary(absolute: string): Promise<boolean> {
-  const handle = await open(absolute, "r");
+async function startsWithBinary(handle: FileHandle): Promise<boolean> {
+  const { buffer, bytesRead } = await handle.read(Buffer.alloc(binarySniffBytes), 0, binarySniffBytes, 0);
+  return looksBinary(buffer.subarray(0, bytesRead));
+}
+
+/** The file opened without following links, or the message for the model when it cannot be. */
+async function openForReading(worktree: string, relative: string) {
   try {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(binarySniffBytes), 0, binarySniffBytes, 0);
-    return looksBinary(buffer.subarray(0, bytesRead));
-  } finally {
-    await handle.close();
+    return await openRegularFileInside(worktree, relative);
+  } catch (error) {
+    if (!FileAccessError.isFileAccessError(error)) throw error;
+    if (error.reason === "missing")
+      return `file not found: ${relative}; use list_files or search to find the right path`;
+    if (error.reason === "directory") return `${relative} is a directory; use list_files to see its contents`;
+    return error.message;
   }
+}
+
+/** Show the requested lines of an opened file: whole when small, streamed when large. */
+async function showLines(displayPath: string, handle: FileHandle, size: number, range: LineRange) {
+  if (await startsWithBinary(handle)) {
+    return fail(`${displayPath} is a binary file (${formatCount(size)} bytes); read_file shows text only`);
+  }
+  if (size > wholeFileBytes) return showStreamedLines(displayPath, handle, size, range);
+  const bytes = await readBounded(handle, wholeFileBytes);
+  // It grew past the size it had when opened: read it as the large file it now is.
+  if (bytes.length > wholeFileBytes) return showStreamedLines(displayPath, handle, bytes.length, range);
+  return showCountedLines(displayPath, splitLines(bytes.toString("utf8")), range);
 }
 
 export const readFileTool = defineTool({
@@ -117,19 +148,12 @@ export const readFileTool = defineTool({
     const target = resolveToolPath(context.worktree, input.path);
     const range = requestedRange(input);
     if (typeof range === "string") return fail(range);
-    const info = await stat(target.absolute).catch(() => undefined);
-    if (!info)
-      return fail(`file not found: ${target.relative}; use list_files or search to find the right path`);
-    if (info.isDirectory())
-      return fail(`${target.relative} is a directory; use list_files to see its contents`);
-    if (await startsWithBinary(target.absolute)) {
-      return fail(
-        `${target.relative} is a binary file (${formatCount(info.size)} bytes); read_file shows text only`,
-      );
+    const opened = await openForReading(context.worktree, target.relative);
+    if (typeof opened === "string") return fail(opened);
+    try {
+      return await showLines(target.relative, opened.handle, opened.size, range);
+    } finally {
+      await opened.handle.close();
     }
-    if (info.size > wholeFileBytes)
-      return showStreamedLines(target.relative, target.absolute, info.size, range);
-    const text = await readFile(target.absolute, "utf8");
-    return showCountedLines(target.relative, splitLines(text), range);
   },
 });

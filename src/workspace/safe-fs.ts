@@ -187,8 +187,8 @@ export async function openRegularFileInside(
   }
 }
 
-/** Read at most `maxBytes + 1` bytes of an open file, checking `signal` between chunks. */
-async function readBounded(handle: FileHandle, maxBytes: number, signal?: AbortSignal): Promise<Buffer> {
+/** Read at most `maxBytes + 1` bytes of an open file from its position, checking `signal` between chunks. */
+export async function readBounded(handle: FileHandle, maxBytes: number, signal?: AbortSignal): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
   while (total <= maxBytes) {
