@@ -1,4 +1,5 @@
 // Parses `git diff` patch output into files, hunks and numbered added/removed lines. Pure.
+import type { BinaryChange } from "./binary-change.ts";
 import { pathFromMarkerLine, pathsFromDiffGitLine, unquoteGitPath } from "./git-path.ts";
 
 export type DiffFileStatus = "added" | "modified" | "deleted" | "renamed";
@@ -35,8 +36,12 @@ export interface DiffFile {
   /** The path before a rename (or a copy, reported as `added`). */
   oldPath?: string;
   status: DiffFileStatus;
-  /** Git reported `Binary files … differ`: no line information exists. */
+  /**
+   * Git shows this file as binary (a NUL byte, or `.gitattributes`). Parsed from `--text` output
+   * (as collectDiff reads it) the lines are still here; `binaryChange` then says what it is.
+   */
   binary: boolean;
+  binaryChange?: BinaryChange;
   addedLines: DiffLine[];
   removedLines: DiffLine[];
   hunks: DiffHunk[];

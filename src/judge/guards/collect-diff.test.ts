@@ -64,6 +64,39 @@ describe("collectDiff", { skip: gitMissing }, () => {
     );
   });
 
+  test("reads the lines of files git shows as binary, and says what each binary change is", async () => {
+    repo.write("src/a.ts", "export const a = 1;\n");
+    repo.write("img/logo.png", new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 1]));
+    const base = repo.commit();
+    repo.write("src/a.ts", "export const a = 1;\0\nrunBackdoor();\n");
+    repo.write(".gitattributes", "*.js -diff\n");
+    repo.write("src/b.js", "module.exports = () => eval(process.env.X);\n");
+    repo.write("img/logo.png", new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 2, 3]));
+    const diff = await collectDiff(repo.runGit, base, await stageWorktreeTree(repo.runGit));
+    const byPath = new Map(diff.files.map((file) => [file.path, file]));
+    const source = byPath.get("src/a.ts")!;
+    assert.equal(source.binary, true);
+    assert.deepEqual(
+      source.addedLines.map(({ text }) => text),
+      ["export const a = 1;\0", "runBackdoor();"],
+    );
+    assert.deepEqual(source.binaryChange, {
+      oldSize: 20,
+      newSize: 36,
+      reason: "nul-bytes",
+      contentType: "data with NUL bytes",
+    });
+    const script = byPath.get("src/b.js")!;
+    assert.equal(script.binary, true);
+    assert.deepEqual(script.binaryChange, { newSize: 44, reason: "attributes", contentType: "text" });
+    assert.deepEqual(
+      script.addedLines.map(({ text }) => text),
+      ["module.exports = () => eval(process.env.X);"],
+    );
+    assert.equal(byPath.get("img/logo.png")!.binaryChange?.contentType, "PNG image");
+    assert.equal(byPath.get(".gitattributes")!.binary, false);
+  });
+
   test("refuses a base or a target that git would read as an option", async () => {
     const base = repo.commit();
     await assert.rejects(collectDiff(repo.runGit, "--output=/tmp/x", base), InputError);

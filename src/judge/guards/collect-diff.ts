@@ -1,6 +1,7 @@
 // Collects the change from a base commit to a tree (the one under review) as a ParsedDiff.
 import { InputError } from "../../core/errors.ts";
 import { type ParsedDiff, parseDiff } from "../diff/parse-diff.ts";
+import { readBinaryChanges } from "../diff/read-binary-changes.ts";
 
 /** Runs git with these arguments in the worktree and resolves to its stdout; rejects on failure. */
 export type GitRunner = (args: string[]) => Promise<string>;
@@ -37,12 +38,22 @@ export async function stageWorktreeTree(runGit: GitRunner): Promise<string> {
 
 /**
  * Parse `git diff <base> <target>`: the change from the base commit to `target`, a tree-ish (the
- * frozen tree the pipeline reviews and commits). Nothing is staged or written.
+ * frozen tree the pipeline reviews and commits). Nothing is staged or written. Every file is read
+ * as text (`--text`), so a NUL byte or a `.gitattributes` `-diff` hides nothing from the guards;
+ * files git would show as binary are marked, with their sizes and type in `binaryChange`.
  * `runGit` must be bound to the repository and bring its own timeout and hardening.
  */
 export async function collectDiff(runGit: GitRunner, base: string, target: string): Promise<ParsedDiff> {
   checkRevision("base", base);
   checkRevision("target", target);
-  const text = await runGit(["diff", ...diffArguments, "--end-of-options", base, target, "--"]);
-  return parseDiff(text);
+  const binary = await readBinaryChanges(runGit, base, target, diffArguments);
+  const text = await runGit(["diff", ...diffArguments, "--text", "--end-of-options", base, target, "--"]);
+  const parsed = parseDiff(text);
+  for (const file of parsed.files) {
+    const change = binary.get(file.path);
+    if (change === undefined) continue;
+    file.binary = true;
+    file.binaryChange = change;
+  }
+  return parsed;
 }

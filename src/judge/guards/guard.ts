@@ -54,6 +54,11 @@ export const GuardPolicy = z
         "globs that need explicit permission (allowProtected): CI, build and test configuration, hooks, package-manager settings, lockfiles, manifests",
       ),
     allowProtected: globs.default(() => []).describe("protected globs this task may touch"),
+    allowBinary: globs
+      .default(() => [])
+      .describe(
+        "globs of text-typed paths (source, config, docs) that may receive content git shows as binary",
+      ),
     allowTestChanges: z
       .object({
         skips: z.boolean().default(false).describe("allow adding skip/only/ignore markers to tests"),

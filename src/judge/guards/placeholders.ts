@@ -76,7 +76,8 @@ function checkFile(file: DiffFile): GuardFinding[] {
 
 function checkPlaceholders(diff: ParsedDiff, policy: GuardPolicy): GuardFinding[] {
   if (!policy.placeholders) return [];
-  return diff.files.filter((file) => !file.binary && file.status !== "deleted").flatMap(checkFile);
+  // Binary-looking files too: collectDiff reads them as text, and a NUL byte hides nothing.
+  return diff.files.filter((file) => file.status !== "deleted").flatMap(checkFile);
 }
 
 /** Refuses added TODO/FIXME/XXX comments, "not implemented" stubs and empty function bodies. */

@@ -1,5 +1,6 @@
 // The scope guards, registered by name, and the one call that runs them all on a diff.
 import type { ParsedDiff } from "../diff/parse-diff.ts";
+import { binaryFilesGuard } from "./binary-files.ts";
 import type { Guard, GuardFinding, GuardPolicy } from "./guard.ts";
 import { pathsGuard } from "./paths.ts";
 import { placeholdersGuard } from "./placeholders.ts";
@@ -13,6 +14,7 @@ export const guards: ReadonlyMap<string, Guard> = new Map<string, Guard>([
   [pathsGuard.name, pathsGuard],
   [protectedFilesGuard.name, protectedFilesGuard],
   [sizeGuard.name, sizeGuard],
+  [binaryFilesGuard.name, binaryFilesGuard],
   [secretsGuard.name, secretsGuard],
   [testsDisabledGuard.name, testsDisabledGuard],
   [placeholdersGuard.name, placeholdersGuard],

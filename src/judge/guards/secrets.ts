@@ -106,7 +106,8 @@ function piecedSecrets(file: DiffFile, readEntropy: boolean): GuardFinding[] {
 
 function checkSecrets(diff: ParsedDiff, policy: GuardPolicy): GuardFinding[] {
   if (!policy.secrets) return [];
-  return diff.files.filter((file) => !file.binary).flatMap(checkFile);
+  // Binary-looking files too: collectDiff reads them as text, and a NUL byte hides nothing.
+  return diff.files.flatMap(checkFile);
 }
 
 /** Refuses added lines holding known token formats, private keys or high-entropy strings. */

@@ -78,7 +78,8 @@ function removedTests(diff: ParsedDiff): GuardFinding[] {
 function checkTests(diff: ParsedDiff, policy: GuardPolicy): GuardFinding[] {
   const findings: GuardFinding[] = [];
   if (!policy.allowTestChanges.skips) {
-    for (const file of diff.files) if (!file.binary) findings.push(...addedSkipMarkers(file));
+    // Binary-looking files too: collectDiff reads them as text, and a NUL byte hides nothing.
+    for (const file of diff.files) findings.push(...addedSkipMarkers(file));
   }
   if (!policy.allowTestChanges.removals) findings.push(...removedTests(diff));
   return findings;

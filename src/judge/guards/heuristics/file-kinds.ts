@@ -67,3 +67,29 @@ export function languageOf(path: string): Language | undefined {
   const dot = name.lastIndexOf(".");
   return dot < 0 ? undefined : extensions[name.slice(dot + 1)];
 }
+
+/** Extensions of files people read and review as text (source, configuration, documentation). */
+const textExtensions = new Set([
+  ...Object.keys(extensions),
+  ..."kt kts scala groovy swift c h cc cpp hpp cs fs rb php pl lua r jl dart ex exs erl hs clj elm vue svelte".split(
+    " ",
+  ),
+  ..."sh bash zsh fish ps1 bat cmd mk cmake gradle sql graphql proto".split(" "),
+  ..."json jsonc json5 yml yaml toml ini cfg conf properties xml html htm css scss less env lock".split(" "),
+  ..."md mdx markdown rst adoc txt csv tsv".split(" "),
+]);
+
+/** Names without a telling extension that are text by convention. */
+const textNames =
+  /^(?:Makefile|GNUmakefile|makefile|Dockerfile|Containerfile|Jenkinsfile|Gemfile|Rakefile|Procfile|CODEOWNERS|LICENSE|\.[\w.-]+rc|\.git\w+|\.env\w*|\.envrc)$/;
+
+/**
+ * A path whose content is text by its name: source, configuration, documentation, tests. Binary
+ * content there hides what reviewers would otherwise read.
+ */
+export function isTextTypedPath(path: string): boolean {
+  const name = baseName(path);
+  const dot = name.lastIndexOf(".");
+  if (dot > 0 && textExtensions.has(name.slice(dot + 1).toLowerCase())) return true;
+  return textNames.test(name) || isTestFilePath(path) || isLockfile(path);
+}
