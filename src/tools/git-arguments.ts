@@ -1,6 +1,7 @@
 // Decides which arguments the agent's `git` tool passes to git: an allowlist of options per
-// subcommand (nothing that writes a file, runs a program or leaves the worktree), revisions that
-// cannot be read as options, and paths. Pure: parsing and deciding only.
+// subcommand (nothing that writes a file, runs a program, reads other refs or leaves the worktree),
+// revisions that cannot be read as options, and paths. Pure: parsing and deciding only.
+import { formatVerifiesSignatures, parseRevision, type RevisionShape } from "./git-revisions.ts";
 
 /** The git subcommands the agent may run. Nothing that changes refs, remotes or config. */
 export const gitToolCommands = ["status", "diff", "log", "show", "add"] as const;
@@ -100,7 +101,6 @@ const rules: Record<GitToolCommand, CommandRules> = {
       "--no-merges",
       "--merges",
       "--follow",
-      "--all",
     ],
     valued: [...diffValued, ...logValued],
     maxRevisions: 10,
@@ -136,7 +136,8 @@ const revisionPattern = /^[^-\s\0][^\s\0]{0,199}$/;
 export interface GitRequest {
   command: GitToolCommand;
   options: string[];
-  revisions: string[];
+  /** Each revision's named commits and shape; the caller resolves and checks every endpoint. */
+  revisions: RevisionShape[];
   /** Path arguments as the agent wrote them; the caller resolves them inside the worktree. */
   paths: string[];
 }
@@ -177,7 +178,7 @@ export function parseGitArguments(
 ): ParsedGitArguments {
   const rule = rules[command];
   const options: string[] = [];
-  const revisions: string[] = [];
+  const revisions: RevisionShape[] = [];
   const paths: string[] = [];
   let count: number | undefined;
   const words = command === "log" ? joinCountOptions(args) : [...args];
@@ -194,11 +195,18 @@ export function parseGitArguments(
           reason: `git ${command} does not allow "${word}" here; allowed options: ${allowedOptions(command)}`,
         };
       }
+      if (/^--(format|pretty)=/.test(word) && formatVerifiesSignatures(word)) {
+        return { ok: false, reason: `"${word}": signature placeholders (%G…) are not available here` };
+      }
       options.push(word);
     } else if (rule.maxRevisions === 0 || isPath(word)) paths.push(word);
     else if (!revisionPattern.test(word))
       return { ok: false, reason: `"${word}" is not a revision or a path` };
-    else revisions.push(word);
+    else {
+      const parsed = parseRevision(word);
+      if (!parsed.ok) return parsed;
+      revisions.push(parsed.revision);
+    }
   }
   if (revisions.length > rule.maxRevisions) {
     return { ok: false, reason: `git ${command} takes at most ${rule.maxRevisions} revisions here` };
@@ -213,9 +221,16 @@ export function parseGitArguments(
   return { ok: true, request: { command, options, revisions, paths } };
 }
 
-/** The argv after `git` for a request whose paths are already resolved inside the worktree. */
-export function gitToolArgv(request: GitRequest, relativePaths: readonly string[]): string[] {
-  const { command, options, revisions } = request;
+/**
+ * The argv after `git` for a request whose paths are already resolved inside the worktree and whose
+ * revisions are already resolved to commit ids (`formatRevision`).
+ */
+export function gitToolArgv(
+  request: GitRequest,
+  relativePaths: readonly string[],
+  revisions: readonly string[],
+): string[] {
+  const { command, options } = request;
   // Literal pathspecs: `:(…)` magic and globs are plain names, so a path means exactly that file.
   const argv = ["--literal-pathspecs", command, ...fixedOptions[command], ...options];
   // `add` and `status` take no revisions (and git 2.39's `add` reads --end-of-options as a path).

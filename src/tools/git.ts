@@ -1,13 +1,16 @@
 // git: the agent's limited git — status, diff, log, show and add, run by the platform with the
 // hardened runGit against the worktree's admin directory in the mirror (never a `.git` the agent
-// can edit), with allowlisted options, paths inside the worktree and capped output.
+// can edit), with allowlisted options, paths inside the worktree, revisions only from the run's own
+// history (passed to git as commit ids) and capped output.
 import { existsSync } from "node:fs";
 import { z } from "zod";
-import { GitCommandError, runGit } from "../workspace/git.ts";
+import { GitCommandError, type RunGitOptions, runGit } from "../workspace/git.ts";
+import { commitInRunHistory } from "../workspace/run-history.ts";
 import { worktreeGitOptions } from "../workspace/worktree-admin.ts";
 import { formatArgv } from "./command-line.ts";
 import { formatCount } from "./file-text.ts";
 import { type GitRequest, gitToolArgv, gitToolCommands, parseGitArguments } from "./git-arguments.ts";
+import { formatRevision, namedEndpoints } from "./git-revisions.ts";
 import { defineTool, fail, ok, type ToolContext } from "./tool.ts";
 import { resolveToolPath } from "./tool-paths.ts";
 
@@ -41,6 +44,21 @@ function existsInWorktree(worktree: string, word: string): boolean {
   }
 }
 
+/** Every revision with its commits as ids, or why one is refused (another branch, a stash, unknown). */
+async function resolveRevisions(
+  request: GitRequest,
+  options: RunGitOptions,
+  signal: AbortSignal,
+): Promise<{ ok: true; revisions: string[] } | { ok: false; reason: string }> {
+  const commits = new Map<string, string>();
+  for (const endpoint of new Set(request.revisions.flatMap(namedEndpoints))) {
+    const found = await commitInRunHistory(options, endpoint, signal);
+    if (!found.ok) return found;
+    commits.set(endpoint, found.commit);
+  }
+  return { ok: true, revisions: request.revisions.map((revision) => formatRevision(revision, commits)) };
+}
+
 function describeFailure(error: unknown, command: string): string {
   if (error instanceof GitCommandError && /bytes of output/.test(error.message)) {
     return `git ${command} printed more than ${formatCount(gitOutputBytes)} bytes; narrow it with paths, --stat, --name-only or -n`;
@@ -59,10 +77,13 @@ export const gitTool = defineTool({
       existsInWorktree(context.worktree, word),
     );
     if (!parsed.ok) return fail(`refused: ${parsed.reason}`);
-    const argv = gitToolArgv(parsed.request, relativePaths(context, parsed.request));
+    const paths = relativePaths(context, parsed.request);
     const options = await worktreeGitOptions(context.mirrorPath, context.worktree);
     const shown = `$ git ${formatArgv([input.command, ...input.args])}`;
     try {
+      const resolved = await resolveRevisions(parsed.request, options, context.signal);
+      if (!resolved.ok) return fail(`refused: ${resolved.reason}`);
+      const argv = gitToolArgv(parsed.request, paths, resolved.revisions);
       const { stdout, stderr } = await runGit(argv, {
         ...options,
         config: ["advice.statusHints=false", "color.ui=false"],
