@@ -1,7 +1,6 @@
 // The `bwrap` backend: every command runs in a fresh bubblewrap sandbox that sees the worktree at
 // /workspace, the system toolchains read-only, and nothing else of the host; no network, except
 // the allowed hosts through the sandbox's egress proxy when there are any.
-import { randomBytes } from "node:crypto";
 import { realpathSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
@@ -25,11 +24,21 @@ import {
 import type { SessionLaunch } from "./command-session.ts";
 import { hostMounts } from "./host-mounts.ts";
 import { type MountStep, sandboxUser, workspacePath } from "./mount-step.ts";
-import { argvInCgroup, createPidsCgroup, type PidsCgroup, removePidsCgroup } from "./pids-cgroup.ts";
+import {
+  argvInSandboxCgroups,
+  closeCommandGroup,
+  createSandboxCgroups,
+  killSandboxCgroup,
+  missingProtections,
+  openCommandGroup,
+  removeSandboxCgroups,
+  type SandboxCgroups,
+} from "./sandbox-cgroups.ts";
 import { writeSyntheticEtc } from "./sandbox-etc.ts";
 import { sandboxLayout } from "./sandbox-layout.ts";
 import { SharedProcessSpace } from "./shared-process-space.ts";
 import { defaultToolchainNames } from "./toolchain-mounts.ts";
+import { type WeakerProtection, weakerProtectionRefusal } from "./weaker-protections.ts";
 
 /** Settings of one bwrap backend instance (the registry passes `sandbox.toolchains` and `sandbox.readOnlyMounts`). */
 export interface BwrapSettings {
@@ -46,6 +55,8 @@ export interface BwrapSettings {
   bwrapPath?: string;
   /** Egress proxy settings (name resolver, limits) for sandboxes with allowed hosts. */
   egress?: EgressSettings;
+  /** Protections this host may lack without the sandbox refusing to start (`sandbox.acceptWeaker`). */
+  acceptWeaker?: readonly WeakerProtection[];
 }
 
 export const defaultToolchains: string[] = [...defaultToolchainNames];
@@ -57,7 +68,7 @@ interface BwrapSandboxParts {
   host: BwrapHost;
   steps: MountStep[];
   options: SandboxOptions;
-  cgroup: PidsCgroup | undefined;
+  cgroups: SandboxCgroups;
   /** The egress proxy and bridge, when the sandbox allows hosts. */
   egress: BwrapEgress | undefined;
   /** Variables the mounted version managers need (RUSTUP_HOME, PYENV_ROOT). */
@@ -78,7 +89,7 @@ function sharedSpaceLaunch(
   parts: BwrapSandboxParts,
   env: Record<string, string>,
 ): SessionLaunch | { problem: string } {
-  const { host, options, cgroup, egress, server } = parts;
+  const { host, options, cgroups, egress, server } = parts;
   if ("problem" in server) return server;
   const { argv, options: bwrapOptions } = bwrapInvocation(host.bwrapPath, {
     steps: withCommandServer(parts.steps, server),
@@ -88,7 +99,7 @@ function sharedSpaceLaunch(
     argv: commandServerArgv(server.nodePath, egress?.socatPath),
   });
   return {
-    argv: cgroup ? argvInCgroup(cgroup, argv) : argv,
+    argv: argvInSandboxCgroups(cgroups, argv, cgroups.shared),
     fd3: bwrapOptions,
     env,
     startTimeoutMs: sharedSpaceStartTimeoutMs,
@@ -106,6 +117,8 @@ export class BwrapSandbox implements Sandbox {
   readonly scratchDir: string;
   private readonly parts: BwrapSandboxParts;
   private readonly stop = new AbortController();
+  /** Aborted (and replaced) by killAll(): stops the commands running then, not later ones. */
+  private killing = new AbortController();
   private readonly running = new Set<Promise<ExecResult>>();
   private readonly shared: SharedProcessSpace;
   private disposed = false;
@@ -136,7 +149,8 @@ export class BwrapSandbox implements Sandbox {
 
   private async execSomewhere(request: ExecRequest): Promise<ExecResult> {
     const env = this.commandEnvironment(request.env);
-    const signal = request.signal ? AbortSignal.any([request.signal, this.stop.signal]) : this.stop.signal;
+    const stops = [this.stop.signal, this.killing.signal, ...(request.signal ? [request.signal] : [])];
+    const signal = AbortSignal.any(stops);
     if (request.processSpace === "run") {
       const cwd = this.insideCwd(request.cwd);
       const result = await this.shared.run({ ...request, cwd, env, signal });
@@ -155,9 +169,17 @@ export class BwrapSandbox implements Sandbox {
     });
   }
 
-  /** A new bwrap instance for this one command: a process space nothing else can reach. */
-  private execInOwnSpace(request: ExecRequest, env: Record<string, string>, signal: AbortSignal) {
-    const { host, steps, options, cgroup, egress } = this.parts;
+  /**
+   * A new bwrap instance for this one command: a process space nothing else can reach. Its pid
+   * namespace dies with the command; its own kill group, where there is one, is emptied (the kernel
+   * confirms it) before the result is returned, so nothing it started outlives it.
+   */
+  private async execInOwnSpace(
+    request: ExecRequest,
+    env: Record<string, string>,
+    signal: AbortSignal,
+  ): Promise<ExecResult> {
+    const { host, steps, options, cgroups, egress } = this.parts;
     const { argv, options: bwrapOptions } = bwrapInvocation(host.bwrapPath, {
       steps,
       env,
@@ -165,23 +187,36 @@ export class BwrapSandbox implements Sandbox {
       limits: processLimits(host, options),
       argv: egressArgv(egress, [request.command, ...request.args]),
     });
-    return spawnCapped({
-      argv: cgroup ? argvInCgroup(cgroup, argv) : argv,
-      fd3: bwrapOptions,
-      // bwrap's own environment is the sandbox's too: /proc/1/environ inside shows nothing else.
-      env,
-      cwd: "/",
-      timeoutMs: request.timeoutMs,
-      maxOutputBytes: request.maxOutputBytes,
-      stdin: request.stdin,
-      signal,
-    });
+    const group = await openCommandGroup(cgroups);
+    try {
+      return await spawnCapped({
+        argv: argvInSandboxCgroups(cgroups, argv, group),
+        fd3: bwrapOptions,
+        // bwrap's own environment is the sandbox's too: /proc/1/environ inside shows nothing else.
+        env,
+        cwd: "/",
+        timeoutMs: request.timeoutMs,
+        maxOutputBytes: request.maxOutputBytes,
+        stdin: request.stdin,
+        signal,
+      });
+    } finally {
+      if (group) await closeCommandGroup(group);
+    }
   }
 
+  /**
+   * Every command running is stopped and the shared space ended; with a kill cgroup the kernel ends
+   * every process of every space at once and confirms none is left (a SandboxError when it cannot).
+   */
   async killAll(): Promise<void> {
     if (this.disposed) return;
-    // Commands of their own space end with their bwrap instance; the shared one ends as a whole.
+    const killing = this.killing;
+    this.killing = new AbortController();
+    killing.abort();
+    await killSandboxCgroup(this.parts.cgroups);
     await this.shared.end();
+    await Promise.allSettled([...this.running]);
   }
 
   async dispose(): Promise<void> {
@@ -193,7 +228,7 @@ export class BwrapSandbox implements Sandbox {
     await this.shared.close();
     await Promise.allSettled([...this.running]);
     try {
-      if (this.parts.cgroup) await removePidsCgroup(this.parts.cgroup);
+      await removeSandboxCgroups(this.parts.cgroups);
     } finally {
       // Neither step throws (forced removal; close() never rejects), so both always run.
       await this.parts.egress?.host.close();
@@ -253,19 +288,13 @@ function realWorktreeOf(worktree: string): string {
   }
 }
 
-/**
- * The sandbox's cgroups when the caller is root (RLIMIT_NPROC does not bind uid 0): pids always,
- * and memory for all its processes together where the host has a writable memory controller.
- */
-async function sandboxCgroup(host: BwrapHost, options: SandboxOptions): Promise<PidsCgroup | undefined> {
-  if (!host.needsPidsCgroup) return undefined;
-  const name = `slipway-sandbox-${randomBytes(8).toString("hex")}`;
-  const cgroup = await createPidsCgroup(name, options.maxProcesses, options.memoryMb);
-  if (cgroup) return cgroup;
-  throw new SandboxError(
-    "Slipway runs as root and no writable pids cgroup is left to cap the sandbox's processes; run Slipway as an unprivileged user, or choose `--sandbox none` to run without isolation",
-    { code: "sandbox_unavailable" },
-  );
+/** The sandbox's cgroups, or a refusal when a protection this host cannot give is not accepted. */
+async function sandboxCgroups(host: BwrapHost, options: SandboxOptions, settings: BwrapSettings) {
+  const cgroups = await createSandboxCgroups(host.needsPidsCgroup, options);
+  const refusal = weakerProtectionRefusal(missingProtections(cgroups), settings.acceptWeaker ?? []);
+  if (!refusal) return cgroups;
+  await removeSandboxCgroups(cgroups);
+  throw new SandboxError(refusal, { code: "sandbox_unavailable" });
 }
 
 /** Check the host, then prepare a sandbox for `options.worktree`. Throws SandboxError when it cannot. */
@@ -285,7 +314,7 @@ export async function createBwrapSandbox(
     const mounted = steps.flatMap((step) => (step.kind === "ro-bind" ? [step.source] : []));
     const guarded = guardedPaths(settings, realWorktree, scratchDir);
     const server = commandServerLayout(guarded, mounted);
-    const cgroup = await sandboxCgroup(check.host, options);
+    const cgroups = await sandboxCgroups(check.host, options, settings);
     const worktree = options.worktree;
     return new BwrapSandbox({
       worktree,
@@ -294,7 +323,7 @@ export async function createBwrapSandbox(
       host: check.host,
       steps,
       options,
-      cgroup,
+      cgroups,
       egress,
       toolchainEnvironment: scratch.toolchainEnvironment,
       server,

@@ -126,23 +126,24 @@ export async function createPidsCgroup(
 }
 
 /**
- * The argv that starts `argv` inside the cgroup: a host shell moves itself in, then execs, so
- * the first sandboxed process and everything it starts are counted.
+ * The argv that starts `argv` inside the cgroup (and `killGroup`, a cgroup v2 directory, when
+ * given): a host shell moves itself into each, then execs, so the first sandboxed process and
+ * everything it starts are counted. The kill group comes last: on a pure v2 host it lies under the
+ * pids cgroup, and the move into it is the one that stays.
  */
-export function argvInCgroup(cgroup: PidsCgroup, argv: string[]): [string, ...string[]] {
-  const procs = path.join(cgroup.directory, "cgroup.procs");
-  if (!cgroup.memoryDirectory || cgroup.memoryDirectory === cgroup.directory) {
-    return ["/bin/sh", "-c", 'echo $$ > "$0" && exec "$@"', procs, ...argv];
-  }
-  const memoryProcs = path.join(cgroup.memoryDirectory, "cgroup.procs");
-  return [
-    "/bin/sh",
-    "-c",
-    'echo $$ > "$0" && echo $$ > "$1" && shift && exec "$@"',
-    procs,
-    memoryProcs,
-    ...argv,
-  ];
+export function argvInCgroup(
+  cgroup: PidsCgroup | undefined,
+  argv: string[],
+  killGroup?: string,
+): [string, ...string[]] {
+  const directories = [cgroup?.directory, cgroup?.memoryDirectory, killGroup].filter(
+    (directory): directory is string => directory !== undefined,
+  );
+  const procs = [...new Set(directories)].map((directory) => path.join(directory, "cgroup.procs"));
+  // $1 is how many cgroup.procs files follow; a failed move stops before anything runs.
+  const script =
+    'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; shift; n=$((n-1)); done; exec "$@"';
+  return ["/bin/sh", "-c", script, "sh", String(procs.length), ...procs, ...argv];
 }
 
 async function killMembers(cgroup: PidsCgroup): Promise<void> {

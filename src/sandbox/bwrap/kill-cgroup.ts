@@ -1,0 +1,137 @@
+// A cgroup v2 directory per sandbox that can end everything in it for certain: `cgroup.kill` (Linux
+// 5.14) SIGKILLs every process of the cgroup and its descendants in the kernel, without a look at
+// /proc that a hiding process could slip past, and `cgroup.events` says when none is left. On a
+// hybrid host (v1 controllers) the v2 hierarchy is still mounted (often at /sys/fs/cgroup/unified)
+// and serves for this alone. A process can leave its cgroup only by writing a cgroupfs file the
+// sandbox does not see.
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, readdir, readFile, rmdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { SandboxError } from "../../core/errors.ts";
+
+/** How long a killed cgroup may take to empty before the kill counts as unproven. */
+const emptyDeadlineMs = 5_000;
+const pollMs = 5;
+
+/** Mount points of the cgroup v2 hierarchy, from /proc/self/mountinfo's text. */
+export function cgroup2Mounts(mountinfo: string): string[] {
+  return mountinfo.split("\n").flatMap((line) => {
+    const [mountFields, sourceFields] = line.split(" - ");
+    if (!sourceFields?.startsWith("cgroup2 ")) return [];
+    const mountPoint = mountFields?.split(" ")[4];
+    // mountinfo escapes spaces and the like as octal (\040).
+    return mountPoint
+      ? [mountPoint.replace(/\\(\d{3})/g, (_, code) => String.fromCharCode(parseInt(code, 8)))]
+      : [];
+  });
+}
+
+/**
+ * Parents a kill cgroup may be made under, best first: our own v2 cgroup (`0::/path`; writable when
+ * delegated to us, as systemd does for user sessions), then each v2 mount's root (root only).
+ */
+export function killCgroupParents(mountinfo: string, selfCgroup: string): string[] {
+  const own = /^0::(\/.*)$/m.exec(selfCgroup)?.[1];
+  const parents: string[] = [];
+  for (const mount of cgroup2Mounts(mountinfo)) {
+    if (own && own !== "/") parents.push(path.join(mount, own));
+    parents.push(mount);
+  }
+  return [...new Set(parents)];
+}
+
+function readOr(file: string, fallback: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    // Not Linux, or /proc hidden: no cgroup v2 to use.
+    return fallback;
+  }
+}
+
+/** Make `directory` as a kill cgroup; false when it cannot be made here or cannot kill (kernel < 5.14). */
+async function tryCreate(directory: string): Promise<boolean> {
+  const made = await mkdir(directory).then(
+    () => true,
+    () => false,
+  );
+  if (!made) return false;
+  if (existsSync(path.join(directory, "cgroup.kill"))) return true;
+  await rmdir(directory).catch(() => undefined);
+  return false;
+}
+
+/** A new kill cgroup named `name`, or undefined when this host offers none we may write. */
+export async function createKillCgroup(name: string): Promise<string | undefined> {
+  const mountinfo = readOr("/proc/self/mountinfo", "");
+  const selfCgroup = readOr("/proc/self/cgroup", "");
+  for (const parent of killCgroupParents(mountinfo, selfCgroup)) {
+    const directory = path.join(parent, name);
+    if (await tryCreate(directory)) return directory;
+  }
+  return undefined;
+}
+
+/** A child of kill cgroup `directory` for one group of processes (a command, a shared space). */
+export async function createChildCgroup(directory: string, name: string): Promise<string> {
+  const child = path.join(directory, name);
+  try {
+    await mkdir(child);
+    return child;
+  } catch (error) {
+    throw new SandboxError(`could not make the cgroup ${child} for a sandboxed command`, {
+      details: { cgroup: child },
+      cause: error,
+    });
+  }
+}
+
+async function populated(directory: string): Promise<boolean> {
+  const events = await readFile(path.join(directory, "cgroup.events"), "utf8");
+  return /^populated 1$/m.test(events);
+}
+
+/**
+ * SIGKILL every process in `directory` and its descendants, and resolve once the kernel says none
+ * is left; a SandboxError when that cannot be shown within the deadline.
+ */
+export async function killCgroup(directory: string): Promise<void> {
+  const deadline = performance.now() + emptyDeadlineMs;
+  try {
+    for (;;) {
+      // Written again each round: a process forked while the kill walked the cgroup is caught next.
+      await writeFile(path.join(directory, "cgroup.kill"), "1");
+      if (!(await populated(directory))) return;
+      if (performance.now() > deadline) break;
+      await sleep(pollMs);
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw new SandboxError(`could not end the processes of the sandbox cgroup ${directory}`, {
+      details: { cgroup: directory },
+      cause: error,
+    });
+  }
+  throw new SandboxError(
+    `the processes of the sandbox cgroup ${directory} did not end within ${emptyDeadlineMs} ms; the run cannot prove nothing of the agent's still runs`,
+    { details: { cgroup: directory } },
+  );
+}
+
+/** Kill what is left in `directory` and remove it (its children first: Slipway makes one level only). */
+export async function removeKillCgroup(directory: string): Promise<void> {
+  await killCgroup(directory);
+  const children = await readdirOrEmpty(directory);
+  for (const child of children) await rmdir(path.join(directory, child)).catch(ignoreGone);
+  await rmdir(directory).catch(ignoreGone);
+}
+
+async function readdirOrEmpty(directory: string): Promise<string[]> {
+  const entries = await readdir(directory, { withFileTypes: true }).catch(() => []);
+  return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+}
+
+function ignoreGone(error: NodeJS.ErrnoException): void {
+  if (error.code !== "ENOENT") throw error;
+}

@@ -1,0 +1,38 @@
+// The protections of a bwrap sandbox that some hosts cannot give (no cgroups without root, an old
+// kernel), by the names `sandbox.acceptWeaker` uses: a run refuses to start without one of them
+// unless the configuration accepts that it is missing. Kept free of imports: the config reads it.
+
+/** What each protection is, and what holds in its place when it is missing. */
+export const weakerProtections = {
+  "memory-cgroup": {
+    gives: "a memory cap for all the sandbox's processes together (a memory cgroup)",
+    without: "each process is capped alone (RLIMIT_DATA), so many processes together can use more",
+  },
+  "kill-cgroup": {
+    gives: "an end of every process a sandbox started that the kernel proves (cgroup.kill, cgroup v2)",
+    without:
+      "processes are ended by their pid namespace and the reaper inside the shared space, which the kernel does not confirm",
+  },
+} as const;
+
+export type WeakerProtection = keyof typeof weakerProtections;
+
+export const weakerProtectionNames = Object.keys(weakerProtections) as [
+  WeakerProtection,
+  ...WeakerProtection[],
+];
+
+/**
+ * One line refusing to start a sandbox without the protections in `missing` that `accepted` does
+ * not list, or undefined when every missing one is accepted.
+ */
+export function weakerProtectionRefusal(
+  missing: readonly WeakerProtection[],
+  accepted: readonly WeakerProtection[],
+): string | undefined {
+  const refused = missing.filter((name) => !accepted.includes(name));
+  if (refused.length === 0) return undefined;
+  const what = refused.map((name) => `${name} (${weakerProtections[name].gives})`).join(" and ");
+  const setting = JSON.stringify([...new Set([...accepted, ...refused])]);
+  return `this host cannot give the bwrap sandbox ${what}; run Slipway as root on a host with writable cgroups (see \`slipway doctor\`), or accept it with sandbox.acceptWeaker: ${setting}`;
+}
