@@ -1,30 +1,17 @@
-// Splits a unified diff into chunks the judge can read whole: by file, and a file too large for
-// one chunk by hunks. Nothing is cut off: every line of the diff lands in exactly one chunk.
+// Splits the judge's diff into chunks it can read whole: by file, and a file too large for one
+// chunk by hunks. Nothing is cut off: every line of the diff lands in exactly one chunk.
+import { type ParsedDiff, parseDiff } from "../diff/parse-diff.ts";
+import { type JudgeFileSection, renderJudgeSections } from "./render-judge-diff.ts";
 
 export interface DiffChunk {
+  /** Paths of the files in this chunk, as the agent named them (quote them wherever printed). */
   files: string[];
+  /** The chunk as rendered for the judge (see render-judge-diff.ts). */
   text: string;
 }
 
-interface FileSection {
-  file: string;
-  header: string;
-  hunks: string[];
-}
-
-function splitFiles(diff: string): FileSection[] {
-  const sections: FileSection[] = [];
-  for (const block of diff.split(/^(?=diff --git )/m)) {
-    if (!block.trim()) continue;
-    const file = /^diff --git a\/.* b\/(.*)$/m.exec(block)?.[1] ?? "(unknown)";
-    const [header = "", ...hunks] = block.split(/^(?=@@ )/m);
-    sections.push({ file, header, hunks });
-  }
-  return sections;
-}
-
 /** Pieces of one file, each at most `budget` characters where a single hunk allows. */
-function filePieces(section: FileSection, budget: number): string[] {
+function filePieces(section: JudgeFileSection, budget: number): string[] {
   const whole = section.header + section.hunks.join("");
   if (whole.length <= budget) return [whole];
   const pieces: string[] = [];
@@ -40,11 +27,15 @@ function filePieces(section: FileSection, budget: number): string[] {
   return pieces;
 }
 
-/** Chunks of at most about `budget` characters (a single hunk larger than that stays whole). */
-export function chunkDiff(diff: string, budget: number): DiffChunk[] {
+/**
+ * Chunks of at most about `budget` characters (a single hunk larger than that stays whole).
+ * `diff` is what collectDiff parsed (binary changes described), or `git diff` text to parse here.
+ */
+export function chunkDiff(diff: ParsedDiff | string, budget: number): DiffChunk[] {
+  const parsed = typeof diff === "string" ? parseDiff(diff) : diff;
   const chunks: DiffChunk[] = [];
   let current: DiffChunk = { files: [], text: "" };
-  for (const section of splitFiles(diff)) {
+  for (const section of renderJudgeSections(parsed)) {
     for (const piece of filePieces(section, budget)) {
       if (current.text.length + piece.length > budget && current.text.length > 0) {
         chunks.push(current);

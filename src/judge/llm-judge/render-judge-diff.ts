@@ -1,0 +1,62 @@
+// The diff as the judge reads it: one section per file, names as JSON strings, every content line
+// behind a one-character marker, and binary changes described (size, type, printable text).
+import { describeBinaryChange, printableStrings } from "../diff/binary-change.ts";
+import type { DiffFile, DiffHunk, ParsedDiff } from "../diff/parse-diff.ts";
+
+/** One file's part of the judge's diff: a header, then hunks (each may go to a chunk of its own). */
+export interface JudgeFileSection {
+  /** The file's path, as the agent named it (never printed unquoted). */
+  file: string;
+  header: string;
+  hunks: string[];
+}
+
+/** Printable text shown for binary content that is not text: enough to see what it holds. */
+const binaryTextChars = 1500;
+
+/** A name or any other agent-chosen string, as a JSON string: quotes, newlines and controls escaped. */
+export function quoted(text: string): string {
+  return JSON.stringify(text);
+}
+
+function headerOf(file: DiffFile): string {
+  const from = file.oldPath === undefined ? "" : ` from ${quoted(file.oldPath)}`;
+  const lines = [`file ${quoted(file.path)} (${file.status}${from})`];
+  if (file.binaryChange) lines.push(`| ${describeBinaryChange(file.binaryChange)}`);
+  return `${lines.join("\n")}\n`;
+}
+
+const markers = { context: " ", added: "+", removed: "-" } as const;
+
+function hunkText(hunk: DiffHunk): string {
+  const range = `@@ -${hunk.oldStart},${hunk.oldCount} +${hunk.newStart},${hunk.newCount} @@`;
+  const section = hunk.section === "" ? "" : ` ${quoted(hunk.section)}`;
+  const lines = hunk.lines.map((line) => `${markers[line.kind]}${line.text}`);
+  return `${[`${range}${section}`, ...lines].join("\n")}\n`;
+}
+
+/** Binary content that is not text: its printable runs, each line behind `|`, instead of bytes. */
+function binaryText(file: DiffFile): string[] {
+  const content = file.addedLines.map(({ text }) => text).join("\n");
+  const readable = file.binaryChange?.contentType === "UTF-16 text" ? content.replaceAll("\0", "") : content;
+  const strings = printableStrings(readable, binaryTextChars);
+  if (strings === "") return ["| (no printable text among the added bytes)\n"];
+  const lines = strings.split("\n").map((line) => `| ${line}`);
+  return [
+    `| printable text among the added bytes (at most ${binaryTextChars} characters):\n${lines.join("\n")}\n`,
+  ];
+}
+
+/** A file git shows as binary gets its lines only when they are text; otherwise a description. */
+function showsLines(file: DiffFile): boolean {
+  return file.binaryChange === undefined || file.binaryChange.contentType === "text";
+}
+
+/** The judge's sections of `diff`, in the diff's order. */
+export function renderJudgeSections(diff: ParsedDiff): JudgeFileSection[] {
+  return diff.files.map((file) => ({
+    file: file.path,
+    header: headerOf(file),
+    hunks: showsLines(file) ? file.hunks.map(hunkText) : file.status === "deleted" ? [] : binaryText(file),
+  }));
+}
