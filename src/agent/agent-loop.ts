@@ -3,7 +3,7 @@
 import type { LanguageModel, ToolSet } from "ai";
 import type { Price } from "../config/config-schema.ts";
 import { ModelError } from "../core/errors.ts";
-import { addUsage, type RunLimits } from "../core/run.ts";
+import { addUsage, emptyUsage, type RunLimits, type Usage } from "../core/run.ts";
 import type { AgentTool, ToolContext } from "../tools/tool.ts";
 import type { AgentSession } from "./agent-session.ts";
 import { callModel, type ModelCallResult } from "./model-call.ts";
@@ -23,6 +23,8 @@ export interface AgentLoopOptions {
   limits: RunLimits;
   /** When the run started (epoch ms): the wall-time limit counts from here. */
   runStartedAt: number;
+  /** What the run spent outside this loop (the judge's calls); it counts toward the limits too. */
+  otherUsage?: Usage;
   record: RecordEvent;
   signal: AbortSignal;
   /** Retries of one model call for transient errors (the provider library backs off). */
@@ -88,7 +90,8 @@ export async function runAgentLoop(
 ): Promise<AgentLoopResult> {
   for (;;) {
     const elapsed = Date.now() - options.runStartedAt;
-    const breach = checkLimits(options.limits, session.turns, session.usage, elapsed);
+    const spent = addUsage(session.usage, options.otherUsage ?? emptyUsage);
+    const breach = checkLimits(options.limits, session.turns, spent, elapsed);
     if (breach) {
       await options.record("limit-reach", { ...breach });
       return { kind: "limit", ...breach };

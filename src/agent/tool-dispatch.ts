@@ -2,14 +2,12 @@
 // A finish call is held open: its result is the gate's verdict, given in the next agent stage.
 import type { ToolResultPart } from "ai";
 import { runTool } from "../tools/run-tool.ts";
+import type { ToolResult } from "../tools/tool.ts";
 import type { AgentLoopOptions } from "./agent-loop.ts";
 import type { AgentSession } from "./agent-session.ts";
 import type { RequestedToolCall } from "./model-call.ts";
 
-async function runOneCall(
-  call: RequestedToolCall,
-  options: AgentLoopOptions,
-): Promise<{ text: string; isError: boolean; finish?: { summary: string } }> {
+async function runOneCall(call: RequestedToolCall, options: AgentLoopOptions): Promise<ToolResult> {
   if (call.invalidReason) {
     const known = [...options.tools.keys()].join(", ");
     const text = options.tools.has(call.toolName)
@@ -18,7 +16,44 @@ async function runOneCall(
     return { text, isError: true };
   }
   const tool = options.tools.get(call.toolName)!;
-  return runTool(tool, call.input, options.toolContext, { maxOutputChars: options.toolOutputChars });
+  return untilAborted(
+    runTool(tool, call.input, options.toolContext, { maxOutputChars: options.toolOutputChars }),
+    options.toolContext.signal,
+  );
+}
+
+/**
+ * `work`, or an error result as soon as `signal` fires (the run was stopped or its wall time is up),
+ * whichever comes first: a tool stuck where its own timeout cannot reach (a blocking open) does not
+ * hold the run past its deadline. The loop's next limit check then ends the run.
+ */
+export function untilAborted(work: Promise<ToolResult>, signal: AbortSignal): Promise<ToolResult> {
+  const stopped: ToolResult = {
+    text: "error: the run's time is up; the tool call was abandoned",
+    isError: true,
+  };
+  if (signal.aborted) {
+    // The abandoned call may still settle later; its result, or its error, is no longer wanted.
+    work.catch(() => undefined);
+    return Promise.resolve(stopped);
+  }
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      work.catch(() => undefined);
+      resolve(stopped);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(
+      (result) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(result);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 /** Execute `calls`; returns the finish summary when one of them was a valid finish call. */

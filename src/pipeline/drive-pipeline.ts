@@ -3,6 +3,7 @@
 import { describeError, SlipwayError } from "../core/errors.ts";
 import type { Run, RunOutcome, RunStage } from "../core/run.ts";
 import { type RunContext, recordEvent, type Stage, type StageResult } from "./run-context.ts";
+import { pastDeadline, timeLimitDetail } from "./run-deadline.ts";
 import { agentStage } from "./stage-agent.ts";
 import { cleanupStage } from "./stage-cleanup.ts";
 import { commitStage } from "./stage-commit.ts";
@@ -11,6 +12,9 @@ import { publishStage } from "./stage-publish.ts";
 import { reviewStage } from "./stage-review.ts";
 import { workspaceStage } from "./stage-workspace.ts";
 import { isAllowedTransition, maxStageSteps } from "./transitions.ts";
+
+/** The stages whose work the run's wall-time limit covers (the agent's, and what judges it). */
+const deadlineBoundStages: ReadonlySet<RunStage> = new Set(["agent", "gate", "review"]);
 
 const stages: Readonly<Record<Exclude<RunStage, "done">, Stage>> = {
   created: async () => ({ next: "workspace" }),
@@ -28,13 +32,20 @@ async function runStage(context: RunContext, stage: Exclude<RunStage, "done">): 
     return await stages[stage](context);
   } catch (error) {
     const interrupted = context.signal.aborted;
-    const message = interrupted ? "the run was stopped" : describeError(error);
+    // A stage bound by the run's deadline that failed once it passed was stopped by it (a check or
+    // a judge call cut off): the run ran out of time, it did not break.
+    const outOfTime = !interrupted && deadlineBoundStages.has(stage) && pastDeadline(context);
+    const message = interrupted
+      ? "the run was stopped"
+      : outOfTime
+        ? timeLimitDetail(context, `the ${stage} stage`)
+        : describeError(error);
     await recordEvent(context, "run-error", {
       message,
       code: SlipwayError.isInstance(error) ? error.code : "internal",
       stack: !SlipwayError.isInstance(error) && error instanceof Error ? error.stack : undefined,
     });
-    const outcome: RunOutcome = interrupted ? "interrupted" : "error";
+    const outcome: RunOutcome = interrupted ? "interrupted" : outOfTime ? "time_limit" : "error";
     return { next: stage === "cleanup" ? "done" : "cleanup", outcome, outcomeDetail: message };
   }
 }

@@ -8,6 +8,7 @@ import type { GuardPolicy } from "../judge/guards/guard.ts";
 import type { Sandbox, SandboxBackend } from "../sandbox/sandbox.ts";
 import type { RunUpdate, Store } from "../store/store.ts";
 import type { AgentTool } from "../tools/tool.ts";
+import type { LoadedRepoVerifyConfig } from "../verify/repo-config.ts";
 import type { VerificationReport } from "../verify/verifier.ts";
 
 /** A progress notice for whoever watches the run (the CLI prints these). */
@@ -55,6 +56,10 @@ export interface RunContext {
   verificationSummary?: string;
   /** Scope-guard policy of this run, fixed when the worktree is made (before the agent runs). */
   guardPolicy?: GuardPolicy;
+  /** The repository's verification settings at the base commit (undefined: none), read once at workspace time. */
+  repoVerifyConfig?: LoadedRepoVerifyConfig;
+  /** The tree the gate froze after the agent finished: the gate verifies, review reads and commit records it. */
+  frozenTree?: string;
 }
 
 /** What a stage decided: the next stage, what to save on the run, and an outcome when it is known. */

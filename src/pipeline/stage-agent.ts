@@ -1,32 +1,38 @@
 // Stage agent: run the built-in agent loop until it calls finish, or a limit or the model ends it.
+// Every tool call and fast check ends by the run's deadline; nothing the agent started outlives it.
 
 import { runAgentLoop } from "../agent/agent-loop.ts";
 import { answerFinish, newAgentSession } from "../agent/agent-session.ts";
 import { buildSystemPrompt, buildTaskMessage } from "../agent/system-prompt.ts";
+import { readReviewRecord } from "../judge/review/review-record.ts";
 import type { ToolContext } from "../tools/tool.ts";
-import { detectVerifiers } from "../verify/detect.ts";
 import { narrowFastChecks } from "../verify/nearest-tests.ts";
 import { runVerifiers } from "../verify/run-verifiers.ts";
 import { summarizeReport } from "../verify/summarize.ts";
-import { changedFiles } from "../workspace/worktree.ts";
+import { changedFiles } from "../workspace/worktree-commit.ts";
+import { checksForRun } from "./checks-for-run.ts";
 import { type RunContext, recordEvent, type StageResult } from "./run-context.ts";
+import { deadlineSignal, withinDeadline } from "./run-deadline.ts";
 
-function toolContextFor(context: RunContext): ToolContext {
+function toolContextFor(context: RunContext, signal: AbortSignal): ToolContext {
   const { config } = context.services;
   const sandbox = context.sandbox!;
   return {
     worktree: sandbox.worktree,
     sandbox,
     commandAllowlist: config.commands.allowlist,
-    commandTimeoutMs: config.commands.timeoutSeconds * 1000,
+    // A getter: each command gets what is left of the run's time when it starts, not at stage start.
+    get commandTimeoutMs() {
+      return withinDeadline(context, config.commands.timeoutSeconds * 1000);
+    },
     mirrorPath: context.mirrorPath,
-    signal: context.signal,
-    verify: async (signal) => {
-      const { commands } = await detectVerifiers(sandbox.worktree);
+    signal,
+    verify: async (verifySignal) => {
+      const { commands } = await checksForRun(context);
       // The fast set runs the tests nearest to what the agent changed, where the ecosystem allows.
-      const changed = await changedFiles(context.mirrorPath!, sandbox.worktree, signal);
+      const changed = await changedFiles(context.mirrorPath!, sandbox.worktree, verifySignal);
       const nearest = await narrowFastChecks(commands, sandbox.worktree, changed);
-      const report = await runVerifiers(sandbox, nearest, "fast", signal);
+      const report = await runVerifiers(sandbox, nearest, "fast", verifySignal);
       await recordEvent(context, "verify-end", {
         speed: "fast",
         passed: report.passed,
@@ -57,14 +63,17 @@ export async function agentStage(context: RunContext): Promise<StageResult> {
     system,
     tools: services.tools,
     modelTools: services.modelTools,
-    toolContext: toolContextFor(context),
+    toolContext: toolContextFor(context, deadlineSignal(context)),
     toolOutputChars: services.config.toolOutputChars,
     limits: context.run.limits,
     runStartedAt: context.startedAt,
+    otherUsage: readReviewRecord(context.run.state).judgeUsage,
     record: (type, data) => recordEvent(context, type, data),
     signal: context.signal,
     modelRetries: services.modelRetries,
   });
+  // Whatever the agent left running ends here, before anything reads its work.
+  await context.sandbox!.killAll();
   const update = { turns: context.session.turns, usage: context.session.usage };
   if (result.kind === "finished") {
     context.finishSummary = result.summary;

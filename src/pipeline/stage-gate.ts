@@ -1,16 +1,43 @@
-// Stage gate: after finish, Slipway runs the full verification itself. A failure goes back to the
-// agent with the findings, a bounded number of times; then the run ends as verify_failed.
+// Stage gate: after finish, Slipway ends the agent's processes, freezes the worktree into a tree and
+// runs the full verification itself, within the run's wall time. A failure goes back to the agent
+// with the findings, a bounded number of times; then the run ends as verify_failed. Checks that
+// change a file of the frozen tree end the run: what was verified must be what is committed.
 
-import { detectVerifiers } from "../verify/detect.ts";
 import { runVerifiers } from "../verify/run-verifiers.ts";
 import { summarizeReport } from "../verify/summarize.ts";
-import { changedFiles } from "../workspace/worktree.ts";
+import type { VerificationReport } from "../verify/verifier.ts";
+import { changedPathsBetween } from "../workspace/worktree-commit.ts";
+import { checksForRun } from "./checks-for-run.ts";
+import { changedSinceFreeze, describePaths, freezeWorktree } from "./frozen-tree.ts";
 import { type RunContext, recordEvent, type StageResult } from "./run-context.ts";
+import { deadlineSignal, pastDeadline, timeLimitDetail } from "./run-deadline.ts";
+
+function verificationState(context: RunContext, report: VerificationReport): Record<string, unknown> {
+  return {
+    ...context.run.state,
+    frozenTree: context.frozenTree,
+    verification: report.results.map(({ name, passed, durationMs, summary: line }) => ({
+      name,
+      passed,
+      durationMs,
+      summary: line,
+    })),
+  };
+}
 
 export async function gateStage(context: RunContext): Promise<StageResult> {
-  const { services } = context;
+  if (pastDeadline(context)) {
+    return { next: "cleanup", outcome: "time_limit", outcomeDetail: timeLimitDetail(context, "the gate") };
+  }
   const sandbox = context.sandbox!;
-  const files = await changedFiles(context.mirrorPath!, sandbox.worktree);
+  const tree = await freezeWorktree(context);
+  const files = await changedPathsBetween(
+    context.mirrorPath!,
+    sandbox.worktree,
+    context.run.baseCommit!,
+    tree,
+    context.signal,
+  );
   if (files.length === 0) {
     await recordEvent(context, "gate-end", { passed: true, changed: 0 });
     return {
@@ -20,15 +47,16 @@ export async function gateStage(context: RunContext): Promise<StageResult> {
       update: { filesChanged: [] },
     };
   }
-  const { commands, notes } = await detectVerifiers(sandbox.worktree);
+  const { commands, notes } = await checksForRun(context);
   await recordEvent(context, "verify-start", {
     speed: "full",
     checks: commands.map((command) => command.name),
     notes,
   });
-  const report = await runVerifiers(sandbox, commands, "full", context.signal);
+  const report = await runVerifiers(sandbox, commands, "full", deadlineSignal(context));
+  const changed = await changedSinceFreeze(context, "after the gate");
+  const summary = summarizeReport(report, context.services.config.verify.summaryChars);
   context.verification = report;
-  const summary = summarizeReport(report, services.config.verify.summaryChars);
   context.verificationSummary = summary;
   await recordEvent(context, "verify-end", {
     speed: "full",
@@ -36,29 +64,33 @@ export async function gateStage(context: RunContext): Promise<StageResult> {
     results: report.results,
     summary,
   });
-  const state = {
-    ...context.run.state,
-    verification: report.results.map(({ name, passed, durationMs, summary: line }) => ({
-      name,
-      passed,
-      durationMs,
-      summary: line,
-    })),
-  };
-  if (report.passed) return { next: "review", update: { filesChanged: files, state } };
-  context.gateFailures += 1;
-  const retriesLeft = services.config.verify.maxRetries - context.gateFailures;
-  if (retriesLeft < 0) {
+  const update = { filesChanged: files, state: verificationState(context, report) };
+  if (changed.length > 0) {
     return {
       next: "cleanup",
       outcome: "verify_failed",
-      outcomeDetail: report.summary,
-      update: { filesChanged: files, state },
+      outcomeDetail: `the checks changed files of the verified tree (${describePaths(changed)}); nothing is committed`,
+      update,
     };
+  }
+  if (report.passed) return { next: "review", update };
+  return gateFailed(context, report, summary, update);
+}
+
+function gateFailed(
+  context: RunContext,
+  report: VerificationReport,
+  summary: string,
+  update: StageResult["update"],
+): StageResult {
+  context.gateFailures += 1;
+  const retriesLeft = context.services.config.verify.maxRetries - context.gateFailures;
+  if (retriesLeft < 0) {
+    return { next: "cleanup", outcome: "verify_failed", outcomeDetail: report.summary, update };
   }
   context.gateFeedback = [
     `Verification after finish failed (${retriesLeft} ${retriesLeft === 1 ? "retry" : "retries"} left after this one). Fix these and call finish again:`,
     summary,
   ].join("\n");
-  return { next: "agent", update: { filesChanged: files, state } };
+  return { next: "agent", update };
 }

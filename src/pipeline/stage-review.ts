@@ -1,29 +1,35 @@
 // Stage review: after the gate passes, the deterministic scope guards read the diff, then the
 // independent LLM judge. A guard failure or a veto goes back to the agent once; a second one ends
 // the run (guard_failed, vetoed). A judge without a valid verdict fails closed (judge_failed).
-import { addUsage } from "../core/run.ts";
-import { collectDiff, stageWorktreeTree } from "../judge/guards/collect-diff.ts";
+import { remainingBudget, wouldExceed } from "../agent/run-limits.ts";
+import { addUsage, emptyUsage } from "../core/run.ts";
+import { collectDiff } from "../judge/guards/collect-diff.ts";
 import { formatGuardFindings, runGuards } from "../judge/guards/registry.ts";
 import { formatVeto, runJudge } from "../judge/llm-judge/run-judge.ts";
 import { type ReviewRecord, readReviewRecord } from "../judge/review/review-record.ts";
 import { runGit } from "../workspace/git.ts";
 import { worktreeGitOptions } from "../workspace/worktree-admin.ts";
 import { type RunContext, recordEvent, type StageResult } from "./run-context.ts";
+import { deadlineSignal, pastDeadline, timeLimitDetail, withinDeadline } from "./run-deadline.ts";
 
 /** Guard failures and vetoes each get this many second chances. */
 export const reviewRetries = 1;
 const judgeCallTimeoutMs = 5 * 60_000;
 
-/** Stage the worktree and read its diff against the base, both parsed and as text for the judge. */
+/**
+ * The diff from the base commit to the tree the gate froze, parsed and as text for the judge. The
+ * worktree is not read: review sees exactly what the gate verified and the commit stage records.
+ */
 async function runDiff(context: RunContext) {
   const options = await worktreeGitOptions(context.mirrorPath!, context.sandbox!.worktree);
   let text = "";
   const git = async (args: string[]) => {
     const { stdout } = await runGit(args, { ...options, signal: context.signal });
-    if (args[0] === "diff") text = stdout;
+    // The patch itself, not the --numstat / --raw listings collectDiff reads first.
+    if (args[0] === "diff" && !args.includes("--numstat") && !args.includes("--raw")) text = stdout;
     return stdout;
   };
-  const parsed = await collectDiff(git, context.run.baseCommit!, await stageWorktreeTree(git));
+  const parsed = await collectDiff(git, context.run.baseCommit!, context.frozenTree!);
   return { parsed, text };
 }
 
@@ -37,6 +43,11 @@ function backToAgent(context: RunContext, record: ReviewRecord, feedback: string
 }
 
 export async function reviewStage(context: RunContext): Promise<StageResult> {
+  if (pastDeadline(context)) {
+    return { next: "cleanup", outcome: "time_limit", outcomeDetail: timeLimitDetail(context, "review") };
+  }
+  // Nothing of the agent's may run while its work is judged (the gate ended it; this proves it again).
+  await context.sandbox!.killAll();
   const record = readReviewRecord(context.run.state);
   const diff = await runDiff(context);
   const guards = runGuards(diff.parsed, context.guardPolicy!);
@@ -69,6 +80,8 @@ async function judgeStep(context: RunContext, record: ReviewRecord, diffText: st
     return { next: "commit", update: { state: withRecord(context, record) } };
   }
   const { config } = context.services;
+  // The judge spends from the run's limits: what the agent and earlier reviews used is gone.
+  const spent = addUsage(context.session?.usage ?? context.run.usage ?? emptyUsage, record.judgeUsage);
   const result = await runJudge({
     model: judge.model,
     price: judge.price,
@@ -76,14 +89,24 @@ async function judgeStep(context: RunContext, record: ReviewRecord, diffText: st
     diff: diffText,
     verification: context.verificationSummary ?? "",
     chunkChars: config.judge.chunkChars,
-    signal: context.signal,
-    timeoutMs: judgeCallTimeoutMs,
+    signal: deadlineSignal(context),
+    timeoutMs: withinDeadline(context, judgeCallTimeoutMs),
     modelRetries: context.services.modelRetries,
     record: (type, data) => recordEvent(context, type, data),
+    budget: remainingBudget(context.run.limits, spent),
   });
   record.judgeModel = judge.modelName;
   record.judgeUsage = addUsage(record.judgeUsage, result.usage);
   record.judgeCalls += result.calls;
+  if (result.kind === "limit") {
+    await recordEvent(context, "judge-end", { valid: false, detail: result.detail, usage: result.usage });
+    return {
+      next: "cleanup",
+      outcome: result.outcome,
+      outcomeDetail: `${result.detail}; nothing is committed without a verdict`,
+      update: { state: withRecord(context, record) },
+    };
+  }
   if (result.kind === "failed") {
     await recordEvent(context, "judge-end", { valid: false, detail: result.detail, usage: result.usage });
     if (config.judge.required) {
@@ -100,6 +123,16 @@ async function judgeStep(context: RunContext, record: ReviewRecord, diffText: st
   const { verdict } = result;
   record.verdicts = [...record.verdicts, verdict];
   await recordEvent(context, "judge-end", { valid: true, ...verdict, usage: result.usage });
+  // The budget check before each call uses an estimate; the run's real totals decide.
+  const over = wouldExceed(remainingBudget(context.run.limits, spent), result.usage, emptyUsage);
+  if (over) {
+    return {
+      next: "cleanup",
+      outcome: over.outcome,
+      outcomeDetail: over.detail,
+      update: { state: withRecord(context, record) },
+    };
+  }
   if (verdict.verdict === "approve")
     return { next: "commit", update: { state: withRecord(context, record) } };
   const vetoes = record.verdicts.filter((each) => each.verdict === "veto").length;

@@ -7,6 +7,7 @@ import {
 } from "../judge/review/guard-policy-sources.ts";
 import { sandboxOptionsFor } from "../sandbox/sandbox-options.ts";
 import { createWorktree } from "../workspace/worktree.ts";
+import { readBaseVerifyConfig } from "./base-verify-config.ts";
 import { type RunContext, recordEvent, type StageResult } from "./run-context.ts";
 
 export function worktreePathFor(dataDir: string, runId: string): string {
@@ -33,6 +34,8 @@ export async function workspaceStage(context: RunContext): Promise<StageResult> 
     await readRepoGuardSection(worktreePath),
     (run.state.guardGrants ?? {}) as TaskGuardGrants,
   );
+  // Verification settings come from the base commit's objects, never the file the agent can edit.
+  context.repoVerifyConfig = await readBaseVerifyConfig(mirrorPath, baseCommit, context.signal);
   // The same options (no allowHosts: no network) whose limits run-start recorded.
   context.sandbox = await services.sandboxBackend.create(sandboxOptionsFor(services.config, worktreePath));
   await recordEvent(context, "workspace-ready", {

@@ -1,8 +1,9 @@
 // Finds a worktree's checks: every registered ecosystem detector, then the repository's
-// `.slipway.yml`, which may add, override or replace them.
+// `.slipway.yml` settings, which may add, override or replace them. A run passes the settings it
+// read at the base commit; only `slipway verify --repo DIR` reads the directory's own file.
 import type { DetectDefaults } from "./ecosystem.ts";
 import { ecosystemDetectors } from "./ecosystem-registry.ts";
-import { applyRepoConfig, loadRepoVerifyConfig } from "./repo-config.ts";
+import { applyRepoConfig, type LoadedRepoVerifyConfig, loadRepoVerifyConfig } from "./repo-config.ts";
 import type { VerifierCommand } from "./verifier.ts";
 
 /** Time limit of one check when neither the caller nor `.slipway.yml` sets one. */
@@ -20,11 +21,25 @@ export interface DetectedVerifiers {
 }
 
 /**
- * Detect the checks of `worktree`. Throws a ConfigError when `.slipway.yml` is invalid, naming
- * the file and the key.
+ * Detect the checks of a directory that is the user's own (`slipway verify --repo DIR`), with the
+ * settings of its own `.slipway.yml`. Throws a ConfigError when that file is invalid, naming the
+ * file and the key. A run uses `detectRunVerifiers`: its worktree's file is the agent's.
  */
 export async function detectVerifiers(
+  directory: string,
+  options: DetectOptions = {},
+): Promise<DetectedVerifiers> {
+  return detectRunVerifiers(directory, await loadRepoVerifyConfig(directory), options);
+}
+
+/**
+ * Detect the checks of `worktree` with the repository settings `repoConfig` (read by the caller at
+ * the base commit, before the agent could edit them; undefined: none). The worktree's own
+ * `.slipway.yml` is never read.
+ */
+export async function detectRunVerifiers(
   worktree: string,
+  repoConfig: LoadedRepoVerifyConfig | undefined,
   options: DetectOptions = {},
 ): Promise<DetectedVerifiers> {
   const defaults: DetectDefaults = { timeoutMs: options.timeoutMs ?? defaultCheckTimeoutMs };
@@ -41,7 +56,6 @@ export async function detectVerifiers(
     detected.push(...found.commands);
     notes.push(...found.notes);
   }
-  const repoConfig = await loadRepoVerifyConfig(worktree);
   let commands = detected;
   if (repoConfig) {
     const { file, config } = repoConfig;

@@ -72,15 +72,17 @@ function invalid(file: string, key: string, problem: string, cause?: unknown): C
   return new ConfigError(`${file}: ${key ? `${key}: ` : ""}${problem}`, { details: { file, key }, cause });
 }
 
-/** Read the `verify` section of the worktree's `.slipway.yml`; undefined when there is none. */
-export async function loadRepoVerifyConfig(
-  worktree: string,
-): Promise<{ file: string; config: RepoVerifyConfig } | undefined> {
-  const file = repoConfigFiles.find((name) => existsSync(path.join(worktree, name)));
-  if (!file) return undefined;
+/** A repository's `verify` settings and the file they came from. */
+export interface LoadedRepoVerifyConfig {
+  file: string;
+  config: RepoVerifyConfig;
+}
+
+/** Parse the text of `file` (a `.slipway.yml`); undefined when it has no `verify` section. */
+export function parseRepoVerifyConfig(file: string, text: string): LoadedRepoVerifyConfig | undefined {
   let value: unknown;
   try {
-    value = parseYaml(await readFile(path.join(worktree, file), "utf8"));
+    value = parseYaml(text);
   } catch (error) {
     throw invalid(file, "", `not valid YAML: ${(error as Error).message.split("\n")[0]}`, error);
   }
@@ -91,6 +93,17 @@ export async function loadRepoVerifyConfig(
   }
   const config = parsed.data.verify;
   return config ? { file, config } : undefined;
+}
+
+/**
+ * Read the `verify` section of a directory's own `.slipway.yml` (for `slipway verify --repo`, where
+ * the directory is the user's); undefined when there is none. A run never calls this on its
+ * worktree: its settings come from the base commit.
+ */
+export async function loadRepoVerifyConfig(directory: string): Promise<LoadedRepoVerifyConfig | undefined> {
+  const file = repoConfigFiles.find((name) => existsSync(path.join(directory, name)));
+  if (!file) return undefined;
+  return parseRepoVerifyConfig(file, await readFile(path.join(directory, file), "utf8"));
 }
 
 const speedsOf: Record<DeclaredCheck["speed"], VerifySpeed[]> = {

@@ -1,6 +1,10 @@
-// What a run changed in its worktree, and the one commit that records it; git reads only the mirror's admin dir.
+// What a run changed in its worktree, the tree it is frozen into, and the one commit that records
+// it; git reads only the mirror's admin dir.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { WorkspaceError } from "../core/errors.ts";
-import { runGit } from "./git.ts";
+import { type RunGitOptions, runGit } from "./git.ts";
 import { worktreeGitOptions } from "./worktree-admin.ts";
 
 /** A name and email for a commit's author or committer. */
@@ -37,6 +41,85 @@ export async function changedFiles(
   return parseStatusPaths(stdout);
 }
 
+/** `id` when it is a full object id; anything else (an option, a ref name) is a caller's bug. */
+function objectId(id: string): string {
+  if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(id)) {
+    throw new WorkspaceError(`"${id}" is not an object id; pass the full sha of a tree`);
+  }
+  return id;
+}
+
+/**
+ * Run `work` with git options for the worktree whose index is a fresh file in a platform-owned
+ * temporary directory: the worktree's own index and anything the sandbox can reach stay untouched.
+ */
+async function withPrivateIndex<T>(
+  mirrorPath: string,
+  worktreePath: string,
+  signal: AbortSignal | undefined,
+  work: (options: RunGitOptions) => Promise<T>,
+): Promise<T> {
+  const options = await worktreeGitOptions(mirrorPath, worktreePath);
+  const directory = await mkdtemp(path.join(tmpdir(), "slipway-index-"));
+  try {
+    return await work({ ...options, signal, env: { GIT_INDEX_FILE: path.join(directory, "index") } });
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Freeze the worktree as it is now into a tree object in the mirror and return its id: HEAD's
+ * files plus every change, as `add -A` sees them (ignored files stay out unless HEAD tracks them).
+ * Call it only while nothing can write the worktree (after `Sandbox.killAll`).
+ */
+export async function snapshotWorktree(
+  mirrorPath: string,
+  worktreePath: string,
+  signal?: AbortSignal,
+): Promise<string> {
+  return withPrivateIndex(mirrorPath, worktreePath, signal, async (options) => {
+    // Starting from HEAD keeps tracked files that the worktree's .gitignore would otherwise drop.
+    await runGit(["read-tree", "HEAD"], options);
+    await runGit(["add", "-A", "--", "."], options);
+    return (await runGit(["write-tree"], options)).stdout.trim();
+  });
+}
+
+/**
+ * The tree of `frozenTree`'s files as the worktree holds them now: equal to `frozenTree` exactly
+ * when no file of it was changed or deleted. Files the tree does not hold (build output) are not
+ * looked at: they are never committed.
+ */
+export async function retakeFrozenTree(
+  mirrorPath: string,
+  worktreePath: string,
+  frozenTree: string,
+  signal?: AbortSignal,
+): Promise<string> {
+  return withPrivateIndex(mirrorPath, worktreePath, signal, async (options) => {
+    await runGit(["read-tree", objectId(frozenTree)], options);
+    await runGit(["add", "-u", "--", "."], options);
+    return (await runGit(["write-tree"], options)).stdout.trim();
+  });
+}
+
+/** Paths that differ between two trees (or commits), relative to the root, sorted. */
+export async function changedPathsBetween(
+  mirrorPath: string,
+  worktreePath: string,
+  from: string,
+  to: string,
+  signal?: AbortSignal,
+): Promise<string[]> {
+  const options = await worktreeGitOptions(mirrorPath, worktreePath);
+  const { stdout } = await runGit(
+    ["diff-tree", "-r", "-z", "--name-only", "--no-renames", "--end-of-options", from, to, "--"],
+    { ...options, signal },
+  );
+  return [...new Set(stdout.split("\0").filter((entry) => entry.length > 0))].sort();
+}
+
 export interface CommitRequest {
   mirrorPath: string;
   worktreePath: string;
@@ -57,15 +140,13 @@ function identityEnvironment(author: GitIdentity, committer: GitIdentity): Recor
 }
 
 /**
- * Stage everything (`add -A`, ignored files stay out) and commit it on the worktree's branch with the
- * given identities. Returns the new commit's sha, or undefined when nothing changed. Uses plumbing
- * (write-tree, commit-tree, update-ref), so the message is kept exactly and no commit hook exists to run.
+ * Commit `tree` exactly, on the worktree's branch with the given identities (the worktree's files are
+ * not read). Returns the new commit's sha, or undefined when the tree is HEAD's. Uses plumbing
+ * (commit-tree, update-ref), so the message is kept exactly and no commit hook exists to run.
  */
-export async function commitAll(request: CommitRequest): Promise<string | undefined> {
-  const { signal } = request;
+export async function commitTree(request: CommitRequest & { tree: string }): Promise<string | undefined> {
+  const { signal, tree } = request;
   const options = { ...(await worktreeGitOptions(request.mirrorPath, request.worktreePath)), signal };
-  await runGit(["add", "-A", "--", "."], options);
-  const tree = (await runGit(["write-tree"], options)).stdout.trim();
   const head = (await runGit(["rev-parse", "--verify", "HEAD^{commit}"], options)).stdout.trim();
   const headTree = (await runGit(["rev-parse", "--verify", "HEAD^{tree}"], options)).stdout.trim();
   if (tree === headTree) return undefined;
@@ -74,9 +155,27 @@ export async function commitAll(request: CommitRequest): Promise<string | undefi
     throw new WorkspaceError("the commit message is empty; pass a message describing the change");
   const env = identityEnvironment(request.author ?? request.committer, request.committer);
   const commit = (
-    await runGit(["commit-tree", tree, "-p", head, "-F", "-"], { ...options, env, input: `${message}\n` })
+    await runGit(["commit-tree", objectId(tree), "-p", head, "-F", "-"], {
+      ...options,
+      env,
+      input: `${message}\n`,
+    })
   ).stdout.trim();
   // The old value makes the update fail if the branch moved meanwhile, instead of losing that commit.
   await runGit(["update-ref", "-m", "slipway: commit run result", "HEAD", commit, head], options);
   return commit;
+}
+
+/**
+ * Stage everything (`add -A`, ignored files stay out) into the worktree's index and commit it with
+ * `commitTree`. Returns the new commit's sha, or undefined when nothing changed.
+ */
+export async function commitAll(request: CommitRequest): Promise<string | undefined> {
+  const options = {
+    ...(await worktreeGitOptions(request.mirrorPath, request.worktreePath)),
+    signal: request.signal,
+  };
+  await runGit(["add", "-A", "--", "."], options);
+  const tree = (await runGit(["write-tree"], options)).stdout.trim();
+  return commitTree({ ...request, tree });
 }

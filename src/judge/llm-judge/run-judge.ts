@@ -2,8 +2,10 @@
 // answer is asked again once, and a second one fails closed (no verdict, no commit).
 import type { LanguageModel, ModelMessage } from "ai";
 import { callModel } from "../../agent/model-call.ts";
+import { type LimitBreach, type SpendBudget, wouldExceed } from "../../agent/run-limits.ts";
 import type { Price } from "../../config/config-schema.ts";
 import { addUsage, emptyUsage, type Usage } from "../../core/run.ts";
+import { costOf } from "../../models/price-table.ts";
 import { chunkDiff, type DiffChunk } from "./chunk-diff.ts";
 import { judgeSystemPrompt, judgeUserMessage } from "./judge-prompt.ts";
 import { combineVerdicts, type JudgeVerdict, parseJudgeAnswer } from "./judge-verdict.ts";
@@ -20,11 +22,14 @@ export interface JudgeRequest {
   timeoutMs: number;
   modelRetries: number;
   record: (type: string, data: Record<string, unknown>) => Promise<void>;
+  /** What the run's limits leave for the judge; a call that would pass it is not made. */
+  budget?: SpendBudget;
 }
 
 export type JudgeResult =
   | { kind: "verdict"; verdict: JudgeVerdict; usage: Usage; calls: number }
-  | { kind: "failed"; detail: string; usage: Usage; calls: number };
+  | { kind: "failed"; detail: string; usage: Usage; calls: number }
+  | ({ kind: "limit"; usage: Usage; calls: number } & LimitBreach);
 
 /** A verdict is a short JSON object; a longer answer is cut off rather than paid for. */
 const judgeMaxOutputTokens = 2048;
@@ -32,18 +37,31 @@ const judgeMaxOutputTokens = 2048;
 interface ChunkResult {
   verdict?: JudgeVerdict;
   problem?: string;
+  limit?: LimitBreach;
   usage: Usage;
   calls: number;
+}
+
+/** About four characters per token: the expected input of a call, checked against the budget before it. */
+function expectedUsage(request: JudgeRequest, messages: ModelMessage[]): Usage {
+  const chars = judgeSystemPrompt.length + JSON.stringify(messages).length;
+  const inputTokens = Math.ceil(chars / 4);
+  return { inputTokens, outputTokens: 0, costUsd: costOf(request.price, inputTokens, 0) };
 }
 
 async function judgeChunk(
   request: JudgeRequest,
   messages: ModelMessage[],
   chunkIndex: number,
+  spentBefore: Usage,
 ): Promise<ChunkResult> {
   let usage = emptyUsage;
   let problem = "";
   for (let attempt = 1; attempt <= 2; attempt++) {
+    const limit =
+      request.budget &&
+      wouldExceed(request.budget, addUsage(spentBefore, usage), expectedUsage(request, messages));
+    if (limit) return { limit, usage, calls: attempt - 1 };
     const answer = await callModel({
       model: request.model,
       system: judgeSystemPrompt,
@@ -95,9 +113,13 @@ export async function runJudge(request: JudgeRequest): Promise<JudgeResult> {
       count: chunks.length,
       allFiles,
     });
-    const result = await judgeChunk(request, [{ role: "user", content }], index);
+    const result = await judgeChunk(request, [{ role: "user", content }], index, usage);
     usage = addUsage(usage, result.usage);
     calls += result.calls;
+    if (result.limit) {
+      await request.record("judge-limit", { chunk: index, chunks: chunks.length, ...result.limit });
+      return { kind: "limit", ...result.limit, usage, calls };
+    }
     if (!result.verdict) {
       return {
         kind: "failed",
