@@ -182,6 +182,7 @@ describe("listing and kinds", () => {
     assert.equal(await entryKindInside(root, "pipe"), "fifo");
     assert.equal(await entryKindInside(root, "dir/plain.txt"), "file");
     assert.equal(await entryKindInside(root, "absent/x"), "missing");
-    assert.equal(await reasonOf(entryKindInside(root, "to-outside/secret.txt")), "symlink");
+    assert.equal(await entryKindInside(root, "to-outside/secret.txt"), "symlink");
+    assert.equal(await entryKindInside(root, "dir/plain.txt/child"), "missing");
   });
 });

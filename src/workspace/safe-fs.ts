@@ -130,7 +130,11 @@ function parentAndName(relativePath: string): { parents: string[]; name: string;
   return { parents: parts, name, shown: [...parts, name].join("/") };
 }
 
-/** What `relativePath` is, without following a link at any step ("missing" when it or a parent is absent). */
+/**
+ * What `relativePath` is, without following a link at any step. When a parent is not a directory,
+ * the answer is what stands in the way: "symlink" for a link, "missing" for anything else (a
+ * file or FIFO has no children), as a path lookup would say ENOTDIR.
+ */
 export async function entryKindInside(
   root: string,
   relativePath: string,
@@ -143,7 +147,9 @@ export async function entryKindInside(
   try {
     directory = await holdDirectory(root, parts, options);
   } catch (error) {
-    if (FileAccessError.isFileAccessError(error) && error.reason === "missing") return "missing";
+    if (!FileAccessError.isFileAccessError(error)) throw error;
+    if (error.reason === "symlink") return "symlink";
+    if (error.reason === "missing" || error.reason === "not-a-directory") return "missing";
     throw error;
   }
   try {
@@ -188,7 +194,11 @@ export async function openRegularFileInside(
 }
 
 /** Read at most `maxBytes + 1` bytes of an open file from its position, checking `signal` between chunks. */
-export async function readBounded(handle: FileHandle, maxBytes: number, signal?: AbortSignal): Promise<Buffer> {
+export async function readBounded(
+  handle: FileHandle,
+  maxBytes: number,
+  signal?: AbortSignal,
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
   while (total <= maxBytes) {

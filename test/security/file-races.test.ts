@@ -47,7 +47,10 @@ async function watchFifo<T>(
       if (!opened) await whileHeld();
       opened = true;
       const handle = await writer;
-      await handle.writeFile(feed);
+      // EPIPE: the reader already gave up on it; what matters is that it opened it.
+      await handle.writeFile(feed).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== "EPIPE") throw error;
+      });
       await handle.close();
       continue;
     }

@@ -26,12 +26,12 @@ async function goInstallation(version: string | undefined): Promise<string> {
 
 test("a repository without go.mod is not a Go module", async () => {
   const worktree = await directory({ "main.go": "package main\n" });
-  assert.equal(detectGoChecks(worktree, defaults, await goInstallation("go1.22.4")), undefined);
+  assert.equal(await detectGoChecks(worktree, defaults, await goInstallation("go1.22.4")), undefined);
 });
 
 test("go build and go vet run fast and full, go test full, each with its parser", async () => {
   const worktree = await directory({ "go.mod": "module example.com/x\n" });
-  const detection = detectGoChecks(worktree, defaults, await goInstallation("go1.19.8"));
+  const detection = await detectGoChecks(worktree, defaults, await goInstallation("go1.19.8"));
   assert.deepEqual(
     detection?.commands.map(({ name, command, args, parser, speeds }) => ({
       name,
@@ -51,11 +51,11 @@ test("go build and go vet run fast and full, go test full, each with its parser"
 
 test("go test gets -fullpath from Go 1.21 on, and not when the version is unknown", async () => {
   const worktree = await directory({ "go.mod": "module example.com/x\n" });
-  const newer = detectGoChecks(worktree, defaults, await goInstallation("go1.22.4"));
+  const newer = await detectGoChecks(worktree, defaults, await goInstallation("go1.22.4"));
   assert.deepEqual(newer?.commands[2]?.args, ["test", "-fullpath", "./..."]);
-  const unknown = detectGoChecks(worktree, defaults, await goInstallation(undefined));
+  const unknown = await detectGoChecks(worktree, defaults, await goInstallation(undefined));
   assert.deepEqual(unknown?.commands[2]?.args, ["test", "./..."]);
-  const missing = detectGoChecks(worktree, defaults, await directory());
+  const missing = await detectGoChecks(worktree, defaults, await directory());
   assert.ok(missing?.notes.some((note) => note.includes("go is not on PATH")));
 });
 

@@ -1,8 +1,7 @@
 // Detects a Go module's checks from its go.mod: `go build ./...` and `go vet ./...` (fast and
 // full) and `go test ./...` (full), with -fullpath when the Go on PATH has it, so a failing
 // test's log line names its file by path rather than by a bare file name.
-import { existsSync } from "node:fs";
-import path from "node:path";
+import { entryKindInside } from "../../workspace/safe-fs.ts";
 import type { DetectDefaults, EcosystemDetection, EcosystemDetector } from "../ecosystem.ts";
 import type { VerifierCommand, VerifySpeed } from "../verifier.ts";
 import { findGoToolchain, supportsFullPath } from "./go-toolchain.ts";
@@ -27,13 +26,20 @@ function versionNote(toolchain: ReturnType<typeof findGoToolchain>): string {
     : `go: Go ${major}.${minor} has no -fullpath (1.21+), so failing tests name bare file names`;
 }
 
-/** The checks of the Go module at `worktree`, or undefined when it has no go.mod. */
-export function detectGoChecks(
+/**
+ * The checks of the Go module at `worktree`, or undefined when it has no go.mod. A go.mod that is
+ * not a regular file (a FIFO would hold every go command until its time limit) gives no checks.
+ */
+export async function detectGoChecks(
   worktree: string,
   defaults: DetectDefaults,
   searchPath: string,
-): EcosystemDetection | undefined {
-  if (!existsSync(path.join(worktree, "go.mod"))) return undefined;
+): Promise<EcosystemDetection | undefined> {
+  const manifest = await entryKindInside(worktree, "go.mod");
+  if (manifest === "missing") return undefined;
+  if (manifest !== "file") {
+    return { commands: [], notes: [`go: go.mod is a ${manifest}, not a regular file, so no Go checks`] };
+  }
   const toolchain = findGoToolchain(searchPath);
   const fast: VerifySpeed[] = ["fast", "full"];
   const testArgs = ["test", ...(supportsFullPath(toolchain) ? ["-fullpath"] : []), "./..."];
@@ -50,5 +56,5 @@ export function detectGoChecks(
 export const goDetector: EcosystemDetector = {
   name: "go",
   // The sandbox passes the platform's PATH through, so the host's PATH is where tools are found.
-  detect: async (worktree, defaults) => detectGoChecks(worktree, defaults, process.env.PATH ?? ""),
+  detect: (worktree, defaults) => detectGoChecks(worktree, defaults, process.env.PATH ?? ""),
 };

@@ -1,7 +1,8 @@
 // How to start a build tool the repository pins with a wrapper script (`gradlew`, `mvnw`):
 // directly when the script is executable, through sh when a checkout lost its executable bit.
-import { accessSync, constants, existsSync } from "node:fs";
+import { accessSync, constants } from "node:fs";
 import path from "node:path";
+import { entryKindInside } from "../../workspace/safe-fs.ts";
 
 export interface WrapperLaunch {
   command: string;
@@ -9,10 +10,11 @@ export interface WrapperLaunch {
   prefix: string[];
 }
 
-/** The launch of `script` at the worktree root, or undefined when there is no such file. */
-export function wrapperLaunch(worktree: string, script: string): WrapperLaunch | undefined {
+/** The launch of `script` at the worktree root, or undefined when there is no such regular file. */
+export async function wrapperLaunch(worktree: string, script: string): Promise<WrapperLaunch | undefined> {
+  // A link or FIFO named gradlew is no wrapper to run: the build tool from PATH is used instead.
+  if ((await entryKindInside(worktree, script)) !== "file") return undefined;
   const file = path.join(worktree, script);
-  if (!existsSync(file)) return undefined;
   try {
     accessSync(file, constants.X_OK);
     return { command: `./${script}`, prefix: [] };

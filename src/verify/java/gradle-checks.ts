@@ -2,22 +2,33 @@
 // test (full), run with the repository's ./gradlew, or gradle from PATH when there is no wrapper.
 // --no-daemon: no build daemon outlives the check in the sandbox; --continue: a failing
 // subproject does not hide another's failures. Not -q: it would hide the failing tests' names.
-import { existsSync } from "node:fs";
-import path from "node:path";
 import { findOnPath } from "../../sandbox/bwrap/toolchain-mounts.ts";
+import { entryKindInside } from "../../workspace/safe-fs.ts";
 import type { DetectDefaults, EcosystemDetection } from "../ecosystem.ts";
 import type { VerifierCommand, VerifySpeed } from "../verifier.ts";
 import { wrapperLaunch } from "./build-wrapper.ts";
 
 const buildFiles = ["build.gradle", "build.gradle.kts", "settings.gradle", "settings.gradle.kts"] as const;
 
-export function detectGradleChecks(
+/** The first Gradle build script at the root, and the first name taken by something else. */
+async function findBuildFile(worktree: string): Promise<{ file?: string; refused?: string }> {
+  for (const file of buildFiles) {
+    const kind = await entryKindInside(worktree, file);
+    if (kind === "file") return { file };
+    if (kind !== "missing") return { refused: `${file} is a ${kind}, not a regular file` };
+  }
+  return {};
+}
+
+export async function detectGradleChecks(
   worktree: string,
   defaults: DetectDefaults,
   searchPath: string,
-): EcosystemDetection | undefined {
-  const wrapper = wrapperLaunch(worktree, "gradlew");
-  const buildFile = buildFiles.find((file) => existsSync(path.join(worktree, file)));
+): Promise<EcosystemDetection | undefined> {
+  const wrapper = await wrapperLaunch(worktree, "gradlew");
+  const { file: buildFile, refused } = await findBuildFile(worktree);
+  // A FIFO would hold every Gradle command until its time limit: no checks, and say why.
+  if (refused) return { commands: [], notes: [`java: ${refused}, so no Gradle checks`] };
   if (!wrapper && !buildFile) return undefined;
   const launch = wrapper ?? { command: "gradle", prefix: [] };
   const notes = [

@@ -22,12 +22,12 @@ const shape = ({ name, command, args, parser, speeds }: VerifierCommand) => ({
 
 test("a repository with neither pom.xml nor Gradle files is not a JVM project", async () => {
   const worktree = await directory({ "Main.java": "class Main {}\n" });
-  assert.equal(detectJavaChecks(worktree, defaults, ""), undefined);
+  assert.equal(await detectJavaChecks(worktree, defaults, ""), undefined);
 });
 
 test("pom.xml: test-compile runs fast and full, test runs full, both with mvn -B -q -fae", async () => {
   const worktree = await directory({ "pom.xml": "<project/>\n" });
-  const detection = detectJavaChecks(worktree, defaults, "");
+  const detection = await detectJavaChecks(worktree, defaults, "");
   assert.deepEqual(detection?.commands.map(shape), [
     {
       name: "mvn-compile",
@@ -52,19 +52,19 @@ test("pom.xml: test-compile runs fast and full, test runs full, both with mvn -B
 
 test("the repository's ./mvnw is used when present, through sh when it is not executable", async () => {
   const worktree = await directory({ "pom.xml": "<project/>\n", mvnw: "#!/bin/sh\n" });
-  const plain = detectJavaChecks(worktree, defaults, "");
+  const plain = await detectJavaChecks(worktree, defaults, "");
   assert.deepEqual(
     plain?.commands.map(({ command, args }) => [command, ...args].join(" ")),
     ["sh mvnw -B -q -fae test-compile", "sh mvnw -B -q -fae test"],
   );
   await chmod(path.join(worktree, "mvnw"), 0o755);
-  assert.equal(detectJavaChecks(worktree, defaults, "")?.commands[0]?.command, "./mvnw");
+  assert.equal((await detectJavaChecks(worktree, defaults, ""))?.commands[0]?.command, "./mvnw");
 });
 
 test("gradlew: testClasses runs fast and full, test runs full, without a daemon and past the first failure", async () => {
   const worktree = await directory({ gradlew: "#!/bin/sh\n", "build.gradle": "apply plugin: 'java'\n" });
   await chmod(path.join(worktree, "gradlew"), 0o755);
-  const detection = detectJavaChecks(worktree, defaults, "");
+  const detection = await detectJavaChecks(worktree, defaults, "");
   assert.deepEqual(detection?.commands.map(shape), [
     {
       name: "gradle-compile",
@@ -85,7 +85,7 @@ test("gradlew: testClasses runs fast and full, test runs full, without a daemon 
 
 test("a Gradle build script without a wrapper runs gradle from PATH, with a note when it is missing", async () => {
   const worktree = await directory({ "build.gradle.kts": "plugins { java }\n" });
-  const detection = detectJavaChecks(worktree, defaults, "");
+  const detection = await detectJavaChecks(worktree, defaults, "");
   assert.equal(detection?.commands[0]?.command, "gradle");
   assert.ok(
     detection?.notes.some((note) => note.includes("gradle is not on PATH")),
@@ -96,7 +96,7 @@ test("a Gradle build script without a wrapper runs gradle from PATH, with a note
 test("a repository with both builds gets the Maven and the Gradle checks", async () => {
   const worktree = await directory({ "pom.xml": "<project/>\n", "settings.gradle": "" });
   assert.deepEqual(
-    detectJavaChecks(worktree, defaults, "")?.commands.map((command) => command.name),
+    (await detectJavaChecks(worktree, defaults, ""))?.commands.map((command) => command.name),
     ["mvn-compile", "mvn-test", "gradle-compile", "gradle-test"],
   );
 });

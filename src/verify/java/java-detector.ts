@@ -5,14 +5,14 @@ import { detectGradleChecks } from "./gradle-checks.ts";
 import { detectMavenChecks } from "./maven-checks.ts";
 
 /** The checks of the JVM project at `worktree`, or undefined when it has neither build. */
-export function detectJavaChecks(
+export async function detectJavaChecks(
   worktree: string,
   defaults: DetectDefaults,
   searchPath: string,
-): EcosystemDetection | undefined {
+): Promise<EcosystemDetection | undefined> {
   const found = [
-    detectMavenChecks(worktree, defaults, searchPath),
-    detectGradleChecks(worktree, defaults, searchPath),
+    await detectMavenChecks(worktree, defaults, searchPath),
+    await detectGradleChecks(worktree, defaults, searchPath),
   ];
   const detections = found.filter((detection) => detection !== undefined);
   if (detections.length === 0) return undefined;
@@ -25,5 +25,5 @@ export function detectJavaChecks(
 export const javaDetector: EcosystemDetector = {
   name: "java",
   // The sandbox passes the platform's PATH through, so the host's PATH is where tools are found.
-  detect: async (worktree, defaults) => detectJavaChecks(worktree, defaults, process.env.PATH ?? ""),
+  detect: (worktree, defaults) => detectJavaChecks(worktree, defaults, process.env.PATH ?? ""),
 };

@@ -1,20 +1,27 @@
 // The checks of a Maven project (pom.xml): test-compile (fast and full) and test (full), run
 // with the repository's ./mvnw when it has one, else mvn from PATH. -B: no colours or progress;
 // -q: errors only; -fae: every module is built, so one failing module does not hide another's.
-import { existsSync } from "node:fs";
-import path from "node:path";
 import { findOnPath } from "../../sandbox/bwrap/toolchain-mounts.ts";
+import { entryKindInside } from "../../workspace/safe-fs.ts";
 import type { DetectDefaults, EcosystemDetection } from "../ecosystem.ts";
 import type { VerifierCommand, VerifySpeed } from "../verifier.ts";
 import { wrapperLaunch } from "./build-wrapper.ts";
 
-export function detectMavenChecks(
+export async function detectMavenChecks(
   worktree: string,
   defaults: DetectDefaults,
   searchPath: string,
-): EcosystemDetection | undefined {
-  if (!existsSync(path.join(worktree, "pom.xml"))) return undefined;
-  const wrapper = wrapperLaunch(worktree, "mvnw");
+): Promise<EcosystemDetection | undefined> {
+  const manifest = await entryKindInside(worktree, "pom.xml");
+  if (manifest === "missing") return undefined;
+  // A FIFO would hold every Maven command until its time limit: no checks, and say why.
+  if (manifest !== "file") {
+    return {
+      commands: [],
+      notes: [`java: pom.xml is a ${manifest}, not a regular file, so no Maven checks`],
+    };
+  }
+  const wrapper = await wrapperLaunch(worktree, "mvnw");
   const launch = wrapper ?? { command: "mvn", prefix: [] };
   const notes = [
     wrapper ? "java: pom.xml found; Maven runs through ./mvnw" : "java: pom.xml found; Maven runs as mvn",

@@ -1,9 +1,8 @@
 // The fallback detector: when no other ecosystem found a check, a Makefile's `check` and `test`
 // targets become checks (`make check`, `make test`). Targets are read from the file; make never runs.
-import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import path from "node:path";
 import { findOnPath } from "../../sandbox/bwrap/toolchain-mounts.ts";
+import { FileAccessError } from "../../workspace/file-access-error.ts";
+import { entryKindInside, readRegularFileInside } from "../../workspace/safe-fs.ts";
 import type { DetectDefaults, EcosystemDetection, EcosystemDetector } from "../ecosystem.ts";
 import type { VerifierCommand } from "../verifier.ts";
 import { makefileNames, readMakefileTargets } from "./makefile-targets.ts";
@@ -13,14 +12,26 @@ export const makeCheckTargets = ["check", "test"] as const;
 /** A Makefile larger than this is not read (generated, and not worth parsing as text). */
 const maxMakefileBytes = 4 * 1024 * 1024;
 
-async function readTargets(file: string): Promise<{ targets?: Set<string>; problem?: string }> {
+async function readTargets(
+  worktree: string,
+  file: string,
+): Promise<{ targets?: Set<string>; problem?: string }> {
   try {
-    const text = await readFile(file, "utf8");
-    if (text.length > maxMakefileBytes) return { problem: "it is larger than 4 MiB" };
-    return { targets: readMakefileTargets(text) };
+    const bytes = await readRegularFileInside(worktree, file, { maxBytes: maxMakefileBytes });
+    return { targets: readMakefileTargets(bytes.toString("utf8")) };
   } catch (error) {
+    if (FileAccessError.isFileAccessError(error) && error.reason === "too-large")
+      return { problem: "it is larger than 4 MiB" };
     return { problem: (error as Error).message };
   }
+}
+
+/** The first Makefile name present at the root, whatever it is (a FIFO is reported, not read). */
+async function findMakefile(worktree: string): Promise<string | undefined> {
+  for (const name of makefileNames) {
+    if ((await entryKindInside(worktree, name)) !== "missing") return name;
+  }
+  return undefined;
 }
 
 /**
@@ -32,9 +43,9 @@ export async function detectMakeChecks(
   defaults: DetectDefaults,
   searchPath: string,
 ): Promise<EcosystemDetection | undefined> {
-  const makefile = makefileNames.find((name) => existsSync(path.join(worktree, name)));
+  const makefile = await findMakefile(worktree);
   if (!makefile) return undefined;
-  const { targets, problem } = await readTargets(path.join(worktree, makefile));
+  const { targets, problem } = await readTargets(worktree, makefile);
   if (!targets) return { commands: [], notes: [`make: ${makefile} cannot be read: ${problem}`] };
   const found = makeCheckTargets.filter((target) => targets.has(target));
   if (found.length === 0) {

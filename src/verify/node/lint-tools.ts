@@ -1,8 +1,8 @@
 // ESLint and Biome as checks of their own, for a project that configures them but has no script
 // that runs them: the configuration files that reveal each tool and the command Slipway runs.
-import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { entryKindInside, readRegularFileInside } from "../../workspace/safe-fs.ts";
 import type { DetectDefaults } from "../ecosystem.ts";
 import type { VerifierCommand } from "../verifier.ts";
 import { findLocalBin } from "./local-bin.ts";
@@ -43,20 +43,28 @@ export const lintTools: readonly LintTool[] = [
 ];
 
 /** The first config file of `tool` in `directory` (relative to the worktree), if any. */
-export function lintConfigIn(worktree: string, directory: string, tool: LintTool): string | undefined {
-  return tool.configFiles.find((file) => existsSync(path.join(worktree, directory, file)));
+export async function lintConfigIn(
+  worktree: string,
+  directory: string,
+  tool: LintTool,
+): Promise<string | undefined> {
+  for (const file of tool.configFiles) {
+    if ((await entryKindInside(worktree, path.join(directory, file))) === "file") return file;
+  }
+  return undefined;
 }
 
 const EslintPackage = z.object({ version: z.string() });
 
 /** The major version of the eslint package next to the bin, when it can be read. */
-function eslintMajor(worktree: string, nodeModules: string): number | undefined {
+async function eslintMajor(worktree: string, nodeModules: string): Promise<number | undefined> {
   try {
-    const file = path.join(worktree, nodeModules, "eslint", "package.json");
-    const parsed = EslintPackage.safeParse(JSON.parse(readFileSync(file, "utf8")));
+    const file = path.join(nodeModules, "eslint", "package.json");
+    const bytes = await readRegularFileInside(worktree, file, { maxBytes: 1024 * 1024 });
+    const parsed = EslintPackage.safeParse(JSON.parse(bytes.toString("utf8")));
     return parsed.success ? Number.parseInt(parsed.data.version, 10) : undefined;
   } catch {
-    // No readable package.json: the version is unknown, and the check runs as configured.
+    // No readable package.json (or a link, as pnpm lays it out): the version is unknown, and the check runs as configured.
     return undefined;
   }
 }
@@ -73,17 +81,19 @@ export interface LintToolRequest {
 }
 
 /** The check running `tool` in `directory`, or a note saying why there is none. */
-export function lintToolCheck(request: LintToolRequest): { command?: VerifierCommand; note: string } {
+export async function lintToolCheck(
+  request: LintToolRequest,
+): Promise<{ command?: VerifierCommand; note: string }> {
   const { worktree, directory, tool, configFile, prefix, defaults } = request;
   const where = directory === "." ? "" : ` in ${directory}`;
-  const bin = findLocalBin(worktree, directory, tool.name);
+  const bin = await findLocalBin(worktree, directory, tool.name);
   if (!bin) {
     return {
       note: `node: ${configFile}${where} configures ${tool.name} but node_modules/.bin/${tool.name} is missing (dependencies not installed?), so no ${tool.name} check`,
     };
   }
   const legacy = !eslintFlatConfigs.includes(configFile) && tool.name === "eslint";
-  const major = legacy ? eslintMajor(worktree, bin.nodeModules) : undefined;
+  const major = legacy ? await eslintMajor(worktree, bin.nodeModules) : undefined;
   if (major !== undefined && major >= 9) {
     return {
       note: `node: ${configFile}${where} is a legacy ESLint config that ESLint ${major} does not read, so no eslint check`,

@@ -1,7 +1,7 @@
 // Finds a tool a Node project installed: `node_modules/.bin/<tool>` in the package's directory or,
 // for a workspace package whose dependencies are hoisted, in a directory above it up to the root.
-import { existsSync } from "node:fs";
 import path from "node:path";
+import { entryKindInside } from "../../workspace/safe-fs.ts";
 
 /** Directories climbed at most from a package to the worktree root. */
 const maxLevels = 20;
@@ -14,11 +14,17 @@ export interface LocalBin {
 }
 
 /** `tool` in `node_modules/.bin` of `directory` (relative to `worktree`) or an ancestor inside the worktree. */
-export function findLocalBin(worktree: string, directory: string, tool: string): LocalBin | undefined {
+export async function findLocalBin(
+  worktree: string,
+  directory: string,
+  tool: string,
+): Promise<LocalBin | undefined> {
   let current = path.normalize(directory);
   for (let level = 0; level <= maxLevels; level++) {
     const nodeModules = path.join(current, "node_modules");
-    if (existsSync(path.join(worktree, nodeModules, ".bin", tool))) {
+    // A bin is usually a link into its package: it counts as present, and only the sandbox follows it.
+    const kind = await entryKindInside(worktree, path.join(nodeModules, ".bin", tool));
+    if (kind === "file" || kind === "symlink") {
       const command = path.relative(directory, path.join(nodeModules, ".bin", tool));
       return { command, nodeModules };
     }

@@ -1,9 +1,8 @@
 // Detects a Node project's checks: the root package and, in a monorepo, each workspace package
 // (its scripts run in its own directory), with the package manager its lockfile names, and ESLint
 // or Biome run directly where the repository configures them but no script runs them.
-import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { entryKindInside, readRegularFileInside } from "../../workspace/safe-fs.ts";
 import type { DetectDefaults, EcosystemDetection, EcosystemDetector } from "../ecosystem.ts";
 import { mentionsTool } from "../infer-parser.ts";
 import type { VerifierCommand } from "../verifier.ts";
@@ -21,9 +20,23 @@ interface NodePackage {
   json: PackageJson;
 }
 
-async function readPackageJson(file: string): Promise<{ json?: PackageJson; problem?: string }> {
+/** package.json files larger than this are not read (no real manifest is that large). */
+const maxPackageJsonBytes = 4 * 1024 * 1024;
+
+/**
+ * The package.json in `directory`, read without following links; `unreadable` when it is not a
+ * regular file (a FIFO would hold detection, and the check reading it in the sandbox, forever).
+ */
+async function readPackageJson(
+  worktree: string,
+  directory: string,
+): Promise<{ json?: PackageJson; problem?: string; unreadable?: boolean }> {
+  const file = path.join(directory, "package.json");
+  const kind = await entryKindInside(worktree, file);
+  if (kind !== "file") return { problem: `it is a ${kind}, not a regular file`, unreadable: true };
   try {
-    const parsed = PackageJson.safeParse(JSON.parse(await readFile(file, "utf8")));
+    const bytes = await readRegularFileInside(worktree, file, { maxBytes: maxPackageJsonBytes });
+    const parsed = PackageJson.safeParse(JSON.parse(bytes.toString("utf8")));
     return parsed.success ? { json: parsed.data } : { problem: "its top level is not an object" };
   } catch (error) {
     return { problem: (error as Error).message };
@@ -63,13 +76,15 @@ function toolsRunByScripts(packages: NodePackage[]): Set<LintTool["name"]> {
  * Where each linter without a script runs: at the root when the root configures it (its run covers
  * the packages), else in each package that configures it.
  */
-function planLintTools(worktree: string, packages: NodePackage[], notes: string[]) {
+async function planLintTools(worktree: string, packages: NodePackage[], notes: string[]) {
   const covered = toolsRunByScripts(packages);
   const plan = new Map<string, { tool: LintTool; configFile: string }[]>();
   for (const tool of lintTools) {
-    const configured = packages
-      .map(({ directory }) => ({ directory, configFile: lintConfigIn(worktree, directory, tool) }))
-      .filter((entry): entry is { directory: string; configFile: string } => entry.configFile !== undefined);
+    const configured: { directory: string; configFile: string }[] = [];
+    for (const { directory } of packages) {
+      const configFile = await lintConfigIn(worktree, directory, tool);
+      if (configFile !== undefined) configured.push({ directory, configFile });
+    }
     if (configured.length === 0) continue;
     if (covered.has(tool.name)) {
       notes.push(`node: ${tool.name} is configured and a script runs it, so no separate ${tool.name} check`);
@@ -91,11 +106,11 @@ async function readWorkspacePackages(
   const packages: NodePackage[] = [];
   const broken: EcosystemDetection = { commands: [], notes: [] };
   for (const directory of directories) {
-    const { json, problem } = await readPackageJson(path.join(worktree, directory, "package.json"));
+    const { json, problem, unreadable } = await readPackageJson(worktree, directory);
     if (json) {
       packages.push({ directory, json });
     } else {
-      broken.commands.push(packageJsonCheck(directory, defaults));
+      if (!unreadable) broken.commands.push(packageJsonCheck(directory, defaults));
       broken.notes.push(`node: ${directory}/package.json cannot be read: ${problem}`);
     }
   }
@@ -106,9 +121,15 @@ async function detectNode(
   worktree: string,
   defaults: DetectDefaults,
 ): Promise<EcosystemDetection | undefined> {
-  const manifest = path.join(worktree, "package.json");
-  if (!existsSync(manifest)) return undefined;
-  const { json, problem } = await readPackageJson(manifest);
+  const manifest = await entryKindInside(worktree, "package.json");
+  if (manifest === "missing") return undefined;
+  if (manifest !== "file") {
+    return {
+      commands: [],
+      notes: [`node: package.json is a ${manifest}, not a regular file; it is not read, so no Node checks`],
+    };
+  }
+  const { json, problem } = await readPackageJson(worktree, ".");
   if (!json) {
     return {
       commands: [packageJsonCheck(".", defaults)],
@@ -116,13 +137,13 @@ async function detectNode(
     };
   }
   const packageManagerField = typeof json.packageManager === "string" ? json.packageManager : undefined;
-  const { manager, reason } = detectPackageManager(worktree, packageManagerField);
+  const { manager, reason } = await detectPackageManager(worktree, packageManagerField);
   const notes = [`node: scripts run with ${manager} (${reason})`];
   const workspaces = await findWorkspacePackages(worktree, json.workspaces);
   notes.push(...workspaces.notes);
   const { packages, broken } = await readWorkspacePackages(worktree, workspaces.directories, defaults);
   const all: NodePackage[] = [{ directory: ".", json }, ...packages];
-  const lintPlan = planLintTools(worktree, all, notes);
+  const lintPlan = await planLintTools(worktree, all, notes);
   const commands: VerifierCommand[] = [...broken.commands];
   notes.push(...broken.notes);
   for (const { directory, json: packageJson } of all) {
@@ -131,7 +152,7 @@ async function detectNode(
       .map(([name]) => name);
     const skipScripts = new Set(directory === "." && packages.length > 0 ? delegated : []);
     const lintToolsHere = lintPlan.get(directory) ?? [];
-    const found = packageChecks({
+    const found = await packageChecks({
       worktree,
       directory,
       json: packageJson,

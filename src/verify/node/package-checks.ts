@@ -1,9 +1,9 @@
 // The checks of one Node package (the root or a workspace package): its typecheck, lint, test and
 // build scripts run with the repository's package manager, `tsc --noEmit` when it has a
 // tsconfig.json but no typecheck script, and ESLint or Biome when configured but run by no script.
-import { existsSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { entryKindInside } from "../../workspace/safe-fs.ts";
 import type { DetectDefaults, EcosystemDetection } from "../ecosystem.ts";
 import { inferParser } from "../infer-parser.ts";
 import type { VerifierCommand, VerifySpeed } from "../verifier.ts";
@@ -57,10 +57,13 @@ export function checkPrefix(directory: string): string {
   return directory === "." ? "" : `${directory.split(path.sep).join("/")}:`;
 }
 
-function typecheckWithTsc(request: PackageRequest, notes: string[]): VerifierCommand | undefined {
+async function typecheckWithTsc(
+  request: PackageRequest,
+  notes: string[],
+): Promise<VerifierCommand | undefined> {
   const { worktree, directory, defaults } = request;
   const prefix = checkPrefix(directory);
-  const bin = findLocalBin(worktree, directory, "tsc");
+  const bin = await findLocalBin(worktree, directory, "tsc");
   if (!bin) {
     notes.push(
       `node: ${prefix}tsconfig.json found but node_modules/.bin/tsc is missing (dependencies not installed?), so no typecheck`,
@@ -119,7 +122,7 @@ function scriptCheck(
 }
 
 /** The checks of one package, with notes on what was skipped and why. */
-export function packageChecks(request: PackageRequest): EcosystemDetection {
+export async function packageChecks(request: PackageRequest): Promise<EcosystemDetection> {
   const { worktree, directory } = request;
   const prefix = checkPrefix(directory);
   const commands: VerifierCommand[] = [];
@@ -134,15 +137,15 @@ export function packageChecks(request: PackageRequest): EcosystemDetection {
     } else if (
       check.check === "typecheck" &&
       !found &&
-      existsSync(path.join(worktree, directory, "tsconfig.json"))
+      (await entryKindInside(worktree, path.join(directory, "tsconfig.json"))) === "file"
     ) {
-      const tsc = typecheckWithTsc(request, notes);
+      const tsc = await typecheckWithTsc(request, notes);
       if (tsc) commands.push(tsc);
     }
     if (check.check !== "lint") continue;
     // Linters without a script run right after the lint script, before the slower tests.
     for (const { tool, configFile } of request.lintTools) {
-      const { command, note } = lintToolCheck({
+      const { command, note } = await lintToolCheck({
         worktree,
         directory,
         tool,

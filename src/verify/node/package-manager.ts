@@ -1,7 +1,6 @@
 // Which package manager a Node repository uses: its lockfile decides, then package.json's
 // `packageManager` field, then npm.
-import { existsSync } from "node:fs";
-import path from "node:path";
+import { entryKindInside } from "../../workspace/safe-fs.ts";
 
 export const packageManagers = ["npm", "pnpm", "yarn", "bun"] as const;
 export type PackageManager = (typeof packageManagers)[number];
@@ -27,9 +26,15 @@ function fromField(field: string | undefined): PackageManager | undefined {
   return packageManagers.find((manager) => manager === name);
 }
 
-/** Pick the package manager of the project in `directory`. */
-export function detectPackageManager(directory: string, packageManagerField?: string): PackageManagerChoice {
-  const found = lockfiles.filter((lockfile) => existsSync(path.join(directory, lockfile.file)));
+/** Pick the package manager of the project in `directory` (a lockfile counts only as a regular file). */
+export async function detectPackageManager(
+  directory: string,
+  packageManagerField?: string,
+): Promise<PackageManagerChoice> {
+  const found: (typeof lockfiles)[number][] = [];
+  for (const lockfile of lockfiles) {
+    if ((await entryKindInside(directory, lockfile.file)) === "file") found.push(lockfile);
+  }
   const first = found[0];
   if (first) {
     const others = found.slice(1).map((lockfile) => lockfile.file);

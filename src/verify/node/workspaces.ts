@@ -1,15 +1,17 @@
 // The packages of a Node monorepo: the globs of package.json `workspaces` (npm, yarn, bun) or of
 // pnpm-workspace.yaml `packages`, expanded to the directories that hold a package.json.
-import { existsSync } from "node:fs";
-import { glob, readFile } from "node:fs/promises";
+import { glob } from "node:fs/promises";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { entryKindInside, readRegularFileInside } from "../../workspace/safe-fs.ts";
 
 /** Workspace packages checked at most; beyond this a note says how many were left out. */
 export const maxWorkspacePackages = 50;
 /** package.json files looked at while expanding the globs, so a huge tree cannot stall detection. */
 const maxGlobMatches = 2_000;
+/** A pnpm-workspace.yaml larger than this is not read. */
+const maxWorkspaceFileBytes = 1024 * 1024;
 
 /** package.json `workspaces`: a list of globs, or yarn's `{ packages: [...] }`. */
 const WorkspacesField = z.union([
@@ -29,10 +31,15 @@ async function declaredGlobs(
   worktree: string,
   workspacesField: unknown,
 ): Promise<{ globs: string[]; source: string; problem?: string } | undefined> {
-  const pnpmFile = path.join(worktree, "pnpm-workspace.yaml");
-  if (existsSync(pnpmFile)) {
+  const pnpmFile = "pnpm-workspace.yaml";
+  const kind = await entryKindInside(worktree, pnpmFile);
+  if (kind !== "missing" && kind !== "file") {
+    return { globs: [], source: pnpmFile, problem: `it is a ${kind}, not a regular file, and is not read` };
+  }
+  if (kind === "file") {
     try {
-      const parsed = PnpmWorkspace.safeParse(parseYaml(await readFile(pnpmFile, "utf8")) ?? {});
+      const bytes = await readRegularFileInside(worktree, pnpmFile, { maxBytes: maxWorkspaceFileBytes });
+      const parsed = PnpmWorkspace.safeParse(parseYaml(bytes.toString("utf8")) ?? {});
       if (parsed.success) return { globs: parsed.data.packages ?? [], source: "pnpm-workspace.yaml" };
       return { globs: [], source: "pnpm-workspace.yaml", problem: "packages is not a list of globs" };
     } catch (error) {

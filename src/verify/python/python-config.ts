@@ -1,8 +1,6 @@
 // Reads which Python tools a repository configures — pytest, ruff, mypy — from pyproject.toml,
 // setup.cfg, tox.ini and the tools' own files. Only section headers and key names are read.
-import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import path from "node:path";
+import { entryKindInside, readRegularFileInside } from "../../workspace/safe-fs.ts";
 
 /** Section name → key names under it. Keys before any header sit under "". */
 export type ConfigSections = Map<string, Set<string>>;
@@ -31,15 +29,13 @@ export function readSections(text: string): ConfigSections {
   return sections;
 }
 
-/** The sections of `worktree/file`, or undefined when it is missing, unreadable or huge. */
+/** The sections of `worktree/file`, or undefined when it is missing, not a regular file, unreadable or huge. */
 async function sectionsOf(worktree: string, file: string): Promise<ConfigSections | undefined> {
-  const full = path.join(worktree, file);
-  if (!existsSync(full)) return undefined;
   try {
-    const text = await readFile(full, "utf8");
-    return text.length > maxConfigBytes ? undefined : readSections(text);
+    const bytes = await readRegularFileInside(worktree, file, { maxBytes: maxConfigBytes });
+    return readSections(bytes.toString("utf8"));
   } catch {
-    // An unreadable config file configures nothing; the tool itself will say what is wrong.
+    // A missing, unreadable, linked or special config file configures nothing; the tool will say what is wrong.
     return undefined;
   }
 }
@@ -95,7 +91,7 @@ async function findToolConfig(
 ): Promise<ToolConfig | undefined> {
   for (const { file, section } of candidates[tool]) {
     if (section === undefined) {
-      if (!existsSync(path.join(worktree, file))) continue;
+      if ((await entryKindInside(worktree, file)) !== "file") continue;
       const own = file.endsWith(".py") ? undefined : await sectionsOf(worktree, file);
       return { source: file, keys: own?.get(tool) ?? own?.get("") ?? new Set() };
     }

@@ -1,9 +1,7 @@
 // Detects a Python project's checks: ruff and mypy when the repository configures them, and
 // pytest when it configures pytest or has test files, run in its uv, poetry, .venv or system
 // environment. Reads files only; whether a tool is installed is judged from files and PATH.
-import { existsSync } from "node:fs";
-import { readdir } from "node:fs/promises";
-import path from "node:path";
+import { entryKindInside, listDirectoryInside } from "../../workspace/safe-fs.ts";
 import type { DetectDefaults, EcosystemDetection, EcosystemDetector } from "../ecosystem.ts";
 import type { VerifierCommand } from "../verifier.ts";
 import { type PythonToolConfigs, readPythonToolConfigs, type ToolConfig } from "./python-config.ts";
@@ -35,13 +33,25 @@ const toolArgs: Record<PythonTool, (config: ToolConfig | undefined) => string[]>
   pytest: () => ["-rfE", "--tb=short"],
 };
 
-/** The first file that marks `worktree` as a Python project, or undefined. */
-async function findProjectFile(worktree: string): Promise<string | undefined> {
-  const found = projectFiles.find((file) => existsSync(path.join(worktree, file)));
-  if (found) return found;
+/** Root entries looked at for a requirements file: a root this wide is not scanned further. */
+const maxRootEntries = 10_000;
+
+/**
+ * The first file that marks `worktree` as a Python project, or undefined; `refused` when that
+ * file is there but is not a regular file (a FIFO would hold every reader of it).
+ */
+async function findProjectFile(worktree: string): Promise<{ file: string; refused?: string } | undefined> {
+  for (const file of projectFiles) {
+    const kind = await entryKindInside(worktree, file);
+    if (kind === "file") return { file };
+    if (kind !== "missing") return { file, refused: kind };
+  }
   // An unreadable root holds no project we can check.
-  const entries = await readdir(worktree).catch((): string[] => []);
-  return entries.find((entry) => requirementsFile.test(entry));
+  const root = await listDirectoryInside(worktree, ".", { maxEntries: maxRootEntries }).catch(
+    () => undefined,
+  );
+  const found = root?.entries.find((entry) => entry.kind === "file" && requirementsFile.test(entry.name));
+  return found ? { file: found.name } : undefined;
 }
 
 interface Context {
@@ -52,8 +62,12 @@ interface Context {
   notes: string[];
 }
 
-function toolCheck(context: Context, tool: PythonTool, config: ToolConfig | undefined): VerifierCommand {
-  const { command, args } = pythonToolCommand(
+async function toolCheck(
+  context: Context,
+  tool: PythonTool,
+  config: ToolConfig | undefined,
+): Promise<VerifierCommand> {
+  const { command, args } = await pythonToolCommand(
     context.worktree,
     context.environment,
     tool,
@@ -80,9 +94,9 @@ function lookedIn(environment: PythonEnvironment, tool: PythonTool): string {
 }
 
 /** ruff or mypy: a check when configured and installed; a note when configured but missing. */
-function linterCheck(context: Context, tool: "ruff" | "mypy", config: ToolConfig | undefined) {
+async function linterCheck(context: Context, tool: "ruff" | "mypy", config: ToolConfig | undefined) {
   if (!config) return undefined;
-  if (!findPythonTool(context.worktree, context.environment, tool, context.searchPath)) {
+  if (!(await findPythonTool(context.worktree, context.environment, tool, context.searchPath))) {
     context.notes.push(
       `python: ${tool} is configured (${config.source}) but not installed (not in ${lookedIn(context.environment, tool)}), so no ${tool} check`,
     );
@@ -98,7 +112,7 @@ async function pytestCheck(context: Context, configs: PythonToolConfigs) {
     context.notes.push("python: no pytest configuration and no test_*.py or *_test.py files, so no tests");
     return undefined;
   }
-  if (!findPythonTool(context.worktree, context.environment, "pytest", context.searchPath)) {
+  if (!(await findPythonTool(context.worktree, context.environment, "pytest", context.searchPath))) {
     context.notes.push(
       `python: tests found (${configs.pytest?.source ?? testFile}) but pytest is not installed (not in ${lookedIn(context.environment, "pytest")}); the pytest check fails until it is`,
     );
@@ -115,15 +129,20 @@ export async function detectPythonChecks(
   defaults: DetectDefaults,
   searchPath: string,
 ): Promise<EcosystemDetection | undefined> {
-  const projectFile = await findProjectFile(worktree);
-  if (!projectFile) return undefined;
+  const project = await findProjectFile(worktree);
+  if (!project) return undefined;
+  if (project.refused) {
+    const note = `python: ${project.file} is a ${project.refused}, not a regular file; it is not read, so no Python checks`;
+    return { commands: [], notes: [note] };
+  }
+  const projectFile = project.file;
   const environment = await detectPythonEnvironment(worktree, searchPath);
   const configs = await readPythonToolConfigs(worktree);
   const notes = [`python: ${projectFile} found; tools run with ${environment.kind} (${environment.reason})`];
   const context: Context = { worktree, defaults, environment, searchPath, notes };
   const checks = [
-    linterCheck(context, "ruff", configs.ruff),
-    linterCheck(context, "mypy", configs.mypy),
+    await linterCheck(context, "ruff", configs.ruff),
+    await linterCheck(context, "mypy", configs.mypy),
     await pytestCheck(context, configs),
   ];
   const commands = checks.filter((check): check is VerifierCommand => check !== undefined);

@@ -1,9 +1,8 @@
 // Which environment a Python repository's tools run in — uv, poetry, a project .venv, or the
 // system's python3 — the argv that runs a tool there, and whether the tool looks installed.
-import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { findOnPath } from "../../sandbox/bwrap/toolchain-mounts.ts";
+import { entryKindInside, readRegularFileInside } from "../../workspace/safe-fs.ts";
 import { findSystemPythonModule } from "./system-python.ts";
 
 export const pythonTools = ["pytest", "ruff", "mypy"] as const;
@@ -40,10 +39,10 @@ export function lockedPackages(lockText: string): Set<string> {
 
 async function readLocked(worktree: string, lockfile: string): Promise<Set<string>> {
   try {
-    const text = await readFile(path.join(worktree, lockfile), "utf8");
-    return text.length > maxLockfileBytes ? new Set() : lockedPackages(text);
+    const bytes = await readRegularFileInside(worktree, lockfile, { maxBytes: maxLockfileBytes });
+    return lockedPackages(bytes.toString("utf8"));
   } catch {
-    // An unreadable lockfile pins nothing we can see; the manager will report it when it runs.
+    // An unreadable, huge or special lockfile pins nothing we can see; the manager will report it when it runs.
     return new Set();
   }
 }
@@ -62,9 +61,9 @@ export async function detectPythonEnvironment(
   worktree: string,
   searchPath: string,
 ): Promise<PythonEnvironment> {
-  const hasVenv = existsSync(path.join(worktree, venvPython));
+  const hasVenv = await presentInside(worktree, venvPython);
   for (const { kind, lockfile } of managers) {
-    if (!existsSync(path.join(worktree, lockfile))) continue;
+    if ((await entryKindInside(worktree, lockfile)) !== "file") continue;
     const locked = await readLocked(worktree, lockfile);
     if (findOnPath(kind, searchPath)) return { kind, reason: lockfile, lockfile, locked };
     if (hasVenv) {
@@ -84,15 +83,24 @@ function runnerPrefix(kind: PythonEnvironmentKind): string[] {
   return [];
 }
 
+/**
+ * Whether an executable of the project's .venv is there. Its python is a link to an interpreter
+ * outside the worktree: present as a link, never followed here (only the sandbox runs it).
+ */
+async function presentInside(worktree: string, file: string): Promise<boolean> {
+  const kind = await entryKindInside(worktree, file);
+  return kind === "file" || kind === "symlink";
+}
+
 /** Where `tool` was found for `environment`, or undefined when it does not look installed. */
-export function findPythonTool(
+export async function findPythonTool(
   worktree: string,
   environment: PythonEnvironment,
   tool: PythonTool,
   searchPath: string,
-): string | undefined {
+): Promise<string | undefined> {
   const inVenv = path.join(".venv", "bin", tool);
-  if (existsSync(path.join(worktree, inVenv))) return inVenv;
+  if (await presentInside(worktree, inVenv)) return inVenv;
   if (environment.lockfile && environment.locked.has(tool)) return environment.lockfile;
   // ruff is one binary wherever it is found.
   if (tool === "ruff") return findOnPath(tool, searchPath);
@@ -105,17 +113,17 @@ export function findPythonTool(
  * the repository root is importable and the project's interpreter is the one checked; ruff is a
  * standalone binary, often installed without a Python package, so it runs by name.
  */
-export function pythonToolCommand(
+export async function pythonToolCommand(
   worktree: string,
   environment: PythonEnvironment,
   tool: PythonTool,
   args: string[],
-): { command: string; args: string[] } {
+): Promise<{ command: string; args: string[] }> {
   const { kind } = environment;
   let argv: string[];
   if (tool === "ruff") {
     const venvRuff = path.join(".venv", "bin", "ruff");
-    const local = kind === "venv" && existsSync(path.join(worktree, venvRuff));
+    const local = kind === "venv" && (await presentInside(worktree, venvRuff));
     argv = [...runnerPrefix(kind), local ? venvRuff : "ruff", ...args];
   } else {
     const python = kind === "venv" ? venvPython : kind === "system" ? "python3" : "python";

@@ -1,7 +1,7 @@
 // Looks for pytest-style test files (test_*.py, *_test.py) in a worktree, with a bounded walk
 // that skips virtual environments, caches and vendored code.
-import { readdir } from "node:fs/promises";
 import path from "node:path";
+import { listDirectoryInside } from "../../workspace/safe-fs.ts";
 
 /** Folder names never searched: environments, caches, build output, other ecosystems' installs. */
 const skippedFolders = new Set([
@@ -30,13 +30,15 @@ export async function findPythonTestFile(
   for (let depth = 0; depth <= limits.maxDepth && level.length > 0; depth++) {
     const next: string[] = [];
     for (const relative of level) {
-      // An unreadable folder holds no test we could run; keep looking elsewhere.
-      const entries = await readdir(path.join(worktree, relative), { withFileTypes: true }).catch(() => []);
-      for (const entry of entries) {
+      // An unreadable folder (or one swapped for a link) holds no test we could run; keep looking elsewhere.
+      const listed = await listDirectoryInside(worktree, relative || ".", {
+        maxEntries: limits.maxEntries + 1,
+      }).catch(() => undefined);
+      for (const entry of listed?.entries ?? []) {
         if (++seen > limits.maxEntries) return undefined;
         const child = path.join(relative, entry.name);
-        if (entry.isFile() && testFileName.test(entry.name)) return child;
-        if (entry.isDirectory() && !entry.name.startsWith(".") && !skippedFolders.has(entry.name)) {
+        if (entry.kind === "file" && testFileName.test(entry.name)) return child;
+        if (entry.kind === "directory" && !entry.name.startsWith(".") && !skippedFolders.has(entry.name)) {
           next.push(child);
         }
       }

@@ -42,13 +42,13 @@ async function rustupLayout(tools: string[]): Promise<{ searchPath: string; rust
 test("a repository without Cargo.toml is not a Rust project", async () => {
   const worktree = await directory({ "README.md": "hello\n" });
   const bin = await binDirectory(["cargo"]);
-  assert.equal(detectRustChecks(worktree, defaults, { searchPath: bin, rustupHome: bin }), undefined);
+  assert.equal(await detectRustChecks(worktree, defaults, { searchPath: bin, rustupHome: bin }), undefined);
 });
 
 test("with clippy beside cargo: clippy (fast and full) instead of cargo check, and cargo test (full)", async () => {
   const worktree = await directory({ "Cargo.toml": "[package]\n" });
   const bin = await binDirectory(["cargo", "cargo-clippy"]);
-  const detection = detectRustChecks(worktree, defaults, { searchPath: bin, rustupHome: bin });
+  const detection = await detectRustChecks(worktree, defaults, { searchPath: bin, rustupHome: bin });
   assert.deepEqual(
     detection?.commands.map(({ name, command, args, parser, speeds }) => ({
       name,
@@ -79,7 +79,7 @@ test("with clippy beside cargo: clippy (fast and full) instead of cargo check, a
 test("without clippy: cargo check, with a note saying why", async () => {
   const worktree = await directory({ "Cargo.toml": "[package]\n" });
   const bin = await binDirectory(["cargo"]);
-  const detection = detectRustChecks(worktree, defaults, { searchPath: bin, rustupHome: bin });
+  const detection = await detectRustChecks(worktree, defaults, { searchPath: bin, rustupHome: bin });
   assert.deepEqual(
     detection?.commands.map(({ name, args }) => ({ name, args })),
     [
@@ -96,9 +96,9 @@ test("without clippy: cargo check, with a note saying why", async () => {
 test("a rustup proxy for cargo-clippy counts only when the default toolchain has clippy", async () => {
   const worktree = await directory({ "Cargo.toml": "[package]\n" });
   const withClippy = await rustupLayout(["cargo", "cargo-clippy"]);
-  assert.equal(detectRustChecks(worktree, defaults, withClippy)?.commands[0]?.name, "clippy");
+  assert.equal((await detectRustChecks(worktree, defaults, withClippy))?.commands[0]?.name, "clippy");
   const withoutClippy = await rustupLayout(["cargo"]);
-  const detection = detectRustChecks(worktree, defaults, withoutClippy);
+  const detection = await detectRustChecks(worktree, defaults, withoutClippy);
   assert.equal(detection?.commands[0]?.name, "cargo-check");
   assert.ok(
     detection?.notes.some((note) => note.includes("rustup component add clippy")),
@@ -109,7 +109,7 @@ test("a rustup proxy for cargo-clippy counts only when the default toolchain has
 test("without cargo on PATH the checks stay, and a note says they fail until cargo is installed", async () => {
   const worktree = await directory({ "Cargo.toml": "[package]\n" });
   const empty = await binDirectory([]);
-  const detection = detectRustChecks(worktree, defaults, { searchPath: empty, rustupHome: empty });
+  const detection = await detectRustChecks(worktree, defaults, { searchPath: empty, rustupHome: empty });
   assert.deepEqual(
     detection?.commands.map((command) => command.name),
     ["cargo-check", "cargo-test"],

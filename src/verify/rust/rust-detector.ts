@@ -2,9 +2,9 @@
 // else `cargo check` (fast and full), and `cargo test` (full). Clippy runs rustc's own checks
 // before its lints, so with clippy a separate `cargo check` would only report every compile
 // error twice and build the crate twice.
-import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
+import { entryKindInside } from "../../workspace/safe-fs.ts";
 import type { DetectDefaults, EcosystemDetection, EcosystemDetector } from "../ecosystem.ts";
 import type { VerifierCommand, VerifySpeed } from "../verifier.ts";
 import { findCargoTools } from "./cargo-tools.ts";
@@ -29,12 +29,20 @@ function cargoCommand(
  * `--workspace` covers every member of a workspace; `--all-targets` lets the fast check see the
  * tests and examples too; `--no-fail-fast` runs every test binary, so every failing test is named.
  */
-export function detectRustChecks(
+export async function detectRustChecks(
   worktree: string,
   defaults: DetectDefaults,
   location: RustupLocation,
-): EcosystemDetection | undefined {
-  if (!existsSync(path.join(worktree, "Cargo.toml"))) return undefined;
+): Promise<EcosystemDetection | undefined> {
+  const manifest = await entryKindInside(worktree, "Cargo.toml");
+  if (manifest === "missing") return undefined;
+  // A FIFO would hold every cargo command until its time limit: no checks, and say why.
+  if (manifest !== "file") {
+    return {
+      commands: [],
+      notes: [`rust: Cargo.toml is a ${manifest}, not a regular file, so no Rust checks`],
+    };
+  }
   const tools = findCargoTools(location.searchPath, location.rustupHome);
   const notes = ["rust: Cargo.toml found"];
   if (!tools.cargo) notes.push("rust: cargo is not on PATH, so the cargo checks fail until it is installed");
@@ -54,7 +62,7 @@ export function detectRustChecks(
 export const rustDetector: EcosystemDetector = {
   name: "rust",
   // The sandbox passes the platform's PATH through, so the host's PATH is where tools are found.
-  detect: async (worktree, defaults) =>
+  detect: (worktree, defaults) =>
     detectRustChecks(worktree, defaults, {
       searchPath: process.env.PATH ?? "",
       rustupHome: process.env.RUSTUP_HOME ?? path.join(homedir(), ".rustup"),
