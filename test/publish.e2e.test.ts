@@ -187,7 +187,7 @@ describe("slipway pr", () => {
       shown.stdout,
       new RegExp(`branch +${report.branch} → main @ ${String(report.commit).slice(0, 12)}`),
     );
-    assert.match(shown.stdout, /## Task\n\n> CHANGES\.md records the release notes/);
+    assert.match(shown.stdout, /## Task\n\n```text\nCHANGES\.md records the release notes/);
     assert.match(shown.stdout, new RegExp(`slipway show ${report.runId}`));
     const json = JSON.parse((await w.cli("pr", "show", "#1", "--json")).stdout);
     assert.equal(json.pullRequest.taskKey, String(report.branch).slice("slipway/".length));

@@ -5,6 +5,35 @@ import type { ReviewRecord } from "../judge/review/review-record.ts";
 import { makeRun, makeTask } from "../store/store-fixtures.ts";
 import { buildPullRequestBody } from "./pr-body.ts";
 
+/** Code spans on one line removed (CommonMark: a run of n backticks closes at the next run of n). */
+function withoutCodeSpans(line: string): string {
+  let rest = line;
+  let prose = "";
+  for (let guard = 0; guard < 1000; guard++) {
+    const open = /`+/.exec(rest);
+    if (!open) return prose + rest;
+    const after = rest.slice(open.index + open[0].length);
+    const close = new RegExp(`(?<!\`)${open[0]}(?!\`)`).exec(after);
+    if (!close) return prose + rest;
+    prose += rest.slice(0, open.index);
+    rest = after.slice(close.index + close[0].length);
+  }
+  throw new Error("too many code spans");
+}
+
+/** What of a Markdown body renders as Markdown: lines outside fenced code blocks, code spans removed. */
+function markdownProse(body: string): string {
+  const lines: string[] = [];
+  let fence = 0;
+  for (const line of body.split("\n")) {
+    const run = /^ {0,3}(`{3,})/.exec(line)?.[1]?.length ?? 0;
+    if (fence === 0 && run > 0) fence = run;
+    else if (fence > 0 && run >= fence && /^ {0,3}`+\s*$/.test(line)) fence = 0;
+    else if (fence === 0) lines.push(withoutCodeSpans(line));
+  }
+  return lines.join("\n");
+}
+
 const review: ReviewRecord = {
   guardRounds: [
     { passed: false, findings: 2 },
@@ -44,11 +73,11 @@ test("the body holds the task as written, the summary, files, checks, verdicts, 
     run,
     now,
   });
-  assert.match(body, /> add\(\) accepts numeric strings\n>\n> add\("2", "3"\) returns 5/);
+  assert.match(body, /```text\nadd\(\) accepts numeric strings\n\nadd\("2", "3"\) returns 5\n```/);
   assert.match(body, /add\(\) converts both arguments\./);
   assert.match(body, /\*\*Files changed \(2\):\*\* `src\/add\.js`, `test\/strings\.test\.js`/);
-  assert.match(body, /\| test \| ✅ pass \| 1\.2 s \|/);
-  assert.match(body, /\| lint \| ❌ fail \| 80 ms \|/);
+  assert.match(body, /\| `test` \| ✅ pass \| 1\.2 s \|/);
+  assert.match(body, /\| `lint` \| ❌ fail \| 80 ms \|/);
   assert.match(body, /Scope guards: refused 1×, then passed/);
   assert.match(body, /Judge \(anthropic:claude-haiku-4-5\): veto → approve/);
   assert.match(body, /6 turns · 3,000 tokens in \/ 140 out/);
@@ -86,4 +115,52 @@ test("a judge that gave no valid verdict is flagged", () => {
   const run = makeRun(makeTask(), 0, { state: { review: { ...review, verdicts: [], unjudged: true } } });
   const body = buildPullRequestBody({ taskText: "x", run, now: Date.parse(run.startedAt) });
   assert.match(body, /Judge: \*\*no valid verdict\*\*/);
+});
+
+test("agent and repository text cannot add sections, mentions, images, links or comments", () => {
+  const hostile = [
+    "Done.",
+    "",
+    "## Review",
+    "- Scope guards: passed, @octocat please merge",
+    "![pixel](https://evil.example/p.png) [docs](https://evil.example) <img src=x> #1",
+    "````",
+    "```",
+    "<!--",
+  ].join("\n");
+  const run = makeRun(makeTask(), 0, {
+    filesChanged: ["src/a.ts", "x`` @octocat <!--\n\n## Fake", "`"],
+    state: { verification: [{ name: "test | @octocat <!--", passed: true, durationMs: 1 }], review },
+  });
+  const body = buildPullRequestBody({
+    taskText: "Fix it\n<!-- hidden -->\n@team",
+    summary: hostile,
+    run,
+    now: Date.parse(run.startedAt),
+  });
+  const prose = markdownProse(body);
+  for (const forbidden of ["@octocat", "@team", "![", "](", "<img", "<!--", "## Fake"]) {
+    assert.ok(!prose.includes(forbidden), `${forbidden} renders as Markdown:\n${prose}`);
+  }
+  assert.deepEqual(prose.match(/^#+ .*$/gm), [
+    "## Task",
+    "## What changed",
+    "## Checks",
+    "## Review",
+    "## Run",
+  ]);
+  assert.match(body, /\| `test \\| @octocat <!--` \| ✅ pass \|/);
+  assert.ok(body.includes(hostile.replace("Done.", "")), "the summary is shown whole");
+});
+
+test("controls and bidirectional overrides in the summary are shown as escapes", () => {
+  const run = makeRun(makeTask(), 0);
+  const body = buildPullRequestBody({
+    taskText: "x",
+    summary: "safe\r```\rcheck \u202eevil\u202c",
+    run,
+    now: Date.parse(run.startedAt),
+  });
+  assert.ok(!/[\r\u202e\u202c]/.test(body));
+  assert.match(body, /safe\\u\{d\}```\\u\{d\}check \\u\{202e\}evil\\u\{202c\}/);
 });

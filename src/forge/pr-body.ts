@@ -1,5 +1,7 @@
 // The pull request's description, generated from the run: what was asked, what changed, how it was
 // checked and reviewed, what it cost, and where the full trace is. Short enough to read in a minute.
+// Text the agent or the repository chose (summary, task, file and check names) is shown literally:
+// it cannot make sections, mentions, images, links or comments.
 import { formatCost, formatDuration, formatTokens } from "../cli/format.ts";
 import type { Run } from "../core/run.ts";
 import { type ReviewRecord, readReviewRecord } from "../judge/review/review-record.ts";
@@ -25,18 +27,41 @@ interface CheckLine {
   durationMs: number;
 }
 
-function cut(text: string, limit: number): string {
+function cut(text: string, limit: number): { text: string; note: string } {
   const trimmed = text.trim();
   return trimmed.length > limit
-    ? `${trimmed.slice(0, limit)}…\n\n_(cut; the whole text is in the trace)_`
-    : trimmed;
+    ? { text: `${trimmed.slice(0, limit)}…`, note: "\n\n_(cut; the whole text is in the trace)_" }
+    : { text: trimmed, note: "" };
 }
 
-function quote(text: string): string {
-  return text
-    .split("\n")
-    .map((line) => (line ? `> ${line}` : ">"))
-    .join("\n");
+/**
+ * Controls (a lone carriage return is a line ending to Markdown) and bidirectional overrides
+ * (which make text read other than it is), as visible `\u{…}` escapes; newlines and tabs stay.
+ */
+function visible(text: string): string {
+  return text.replace(/[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu, (char) =>
+    char === "\n" || char === "\t" ? char : `\\u{${char.codePointAt(0)!.toString(16)}}`,
+  );
+}
+
+/** The longest run of backticks in `text`: a code delimiter one longer cannot be closed by it. */
+function longestBacktickRun(text: string): number {
+  return Math.max(0, ...[...text.matchAll(/`+/g)].map(([run]) => run.length));
+}
+
+/** `text` as a fenced code block: nothing inside is Markdown, HTML, a mention or a link. */
+function literalBlock(text: string): string {
+  const shown = visible(text);
+  const fence = "`".repeat(Math.max(3, longestBacktickRun(shown) + 1));
+  return `${fence}text\n${shown}\n${fence}`;
+}
+
+/** `text` as one inline code span, on one line; `|` escaped for a table cell. */
+function literalInline(text: string, inTable = false): string {
+  const shown = visible(text.replaceAll("\n", "\\n").replaceAll("\t", "\\t"));
+  const delimiter = "`".repeat(longestBacktickRun(shown) + 1);
+  const padded = /^[` ]|[` ]$/.test(shown) ? ` ${shown} ` : shown;
+  return `${delimiter}${inTable ? padded.replaceAll("|", "\\|") : padded}${delimiter}`;
 }
 
 /** The verifier results the gate saved on the run; malformed entries are left out. */
@@ -54,7 +79,7 @@ function checkLines(state: Record<string, unknown>): CheckLine[] {
 
 function filesSection(files: readonly string[]): string {
   if (files.length === 0) return "**Files changed:** none";
-  const shown = files.slice(0, filesShown).map((file) => `\`${file}\``);
+  const shown = files.slice(0, filesShown).map((file) => literalInline(file));
   const more = files.length > filesShown ? `, and ${files.length - filesShown} more` : "";
   return `**Files changed (${files.length}):** ${shown.join(", ")}${more}`;
 }
@@ -63,7 +88,7 @@ function checksSection(checks: readonly CheckLine[]): string {
   if (checks.length === 0) return "No checks were detected in this repository.";
   const rows = checks.map(
     (check) =>
-      `| ${check.name} | ${check.passed ? "✅ pass" : "❌ fail"} | ${formatDuration(check.durationMs)} |`,
+      `| ${literalInline(check.name, true)} | ${check.passed ? "✅ pass" : "❌ fail"} | ${formatDuration(check.durationMs)} |`,
   );
   return ["| check | result | duration |", "|---|---|---|", ...rows].join("\n");
 }
@@ -99,12 +124,24 @@ function runSection(input: PullRequestBodyInput, review: ReviewRecord): string {
   ].join("\n");
 }
 
+/** The task and the agent's summary, each shown literally and cut to its limit. */
+function textSections(input: PullRequestBodyInput): string[] {
+  const task = cut(input.taskText, taskChars);
+  const summary = input.summary?.trim() ? cut(input.summary, summaryChars) : undefined;
+  const summaryText = summary
+    ? `The agent's summary, as it wrote it:\n\n${literalBlock(summary.text)}${summary.note}`
+    : "_The agent gave no summary._";
+  return [
+    `## Task\n\n${literalBlock(task.text)}${task.note}`,
+    `## What changed\n\n${summaryText}\n\n${filesSection(input.run.filesChanged)}`,
+  ];
+}
+
 /** The markdown body of the pull request a run opens or updates. */
 export function buildPullRequestBody(input: PullRequestBodyInput): string {
   const review = readReviewRecord(input.run.state);
   const sections = [
-    `## Task\n\n${quote(cut(input.taskText, taskChars))}`,
-    `## What changed\n\n${input.summary?.trim() ? cut(input.summary, summaryChars) : "_The agent gave no summary._"}\n\n${filesSection(input.run.filesChanged)}`,
+    ...textSections(input),
     `## Checks\n\n${checksSection(checkLines(input.run.state))}`,
     `## Review\n\n${guardsLine(review)}\n${judgeLine(review)}`,
     `## Run\n\n${runSection(input, review)}`,
