@@ -84,7 +84,8 @@ export async function openRoot(root: string): Promise<FileHandle> {
   const direct = await handle.stat();
   if (viaProc?.ino !== direct.ino || viaProc.dev !== direct.dev) {
     await handle.close();
-    throw new Error(
+    throw new SlipwayError(
+      "workspace_failed",
       `cannot reach ${root} through /proc/self/fd: host file access inside a worktree needs /proc mounted`,
     );
   }
