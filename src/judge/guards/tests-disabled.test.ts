@@ -102,6 +102,50 @@ describe("tests-disabled guard", { skip: gitMissing }, () => {
     assert.deepEqual(testsDisabledGuard.check(diff, policy), []);
   });
 
+  test("reports a test file renamed or moved to where its runner no longer collects it", async () => {
+    repo.write("src/date.test.ts", jsTests);
+    repo.write("test/feed.test.ts", jsTests.replaceAll("date", "feed"));
+    repo.write("tests/test_io.py", "def test_reads():\n    assert True\n");
+    repo.write("test/keep.test.ts", jsTests.replaceAll("date", "keep"));
+    const base = repo.commit();
+    repo.move("src/date.test.ts", "src/date.test.ts.bak");
+    repo.move("test/feed.test.ts", "attic/feed.test.ts");
+    repo.move("tests/test_io.py", "tests/io_checks.py");
+    repo.move("test/keep.test.ts", "test/unit/keep.test.ts");
+    const diff = await repo.diff(base);
+    assert.deepEqual(
+      diff.files.map(({ status }) => status),
+      ["renamed", "renamed", "renamed", "renamed"],
+    );
+    const findings = testsDisabledGuard.check(diff, policy);
+    assert.deepEqual(findings.map(({ file }) => file).sort(), [
+      "attic/feed.test.ts",
+      "src/date.test.ts.bak",
+      "tests/io_checks.py",
+    ]);
+    assert.match(
+      findings.find(({ file }) => file === "src/date.test.ts.bak")!.message,
+      /src\/date\.test\.ts was renamed to src\/date\.test\.ts\.bak, where the test runner no longer finds it/,
+    );
+  });
+
+  test("reports a deleted test file whose tests reappear only where no runner collects them", async () => {
+    // Enough new lines that git sees a deletion and an addition, not a rename.
+    const parked = Array.from({ length: 40 }, (_, index) => `// parked ${index}\n`).join("");
+    const diff = await diffOfChange(
+      repo,
+      { "test/date.test.ts": jsTests },
+      {
+        "test/date.test.ts": null,
+        "attic/date.test.ts": `${parked}${jsTests.replaceAll("check(", "verify(")}`,
+      },
+    );
+    assert.equal(diff.files.find(({ path }) => path === "test/date.test.ts")?.status, "deleted");
+    assert.deepEqual(where(testsDisabledGuard.check(diff, policy)), [
+      { guard: "tests-disabled", file: "test/date.test.ts", line: undefined },
+    ]);
+  });
+
   test("accepts .skip( outside tests and finds nothing when the policy allows test changes", async () => {
     const diff = await diffOfChange(
       repo,

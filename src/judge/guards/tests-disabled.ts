@@ -2,7 +2,7 @@
 import { introducedLines, newSideLines, oldSideLines } from "../diff/diff-lines.ts";
 import type { DiffFile, ParsedDiff } from "../diff/parse-diff.ts";
 import type { Guard, GuardFinding, GuardPolicy } from "./guard.ts";
-import { isTestFilePath } from "./heuristics/file-kinds.ts";
+import { isTestFilePath, stillCollected } from "./heuristics/file-kinds.ts";
 import { skipMarkerIn, testDeclarations } from "./heuristics/test-markers.ts";
 
 const guard = "tests-disabled";
@@ -22,47 +22,66 @@ function addedSkipMarkers(file: DiffFile): GuardFinding[] {
   return findings;
 }
 
-/** How many times each test (by key) is declared in added lines anywhere in the diff. */
-function addedDeclarationCounts(diff: ParsedDiff): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const file of diff.files) {
-    for (const { key } of testDeclarations(file.path, file.addedLines, newSideLines(file))) {
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
-  }
-  return counts;
+/** Each test declared in added lines anywhere in the diff: its key and the file it is in. */
+function addedDeclarations(diff: ParsedDiff): { key: string; path: string }[] {
+  return diff.files.flatMap((file) =>
+    testDeclarations(file.path, file.addedLines, newSideLines(file)).map(({ key }) => ({
+      key,
+      path: file.path,
+    })),
+  );
 }
 
-/** The file's removed test declarations, and those with no added declaration of the same test. */
-function removedDeclarations(file: DiffFile, added: Map<string, number>) {
-  const declared = testDeclarations(file.oldPath ?? file.path, file.removedLines, oldSideLines(file));
+/**
+ * The file's removed test declarations, and those with no added declaration of the same test in a
+ * place the runner still collects (a test moved to `foo.test.ts.bak` is not moved, it is disabled).
+ */
+function removedDeclarations(file: DiffFile, added: { key: string; path: string }[]) {
+  const from = file.oldPath ?? file.path;
+  const declared = testDeclarations(from, file.removedLines, oldSideLines(file));
   const unmatched = declared.filter(({ key }) => {
-    const count = added.get(key) ?? 0;
-    if (count > 0) added.set(key, count - 1);
-    return count === 0;
+    const index = added.findIndex((other) => other.key === key && stillCollected(from, other.path));
+    if (index >= 0) added.splice(index, 1);
+    return index < 0;
   });
   return { declared, unmatched };
 }
 
+/** A test file renamed or moved to where its runner no longer collects it. */
+function renamedAway(file: DiffFile): GuardFinding | undefined {
+  if (file.status !== "renamed" || file.oldPath === undefined) return undefined;
+  if (stillCollected(file.oldPath, file.path)) return undefined;
+  return {
+    guard,
+    file: file.path,
+    message: `the test file ${file.oldPath} was renamed to ${file.path}, where the test runner no longer finds it; keep it named and placed as a test, and keep its tests passing`,
+  };
+}
+
+function deletedFile(file: DiffFile, declared: number, unmatched: number): GuardFinding | undefined {
+  // A deleted test file is fine only when every test it declared was added where it still runs.
+  const testFile = declared > 0 || isTestFilePath(file.path);
+  if (!testFile || (declared > 0 && unmatched === 0)) return undefined;
+  const count = declared > 0 ? ` (${declared} test${declared === 1 ? "" : "s"})` : "";
+  return {
+    guard,
+    file: file.path,
+    message: `the test file ${file.path}${count} was deleted; restore it and keep its tests passing`,
+  };
+}
+
 function removedTests(diff: ParsedDiff): GuardFinding[] {
-  const added = addedDeclarationCounts(diff);
+  const added = addedDeclarations(diff);
   const findings: GuardFinding[] = [];
   for (const file of diff.files) {
     const { declared, unmatched } = removedDeclarations(file, added);
     if (file.status === "deleted") {
-      // A deleted test file is fine only when every test it declared was added elsewhere.
-      const testFile = declared.length > 0 || isTestFilePath(file.path);
-      if (testFile && (declared.length === 0 || unmatched.length > 0)) {
-        const count =
-          declared.length > 0 ? ` (${declared.length} test${declared.length === 1 ? "" : "s"})` : "";
-        findings.push({
-          guard,
-          file: file.path,
-          message: `the test file ${file.path}${count} was deleted; restore it and keep its tests passing`,
-        });
-      }
+      const finding = deletedFile(file, declared.length, unmatched.length);
+      if (finding) findings.push(finding);
       continue;
     }
+    const renamed = renamedAway(file);
+    if (renamed) findings.push(renamed);
     for (const { line, name } of unmatched) {
       findings.push({
         guard,

@@ -44,6 +44,19 @@ export function isTestFilePath(path: string): boolean {
   return testFileName.test(name) || (testDirectory.test(path) && languageOf(path) !== undefined);
 }
 
+/**
+ * Whether a test runner that collected tests from `from` still collects them at `to`: the same
+ * path, or a path still named like a test (when `from` was) and still under a test directory
+ * (when `from` was). `foo.test.ts` → `foo.test.ts.bak`, or `test/a.test.ts` → `attic/a.test.ts`,
+ * are not. A file that is not a test by its path (Rust's `src/lib.rs`) may go anywhere.
+ */
+export function stillCollected(from: string, to: string): boolean {
+  if (from === to || !isTestFilePath(from)) return true;
+  if (!isTestFilePath(to) || languageOf(to) !== languageOf(from)) return false;
+  if (testFileName.test(baseName(from)) && !testFileName.test(baseName(to))) return false;
+  return !testDirectory.test(from) || testDirectory.test(to);
+}
+
 export type Language = "js" | "python" | "rust" | "go" | "java";
 
 const extensions: Record<string, Language> = {
