@@ -170,7 +170,9 @@ describe("slipway pr watch", () => {
       JSON.stringify(setup.server.requests.at(-2)!.body),
       /reviewer alice asks:\\nmention that calls need a bearer token/,
     );
-    assert.ok(double.state.comments.some((comment) => /^@alice Slipway ran your request/.test(comment.body)));
+    assert.ok(
+      double.state.comments.some((comment) => /^@alice Slipway ran your request/m.test(comment.body)),
+    );
     assert.match(git(repos.hostedPath, "show", `${branch}:docs/usage.md`), /bearer token/);
     // Asked once, done once: the next pass finds the new head without CI yet, and starts nothing.
     assert.deepEqual(

@@ -91,7 +91,8 @@ async function shepherd(app: AppContext, target: WatchTarget, flags: WatchFlags)
       signal,
       maxCiFollowUps: app.config.forge.maxCiFollowUps,
       maxReviewFollowUps: app.config.forge.maxReviewFollowUps,
-      selfLogin: app.config.forge.botLogin,
+      botLogin: app.config.forge.botLogin,
+      commandAuthors: app.config.forge.commandAuthors,
       maxLogChars,
       startFollowUp: (request) =>
         startRun(request, {

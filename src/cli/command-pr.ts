@@ -2,6 +2,7 @@
 // forge's review requests (a person approves or closes them here; Slipway never merges), and the
 // shepherding of open ones (command-pr-watch.ts).
 import type { Command } from "commander";
+import { slipwayCommentMarker } from "../forge/forge.ts";
 import { localForgeName } from "../forge/local/local-forge.ts";
 import { approveLocalReview, closeLocalReview } from "../forge/local/local-review.ts";
 import type { GlobalOptions } from "./app-context.ts";
@@ -40,7 +41,14 @@ function registerShow(pr: Command, global: () => GlobalOptions): void {
         const comments = await app.store.listPullRequestComments(record);
         return flags.json
           ? JSON.stringify({ pullRequest: record, comments }, null, 2)
-          : renderPullRequest(record, comments);
+          : renderPullRequest(
+              record,
+              // The marker is for machines; a person reading the thread sees the author instead.
+              comments.map((comment) => ({
+                ...comment,
+                body: comment.body.replace(slipwayCommentMarker, ""),
+              })),
+            );
       }),
     );
 }

@@ -190,7 +190,15 @@ export const ForgeConfig = z
       .string()
       .min(1)
       .optional()
-      .describe("the forge login Slipway comments as: its own comments are never taken as /slipway requests"),
+      .describe(
+        "the forge login Slipway comments as (a GitHub App's `<slug>[bot]`): its own comments are never taken as /slipway requests; the token's own account and a hidden marker are recognised without it",
+      ),
+    commandAuthors: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        "logins that may ask for follow-up runs with `/slipway` comments besides people with write access to the repository (GitHub: write, maintain or admin; GitLab: Developer or above)",
+      ),
     github: GithubForgeConfig.prefault({}).describe("settings of the github forge"),
     gitlab: GitlabForgeConfig.prefault({}).describe("settings of the gitlab forge"),
   })

@@ -48,8 +48,28 @@ export interface CheckResult {
 export interface PullRequestComment {
   id: string;
   author: string;
+  /** The author's account id on the forge: stable across renames (absent on the local forge). */
+  authorId?: string;
   body: string;
   createdAt: string;
+}
+
+/** An account on a forge: the one a token acts as, or a comment's author. */
+export interface ForgeAccount {
+  login: string;
+  /** The forge's numeric account id, as text; absent where the forge has none (local). */
+  id?: string;
+}
+
+/**
+ * Every comment Slipway posts carries this (invisible in rendered Markdown), put there by each
+ * forge's `comment()`: a comment that carries it is Slipway's own and never read as a request.
+ */
+export const slipwayCommentMarker = "<!-- slipway:own-comment -->";
+
+/** `body` with Slipway's marker in front (once). */
+export function markSlipwayComment(body: string): string {
+  return body.startsWith(slipwayCommentMarker) ? body : `${slipwayCommentMarker}\n${body}`;
 }
 
 export interface PushRequest {
@@ -98,8 +118,22 @@ export interface Forge {
   checkLog(check: CheckResult, signal: AbortSignal): Promise<string>;
   /** Comments and reviews on the pull request, oldest first. */
   comments(number: number, signal: AbortSignal): Promise<PullRequestComment[]>;
-  /** Post a comment on the pull request (answers in the thread, follow-up reports). */
+  /**
+   * Post a comment on the pull request (answers in the thread, follow-up reports), marked with
+   * `slipwayCommentMarker` by the forge itself, whoever calls.
+   */
   comment(number: number, body: string, signal: AbortSignal): Promise<void>;
+  /**
+   * The account the forge's token acts as, whose comments are Slipway's own; undefined when the
+   * forge cannot say (a GitHub App's installation token has no user).
+   */
+  selfAccount(signal: AbortSignal): Promise<ForgeAccount | undefined>;
+  /**
+   * Whether `account` may write to the repository (GitHub: write, maintain or admin permission;
+   * GitLab: Developer or above; local: whoever can run `slipway` on this machine). Only such
+   * people may ask Slipway for a follow-up run.
+   */
+  hasWriteAccess(account: ForgeAccount, signal: AbortSignal): Promise<boolean>;
   /**
    * Post a comment on an issue of the repository (the one a task came from); absent on a forge
    * without issues (local).

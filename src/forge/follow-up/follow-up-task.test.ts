@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ciFollowUpTask, reviewFollowUpTask } from "./follow-up-task.ts";
 
-test("a CI follow-up names every failing check and test, then the original task", () => {
+test("a CI follow-up names every failing check and test as fenced data, then the original task", () => {
   const text = ciFollowUpTask("parseDate accepts week dates", [
     {
       check: "ci / test",
@@ -20,9 +20,12 @@ test("a CI follow-up names every failing check and test, then the original task"
   ]);
   assert.match(
     text,
-    /Check "ci \/ test" failed:\n- test\/date\.test\.js:12: parses 2026-W05-3: expected 3\n/,
+    /<ci-findings>\nCheck "ci \/ test" failed:\n- test\/date\.test\.js:12: parses 2026-W05-3: expected 3\n/,
   );
-  assert.match(text, /Check "ci \/ lint" failed:\n- \(no finding could be read from its log\)/);
+  assert.match(
+    text,
+    /Check "ci \/ lint" failed:\n- \(no finding could be read from its log\)\n<\/ci-findings>/,
+  );
   assert.match(text, /original task, for context:\nparseDate accepts week dates$/);
 });
 

@@ -1,5 +1,5 @@
 // One pass over an open pull request: answer `/slipway` requests in its comments with follow-up
-// runs, then read its CI and start at most one follow-up per head commit for what the change broke.
+// runs (review-requests.ts), then read its CI and start at most one follow-up per head commit for what the change broke.
 // Every follow-up is claimed in the store first, so racing watchers never start the same one twice.
 import type { Run, Task } from "../../core/run.ts";
 import type { RunRequest } from "../../pipeline/start-run.ts";
@@ -8,8 +8,10 @@ import type { Store } from "../../store/store.ts";
 import type { CheckResult, Forge } from "../forge.ts";
 import { decideCi } from "./ci-decision.ts";
 import { parseCiLog } from "./ci-log-findings.ts";
-import { ciFollowUpTask, reviewFollowUpTask } from "./follow-up-task.ts";
-import { findSlipwayCommands } from "./slipway-commands.ts";
+import { ciFollowUpTask } from "./follow-up-task.ts";
+import { answerReviewRequests } from "./review-requests.ts";
+import { startFollowUp } from "./start-follow-up.ts";
+import { untrustedLine } from "./untrusted-text.ts";
 
 export interface ShepherdDeps {
   store: Store;
@@ -19,8 +21,10 @@ export interface ShepherdDeps {
   signal: AbortSignal;
   maxCiFollowUps: number;
   maxReviewFollowUps: number;
-  /** The forge login Slipway comments as; its own comments are never requests. */
-  selfLogin?: string;
+  /** `forge.botLogin`: the login Slipway comments as, when the token's own account is not enough. */
+  botLogin?: string;
+  /** `forge.commandAuthors`: logins that may ask for follow-ups without write access. */
+  commandAuthors: readonly string[];
   /** Cap on one CI log read. */
   maxLogChars: number;
 }
@@ -46,33 +50,6 @@ export async function shepherdOnce(
   // A review follow-up moved the head: its CI is the next pass's business.
   if (review.length > 0) return review;
   return [await followCi({ ...record, headSha: current.headSha }, originalTask, deps)];
-}
-
-async function answerReviewRequests(
-  record: PullRequestRecord,
-  originalTask: Task,
-  deps: ShepherdDeps,
-): Promise<ShepherdAction[]> {
-  const comments = await deps.forge.comments(record.number, deps.signal);
-  const actions: ShepherdAction[] = [];
-  for (const command of findSlipwayCommands(comments, deps.selfLogin)) {
-    if ((await deps.store.countFollowUps(record, "review")) >= deps.maxReviewFollowUps) break;
-    const trigger = `comment:${command.commentId}`;
-    if (!(await deps.store.claimFollowUp({ ...record, trigger, kind: "review" }))) continue;
-    const run = await startFollowUp(record, deps, trigger, "review", {
-      text: reviewFollowUpTask(originalTask.text, command.author, command.instruction),
-      originalTask,
-    });
-    await deps.forge.comment(
-      record.number,
-      `@${command.author} Slipway ran your request (run \`${run.id}\`): ${run.outcome}${run.outcomeDetail ? ` — ${run.outcomeDetail}` : ""}`,
-      deps.signal,
-    );
-    actions.push({ kind: "followed_up", trigger, runId: run.id, outcome: run.outcome ?? "error" });
-    // One request per pass: the next one applies to the head this one left.
-    break;
-  }
-  return actions;
 }
 
 async function followCi(
@@ -131,29 +108,16 @@ async function followUpOnFailures(
   return { kind: "followed_up", trigger, runId: run.id, outcome: run.outcome ?? "error" };
 }
 
-async function startFollowUp(
-  record: PullRequestRecord,
-  deps: ShepherdDeps,
-  trigger: string,
-  kind: "ci" | "review",
-  task: { text: string; originalTask: Task },
-): Promise<Run> {
-  const run = await deps.startFollowUp({
-    repo: task.originalTask.repo,
-    taskText: task.text,
-    baseRef: record.headSha,
-    taskKey: record.taskKey ?? task.originalTask.key,
-    followUp: { parentRunId: record.runId, pullRequest: record.number, kind, trigger },
-  });
-  await deps.store.attachFollowUpRun(record, trigger, run.id);
-  return run;
+/** Check names come from the repository's CI: each one line, in code, so it adds no Markdown of its own. */
+function checkNames(failing: readonly string[]): string {
+  return failing.map((name) => `\`${untrustedLine(name, 100).replaceAll("`", "'")}\``).join(", ");
 }
 
 const reportTexts = {
   base_also_fails: (failing: string[]) =>
-    `CI fails on ${failing.join(", ")}, and the same checks fail on the base branch: that is not this change's to fix, so Slipway starts no follow-up. Fix the base branch, then re-run CI.`,
+    `CI fails on ${checkNames(failing)}, and the same checks fail on the base branch: that is not this change's to fix, so Slipway starts no follow-up. Fix the base branch, then re-run CI.`,
   limit_reached: (failing: string[]) =>
-    `CI still fails on ${failing.join(", ")} after Slipway's follow-ups reached their limit; a person needs to take it from here.`,
+    `CI still fails on ${checkNames(failing)} after Slipway's follow-ups reached their limit; a person needs to take it from here.`,
 };
 
 /** Say it once per head commit, whoever else is watching. */

@@ -36,6 +36,11 @@ async function allPages<T>(
   return items;
 }
 
+/** The author's account id, when GitHub still has the account (a deleted one shows as null). */
+function authorId(user: { id: number } | null): { authorId?: string } {
+  return user === null ? {} : { authorId: String(user.id) };
+}
+
 /** Comments and reviews on pull request `target.number`, oldest first. */
 export async function listComments(
   octokit: Octokit,
@@ -68,12 +73,14 @@ export async function listComments(
     ...issueComments.map((comment) => ({
       id: `issue-comment:${comment.id}`,
       author: comment.user?.login ?? "ghost",
+      ...authorId(comment.user),
       body: comment.body ?? "",
       createdAt: comment.created_at,
     })),
     ...reviewComments.map((comment) => ({
       id: `review-comment:${comment.id}`,
       author: comment.user?.login ?? "ghost",
+      ...authorId(comment.user),
       body: comment.body,
       createdAt: comment.created_at,
     })),
@@ -85,6 +92,7 @@ export async function listComments(
             {
               id: `review:${review.id}`,
               author: review.user?.login ?? "ghost",
+              ...authorId(review.user),
               body: review.body,
               createdAt: review.submitted_at,
             },

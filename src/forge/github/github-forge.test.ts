@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, afterEach, before, describe, test } from "node:test";
 import { SlipwayError } from "../../core/errors.ts";
-import type { Forge } from "../forge.ts";
+import { type Forge, markSlipwayComment } from "../forge.ts";
 import { type ForgeTestRepositories, makeForgeTestRepositories } from "../forge-test-repositories.ts";
 import { pullRequestDraft, pushNewCommit, recordingClock, rejectionOf } from "../forge-test-support.ts";
 import { createGithubForge, defaultGithubPushUrl, type GithubForgeSettings } from "./github-forge.ts";
@@ -359,8 +359,44 @@ describe("GitHub forge", () => {
     );
     await github.comment(pull.number, "Follow-up run started.", signal());
     const after = await github.comments(pull.number, signal());
-    assert.equal(after.at(-1)?.body, "Follow-up run started.");
+    assert.equal(after.at(-1)?.body, markSlipwayComment("Follow-up run started."));
     assert.equal(after.at(-1)?.author, "slipway-bot");
+    assert.equal(after.at(-1)?.authorId, (await github.selfAccount(signal()))?.id);
+  });
+
+  test("knows the token's own account, and who has write access (an App's token has no account)", async () => {
+    const github = forge();
+    const self = await github.selfAccount(signal());
+    assert.equal(self?.login, "slipway-bot");
+    assert.match(self?.id ?? "", /^\d+$/);
+    assert.equal(await github.hasWriteAccess({ login: "alice" }, signal()), true);
+    assert.equal(await github.hasWriteAccess({ login: "acme" }, signal()), true, "admin");
+    assert.equal(await github.hasWriteAccess({ login: "bob" }, signal()), false, "read only");
+    assert.equal(await github.hasWriteAccess({ login: "mallory" }, signal()), false, "not a collaborator");
+    assert.equal(await github.hasWriteAccess({ login: "ghost" }, signal()), false, "a deleted account");
+    double.state.comments.push({
+      id: 9100,
+      kind: "issue",
+      number: 4242,
+      author: "alice",
+      body: "hi",
+      createdAt: "2026-01-05T10:00:00Z",
+    });
+    const aliceId = (await github.comments(4242, signal()))[0]?.authorId;
+    assert.match(aliceId ?? "", /^\d+$/);
+    assert.equal(await github.hasWriteAccess({ login: "alice", id: aliceId }, signal()), true);
+    assert.equal(
+      await github.hasWriteAccess({ login: "alice", id: "99999" }, signal()),
+      false,
+      "login now someone else's",
+    );
+    double.state.tokenLogin = undefined;
+    try {
+      assert.equal(await github.selfAccount(signal()), undefined);
+    } finally {
+      double.state.tokenLogin = "slipway-bot";
+    }
+    assert.deepEqual(double.violations, []);
   });
 
   test("opens a ready pull request where drafts are not supported, and warns", async () => {

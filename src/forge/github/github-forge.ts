@@ -2,9 +2,17 @@
 // watches and comments on its pull request through Octokit.
 import type { Octokit } from "@octokit/rest";
 import { ForgeError, SlipwayError } from "../../core/errors.ts";
-import type { CheckResult, Forge, PullRequest, PullRequestComment, PullRequestDraft } from "../forge.ts";
+import {
+  type CheckResult,
+  type Forge,
+  markSlipwayComment,
+  type PullRequest,
+  type PullRequestComment,
+  type PullRequestDraft,
+} from "../forge.ts";
 import { assertUsableToken, type HttpsGitRemote, pushOverHttps, remoteHeadOverHttps } from "../https-git.ts";
 import type { ForgeClock, RateLimitPolicy } from "../rate-limit.ts";
+import { authenticatedAccount, hasWriteAccess } from "./github-accounts.ts";
 import { combineChecks, logSource } from "./github-checks.ts";
 import { createGithubClient, defaultGithubClientSettings } from "./github-client.ts";
 import { listComments } from "./github-comments.ts";
@@ -286,10 +294,11 @@ export function createGithubForge(settings: GithubForgeSettings): Forge {
       owner: settings.owner,
       repo: settings.repo,
       issue_number: number,
-      body,
+      body: markSlipwayComment(body),
       request: { signal },
     });
   };
+  const target = { owner: settings.owner, repo: settings.repo };
   return {
     name: "github",
     repository: `${settings.owner}/${settings.repo}`,
@@ -302,9 +311,11 @@ export function createGithubForge(settings: GithubForgeSettings): Forge {
     checks: (sha, signal) => checks(context, sha, signal),
     checkLog: (check, signal) => checkLog(context, check, signal),
     comments: (number: number, signal: AbortSignal): Promise<PullRequestComment[]> =>
-      listComments(octokit, { owner: settings.owner, repo: settings.repo, number, maxPages }, signal),
+      listComments(octokit, { ...target, number, maxPages }, signal),
     comment: (number, body, signal) => postIssueComment(number, body, signal),
     // On GitHub a pull request is an issue: both take comments through the same endpoint.
     commentOnIssue: (issue, body, signal) => postIssueComment(issue, body, signal),
+    selfAccount: (signal) => authenticatedAccount(octokit, signal),
+    hasWriteAccess: (account, signal) => hasWriteAccess(octokit, target, account, signal),
   };
 }

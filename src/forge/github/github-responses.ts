@@ -4,7 +4,17 @@ import { z } from "zod";
 import { ForgeError } from "../../core/errors.ts";
 import type { PullRequest } from "../forge.ts";
 
-const GithubUser = z.object({ login: z.string() }).nullable();
+const GithubUser = z.object({ login: z.string(), id: z.number().int() }).nullable();
+
+/** `GET /user`: the account the token acts as. */
+export const GithubAuthenticatedUser = z.object({ login: z.string(), id: z.number().int() });
+
+/** `GET /repos/{owner}/{repo}/collaborators/{username}/permission`. */
+export const GithubCollaboratorPermission = z.object({
+  permission: z.string(),
+  role_name: z.string(),
+  user: z.object({ login: z.string(), id: z.number().int() }).nullable(),
+});
 
 export const GithubPullRequest = z.object({
   number: z.number().int(),

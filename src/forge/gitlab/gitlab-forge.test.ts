@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { ForgeError, SlipwayError } from "../../core/errors.ts";
-import type { Forge } from "../forge.ts";
+import { type Forge, markSlipwayComment } from "../forge.ts";
 import { type ForgeTestRepositories, makeForgeTestRepositories } from "../forge-test-repositories.ts";
 import { pullRequestDraft, pushNewCommit, recordingClock, rejectionOf } from "../forge-test-support.ts";
 import { createGitlabForge, type GitlabForgeSettings } from "./gitlab-forge.ts";
@@ -228,8 +228,26 @@ describe("GitLab forge", () => {
       [
         ["note:89", "bob", "Nice."],
         ["note:91", "alice", "/slipway use a map"],
-        [comments.at(-1)?.id, "slipway-bot", "On it."],
+        [comments.at(-1)?.id, "slipway-bot", markSlipwayComment("On it.")],
       ],
+    );
+    assert.equal(comments.at(-1)?.authorId, (await gitlab.selfAccount(signal()))?.id);
+  });
+
+  test("knows the token's own account, and who is a member with the Developer role or above", async () => {
+    const gitlab = forge();
+    assert.deepEqual(await gitlab.selfAccount(signal()), { login: "slipway-bot", id: "2" });
+    assert.equal(await gitlab.hasWriteAccess({ login: "alice", id: "7" }, signal()), true, "Maintainer");
+    assert.equal(await gitlab.hasWriteAccess({ login: "mallory", id: "8" }, signal()), false, "no member");
+    double.state.members.set(8, 20);
+    assert.equal(await gitlab.hasWriteAccess({ login: "mallory", id: "8" }, signal()), false, "Reporter");
+    double.state.members.set(8, 30);
+    assert.equal(await gitlab.hasWriteAccess({ login: "mallory", id: "8" }, signal()), true, "Developer");
+    double.state.members.delete(8);
+    assert.equal(
+      await gitlab.hasWriteAccess({ login: "alice" }, signal()),
+      false,
+      "no id: not looked up by name",
     );
   });
 
@@ -239,7 +257,7 @@ describe("GitLab forge", () => {
     double.state.issues.push({ iid: 12, notes: [] });
     await gitlab.commentOnIssue?.(12, "Slipway opened !3 for this issue.", signal());
     assert.deepEqual(double.state.issues.find((issue) => issue.iid === 12)?.notes, [
-      "Slipway opened !3 for this issue.",
+      markSlipwayComment("Slipway opened !3 for this issue."),
     ]);
     const missing = await rejectionOf(gitlab.commentOnIssue!(404, "lost", signal()));
     assert.ok(missing instanceof ForgeError, String(missing));

@@ -2,11 +2,26 @@
 // watches (the head commit's latest pipeline and its jobs) and comments on its merge request
 // through gitbeaker.
 import { AsyncLocalStorage } from "node:async_hooks";
-import { IssueNotes, Jobs, MergeRequestNotes, MergeRequests, Pipelines, Users } from "@gitbeaker/rest";
+import {
+  IssueNotes,
+  Jobs,
+  MergeRequestNotes,
+  MergeRequests,
+  Pipelines,
+  ProjectMembers,
+  Users,
+} from "@gitbeaker/rest";
 import { ForgeError, SlipwayError } from "../../core/errors.ts";
-import type { CheckResult, Forge, PullRequest, PullRequestDraft } from "../forge.ts";
+import {
+  type CheckResult,
+  type Forge,
+  markSlipwayComment,
+  type PullRequest,
+  type PullRequestDraft,
+} from "../forge.ts";
 import { assertUsableToken, type HttpsGitRemote, pushOverHttps, remoteHeadOverHttps } from "../https-git.ts";
 import { defaultRateLimitPolicy, type ForgeClock, type RateLimitPolicy, systemClock } from "../rate-limit.ts";
+import { gitlabHasWriteAccess, gitlabSelfAccount } from "./gitlab-accounts.ts";
 import { createGitlabRequesterFn } from "./gitlab-requester.ts";
 import {
   GitlabJobList,
@@ -61,6 +76,7 @@ function apis(settings: GitlabForgeSettings, host: string, callSignal: AsyncLoca
     pipelines: new Pipelines(options),
     jobs: new Jobs(options),
     users: new Users(options),
+    members: new ProjectMembers(options),
   };
 }
 
@@ -229,6 +245,7 @@ export function createGitlabForge(settings: GitlabForgeSettings): Forge {
     call: (signal, run) => callSignal.run(signal, run),
     warn: settings.onWarning ?? (() => {}),
   };
+  const accounts = { users: ctx.api.users, members: ctx.api.members, project: ctx.project, call: ctx.call };
   const remote: HttpsGitRemote = {
     forgeName: "GitLab",
     url: settings.pushUrl ?? defaultPushUrl(host, settings.project),
@@ -251,10 +268,12 @@ export function createGitlabForge(settings: GitlabForgeSettings): Forge {
     checkLog: (check, signal) => jobLog(ctx, check, signal),
     comments: (number, signal) => mergeRequestComments(ctx, number, signal),
     comment: async (number, body, signal) => {
-      await ctx.call(signal, () => ctx.api.notes.create(ctx.project, number, body));
+      await ctx.call(signal, () => ctx.api.notes.create(ctx.project, number, markSlipwayComment(body)));
     },
     commentOnIssue: async (issue, body, signal) => {
-      await ctx.call(signal, () => ctx.api.issueNotes.create(ctx.project, issue, body));
+      await ctx.call(signal, () => ctx.api.issueNotes.create(ctx.project, issue, markSlipwayComment(body)));
     },
+    selfAccount: (signal) => gitlabSelfAccount(accounts, signal),
+    hasWriteAccess: (account, signal) => gitlabHasWriteAccess(accounts, account, signal),
   };
 }

@@ -35,13 +35,22 @@ export const GitlabJobList = z.array(GitlabJob);
 export const GitlabNote = z.object({
   id: z.number().int(),
   body: z.string(),
-  author: z.object({ username: z.string() }),
+  author: z.object({ id: z.number().int(), username: z.string() }),
   created_at: z.string(),
   system: z.boolean(),
 });
 export const GitlabNoteList = z.array(GitlabNote);
 
-export const GitlabUserList = z.array(z.object({ id: z.number().int(), username: z.string() }));
+export const GitlabUser = z.object({ id: z.number().int(), username: z.string() });
+export const GitlabUserList = z.array(GitlabUser);
+
+/** A project member (`/projects/:id/members/all/:user_id`): direct or inherited from a group. */
+export const GitlabMember = z.object({
+  id: z.number().int(),
+  username: z.string(),
+  access_level: z.number().int(),
+  state: z.string().optional(),
+});
 
 /** Parse a GitLab response body, or fail with a ForgeError naming what was asked. */
 export function parseGitlab<T>(schema: z.ZodType<T>, data: unknown, what: string): T {
@@ -102,5 +111,11 @@ export function jobIdOf(logId: string | undefined): number | undefined {
 }
 
 export function noteComment(note: z.infer<typeof GitlabNote>): PullRequestComment {
-  return { id: `note:${note.id}`, author: note.author.username, body: note.body, createdAt: note.created_at };
+  return {
+    id: `note:${note.id}`,
+    author: note.author.username,
+    authorId: String(note.author.id),
+    body: note.body,
+    createdAt: note.created_at,
+  };
 }

@@ -9,6 +9,7 @@ import { ForgeConfig } from "../../config/config-schema.ts";
 import { SlipwayError } from "../../core/errors.ts";
 import { openSqliteStore } from "../../store/sqlite/sqlite-store.ts";
 import type { Store } from "../../store/store.ts";
+import { markSlipwayComment } from "../forge.ts";
 import { createLocalForge, type LocalForge, openLocalForge } from "./local-forge.ts";
 import { approveLocalReview, closeLocalReview } from "./local-review.ts";
 
@@ -202,9 +203,10 @@ describe("local forge review requests", () => {
     const opened = await forge.createPullRequest(draft, signal);
     await forge.comment(opened.number, "follow-up report");
     assert.deepEqual(
-      (await forge.comments(opened.number, signal)).map((comment) => comment.body),
-      ["follow-up report"],
+      (await forge.comments(opened.number, signal)).map((comment) => [comment.author, comment.body]),
+      [["slipway[bot]", markSlipwayComment("follow-up report")]],
     );
+    assert.deepEqual(await forge.selfAccount(signal), { login: "slipway[bot]" });
     assert.deepEqual(await forge.checks(opened.headSha, signal), []);
     await closeLocalReview(store, opened.number);
     await assert.rejects(

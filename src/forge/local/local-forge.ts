@@ -6,19 +6,23 @@ import { ForgeError } from "../../core/errors.ts";
 import type { PullRequestKey, PullRequestRecord } from "../../store/pull-request-store.ts";
 import type { Store } from "../../store/store.ts";
 import { isGitUrl } from "../../workspace/repo-source.ts";
-import type {
-  CheckResult,
-  Forge,
-  ForgeFactory,
-  PullRequest,
-  PullRequestComment,
-  PullRequestDraft,
-  PushRequest,
+import {
+  type CheckResult,
+  type Forge,
+  type ForgeAccount,
+  type ForgeFactory,
+  markSlipwayComment,
+  type PullRequest,
+  type PullRequestComment,
+  type PullRequestDraft,
+  type PushRequest,
 } from "../forge.ts";
 import { redactUrl } from "../repository-url.ts";
 import { type LocalRemote, localBranchSha, openLocalRemote, pushToLocalRemote } from "./local-remote.ts";
 
 export const localForgeName = "local";
+/** The author of Slipway's own comments on a local review: `[` is in no login name, so no person is it. */
+export const localSlipwayAuthor = "slipway[bot]";
 
 /** The forge-facing part of a stored record. */
 function toPullRequest(record: PullRequestRecord): PullRequest {
@@ -141,7 +145,22 @@ export class LocalForge implements Forge {
   }
 
   async comment(number: number, body: string, _signal?: AbortSignal): Promise<void> {
-    await this.#store.addPullRequestComment(this.#key(number), { author: "slipway", body });
+    await this.#store.addPullRequestComment(this.#key(number), {
+      author: localSlipwayAuthor,
+      body: markSlipwayComment(body),
+    });
+  }
+
+  async selfAccount(_signal?: AbortSignal): Promise<ForgeAccount> {
+    return { login: localSlipwayAuthor };
+  }
+
+  /**
+   * A local review's comments are written with `slipway pr comment` by someone who can run Slipway
+   * on this machine and its data directory: the operator, with every right already.
+   */
+  async hasWriteAccess(_account: ForgeAccount, _signal?: AbortSignal): Promise<boolean> {
+    return true;
   }
 }
 

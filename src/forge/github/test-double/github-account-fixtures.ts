@@ -5,6 +5,10 @@ export const fixtureCreatedAt = "2026-01-05T10:00:00Z";
 
 export interface GithubAccountFixtures {
   user(login: string): Record<string, unknown>;
+  /** `GET /user` for a personal token: the public-user shape. */
+  authenticatedUser(login: string): Record<string, unknown>;
+  /** `GET .../collaborators/{username}/permission`. */
+  collaboratorPermission(login: string, permission: string): Record<string, unknown>;
   repository(): Record<string, unknown>;
 }
 
@@ -22,15 +26,17 @@ export function githubAccountFixtures(
   const user = (login: string): Record<string, unknown> => {
     const id = userIds.get(login) ?? 1000 + userIds.size;
     userIds.set(login, id);
-    const userApi = `${api}/users/${login}`;
+    // A GitHub App's login, `<slug>[bot]`, is escaped in URLs as GitHub does.
+    const path = encodeURIComponent(login);
+    const userApi = `${api}/users/${path}`;
     return {
       login,
       id,
       node_id: `U_${id}`,
-      avatar_url: `${web}/avatars/${login}`,
+      avatar_url: `${web}/avatars/${path}`,
       gravatar_id: "",
       url: userApi,
-      html_url: `${web}/${login}`,
+      html_url: `${web}/${path}`,
       followers_url: `${userApi}/followers`,
       following_url: `${userApi}/following{/other_user}`,
       gists_url: `${userApi}/gists{/gist_id}`,
@@ -40,8 +46,41 @@ export function githubAccountFixtures(
       repos_url: `${userApi}/repos`,
       events_url: `${userApi}/events{/privacy}`,
       received_events_url: `${userApi}/received_events`,
-      type: "User",
+      type: login.endsWith("[bot]") ? "Bot" : "User",
       site_admin: false,
+    };
+  };
+
+  const authenticatedUser = (login: string): Record<string, unknown> => ({
+    ...user(login),
+    bio: null,
+    blog: null,
+    company: null,
+    email: null,
+    followers: 0,
+    following: 0,
+    hireable: null,
+    location: null,
+    name: login,
+    public_gists: 0,
+    public_repos: 0,
+    created_at: createdAt,
+    updated_at: createdAt,
+    user_view_type: "public",
+  });
+
+  const collaboratorPermission = (login: string, permission: string): Record<string, unknown> => {
+    // The legacy `permission` folds maintain into write and triage into read; role_name keeps them.
+    const roleName = permission === "none" ? "none" : permission;
+    const pushes = ["admin", "write"].includes(permission);
+    return {
+      permission,
+      role_name: roleName,
+      user: {
+        ...user(login),
+        permissions: { pull: permission !== "none", push: pushes, admin: permission === "admin" },
+        role_name: roleName,
+      },
     };
   };
 
@@ -129,5 +168,5 @@ export function githubAccountFixtures(
     };
   };
 
-  return { user, repository };
+  return { user, authenticatedUser, collaboratorPermission, repository };
 }

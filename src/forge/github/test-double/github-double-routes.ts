@@ -116,7 +116,7 @@ function createPull(context: RouteContext, body: unknown): DoubleResponse {
     draft: request.draft ?? false,
     labels: [],
     reviewers: [],
-    author: "slipway-bot",
+    author: state.tokenLogin ?? "slipway[bot]",
     createdAt: now,
     updatedAt: now,
   };
@@ -235,7 +235,7 @@ function commentRoutes(
         id: 3000 + state.nextId,
         kind: "issue" as const,
         number,
-        author: "slipway-bot",
+        author: state.tokenLogin ?? "slipway[bot]",
         body: CreateComment.parse(body).body,
         createdAt: timestampAfter(state),
       };
@@ -257,6 +257,25 @@ function commentRoutes(
   }
 }
 
+function accountRoutes(context: RouteContext, match: OperationMatch): DoubleResponse | undefined {
+  const { state, fixtures } = context;
+  switch (match.operationId) {
+    case "users/get-authenticated":
+      // An installation token is no user: GitHub refuses it this endpoint.
+      return state.tokenLogin === undefined
+        ? { status: 403, body: fixtures.basicError("Resource not accessible by integration") }
+        : { status: 200, body: fixtures.authenticatedUser(state.tokenLogin) };
+    case "repos/get-collaborator-permission-level": {
+      const login = match.params.username ?? "";
+      if (login === "ghost") return notFound(context);
+      const permission = state.permissions.get(login) ?? "none";
+      return { status: 200, body: fixtures.collaboratorPermission(login, permission) };
+    }
+    default:
+      return undefined;
+  }
+}
+
 /** The double's answer to one matched operation. */
 export function answerOperation(
   context: RouteContext,
@@ -267,7 +286,8 @@ export function answerOperation(
   return (
     pullRoutes(context, match, query, body) ??
     checkRoutes(context, match, query) ??
-    commentRoutes(context, match, query, body) ?? {
+    commentRoutes(context, match, query, body) ??
+    accountRoutes(context, match) ?? {
       status: 500,
       body: context.fixtures.basicError(`double: ${match.operationId} has no route`),
     }

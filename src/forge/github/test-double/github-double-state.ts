@@ -74,6 +74,10 @@ export interface GithubDoubleState {
   failures: ScriptedFailure[];
   /** Logins GitHub accepts as reviewers (collaborators). */
   collaborators: Set<string>;
+  /** Each login's permission on the repository (`admin`, `write`, `read`); unlisted: `none`. */
+  permissions: Map<string, string>;
+  /** The login the double's full-rights token acts as (`GET /user`); undefined: a GitHub App's token (403). */
+  tokenLogin: string | undefined;
   draftsSupported: boolean;
   nextId: number;
 }
@@ -86,6 +90,13 @@ export function emptyGithubDoubleState(): GithubDoubleState {
     comments: [],
     failures: [],
     collaborators: new Set(["alice", "bob"]),
+    permissions: new Map([
+      ["acme", "admin"],
+      ["slipway-bot", "write"],
+      ["alice", "write"],
+      ["bob", "read"],
+    ]),
+    tokenLogin: "slipway-bot",
     draftsSupported: true,
     nextId: 1,
   };

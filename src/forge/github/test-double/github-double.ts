@@ -26,6 +26,8 @@ export const servedOperations = [
   ["post", "/repos/{owner}/{repo}/issues/{issue_number}/comments"],
   ["get", "/repos/{owner}/{repo}/pulls/{pull_number}/comments"],
   ["get", "/repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
+  ["get", "/user"],
+  ["get", "/repos/{owner}/{repo}/collaborators/{username}/permission"],
 ] as const;
 
 export interface GithubDoubleOptions {

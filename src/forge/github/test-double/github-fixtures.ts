@@ -1,12 +1,14 @@
 // Test support: the GitHub double's response bodies, built field by field in the shapes of GitHub's
 // REST API (users, repositories, pull requests, check runs, statuses, comments, errors). The
 // double validates every one of them against the OpenAPI description before it answers.
-import { fixtureCreatedAt as createdAt, githubAccountFixtures } from "./github-account-fixtures.ts";
+import {
+  fixtureCreatedAt as createdAt,
+  type GithubAccountFixtures,
+  githubAccountFixtures,
+} from "./github-account-fixtures.ts";
 import type { DoubleCheckRun, DoubleComment, DoublePull, DoubleStatus } from "./github-double-state.ts";
 
-export interface GithubFixtures {
-  user(login: string): Record<string, unknown>;
-  repository(): Record<string, unknown>;
+export interface GithubFixtures extends GithubAccountFixtures {
   pullRequest(pull: DoublePull, shas: { head: string; base: string }): Record<string, unknown>;
   pullRequestSimple(pull: DoublePull, shas: { head: string; base: string }): Record<string, unknown>;
   label(name: string, index: number): Record<string, unknown>;
@@ -25,7 +27,8 @@ export interface GithubFixtures {
 export function githubFixtures(api: string, web: string, owner: string, repo: string): GithubFixtures {
   const fullName = `${owner}/${repo}`;
   const repoApi = `${api}/repos/${fullName}`;
-  const { user, repository } = githubAccountFixtures(api, web, owner, repo);
+  const accounts = githubAccountFixtures(api, web, owner, repo);
+  const { user, repository } = accounts;
 
   const label = (name: string, index: number): Record<string, unknown> => ({
     id: 500 + index,
@@ -240,8 +243,7 @@ export function githubFixtures(api: string, web: string, owner: string, repo: st
   };
 
   return {
-    user,
-    repository,
+    ...accounts,
     pullRequest,
     pullRequestSimple,
     label,

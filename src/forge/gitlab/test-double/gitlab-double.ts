@@ -35,6 +35,10 @@ export interface GitlabDoubleState {
   jobs: GitlabDoubleJob[];
   notes: Array<{ id: number; iid: number; body: string; author: string; createdAt: string; system: boolean }>;
   users: Array<{ id: number; username: string }>;
+  /** Project members (direct or inherited) by user id, with their access level (30: Developer). */
+  members: Map<number, number>;
+  /** The user the token acts as (`GET /user`). */
+  tokenUsername: string;
   /** The project's issues by iid, each with the notes posted on it. */
   issues: Array<{ iid: number; notes: string[] }>;
   /** The next `times` requests whose "METHOD path" matches `route` get this answer. */
@@ -87,7 +91,16 @@ export async function startGitlabDouble(options: {
     pipelines: [],
     jobs: [],
     notes: [],
-    users: [{ id: 7, username: "alice" }],
+    users: [
+      { id: 2, username: "slipway-bot" },
+      { id: 7, username: "alice" },
+      { id: 8, username: "mallory" },
+    ],
+    members: new Map([
+      [2, 30],
+      [7, 40],
+    ]),
+    tokenUsername: "slipway-bot",
     issues: [],
     failures: [],
   };
@@ -129,6 +142,14 @@ export async function startGitlabDouble(options: {
     web_url: `${baseUrl}/${options.project}/-/merge_requests/${request.iid}`,
     created_at: request.createdAt,
   });
+  /** A user's id; a name the double does not know yet gets one, as GitLab would have. */
+  const userId = (username: string): number => {
+    const known = state.users.find((user) => user.username === username);
+    if (known) return known.id;
+    const id = 100 + state.users.length;
+    state.users.push({ id, username });
+    return id;
+  };
   const renderJob = (job: GitlabDoubleJob) => ({
     id: job.id,
     name: job.name,
@@ -206,7 +227,7 @@ export async function startGitlabDouble(options: {
           notes.map((note) => ({
             id: note.id,
             body: note.body,
-            author: { id: 1, username: note.author },
+            author: { id: userId(note.author), username: note.author },
             created_at: note.createdAt,
             system: note.system,
             noteable_iid: note.iid,
@@ -235,7 +256,7 @@ export async function startGitlabDouble(options: {
           id: 500 + state.notes.length,
           iid: Number(iid),
           body: z.object({ body: z.string() }).parse(body).body,
-          author: "slipway-bot",
+          author: state.tokenUsername,
           createdAt: now(),
           system: false,
         };
@@ -243,10 +264,19 @@ export async function startGitlabDouble(options: {
         return json(201, {
           id: note.id,
           body: note.body,
-          author: { id: 2, username: note.author },
+          author: { id: userId(note.author), username: note.author },
           created_at: note.createdAt,
           system: false,
         });
+      },
+    ],
+    [
+      /^GET members\/all\/(\d+)$/,
+      ([, id]) => {
+        const user = state.users.find((candidate) => String(candidate.id) === id);
+        const level = user ? state.members.get(user.id) : undefined;
+        if (!user || level === undefined) return json(404, { message: "404 Not found" });
+        return json(200, { id: user.id, username: user.username, access_level: level, state: "active" });
       },
     ],
     [
@@ -284,6 +314,9 @@ export async function startGitlabDouble(options: {
       return { status: scripted.status, body: scripted.body, headers: scripted.headers ?? {} };
     }
     if (token !== options.token) return json(401, { message: "401 Unauthorized" });
+    if (method === "GET" && url.pathname === "/api/v4/user") {
+      return json(200, { id: userId(state.tokenUsername), username: state.tokenUsername });
+    }
     if (method === "GET" && url.pathname === "/api/v4/users") {
       return json(
         200,
