@@ -181,6 +181,15 @@ for (const entry of backends) {
       );
     });
 
+    test("create_file refuses a dangling link the agent aimed at a host path that does not exist yet", async () => {
+      const planted = path.join(run.outside, "planted-by-link");
+      await run.agent(`ln -s '${planted}' dangling`);
+      const result = await run.call(createFileTool, { path: "dangling", content: "pwned\n" });
+      assert.equal(result.isError, true, `create_file wrote through the link: ${result.text}`);
+      assert.match(result.text, /dangling is a symbolic link/);
+      assert.deepEqual(await readdir(run.outside), ["target"]);
+    });
+
     // Each tool, in turn: the agent plants dir/target as a FIFO; while the tool has it open, the
     // agent swaps dir for a link to a host directory holding `target`.
     const swaps: { tool: AgentTool; input: Record<string, unknown>; feed: string }[] = [
