@@ -56,7 +56,10 @@ export const editFileTool = defineTool({
     if (input.oldText === input.newText) return fail("oldText and newText are identical; nothing to change");
     let bytes: Buffer;
     try {
-      bytes = await readRegularFileInside(context.worktree, target.relative, { maxBytes: maxEditedBytes });
+      bytes = await readRegularFileInside(context.worktree, target.relative, {
+        maxBytes: maxEditedBytes,
+        signal: context.signal,
+      });
     } catch (error) {
       return fail(
         fileAccessMessage(error, {
