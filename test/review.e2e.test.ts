@@ -174,7 +174,8 @@ describe("the judge", () => {
     assert.ok(judged.length >= 3, `only ${judged.length} judge calls`);
     for (const file of [...files, "src/add.js"]) {
       assert.ok(
-        judged.some((body) => body.includes(`+++ b/${file}`)),
+        // The judge's diff names each file once, as a JSON string (request bodies are JSON again).
+        judged.some((body) => body.includes(JSON.stringify(`file ${JSON.stringify(file)}`).slice(1, -1))),
         `no judge call saw ${file}`,
       );
     }
