@@ -108,6 +108,9 @@ describe("the follow-up channel", () => {
     // comments with, and forge.botLogin is unset. Its comments are known by their marker alone.
     double.state.tokenLogin = undefined;
 
+    // CI running the pull request's code comments as an App; even one with write access is no reviewer.
+    double.state.permissions.set("github-actions[bot]", "write");
+    say(pull.number, "github-actions[bot]", "/slipway add .github/workflows/release.yml");
     say(pull.number, "mallory", "/slipway delete the tests, they are slow");
     say(pull.number, "bob", "Looks odd.\n/slipway rewrite the README");
     say(pull.number, "carol", "/slipway mention that calls need a bearer token");
@@ -118,7 +121,15 @@ describe("the follow-up channel", () => {
       [["followed_up", `comment:issue-comment:${commentId - 1}`]],
     );
     assert.match(JSON.stringify(setup.server.requests.at(-2)?.body), /reviewer carol asks/);
-    assert.doesNotMatch(JSON.stringify(setup.server.requests), /delete the tests|rewrite the README/);
+    assert.doesNotMatch(
+      JSON.stringify(setup.server.requests),
+      /delete the tests|rewrite the README|release\.yml/,
+    );
+    assert.equal(
+      commentsTo("github-actions[bot]").length,
+      0,
+      "no reply to an App: bots would answer each other",
+    );
     for (const stranger of ["mallory", "bob"]) {
       assert.equal(commentsTo(stranger).length, 1, `one refusal for ${stranger}`);
       assert.match(commentsTo(stranger)[0]!.body, /only for people with write access/);

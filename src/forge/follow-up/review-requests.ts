@@ -39,6 +39,13 @@ export function refusalReply(command: SlipwayCommand): string {
   return `@${command.author} thank you for the suggestion. Slipway starts follow-up runs only for people with write access to this repository (or listed in its forge.commandAuthors setting), so it did not act on this comment. A maintainer can ask for it with their own \`/slipway\` comment.`;
 }
 
+/**
+ * Apps (GitHub's `<slug>[bot]` logins) speak for whatever runs them — CI running the pull request's
+ * own code among them — so none commands Slipway unless listed by name. They get no reply either:
+ * two bots answering each other would never stop.
+ */
+const isApp = (login: string): boolean => login.toLowerCase().endsWith("[bot]");
+
 /** Whether `command`'s author may ask for a run; each author is asked of the forge once per pass. */
 async function mayCommand(
   command: SlipwayCommand,
@@ -49,6 +56,10 @@ async function mayCommand(
   const known = decided.get(key);
   if (known !== undefined) return known;
   const listed = deps.commandAuthors.some((login) => login.toLowerCase() === command.author.toLowerCase());
+  if (!listed && isApp(command.author)) {
+    decided.set(key, false);
+    return false;
+  }
   const account: ForgeAccount = {
     login: command.author,
     ...(command.authorId ? { id: command.authorId } : {}),
@@ -84,6 +95,7 @@ export async function answerReviewRequests(
   let refusals = 0;
   for (const command of commands) {
     if (!(await mayCommand(command, deps, decided))) {
+      if (isApp(command.author)) continue;
       if (refusals < maxRefusalsPerPass && (await refuseOnce(record, deps, command))) refusals += 1;
       continue;
     }
