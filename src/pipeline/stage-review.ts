@@ -3,6 +3,7 @@
 // the run (guard_failed, vetoed). A judge without a valid verdict fails closed (judge_failed).
 import { remainingBudget, wouldExceed } from "../agent/run-limits.ts";
 import { addUsage, emptyUsage } from "../core/run.ts";
+import type { ParsedDiff } from "../judge/diff/parse-diff.ts";
 import { collectDiff } from "../judge/guards/collect-diff.ts";
 import { formatGuardFindings, runGuards } from "../judge/guards/registry.ts";
 import { formatVeto, runJudge } from "../judge/llm-judge/run-judge.ts";
@@ -17,20 +18,13 @@ export const reviewRetries = 1;
 const judgeCallTimeoutMs = 5 * 60_000;
 
 /**
- * The diff from the base commit to the tree the gate froze, parsed and as text for the judge. The
- * worktree is not read: review sees exactly what the gate verified and the commit stage records.
+ * The diff from the base commit to the tree the gate froze, parsed (binary changes described).
+ * The worktree is not read: review sees exactly what the gate verified and the commit stage records.
  */
-async function runDiff(context: RunContext) {
+async function runDiff(context: RunContext): Promise<ParsedDiff> {
   const options = await worktreeGitOptions(context.mirrorPath!, context.sandbox!.worktree);
-  let text = "";
-  const git = async (args: string[]) => {
-    const { stdout } = await runGit(args, { ...options, signal: context.signal });
-    // The patch itself, not the --numstat / --raw listings collectDiff reads first.
-    if (args[0] === "diff" && !args.includes("--numstat") && !args.includes("--raw")) text = stdout;
-    return stdout;
-  };
-  const parsed = await collectDiff(git, context.run.baseCommit!, context.frozenTree!);
-  return { parsed, text };
+  const git = async (args: string[]) => (await runGit(args, { ...options, signal: context.signal })).stdout;
+  return collectDiff(git, context.run.baseCommit!, context.frozenTree!);
 }
 
 function withRecord(context: RunContext, record: ReviewRecord): Record<string, unknown> {
@@ -50,7 +44,7 @@ export async function reviewStage(context: RunContext): Promise<StageResult> {
   await context.sandbox!.killAll();
   const record = readReviewRecord(context.run.state);
   const diff = await runDiff(context);
-  const guards = runGuards(diff.parsed, context.guardPolicy!);
+  const guards = runGuards(diff, context.guardPolicy!);
   record.guardRounds = [...record.guardRounds, { passed: guards.passed, findings: guards.findings.length }];
   await recordEvent(context, "guards-end", { passed: guards.passed, findings: guards.findings });
   if (!guards.passed) {
@@ -70,10 +64,10 @@ export async function reviewStage(context: RunContext): Promise<StageResult> {
       `The scope guards refused the change (this is your one chance to fix it). Fix these, then call finish again:\n${findings}`,
     );
   }
-  return judgeStep(context, record, diff.text);
+  return judgeStep(context, record, diff);
 }
 
-async function judgeStep(context: RunContext, record: ReviewRecord, diffText: string): Promise<StageResult> {
+async function judgeStep(context: RunContext, record: ReviewRecord, diff: ParsedDiff): Promise<StageResult> {
   const judge = context.services.judge;
   if (!judge) {
     await recordEvent(context, "judge-skip", { reason: "judge.enabled is false" });
@@ -86,7 +80,7 @@ async function judgeStep(context: RunContext, record: ReviewRecord, diffText: st
     model: judge.model,
     price: judge.price,
     task: context.task.text,
-    diff: diffText,
+    diff,
     verification: context.verificationSummary ?? "",
     chunkChars: config.judge.chunkChars,
     signal: deadlineSignal(context),

@@ -6,6 +6,7 @@ import { type LimitBreach, type SpendBudget, wouldExceed } from "../../agent/run
 import type { Price } from "../../config/config-schema.ts";
 import { addUsage, emptyUsage, type Usage } from "../../core/run.ts";
 import { costOf } from "../../models/price-table.ts";
+import type { ParsedDiff } from "../diff/parse-diff.ts";
 import { chunkDiff, type DiffChunk } from "./chunk-diff.ts";
 import { judgeSystemPrompt, judgeUserMessage } from "./judge-prompt.ts";
 import { combineVerdicts, type JudgeVerdict, parseJudgeAnswer } from "./judge-verdict.ts";
@@ -14,7 +15,8 @@ export interface JudgeRequest {
   model: LanguageModel;
   price: Price | undefined;
   task: string;
-  diff: string;
+  /** The change as collectDiff parsed it; the judge reads it rendered and fenced (chunk-diff.ts). */
+  diff: ParsedDiff;
   /** The verifier summary, as the agent last saw it. */
   verification: string;
   chunkChars: number;
