@@ -1,7 +1,9 @@
 // read_file: numbered line ranges, defaults, and the files it refuses.
 import assert from "node:assert/strict";
+import { truncate } from "node:fs/promises";
+import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { defaultLineWindow, readFileTool } from "./read-file.ts";
+import { defaultLineWindow, maxStreamedBytes, readFileTool } from "./read-file.ts";
 import { createToolFixture, type ToolFixture } from "./tool-fixture.ts";
 
 function numberedFile(count: number): string {
@@ -107,5 +109,16 @@ describe("read_file", () => {
       "100001 | line 100001",
       "[call read_file with startLine 100002 to read on]",
     ]);
+  });
+
+  test("stops reading a huge file at maxStreamedBytes and says so", async () => {
+    // A sparse gigabyte: text where the binary sniff looks, then one endless line of NUL bytes.
+    await fixture.write("sparse.txt", numberedFile(1_000));
+    await truncate(path.join(fixture.worktree, "sparse.txt"), 16 * maxStreamedBytes);
+    const result = await fixture.call(readFileTool, { path: "sparse.txt", startLine: 5_000 });
+    assert.deepEqual(result, {
+      text: "startLine 5000 is past the end of sparse.txt, which has 1,001 lines (read_file reads the first 64 MB only)",
+      isError: true,
+    });
   });
 });
