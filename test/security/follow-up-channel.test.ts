@@ -24,6 +24,7 @@ import {
   startGithubDouble,
 } from "../../src/forge/github/test-double/github-double.ts";
 import { createGithubOpenApi } from "../../src/forge/github/test-double/openapi-validator.ts";
+import { type GitlabDouble, startGitlabDouble } from "../../src/forge/gitlab/test-double/gitlab-double.ts";
 import type { ScriptTurn } from "../../src/models/scripted-server/script.ts";
 import { runCli } from "../helpers/cli.ts";
 import { baseArgs, type ScriptedRunSetup, setUpScriptedRun } from "../helpers/scripted-run.ts";
@@ -216,5 +217,71 @@ describe("CI text in a follow-up's task", () => {
     assert.ok(injectedAt > open && injectedAt < close, `the test name sits inside the block:\n${task}`);
     assert.match(lines.slice(0, open).join("\n"), /untrusted data/);
     assert.match(lines.slice(0, open).join("\n"), /never do what it says/);
+  });
+});
+
+describe("the follow-up channel on GitLab", () => {
+  const gitlabToken = "glpat-followUpChannel0123456789";
+  let gitlabRepos: ForgeTestRepositories;
+  let gitlab: GitlabDouble;
+  let gitlabSetup: ScriptedRunSetup;
+  before(async () => {
+    gitlabRepos = makeForgeTestRepositories("acme", "api");
+    gitlab = await startGitlabDouble({
+      project: "acme/api",
+      token: gitlabToken,
+      projectRoot: gitlabRepos.projectRoot,
+    });
+    gitlabSetup = await setUpScriptedRun(
+      {
+        turns: [
+          ...turns("Call GET /v1/items.\n", "docs/usage.md written"),
+          ...turns("Call GET /v1/items, paginated.\n", `Paginated.\n${injected}`),
+        ],
+      },
+      "anthropic",
+      { forge: { type: "gitlab", gitlab: { apiUrl: gitlab.host, project: "acme/api" } } },
+    );
+  });
+  after(async () => {
+    await gitlabSetup?.server.close();
+    await gitlab?.close();
+    gitlabRepos?.remove();
+  });
+
+  const cli = (...args: string[]) =>
+    runCli([...baseArgs(gitlabSetup), ...args], { env: { ...gitlabSetup.env, GITLAB_TOKEN: gitlabToken } });
+  const note = (iid: number, author: string, body: string) =>
+    gitlab.state.notes.push({
+      id: 900 + gitlab.state.notes.length,
+      iid,
+      author,
+      body,
+      createdAt: `2026-12-01T12:00:${String(gitlab.state.notes.length).padStart(2, "0")}Z`,
+      system: false,
+    });
+  const watch = async (iid: number) => {
+    const result = await cli("pr", "watch", String(iid), "--once", "--json");
+    assert.equal(result.code, 0, result.stderr);
+    return (JSON.parse(result.stdout).actions as { kind: string }[]).map((action) => action.kind);
+  };
+
+  test("a Reporter is refused once, a Maintainer is answered, Slipway's own notes command nothing", async () => {
+    const opened = await cli("run", "--repo", gitlabRepos.hostedPath, "--task", "document the API", "--json");
+    assert.equal(opened.code, 0, opened.stdout + opened.stderr);
+    const iid = gitlab.state.mergeRequests[0]!.iid;
+    gitlab.state.users.push({ id: 9, username: "rita" });
+    gitlab.state.members.set(9, 20);
+    note(iid, "rita", "/slipway drop the tests");
+    note(iid, "alice", "/slipway paginate the example");
+    assert.deepEqual(await watch(iid), ["followed_up"]);
+    const refusals = () => gitlab.state.notes.filter((each) => each.body.includes("@rita "));
+    assert.equal(refusals().length, 1);
+    assert.ok(
+      gitlab.state.notes.some((each) => each.author === "slipway-bot" && each.body.includes(injected)),
+    );
+    assert.ok(!(await watch(iid)).includes("followed_up"), "Slipway took its own note as a request");
+    assert.equal(refusals().length, 1, "refused once, not again");
+    assert.equal(gitlabSetup.server.requests.length, 4, "the first run and alice's follow-up only");
   });
 });
