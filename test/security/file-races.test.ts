@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { constants } from "node:fs";
-import { mkdir, mkdtemp, open, readdir, readFile, realpath, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, open, readdir, readFile, realpath, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -226,6 +226,26 @@ for (const entry of backends) {
     }
   });
 }
+
+describe("detection never follows a manifest link out of the repository", () => {
+  test("a package.json linked to a host file gives a note, not the host file's scripts", async () => {
+    const base = await realpath(await mkdtemp(path.join(tmpdir(), "slipway-linked-manifest-")));
+    try {
+      const worktree = path.join(base, "worktree");
+      await mkdir(worktree);
+      await writeFile(path.join(base, "host.json"), JSON.stringify({ scripts: { test: "echo host" } }));
+      await symlink(path.join(base, "host.json"), path.join(worktree, "package.json"));
+      const result = await detectVerifiers(worktree);
+      assert.deepEqual(result.commands, []);
+      assert.ok(
+        result.notes.some((line) => /node: package\.json is a symlink/.test(line)),
+        `no note saying package.json is a link: ${result.notes.join(" | ")}`,
+      );
+    } finally {
+      await rm(base, { recursive: true, force: true });
+    }
+  });
+});
 
 describe("detection never opens a FIFO the repository names as a manifest", () => {
   const manifests: { file: string; note: RegExp }[] = [
