@@ -1,5 +1,6 @@
 // Where a tool's path argument lands in the worktree: every file tool resolves its paths here, so the
-// "never outside the worktree" wall and the "never into .git" wall are written once.
+// "never outside the worktree" wall and the "never into .git" wall are written once. This only names
+// the path; the tools open it through workspace/safe-fs.ts, which follows no link at any step.
 import { realpathSync } from "node:fs";
 import path from "node:path";
 import { InputError } from "../core/errors.ts";
