@@ -3,7 +3,6 @@
 import type { Octokit } from "@octokit/rest";
 import { ForgeError, SlipwayError } from "../../core/errors.ts";
 import {
-  type CheckResult,
   type Forge,
   markSlipwayComment,
   type PullRequest,
@@ -13,18 +12,10 @@ import {
 import { assertUsableToken, type HttpsGitRemote, pushOverHttps, remoteHeadOverHttps } from "../https-git.ts";
 import type { ForgeClock, RateLimitPolicy } from "../rate-limit.ts";
 import { authenticatedAccount, hasWriteAccess } from "./github-accounts.ts";
-import { combineChecks, logSource } from "./github-checks.ts";
+import { listChecks, readCheckLog } from "./github-ci.ts";
 import { createGithubClient, defaultGithubClientSettings } from "./github-client.ts";
 import { listComments } from "./github-comments.ts";
-import {
-  GithubCheckRun,
-  GithubCheckRunList,
-  GithubCombinedStatus,
-  GithubPullRequest,
-  GithubPullRequestList,
-  parseGithub,
-  toPullRequest,
-} from "./github-responses.ts";
+import { GithubPullRequest, GithubPullRequestList, parseGithub, toPullRequest } from "./github-responses.ts";
 
 export interface GithubForgeSettings {
   token: string;
@@ -199,63 +190,6 @@ async function createPullRequest(
   return pull;
 }
 
-async function checks(context: GithubContext, sha: string, signal: AbortSignal): Promise<CheckResult[]> {
-  const { octokit, owner, repo } = context;
-  const runs: GithubCheckRun[] = [];
-  for (let page = 1; page <= maxPages; page++) {
-    const response = await octokit.rest.checks.listForRef({
-      owner,
-      repo,
-      ref: sha,
-      filter: "latest",
-      per_page: 100,
-      page,
-      request: { signal },
-    });
-    const list = parseGithub(GithubCheckRunList, response.data, `the check runs of ${sha}`);
-    runs.push(...list.check_runs);
-    if (list.check_runs.length < 100 || runs.length >= list.total_count) break;
-  }
-  const combined = await octokit.rest.repos.getCombinedStatusForRef({
-    owner,
-    repo,
-    ref: sha,
-    per_page: 100,
-    request: { signal },
-  });
-  const statuses = parseGithub(GithubCombinedStatus, combined.data, `the commit statuses of ${sha}`);
-  return combineChecks(runs, statuses.statuses);
-}
-
-async function checkLog(context: GithubContext, check: CheckResult, signal: AbortSignal): Promise<string> {
-  const { octokit, owner, repo } = context;
-  const source = logSource(check.logId);
-  if (source === undefined) {
-    return `${check.name} has no log on GitHub (a commit status)${check.url === undefined ? "" : `: see ${check.url}`}`;
-  }
-  if (source.kind === "actions-job") {
-    // GitHub answers with a redirect to the log file; fetch follows it.
-    const response = await octokit.rest.actions.downloadJobLogsForWorkflowRun({
-      owner,
-      repo,
-      job_id: source.id,
-      request: { signal },
-    });
-    const data: unknown = response.data;
-    if (typeof data === "string") return data;
-    if (data instanceof ArrayBuffer) return new TextDecoder().decode(data);
-    throw new ForgeError(`GitHub answered the log of ${check.name} with something other than text`);
-  }
-  const response = await octokit.rest.checks.get({
-    owner,
-    repo,
-    check_run_id: source.id,
-    request: { signal },
-  });
-  const run = parseGithub(GithubCheckRun, response.data, `check run ${source.id}`);
-  return [run.output.title, run.output.summary, run.output.text].filter((part) => part !== null).join("\n\n");
-}
-
 /** Where git pushes by default: github.com, or the web host of a GitHub Enterprise API URL. */
 export function defaultGithubPushUrl(apiUrl: string | undefined, owner: string, repo: string): string {
   const api = apiUrl === undefined ? undefined : new URL(apiUrl);
@@ -308,8 +242,8 @@ export function createGithubForge(settings: GithubForgeSettings): Forge {
     findPullRequest: (head, signal) => findPullRequest(context, head, "all", signal),
     createPullRequest: (draft, signal) => createPullRequest(context, draft, signal),
     updatePullRequest: (number, update, signal) => updatePullRequest(context, number, update, signal),
-    checks: (sha, signal) => checks(context, sha, signal),
-    checkLog: (check, signal) => checkLog(context, check, signal),
+    checks: (sha, signal) => listChecks(context, sha, signal),
+    checkLog: (check, signal) => readCheckLog(context, check, signal),
     comments: (number: number, signal: AbortSignal): Promise<PullRequestComment[]> =>
       listComments(octokit, { ...target, number, maxPages }, signal),
     comment: (number, body, signal) => postIssueComment(number, body, signal),
