@@ -1,8 +1,8 @@
 // Detects a Go module's checks from its go.mod: `go build ./...` and `go vet ./...` (fast and
 // full) and `go test ./...` (full), with -fullpath when the Go on PATH has it, so a failing
 // test's log line names its file by path rather than by a bare file name.
-import { entryKindInside } from "../../workspace/safe-fs.ts";
 import type { DetectDefaults, EcosystemDetection, EcosystemDetector } from "../ecosystem.ts";
+import { lookAtManifest } from "../manifest-kind.ts";
 import type { VerifierCommand, VerifySpeed } from "../verifier.ts";
 import { findGoToolchain, supportsFullPath } from "./go-toolchain.ts";
 
@@ -35,11 +35,9 @@ export async function detectGoChecks(
   defaults: DetectDefaults,
   searchPath: string,
 ): Promise<EcosystemDetection | undefined> {
-  const manifest = await entryKindInside(worktree, "go.mod");
+  const manifest = await lookAtManifest(worktree, "go.mod", "go", "Go");
   if (manifest === "missing") return undefined;
-  if (manifest !== "file") {
-    return { commands: [], notes: [`go: go.mod is a ${manifest}, not a regular file, so no Go checks`] };
-  }
+  if (manifest !== "file") return manifest;
   const toolchain = findGoToolchain(searchPath);
   const fast: VerifySpeed[] = ["fast", "full"];
   const testArgs = ["test", ...(supportsFullPath(toolchain) ? ["-fullpath"] : []), "./..."];

@@ -2,8 +2,8 @@
 // with the repository's ./mvnw when it has one, else mvn from PATH. -B: no colours or progress;
 // -q: errors only; -fae: every module is built, so one failing module does not hide another's.
 import { findOnPath } from "../../sandbox/bwrap/toolchain-mounts.ts";
-import { entryKindInside } from "../../workspace/safe-fs.ts";
 import type { DetectDefaults, EcosystemDetection } from "../ecosystem.ts";
+import { lookAtManifest } from "../manifest-kind.ts";
 import type { VerifierCommand, VerifySpeed } from "../verifier.ts";
 import { wrapperLaunch } from "./build-wrapper.ts";
 
@@ -12,15 +12,9 @@ export async function detectMavenChecks(
   defaults: DetectDefaults,
   searchPath: string,
 ): Promise<EcosystemDetection | undefined> {
-  const manifest = await entryKindInside(worktree, "pom.xml");
+  const manifest = await lookAtManifest(worktree, "pom.xml", "java", "Maven");
   if (manifest === "missing") return undefined;
-  // A FIFO would hold every Maven command until its time limit: no checks, and say why.
-  if (manifest !== "file") {
-    return {
-      commands: [],
-      notes: [`java: pom.xml is a ${manifest}, not a regular file, so no Maven checks`],
-    };
-  }
+  if (manifest !== "file") return manifest;
   const wrapper = await wrapperLaunch(worktree, "mvnw");
   const launch = wrapper ?? { command: "mvn", prefix: [] };
   const notes = [

@@ -5,6 +5,7 @@ import path from "node:path";
 import { entryKindInside, readRegularFileInside } from "../../workspace/safe-fs.ts";
 import type { DetectDefaults, EcosystemDetection, EcosystemDetector } from "../ecosystem.ts";
 import { mentionsTool } from "../infer-parser.ts";
+import { lookAtManifest } from "../manifest-kind.ts";
 import type { VerifierCommand } from "../verifier.ts";
 import { type LintTool, lintConfigIn, lintTools } from "./lint-tools.ts";
 import { checkPrefix, PackageJson, packageChecks, scriptChecks } from "./package-checks.ts";
@@ -121,14 +122,9 @@ async function detectNode(
   worktree: string,
   defaults: DetectDefaults,
 ): Promise<EcosystemDetection | undefined> {
-  const manifest = await entryKindInside(worktree, "package.json");
+  const manifest = await lookAtManifest(worktree, "package.json", "node", "Node");
   if (manifest === "missing") return undefined;
-  if (manifest !== "file") {
-    return {
-      commands: [],
-      notes: [`node: package.json is a ${manifest}, not a regular file; it is not read, so no Node checks`],
-    };
-  }
+  if (manifest !== "file") return manifest;
   const { json, problem } = await readPackageJson(worktree, ".");
   if (!json) {
     return {

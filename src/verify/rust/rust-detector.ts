@@ -4,8 +4,8 @@
 // error twice and build the crate twice.
 import { homedir } from "node:os";
 import path from "node:path";
-import { entryKindInside } from "../../workspace/safe-fs.ts";
 import type { DetectDefaults, EcosystemDetection, EcosystemDetector } from "../ecosystem.ts";
+import { lookAtManifest } from "../manifest-kind.ts";
 import type { VerifierCommand, VerifySpeed } from "../verifier.ts";
 import { findCargoTools } from "./cargo-tools.ts";
 
@@ -34,15 +34,9 @@ export async function detectRustChecks(
   defaults: DetectDefaults,
   location: RustupLocation,
 ): Promise<EcosystemDetection | undefined> {
-  const manifest = await entryKindInside(worktree, "Cargo.toml");
+  const manifest = await lookAtManifest(worktree, "Cargo.toml", "rust", "Rust");
   if (manifest === "missing") return undefined;
-  // A FIFO would hold every cargo command until its time limit: no checks, and say why.
-  if (manifest !== "file") {
-    return {
-      commands: [],
-      notes: [`rust: Cargo.toml is a ${manifest}, not a regular file, so no Rust checks`],
-    };
-  }
+  if (manifest !== "file") return manifest;
   const tools = findCargoTools(location.searchPath, location.rustupHome);
   const notes = ["rust: Cargo.toml found"];
   if (!tools.cargo) notes.push("rust: cargo is not on PATH, so the cargo checks fail until it is installed");
