@@ -1,6 +1,8 @@
 // The error family: one base class with a stable code, a message that tells the user what to do,
 // structured fields and a cause. Codes map to exit codes and HTTP status in exit-codes.ts only.
 
+import { redactUrlsIn, redactUrlsInDetails } from "./url-credentials.ts";
+
 const marker = Symbol.for("slipway.error");
 
 export const errorCodes = [
@@ -40,10 +42,11 @@ export class SlipwayError extends Error {
   readonly details: Record<string, unknown>;
 
   constructor(code: ErrorCode, message: string, options: SlipwayErrorOptions = {}) {
-    super(message, { cause: options.cause });
+    // A repository URL may carry a token (https://user:token@host): no message or detail shows it.
+    super(redactUrlsIn(message), { cause: options.cause });
     this.name = "SlipwayError";
     this.code = code;
-    this.details = options.details ?? {};
+    this.details = redactUrlsInDetails(options.details ?? {});
   }
 
   /** True for any SlipwayError, even one from another copy of this module. */

@@ -1,6 +1,7 @@
 // Security class "credentials in a repository URL are echoed in errors": a repository given as
 // https://user:token@host/... must not show its token in the message or the details of an error
-// that names it. Real forge factories (the registry's), a real SQLite store, no mocks.
+// that names it. Every SlipwayError redacts its message and details; real forge factories (the
+// registry's), a real SQLite store and a real failing `git clone`, no mocks.
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import path from "node:path";
@@ -11,6 +12,7 @@ import { openForge } from "../../src/forge/registry.ts";
 import { redactUrlsIn } from "../../src/forge/repository-url.ts";
 import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.ts";
 import type { Store } from "../../src/store/store.ts";
+import { ensureMirror } from "../../src/workspace/mirror-cache.ts";
 import { tempDir } from "../helpers/git-fixture.ts";
 
 const secret = "ghp_Secr3tTok3nInTheUrl0123456789";
@@ -44,6 +46,19 @@ describe("credentials in a repository URL", () => {
       assert.match(text, /example\.com/, `${type}: ${text}`);
       assert.ok(!text.includes(secret), `${type} echoed the token: ${text}`);
     }
+  });
+
+  test("mirroring a credentialed URL that fails says which repository, without its token", async () => {
+    // Port 1 on loopback: refused at once, so git fails fast and for real.
+    const source = `https://bob:${secret}@127.0.0.1:1/acme/api.git?private_token=${secret}`;
+    const failure = await ensureMirror(source, path.join(root, "data"), AbortSignal.timeout(30_000)).then(
+      () => assert.fail("mirroring an unreachable repository succeeded"),
+      (error: unknown) => error,
+    );
+    assert.ok(SlipwayError.isInstance(failure), String(failure));
+    const text = `${failure.message}\n${JSON.stringify(failure.details)}`;
+    assert.match(text, /cannot mirror https:\/\/\*\*\*@127\.0\.0\.1:1\/acme\/api\.git/, text);
+    assert.ok(!text.includes(secret), `the mirror error echoed the token: ${text}`);
   });
 
   test("git's own messages about the URL come out redacted", () => {
