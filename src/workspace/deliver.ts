@@ -2,6 +2,7 @@
 import path from "node:path";
 import { WorkspaceError } from "../core/errors.ts";
 import { type RunGitOptions, runGit } from "./git.ts";
+import { protectGitDir } from "./mirror-config.ts";
 
 /**
  * Settings for the fetch inside the source repository, on top of the hardened ones: only the file
@@ -63,6 +64,8 @@ export async function fetchFromMirror(
   refspec: string,
   options: RunGitOptions,
 ): Promise<void> {
+  // upload-pack runs in the mirror and reads its config: Slipway's alone, rewritten first.
+  await protectGitDir(mirrorPath);
   await runGit(
     [
       "fetch",

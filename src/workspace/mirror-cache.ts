@@ -15,9 +15,11 @@ export { mirrorName, mirrorPathFor } from "./mirror-name.ts";
 /** Clones and fetches of big repositories take a while; this bounds them. */
 const transferTimeoutMs = 30 * 60_000;
 
-/** Never an upload-pack command a config names: the source's side of a fetch is plain git-upload-pack. */
+/**
+ * Never an upload-pack command a config names: the source's side of a fetch is plain git-upload-pack.
+ * (The option, not `-c remote.origin.uploadpack=…`: that only adds a second value after the file's.)
+ */
 const uploadPack = "--upload-pack=git-upload-pack";
-const uploadPackConfig = ["remote.origin.uploadpack=git-upload-pack"];
 
 export interface MirrorOptions {
   /** How long to wait for another run using the same mirror (default 10 minutes). */
@@ -75,7 +77,6 @@ async function fetchMirror(source: string, mirrorPath: string, signal?: AbortSig
     await secureMirrorConfig(mirrorPath, source);
     await runGit(["fetch", "--prune", "--quiet", "--no-recurse-submodules", uploadPack, "origin"], {
       gitDir: mirrorPath,
-      config: uploadPackConfig,
       signal,
       timeoutMs: transferTimeoutMs,
     });
@@ -117,7 +118,6 @@ export async function hasObject(mirrorPath: string, object: string, signal?: Abo
 async function followSourceHead(mirrorPath: string, signal?: AbortSignal): Promise<void> {
   const { stdout } = await runGit(["ls-remote", uploadPack, "--symref", "origin", "HEAD"], {
     gitDir: mirrorPath,
-    config: uploadPackConfig,
     signal,
   });
   const { branch, commit } = parseRemoteHead(stdout);
