@@ -1,117 +1,104 @@
 // The attack suite: every attempt an untrusted repository or a tenacious agent might make, run as a
 // script through Sandbox.exec of each isolating backend on a real worktree of a real mirror, under
-// the configuration's default limits. Each must fail with the platform unharmed; a table of
-// attempt × backend → blocked is printed at the end.
+// the configuration's default limits. Each must be blocked, shown by evidence (the command ran, its
+// target was there, the wall refused); a table of attempt × backend → outcome is printed at the end.
+// SLIPWAY_REQUIRE_SANDBOXES=bwrap,docker makes a missing backend fail instead of skip;
+// SLIPWAY_ATTACK_WEAKEN=<weakening> runs it on bwrap with one protection removed (see docs/security.md).
 import assert from "node:assert/strict";
-import { randomInt } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { after, describe, test } from "node:test";
-import { bwrapSandboxBackend } from "../../src/sandbox/bwrap/bwrap-sandbox.ts";
-import { dockerSandboxBackend } from "../../src/sandbox/docker/docker-sandbox.ts";
 import { removeLeftoverContainers } from "../../src/sandbox/docker/leftover-containers.ts";
-import { dockerTestSkipReason, testImage } from "../../src/sandbox/docker/test-image.ts";
-import type { SandboxBackend } from "../../src/sandbox/sandbox.ts";
-import { createAttackWorld, openAttackRun } from "./attack-world.ts";
-import type { Attempt, Verdict } from "./attempt.ts";
-import { filesystemAttempts } from "./attempts-filesystem.ts";
-import { gitAttempts } from "./attempts-git.ts";
-import { resourceAttempts } from "./attempts-resources.ts";
-import { secretAndNetworkAttempts } from "./attempts-secrets-network.ts";
+import {
+  isolatingBackends,
+  type Row,
+  renderTable,
+  requiredSandboxes,
+  runAttempt,
+  type SuiteBackend,
+  suiteDockerLabels,
+} from "./attack-runner.ts";
+import { createAttackWorld } from "./attack-world.ts";
+import { allAttempts } from "./attempts-all.ts";
+import { killEscaped, weakenedBwrapBackend, weakeningFromEnv } from "./weakened-bwrap.ts";
 
-const attempts: Attempt[] = [
-  ...filesystemAttempts,
-  ...secretAndNetworkAttempts,
-  ...resourceAttempts,
-  ...gitAttempts,
-];
-
-/** Containers of this suite carry this label, so the after hook sweeps only its own. */
-const dockerLabels = { "slipway.test": `attack-suite-${process.pid}-${randomInt(1e9)}` };
-
-interface SuiteBackend {
-  /** The name in the table. */
-  label: string;
-  backend: SandboxBackend;
-  processSpace: "run" | "command";
-  skip: string | false;
-}
-
-/**
- * The isolating backends, each as the agent's commands use it (`run`); bwrap also as verification
- * uses it (a process space per command), as its two spaces are built differently.
- */
-async function isolatingBackends(): Promise<SuiteBackend[]> {
-  const bwrap = await bwrapSandboxBackend.availability();
-  const bwrapSkip = bwrap.available ? false : `bwrap is unavailable here: ${bwrap.reason}`;
-  const dockerSkip = await dockerTestSkipReason();
-  return [
-    { label: "bwrap", backend: bwrapSandboxBackend, processSpace: "run", skip: bwrapSkip },
-    { label: "bwrap, own space", backend: bwrapSandboxBackend, processSpace: "command", skip: bwrapSkip },
-    {
-      label: "docker",
-      backend: dockerSandboxBackend({ image: testImage, hostToolchainMounts: true, labels: dockerLabels }),
-      processSpace: "run",
-      skip: dockerSkip ? `no Docker engine here: ${dockerSkip}` : false,
-    },
-  ];
-}
-
-interface Row extends Verdict {
-  attempt: string;
-  backend: string;
-}
-
-function renderTable(rows: Row[]): string {
-  const header = ["attempt", "backend", "blocked", "evidence"];
-  const body = rows.map((row) => [row.attempt, row.backend, row.blocked ? "yes" : "NO", row.evidence]);
-  const widths = header.map((_, column) =>
-    Math.max(...[header, ...body].map((cells) => cells[column]!.length)),
-  );
-  const line = (cells: string[]) =>
-    `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(" | ")} |`;
-  return [line(header), line(widths.map((width) => "-".repeat(width))), ...body.map(line)].join("\n");
-}
-
+const required = requiredSandboxes();
+const weakening = weakeningFromEnv(process.env.SLIPWAY_ATTACK_WEAKEN);
+const dockerLabels = suiteDockerLabels();
 const world = await createAttackWorld();
-const backends = await isolatingBackends();
+const shimDirectory = mkdtempSync(path.join(tmpdir(), "slipway-weakened-"));
+
+/** The backends to attack: all isolating ones, or with a weakening only bwrap through its shim. */
+async function suiteBackends(): Promise<SuiteBackend[]> {
+  const backends = await isolatingBackends(world, dockerLabels);
+  if (!weakening) return backends;
+  const weakened = weakenedBwrapBackend(weakening, shimDirectory, { dataDir: world.dataDir });
+  return backends
+    .filter((entry) => entry.family === "bwrap")
+    .map((entry) => ({ ...entry, label: `${entry.label}, weakened: ${weakening}`, backend: weakened }));
+}
+
+const backends = await suiteBackends();
+const attempts = allAttempts.filter((attempt) => !(weakening && attempt.unsafeWhen?.includes(weakening)));
 const rows: Row[] = [];
-const skipped: string[] = [];
+const missing: string[] = [];
 
 after(async () => {
   await world.dispose();
-  if (!backends.find((entry) => entry.label === "docker")?.skip)
+  killEscaped(shimDirectory);
+  rmSync(shimDirectory, { recursive: true, force: true });
+  if (!backends.find((entry) => entry.family === "docker")?.unavailable)
     await removeLeftoverContainers({ maxAgeMs: 0, labels: dockerLabels });
 });
 
-for (const { label, backend, processSpace, skip } of backends) {
-  if (skip) {
-    console.log(`# skipping the attack suite on ${label}: ${skip}`);
-    skipped.push(`${label} (${skip})`);
+for (const entry of backends) {
+  const { label, family, unavailable } = entry;
+  const mustRun = required.includes(family);
+  if (unavailable) {
+    const consequence = mustRun ? "FAILING: SLIPWAY_REQUIRE_SANDBOXES says this machine has it" : "skipping";
+    console.log(`# attack suite on ${label}: ${consequence}; ${unavailable}`);
+    missing.push(`${label} (${unavailable})`);
   }
   describe(`attack suite: ${label}`, () => {
+    if (unavailable && mustRun) {
+      test(`${label} is available, as SLIPWAY_REQUIRE_SANDBOXES requires`, () => {
+        assert.fail(`${label} is required here but unavailable: ${unavailable}`);
+      });
+      return;
+    }
     for (const attempt of attempts) {
-      test(attempt.name, { skip, timeout: 240_000 }, async () => {
-        const attack = await openAttackRun(world, backend, { ...attempt, processSpace });
-        let verdict: Verdict;
-        try {
-          verdict = await attempt.run(attack);
-        } catch (error) {
-          verdict = { blocked: false, evidence: `the attempt itself failed: ${(error as Error).message}` };
-        } finally {
-          await attack.dispose();
-        }
-        rows.push({ attempt: attempt.name, backend: label, ...verdict });
-        assert.ok(verdict.blocked, `not blocked on ${label}: ${verdict.evidence}`);
+      test(attempt.name, { skip: unavailable, timeout: 240_000 }, async () => {
+        const row = await runAttempt(world, entry, attempt);
+        rows.push(row);
+        assert.equal(row.outcome, "blocked", `${row.outcome} on ${label}: ${row.evidence}`);
       });
     }
   });
 }
 
 describe("attack suite: summary", () => {
-  test("every attempt is blocked on every isolating backend here", () => {
+  test("every attempt ran and was blocked on every isolating backend here", (t) => {
     console.log(`\n${renderTable(rows)}\n`);
-    if (skipped.length > 0) console.log(`# not run: ${skipped.join("; ")}`);
+    if (missing.length > 0) console.log(`# not run: ${missing.join("; ")}`);
+    const ran = backends.filter((entry) => !entry.unavailable);
+    console.log(`# ${rows.length} rows ran: ${attempts.length} attempts × ${ran.length} backends`);
     assert.ok(attempts.length >= 20, `only ${attempts.length} attempts`);
-    const open = rows.filter((row) => !row.blocked).map((row) => `${row.attempt} (${row.backend})`);
-    assert.deepEqual(open, [], `walls that did not hold: ${open.join(", ")}`);
+    if (ran.length === 0 && required.length === 0) {
+      t.skip(`no isolating backend here, and SLIPWAY_REQUIRE_SANDBOXES names none: ${missing.join("; ")}`);
+      return;
+    }
+    // Counted from rows, not from the attempts defined: a row that never ran is not a wall that held.
+    assert.equal(rows.length, attempts.length * ran.length, "some attempts did not produce a row");
+    const open = rows
+      .filter((row) => row.outcome !== "blocked")
+      .map((row) => `${row.attempt} (${row.backend}, ${row.outcome})`);
+    assert.deepEqual(open, [], `walls that did not hold or were never tried: ${open.join(", ")}`);
+    const absent = backends.filter((entry) => entry.unavailable && required.includes(entry.family));
+    assert.deepEqual(
+      absent.map((entry) => entry.label),
+      [],
+      "required backends missing",
+    );
   });
 });

@@ -1,25 +1,28 @@
-// The platform an attack suite attacks: a data directory with a store, a mirror and another run's
-// worktree; a canary secret in the platform's environment and in the host's home; servers on the
-// host's loopback and private addresses; a host process; and a fresh worktree and sandbox per attempt.
-import { type ChildProcess, spawn } from "node:child_process";
+// The platform an attack suite attacks: a data directory with a real store, a mirror and another
+// run's worktree; a canary secret in the platform's environment, a platform process's environ and
+// the host's home; servers on the host's loopback and private addresses and where the Docker
+// engine's socket is; and a fresh worktree and sandbox per attempt, whose commands prove they ran.
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, chownSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:net";
-import { homedir, networkInterfaces } from "node:os";
+import { chmodSync, chownSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
 import path from "node:path";
 import { SlipwayConfig } from "../../src/config/config-schema.ts";
 import { askingFor } from "../../src/sandbox/sandbox.contract.ts";
 import type { ExecRequest, ExecResult, Sandbox, SandboxBackend } from "../../src/sandbox/sandbox.ts";
+import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.ts";
+import { makeTask } from "../../src/store/store-fixtures.ts";
 import { ensureMirror } from "../../src/workspace/mirror-cache.ts";
 import { createWorktree, removeWorktree } from "../../src/workspace/worktree.ts";
 import { git, makeRepo, tempDir, writeFiles } from "../helpers/git-fixture.ts";
-
-/** A TCP server on the host that counts who connected. */
-export interface CountingServer {
-  port: number;
-  connections: number;
-  close(): Promise<void>;
-}
+import {
+  type CountingServer,
+  hostAddresses,
+  listen,
+  processHolding,
+  type SocketTargets,
+  socketTargets,
+} from "./attack-servers.ts";
 
 /** The environment variable the canary secret is put in, named like a model key. */
 export const canaryVariable = "SLIPWAY_ATTACK_MODEL_API_KEY";
@@ -39,7 +42,7 @@ export interface AttackWorld {
   /** Another run's worktree, holding `otherRunSecret` in secret.txt. */
   otherWorktree: string;
   otherRunSecret: string;
-  /** Written into the store file `<dataDir>/slipway.db`. */
+  /** A task's text in the real store `<dataDir>/slipway.db`. */
   storeSecret: string;
   /** A file in the host's real home holding `canary`. */
   homeSecretFile: string;
@@ -49,15 +52,25 @@ export interface AttackWorld {
   outside: string;
   /** Where code running on the host leaves a trace (hooks, fsmonitor, postinstall). */
   markers: string;
+  /** Answers every request with `networkCanary`, on the host's 127.0.0.1. */
   loopback: CountingServer;
-  /** Listens on every host address; reached through `privateAddresses`. */
+  /** Listens on every host address; reached through `privateAddresses`; answers `networkCanary`. */
   wildcard: CountingServer;
+  /** What the host's servers answer: seen inside only if a connection got through. */
+  networkCanary: string;
   /** The host's own non-loopback IPv4 addresses (eth0, the docker bridge …). */
   privateAddresses: string[];
-  /** A host process no sandbox may signal. */
+  /** Unix sockets listening on the host where an engine's socket would be (the real one kept). */
+  sockets: SocketTargets;
+  /** The platform's stand-in: a host process with `canary` in its environ, which no sandbox may signal. */
   hostSleeper: ChildProcess;
   /** The limits every attempt runs under: the configuration's defaults. */
   limits: { memoryMb: number; maxProcesses: number; commandTimeoutMs: number };
+}
+
+/** A command's result, and whether it ran: it printed its start nonce before anything else. */
+export interface AttackResult extends ExecResult {
+  ran: boolean;
 }
 
 /** One attempt's run: its own worktree of the mirror and its own sandbox, as a real run has. */
@@ -67,40 +80,20 @@ export interface AttackRun {
   sandbox: Sandbox;
   /** Host path of the worktree. */
   worktree: string;
+  /** The line every `sh` and `node` command prints first (taken out of the output again). */
+  nonce: string;
   /** Run `script` with `sh -c` in the worktree root, as a verifier's `npm test` script would. */
-  sh(script: string, extra?: Partial<ExecRequest>): Promise<ExecResult>;
+  sh(script: string, extra?: Partial<ExecRequest>): Promise<AttackResult>;
   /** Run `node -e code` in the worktree root. */
-  node(code: string, extra?: Partial<ExecRequest>): Promise<ExecResult>;
+  node(code: string, extra?: Partial<ExecRequest>): Promise<AttackResult>;
+  /** The attempt's result for a raw `sandbox.exec` whose command printed `nonce` first. */
+  started(result: ExecResult): AttackResult;
   dispose(): Promise<void>;
 }
 
 /** Output cap of the agent's run_command tool. */
 const commandOutputBytes = 4 * 1024 * 1024;
 const attemptTimeoutMs = 60_000;
-
-function listen(address: string): Promise<CountingServer> {
-  return new Promise((resolve, reject) => {
-    const counting = { port: 0, connections: 0, close: () => Promise.resolve() };
-    const server: Server = createServer((socket) => {
-      counting.connections++;
-      socket.end("HTTP/1.1 200 OK\r\ncontent-length: 7\r\n\r\nreached");
-    });
-    server.once("error", reject);
-    server.listen(0, address, () => {
-      const bound = server.address();
-      counting.port = typeof bound === "object" && bound ? bound.port : 0;
-      counting.close = () => new Promise<void>((done) => server.close(() => done()));
-      resolve(counting);
-    });
-  });
-}
-
-function hostAddresses(): string[] {
-  return Object.values(networkInterfaces())
-    .flatMap((entries) => entries ?? [])
-    .filter((entry) => entry.family === "IPv4" && !entry.internal)
-    .map((entry) => entry.address);
-}
 
 /** An install script that reports it ran, then tries to reach the host and to leave a marker there. */
 function phoneHomeScript(
@@ -139,8 +132,13 @@ export async function createAttackWorld(): Promise<AttackWorld & { dispose(): Pr
   chownSync(path.join(outside, "victim.txt"), victimOwner, victimOwner);
   const canary = `canary-${randomBytes(12).toString("hex")}`;
   process.env[canaryVariable] = canary;
-  const loopback = await listen("127.0.0.1");
-  const wildcard = await listen("0.0.0.0");
+  const networkCanary = `reached-${randomBytes(12).toString("hex")}`;
+  const loopback = await listen("127.0.0.1", networkCanary);
+  const wildcard = await listen("0.0.0.0", networkCanary);
+  const sockets = await socketTargets([
+    "/var/run/docker.sock",
+    `/run/slipway-attack-${randomBytes(6).toString("hex")}.sock`,
+  ]);
   const privateAddresses = hostAddresses();
   const source = makeRepo({
     "package.json": JSON.stringify({
@@ -164,10 +162,13 @@ export async function createAttackWorld(): Promise<AttackWorld & { dispose(): Pr
   const otherRunSecret = `other-run-${randomBytes(8).toString("hex")}`;
   writeFileSync(path.join(otherWorktree, "secret.txt"), `${otherRunSecret}\n`);
   const storeSecret = `store-${randomBytes(8).toString("hex")}`;
-  writeFileSync(path.join(dataDir, "slipway.db"), `SQLite format 3\0 forge token ${storeSecret}\n`);
+  // A real store, as the platform opens it; closing it checkpoints the WAL into slipway.db.
+  const store = await openSqliteStore(path.join(dataDir, "slipway.db"));
+  await store.createTask(makeTask({ text: `Use the forge token ${storeSecret} to push.` }));
+  await store.close();
   const homeSecretFile = path.join(homedir(), `.slipway-attack-secret-${randomBytes(6).toString("hex")}`);
   writeFileSync(homeSecretFile, `${canary}\n`, { mode: 0o600 });
-  const hostSleeper = spawn("sleep", ["600"], { stdio: "ignore" });
+  const hostSleeper = processHolding(canaryVariable, canary);
   const config = SlipwayConfig.parse({});
   return {
     dataDir,
@@ -182,7 +183,9 @@ export async function createAttackWorld(): Promise<AttackWorld & { dispose(): Pr
     markers,
     loopback,
     wildcard,
+    networkCanary,
     privateAddresses,
+    sockets,
     hostSleeper,
     limits: {
       memoryMb: config.sandbox.memoryMb,
@@ -192,7 +195,7 @@ export async function createAttackWorld(): Promise<AttackWorld & { dispose(): Pr
     async dispose() {
       delete process.env[canaryVariable];
       hostSleeper.kill("SIGKILL");
-      await Promise.all([loopback.close(), wildcard.close()]);
+      await Promise.all([loopback.close(), wildcard.close(), sockets.close()]);
       await removeWorktree(mirrorPath, otherWorktree).catch(() => undefined);
       rmSync(homeSecretFile, { force: true });
       for (const directory of [root, source]) rmSync(directory, { recursive: true, force: true });
@@ -201,6 +204,24 @@ export async function createAttackWorld(): Promise<AttackWorld & { dispose(): Pr
 }
 
 let runCounter = 0;
+
+/** Remove every marker left in `world.markers` (by an attempt, or one that threw before cleaning up). */
+export function clearMarkers(world: AttackWorld): string[] {
+  const found = readdirSync(world.markers);
+  for (const name of found) rmSync(path.join(world.markers, name), { recursive: true, force: true });
+  return found;
+}
+
+/** `result` with the nonce's line taken out, and whether it came first (the command really ran). */
+export function withoutNonce(result: ExecResult, nonce: string): AttackResult {
+  const strip = (text: string) => text.replace(`${nonce}\n`, "");
+  return {
+    ...result,
+    ran: result.stdout.startsWith(`${nonce}\n`),
+    output: strip(result.output),
+    stdout: strip(result.stdout),
+  };
+}
 
 /** A fresh worktree of the world's mirror and a sandbox on it, with the configuration's limits. */
 export async function openAttackRun(
@@ -237,19 +258,32 @@ export async function openAttackRun(
   }
   // Every command of the attempt, its own sandbox.exec calls included, runs as the agent's would.
   const sandbox = askingFor(created, options.processSpace ?? "run");
-  const exec = (request: ExecRequest): Promise<ExecResult> => sandbox.exec(request);
+  const nonce = `attempt-started-${randomBytes(8).toString("hex")}`;
+  const exec = async (request: ExecRequest) => withoutNonce(await sandbox.exec(request), nonce);
   const defaults = {
     timeoutMs: Math.min(world.limits.commandTimeoutMs, attemptTimeoutMs),
     maxOutputBytes: commandOutputBytes,
   };
+  let disposed = false;
   return {
     world,
     backend: backend.name,
     sandbox,
     worktree,
-    sh: (script, extra = {}) => exec({ command: "sh", args: ["-c", script], ...defaults, ...extra }),
-    node: (code, extra = {}) => exec({ command: "node", args: ["-e", code], ...defaults, ...extra }),
+    nonce,
+    sh: (script, extra = {}) =>
+      exec({ command: "sh", args: ["-c", `echo ${nonce}\n${script}`], ...defaults, ...extra }),
+    node: (code, extra = {}) =>
+      exec({
+        command: "node",
+        args: ["-e", `console.log(${JSON.stringify(nonce)});\n${code}`],
+        ...defaults,
+        ...extra,
+      }),
+    started: (result) => withoutNonce(result, nonce),
     async dispose() {
+      if (disposed) return;
+      disposed = true;
       try {
         await sandbox.dispose();
       } finally {

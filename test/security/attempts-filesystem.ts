@@ -1,39 +1,82 @@
 // Attempts on the filesystem walls: writing outside the worktree (system directories, the host's
 // home, `..`, a committed symlink, the mirror) and reading what belongs to the platform or other runs.
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
-import { symlinkBranch, victimOwner, victimText } from "./attack-world.ts";
-import { type Attempt, nothingLeaked, nothingPlanted, plantedOnHost, plantName } from "./attempt.ts";
+import { createBwrapBackend } from "../../src/sandbox/bwrap/bwrap-sandbox.ts";
+import { type AttackResult, type AttackRun, symlinkBranch, victimOwner, victimText } from "./attack-world.ts";
+import {
+  type Attempt,
+  blocked,
+  gist,
+  inconclusive,
+  nothingLeaked,
+  nothingPlanted,
+  plantedOnHost,
+  plantName,
+  type Verdict,
+} from "./attempt.ts";
+
+/**
+ * Run `script` after a control write into the worktree, which must show up on the host: the shell
+ * ran and can write where it may, so a missing plant is the wall's doing, not a dead sandbox's.
+ */
+async function writeAttempt(
+  attack: AttackRun,
+  script: string,
+  targets: (result: AttackResult) => string[],
+): Promise<Verdict> {
+  const control = `${plantName()}.control`;
+  const result = await attack.sh(`echo control > ${control}\n${script}`);
+  const verdict = nothingPlanted(plantedOnHost(targets(result)), result);
+  const wrote = plantedOnHost([path.join(attack.worktree, control)]).length === 1;
+  if (verdict.outcome === "blocked" && !wrote)
+    return inconclusive(
+      `the control write into the worktree did not reach the host; ${gist(result.output, 60)}`,
+    );
+  return verdict;
+}
 
 const writeToEtc: Attempt = {
   name: "write to /etc",
-  async run({ sh }) {
+  proves: "host-root",
+  async run(attack) {
     const name = plantName();
-    const result = await sh(
+    return writeAttempt(
+      attack,
       `echo pwned > /etc/${name}; mkdir /etc/${name}.d; echo pwned > /etc/profile.d/${name}.sh`,
+      () => [`/etc/${name}`, `/etc/${name}.d`, `/etc/profile.d/${name}.sh`],
     );
-    const planted = plantedOnHost([`/etc/${name}`, `/etc/${name}.d`, `/etc/profile.d/${name}.sh`]);
-    return nothingPlanted(planted, result.output);
   },
 };
 
 const writeToHome: Attempt = {
   name: "write to the host's $HOME",
-  async run({ sh }) {
+  proves: "host-root",
+  async run(attack) {
     const name = plantName();
     const home = homedir();
-    const result = await sh(`echo pwned > "${home}/${name}"; echo pwned > "${home}/.ssh/${name}"`);
-    return nothingPlanted(
-      plantedOnHost([path.join(home, name), path.join(home, ".ssh", name)]),
-      result.output,
-    );
+    return writeAttempt(attack, `echo pwned > "${home}/${name}"; echo pwned > "${home}/.ssh/${name}"`, () => [
+      path.join(home, name),
+      path.join(home, ".ssh", name),
+    ]);
   },
 };
 
 const writeThroughDotDot: Attempt = {
   name: "write outside the worktree via ..",
-  async run({ sh, worktree }) {
+  proves: "host-root",
+  async run(attack) {
+    const { worktree } = attack;
     const name = plantName();
     const parents = [1, 2, 3, 4].map((depth) => path.resolve(worktree, "../".repeat(depth), name));
     const script = [
@@ -41,54 +84,63 @@ const writeThroughDotDot: Attempt = {
       `cd .. && echo pwned > ${name}; cd .. && echo pwned > ${name}`,
       `echo pwned > "${path.dirname(worktree)}/${name}"`,
     ].join("\n");
-    const result = await sh(script);
-    return nothingPlanted(plantedOnHost(parents), result.output);
+    return writeAttempt(attack, script, () => parents);
   },
 };
 
 const writeThroughSymlink: Attempt = {
   name: "write outside via a symlink committed in the repo",
+  proves: "host-root",
   baseRef: symlinkBranch,
-  async run({ sh, world }) {
+  async run(attack) {
+    const { world } = attack;
     const name = plantName();
     const victim = path.join(world.outside, "victim.txt");
     // `escape` → the host directory `outside` (absolute); `up` → ../../../outside (relative).
-    const result = await sh(
+    return writeAttempt(
+      attack,
       `echo pwned > escape/${name}; echo pwned > up/${name}-up; echo pwned >> escape/victim.txt; chmod 666 up/victim.txt`,
+      () => {
+        const planted = [path.join(world.outside, name), path.join(world.outside, `${name}-up`)];
+        // Checked while the sandbox is still open: nothing may touch the file, not even its owner or mode.
+        const stat = statSync(victim);
+        const changed =
+          stat.uid !== victimOwner ||
+          (stat.mode & 0o777) !== 0o600 ||
+          readFileSync(victim, "utf8") !== victimText;
+        if (changed) {
+          writeFileSync(victim, victimText);
+          chmodSync(victim, 0o600);
+          chownSync(victim, victimOwner, victimOwner);
+          // Reported through a marker file the check below finds and removes.
+          writeFileSync(path.join(world.outside, `${name}-victim-changed`), "");
+          planted.push(path.join(world.outside, `${name}-victim-changed`));
+        }
+        return planted;
+      },
     );
-    const planted = plantedOnHost([path.join(world.outside, name), path.join(world.outside, `${name}-up`)]);
-    // Checked while the sandbox is still open: nothing may touch the file, not even its owner or mode.
-    const stat = statSync(victim);
-    if (
-      stat.uid !== victimOwner ||
-      (stat.mode & 0o777) !== 0o600 ||
-      readFileSync(victim, "utf8") !== victimText
-    )
-      planted.push(`${victim} (now uid ${stat.uid}, mode ${(stat.mode & 0o777).toString(8)})`);
-    return nothingPlanted(planted, result.output);
   },
 };
 
 const replaceToolchain: Attempt = {
   name: "plant a program in the host's toolchain",
-  async run({ sh }) {
+  proves: "host-root",
+  async run(attack) {
     const name = plantName();
     const nodeDirectory = path.dirname(process.execPath);
-    const result = await sh(
+    return writeAttempt(
+      attack,
       `cp /bin/sh /usr/bin/${name}; cp /bin/sh /usr/local/bin/${name}; cp /bin/sh "$(dirname "$(command -v node)")/${name}"; echo pwned > "${nodeDirectory}/${name}"`,
+      () => [`/usr/bin/${name}`, `/usr/local/bin/${name}`, path.join(nodeDirectory, name)],
     );
-    const planted = plantedOnHost([
-      `/usr/bin/${name}`,
-      `/usr/local/bin/${name}`,
-      path.join(nodeDirectory, name),
-    ]);
-    return nothingPlanted(planted, result.output);
   },
 };
 
 const poisonMirror: Attempt = {
   name: "poison the mirror through the worktree's .git file",
-  async run({ sh, world }) {
+  proves: "host-root",
+  async run(attack) {
+    const { world } = attack;
     const name = plantName();
     const configBefore = readFileSync(path.join(world.mirrorPath, "config"), "utf8");
     const script = [
@@ -97,61 +149,108 @@ const poisonMirror: Attempt = {
       `echo pwned > "$admin/${name}"; mkdir -p "$mirror/hooks"; printf '#!/bin/sh\\necho pwned\\n' > "$mirror/hooks/post-checkout"`,
       `printf '[core]\\n\\tfsmonitor = /tmp/${name}\\n' >> "$mirror/config"; echo x > "$mirror/refs/heads/${name}"`,
     ].join("\n");
-    const result = await sh(script);
-    const admin = /gitdir is (\S+)/.exec(result.output)?.[1] ?? "";
-    const planted = plantedOnHost([
-      path.join(admin, name),
-      path.join(world.mirrorPath, "hooks", "post-checkout"),
-      path.join(world.mirrorPath, "refs", "heads", name),
-    ]);
-    if (readFileSync(path.join(world.mirrorPath, "config"), "utf8") !== configBefore)
-      planted.push("mirror config");
-    return nothingPlanted(planted, result.output.replace(/^gitdir is .*\n/, ""));
+    return writeAttempt(attack, script, (result) => {
+      const admin = /gitdir is (\S+)/.exec(result.output)?.[1] ?? "";
+      const planted = [
+        ...(admin ? [path.join(admin, name)] : []),
+        path.join(world.mirrorPath, "hooks", "post-checkout"),
+        path.join(world.mirrorPath, "refs", "heads", name),
+      ];
+      const config = path.join(world.mirrorPath, "config");
+      if (readFileSync(config, "utf8") !== configBefore) {
+        writeFileSync(config, configBefore);
+        writeFileSync(path.join(world.markers, "mirror-config-changed"), "");
+        planted.push(path.join(world.markers, "mirror-config-changed"));
+      }
+      return planted;
+    });
   },
 };
 
 const readOtherRun: Attempt = {
   name: "read another run's worktree",
+  proves: "host-root",
   async run({ sh, world }) {
     const script = [
       `cat "${world.otherWorktree}/secret.txt"; cat ../run-other/secret.txt`,
       "find / \\( -path /proc -o -path /sys -o -path /usr -o -path /dev \\) -prune -o -name secret.txt -print 2>/dev/null | head -n 20 | xargs -r cat",
     ].join("\n");
     const result = await sh(script);
-    return nothingLeaked(result.output, [world.otherRunSecret], "the other run's secret");
+    const present = readFileSync(path.join(world.otherWorktree, "secret.txt"), "utf8").includes(
+      world.otherRunSecret,
+    );
+    return nothingLeaked(result, [world.otherRunSecret], "the other run's secret", present);
   },
 };
 
+/** The store file, as the host reads it: the control that the canary really is in it. */
+function storeHolds(dataDir: string, secret: string): boolean {
+  return ["slipway.db", "slipway.db-wal"].some((file) => {
+    const location = path.join(dataDir, file);
+    return existsSync(location) && readFileSync(location).includes(secret);
+  });
+}
+
+/** Why the data-directory guard did not refuse a bwrap mount of the data directory, or undefined when it did. */
+async function dataDirectoryMountProblem(attack: AttackRun): Promise<string | undefined> {
+  const { world } = attack;
+  const backend = createBwrapBackend({ dataDir: world.dataDir, readOnlyMounts: [world.dataDir] });
+  try {
+    const sandbox = await backend.create({
+      worktree: attack.worktree,
+      allowHosts: [],
+      memoryMb: 1024,
+      maxProcesses: 64,
+    });
+    await sandbox.dispose();
+    return "a sandbox with the data directory as a read-only mount was opened";
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return message.includes(world.dataDir) ? undefined : `refused for another reason: ${gist(message)}`;
+  }
+}
+
 const readStore: Attempt = {
   name: "read the store and mirrors (the data dir)",
-  async run({ sh, world }) {
+  proves: "host-root",
+  async run(attack) {
+    const { sh, world } = attack;
     const script = [
-      `cat "${world.dataDir}/slipway.db"; ls "${world.dataDir}/mirrors"`,
+      `cat "${world.dataDir}/slipway.db" "${world.dataDir}/slipway.db-wal"; ls "${world.dataDir}/mirrors"`,
       `cat "${homedir()}/.slipway/slipway.db"; cat ~/.slipway/slipway.db; ls ../../mirrors`,
     ].join("\n");
     const result = await sh(script);
     const mirrorName = path.basename(world.mirrorPath);
-    return nothingLeaked(result.output, [world.storeSecret, mirrorName], "the store or a mirror");
+    const present = storeHolds(world.dataDir, world.storeSecret);
+    const verdict = nothingLeaked(result, [world.storeSecret, mirrorName], "the store or a mirror", present);
+    if (verdict.outcome !== "blocked" || attack.backend !== "bwrap") return verdict;
+    const guard = await dataDirectoryMountProblem(attack);
+    if (guard) return { outcome: "breached", evidence: `data-directory guard: ${guard}` };
+    return blocked(`${verdict.evidence}; a mount of the data dir is refused`);
   },
 };
 
 const readHomeSecret: Attempt = {
   name: "read a secret file in the host's $HOME",
+  proves: "host-root",
   async run({ sh, world }) {
     // A glob, not the name: the name itself must show only if the host's home can be listed.
     const result = await sh(
       `cat "${homedir()}"/.slipway-attack-secret-*; cat ~/.slipway-attack-secret-*; ls -A "${homedir()}"`,
     );
+    const present = readFileSync(world.homeSecretFile, "utf8").includes(world.canary);
     return nothingLeaked(
-      result.output,
+      result,
       [world.canary, path.basename(world.homeSecretFile)],
       "the home secret",
+      present,
     );
   },
 };
 
 const readCargoToken: Attempt = {
   name: "read a token in the host's ~/.cargo (only its bin is mounted)",
+  proves: "host-root",
   async run({ sh, world }) {
     // rustup's proxies in ~/.cargo/bin are mounted; a crates.io token beside them must stay out.
     const cargoHome = path.join(homedir(), ".cargo");
@@ -164,7 +263,8 @@ const readCargoToken: Attempt = {
       const result = await sh(
         `cat "${cargoHome}"/credentials-slipway-attack-*; cat ~/.cargo/credentials-slipway-attack-*; ls -A "${cargoHome}"`,
       );
-      return nothingLeaked(result.output, [world.canary, path.basename(planted)], "the cargo token");
+      const present = readFileSync(planted, "utf8").includes(world.canary);
+      return nothingLeaked(result, [world.canary, path.basename(planted)], "the cargo token", present);
     } finally {
       rmSync(madeCargoHome ? cargoHome : planted, { recursive: true, force: true });
     }

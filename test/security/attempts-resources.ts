@@ -1,40 +1,52 @@
-// Attempts on the process and resource walls: a fork bomb, memory hogs, a full tmp, processes left
-// behind, a command that never ends, an output flood, signals to host processes, a user namespace.
-import { randomBytes } from "node:crypto";
+// Attempts on the resource walls: more processes than the cap, more memory than the limit (in one
+// process and across several), a /tmp filled past its size, an output flood, a user namespace.
+// Each proves its own wall: the attempt is shown to get going (below the cap, a small allocation,
+// a small file) before the part that must be refused.
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { processAlive } from "../../src/core/process-alive.ts";
 import { survivorsWith, uniqueSleepMarker } from "../../src/sandbox/sandbox.contract.ts";
-import type { AttackRun } from "./attack-world.ts";
-import { type Attempt, gist, nothingPlanted, plantedOnHost, plantName, platformCanSpawn } from "./attempt.ts";
+import {
+  type Attempt,
+  blocked,
+  breached,
+  gist,
+  inconclusive,
+  notRun,
+  plantedOnHost,
+  plantName,
+  platformCanSpawn,
+} from "./attempt.ts";
 
-/** An argument no other process on the machine has: a fork bomb's shells all carry it as $0. */
-function bombMarker(): string {
-  return `slipway-attack-marker-${randomBytes(6).toString("hex")}`;
-}
+/** The process cap of the fork attempt: small, so that twice as many forks stay cheap. */
+const forkCap = 64;
 
 const forkBomb: Attempt = {
-  name: "fork bomb",
-  async run({ sandbox, sh }) {
-    const mark = bombMarker();
-    const result = await sandbox.exec({
-      command: "sh",
-      // Every level waits for its children, so the tree only grows until forks fail.
-      args: ["-c", "f() { f | f & wait; }; f", mark],
-      timeoutMs: 15_000,
-      maxOutputBytes: 64 * 1024,
+  name: `fork past maxProcesses (${forkCap / 4} start, ${forkCap * 2} are refused)`,
+  proves: "process-cap",
+  limits: { maxProcesses: forkCap },
+  async run({ sh }) {
+    // A sleep duration nothing else uses: `sleep 600 <word>` would fail at once and prove nothing.
+    const mark = uniqueSleepMarker();
+    // Bounded: a fixed number of sleeps, each killed again; dash stops at the first fork it is refused.
+    const batch = (count: number, label: string) =>
+      `pids=""; for i in $(seq ${count}); do sleep ${mark} & pids="$pids $!"; done; echo ${label}; kill $pids; wait`;
+    const result = await sh(`${batch(forkCap / 4, "below-ok")}\n${batch(forkCap * 2, "above-ok")}`, {
+      timeoutMs: 60_000,
     });
     const survivors = await survivorsWith(mark, 15_000);
-    const alive = (await sh("echo alive")).stdout === "alive\n";
-    const healthy = platformCanSpawn();
-    const ending = result.timedOut
-      ? "stopped at the time limit"
-      : `ended with ${result.exitCode ?? result.signal}`;
-    const refused = /fork|resource temporarily unavailable/i.test(result.output)
-      ? "forks refused"
-      : "no fork refused";
-    const evidence = `${ending}; ${refused}; ${survivors.length} survivors; sandbox usable after: ${alive}`;
-    return { blocked: survivors.length === 0 && healthy, evidence };
+    const didNotRun = notRun(result);
+    if (didNotRun) return didNotRun;
+    const refused = /fork|resource temporarily unavailable/i.test(result.output);
+    if (survivors.length > 0 || /^above-ok$/m.test(result.stdout) || !platformCanSpawn())
+      return breached(
+        `${forkCap * 2} processes started under a cap of ${forkCap}; ${survivors.length} survivors`,
+      );
+    if (!/^below-ok$/m.test(result.stdout))
+      return inconclusive(`not even ${forkCap / 4} started: ${gist(result.output)}`);
+    if (result.timedOut || !refused) return inconclusive(`no fork was refused: ${gist(result.output)}`);
+    return blocked(
+      `${forkCap / 4} started; past the cap: ${gist(result.output.replace(/^below-ok\n/m, ""), 60)}`,
+    );
   },
 };
 
@@ -47,160 +59,107 @@ const hogProgram = (chunks: number) =>
    try { for (let i = 0; i < ${chunks}; i++) { kept.push(Buffer.alloc(64 * 2 ** 20, 1)); mib += 64; } console.log("allocated " + mib + " MiB"); }
    catch (e) { console.log("failed after " + mib + " MiB: " + e.message); process.exit(3); }`;
 
-function ending(result: { exitCode: number | null; signal: string | null }): string {
-  return result.exitCode === null ? `killed by ${result.signal}` : `exit ${result.exitCode}`;
-}
-
 const allocateInOneProcess: Attempt = {
-  name: "allocate 8 GiB in one process",
+  name: `allocate twice memoryMb (${hogLimitMb * 2} MiB over ${hogLimitMb}) in one process`,
+  proves: "memory-cap",
   limits: { memoryMb: hogLimitMb },
   async run({ node }) {
-    const result = await node(hogProgram(128), { timeoutMs: 120_000 });
-    // Our own time limit ending it proves nothing about the memory wall.
-    if (result.timedOut)
-      return { blocked: false, evidence: "inconclusive: still allocating at the time limit" };
-    const blocked = !/allocated 8192 MiB/.test(result.stdout) && platformCanSpawn();
-    return { blocked, evidence: `${ending(result)}; ${gist(result.output, 70)}` };
+    const result = await node(hogProgram((hogLimitMb * 2) / 64), { timeoutMs: 120_000 });
+    if (/^allocated /m.test(result.stdout)) return breached(`${gist(result.stdout)} under ${hogLimitMb}`);
+    // Node started (it printed the nonce): what ended it is the allocation's own failure or not.
+    const didNotRun = notRun(result);
+    if (didNotRun) return didNotRun;
+    if (result.timedOut) return inconclusive("still allocating at the time limit");
+    const failed = /^failed after (\d+) MiB/m.exec(result.stdout);
+    if (failed) return blocked(`the allocation failed after ${failed[1]} MiB: ${gist(result.stdout, 60)}`);
+    if (result.signal === "SIGKILL" || result.exitCode === 137)
+      return blocked(`killed while allocating (the memory cgroup's OOM kill)`);
+    return inconclusive(
+      `ended otherwise (exit ${result.exitCode ?? result.signal}): ${gist(result.output, 60)}`,
+    );
   },
 };
 
 const allocateAcrossProcesses: Attempt = {
   name: "exceed memoryMb with 4 processes (4 × 320 MiB over 1024)",
+  proves: "memory-cap",
   limits: { memoryMb: hogLimitMb },
-  async run({ sandbox }) {
+  async run({ sh }) {
     // Each holds 320 MiB (under the per-process limit), then waits up to 20 s for the other three.
-    const hog = `${hogProgram(5).replace('console.log("allocated " + mib + " MiB");', "")}
+    const hog = `${hogProgram(5).replace('console.log("allocated " + mib + " MiB");', 'console.log("holding");')}
       const fs = require("node:fs"); fs.writeFileSync("/tmp/held-" + process.argv[1], "");
       const started = Date.now();
       const timer = setInterval(() => {
         const held = fs.readdirSync("/tmp").filter((name) => name.startsWith("held-")).length;
         if (held >= 4 || Date.now() - started > 20000) { console.log(held >= 4 ? "all-held" : "held-alone"); clearInterval(timer); }
       }, 100);`;
-    const result = await sandbox.exec({
-      command: "sh",
-      args: ["-c", 'for i in 1 2 3 4; do node -e "$1" "$i" & done; wait', "sh", hog],
+    const result = await sh(`for i in 1 2 3 4; do node -e "$HOG" "$i" & done; wait`, {
       timeoutMs: 150_000,
-      maxOutputBytes: 64 * 1024,
+      env: { HOG: hog },
     });
-    if (result.timedOut)
-      return { blocked: false, evidence: "inconclusive: still allocating at the time limit" };
+    const didNotRun = notRun(result);
+    if (didNotRun) return didNotRun;
+    if (result.timedOut) return inconclusive("still allocating at the time limit");
+    const holding = (result.stdout.match(/^holding$/gm) ?? []).length;
     const together = (result.stdout.match(/^all-held$/gm) ?? []).length;
-    return {
-      blocked: together < 4 && platformCanSpawn(),
-      evidence: `${together} of 4 processes held 320 MiB at the same time; ${gist(result.output.replace(/^all-held\n/gm, ""), 50)}`,
-    };
+    if (together >= 4) return breached(`all 4 held 320 MiB at once under ${hogLimitMb}`);
+    if (holding === 0) return inconclusive(`no process got its 320 MiB: ${gist(result.output)}`);
+    if (!platformCanSpawn()) return breached("the platform cannot start a process");
+    return blocked(`${holding} got 320 MiB, ${together} of 4 held it at once`);
   },
 };
 
 const fillTmp: Attempt = {
-  name: "fill tmp",
-  async run({ sh, world }) {
+  name: "fill tmp past its size (1536 MiB into a 1024 MiB /tmp)",
+  proves: "tmpfs-size",
+  // /tmp is sized memoryMb; fallocate asks for the whole size at once, which tmpfs refuses by its
+  // size alone (ENOSPC) before any page is charged to the memory cgroup.
+  limits: { memoryMb: hogLimitMb },
+  async run({ sh }) {
     const name = plantName();
-    const count = world.limits.memoryMb + 512;
-    const result = await sh(`dd if=/dev/zero of=/tmp/${name} bs=1M count=${count} 2>&1; rm -f /tmp/${name}`, {
-      timeoutMs: 120_000,
-    });
-    const written = Number(/^(\d+)\+\d+ records out/m.exec(result.output)?.[1] ?? 0);
-    const planted = plantedOnHost([path.join(tmpdir(), name), `/tmp/${name}`]);
-    if (planted.length > 0) return nothingPlanted(planted, result.output);
-    const ended = result.exitCode === null ? `killed by ${result.signal}` : gist(result.output, 60);
-    return {
-      blocked: written < count && platformCanSpawn(),
-      evidence: `${written} of ${count} MiB written; ${ended}`,
-    };
-  },
-};
-
-/** Start background processes four ways (setsid, nohup, double fork, a detached node child). */
-async function startBackgroundProcesses(run: AttackRun, mark: string) {
-  const script = [
-    `setsid sleep ${mark} > /dev/null 2>&1 &`,
-    `nohup sleep ${mark} > /dev/null 2>&1 &`,
-    `( sleep ${mark} > /dev/null 2>&1 & ) &`,
-    `node -e 'require("node:child_process").spawn("sleep", [process.argv[1]], { detached: true, stdio: "ignore" }).unref()' ${mark}`,
-    "sleep 1; echo left-running",
-  ].join("\n");
-  return run.sh(script);
-}
-
-const backgroundAfterRun: Attempt = {
-  name: "leave a background process after the run",
-  async run(attack) {
-    const mark = uniqueSleepMarker();
-    const result = await startBackgroundProcesses(attack, mark);
-    await attack.dispose();
-    const survivors = await survivorsWith(mark, 10_000);
-    return {
-      blocked: survivors.length === 0,
-      evidence: `${gist(result.output)}; ${survivors.length} left after dispose`,
-    };
-  },
-};
-
-const backgroundBetweenCommands: Attempt = {
-  name: "leave a daemon running after its command",
-  async run(attack) {
-    const mark = uniqueSleepMarker();
-    const result = await startBackgroundProcesses(attack, mark);
-    const survivors = await survivorsWith(mark, 5_000);
-    return {
-      blocked: survivors.length === 0,
-      evidence: `${gist(result.output)}; ${survivors.length} still running after the command`,
-    };
-  },
-};
-
-const runForever: Attempt = {
-  name: "run past the time limit",
-  async run({ sandbox }) {
-    const mark = uniqueSleepMarker();
-    const result = await sandbox.exec({
-      command: "sh",
-      args: ["-c", `sleep ${mark} & exec sleep ${mark}`],
-      timeoutMs: 2_000,
-      maxOutputBytes: 1024,
-    });
-    const survivors = await survivorsWith(mark, 10_000);
-    return {
-      blocked: result.timedOut && survivors.length === 0,
-      evidence: `timed out: ${result.timedOut}; ${survivors.length} survivors`,
-    };
+    const size = hogLimitMb + 512;
+    const result = await sh(
+      `fallocate -l 16M /tmp/${name}-control && echo control-ok; fallocate -l ${size}M /tmp/${name} && echo filled; rm -f /tmp/${name}*`,
+      { timeoutMs: 120_000 },
+    );
+    const planted = plantedOnHost([path.join(tmpdir(), name), `/tmp/${name}`, `/tmp/${name}-control`]);
+    if (planted.length > 0) return breached(`written on the host: ${planted.join(", ")}`);
+    if (/^filled$/m.test(result.stdout)) return breached(`${size} MiB went into /tmp`);
+    const didNotRun = notRun(result);
+    if (didNotRun) return didNotRun;
+    if (!/^control-ok$/m.test(result.stdout))
+      return inconclusive(`not even 16 MiB went into /tmp: ${gist(result.output)}`);
+    if (/no space left on device/i.test(result.output))
+      return blocked(`16 MiB fit; ${gist(result.output, 70)}`);
+    return breached(`the tmpfs size did not refuse it (another limit did): ${gist(result.output, 60)}`);
   },
 };
 
 const floodOutput: Attempt = {
   name: "flood the output (100 MB)",
+  proves: "platform",
   async run({ sh }) {
     const result = await sh("head -c 100000000 /dev/zero | tr '\\0' x");
     const kept = Buffer.byteLength(result.output);
-    return {
-      blocked: result.truncated && kept <= 4 * 1024 * 1024,
-      evidence: `kept ${kept} bytes, truncated: ${result.truncated}`,
-    };
-  },
-};
-
-const killEverything: Attempt = {
-  name: "kill every process it can see",
-  async run({ sh, world }) {
-    const sleeper = world.hostSleeper.pid ?? 0;
-    const result = await sh(
-      `kill -9 ${sleeper} ${process.pid} ${process.ppid}; kill -9 1; kill -9 -1; echo done`,
-    );
-    const alive = processAlive(sleeper);
-    return {
-      blocked: alive,
-      evidence: `host process ${alive ? "still alive" : "killed"}; ${gist(result.output)}`,
-    };
+    const didNotRun = notRun(result);
+    if (didNotRun) return didNotRun;
+    if (kept > 4 * 1024 * 1024 || !result.truncated)
+      return breached(`kept ${kept} bytes, truncated: ${result.truncated}`);
+    if (kept < 1024 * 1024) return inconclusive(`only ${kept} bytes came out: the flood never flowed`);
+    return blocked(`kept ${kept} bytes of 100 MB, truncated`);
   },
 };
 
 const userNamespace: Attempt = {
   name: "create a user namespace to regain capabilities",
+  proves: "userns",
   async run({ sh }) {
     const result = await sh("unshare -Ur sh -c 'echo uid=$(id -u); grep CapEff /proc/self/status'");
-    const became = /^uid=0$/m.test(result.stdout);
-    return { blocked: !became, evidence: gist(result.output) };
+    if (/^uid=0$/m.test(result.stdout)) return breached(gist(result.output));
+    const didNotRun = notRun(result);
+    if (didNotRun) return didNotRun;
+    if (!/unshare/.test(result.output)) return inconclusive(`unshare did not report: ${gist(result.output)}`);
+    return blocked(gist(result.output));
   },
 };
 
@@ -209,10 +168,6 @@ export const resourceAttempts: Attempt[] = [
   allocateInOneProcess,
   allocateAcrossProcesses,
   fillTmp,
-  backgroundAfterRun,
-  backgroundBetweenCommands,
-  runForever,
   floodOutput,
-  killEverything,
   userNamespace,
 ];

@@ -1,0 +1,113 @@
+// The attack suite against itself: on a bwrap build with one protection removed (weakened-bwrap.ts),
+// every attempt that says it proves that protection must come out "breached" — and with bwrap
+// failing before any command, every attempt must come out "inconclusive", never "blocked".
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, describe, test } from "node:test";
+import { bwrapSandboxBackend } from "../../src/sandbox/bwrap/bwrap-sandbox.ts";
+import type { ExecRequest } from "../../src/sandbox/sandbox.ts";
+import { type Row, renderTable, requiredSandboxes, runAttempt } from "./attack-runner.ts";
+import { createAttackWorld } from "./attack-world.ts";
+import type { Outcome } from "./attempt.ts";
+import { allAttempts } from "./attempts-all.ts";
+import {
+  killEscaped,
+  type Weakening,
+  weakenedBwrapBackend,
+  weakenedSkipReason,
+  weakenings,
+} from "./weakened-bwrap.ts";
+
+const availability = await bwrapSandboxBackend.availability();
+const unavailable = availability.available
+  ? weakenedSkipReason()
+  : `bwrap is unavailable here: ${availability.reason}`;
+const required = requiredSandboxes().includes("bwrap");
+if (unavailable) console.log(`# weakened attack suite: ${required ? "FAILING" : "skipping"}; ${unavailable}`);
+
+const world = await createAttackWorld();
+const shimDirectory = mkdtempSync(path.join(tmpdir(), "slipway-weakened-"));
+const rows: Row[] = [];
+
+after(async () => {
+  killEscaped(shimDirectory);
+  await world.dispose();
+  rmSync(shimDirectory, { recursive: true, force: true });
+});
+
+/** The process spaces each weakening is tried in: no-kill in both, as each space is ended its own way. */
+function spacesFor(weakening: Weakening): NonNullable<ExecRequest["processSpace"]>[] {
+  return weakening === "no-kill" ? ["command", "run"] : ["command"];
+}
+
+/**
+ * Attempts whose weakening does not yet make them fail: the processes die anyway (seen: with the
+ * shim's escape recorded, nothing marked survives the time limit), so another wall ends them and
+ * the attempt does not yet isolate the one it names. Skipped with this reason, never counted proven.
+ */
+const notYetProven: Record<string, string> = {
+  "leave a daemon running after its command":
+    "without the pid namespace its processes still end with the command",
+  "leave background processes running at dispose":
+    "the no-kill shim's escaped bwrap still loses its processes; the wall that ends them is not yet pinned down",
+  "run past the time limit":
+    "the no-kill shim's escaped bwrap still loses its processes; the wall that ends them is not yet pinned down",
+};
+
+/** What each attempt must come out as: inconclusive when nothing runs, else breached. */
+const expected = (weakening: Weakening): Outcome => (weakening === "no-run" ? "inconclusive" : "breached");
+
+test("bwrap and the shim are here, as SLIPWAY_REQUIRE_SANDBOXES requires", {
+  skip: !required && unavailable ? unavailable : false,
+}, () => {
+  assert.equal(unavailable, undefined, `bwrap is required here: ${unavailable}`);
+});
+
+for (const weakening of weakenings) {
+  // no-run: every attempt must notice; otherwise the attempts proving this protection.
+  const attempts = allAttempts.filter(
+    (attempt) =>
+      (weakening === "no-run" || attempt.proves === weakening) && !attempt.unsafeWhen?.includes(weakening),
+  );
+  for (const unsafe of allAttempts.filter((attempt) => attempt.unsafeWhen?.includes(weakening)))
+    console.log(`# not run weakened by ${weakening}: ${unsafe.name} (it would harm this machine)`);
+  for (const processSpace of spacesFor(weakening)) {
+    const label = `bwrap ${processSpace === "run" ? "" : "own space "}without ${weakening}`;
+    describe(`weakened: ${label}`, () => {
+      const backend = unavailable ? undefined : weakenedBwrapBackend(weakening, shimDirectory, world);
+      for (const attempt of attempts) {
+        const pending = weakening === "no-run" ? undefined : notYetProven[attempt.name];
+        const skip = unavailable ?? (pending ? `not yet shown to fail weakened: ${pending}` : false);
+        test(`${attempt.name} → ${expected(weakening)}`, { skip, timeout: 240_000 }, async () => {
+          assert.ok(backend);
+          const row = await runAttempt(
+            world,
+            { label, family: "bwrap", backend, processSpace, unavailable: false },
+            attempt,
+          );
+          rows.push(row);
+          assert.equal(row.outcome, expected(weakening), `${attempt.name} on ${label}: ${row.evidence}`);
+        });
+      }
+    });
+  }
+}
+
+describe("weakened attack suite: summary", () => {
+  test("every attempt that names a sandbox protection was shown to fail without it", {
+    skip: unavailable ?? false,
+  }, () => {
+    console.log(`\n${renderTable(rows)}\n`);
+    for (const [name, why] of Object.entries(notYetProven))
+      console.log(`# not yet proven weakened: ${name}: ${why}`);
+    const proven = new Set(rows.filter((row) => row.outcome === "breached").map((row) => row.attempt));
+    const unproven = allAttempts
+      .filter((attempt) => attempt.proves !== "platform" && !proven.has(attempt.name))
+      .filter((attempt) => !(attempt.name in notYetProven))
+      .filter((attempt) => !(attempt.proves !== "platform" && attempt.unsafeWhen?.includes(attempt.proves)))
+      .map((attempt) => attempt.name);
+    assert.deepEqual(unproven, [], "attempts never shown to fail without their protection");
+  });
+});

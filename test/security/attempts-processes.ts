@@ -1,0 +1,161 @@
+// Attempts on the process walls: processes left behind after a command or after the run, a command
+// that never ends, signals to host processes. Each first shows, from the host, that its processes
+// really were running, so "none left" means they were ended, not that they never started.
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { processAlive } from "../../src/core/process-alive.ts";
+import {
+  processesWithArgument,
+  survivorsWith,
+  uniqueSleepMarker,
+} from "../../src/sandbox/sandbox.contract.ts";
+import type { AttackResult, AttackRun } from "./attack-world.ts";
+import {
+  type Attempt,
+  blocked,
+  breached,
+  gist,
+  inconclusive,
+  notRun,
+  plantName,
+  type Verdict,
+} from "./attempt.ts";
+
+/** Poll until at least `count` processes carry `marker`; how many did by the deadline. */
+async function runningWith(marker: string, count: number, withinMs = 20_000): Promise<number> {
+  const deadline = performance.now() + withinMs;
+  let found = processesWithArgument(marker).length;
+  while (found < count && performance.now() < deadline) {
+    await sleep(50);
+    found = processesWithArgument(marker).length;
+  }
+  return found;
+}
+
+/** Kill what an attempt left behind (processes it started, found by their unique marker). */
+function killMarked(pids: number[]): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // Gone already.
+    }
+  }
+}
+
+/** Background processes started four ways (setsid, nohup, double fork, a detached node child). */
+const backgroundWays = 4;
+
+/**
+ * Start the background processes, then wait (bounded) until the host writes `go` into the worktree
+ * — so the command is still running while the host counts them.
+ */
+function startBackground(attack: AttackRun, mark: string, go: string): Promise<AttackResult> {
+  const script = [
+    `setsid sleep ${mark} > /dev/null 2>&1 &`,
+    `nohup sleep ${mark} > /dev/null 2>&1 &`,
+    `( sleep ${mark} > /dev/null 2>&1 & ) &`,
+    `node -e 'require("node:child_process").spawn("sleep", [process.argv[1]], { detached: true, stdio: "ignore" }).unref()' ${mark}`,
+    `i=0; while [ ! -e ${go} ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done; echo left-running`,
+  ].join("\n");
+  return attack.sh(script);
+}
+
+/** The verdict once the processes should be gone: `started` of them were seen running. */
+async function judgeSurvivors(
+  mark: string,
+  started: number,
+  result: AttackResult | undefined,
+  after: string,
+) {
+  const survivors = await survivorsWith(mark, 10_000);
+  killMarked(survivors);
+  if (survivors.length > 0) return breached(`${survivors.length} of ${started} still running ${after}`);
+  if (result) {
+    const didNotRun = notRun(result);
+    if (didNotRun) return didNotRun;
+  }
+  if (started < backgroundWays) return inconclusive(`only ${started} of ${backgroundWays} ever ran`);
+  return blocked(`${started} were running; none left ${after}`);
+}
+
+const backgroundAfterRun: Attempt = {
+  name: "leave background processes running at dispose",
+  proves: "no-kill",
+  async run(attack) {
+    const mark = uniqueSleepMarker();
+    const pending = startBackground(attack, mark, plantName());
+    const started = await runningWith(mark, backgroundWays);
+    // The command is still waiting: dispose must end it and all it started.
+    await attack.dispose();
+    const result = await Promise.race([pending, sleep(30_000).then(() => undefined)]);
+    return judgeSurvivors(mark, started, result, "after dispose");
+  },
+};
+
+const backgroundBetweenCommands: Attempt = {
+  name: "leave a daemon running after its command",
+  proves: "pid",
+  async run(attack) {
+    const mark = uniqueSleepMarker();
+    const go = plantName();
+    const pending = startBackground(attack, mark, go);
+    const started = await runningWith(mark, backgroundWays);
+    writeFileSync(path.join(attack.worktree, go), "");
+    const result = await pending;
+    if (!/^left-running$/m.test(result.stdout) && result.ran)
+      return inconclusive(`the command did not end by itself: ${gist(result.output)}`);
+    return judgeSurvivors(mark, started, result, "after the command ended");
+  },
+};
+
+const runForever: Attempt = {
+  name: "run past the time limit",
+  proves: "no-kill",
+  async run(attack) {
+    const mark = uniqueSleepMarker();
+    const result = attack.started(
+      await attack.sandbox.exec({
+        command: "sh",
+        args: ["-c", `echo ${attack.nonce}; sleep ${mark} & exec sleep ${mark}`],
+        timeoutMs: 3_000,
+        maxOutputBytes: 1024,
+      }),
+    );
+    const survivors = await survivorsWith(mark, 10_000);
+    killMarked(survivors);
+    if (survivors.length > 0) return breached(`${survivors.length} still running after the time limit`);
+    const didNotRun = notRun(result);
+    if (didNotRun) return didNotRun;
+    if (!result.timedOut) return inconclusive(`ended before the time limit: ${gist(result.output)}`);
+    return blocked("started, stopped at the time limit, no survivors");
+  },
+};
+
+const killEverything: Attempt = {
+  name: "kill every process it can see",
+  proves: "pid",
+  // Without a pid namespace, `kill -9 -1` would end every process of the machine's user.
+  unsafeWhen: ["pid", "unsandboxed"],
+  async run({ sh, world }): Promise<Verdict> {
+    const sleeper = world.hostSleeper.pid ?? 0;
+    if (!processAlive(sleeper)) return inconclusive("the host process was not running to begin with");
+    const result = await sh(
+      `kill -9 ${sleeper} ${process.pid} ${process.ppid}; kill -9 1; kill -9 -1; echo done`,
+    );
+    const alive = processAlive(sleeper);
+    if (!alive) return breached("the host process was killed");
+    // `kill -9 -1` may end the shared space's own server: that the sandbox ended shows it ran.
+    if (/the sandbox ended/.test(result.output))
+      return blocked(`host process still alive; ${gist(result.output)}`);
+    return notRun(result) ?? blocked(`host process still alive; ${gist(result.output)}`);
+  },
+};
+
+export const processAttempts: Attempt[] = [
+  backgroundAfterRun,
+  backgroundBetweenCommands,
+  runForever,
+  killEverything,
+];
