@@ -1,38 +1,10 @@
 // Tests for the generated pull-request body: every fact a reviewer needs, and nothing unbounded.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { markdownProse } from "../../test/helpers/markdown-prose.ts";
 import type { ReviewRecord } from "../judge/review/review-record.ts";
 import { makeRun, makeTask } from "../store/store-fixtures.ts";
 import { buildPullRequestBody } from "./pr-body.ts";
-
-/** Code spans on one line removed (CommonMark: a run of n backticks closes at the next run of n). */
-function withoutCodeSpans(line: string): string {
-  let rest = line;
-  let prose = "";
-  for (let guard = 0; guard < 1000; guard++) {
-    const open = /`+/.exec(rest);
-    if (!open) return prose + rest;
-    const after = rest.slice(open.index + open[0].length);
-    const close = new RegExp(`(?<!\`)${open[0]}(?!\`)`).exec(after);
-    if (!close) return prose + rest;
-    prose += rest.slice(0, open.index);
-    rest = after.slice(close.index + close[0].length);
-  }
-  throw new Error("too many code spans");
-}
-
-/** What of a Markdown body renders as Markdown: lines outside fenced code blocks, code spans removed. */
-function markdownProse(body: string): string {
-  const lines: string[] = [];
-  let fence = 0;
-  for (const line of body.split("\n")) {
-    const run = /^ {0,3}(`{3,})/.exec(line)?.[1]?.length ?? 0;
-    if (fence === 0 && run > 0) fence = run;
-    else if (fence > 0 && run >= fence && /^ {0,3}`+\s*$/.test(line)) fence = 0;
-    else if (fence === 0) lines.push(withoutCodeSpans(line));
-  }
-  return lines.join("\n");
-}
 
 const review: ReviewRecord = {
   guardRounds: [

@@ -7,7 +7,7 @@ import { GuardPolicy } from "./guard.ts";
 import { runGuards } from "./registry.ts";
 
 /** A GitHub-token-shaped value built at run time, so no credential-shaped literal is in git. */
-const token = `gh${"p_"}${"Zq8wRt3YkLm2Xv9Bn4Hj6Pd1Fs7Gc5Na0Ue"}`;
+const token = `gh${"p_"}${"Zq8wRt3YkLm2Xv9Bn4Hj6Pd1Fs7Gc5Na0UeT"}`;
 
 describe("binary-files guard", { skip: gitMissing }, () => {
   let repo: TempGitRepo;
