@@ -54,6 +54,10 @@ export async function gateStage(context: RunContext): Promise<StageResult> {
     notes,
   });
   const report = await runVerifiers(sandbox, commands, "full", deadlineSignal(context));
+  // A check cut to the time left ends at the deadline: the run is out of time, not failed.
+  if (pastDeadline(context)) {
+    return { next: "cleanup", outcome: "time_limit", outcomeDetail: timeLimitDetail(context, "the gate") };
+  }
   const changed = await changedSinceFreeze(context, "after the gate");
   const summary = summarizeReport(report, context.services.config.verify.summaryChars);
   context.verification = report;

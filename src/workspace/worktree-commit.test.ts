@@ -1,0 +1,102 @@
+// Tests for the frozen tree: a snapshot leaves the worktree's own index alone, a re-take sees every
+// change to the tree's files, and the commit records the given tree whatever the worktree holds.
+import assert from "node:assert/strict";
+import { appendFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { after, describe, test } from "node:test";
+import { git, makeRepo, tempDir } from "../../test/helpers/git-fixture.ts";
+import { ensureMirror } from "./mirror-cache.ts";
+import { createWorktree } from "./worktree.ts";
+import {
+  changedFiles,
+  changedPathsBetween,
+  commitTree,
+  retakeFrozenTree,
+  snapshotWorktree,
+} from "./worktree-commit.ts";
+
+const created: string[] = [];
+after(() => {
+  for (const dir of created) rmSync(dir, { recursive: true, force: true });
+});
+
+const committer = { name: "Slipway", email: "slipway@localhost" };
+
+async function setUp() {
+  const source = makeRepo({ "a.txt": "one\n", "b.txt": "two\n", ".gitignore": "*.log\n" });
+  // b.txt is tracked and then named by .gitignore: a snapshot must keep it all the same.
+  writeFileSync(path.join(source, ".gitignore"), "*.log\nb.txt\n");
+  git(source, "commit", "--quiet", "-am", "ignore b.txt");
+  const dataDir = tempDir("data");
+  created.push(source, dataDir);
+  const { mirrorPath } = await ensureMirror(source, dataDir);
+  const worktreePath = path.join(dataDir, "worktrees", "run_1");
+  const { baseCommit } = await createWorktree({
+    mirrorPath,
+    baseRef: "main",
+    branch: "slipway/t1",
+    worktreePath,
+  });
+  return { mirrorPath, worktreePath, baseCommit };
+}
+
+describe("snapshotWorktree", () => {
+  test("freezes changes, new files and deletions; tracked files that .gitignore names stay; the index is untouched", async () => {
+    const { mirrorPath, worktreePath, baseCommit } = await setUp();
+    appendFileSync(path.join(worktreePath, "a.txt"), "two\n");
+    writeFileSync(path.join(worktreePath, "new.txt"), "new\n");
+    writeFileSync(path.join(worktreePath, "debug.log"), "ignored\n");
+    const tree = await snapshotWorktree(mirrorPath, worktreePath);
+    assert.deepEqual(await changedPathsBetween(mirrorPath, worktreePath, baseCommit, tree), [
+      "a.txt",
+      "new.txt",
+    ]);
+    assert.equal(git(mirrorPath, "show", `${tree}:b.txt`), "two");
+    // The worktree's own index still holds the base: nothing was staged there.
+    assert.equal(git(worktreePath, "diff", "--cached", "--name-only"), "");
+    unlinkSync(path.join(worktreePath, "b.txt"));
+    const afterDelete = await snapshotWorktree(mirrorPath, worktreePath);
+    assert.deepEqual(await changedPathsBetween(mirrorPath, worktreePath, tree, afterDelete), ["b.txt"]);
+  });
+});
+
+describe("retakeFrozenTree", () => {
+  test("equals the frozen tree until one of its files changes; new files do not count", async () => {
+    const { mirrorPath, worktreePath } = await setUp();
+    appendFileSync(path.join(worktreePath, "a.txt"), "two\n");
+    const frozen = await snapshotWorktree(mirrorPath, worktreePath);
+    writeFileSync(path.join(worktreePath, "build-output.txt"), "made by a check\n");
+    assert.equal(await retakeFrozenTree(mirrorPath, worktreePath, frozen), frozen);
+    appendFileSync(path.join(worktreePath, "a.txt"), "three\n");
+    const changed = await retakeFrozenTree(mirrorPath, worktreePath, frozen);
+    assert.notEqual(changed, frozen);
+    assert.deepEqual(await changedPathsBetween(mirrorPath, worktreePath, frozen, changed), ["a.txt"]);
+  });
+
+  test("refuses anything but an object id", async () => {
+    const { mirrorPath, worktreePath } = await setUp();
+    await assert.rejects(retakeFrozenTree(mirrorPath, worktreePath, "--output=/tmp/x"), /not an object id/);
+  });
+});
+
+describe("commitTree", () => {
+  test("commits exactly the given tree, not what the worktree holds now", async () => {
+    const { mirrorPath, worktreePath, baseCommit } = await setUp();
+    appendFileSync(path.join(worktreePath, "a.txt"), "reviewed\n");
+    const tree = await snapshotWorktree(mirrorPath, worktreePath);
+    appendFileSync(path.join(worktreePath, "a.txt"), "not reviewed\n");
+    writeFileSync(path.join(worktreePath, "late.txt"), "not reviewed\n");
+    const commit = await commitTree({ mirrorPath, worktreePath, tree, message: "change", committer });
+    assert.ok(commit);
+    assert.equal(git(mirrorPath, "rev-parse", `${commit}^{tree}`), tree);
+    assert.equal(git(mirrorPath, "rev-parse", `${commit}^`), baseCommit);
+    assert.equal(git(mirrorPath, "show", `${commit}:a.txt`), "one\nreviewed");
+    assert.ok((await changedFiles(mirrorPath, worktreePath)).includes("late.txt"));
+  });
+
+  test("returns undefined when the tree is HEAD's", async () => {
+    const { mirrorPath, worktreePath } = await setUp();
+    const tree = await snapshotWorktree(mirrorPath, worktreePath);
+    assert.equal(await commitTree({ mirrorPath, worktreePath, tree, message: "none", committer }), undefined);
+  });
+});
