@@ -1,5 +1,5 @@
 // Collects the change from a base commit to a tree (the one under review) as a ParsedDiff.
-import { InputError } from "../../core/errors.ts";
+import { InputError, WorkspaceError } from "../../core/errors.ts";
 import { type ParsedDiff, parseDiff } from "../diff/parse-diff.ts";
 import { readBinaryChanges } from "../diff/read-binary-changes.ts";
 
@@ -54,6 +54,15 @@ export async function collectDiff(runGit: GitRunner, base: string, target: strin
     if (change === undefined) continue;
     file.binary = true;
     file.binaryChange = change;
+    binary.delete(file.path);
+  }
+  // Both listings name the same files; a binary change left over would go unmarked: fail closed.
+  const unmatched = [...binary.keys()];
+  if (unmatched.length > 0) {
+    throw new WorkspaceError(
+      `the review diff does not name the binary file ${JSON.stringify(unmatched[0])} that git lists; nothing is reviewed or committed`,
+      { details: { unmatched: unmatched.slice(0, 10) } },
+    );
   }
   return parsed;
 }

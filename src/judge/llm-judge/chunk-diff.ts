@@ -1,6 +1,6 @@
 // Splits the judge's diff into chunks it can read whole: by file, and a file too large for one
 // chunk by hunks. Nothing is cut off: every line of the diff lands in exactly one chunk.
-import { type ParsedDiff, parseDiff } from "../diff/parse-diff.ts";
+import type { ParsedDiff } from "../diff/parse-diff.ts";
 import { type JudgeFileSection, renderJudgeSections } from "./render-judge-diff.ts";
 
 export interface DiffChunk {
@@ -28,14 +28,13 @@ function filePieces(section: JudgeFileSection, budget: number): string[] {
 }
 
 /**
- * Chunks of at most about `budget` characters (a single hunk larger than that stays whole).
- * `diff` is what collectDiff parsed (binary changes described), or `git diff` text to parse here.
+ * Chunks of at most about `budget` characters (a single hunk larger than that stays whole), of
+ * the diff collectDiff parsed (binary changes described).
  */
-export function chunkDiff(diff: ParsedDiff | string, budget: number): DiffChunk[] {
-  const parsed = typeof diff === "string" ? parseDiff(diff) : diff;
+export function chunkDiff(diff: ParsedDiff, budget: number): DiffChunk[] {
   const chunks: DiffChunk[] = [];
   let current: DiffChunk = { files: [], text: "" };
-  for (const section of renderJudgeSections(parsed)) {
+  for (const section of renderJudgeSections(diff)) {
     for (const piece of filePieces(section, budget)) {
       if (current.text.length + piece.length > budget && current.text.length > 0) {
         chunks.push(current);
