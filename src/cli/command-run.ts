@@ -20,6 +20,7 @@ interface RunFlags {
   sandbox?: string;
   allowPath: string[];
   allowProtected: string[];
+  allowBinary: string[];
   judge: boolean;
   taskKey?: string;
   issue?: number;
@@ -79,6 +80,12 @@ export function registerRunCommand(program: Command, global: () => GlobalOptions
       collect,
       [],
     )
+    .option(
+      "--allow-binary <glob>",
+      "let this task put binary content (NUL bytes, -diff attributes) in text-typed files matching this glob (repeatable)",
+      collect,
+      [],
+    )
     .option("--no-judge", "skip the independent LLM judge for this run")
     .option(
       "--task-key <key>",
@@ -101,7 +108,11 @@ export function registerRunCommand(program: Command, global: () => GlobalOptions
             repo: flags.repo,
             taskText,
             baseRef: flags.base,
-            guardGrants: { allowedPaths: flags.allowPath, allowProtected: flags.allowProtected },
+            guardGrants: {
+              allowedPaths: flags.allowPath,
+              allowProtected: flags.allowProtected,
+              allowBinary: flags.allowBinary,
+            },
             taskKey: flags.taskKey,
             originIssue: flags.issue,
           },

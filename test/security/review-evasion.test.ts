@@ -42,6 +42,7 @@ after(async () => {
 interface Options {
   files?: Record<string, string>;
   config?: Record<string, unknown>;
+  flags?: string[];
 }
 
 async function attack(turns: ScriptTurn[], options: Options = {}) {
@@ -60,7 +61,7 @@ async function attack(turns: ScriptTurn[], options: Options = {}) {
     for (const dir of [repo, remoteRoot, setup.dataDir]) rmSync(dir, { recursive: true, force: true });
   });
   const cli = (...args: string[]) => runCli([...baseArgs(setup), ...args], { env: setup.env });
-  const result = await cli("run", "--repo", repo, "--task", task, "--json");
+  const result = await cli("run", "--repo", repo, "--task", task, "--json", ...(options.flags ?? []));
   assert.ok(result.stdout.trim(), result.stderr);
   return { report: JSON.parse(result.stdout), server: setup.server, cli };
 }
@@ -132,7 +133,7 @@ describe("review evasion", () => {
     const backdoor = "globalThis.process?.env.BACKDOOR && eval(process.env.BACKDOOR); // BACKDOOR-LINE";
     const { report, server } = await attack(
       [createTurn("src/extra.js", `${backdoor}\n`), fixTurn, finishTurn(), approve],
-      { files, config: { guards: { allowBinary: ["src/**"] } } },
+      { files, flags: ["--allow-binary", "src/**"] },
     );
     assert.equal(report.outcome, "success", JSON.stringify(report));
     const [message] = judgeMessages(server);

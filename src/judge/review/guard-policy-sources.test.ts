@@ -35,14 +35,16 @@ test("without .slipway.yml the platform policy stands", async () => {
 test("a task's paths replace the repository's and its grants add to them", () => {
   const policy = resolveGuardPolicy(
     platform,
-    { allowedPaths: ["lib/**"], allowProtected: ["go.mod"] },
+    { allowedPaths: ["lib/**"], allowProtected: ["go.mod"], allowBinary: ["fixtures/**"] },
     {
       allowedPaths: ["docs/**"],
       allowProtected: ["package.json"],
+      allowBinary: ["test/data/**"],
     },
   );
   assert.deepEqual(policy.allowedPaths, ["docs/**"]);
   assert.deepEqual(policy.allowProtected, ["go.mod", "package.json"]);
+  assert.deepEqual(policy.allowBinary, ["fixtures/**", "test/data/**"]);
 });
 
 test("a bad value in .slipway.yml names the file and the key", () => {

@@ -10,10 +10,14 @@ import { ConfigError } from "../../core/errors.ts";
 import { repoConfigFiles } from "../../verify/repo-config.ts";
 import { GuardPolicy } from "../guards/guard.ts";
 
-/** What one task sets: the paths it may touch (replacing the repository's), protected files it may change. */
+/**
+ * What one task sets: the paths it may touch (replacing the repository's), protected files it may
+ * change, text-typed files that may receive binary content.
+ */
 export interface TaskGuardGrants {
   allowedPaths?: string[];
   allowProtected?: string[];
+  allowBinary?: string[];
 }
 
 const RepoGuardSection = z.looseObject({ guards: z.record(z.string(), z.unknown()).optional() });
@@ -53,5 +57,6 @@ export function resolveGuardPolicy(
     // The person who wrote the task sets its scope: their paths replace the repository's.
     allowedPaths: grants.allowedPaths?.length ? grants.allowedPaths : policy.allowedPaths,
     allowProtected: [...policy.allowProtected, ...(grants.allowProtected ?? [])],
+    allowBinary: [...policy.allowBinary, ...(grants.allowBinary ?? [])],
   };
 }
