@@ -27,7 +27,7 @@ export function ranReply(
   if (run.outcomeDetail) {
     lines.push(
       "",
-      "What the run reported (its own words, not reviewed):",
+      "What the run reported (it may quote the agent; shown as plain text):",
       quotedCodeBlock(run.outcomeDetail, maxQuotedChars),
     );
   }
