@@ -96,6 +96,11 @@ describe("protected-files guard", { skip: gitMissing }, () => {
       "CODEOWNERS",
       ".slipway.yml",
       ".slipway.yaml",
+      "vitest.config.ts",
+      "packages/web/jest.config.js",
+      ".mocharc.yml",
+      "eslint.config.js",
+      "biome.json",
     ];
     const diff = await diffOfChange(
       repo,

@@ -69,6 +69,27 @@ const buildExecution = [
   "**/noxfile.py",
 ];
 
+/** What the repository's checks run and how strictly: a change here can turn a check off. */
+const checkSettings = [
+  "**/jest.config.*",
+  "**/vitest.config.*",
+  "**/vitest.workspace.*",
+  "**/.mocharc*",
+  "**/karma.conf.*",
+  "**/playwright.config.*",
+  "**/cypress.config.*",
+  "**/eslint.config.*",
+  "**/.eslintrc*",
+  "**/biome.json",
+  "**/biome.jsonc",
+  "**/ruff.toml",
+  "**/.ruff.toml",
+  "**/mypy.ini",
+  "**/.golangci.yml",
+  "**/.golangci.yaml",
+  "**/phpunit.xml*",
+];
+
 /** Hooks, editor tasks and development environments: code that runs on a developer's machine. */
 const developerMachine = [
   "**/.pre-commit-config.yaml",
@@ -116,6 +137,7 @@ export const defaultProtectedPaths: readonly string[] = [
   ...gitSettings,
   ...packageManagerSettings,
   ...buildExecution,
+  ...checkSettings,
   ...developerMachine,
   ...dependencies,
 ];
