@@ -2,6 +2,7 @@
 import type { ParsedDiff } from "../diff/parse-diff.ts";
 import { binaryFilesGuard } from "./binary-files.ts";
 import type { Guard, GuardFinding, GuardPolicy } from "./guard.ts";
+import { hiddenCharactersGuard } from "./hidden-characters.ts";
 import { pathsGuard } from "./paths.ts";
 import { placeholdersGuard } from "./placeholders.ts";
 import { protectedFilesGuard } from "./protected-files.ts";
@@ -16,6 +17,7 @@ export const guards: ReadonlyMap<string, Guard> = new Map<string, Guard>([
   [sizeGuard.name, sizeGuard],
   [binaryFilesGuard.name, binaryFilesGuard],
   [secretsGuard.name, secretsGuard],
+  [hiddenCharactersGuard.name, hiddenCharactersGuard],
   [testsDisabledGuard.name, testsDisabledGuard],
   [placeholdersGuard.name, placeholdersGuard],
 ]);
