@@ -88,7 +88,8 @@ const textExtensions = new Set([
     " ",
   ),
   ..."sh bash zsh fish ps1 bat cmd mk cmake gradle sql graphql proto".split(" "),
-  ..."json jsonc json5 yml yaml toml ini cfg conf properties xml html htm css scss less env lock svg ipynb".split(" "),
+  ..."json jsonc json5 yml yaml toml ini cfg conf properties xml html htm css scss less env lock".split(" "),
+  ..."svg ipynb".split(" "),
   ..."md mdx markdown rst adoc txt csv tsv".split(" "),
 ]);
 
