@@ -1,17 +1,56 @@
 // `slipway doctor` end to end: which sandbox backends work here and why not, node and git, and the
 // exit code (0 when an isolating backend works, else 1).
 import assert from "node:assert/strict";
-import { rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { chmodSync, existsSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
-import { bwrapLimitModes } from "../src/sandbox/bwrap/bwrap-limit-modes.ts";
+import { bwrapKillMode, bwrapLimitModes, tmpfsCaps } from "../src/sandbox/bwrap/bwrap-limit-modes.ts";
 import { bwrapSandboxBackend } from "../src/sandbox/bwrap/bwrap-sandbox.ts";
 import { dockerTestSkipReason, testImage } from "../src/sandbox/docker/test-image.ts";
-import { cliEnv, runCli } from "./helpers/cli.ts";
+import { type CliResult, cliEnv, runCli, slipwayBin } from "./helpers/cli.ts";
 import { tempDir } from "./helpers/git-fixture.ts";
 
 const bwrap = await bwrapSandboxBackend.availability();
+/** setpriv's arguments that drop to the nobody user: the host as an unprivileged platform sees it. */
+const nobody = ["--reuid=65534", "--regid=65534", "--clear-groups", "--"];
+const unprivilegedSkip =
+  process.getuid?.() !== 0
+    ? "not root: cannot become another user to see the unprivileged host"
+    : !existsSync("/usr/bin/setpriv")
+      ? "setpriv (util-linux) is not installed"
+      : !bwrap.available
+        ? `bwrap is unavailable here: ${bwrap.reason}`
+        : false;
+if (unprivilegedSkip) console.log(`# skipping doctor as an unprivileged user: ${unprivilegedSkip}`);
+
+/** `slipway ARGS` as the nobody user, bounded like runCli. */
+function runAsNobody(
+  args: string[],
+  options: { env: Record<string, string>; cwd: string },
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("setpriv", [...nobody, process.execPath, slipwayBin, ...args], options);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`slipway ${args.join(" ")} as nobody did not end within 120 s\n${stderr}`));
+    }, 120_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
 const dockerSkip = await dockerTestSkipReason();
 
 describe("slipway doctor", () => {
@@ -43,12 +82,53 @@ describe("slipway doctor", () => {
     const limits = await bwrapLimitModes(512, 4096);
     assert.ok(result.stdout.includes(`\nprocesses  ${limits.processes}\n`), result.stdout);
     assert.ok(result.stdout.includes(`\nmemory     ${limits.memory}\n`), result.stdout);
+    const kill = await bwrapKillMode();
+    assert.ok(result.stdout.includes(`\nkill       ${kill.kill}\n`), result.stdout);
+    assert.ok(result.stdout.includes(`\ntmpfs      ${tmpfsCaps(4096, limits.wholeSandboxMemory)}\n`));
+    if (limits.wholeSandboxMemory && kill.proven)
+      assert.match(result.stdout, /^weaker {5}none: every protection above is in force$/m);
     assert.match(result.stdout, /^agents {5}share one sandbox per run /m);
     if (!dockerSkip) assert.match(result.stdout, /^docker {2}works \(isolating\)$/m);
     assert.match(result.stdout, /^sandbox.backend is "auto": runs use bwrap$/m);
     assert.match(result.stdout, /^ok: an isolating sandbox works here$/m);
     assert.match(result.stdout, /^bwrap toolchains \(sandbox\.toolchains\):$/m);
     assert.match(result.stdout, /^node +(mounted|system) +\//m);
+  });
+
+  test("as an unprivileged user: names what bwrap lacks, and a run refuses in one line unless it is accepted", {
+    skip: unprivilegedSkip,
+  }, async () => {
+    const project = tempDir("doctor-weaker");
+    directories.push(project);
+    chmodSync(project, 0o777);
+    const asNobody = (args: string[]) => runAsNobody(args, { env: cliEnv({ HOME: project }), cwd: project });
+    const doctor = await asNobody(["doctor"]);
+    assert.match(doctor.stdout, /^memory {5}4096 MiB per process \(RLIMIT_DATA\)/m);
+    assert.match(doctor.stdout, /^kill {7}by the pid namespace .* not confirmed by the kernel/m);
+    assert.match(doctor.stdout, /^weaker {5}memory-cgroup, kill-cgroup: not accepted .* refuse to start$/m);
+    assert.match(
+      doctor.stdout,
+      /^sandbox.backend is "auto": runs cannot start: .*sandbox\.acceptWeaker: \["memory-cgroup","kill-cgroup"\]$/m,
+    );
+    const refused = await asNobody(["sandbox", "exec", "--backend", "bwrap", "--", "echo", "ran"]);
+    assert.notEqual(refused.code, 0);
+    assert.doesNotMatch(refused.stdout, /ran/);
+    assert.match(
+      refused.stderr,
+      /^slipway: .*cannot give the bwrap sandbox memory-cgroup .*sandbox\.acceptWeaker/m,
+    );
+    assert.equal(refused.stderr.trim().split("\n").length, 1, refused.stderr);
+    writeFileSync(
+      path.join(project, "slipway.yaml"),
+      "sandbox:\n  acceptWeaker: [memory-cgroup, kill-cgroup]\n",
+    );
+    const accepted = await asNobody(["sandbox", "exec", "--backend", "bwrap", "--", "echo", "ran"]);
+    assert.equal(accepted.stdout, "ran\n", accepted.stderr);
+    const doctorAccepted = await asNobody(["doctor"]);
+    assert.match(
+      doctorAccepted.stdout,
+      /^weaker {5}memory-cgroup, kill-cgroup: accepted by sandbox\.acceptWeaker$/m,
+    );
   });
 
   test("without bwrap, git or the Docker image, says why and how to fix each, and exits 1", async () => {

@@ -57,8 +57,21 @@ function limitLines(report: DoctorReport): string[] {
     "bwrap limits (sandbox.maxProcesses, sandbox.memoryMb):",
     `processes  ${report.bwrapLimits.processes}`,
     `memory     ${report.bwrapLimits.memory}`,
+    `tmpfs      ${report.bwrapTmpfs}`,
+    `kill       ${report.bwrapKill.kill}`,
+    weakerLine(report),
     ...space,
   ];
+}
+
+/** Which protections bwrap lacks here, and whether `sandbox.acceptWeaker` lets runs start without them. */
+function weakerLine(report: DoctorReport): string {
+  const { missing, refusal } = report.bwrapProtections;
+  if (missing.length === 0) return "weaker     none: every protection above is in force";
+  const names = missing.join(", ");
+  if (refusal)
+    return `weaker     ${names}: not accepted (sandbox.acceptWeaker), so runs on bwrap refuse to start`;
+  return `weaker     ${names}: accepted by sandbox.acceptWeaker`;
 }
 
 function verdictLines(report: DoctorReport): string[] {
@@ -66,11 +79,17 @@ function verdictLines(report: DoctorReport): string[] {
     report.configuredBackend === "auto"
       ? 'sandbox.backend is "auto"'
       : `sandbox.backend is "${report.configuredBackend}"`;
+  const refusal = report.bwrapProtections.refusal;
+  const bwrapWorks = report.backends.some((backend) => backend.name === "bwrap" && backend.works);
   const runs = report.runsWith
     ? `runs use ${report.runsWith}`
-    : "runs cannot start: that backend does not work here";
+    : refusal && bwrapWorks && ["auto", "bwrap"].includes(report.configuredBackend)
+      ? `runs cannot start: ${refusal}`
+      : "runs cannot start: that backend does not work here";
   const verdict = report.ok
-    ? "ok: an isolating sandbox works here"
+    ? report.runsWith
+      ? "ok: an isolating sandbox works here"
+      : "an isolating sandbox works here, but runs with this configuration cannot start (see above)"
     : "no isolating sandbox works here: fix bwrap or docker as said above, or choose `--sandbox none` to run without isolation";
   return [`${configured}: ${runs}`, verdict];
 }

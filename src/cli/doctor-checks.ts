@@ -3,8 +3,15 @@
 // here; formatting in command-doctor.ts.
 import type { SlipwayConfig } from "../config/config-schema.ts";
 import { resolveDataDir } from "../config/data-dir.ts";
-import { type BwrapLimitModes, bwrapLimitModes } from "../sandbox/bwrap/bwrap-limit-modes.ts";
+import {
+  type BwrapKillMode,
+  type BwrapLimitModes,
+  bwrapKillMode,
+  bwrapLimitModes,
+  tmpfsCaps,
+} from "../sandbox/bwrap/bwrap-limit-modes.ts";
 import { probeSharedProcessSpace, type SharedSpaceProbe } from "../sandbox/bwrap/shared-space-probe.ts";
+import { type WeakerProtection, weakerProtectionRefusal } from "../sandbox/bwrap/weaker-protections.ts";
 import { configuredBwrapSettings, configuredSandboxBackends } from "../sandbox/registry.ts";
 import type { SandboxBackend } from "../sandbox/sandbox.ts";
 import { runGit } from "../workspace/git.ts";
@@ -35,6 +42,12 @@ export interface DoctorReport {
   readOnlyMounts: ReadOnlyMountCheck[];
   /** How bwrap caps processes and memory here (cgroups as root, rlimits otherwise). */
   bwrapLimits: BwrapLimitModes;
+  /** How bwrap ends every process of a sandbox here (cgroup.kill, or the pid namespace and the reaper). */
+  bwrapKill: BwrapKillMode;
+  /** The size caps of a bwrap sandbox's private /tmp and $HOME, and whose memory they use. */
+  bwrapTmpfs: string;
+  /** Protections bwrap cannot give here, and the one-line refusal when the configuration does not accept them. */
+  bwrapProtections: BwrapProtections;
   /** Whether the agent's commands can share one bwrap sandbox per run; absent when bwrap does not work. */
   bwrapSharedSpace?: SharedSpaceProbe;
   /** `sandbox.backend` from the configuration (`auto` or a name). */
@@ -43,6 +56,26 @@ export interface DoctorReport {
   runsWith?: string;
   /** True when at least one isolating backend works. */
   ok: boolean;
+}
+
+export interface BwrapProtections {
+  missing: WeakerProtection[];
+  /** `sandbox.acceptWeaker`. */
+  accepted: WeakerProtection[];
+  /** Why a run on bwrap refuses to start here, when it does. */
+  refusal?: string;
+}
+
+/** What bwrap lacks here (from the probes), and whether the configuration accepts it. */
+export function bwrapProtections(
+  limits: BwrapLimitModes,
+  kill: BwrapKillMode,
+  accepted: WeakerProtection[],
+): BwrapProtections {
+  const missing: WeakerProtection[] = [];
+  if (!limits.wholeSandboxMemory) missing.push("memory-cgroup");
+  if (!kill.proven) missing.push("kill-cgroup");
+  return { missing, accepted, refusal: weakerProtectionRefusal(missing, accepted) };
 }
 
 const minimumNodeMajor = 24;
@@ -96,8 +129,20 @@ async function checkBackend(backend: SandboxBackend): Promise<BackendCheck> {
   };
 }
 
-/** The backend a run would take: the configured one when it works, `auto`'s first isolating one. */
-function backendForRuns(configured: string, backends: BackendCheck[]): string | undefined {
+/**
+ * The backend a run would take: the configured one when it works, `auto`'s first isolating one
+ * (bwrap refusing for a protection it lacks stops the run; `auto` does not pass it over).
+ */
+function backendForRuns(
+  configured: string,
+  backends: BackendCheck[],
+  bwrapRefuses: boolean,
+): string | undefined {
+  const chosen = chosenBackend(configured, backends);
+  return chosen === "bwrap" && bwrapRefuses ? undefined : chosen;
+}
+
+function chosenBackend(configured: string, backends: BackendCheck[]): string | undefined {
   if (configured === "auto") return backends.find((backend) => backend.isolates && backend.works)?.name;
   return backends.find((backend) => backend.name === configured && backend.works)?.name;
 }
@@ -106,23 +151,29 @@ function backendForRuns(configured: string, backends: BackendCheck[]): string | 
 export async function runDoctorChecks(config: SlipwayConfig): Promise<DoctorReport> {
   const dataDir = resolveDataDir(config.dataDir, process.env);
   const registry = configuredSandboxBackends(config.sandbox, dataDir);
-  const [git, backends, bwrapLimits] = await Promise.all([
+  const [git, backends, bwrapLimits, bwrapKill] = await Promise.all([
     checkGit(),
     Promise.all([...registry.values()].map(checkBackend)),
     bwrapLimitModes(config.sandbox.maxProcesses, config.sandbox.memoryMb),
+    bwrapKillMode(),
   ]);
+  const protections = bwrapProtections(bwrapLimits, bwrapKill, config.sandbox.acceptWeaker);
   const bwrapWorks = backends.some((backend) => backend.name === "bwrap" && backend.works);
-  const bwrapSharedSpace = bwrapWorks
-    ? await probeSharedProcessSpace(config.sandbox, configuredBwrapSettings(config.sandbox, dataDir))
-    : undefined;
+  const bwrapSharedSpace =
+    bwrapWorks && !protections.refusal
+      ? await probeSharedProcessSpace(config.sandbox, configuredBwrapSettings(config.sandbox, dataDir))
+      : undefined;
   return {
     tools: [checkNode(), git],
     backends,
     bwrapLimits,
+    bwrapKill,
+    bwrapTmpfs: tmpfsCaps(config.sandbox.memoryMb, bwrapLimits.wholeSandboxMemory),
+    bwrapProtections: protections,
     bwrapSharedSpace,
     ...checkBwrapMounts(config, process.env),
     configuredBackend: config.sandbox.backend,
-    runsWith: backendForRuns(config.sandbox.backend, backends),
+    runsWith: backendForRuns(config.sandbox.backend, backends, protections.refusal !== undefined),
     ok: backends.some((backend) => backend.isolates && backend.works),
   };
 }

@@ -4,6 +4,7 @@ import path from "node:path";
 import { z } from "zod";
 import { GuardPolicy } from "../judge/guards/guard.ts";
 import { defaultToolchainNames } from "../sandbox/bwrap/toolchain-mounts.ts";
+import { weakerProtectionNames } from "../sandbox/bwrap/weaker-protections.ts";
 
 const providerSettings = z
   .object({
@@ -64,6 +65,12 @@ export const SandboxConfig = z
       .default([])
       .describe(
         "bwrap backend: extra host directories mounted read-only at the same path; never the home directory, ~/.ssh, ~/.cargo as a whole, other credential stores or the data directory",
+      ),
+    acceptWeaker: z
+      .array(z.enum(weakerProtectionNames))
+      .default([])
+      .describe(
+        "bwrap backend: protections this host may lack without runs refusing to start: memory-cgroup (one memory cap for all of a sandbox's processes; without it each process is capped alone), kill-cgroup (cgroup.kill, the kernel's proof that every process a sandbox started has ended); `slipway doctor` says which this host has",
       ),
   })
   .strict();

@@ -45,7 +45,12 @@ export function configuredSandboxBackends(
 
 /** The bwrap backend's settings from the configuration's `sandbox` section. */
 export function configuredBwrapSettings(sandbox: SandboxConfig, dataDir: string): BwrapSettings {
-  return { toolchains: sandbox.toolchains, readOnlyMounts: sandbox.readOnlyMounts, dataDir };
+  return {
+    toolchains: sandbox.toolchains,
+    readOnlyMounts: sandbox.readOnlyMounts,
+    dataDir,
+    acceptWeaker: sandbox.acceptWeaker,
+  };
 }
 
 export interface ChooseSandboxOptions {

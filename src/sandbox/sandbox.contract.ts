@@ -223,6 +223,33 @@ export function describeSandboxContract(
       assert.equal(result.stdout, "h\nt\n");
     });
 
+    // `none` has no wall to find what a command left behind by: it says so on every run instead.
+    const killSkip =
+      skip || (backend.isolates ? false : `${backend.name} gives no isolation to end processes by`);
+    test("killAll ends a running command and what it left outside its group; the sandbox stays usable", {
+      skip: killSkip,
+    }, async () => {
+      const marker = uniqueSleepMarker();
+      const writer = `while :; do echo beat >> beat.txt; sleep 0.05; done`;
+      const running = open().exec(shell(`setsid sh -c '${writer}' ${marker} & sleep ${marker}`));
+      const beat = path.join(worktree, "beat.txt");
+      const size = () => (existsSync(beat) ? readFileSync(beat).length : 0);
+      for (let waited = 0; size() === 0 && waited < 10_000; waited += 20) await sleep(20);
+      assert.ok(size() > 0, "the writer ran before killAll");
+      await open().killAll();
+      assert.deepEqual(
+        processesWithArgument(marker),
+        [],
+        "nothing of the command is left once killAll resolves",
+      );
+      const after = size();
+      await sleep(300);
+      assert.equal(size(), after, "nothing writes after killAll");
+      assert.notEqual((await running).exitCode, 0, "the running command was ended");
+      const next = await open().exec(shell("echo next"));
+      assert.equal(next.stdout, "next\n");
+    });
+
     test("dispose can be called twice", { skip }, async () => {
       await open().dispose();
       await open().dispose();

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, test } from "node:test";
-import { bwrapLimitModes, type CgroupProbe } from "./bwrap-limit-modes.ts";
+import { bwrapKillMode, bwrapLimitModes, type CgroupProbe, tmpfsCaps } from "./bwrap-limit-modes.ts";
 import { candidateParents, memoryCandidateParents, type PidsCgroup } from "./pids-cgroup.ts";
 
 /** A root probe whose cgroup creation gives `made`, recording what it was asked to remove. */
@@ -52,5 +52,32 @@ describe("bwrap limit modes", () => {
       readdirSync(parent).filter((name) => name.startsWith("slipway-doctor-")),
     );
     assert.deepEqual(left, []);
+  });
+});
+
+describe("bwrap kill mode", () => {
+  test("with a cgroup v2 directory: cgroup.kill, confirmed by the kernel; the probe's cgroup is removed", async () => {
+    const removed: string[] = [];
+    const mode = await bwrapKillMode({
+      create: async (name) => `/sys/fs/cgroup/unified/${name}`,
+      remove: async (directory) => void removed.push(directory),
+    });
+    assert.equal(mode.proven, true);
+    assert.match(mode.kill, /^cgroup\.kill /);
+    assert.equal(removed.length, 1);
+  });
+
+  test("without one: the pid namespace and the reaper, said to be unconfirmed", async () => {
+    const mode = await bwrapKillMode({ create: async () => undefined, remove: async () => undefined });
+    assert.equal(mode.proven, false);
+    assert.match(mode.kill, /pid namespace .* not confirmed by the kernel/);
+  });
+
+  test("the tmpfs caps say whose memory they use", () => {
+    assert.match(
+      tmpfsCaps(512, true),
+      /^\/tmp and \$HOME 512 MiB each \(tmpfs counted in the sandbox's memory cgroup\)$/,
+    );
+    assert.match(tmpfsCaps(512, false), /in host memory, outside any cgroup/);
   });
 });

@@ -1,7 +1,10 @@
 // How the bwrap backend can enforce the process and memory limits on this host, for `slipway
 // doctor`: cgroups when the platform runs as root and a writable hierarchy exists, rlimits
-// otherwise — which cap the process count per sandbox but memory only per process.
+// otherwise — which cap the process count per sandbox but memory only per process; and how it ends
+// every process of a sandbox: cgroup.kill where a cgroup v2 directory can be made, else the pid
+// namespace and the shared space's reaper.
 import { randomBytes } from "node:crypto";
+import { createKillCgroup, removeKillCgroup } from "./kill-cgroup.ts";
 import { createPidsCgroup, type PidsCgroup, removePidsCgroup } from "./pids-cgroup.ts";
 
 export interface BwrapLimitModes {
@@ -70,4 +73,43 @@ export async function bwrapLimitModes(
     memory: `${memoryMb} MiB for all the sandbox's processes together (a memory cgroup)`,
     wholeSandboxMemory: true,
   };
+}
+
+export interface BwrapKillMode {
+  /** How every process of a sandbox is ended (killAll, and each command's leftovers). */
+  kill: string;
+  /** True when the kernel confirms the end (cgroup.kill and cgroup.events). */
+  proven: boolean;
+}
+
+/** How the probe makes and removes a kill cgroup: kill-cgroup.ts's, unless a test says otherwise. */
+export interface KillCgroupProbe {
+  create: (name: string) => Promise<string | undefined>;
+  remove: (directory: string) => Promise<void>;
+}
+
+const hostKillProbe: KillCgroupProbe = { create: createKillCgroup, remove: removeKillCgroup };
+
+/** Probe by doing what a sandbox does: make (and remove) a cgroup v2 directory with cgroup.kill. */
+export async function bwrapKillMode(probe: KillCgroupProbe = hostKillProbe): Promise<BwrapKillMode> {
+  const directory = await probe.create(`slipway-doctor-${randomBytes(6).toString("hex")}`);
+  if (!directory) {
+    return {
+      kill: "by the pid namespace (each space's init) and the shared space's reaper, not confirmed by the kernel: no cgroup v2 directory with cgroup.kill can be made here",
+      proven: false,
+    };
+  }
+  await probe.remove(directory);
+  return {
+    kill: "cgroup.kill on the sandbox's cgroup v2 directory; the kernel confirms none is left (cgroup.events)",
+    proven: true,
+  };
+}
+
+/** What the private /tmp and $HOME of a sandbox may hold, and whose memory that is. */
+export function tmpfsCaps(memoryMb: number, wholeSandboxMemory: boolean): string {
+  const whose = wholeSandboxMemory
+    ? "counted in the sandbox's memory cgroup"
+    : "in host memory, outside any cgroup: up to twice that per sandbox";
+  return `/tmp and $HOME ${memoryMb} MiB each (tmpfs ${whose})`;
 }

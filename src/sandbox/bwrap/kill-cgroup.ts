@@ -13,6 +13,8 @@ import { SandboxError } from "../../core/errors.ts";
 /** How long a killed cgroup may take to empty before the kill counts as unproven. */
 const emptyDeadlineMs = 5_000;
 const pollMs = 5;
+/** How long a round waits for the cgroup to freeze before it kills regardless. */
+const freezeDeadlineMs = 500;
 
 /** Mount points of the cgroup v2 hierarchy, from /proc/self/mountinfo's text. */
 export function cgroup2Mounts(mountinfo: string): string[] {
@@ -92,6 +94,54 @@ async function populated(directory: string): Promise<boolean> {
   return /^populated 1$/m.test(events);
 }
 
+/** Every thread in `directory` and its descendants, as the kernel lists them (`cgroup.threads`). */
+async function threadsUnder(directory: string, depth = 0): Promise<number[]> {
+  const own = await readFile(path.join(directory, "cgroup.threads"), "utf8").catch(() => "");
+  const tids = own.split("\n").filter(Boolean).map(Number);
+  // Slipway makes one level of children; a little more is read, never an unbounded walk.
+  if (depth >= 3) return tids;
+  for (const child of await readdirOrEmpty(directory)) {
+    tids.push(...(await threadsUnder(path.join(directory, child), depth + 1)));
+  }
+  return tids;
+}
+
+/** Poll (bounded) until the cgroup says it is frozen or empty; false when it did not in time. */
+async function untilFrozen(directory: string): Promise<boolean> {
+  for (let waited = 0; waited < freezeDeadlineMs; waited += pollMs) {
+    const events = await readFile(path.join(directory, "cgroup.events"), "utf8");
+    if (/^frozen 1$/m.test(events) || /^populated 0$/m.test(events)) return true;
+    await sleep(pollMs);
+  }
+  return false;
+}
+
+/**
+ * One round of killing. cgroup.kill alone is not enough: it signals processes by their leader, and
+ * one whose main thread has exited (a zombie leader) keeps its other threads — so every thread the
+ * cgroup lists is killed too (a kill of any thread ends its whole process). The cgroup is frozen
+ * meanwhile, so no listed thread can exit and have its number reused by a host process before the
+ * kill reaches it.
+ */
+async function killRound(directory: string): Promise<void> {
+  const freeze = path.join(directory, "cgroup.freeze");
+  const canFreeze = existsSync(freeze);
+  if (canFreeze) {
+    await writeFile(freeze, "1");
+    // A thread stuck in the kernel may not freeze in time; the kill goes on regardless.
+    await untilFrozen(directory);
+  }
+  await writeFile(path.join(directory, "cgroup.kill"), "1");
+  for (const tid of await threadsUnder(directory)) {
+    try {
+      process.kill(tid, "SIGKILL");
+    } catch {
+      // It died of the cgroup.kill already.
+    }
+  }
+  if (canFreeze) await writeFile(freeze, "0");
+}
+
 /**
  * SIGKILL every process in `directory` and its descendants, and resolve once the kernel says none
  * is left; a SandboxError when that cannot be shown within the deadline.
@@ -100,8 +150,8 @@ export async function killCgroup(directory: string): Promise<void> {
   const deadline = performance.now() + emptyDeadlineMs;
   try {
     for (;;) {
-      // Written again each round: a process forked while the kill walked the cgroup is caught next.
-      await writeFile(path.join(directory, "cgroup.kill"), "1");
+      // Again each round: a process forked while the kill walked the cgroup is caught by the next.
+      await killRound(directory);
       if (!(await populated(directory))) return;
       if (performance.now() > deadline) break;
       await sleep(pollMs);

@@ -5,11 +5,11 @@
 /** What each protection is, and what holds in its place when it is missing. */
 export const weakerProtections = {
   "memory-cgroup": {
-    gives: "a memory cap for all the sandbox's processes together (a memory cgroup)",
+    gives: "one memory cap for all its processes together",
     without: "each process is capped alone (RLIMIT_DATA), so many processes together can use more",
   },
   "kill-cgroup": {
-    gives: "an end of every process a sandbox started that the kernel proves (cgroup.kill, cgroup v2)",
+    gives: "a kernel-confirmed end of every process it started, by cgroup.kill",
     without:
       "processes are ended by their pid namespace and the reaper inside the shared space, which the kernel does not confirm",
   },
@@ -34,5 +34,5 @@ export function weakerProtectionRefusal(
   if (refused.length === 0) return undefined;
   const what = refused.map((name) => `${name} (${weakerProtections[name].gives})`).join(" and ");
   const setting = JSON.stringify([...new Set([...accepted, ...refused])]);
-  return `this host cannot give the bwrap sandbox ${what}; run Slipway as root on a host with writable cgroups (see \`slipway doctor\`), or accept it with sandbox.acceptWeaker: ${setting}`;
+  return `this host cannot give the bwrap sandbox ${what}: give Slipway writable cgroups (run it as root, or in a delegated cgroup v2; see \`slipway doctor\`), or accept the weaker sandbox with sandbox.acceptWeaker: ${setting}`;
 }
