@@ -107,6 +107,20 @@ describe("the wall-time limit covers tools and the gate", () => {
     assert.equal(report.outcome, "time_limit", JSON.stringify(report));
   });
 
+  test("a judge that takes its time is cut off at the run's deadline as time_limit", async () => {
+    const slowJudge: ScriptTurn = { ...approval, delayMs: 60_000 };
+    const { report, events } = await run([fixTurn, finishTurn, slowJudge], {
+      config: { judge: { enabled: true } },
+      flags: ["--max-minutes", "0.15"],
+    });
+    assert.ok(
+      events.some((event) => event.type === "judge-start"),
+      "the judge was never asked",
+    );
+    assert.equal(report.outcome, "time_limit", JSON.stringify(report));
+    assert.equal(report.commit, undefined);
+  });
+
   test("an agent command with a long timeout ends at the run's deadline as time_limit", async () => {
     const { report, events } = await run(
       [{ toolCalls: [{ name: "run_command", input: { command: "sleep 600" } }] }, finishTurn],
