@@ -91,6 +91,7 @@ describe("host git and the user's global config (breach 7)", () => {
       assert.match((await callGit(context, "log", ["-p", "-n", "1"])).text, /^\+one$/m);
       const signatureFormat = await callGit(context, "log", ["--format=%G? %GS"]);
       assert.match(signatureFormat.text, /^refused: .*signature placeholders/);
+      assert.match((await callGit(context, "log", ["--show-signature"])).text, /^refused: /);
       const verified = await runGit(["log", "-1", "--format=%G?"], { gitDir: mirrorPath });
       assert.notEqual(verified.stdout.trim(), "G");
       assert.ok(await commitAll({ mirrorPath, worktreePath: worktree, message: "change", committer }));
