@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readdir } from "node:fs/promises";
 import { describe, test } from "node:test";
 import { ConfigError } from "../core/errors.ts";
-import { detectVerifiers } from "./detect.ts";
+import { detectRunVerifiers, detectVerifiers } from "./detect.ts";
 import { ecosystemDetectors } from "./ecosystem-registry.ts";
 import { useTempDirectories } from "./temp-directories.ts";
 import { linkTypescript } from "./verify-fixtures.ts";
@@ -245,4 +245,27 @@ test("every folder under src/verify/ except parsers/ is a registered ecosystem",
     .filter((entry) => entry.isDirectory() && entry.name !== "parsers")
     .map((entry) => entry.name);
   assert.deepEqual(folders.sort(), [...ecosystemDetectors.keys()].sort());
+});
+
+describe("a run's detection", () => {
+  test("takes the settings it is given and never reads the worktree's .slipway.yml", async () => {
+    const root = await project({
+      "package.json": scripts({ test: "node --test" }),
+      ".slipway.yml": 'verify:\n  replace: true\n  commands:\n    - name: agent-check\n      run: "true"\n',
+    });
+    const fromBase = { file: ".slipway.yml", config: { replace: false, commands: [] } };
+    assert.deepEqual(
+      (await detectRunVerifiers(root, fromBase)).commands.map((command) => command.name),
+      ["test"],
+    );
+    assert.deepEqual(
+      (await detectRunVerifiers(root, undefined)).commands.map((command) => command.name),
+      ["test"],
+    );
+    // The directory form, for `slipway verify --repo`, reads the directory's own file.
+    assert.deepEqual(
+      (await detectVerifiers(root)).commands.map((command) => command.name),
+      ["agent-check"],
+    );
+  });
 });

@@ -92,6 +92,28 @@ describe("the judge spends from the run's limits", () => {
   });
 });
 
+describe("the judge spends from the run's dollars too", () => {
+  test("a diff in many chunks stops the judge at the cost limit; nothing is committed", async () => {
+    const maxCostUsd = 0.004;
+    const { report, events, server } = await run(
+      [fixTurn, paddingFiles(9), finishTurn, ...Array.from({ length: 12 }, () => approval)],
+      {
+        config: { judge: { enabled: true, chunkChars: 2000 }, guards: { maxFilesChanged: 50 } },
+        flags: ["--max-cost-usd", String(maxCostUsd)],
+      },
+    );
+    const chunks = Number(events.find((event) => event.type === "judge-start")?.data.chunks);
+    const judgeCalls = server.requests.filter((request) =>
+      JSON.stringify(request.body).includes("independent code reviewer"),
+    ).length;
+    assert.ok(report.review.judgeCostUsd > 0, "positive control: the judge's calls are priced");
+    assert.ok(judgeCalls < chunks, `the judge was asked ${judgeCalls} times for ${chunks} chunks`);
+    assert.equal(report.outcome, "cost_limit", JSON.stringify(report));
+    assert.ok(report.costUsd + report.review.judgeCostUsd <= maxCostUsd);
+    assert.equal(report.commit, undefined);
+  });
+});
+
 describe("the wall-time limit covers tools and the gate", () => {
   test("a gate check that asks for a day ends at the run's deadline as time_limit", async () => {
     const files = {
