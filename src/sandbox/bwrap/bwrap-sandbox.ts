@@ -1,14 +1,12 @@
-// The `bwrap` backend: every command runs in a fresh bubblewrap sandbox that sees the worktree at
-// /workspace, the system toolchains read-only, and nothing else of the host; no network, except
-// the allowed hosts through the sandbox's egress proxy when there are any.
-import { realpathSync } from "node:fs";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { homedir, tmpdir } from "node:os";
+// The `bwrap` backend: a bubblewrap sandbox that sees the worktree at /workspace, the system
+// toolchains read-only, and nothing else of the host; no network, except the allowed hosts through
+// the sandbox's egress proxy. The agent's commands share one long-lived instance, verification's
+// get one each; a cgroup per sandbox caps them and ends every process they started on demand.
+import { rm } from "node:fs/promises";
 import path from "node:path";
 import { SandboxError } from "../../core/errors.ts";
 import { resolveInside } from "../../workspace/paths.ts";
 import type { EgressSettings } from "../egress/sandbox-egress.ts";
-import { protectedHostPaths } from "../mount-safety.ts";
 import type { ExecRequest, ExecResult, Sandbox, SandboxBackend, SandboxOptions } from "../sandbox.ts";
 import { sandboxEnvironment } from "../sandbox-env.ts";
 import { spawnCapped } from "../spawn-capped.ts";
@@ -22,7 +20,6 @@ import {
   withCommandServer,
 } from "./command-server-launch.ts";
 import type { SessionLaunch } from "./command-session.ts";
-import { hostMounts } from "./host-mounts.ts";
 import { type MountStep, sandboxUser, workspacePath } from "./mount-step.ts";
 import {
   argvInSandboxCgroups,
@@ -34,8 +31,7 @@ import {
   removeSandboxCgroups,
   type SandboxCgroups,
 } from "./sandbox-cgroups.ts";
-import { writeSyntheticEtc } from "./sandbox-etc.ts";
-import { sandboxLayout } from "./sandbox-layout.ts";
+import { guardedPaths, prepareScratch, realWorktreeOf } from "./sandbox-scratch.ts";
 import { SharedProcessSpace } from "./shared-process-space.ts";
 import { defaultToolchainNames } from "./toolchain-mounts.ts";
 import { type WeakerProtection, weakerProtectionRefusal } from "./weaker-protections.ts";
@@ -244,50 +240,6 @@ export class BwrapSandbox implements Sandbox {
   }
 }
 
-async function prepareScratch(
-  options: SandboxOptions,
-  realWorktree: string,
-  settings: BwrapSettings,
-  egressSocketDirectory: string | undefined,
-) {
-  const scratchDir = await mkdtemp(path.join(tmpdir(), "slipway-bwrap-"));
-  try {
-    const etcDir = path.join(scratchDir, "etc");
-    await mkdir(etcDir);
-    await writeSyntheticEtc(etcDir);
-    const mounts = hostMounts(
-      { toolchains: settings.toolchains ?? defaultToolchains, readOnlyMounts: settings.readOnlyMounts ?? [] },
-      {
-        searchPath: process.env.PATH ?? "",
-        protectedPaths: guardedPaths(settings, realWorktree, scratchDir),
-        host: { home: homedir(), env: process.env },
-      },
-    );
-    const steps = sandboxLayout({
-      worktree: realWorktree,
-      syntheticEtcDir: etcDir,
-      toolchainDirectories: mounts.directories,
-      tmpfsBytes: options.memoryMb * 1024 * 1024,
-      egressSocketDirectory,
-    });
-    return { scratchDir, steps, toolchainEnvironment: mounts.environment };
-  } catch (error) {
-    await rm(scratchDir, { recursive: true, force: true });
-    throw error;
-  }
-}
-
-function realWorktreeOf(worktree: string): string {
-  try {
-    return realpathSync(worktree);
-  } catch (error) {
-    throw new SandboxError(`the worktree ${worktree} does not exist; create it before opening a sandbox`, {
-      details: { worktree },
-      cause: error,
-    });
-  }
-}
-
 /** The sandbox's cgroups, or a refusal when a protection this host cannot give is not accepted. */
 async function sandboxCgroups(host: BwrapHost, options: SandboxOptions, settings: BwrapSettings) {
   const cgroups = await createSandboxCgroups(host.needsPidsCgroup, options);
@@ -333,12 +285,6 @@ export async function createBwrapSandbox(
     await egress?.host.close();
     throw error;
   }
-}
-
-/** What no mount of a sandbox may expose: the home's secrets, the data directory, the worktree, the scratch dir. */
-function guardedPaths(settings: BwrapSettings, realWorktree: string, scratchDir: string) {
-  const secrets = settings.dataDir ? [settings.dataDir] : [];
-  return protectedHostPaths([homedir()], { roots: [realWorktree, scratchDir], secrets });
 }
 
 /** A bwrap backend with `settings`; `bwrapSandboxBackend` is the one with the defaults. */
