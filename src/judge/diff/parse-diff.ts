@@ -42,6 +42,9 @@ export interface DiffFile {
    */
   binary: boolean;
   binaryChange?: BinaryChange;
+  /** Git's file modes (`100644`, `100755` executable, `120000` symlink, `160000` submodule). */
+  oldMode?: string;
+  newMode?: string;
   addedLines: DiffLine[];
   removedLines: DiffLine[];
   hunks: DiffHunk[];
@@ -62,16 +65,35 @@ interface FileDraft {
   created: boolean;
   deleted: boolean;
   binary: boolean;
+  oldMode?: string;
+  newMode?: string;
   hunks: DiffHunk[];
 }
 
 const hunkHeader = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)$/;
 
+/** Read a line that carries file modes (`old mode`, `new mode`, `index a..b <mode>`); false if none. */
+function readModeLine(draft: FileDraft, line: string): boolean {
+  const index = /^index [0-9a-f]+\.\.[0-9a-f]+ (\d{6})$/.exec(line);
+  if (index) {
+    draft.oldMode ??= index[1];
+    draft.newMode ??= index[1];
+  } else if (line.startsWith("old mode ")) draft.oldMode = line.slice(9);
+  else if (line.startsWith("new mode ")) draft.newMode = line.slice(9);
+  else return false;
+  return true;
+}
+
 /** Apply one extended header line (`new file mode`, `rename from`, `--- a/x`, …) to the draft. */
 function readHeaderLine(draft: FileDraft, line: string): void {
-  if (line.startsWith("new file mode ")) draft.created = true;
-  else if (line.startsWith("deleted file mode ")) draft.deleted = true;
-  else if (line.startsWith("rename from ")) draft.renameFrom = unquoteGitPath(line.slice(12));
+  if (readModeLine(draft, line)) return;
+  if (line.startsWith("new file mode ")) {
+    draft.created = true;
+    draft.newMode = line.slice(14);
+  } else if (line.startsWith("deleted file mode ")) {
+    draft.deleted = true;
+    draft.oldMode = line.slice(18);
+  } else if (line.startsWith("rename from ")) draft.renameFrom = unquoteGitPath(line.slice(12));
   else if (line.startsWith("rename to ")) draft.renameTo = unquoteGitPath(line.slice(10));
   else if (line.startsWith("copy from ")) draft.copyFrom = unquoteGitPath(line.slice(10));
   else if (line.startsWith("copy to ")) draft.copyTo = unquoteGitPath(line.slice(8));
@@ -159,6 +181,8 @@ function finishFile(draft: FileDraft): DiffFile {
     ...(oldPath === undefined ? {} : { oldPath }),
     status,
     binary: draft.binary,
+    ...(draft.oldMode === undefined ? {} : { oldMode: draft.oldMode }),
+    ...(draft.newMode === undefined ? {} : { newMode: draft.newMode }),
     addedLines,
     removedLines,
     hunks: draft.hunks,

@@ -8,6 +8,7 @@ import { placeholdersGuard } from "./placeholders.ts";
 import { protectedFilesGuard } from "./protected-files.ts";
 import { secretsGuard } from "./secrets.ts";
 import { sizeGuard } from "./size.ts";
+import { symlinksGuard } from "./symlinks.ts";
 import { testsDisabledGuard } from "./tests-disabled.ts";
 
 /** Every guard by name, in the order they run. Each lives in `<name>.ts` next to this file. */
@@ -16,6 +17,7 @@ export const guards: ReadonlyMap<string, Guard> = new Map<string, Guard>([
   [protectedFilesGuard.name, protectedFilesGuard],
   [sizeGuard.name, sizeGuard],
   [binaryFilesGuard.name, binaryFilesGuard],
+  [symlinksGuard.name, symlinksGuard],
   [secretsGuard.name, secretsGuard],
   [hiddenCharactersGuard.name, hiddenCharactersGuard],
   [testsDisabledGuard.name, testsDisabledGuard],

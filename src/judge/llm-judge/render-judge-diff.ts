@@ -19,9 +19,27 @@ export function quoted(text: string): string {
   return JSON.stringify(text);
 }
 
+const modeNames: Record<string, string> = {
+  "100644": "regular file",
+  "100755": "executable file",
+  "120000": "symbolic link (its content is the target)",
+  "160000": "submodule commit",
+};
+
+/** The file's kind, and a change of kind or of the executable bit, which the lines do not show. */
+function modeText(file: DiffFile): string {
+  const name = (mode: string | undefined) => (mode === undefined ? "" : (modeNames[mode] ?? `mode ${mode}`));
+  const before = file.status === "added" ? undefined : file.oldMode;
+  const after = file.status === "deleted" ? undefined : file.newMode;
+  if (before !== undefined && after !== undefined && before !== after)
+    return `; ${name(before)} → ${name(after)}`;
+  const mode = after ?? before;
+  return mode === undefined || mode === "100644" ? "" : `; ${name(mode)}`;
+}
+
 function headerOf(file: DiffFile): string {
   const from = file.oldPath === undefined ? "" : ` from ${quoted(file.oldPath)}`;
-  const lines = [`file ${quoted(file.path)} (${file.status}${from})`];
+  const lines = [`file ${quoted(file.path)} (${file.status}${from}${modeText(file)})`];
   if (file.binaryChange) lines.push(`| ${describeBinaryChange(file.binaryChange)}`);
   return `${lines.join("\n")}\n`;
 }
