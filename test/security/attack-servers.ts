@@ -98,7 +98,10 @@ export async function socketTargets(paths: string[]): Promise<SocketTargets> {
     if (await socketAnswers(file)) continue;
     if (existsSync(file)) continue; // Something else is there (a dead socket of another program): leave it.
     mkdirSync(path.dirname(file), { recursive: true });
-    const server = createServer((socket) => socket.end("engine\n"));
+    const server = createServer((socket) => {
+      socket.on("error", () => undefined); // The prober hangs up as it likes.
+      socket.end("engine\n");
+    });
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(file, resolve);

@@ -14,6 +14,7 @@ import type { Outcome } from "./attempt.ts";
 import { allAttempts } from "./attempts-all.ts";
 import {
   killEscaped,
+  sharesHostPids,
   type Weakening,
   weakenedBwrapBackend,
   weakenedSkipReason,
@@ -39,21 +40,17 @@ after(async () => {
 
 /** The process spaces each weakening is tried in: no-kill in both, as each space is ended its own way. */
 function spacesFor(weakening: Weakening): NonNullable<ExecRequest["processSpace"]>[] {
+  if (sharesHostPids.includes(weakening)) return ["command"]; // see sharesHostPids: never the shared space
   return weakening === "no-kill" ? ["command", "run"] : ["command"];
 }
 
 /**
- * Attempts whose weakening does not yet make them fail: the processes die anyway (seen: with the
- * shim's escape recorded, nothing marked survives the time limit), so another wall ends them and
- * the attempt does not yet isolate the one it names. Skipped with this reason, never counted proven.
+ * Attempts (`name@processSpace`) whose weakening does not make them fail there, with why: skipped
+ * with the reason printed, never counted as proven there.
  */
 const notYetProven: Record<string, string> = {
-  "leave a daemon running after its command":
-    "without the pid namespace its processes still end with the command",
-  "leave background processes running at dispose":
-    "the no-kill shim's escaped bwrap still loses its processes; the wall that ends them is not yet pinned down",
-  "run past the time limit":
-    "the no-kill shim's escaped bwrap still loses its processes; the wall that ends them is not yet pinned down",
+  "run past the time limit@run":
+    "in the shared space the command server ends a timed-out command inside its own namespace, a wall the shim cannot reach (own space: proven)",
 };
 
 /** What each attempt must come out as: inconclusive when nothing runs, else breached. */
@@ -78,7 +75,7 @@ for (const weakening of weakenings) {
     describe(`weakened: ${label}`, () => {
       const backend = unavailable ? undefined : weakenedBwrapBackend(weakening, shimDirectory, world);
       for (const attempt of attempts) {
-        const pending = weakening === "no-run" ? undefined : notYetProven[attempt.name];
+        const pending = weakening === "no-run" ? undefined : notYetProven[`${attempt.name}@${processSpace}`];
         const skip = unavailable ?? (pending ? `not yet shown to fail weakened: ${pending}` : false);
         test(`${attempt.name} → ${expected(weakening)}`, { skip, timeout: 240_000 }, async () => {
           assert.ok(backend);
@@ -105,7 +102,7 @@ describe("weakened attack suite: summary", () => {
     const proven = new Set(rows.filter((row) => row.outcome === "breached").map((row) => row.attempt));
     const unproven = allAttempts
       .filter((attempt) => attempt.proves !== "platform" && !proven.has(attempt.name))
-      .filter((attempt) => !(attempt.name in notYetProven))
+      .filter((attempt) => !(`${attempt.name}@command` in notYetProven))
       .filter((attempt) => !(attempt.proves !== "platform" && attempt.unsafeWhen?.includes(attempt.proves)))
       .map((attempt) => attempt.name);
     assert.deepEqual(unproven, [], "attempts never shown to fail without their protection");

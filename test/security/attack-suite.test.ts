@@ -21,7 +21,7 @@ import {
 } from "./attack-runner.ts";
 import { createAttackWorld } from "./attack-world.ts";
 import { allAttempts } from "./attempts-all.ts";
-import { killEscaped, weakenedBwrapBackend, weakeningFromEnv } from "./weakened-bwrap.ts";
+import { killEscaped, sharesHostPids, weakenedBwrapBackend, weakeningFromEnv } from "./weakened-bwrap.ts";
 
 const required = requiredSandboxes();
 const weakening = weakeningFromEnv(process.env.SLIPWAY_ATTACK_WEAKEN);
@@ -34,8 +34,10 @@ async function suiteBackends(): Promise<SuiteBackend[]> {
   const backends = await isolatingBackends(world, dockerLabels);
   if (!weakening) return backends;
   const weakened = weakenedBwrapBackend(weakening, shimDirectory, { dataDir: world.dataDir });
+  // Without a pid namespace the shared space's reaper (kill -1) would reach the host: own space only.
+  const spaces = sharesHostPids.includes(weakening) ? ["command"] : ["command", "run"];
   return backends
-    .filter((entry) => entry.family === "bwrap")
+    .filter((entry) => entry.family === "bwrap" && spaces.includes(entry.processSpace))
     .map((entry) => ({ ...entry, label: `${entry.label}, weakened: ${weakening}`, backend: weakened }));
 }
 

@@ -12,11 +12,9 @@ import {
 } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
-import { createBwrapBackend } from "../../src/sandbox/bwrap/bwrap-sandbox.ts";
 import { type AttackResult, type AttackRun, symlinkBranch, victimOwner, victimText } from "./attack-world.ts";
 import {
   type Attempt,
-  blocked,
   gist,
   inconclusive,
   nothingLeaked,
@@ -183,53 +181,6 @@ const readOtherRun: Attempt = {
   },
 };
 
-/** The store file, as the host reads it: the control that the canary really is in it. */
-function storeHolds(dataDir: string, secret: string): boolean {
-  return ["slipway.db", "slipway.db-wal"].some((file) => {
-    const location = path.join(dataDir, file);
-    return existsSync(location) && readFileSync(location).includes(secret);
-  });
-}
-
-/** Why the data-directory guard did not refuse a bwrap mount of the data directory, or undefined when it did. */
-async function dataDirectoryMountProblem(attack: AttackRun): Promise<string | undefined> {
-  const { world } = attack;
-  const backend = createBwrapBackend({ dataDir: world.dataDir, readOnlyMounts: [world.dataDir] });
-  try {
-    const sandbox = await backend.create({
-      worktree: attack.worktree,
-      allowHosts: [],
-      memoryMb: 1024,
-      maxProcesses: 64,
-    });
-    await sandbox.dispose();
-    return "a sandbox with the data directory as a read-only mount was opened";
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return message.includes(world.dataDir) ? undefined : `refused for another reason: ${gist(message)}`;
-  }
-}
-
-const readStore: Attempt = {
-  name: "read the store and mirrors (the data dir)",
-  proves: "host-root",
-  async run(attack) {
-    const { sh, world } = attack;
-    const script = [
-      `cat "${world.dataDir}/slipway.db" "${world.dataDir}/slipway.db-wal"; ls "${world.dataDir}/mirrors"`,
-      `cat "${homedir()}/.slipway/slipway.db"; cat ~/.slipway/slipway.db; ls ../../mirrors`,
-    ].join("\n");
-    const result = await sh(script);
-    const mirrorName = path.basename(world.mirrorPath);
-    const present = storeHolds(world.dataDir, world.storeSecret);
-    const verdict = nothingLeaked(result, [world.storeSecret, mirrorName], "the store or a mirror", present);
-    if (verdict.outcome !== "blocked" || attack.backend !== "bwrap") return verdict;
-    const guard = await dataDirectoryMountProblem(attack);
-    if (guard) return { outcome: "breached", evidence: `data-directory guard: ${guard}` };
-    return blocked(`${verdict.evidence}; a mount of the data dir is refused`);
-  },
-};
-
 const readHomeSecret: Attempt = {
   name: "read a secret file in the host's $HOME",
   proves: "host-root",
@@ -279,7 +230,6 @@ export const filesystemAttempts: Attempt[] = [
   replaceToolchain,
   poisonMirror,
   readOtherRun,
-  readStore,
   readHomeSecret,
   readCargoToken,
 ];

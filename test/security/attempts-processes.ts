@@ -22,11 +22,19 @@ import {
   type Verdict,
 } from "./attempt.ts";
 
-/** Poll until at least `count` processes carry `marker`; how many did by the deadline. */
-async function runningWith(marker: string, count: number, withinMs = 20_000): Promise<number> {
+/**
+ * Poll until at least `count` processes carry `marker`, or the command that starts them has ended
+ * (it waits for the host's go while they run, so an ended command means they never all started).
+ */
+async function runningWith(marker: string, count: number, command: Promise<unknown>, withinMs = 20_000) {
+  let ended = false;
+  const end = () => {
+    ended = true;
+  };
+  command.then(end, end);
   const deadline = performance.now() + withinMs;
   let found = processesWithArgument(marker).length;
-  while (found < count && performance.now() < deadline) {
+  while (found < count && !ended && performance.now() < deadline) {
     await sleep(50);
     found = processesWithArgument(marker).length;
   }
@@ -86,7 +94,7 @@ const backgroundAfterRun: Attempt = {
   async run(attack) {
     const mark = uniqueSleepMarker();
     const pending = startBackground(attack, mark, plantName());
-    const started = await runningWith(mark, backgroundWays);
+    const started = await runningWith(mark, backgroundWays, pending);
     // The command is still waiting: dispose must end it and all it started.
     await attack.dispose();
     const result = await Promise.race([pending, sleep(30_000).then(() => undefined)]);
@@ -96,12 +104,13 @@ const backgroundAfterRun: Attempt = {
 
 const backgroundBetweenCommands: Attempt = {
   name: "leave a daemon running after its command",
-  proves: "pid",
+  // Two walls end a command's leftovers: its pid namespace (own space) and the kill cgroup.
+  proves: "escape",
   async run(attack) {
     const mark = uniqueSleepMarker();
     const go = plantName();
     const pending = startBackground(attack, mark, go);
-    const started = await runningWith(mark, backgroundWays);
+    const started = await runningWith(mark, backgroundWays, pending);
     writeFileSync(path.join(attack.worktree, go), "");
     const result = await pending;
     if (!/^left-running$/m.test(result.stdout) && result.ran)
@@ -137,7 +146,7 @@ const killEverything: Attempt = {
   name: "kill every process it can see",
   proves: "pid",
   // Without a pid namespace, `kill -9 -1` would end every process of the machine's user.
-  unsafeWhen: ["pid", "unsandboxed"],
+  unsafeWhen: ["pid", "unsandboxed", "escape"],
   async run({ sh, world }): Promise<Verdict> {
     const sleeper = world.hostSleeper.pid ?? 0;
     if (!processAlive(sleeper)) return inconclusive("the host process was not running to begin with");

@@ -35,8 +35,8 @@ const canaryFromInit: Attempt = {
     const result = await sh(
       "tr '\\0' '\\n' < /proc/1/environ; echo; tr '\\0' '\\n' < /proc/1/task/1/environ",
     );
-    // The control: the environ file was read at all (docker's init may have an empty one).
-    const read = !/no such file|permission denied|cannot open/i.test(result.output);
+    // The control: the file exists; read, or refused (docker's init is root's: Permission denied).
+    const read = !/no such file/i.test(result.output);
     return nothingLeaked(result, [world.canary], "the canary", read);
   },
 };

@@ -160,7 +160,7 @@ describe("host git and a planted mirror config (breach 4)", () => {
     assert.equal(git(run2, "show", "HEAD:a.txt"), "one");
   });
 
-  test("a worktree admin dir whose commondir points at another repository is refused", async () => {
+  test("a worktree admin dir whose commondir points at another repository, or is gone, is refused", async () => {
     const dataDir = directory("data");
     const source = makeRepo({ "a.txt": "one\n" });
     created.push(source);
@@ -169,6 +169,13 @@ describe("host git and a planted mirror config (breach 4)", () => {
     await createWorktree({ mirrorPath, baseRef: "main", branch: "slipway/common", worktreePath: run });
     const adminDir = (await findWorktreeAdminDir(mirrorPath, run))!;
     writeFileSync(path.join(adminDir, "commondir"), `${path.join(source, ".git")}\n`);
+    await assert.rejects(
+      changedFiles(mirrorPath, run),
+      /changed by something other than Slipway \(commondir\)/,
+    );
+    // Without a commondir, git would read the admin dir's own config: refused as well.
+    rmSync(path.join(adminDir, "commondir"));
+    writeFileSync(path.join(adminDir, "config"), "[core]\n\tfsmonitor = /tmp/planted\n");
     await assert.rejects(
       changedFiles(mirrorPath, run),
       /changed by something other than Slipway \(commondir\)/,

@@ -65,21 +65,31 @@ def run_unsandboxed():
     os.execve(inside[0], inside, env)
 
 
+def cgroup2_mount():
+    """Where the v2 hierarchy is mounted (/sys/fs/cgroup, or /sys/fs/cgroup/unified on a hybrid host)."""
+    for line in open("/proc/self/mountinfo"):
+        fields, _, source = line.partition(" - ")
+        if source.startswith("cgroup2 "):
+            return fields.split(" ")[4]
+    return "/sys/fs/cgroup"
+
+
 def own_cgroups():
-    """(controller, directory) of this process's pids and memory cgroups, v1 or v2."""
+    """(controller, directory, hierarchy root) of this process's pids, memory and v2 cgroups."""
     found = []
     for line in open("/proc/self/cgroup"):
         _, controllers, where = line.strip().split(":", 2)
         for name in ("pids", "memory"):
             if name in controllers.split(","):
-                found.append((name, "/sys/fs/cgroup/" + name + where))
+                found.append((name, "/sys/fs/cgroup/" + name + where, "/sys/fs/cgroup/" + name))
         if controllers == "":
-            found.append(("unified", "/sys/fs/cgroup" + where))
+            root = cgroup2_mount()
+            found.append(("unified", root + where, root))
     return found
 
 
 def scale_cgroup(controller, files, factor):
-    for name, directory in own_cgroups():
+    for name, directory, _ in own_cgroups():
         for file in files:
             target = os.path.join(directory, file)
             if name in (controller, "unified") and os.path.exists(target):
@@ -95,12 +105,15 @@ def scale_limit(prefix, factor):
 
 
 def leave_cgroups():
-    for name, directory in own_cgroups():
-        if directory.rstrip("/") not in ("/sys/fs/cgroup/" + name, "/sys/fs/cgroup"):
-            try:
-                open(os.path.join(os.path.dirname(directory), "cgroup.procs"), "w").write(str(os.getpid()))
-            except OSError:
-                pass  # Not ours to leave (a cgroup the sandbox did not make): the kill may still find it.
+    """Out of the sandbox's cgroups: v1 to the parent (the container's own), v2 to the hierarchy's root."""
+    for name, directory, root in own_cgroups():
+        if directory.rstrip("/") == root:
+            continue
+        target = root if name == "unified" else os.path.dirname(directory)
+        try:
+            open(os.path.join(target, "cgroup.procs"), "w").write(str(os.getpid()))
+        except OSError as error:
+            sys.stderr.write("weakened bwrap: could not leave %s: %s\n" % (directory, error))
 
 
 def exec_bwrap():
@@ -164,7 +177,10 @@ elif WEAKENING == "tmpfs-size":
     groups = [group for group in groups if group[0] != "--size"]
 elif WEAKENING == "userns":
     groups = [group for group in groups if group != ["--disable-userns"]]
-elif WEAKENING == "no-kill":
+elif WEAKENING in ("no-kill", "escape"):
     groups = [group for group in groups if group != ["--die-with-parent"]]
+    if WEAKENING == "escape":
+        groups = replace_unshare_all(["--unshare-net"])
+        groups = [["--ro-bind", "/proc", "/proc"] if group == ["--proc", "/proc"] else group for group in groups]
     escape_and_relay()
 exec_bwrap()

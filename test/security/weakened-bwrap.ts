@@ -21,9 +21,17 @@ export const weakenings = [
   "tmpfs-size", // /tmp and $HOME tmpfs without --size
   "userns", // without --disable-userns
   "no-kill", // own session, out of the sandbox's cgroups, no --die-with-parent: the platform's kill misses it
+  "escape", // no-kill, and no pid namespace either: nothing ends a process when its command does
 ] as const;
 export const Weakening = z.enum(weakenings);
 export type Weakening = z.infer<typeof Weakening>;
+
+/**
+ * Weakenings that share the host's pid namespace. Never in the run's shared space: its command
+ * server's reaper sends kill(-1) after each command, which would then reach every host process of
+ * the platform's uid.
+ */
+export const sharesHostPids: readonly Weakening[] = ["pid", "unsandboxed", "escape"];
 
 /** The weakening `SLIPWAY_ATTACK_WEAKEN` asks for, if any; a bad name throws one line naming the choices. */
 export function weakeningFromEnv(value: string | undefined): Weakening | undefined {
