@@ -134,8 +134,9 @@ export async function protectGitDir(gitDir: string): Promise<void> {
   const mirror = path.dirname(path.dirname(resolved));
   if (path.basename(path.dirname(resolved)) !== "worktrees" || !isMirrorPath(mirror)) return;
   const commonDir = await readSmallFile(path.join(resolved, "commondir"));
-  // `git worktree add` writes "../..": anything else would send git to another repository's config.
-  if (commonDir !== undefined && commonDir.trim() !== "../..") {
+  // `git worktree add` writes "../..": anything else, or none (git would read the admin dir's own
+  // config), would send git to configuration Slipway did not write.
+  if (commonDir?.trim() !== "../..") {
     throw new WorkspaceError(
       `the worktree metadata ${resolved} was changed by something other than Slipway (commondir); remove the run's worktree`,
       { details: { gitDir: resolved } },
