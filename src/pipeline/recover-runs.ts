@@ -1,9 +1,11 @@
-// Crash recovery: a run whose owning process died is marked interrupted and its worktree removed.
+// Crash recovery: a run whose owning process died is marked interrupted and its worktree removed,
+// and sandbox containers whose owning process is gone (a killed run or sandbox exec) are removed.
 import { rm } from "node:fs/promises";
 import { hostname } from "node:os";
 import { describeError } from "../core/errors.ts";
 import { processAlive } from "../core/process-alive.ts";
 import type { Run } from "../core/run.ts";
+import { engineSocketPresent } from "../sandbox/docker/engine-socket.ts";
 import type { Store } from "../store/store.ts";
 import { removeWorktree } from "../workspace/worktree.ts";
 
@@ -25,8 +27,31 @@ async function removeLeftovers(run: Run): Promise<string | undefined> {
   }
 }
 
+/** How long recovery waits for the Docker engine: it runs at every start and must not hang it. */
+const engineSweepTimeoutMs = 5_000;
+
+/**
+ * Remove the docker sandbox containers whose owning process on this host is gone: their agent's
+ * code would otherwise run on indefinitely. Returns the ids removed. Loads the Docker client only
+ * when an engine socket exists; throws SandboxError when the engine cannot be asked.
+ */
+export async function removeOrphanedSandboxContainers(socketPath?: string): Promise<string[]> {
+  if (!(await engineSocketPresent(socketPath))) return [];
+  const { removeLeftoverContainers } = await import("../sandbox/docker/leftover-containers.ts");
+  const removed = await removeLeftoverContainers({
+    maxAgeMs: Number.POSITIVE_INFINITY,
+    socketPath,
+    signal: AbortSignal.timeout(engineSweepTimeoutMs),
+  });
+  return removed.map((container) => container.id);
+}
+
 /** Mark every orphaned run on this host as interrupted; returns the runs it recovered. */
 export async function recoverInterruptedRuns(store: Store): Promise<Run[]> {
+  await removeOrphanedSandboxContainers().catch(() => {
+    // An engine that does not answer must not stop every command from starting; each docker
+    // sandbox's start runs the same sweep and a run on docker fails there if the engine is broken.
+  });
   const recovered: Run[] = [];
   for (const run of await store.listUnfinishedRuns()) {
     if (!isOrphaned(run)) continue;

@@ -28,17 +28,54 @@ describe("docker container definition", () => {
   const definition = containerDefinition(spec);
   const host = definition.HostConfig ?? {};
 
-  test("has no network, a read-only root, no capabilities and no privilege escalation", () => {
+  test("has no network, a read-only root, only KILL/SETUID/SETGID for root and no privilege escalation", () => {
     assert.equal(host.NetworkMode, "none");
     assert.equal(definition.NetworkDisabled, true);
     assert.equal(host.ReadonlyRootfs, true);
     assert.deepEqual(host.CapDrop, ["ALL"]);
+    assert.deepEqual(host.CapAdd, ["KILL", "SETUID", "SETGID"]);
     assert.deepEqual(host.SecurityOpt, ["no-new-privileges"]);
     assert.equal(host.Privileged, undefined);
   });
 
-  test("runs as the given unprivileged user in /workspace under an init that reaps orphans", () => {
-    assert.equal(definition.User, "1000:1000");
+  test("writes no container log: nothing sent to the init's output reaches the host's disk", () => {
+    assert.deepEqual(host.LogConfig, { Type: "none", Config: {} });
+  });
+
+  test("gives each volume the image declares a capped tmpfs, except where the sandbox mounts already", () => {
+    const withVolumes = containerDefinition({ ...spec, declaredVolumes: ["/data", "/tmp", "/workspace"] });
+    assert.match(withVolumes.HostConfig?.Tmpfs?.["/data"] ?? "", /size=512m,mode=1777/);
+    assert.doesNotMatch(withVolumes.HostConfig?.Tmpfs?.["/workspace"] ?? "none", /size/);
+  });
+
+  test("hides masked files behind an empty read-only file", () => {
+    const masked = containerDefinition({ ...spec, maskedFiles: ["/usr/etc/npmrc"] });
+    assert.deepEqual(masked.HostConfig?.Mounts?.at(-1), {
+      Type: "bind",
+      Source: "/dev/null",
+      Target: "/usr/etc/npmrc",
+      ReadOnly: true,
+    });
+  });
+
+  test("caps the agent's own processes (RLIMIT_NPROC) only when its uid is the sandbox's own", () => {
+    const ownUid = containerDefinition({ ...spec, identity: { uid: 2_000_000_123, gid: 2_000_000_123 } });
+    assert.deepEqual(
+      ownUid.HostConfig?.Ulimits?.find((limit) => limit.Name === "nproc"),
+      {
+        Name: "nproc",
+        Soft: 100,
+        Hard: 100,
+      },
+    );
+    assert.equal(
+      host.Ulimits?.find((limit) => limit.Name === "nproc"),
+      undefined,
+    );
+  });
+
+  test("runs the platform as root (the agent's uid is set per command) in /workspace under an init", () => {
+    assert.equal(definition.User, "0:0");
     assert.equal(definition.WorkingDir, "/workspace");
     assert.equal(host.Init, true);
     assert.deepEqual(definition.Entrypoint, [""]);
@@ -72,6 +109,7 @@ describe("docker container definition", () => {
   test("gives private, size-capped tmpfs for /tmp and HOME", () => {
     assert.match(host.Tmpfs?.["/tmp"] ?? "", /size=512m,mode=1777/);
     assert.match(host.Tmpfs?.["/home/sandbox"] ?? "", /size=512m,mode=0700,uid=1000,gid=1000/);
+    assert.match(host.Tmpfs?.["/run/slipway"] ?? "", /noexec.*mode=0700,uid=0,gid=0/);
     assert.doesNotMatch(host.Tmpfs?.["/tmp"] ?? "", /uid=/);
   });
 

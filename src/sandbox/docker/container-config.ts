@@ -1,8 +1,8 @@
 // The Docker container that holds one sandbox, as an engine definition: every wall of the docker
 // backend is one setting here, built by a pure function so it can be read and tested in one place.
 import type { ContainerCreateOptions, MountSettings } from "dockerode";
-import { insideSocketDirectory } from "../egress/sandbox-bridge.ts";
-import type { Identity } from "./worktree-owner.ts";
+import { bridgeMaxChildren, insideSocketDirectory } from "../egress/sandbox-bridge.ts";
+import { type Identity, isSandboxIdentity } from "./worktree-owner.ts";
 
 /** Where the worktree appears inside the container; commands run at or below it. */
 export const workspacePath = "/workspace";
@@ -12,8 +12,19 @@ export const sandboxHome = "/home/sandbox";
 export function userSetting(identity: Identity): string {
   return `${identity.uid}:${identity.gid}`;
 }
-/** A small tmpfs where each running command's wrapper records its process group, for stopping it. */
+/**
+ * A small tmpfs, root's alone (mode 0700), where each running command's wrapper records its
+ * process group for the stop helper: the agent's uid can neither read nor forge a record.
+ */
 export const controlDirectory = "/run/slipway";
+/** The engine's `User` setting of the platform's own processes inside (init, wrappers, reaper, bridge). */
+export const platformUser = "0:0";
+/**
+ * The only capabilities the container's root keeps: signalling the agent's processes (KILL) and
+ * dropping to the agent's uid (SETUID, SETGID). The agent's uid gets none of them (the kernel clears
+ * them when a process runs as non-root, and no-new-privileges forbids gaining them back).
+ */
+export const platformCapabilities = ["KILL", "SETUID", "SETGID"];
 
 /** Label on every sandbox container, so a sweep finds leftovers of a crashed platform. */
 export const sandboxLabel = "slipway.sandbox";
@@ -23,17 +34,15 @@ export const ownerPidLabel = "slipway.owner-pid";
 export const ownerHostLabel = "slipway.owner-host";
 
 /**
- * Processes the sandbox needs beyond `maxProcesses`: the init, the waiting shell and its sleep, one
- * wrapper per running command and the stop helper. The pids limit is `maxProcesses` plus this.
+ * Processes the sandbox needs beyond `maxProcesses`: the init, the waiting shell and its sleep, a
+ * wrapper, watchdog and sleep per running command, the stop helper and the reaper. The pids limit
+ * is `maxProcesses` plus this (plus the bridge's connections when it runs). The agent's uid is held
+ * to `maxProcesses` by RLIMIT_NPROC when it is a sandbox uid, so this headroom stays the platform's.
  */
-export const processHeadroom = 8;
+export const processHeadroom = 16;
 
 /** The keep-alive command: the container lives until dispose removes it (no `sleep infinity` in busybox). */
-/** Where a long-lived process of the sandbox's own records its pid, so the reaper spares it and its children. */
-export function keepFile(name: string): string {
-  return `/run/slipway/keep-${name}`;
-}
-const waitForever = ["sh", "-c", `echo $$ > ${keepFile("alive")}; while :; do sleep 86400; done`];
+const waitForever = ["sh", "-c", "while :; do sleep 86400; done"];
 
 export interface ContainerSpec {
   image: string;
@@ -41,19 +50,26 @@ export interface ContainerSpec {
   name: string;
   /** Real host path of the worktree, mounted read-write at /workspace. */
   worktree: string;
-  /** Who every process runs as (never root); owns HOME and the control directory. */
+  /** Who the agent's processes run as (never root); owns HOME. The platform's helpers run as root. */
   identity: Identity;
   memoryMb: number;
   maxProcesses: number;
   cpus: number;
   /** Host directories mounted read-only at the same path (the host toolchain, when configured). */
   readOnlyDirectories: string[];
+  /** Paths inside those directories hidden behind an empty read-only file (global registry config). */
+  maskedFiles?: string[];
   /** Labels: the sandbox label and owner labels are added to these. */
   labels: Record<string, string>;
   ownerPid: number;
   ownerHost: string;
   /** Host directory of the egress proxy's socket, mounted read-only, when the sandbox allows hosts. */
   egressSocketDirectory?: string;
+  /**
+   * Directories the image declares as VOLUMEs: each gets a capped tmpfs, so the engine makes no
+   * anonymous volume (uncapped, on the host's disk) for them.
+   */
+  declaredVolumes?: string[];
 }
 
 function bindMount(source: string, target: string, readOnly: boolean): MountSettings {
@@ -66,21 +82,38 @@ function tmpfsOptions(sizeMb: number, mode: string, owner?: Identity, exec = tru
   return `rw,${exec ? "exec" : "noexec"},nosuid,nodev,size=${sizeMb}m,mode=${mode}${ownership}`;
 }
 
+/** The fixed mount points of every sandbox container that are writable by someone inside. */
+export const writableMountPoints = [workspacePath, "/tmp", sandboxHome, controlDirectory, "/dev"];
+
+/** One capped tmpfs per declared volume not already covered by a mount of the sandbox's own. */
+function volumeTmpfs(spec: ContainerSpec): Record<string, string> {
+  const taken = new Set([...writableMountPoints, ...spec.readOnlyDirectories, insideSocketDirectory]);
+  const volumes = (spec.declaredVolumes ?? []).filter((volume) => !taken.has(volume));
+  return Object.fromEntries(volumes.map((volume) => [volume, tmpfsOptions(spec.memoryMb, "1777")]));
+}
+
 /**
  * The engine definition of a sandbox container: no network (allowed hosts go through the egress
- * proxy's socket, mounted read-only at /run/slipway-egress), read-only root, non-root user without
- * capabilities or privilege escalation, the worktree read-write at /workspace, private tmpfs for
- * /tmp and HOME, memory without swap, a pids limit, CPUs, an init that reaps orphans, and labels.
+ * proxy's socket, mounted read-only at /run/slipway-egress), read-only root, the platform's helpers
+ * as root with only KILL, SETUID and SETGID, the agent as an unprivileged uid (see command-wrapper),
+ * no privilege escalation, the worktree read-write at /workspace, private tmpfs for /tmp, HOME and
+ * each declared volume, no container log (nothing written to the init's output reaches the host's
+ * disk), memory without swap, a pids limit, CPUs, an init that reaps orphans, and labels.
  */
 export function containerDefinition(spec: ContainerSpec): ContainerCreateOptions {
   const memoryBytes = spec.memoryMb * 1024 * 1024;
+  const headroom = processHeadroom + (spec.egressSocketDirectory ? bridgeMaxChildren : 0);
+  // RLIMIT_NPROC counts per uid across the host: only a uid of the sandbox's own can carry it.
+  const agentProcesses = isSandboxIdentity(spec.identity)
+    ? [{ Name: "nproc", Soft: spec.maxProcesses, Hard: spec.maxProcesses }]
+    : [];
   return {
     name: spec.name,
     Image: spec.image,
     // The image's entrypoint (e.g. docker-entrypoint.sh) would wrap the keep-alive command: reset it.
     Entrypoint: [""],
     Cmd: waitForever,
-    User: userSetting(spec.identity),
+    User: platformUser,
     WorkingDir: workspacePath,
     Env: [],
     Hostname: "sandbox",
@@ -93,11 +126,14 @@ export function containerDefinition(spec: ContainerSpec): ContainerCreateOptions
     },
     HostConfig: {
       Init: true,
+      // Slipway reads each command's output from its exec, never the container's log.
+      LogConfig: { Type: "none", Config: {} },
       NetworkMode: "none",
       ReadonlyRootfs: true,
       Mounts: [
         bindMount(spec.worktree, workspacePath, false),
         ...spec.readOnlyDirectories.map((directory) => bindMount(directory, directory, true)),
+        ...(spec.maskedFiles ?? []).map((file) => bindMount("/dev/null", file, true)),
         ...(spec.egressSocketDirectory
           ? [bindMount(spec.egressSocketDirectory, insideSocketDirectory, true)]
           : []),
@@ -106,16 +142,18 @@ export function containerDefinition(spec: ContainerSpec): ContainerCreateOptions
       Tmpfs: {
         "/tmp": tmpfsOptions(spec.memoryMb, "1777"),
         [sandboxHome]: tmpfsOptions(spec.memoryMb, "0700", spec.identity),
-        [controlDirectory]: tmpfsOptions(1, "0700", spec.identity, false),
+        [controlDirectory]: tmpfsOptions(1, "0700", { uid: 0, gid: 0 }, false),
+        ...volumeTmpfs(spec),
       },
       Memory: memoryBytes,
       MemorySwap: memoryBytes,
-      PidsLimit: spec.maxProcesses + processHeadroom,
+      PidsLimit: spec.maxProcesses + headroom,
       NanoCpus: Math.round(spec.cpus * 1e9),
       CapDrop: ["ALL"],
+      CapAdd: platformCapabilities,
       SecurityOpt: ["no-new-privileges"],
       IpcMode: "private",
-      Ulimits: [{ Name: "core", Soft: 0, Hard: 0 }],
+      Ulimits: [{ Name: "core", Soft: 0, Hard: 0 }, ...agentProcesses],
     },
   };
 }

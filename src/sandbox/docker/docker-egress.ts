@@ -1,10 +1,10 @@
 // Egress for a docker sandbox with allowed hosts: the container keeps `--network none`; the egress
 // proxy's socket directory is bind-mounted read-only into it, and one long-lived bridge (socat, or
-// node when the image has no socat) listens on 127.0.0.1:3128 inside for the container's life.
+// node when the image has no socat) listens on 127.0.0.1:3128 inside for the container's life. The
+// bridge runs as root: the agent's uid can neither kill it nor take its port.
 import type Docker from "dockerode";
 import { SandboxError } from "../../core/errors.ts";
 import { detachedBridgeArgv } from "../egress/sandbox-bridge.ts";
-import { keepFile } from "./container-config.ts";
 import { controlTimeoutMs } from "./docker-engine.ts";
 import { runHelper } from "./docker-exec.ts";
 
@@ -16,30 +16,31 @@ export const defaultBridgePrograms: readonly BridgeProgram[] = ["socat", "node"]
 
 async function hasProgram(
   container: Docker.Container,
-  user: string,
+  searchPath: string,
   program: BridgeProgram,
 ): Promise<boolean> {
   const probe = ["sh", "-c", `command -v ${program} >/dev/null`];
-  return (await runHelper(container, probe, user, AbortSignal.timeout(controlTimeoutMs))) === 0;
+  return (await runHelper(container, probe, searchPath, AbortSignal.timeout(controlTimeoutMs))) === 0;
 }
 
 /**
- * Start the bridge in `container` (running as `user`) with the first of `programs` the image has,
+ * Start the bridge in `container` (as root, finding programs on `searchPath`, the platform's PATH)
+ * with the first of `programs` the image has,
  * and wait until it listens. Throws SandboxError naming the image when it has none of them, or
  * when the bridge does not start.
  */
 export async function startContainerBridge(
   container: Docker.Container,
-  user: string,
+  searchPath: string,
   image: string,
   programs: readonly BridgeProgram[] = defaultBridgePrograms,
 ): Promise<BridgeProgram> {
   for (const program of programs) {
-    if (!(await hasProgram(container, user, program))) continue;
+    if (!(await hasProgram(container, searchPath, program))) continue;
     const started = await runHelper(
       container,
-      detachedBridgeArgv(program, keepFile("bridge")),
-      user,
+      detachedBridgeArgv(program),
+      searchPath,
       AbortSignal.timeout(controlTimeoutMs),
     );
     if (started === 0) return program;

@@ -3,8 +3,9 @@
 import Docker from "dockerode";
 import { z } from "zod";
 
-/** The engine's socket when none is configured. */
-export const defaultSocketPath = "/var/run/docker.sock";
+import { defaultSocketPath } from "./engine-socket.ts";
+
+export { defaultSocketPath };
 
 /** Time allowed for one control call (inspect, create, remove …); commands themselves run longer. */
 export const controlTimeoutMs = 30_000;
@@ -44,10 +45,18 @@ export function engineMessage(error: unknown): string {
 export const ExecState = z.object({ Running: z.boolean(), ExitCode: z.number().nullable() });
 export type ExecState = z.infer<typeof ExecState>;
 
-/** The fields of `GET /images/{name}/json` the backend uses: the image's environment (its PATH). */
+/**
+ * The fields of `GET /images/{name}/json` the backend uses: the image's environment (its PATH) and
+ * the directories it declares as VOLUMEs (each would get an uncapped anonymous volume).
+ */
 export const ImageFacts = z.object({
   Id: z.string(),
-  Config: z.object({ Env: z.array(z.string()).nullish() }).nullish(),
+  Config: z
+    .object({
+      Env: z.array(z.string()).nullish(),
+      Volumes: z.record(z.string(), z.unknown()).nullish(),
+    })
+    .nullish(),
 });
 export type ImageFacts = z.infer<typeof ImageFacts>;
 

@@ -5,6 +5,7 @@ import type { Duplex } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import type Docker from "dockerode";
 import type { ExecResult } from "../sandbox.ts";
+import { platformUser } from "./container-config.ts";
 import { controlTimeoutMs, ExecState, withinTime } from "./docker-engine.ts";
 import { DemultiplexedOutput } from "./exec-output.ts";
 
@@ -16,10 +17,8 @@ const abandonAfterMs = 5_000;
 export interface ContainerCommand {
   container: Docker.Container;
   argv: string[];
-  /** The engine's `User` setting: the sandbox's identity. */
-  user: string;
+  /** The environment of the root wrapper (its trusted PATH); the agent's own is in `argv`. */
   env: Record<string, string>;
-  workingDir: string;
   stdin?: string;
   timeoutMs: number;
   maxOutputBytes: number;
@@ -81,8 +80,10 @@ export async function runInContainer(run: ContainerCommand): Promise<ExecResult>
   const exec = await run.container.exec({
     Cmd: run.argv,
     Env: Object.entries(run.env).map(([name, value]) => `${name}=${value}`),
-    WorkingDir: run.workingDir,
-    User: run.user,
+    // Root enters "/" (it may not search a directory the agent made private); the agent's own
+    // working directory is entered by the wrapper once it runs as the agent.
+    WorkingDir: "/",
+    User: platformUser,
     AttachStdin: true,
     AttachStdout: true,
     AttachStderr: true,
@@ -129,16 +130,21 @@ export async function runInContainer(run: ContainerCommand): Promise<ExecResult>
   };
 }
 
-/** Run a short helper program as `user` and return its exit code (output is discarded). */
+/**
+ * Run a short helper program of the platform's as root, with `searchPath` (the platform's PATH, see
+ * platformPath) as its only environment, and return its exit code (output is discarded).
+ */
 export async function runHelper(
   container: Docker.Container,
   argv: string[],
-  user: string,
+  searchPath: string,
   signal: AbortSignal,
 ): Promise<number | null> {
   const exec = await container.exec({
     Cmd: argv,
-    User: user,
+    Env: [`PATH=${searchPath}`],
+    WorkingDir: "/",
+    User: platformUser,
     AttachStdout: true,
     AttachStderr: true,
     abortSignal: signal,

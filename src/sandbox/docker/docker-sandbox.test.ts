@@ -14,6 +14,7 @@ import { connectEngine, engineStatus } from "./docker-engine.ts";
 import { type DockerSandbox, dockerSandboxBackend } from "./docker-sandbox.ts";
 import { removeLeftoverContainers } from "./leftover-containers.ts";
 import { dockerTestSkipReason, testImage } from "./test-image.ts";
+import { isSandboxIdentity } from "./worktree-owner.ts";
 
 // Built before any suite is declared: the contract suite asks for availability while it is collected.
 const skipReason = await dockerTestSkipReason();
@@ -66,18 +67,24 @@ describe("docker sandbox walls", () => {
     if (!skip) await removeLeftoverContainers({ maxAgeMs: 0, labels: testLabels });
   });
 
-  test("runs as user 1000 without capabilities or new privileges, in /workspace", { skip }, async () => {
+  test("runs as a sandbox uid without capabilities or new privileges, in /workspace", { skip }, async () => {
     const result = await open().exec(
-      shell("id -u; id -g; grep -E '^(CapEff|NoNewPrivs)' /proc/self/status; pwd"),
+      shell("id -u; id -g; grep -E '^(CapEff|CapPrm|NoNewPrivs)' /proc/self/status; pwd"),
     );
     assert.equal(result.exitCode, 0);
-    assert.equal(result.stdout, "1000\n1000\nCapEff:\t0000000000000000\nNoNewPrivs:\t1\n/workspace\n");
+    const [uid, gid, ...rest] = result.stdout.split("\n");
+    assert.ok(isSandboxIdentity({ uid: Number(uid), gid: Number(gid) }), `uid ${uid}`);
+    assert.equal(gid, uid);
+    assert.equal(
+      rest.join("\n"),
+      "CapPrm:\t0000000000000000\nCapEff:\t0000000000000000\nNoNewPrivs:\t1\n/workspace\n",
+    );
   });
 
   test("files written in the worktree land on the host, owned by the sandbox user", { skip }, async () => {
-    const result = await open().exec(shell("echo made > made.txt"));
+    const result = await open().exec(shell("id -u; echo made > made.txt"));
     assert.equal(result.exitCode, 0);
-    assert.equal(statSync(`${worktree}/made.txt`).uid, 1000);
+    assert.equal(statSync(`${worktree}/made.txt`).uid, Number(result.stdout.trim()));
   });
 
   test("cannot write the root filesystem, /usr or /etc", { skip }, async () => {
@@ -96,8 +103,11 @@ describe("docker sandbox walls", () => {
     process.env.SLIPWAY_TEST_CANARY = canary;
     try {
       await create();
+      // The init is root's: the agent may not read its environment, nor must it hold the canary.
       const result = await open().exec(shell("env; tr '\\0' '\\n' < /proc/1/environ"));
-      assert.equal(result.exitCode, 0);
+      assert.match(result.stderr, /Permission denied/);
+      const inspected = await connectEngine().getContainer(open().containerId).inspect();
+      assert.doesNotMatch(JSON.stringify(inspected.Config.Env), new RegExp(canary));
       assert.match(result.stdout, /^HOME=\/home\/sandbox$/m);
       assert.doesNotMatch(result.output, new RegExp(`${canary}|SLIPWAY_TEST_CANARY`));
     } finally {

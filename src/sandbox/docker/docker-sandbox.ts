@@ -1,28 +1,21 @@
 // The `docker` backend: one long-lived, locked-down container per run (no network, read-only root,
-// unprivileged, capped memory, pids and CPUs) with the worktree at /workspace; each command is an
-// exec in it, run in its own process group so a timeout or abort can end everything it started.
-// Allowed hosts are reached through the sandbox's egress proxy, bridged into the container.
+// capped memory, pids and CPUs) with the worktree at /workspace. The platform's helpers (init,
+// wrappers, watchdogs, reaper, bridge) run as the container's root with only KILL/SETUID/SETGID; each
+// command runs as the agent's uid (unused on the host) in its own process group, and everything of
+// that uid is ended after each command and by killAll. Allowed hosts go through the egress proxy.
 import { randomBytes } from "node:crypto";
-import { realpathSync } from "node:fs";
-import { homedir, hostname } from "node:os";
+import { hostname } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type Docker from "dockerode";
 import { SandboxError, SlipwayError } from "../../core/errors.ts";
 import { resolveInside } from "../../workspace/paths.ts";
-import { type EgressSettings, openSandboxEgress, type SandboxEgress } from "../egress/sandbox-egress.ts";
-import { protectedHostPaths } from "../mount-safety.ts";
+import type { EgressSettings, SandboxEgress } from "../egress/sandbox-egress.ts";
 import type { ExecRequest, ExecResult, Sandbox, SandboxBackend, SandboxOptions } from "../sandbox.ts";
 import { sandboxEnvironment } from "../sandbox-env.ts";
 import { notStartedResult } from "../spawn-capped.ts";
-import { nothingToStop, reaperArgv, stopArgv, wrappedArgv } from "./command-wrapper.ts";
-import {
-  containerDefinition,
-  controlDirectory,
-  sandboxHome,
-  userSetting,
-  workspacePath,
-} from "./container-config.ts";
+import { nothingToStop, reaperArgv, reaperRounds, stopArgv, wrappedArgv } from "./command-wrapper.ts";
+import { containerDefinition, sandboxHome, workspacePath } from "./container-config.ts";
 import { type BridgeProgram, startContainerBridge } from "./docker-egress.ts";
 import {
   connectEngine,
@@ -30,13 +23,12 @@ import {
   defaultSocketPath,
   engineMessage,
   engineUnreachableReason,
-  imageEnvironmentValue,
   withinTime,
 } from "./docker-engine.ts";
 import { runHelper, runInContainer } from "./docker-exec.ts";
-import { hostToolchain } from "./host-toolchain.ts";
 import { localImage, removeContainer, startContainer } from "./sandbox-container.ts";
-import { grantWorktreeAccess, revokeWorktreeAccess, type WorktreeAccess } from "./worktree-owner.ts";
+import { prepareSandbox, releasePrepared } from "./sandbox-preparation.ts";
+import type { WorktreeAccess } from "./worktree-owner.ts";
 
 /** Settings of one docker backend instance. */
 export interface DockerBackendOptions {
@@ -65,8 +57,6 @@ export interface DockerBackendOptions {
 const defaultCpus = 2;
 /** How long a stop waits for a command's wrapper to record its process group. */
 const recordWaitMs = 2_000;
-/** PATH inside when the image does not declare one. */
-const fallbackPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 interface DockerSandboxParts {
   container: Docker.Container;
@@ -75,6 +65,8 @@ interface DockerSandboxParts {
   access: WorktreeAccess;
   /** PATH inside: the image's, or the host's entries that the toolchain mounts make exist inside. */
   insidePath: string;
+  /** PATH of the platform's root helpers: nothing under a directory the agent can write. */
+  helperPath: string;
   /** The egress proxy, when the sandbox allows hosts. */
   egress: SandboxEgress | undefined;
 }
@@ -105,12 +97,19 @@ export class DockerSandbox implements Sandbox {
     const signal = request.signal
       ? AbortSignal.any([request.signal, this.stopAll.signal])
       : this.stopAll.signal;
+    const argv = wrappedArgv({
+      commandId,
+      identity: this.parts.access.identity,
+      workingDir,
+      env: this.environment(request.env),
+      command: request.command,
+      args: request.args,
+      timeoutMs: request.timeoutMs,
+    });
     const pending = runInContainer({
       container: this.parts.container,
-      argv: wrappedArgv(commandId, request.command, request.args, request.timeoutMs),
-      user: userSetting(this.parts.access.identity),
-      env: this.environment(request.env),
-      workingDir,
+      argv,
+      env: { PATH: this.parts.helperPath },
       stdin: request.stdin,
       timeoutMs: request.timeoutMs,
       maxOutputBytes: request.maxOutputBytes,
@@ -132,28 +131,47 @@ export class DockerSandbox implements Sandbox {
     } finally {
       this.running.delete(pending);
       // Nothing a command started may go on once it is done: the gate must see the tree it leaves.
-      if (this.running.size === 0 && !this.disposing) await this.reapLeftovers();
+      if (this.running.size === 0 && !this.disposing) {
+        await this.reap().catch(() => {
+          // Whatever is left is found again: killAll before the gate, review and commit rejects.
+        });
+      }
     }
   }
 
-  /** Kill what finished commands left running outside their process groups (see reaperArgv). */
-  private async reapLeftovers(): Promise<void> {
-    const user = userSetting(this.parts.access.identity);
+  /** End every process of the agent's (see reaperArgv); rejects when that cannot be shown. */
+  private async reap(): Promise<void> {
+    let code: number | null;
     try {
-      await runHelper(
+      const timeout = AbortSignal.timeout(controlTimeoutMs);
+      code = await runHelper(
         this.parts.container,
-        reaperArgv(controlDirectory),
-        user,
-        AbortSignal.timeout(controlTimeoutMs),
+        reaperArgv(this.parts.access.identity),
+        this.parts.helperPath,
+        timeout,
       );
-    } catch {
-      // The container is gone (disposed meanwhile) or the engine failed: dispose removes everything.
+    } catch (error) {
+      throw new SandboxError(
+        `could not end the agent's processes in the docker sandbox: ${engineMessage(error)}`,
+        {
+          details: { container: this.containerId },
+          cause: error,
+        },
+      );
     }
+    if (code === 0) return;
+    throw new SandboxError(
+      `the agent's processes in docker sandbox ${this.containerId} were still there after ${reaperRounds} rounds of killing (reaper exit ${code}); the run cannot go on safely`,
+      { details: { container: this.containerId, exitCode: code } },
+    );
   }
 
   async killAll(): Promise<void> {
-    if (this.disposing) return;
-    await this.reapLeftovers();
+    if (this.disposing)
+      throw new SandboxError(
+        "this sandbox was disposed; nothing of it can still run, but killAll was called after dispose",
+      );
+    await this.reap();
   }
 
   /** Kill anything still running and remove the container. Safe to call twice. */
@@ -169,8 +187,7 @@ export class DockerSandbox implements Sandbox {
       await removeContainer(this.parts.container);
       await Promise.allSettled([...this.running]);
     } finally {
-      await this.parts.egress?.close();
-      await revokeWorktreeAccess(this.parts.realWorktree, this.parts.access);
+      await releasePrepared(this.parts);
     }
   }
 
@@ -187,11 +204,15 @@ export class DockerSandbox implements Sandbox {
    */
   private async stopCommand(commandId: string, name: "TERM" | "KILL", stopping: AbortSignal): Promise<void> {
     const signal = AbortSignal.any([stopping, AbortSignal.timeout(controlTimeoutMs)]);
-    const user = userSetting(this.parts.access.identity);
     const giveUpAt = performance.now() + recordWaitMs;
     while (!signal.aborted && performance.now() < giveUpAt) {
       try {
-        const code = await runHelper(this.parts.container, stopArgv(commandId, name), user, signal);
+        const code = await runHelper(
+          this.parts.container,
+          stopArgv(commandId, name),
+          this.parts.helperPath,
+          signal,
+        );
         if (code !== nothingToStop) return;
       } catch {
         // The container is gone (dispose) or the engine failed: there is nothing left to stop here.
@@ -209,21 +230,10 @@ export class DockerSandbox implements Sandbox {
   }
 }
 
-function realWorktreeOf(worktree: string): string {
-  try {
-    return realpathSync(worktree);
-  } catch (error) {
-    throw new SandboxError(`the worktree ${worktree} does not exist; create it before opening a sandbox`, {
-      details: { worktree },
-      cause: error,
-    });
-  }
-}
-
 /** Start the egress bridge in `container`; the container is removed when it cannot start. */
-async function withBridge(container: Docker.Container, user: string, settings: DockerBackendOptions) {
+async function withBridge(container: Docker.Container, helperPath: string, settings: DockerBackendOptions) {
   try {
-    await startContainerBridge(container, user, settings.image, settings.egress?.bridges);
+    await startContainerBridge(container, helperPath, settings.image, settings.egress?.bridges);
   } catch (error) {
     await removeContainer(container).catch(() => {
       // The bridge failure is the one to report; a leftover is found later by removeLeftoverContainers.
@@ -240,54 +250,37 @@ export async function createDockerSandbox(
   options: SandboxOptions,
   settings: DockerBackendOptions,
 ): Promise<DockerSandbox> {
-  const docker = connectEngine(settings.socketPath);
-  const socketPath = settings.socketPath ?? defaultSocketPath;
-  const image = await localImage(docker, settings.image, socketPath);
-  const realWorktree = realWorktreeOf(options.worktree);
-  const toolchain = settings.hostToolchainMounts
-    ? hostToolchain(
-        process.env.PATH ?? "",
-        protectedHostPaths([homedir()], {
-          roots: [realWorktree],
-          secrets: settings.dataDir ? [settings.dataDir] : [],
-        }),
-      )
-    : undefined;
-  const egress =
-    options.allowHosts.length > 0 ? await openSandboxEgress(options, settings.egress) : undefined;
-  const access = await grantWorktreeAccess(realWorktree).catch(async (error: unknown) => {
-    await egress?.close();
-    throw error;
-  });
+  const prepared = await prepareSandbox(options, settings);
   try {
     const definition = containerDefinition({
       image: settings.image,
       name: `slipway-sandbox-${randomBytes(6).toString("hex")}`,
-      worktree: realWorktree,
-      identity: access.identity,
+      worktree: prepared.realWorktree,
+      identity: prepared.access.identity,
       memoryMb: options.memoryMb,
       maxProcesses: options.maxProcesses,
       cpus: settings.cpus ?? defaultCpus,
-      readOnlyDirectories: toolchain?.directories ?? [],
+      readOnlyDirectories: prepared.toolchain?.directories ?? [],
+      maskedFiles: prepared.toolchain?.masked ?? [],
       labels: settings.labels ?? {},
       ownerPid: process.pid,
       ownerHost: hostname(),
-      egressSocketDirectory: egress?.socketDirectory,
+      egressSocketDirectory: prepared.egress?.socketDirectory,
+      declaredVolumes: prepared.declaredVolumes,
     });
-    const container = await startContainer(docker, definition, settings.image);
-    if (egress) await withBridge(container, definition.User ?? "", settings);
-    const insidePath = (toolchain ? toolchain.path : imageEnvironmentValue(image, "PATH")) || fallbackPath;
+    const container = await startContainer(prepared.docker, definition, settings.image, prepared.helperPath);
+    if (prepared.egress) await withBridge(container, prepared.helperPath, settings);
     return new DockerSandbox({
       container,
       worktree: options.worktree,
-      realWorktree,
-      access,
-      insidePath,
-      egress,
+      realWorktree: prepared.realWorktree,
+      access: prepared.access,
+      insidePath: prepared.insidePath,
+      helperPath: prepared.helperPath,
+      egress: prepared.egress,
     });
   } catch (error) {
-    await egress?.close();
-    await revokeWorktreeAccess(realWorktree, access);
+    await releasePrepared(prepared);
     throw error;
   }
 }

@@ -13,8 +13,11 @@ import {
 } from "./docker-engine.ts";
 import { runHelper } from "./docker-exec.ts";
 
-/** What the command wrapper needs in the image: a POSIX shell and setsid (util-linux or busybox). */
-const wrapperProbe = ["sh", "-c", "command -v setsid >/dev/null"];
+/**
+ * What the command wrapper needs in the image, on the platform's PATH: a POSIX shell, setsid and
+ * setpriv (util-linux) and sleep.
+ */
+const wrapperProbe = ["sh", "-c", "command -v setsid && command -v setpriv && command -v sleep"];
 
 /**
  * The local image `name`, or a SandboxError naming it when the engine does not have it. Never pulls:
@@ -66,8 +69,13 @@ async function exitedWith(container: Docker.Container): Promise<number | undefin
  * Run the wrapper's probe; a SandboxError naming the image when it lacks `sh` or `setsid` — seen as
  * the probe failing, or as the container having exited because its keep-alive shell could not start.
  */
-async function checkWrapperRuns(container: Docker.Container, user: string, image: string): Promise<void> {
-  const probe = await runHelper(container, wrapperProbe, user, AbortSignal.timeout(controlTimeoutMs)).catch(
+async function checkWrapperRuns(
+  container: Docker.Container,
+  searchPath: string,
+  image: string,
+): Promise<void> {
+  const timeout = AbortSignal.timeout(controlTimeoutMs);
+  const probe = await runHelper(container, wrapperProbe, searchPath, timeout).catch(
     (error: unknown) => error,
   );
   if (probe === 0) return;
@@ -76,16 +84,20 @@ async function checkWrapperRuns(container: Docker.Container, user: string, image
   if (exitCode === undefined && typeof probe !== "number") throw probe;
   const exited = exitCode === undefined ? "" : ` (its keep-alive shell exited with code ${exitCode})`;
   throw new SandboxError(
-    `the image "${image}" cannot run the docker sandbox's commands${exited}: it needs \`sh\` and \`setsid\` (util-linux or busybox); use an image with a shell, e.g. node:24`,
+    `the image "${image}" cannot run the docker sandbox's commands${exited}: it needs \`sh\`, \`sleep\`, \`setsid\` and \`setpriv\` (util-linux) on a PATH entry outside the sandbox's writable directories; use an image such as node:24`,
     { code: "sandbox_unavailable", details: { image, exitCode } },
   );
 }
 
-/** Create and start the container of `definition`, and check it can run the wrapper; removed on failure. */
+/**
+ * Create and start the container of `definition`, and check it can run the wrapper with
+ * `searchPath` (the platform's PATH); removed on failure.
+ */
 export async function startContainer(
   docker: Docker,
   definition: ContainerCreateOptions,
   image: string,
+  searchPath: string,
 ): Promise<Docker.Container> {
   let container: Docker.Container;
   try {
@@ -101,7 +113,7 @@ export async function startContainer(
   }
   try {
     await container.start({ abortSignal: AbortSignal.timeout(controlTimeoutMs) });
-    await checkWrapperRuns(container, definition.User ?? "", image);
+    await checkWrapperRuns(container, searchPath, image);
     return container;
   } catch (error) {
     await removeContainer(container).catch(() => {

@@ -32,12 +32,13 @@ const run = promisify(execFile);
 /** The tag the tests use; bump the version when the image's content changes. */
 export const testImage = "slipway-sandbox-test:1";
 /** A second test image that brings its own (tiny) toolchain, like a production image does. */
-export const selfContainedTestImage = "slipway-sandbox-test-self-contained:1";
+export const selfContainedTestImage = "slipway-sandbox-test-self-contained:2";
 /** Where that image keeps its programs: a PATH entry no host has, to tell the image's PATH apart. */
 export const selfContainedBin = "/opt/image-tools/bin";
 const selfContainedPrograms: Record<string, string> = {
   sh: "/bin/sh",
   setsid: "/usr/bin/setsid",
+  setpriv: "/usr/bin/setpriv",
   sleep: "/bin/sleep",
   cat: "/bin/cat",
   env: "/usr/bin/env",

@@ -1,7 +1,12 @@
-// Who the container's processes run as, and how they get write access to the worktree: the docker
+// Who the agent's processes run as, and how they get write access to the worktree: the docker
 // engine maps no users (unlike bwrap's user namespace), so a uid inside is the same uid on the host.
-import { lchown, lstat, readdir } from "node:fs/promises";
-import path from "node:path";
+import { execFile } from "node:child_process";
+import { randomInt } from "node:crypto";
+import { lstat } from "node:fs/promises";
+import { promisify } from "node:util";
+import { SandboxError } from "../../core/errors.ts";
+
+const run = promisify(execFile);
 
 /** A numeric user and group, as the engine's `User` setting and as host file ownership. */
 export interface Identity {
@@ -9,57 +14,86 @@ export interface Identity {
   gid: number;
 }
 
-/** The sandbox user when the worktree belongs to root: never run commands as root, even capless. */
-export const unprivilegedIdentity: Identity = { uid: 1000, gid: 1000 };
+/**
+ * The range a root-owned worktree's sandbox user is drawn from, one uid per sandbox. uid 1000 is a
+ * real account on most hosts (its processes, inotify watches and rlimits would be shared with the
+ * sandbox's); account managers allocate below 60,000 and subordinate-uid ranges for user namespaces
+ * start at 100,000 in blocks of 65,536, so nothing on a usual host owns a uid this high. It stays
+ * below 2^31 for programs that keep uids in a signed int. One uid per sandbox keeps concurrent
+ * sandboxes apart and makes the per-uid process limit (RLIMIT_NPROC) count one sandbox's processes.
+ */
+export const sandboxUidRange = { first: 2_000_000_000, last: 2_099_999_999 } as const;
+
+/** A fresh, unused identity from `sandboxUidRange` (group id equal to the user id). */
+export function unusedIdentity(): Identity {
+  const uid = randomInt(sandboxUidRange.first, sandboxUidRange.last + 1);
+  return { uid, gid: uid };
+}
+
+/** True for an identity this module handed out (it belongs to no host account). */
+export function isSandboxIdentity(identity: Identity): boolean {
+  return identity.uid >= sandboxUidRange.first && identity.uid <= sandboxUidRange.last;
+}
 
 export interface WorktreeAccess {
-  /** Who runs every process in the container. */
+  /** Who runs the agent's processes in the container. */
   identity: Identity;
   /** The worktree's owner before the sandbox, when ownership was handed over and must be given back. */
   handedOverFrom: Identity | undefined;
 }
 
-/**
- * Every path under `root`, `root` first. Only real directories are entered: a symlink (committed in
- * the repository, or made by the agent) is listed itself and never followed, so nothing outside
- * the worktree is ever reached — `readdir(…, { recursive: true })` would follow links to directories.
- */
-async function treePaths(root: string): Promise<string[]> {
-  const paths = [root];
-  const directories = [root];
-  for (let directory = directories.pop(); directory !== undefined; directory = directories.pop()) {
-    for (const entry of await readdir(directory, { withFileTypes: true })) {
-      const item = path.join(directory, entry.name);
-      paths.push(item);
-      if (entry.isDirectory()) directories.push(item);
-    }
-  }
-  return paths;
-}
+/** The longest a hand-over may take: a worktree with node_modules has ~10^5 entries. */
+const chownTimeoutMs = 10 * 60_000;
 
-/** Change the owner of `root` and everything below it (links themselves, never their targets). */
+/**
+ * Change the owner of `root` and everything below it: GNU `chown -R -P -h` walks with descriptors
+ * relative to each directory (so no depth or PATH_MAX limit stops it), never follows a symbolic
+ * link (the link itself changes owner, its target never) and goes on past an error, reporting it.
+ * Any error fails the whole hand-over: a half-owned worktree must not pass silently.
+ */
 async function chownTree(root: string, owner: Identity): Promise<void> {
-  const paths = await treePaths(root);
-  // Bounded batches: a worktree with node_modules has ~10^5 entries.
-  for (let start = 0; start < paths.length; start += 256) {
-    await Promise.all(paths.slice(start, start + 256).map((item) => lchown(item, owner.uid, owner.gid)));
+  try {
+    await run("chown", ["-R", "-P", "-h", "--", `${owner.uid}:${owner.gid}`, root], {
+      timeout: chownTimeoutMs,
+      maxBuffer: 1024 * 1024,
+    });
+  } catch (error) {
+    const stderr = (error as { stderr?: unknown }).stderr;
+    const first = typeof stderr === "string" ? stderr.split("\n")[0] : "";
+    const said = first || (error instanceof Error ? error.message : String(error));
+    throw new SandboxError(
+      `could not give ${root} to ${owner.uid}:${owner.gid} completely (${said}); fix it with \`chown -R -P -h ${owner.uid}:${owner.gid} ${root}\``,
+      { details: { worktree: root, uid: owner.uid, gid: owner.gid }, cause: error },
+    );
   }
 }
 
 /**
  * Decide who runs the sandbox's commands for `worktree`. A worktree owned by an unprivileged user
  * (the platform's own) is used as it is, by that user: files stay the platform's, as with bwrap. A
- * worktree owned by root (the platform runs as root) is handed to uid 1000 for the sandbox's life.
+ * worktree owned by root (the platform runs as root) is handed to a fresh unused uid for the
+ * sandbox's life. Throws SandboxError when the hand-over is incomplete.
  */
 export async function grantWorktreeAccess(worktree: string): Promise<WorktreeAccess> {
   const stat = await lstat(worktree);
   const owner = { uid: stat.uid, gid: stat.gid };
   if (owner.uid !== 0) return { identity: owner, handedOverFrom: undefined };
-  await chownTree(worktree, unprivilegedIdentity);
-  return { identity: unprivilegedIdentity, handedOverFrom: owner };
+  const identity = unusedIdentity();
+  const access = { identity, handedOverFrom: owner };
+  try {
+    await chownTree(worktree, identity);
+  } catch (error) {
+    // Give back what was handed over before reporting; the hand-over's error is the one to see.
+    await chownTree(worktree, owner).catch(() => undefined);
+    throw error;
+  }
+  return access;
 }
 
-/** Give a handed-over worktree (and what the sandbox wrote in it) back to its owner. */
+/**
+ * Give a handed-over worktree (and everything the sandbox wrote in it) back to its owner. Throws
+ * SandboxError when any entry could not be given back: the run must fail, not end `success`.
+ */
 export async function revokeWorktreeAccess(worktree: string, access: WorktreeAccess): Promise<void> {
   if (access.handedOverFrom) await chownTree(worktree, access.handedOverFrom);
 }
