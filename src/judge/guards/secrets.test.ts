@@ -148,6 +148,11 @@ describe("secrets guard", { skip: gitMissing }, () => {
       `  "${slack.slice(5)}";`,
       `const e = "\\x${github.charCodeAt(0).toString(16)}${github.slice(1)}";`,
       `const f = "${random.slice(0, 20)}" + "${random.slice(20)}";`,
+      "const g = [",
+      `  "${slack.slice(0, 10)}",`,
+      `  "${slack.slice(10)}",`,
+      '].join("");',
+      `h = "".join(["${anthropic.slice(0, 12)}", "${anthropic.slice(12)}"])`,
     ].join("\n");
     const diff = await diffOfChange(repo, { "README.md": "x\n" }, { "src/keys.ts": `${source}\n` });
     // The long halves also look random on their own lines; what matters here is the joined reading.
@@ -163,6 +168,8 @@ describe("secrets guard", { skip: gitMissing }, () => {
         "4 Slack token",
         "6 GitHub token",
         "7 random-looking string",
+        "9 Slack token",
+        "12 Anthropic API key",
       ],
     );
     for (const { message } of pieced) {
@@ -178,6 +185,8 @@ describe("secrets guard", { skip: gitMissing }, () => {
       '           "check that the path exists and is readable")',
       'const path = "src/components/" + "DashboardWidgetRegistry" + ".tsx";',
       "const label = `Total: ` + 'items';",
+      'const words = ["alpha", "beta", "gamma"].join(", ");',
+      'const letters = ["abcdefghijkl", "mnopqrstuvwx"].join("");',
     ].join("\n");
     const diff = await diffOfChange(repo, { "README.md": "x\n" }, { "src/text.ts": `${source}\n` });
     assert.deepEqual(secretsGuard.check(diff, GuardPolicy.parse({})), []);

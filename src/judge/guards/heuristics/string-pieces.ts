@@ -13,10 +13,15 @@ const maxJoinedLines = 8;
 const literal = /(["'`])((?:\\.|(?!\1).)*)\1/g;
 /** What may sit between two pieces of one value: `+`, whitespace, Python's string prefixes. */
 const joiner = /^\s*\+?\s*(?:[bBrRuUfF]{1,2})?$/;
+/** In a statement that joins a list with "" (`[…].join("")`, `"".join([…])`), commas join too. */
+const listJoiner = /^\s*[+,]?\s*(?:[bBrRuUfF]{1,2})?$/;
+const joinsWithNothing = /\.join\(\s*(["'`])\1\s*\)|(["'])\2\.join\(/;
 /** A template's `${"piece"}` holds a literal piece; it is inlined before pieces are read. */
 const inlinePiece = /\$\{\s*(["'])((?:\\.|(?!\1).)*)\1\s*\}/g;
-const endsWithPiece = /["'`]\s*\+?\s*$/;
-const startsWithPiece = /^\s*\+?\s*(?:[bBrRuUfF]{1,2})?["'`]/;
+/** A line that a string piece continues: it ends with a piece, or opens a `"".join([` list. */
+const endsWithPiece = /["'`]\s*[+,]?\s*$|(["'])\1\.join\(\s*[[(]?\s*$/;
+/** A line that continues a piece: it starts with one, or closes the list with `].join("")`. */
+const startsWithPiece = /^\s*[+,]?\s*(?:[bBrRuUfF]{1,2})?["'`]|^\s*[\])]\s*\.join\(\s*(["'`])\1\s*\)/;
 
 /** Decode the escapes that spell ordinary characters: `\x70`, `\u0070`, `\u{70}`. */
 function decodeEscapes(text: string): string {
@@ -30,6 +35,7 @@ function decodeEscapes(text: string): string {
 
 /** Values of one statement's text: runs of adjacent pieces joined, and pieces with escapes or `${"…"}`. */
 function valuesOf(text: string): string[] {
+  const separator = joinsWithNothing.test(text) ? listJoiner : joiner;
   const values: string[] = [];
   let run: string[] = [];
   let escaped = false;
@@ -40,7 +46,7 @@ function valuesOf(text: string): string[] {
     escaped = false;
   };
   for (const match of text.matchAll(literal)) {
-    if (previousEnd >= 0 && !joiner.test(text.slice(previousEnd, match.index))) flush();
+    if (previousEnd >= 0 && !separator.test(text.slice(previousEnd, match.index))) flush();
     const raw = match[2]!;
     const decoded = decodeEscapes(match[1] === "`" ? raw.replace(inlinePiece, "$2") : raw);
     escaped ||= decoded !== raw;
