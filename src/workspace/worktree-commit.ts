@@ -50,19 +50,28 @@ function objectId(id: string): string {
 }
 
 /**
- * Run `work` with git options for the worktree whose index is a fresh file in a platform-owned
- * temporary directory: the worktree's own index and anything the sandbox can reach stay untouched.
+ * Start a fresh index from `start` in a platform-owned temporary directory, stage the worktree
+ * into it with `git add <addMode>` and write it as a tree; returns the tree's id. The worktree's
+ * own index, and anything the sandbox can reach, stay untouched.
  */
-async function withPrivateIndex<T>(
+async function writeTreeFrom(
   mirrorPath: string,
   worktreePath: string,
+  start: string,
+  addMode: "-A" | "-u",
   signal: AbortSignal | undefined,
-  work: (options: RunGitOptions) => Promise<T>,
-): Promise<T> {
-  const options = await worktreeGitOptions(mirrorPath, worktreePath);
+): Promise<string> {
+  const base = await worktreeGitOptions(mirrorPath, worktreePath);
   const directory = await mkdtemp(path.join(tmpdir(), "slipway-index-"));
   try {
-    return await work({ ...options, signal, env: { GIT_INDEX_FILE: path.join(directory, "index") } });
+    const options: RunGitOptions = {
+      ...base,
+      signal,
+      env: { GIT_INDEX_FILE: path.join(directory, "index") },
+    };
+    await runGit(["read-tree", start], options);
+    await runGit(["add", addMode, "--", "."], options);
+    return (await runGit(["write-tree"], options)).stdout.trim();
   } finally {
     await rm(directory, { recursive: true, force: true });
   }
@@ -70,20 +79,16 @@ async function withPrivateIndex<T>(
 
 /**
  * Freeze the worktree as it is now into a tree object in the mirror and return its id: HEAD's
- * files plus every change, as `add -A` sees them (ignored files stay out unless HEAD tracks them).
- * Call it only while nothing can write the worktree (after `Sandbox.killAll`).
+ * files plus every change, as `add -A` sees them (ignored files stay out unless HEAD tracks them:
+ * starting from HEAD keeps them). Call it only while nothing can write the worktree (after
+ * `Sandbox.killAll`).
  */
-export async function snapshotWorktree(
+export function snapshotWorktree(
   mirrorPath: string,
   worktreePath: string,
   signal?: AbortSignal,
 ): Promise<string> {
-  return withPrivateIndex(mirrorPath, worktreePath, signal, async (options) => {
-    // Starting from HEAD keeps tracked files that the worktree's .gitignore would otherwise drop.
-    await runGit(["read-tree", "HEAD"], options);
-    await runGit(["add", "-A", "--", "."], options);
-    return (await runGit(["write-tree"], options)).stdout.trim();
-  });
+  return writeTreeFrom(mirrorPath, worktreePath, "HEAD", "-A", signal);
 }
 
 /**
@@ -97,11 +102,7 @@ export async function retakeFrozenTree(
   frozenTree: string,
   signal?: AbortSignal,
 ): Promise<string> {
-  return withPrivateIndex(mirrorPath, worktreePath, signal, async (options) => {
-    await runGit(["read-tree", objectId(frozenTree)], options);
-    await runGit(["add", "-u", "--", "."], options);
-    return (await runGit(["write-tree"], options)).stdout.trim();
-  });
+  return writeTreeFrom(mirrorPath, worktreePath, objectId(frozenTree), "-u", signal);
 }
 
 /** Paths that differ between two trees (or commits), relative to the root, sorted. */

@@ -65,20 +65,26 @@ function paddingFiles(count: number): ScriptTurn {
   };
 }
 
+/** A run whose diff the judge reads in 9+ chunks under `flags`; its judge calls and chunk count. */
+async function judgeManyChunks(flags: string[]) {
+  const outcome = await run(
+    [fixTurn, paddingFiles(9), finishTurn, ...Array.from({ length: 12 }, () => approval)],
+    {
+      config: { judge: { enabled: true, chunkChars: 2000 }, guards: { maxFilesChanged: 50 } },
+      flags,
+    },
+  );
+  const chunks = Number(outcome.events.find((event) => event.type === "judge-start")?.data.chunks);
+  const judgeCalls = outcome.server.requests.filter((request) =>
+    JSON.stringify(request.body).includes("independent code reviewer"),
+  ).length;
+  return { ...outcome, chunks, judgeCalls };
+}
+
 describe("the judge spends from the run's limits", () => {
   test("a diff in many chunks stops the judge at the token limit; nothing is committed", async () => {
     const maxTokens = 4_000;
-    const { report, events, server } = await run(
-      [fixTurn, paddingFiles(9), finishTurn, ...Array.from({ length: 12 }, () => approval)],
-      {
-        config: { judge: { enabled: true, chunkChars: 2000 }, guards: { maxFilesChanged: 50 } },
-        flags: ["--max-tokens", String(maxTokens)],
-      },
-    );
-    const chunks = Number(events.find((event) => event.type === "judge-start")?.data.chunks);
-    const judgeCalls = server.requests.filter((request) =>
-      JSON.stringify(request.body).includes("independent code reviewer"),
-    ).length;
+    const { report, chunks, judgeCalls } = await judgeManyChunks(["--max-tokens", String(maxTokens)]);
     assert.ok(chunks >= 8, `only ${chunks} chunks`);
     assert.ok(judgeCalls < chunks, `the judge was asked ${judgeCalls} times for ${chunks} chunks`);
     assert.equal(report.outcome, "token_limit", JSON.stringify(report));
@@ -95,17 +101,7 @@ describe("the judge spends from the run's limits", () => {
 describe("the judge spends from the run's dollars too", () => {
   test("a diff in many chunks stops the judge at the cost limit; nothing is committed", async () => {
     const maxCostUsd = 0.004;
-    const { report, events, server } = await run(
-      [fixTurn, paddingFiles(9), finishTurn, ...Array.from({ length: 12 }, () => approval)],
-      {
-        config: { judge: { enabled: true, chunkChars: 2000 }, guards: { maxFilesChanged: 50 } },
-        flags: ["--max-cost-usd", String(maxCostUsd)],
-      },
-    );
-    const chunks = Number(events.find((event) => event.type === "judge-start")?.data.chunks);
-    const judgeCalls = server.requests.filter((request) =>
-      JSON.stringify(request.body).includes("independent code reviewer"),
-    ).length;
+    const { report, chunks, judgeCalls } = await judgeManyChunks(["--max-cost-usd", String(maxCostUsd)]);
     assert.ok(report.review.judgeCostUsd > 0, "positive control: the judge's calls are priced");
     assert.ok(judgeCalls < chunks, `the judge was asked ${judgeCalls} times for ${chunks} chunks`);
     assert.equal(report.outcome, "cost_limit", JSON.stringify(report));
