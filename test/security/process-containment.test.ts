@@ -3,11 +3,14 @@
 // swallows signals) must be gone when its command ends, and when killAll() ends a command still
 // running — on bwrap's shared space (agent commands), bwrap's own space (verification) and docker.
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { randomInt } from "node:crypto";
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { createInterface } from "node:readline";
 import { after, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
 import { bwrapSandboxBackend } from "../../src/sandbox/bwrap/bwrap-sandbox.ts";
 import { dockerSandboxBackend } from "../../src/sandbox/docker/docker-sandbox.ts";
 import { removeLeftoverContainers } from "../../src/sandbox/docker/leftover-containers.ts";
@@ -135,3 +138,68 @@ for (const { label, backend, space, skip } of backends) {
     }
   });
 }
+
+/** `node containment-as-nobody.ts ARGS` as the nobody user; its answer, and a way to let it finish. */
+async function asNobody(args: string[], marker: string) {
+  const helper = fileURLToPath(new URL("./containment-as-nobody.ts", import.meta.url));
+  const nobody = ["--reuid=65534", "--regid=65534", "--clear-groups", "--"];
+  const env = { ...process.env, CONTAINMENT_MARKER: marker };
+  const child = spawn("setpriv", [...nobody, process.execPath, helper, ...args], { stdio: "pipe", env });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const exited = new Promise((resolve) => child.on("close", resolve));
+  const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const first = await lines.next();
+  assert.ok(!first.done, `the helper said nothing: ${stderr}`);
+  const answer = JSON.parse(first.value) as { stdout?: string; killed?: string; exitCode?: number | null };
+  const finish = async () => {
+    child.stdin.end("done\n");
+    await exited;
+    clearTimeout(timer);
+  };
+  return { answer, finish };
+}
+
+const unprivilegedSkip =
+  process.getuid?.() !== 0
+    ? "not root: cannot become another user to see a host without cgroups"
+    : !existsSync("/usr/bin/setpriv")
+      ? "setpriv (util-linux) is not installed"
+      : bwrapSkip;
+if (unprivilegedSkip) console.log(`# skipping process containment without cgroups: ${unprivilegedSkip}`);
+
+describe("process containment: bwrap, shared space, no cgroups (accepted as weaker)", () => {
+  for (const trick of tricks) {
+    for (const phase of ["command-end", "killall"] as const) {
+      test(`a writer hidden by ${trick} is gone after ${phase === "killall" ? "killAll" : "its command"}`, {
+        skip: unprivilegedSkip,
+        timeout: 90_000,
+      }, async () => {
+        const worktree = tempDirectory("containment-nobody");
+        chmodSync(worktree, 0o777);
+        writeFileSync(path.join(worktree, "writer.py"), writerPayload);
+        writeFileSync(path.join(worktree, "tracer.py"), tracerPayload);
+        const marker = `containment-${randomInt(1e9)}`;
+        try {
+          const { answer, finish } = await asNobody([worktree, trick, phase], marker);
+          try {
+            if (phase === "command-end") assert.equal(answer.stdout, "started\n");
+            else {
+              assert.equal(answer.killed, "", "killAll resolved");
+              assert.notEqual(answer.exitCode, 0, "the running command was ended");
+            }
+            assertItRan(worktree, trick);
+            await assertGone(worktree, marker);
+          } finally {
+            await finish();
+          }
+        } finally {
+          rmSync(worktree, { recursive: true, force: true });
+        }
+      });
+    }
+  }
+});

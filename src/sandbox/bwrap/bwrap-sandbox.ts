@@ -203,15 +203,19 @@ export class BwrapSandbox implements Sandbox {
 
   /**
    * Every command running is stopped and the shared space ended; with a kill cgroup the kernel ends
-   * every process of every space at once and confirms none is left (a SandboxError when it cannot).
+   * every process of every space at once and confirms none is left. Without one (accepted by
+   * `sandbox.acceptWeaker`), the shared space's end is shown by its pid namespace's init having
+   * ended; commands of their own space end with theirs, which is not awaited. A SandboxError when
+   * the end cannot be shown.
    */
   async killAll(): Promise<void> {
     if (this.disposed) return;
     const killing = this.killing;
     this.killing = new AbortController();
     killing.abort();
-    await killSandboxCgroup(this.parts.cgroups);
-    await this.shared.end();
+    // Without a kill cgroup, the shared space's end is shown by its namespace's init having ended.
+    const killed = await killSandboxCgroup(this.parts.cgroups);
+    await this.shared.end(!killed);
     await Promise.allSettled([...this.running]);
   }
 

@@ -4,7 +4,9 @@
 // event that breaks the protocol, ends the whole sandbox (and with it every process inside).
 import { type ChildProcessWithoutNullStreams, type StdioOptions, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import type { Writable } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
 import { SandboxError } from "../../core/errors.ts";
 import type { ExecResult } from "../sandbox.ts";
 import { CappedOutput, cappedResult, killGraceMs, notStartedResult, writeAndClose } from "../spawn-capped.ts";
@@ -44,6 +46,44 @@ interface PendingCommand {
   finish: (exitCode: number | null, signal: string | null, note?: string) => void;
 }
 
+/** A process as the host knows it: its pid and its start time, which a reused pid does not share. */
+interface ProcessIdentity {
+  pid: number;
+  startTime: string;
+}
+
+/** How long the namespace's init may take to die once killed, before its end counts as unproven. */
+const initDeathDeadlineMs = 5_000;
+
+function identityOf(pid: number): (ProcessIdentity & { state: string }) | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // Field 3 (state) is fields[0]; field 22 (starttime) is fields[19].
+    return { pid, state: fields[0] ?? "", startTime: fields[19] ?? "" };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The sandbox's init (pid 1 of its pid namespace): bwrap's only child on the host. */
+function namespaceInit(bwrapPid: number | undefined): ProcessIdentity | undefined {
+  if (bwrapPid === undefined) return undefined;
+  try {
+    const children = readFileSync(`/proc/${bwrapPid}/task/${bwrapPid}/children`, "utf8").trim().split(" ");
+    return children.length === 1 && children[0] ? identityOf(Number(children[0])) : undefined;
+  } catch {
+    // No /proc/<pid>/task/<pid>/children (a kernel without CONFIG_PROC_CHILDREN): unknown.
+    return undefined;
+  }
+}
+
+/** True once `init` has ended: gone, a zombie (its namespace is emptied before that), or its pid reused. */
+function hasEnded(init: ProcessIdentity): boolean {
+  const now = identityOf(init.pid);
+  return now === undefined || now.startTime !== init.startTime || now.state === "Z" || now.state === "X";
+}
+
 /** What the session's own stderr (bwrap's and node's complaints) keeps, for error messages. */
 const maxDiagnosticBytes = 4096;
 
@@ -60,6 +100,8 @@ export class CommandSession {
   private diagnostics = "";
   private endReason: string | undefined;
   private onReady: (() => void) | undefined;
+  /** The sandbox's init, found once the server is ready; its end is the end of all inside. */
+  private init: ProcessIdentity | undefined;
 
   private constructor(launch: SessionLaunch) {
     const [program, ...args] = launch.argv;
@@ -169,6 +211,22 @@ export class CommandSession {
   }
 
   /**
+   * After close(): whether the sandbox's pid namespace is shown to be empty — its init has ended,
+   * and the kernel ends every process of a namespace before its init. False when that cannot be
+   * shown in time, or the init was never seen.
+   */
+  async namespaceEnded(): Promise<boolean> {
+    const init = this.init;
+    if (!init) return false;
+    const deadline = performance.now() + initDeathDeadlineMs;
+    while (!hasEnded(init)) {
+      if (performance.now() > deadline) return false;
+      await sleep(5);
+    }
+    return true;
+  }
+
+  /**
    * What a time limit or an abort does: SIGTERM to the command's group, SIGKILL after the grace
    * period, and when even that is not answered in time, the end of the whole sandbox.
    */
@@ -201,6 +259,7 @@ export class CommandSession {
   private apply(event: CommandServerEvent): void {
     switch (event.ev) {
       case "ready":
+        this.init = namespaceInit(this.child.pid);
         this.onReady?.();
         this.onReady = undefined;
         return;
@@ -224,6 +283,14 @@ export class CommandSession {
       if (this.child.pid !== undefined) process.kill(-this.child.pid, "SIGKILL");
     } catch {
       // bwrap's group is gone already; --die-with-parent and the pid namespace took the rest.
+    }
+    // The init directly too (checked to be the same process): its death empties the namespace.
+    if (this.init && !hasEnded(this.init)) {
+      try {
+        process.kill(this.init.pid, "SIGKILL");
+      } catch {
+        // It ended between the check and the kill.
+      }
     }
     for (const pending of [...this.pending.values()]) {
       pending.finish(null, "SIGKILL", `slipway: ${reason}\n`);

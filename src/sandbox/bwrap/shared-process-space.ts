@@ -2,6 +2,7 @@
 // that asks for it, started again when it has ended (a command killed its server, or could not be
 // stopped), and given up for the sandbox's life when it cannot start at all — those commands then
 // run in a process space of their own each, behind the same walls, only slower.
+import { SandboxError } from "../../core/errors.ts";
 import type { ExecResult } from "../sandbox.ts";
 import { CommandSession, type SessionCommand, type SessionLaunch } from "./command-session.ts";
 
@@ -27,12 +28,20 @@ export class SharedProcessSpace {
     return session?.run(command);
   }
 
-  /** End the current process space and everything in it; the next command starts a new one. */
-  async end(): Promise<void> {
+  /**
+   * End the current process space and everything in it; the next command starts a new one. With
+   * `prove`, a SandboxError unless the space's pid namespace is shown to be empty afterwards.
+   */
+  async end(prove = false): Promise<void> {
     const current = this.session;
     this.session = undefined;
     const session = await current?.catch(() => undefined);
     await session?.close();
+    if (prove && session && !(await session.namespaceEnded())) {
+      throw new SandboxError(
+        "the shared process space's pid namespace could not be shown to have ended; the run cannot prove nothing of the agent's still runs",
+      );
+    }
   }
 
   /** End the process space and everything in it. Safe to call twice. */
