@@ -56,9 +56,9 @@ for (const processSpace of ["run", "command"] as const) {
         path.join(sandbox.worktree, "hop.sh"),
         `echo . >> /workspace/hops\nsh /workspace/hop.sh ${marker} </dev/null >/dev/null 2>&1 &\nexit 0\n`,
       );
-      // Four chains: a reaper that makes one pass over /proc misses at least one of them.
+      // Sixteen chains: a reaper that makes one pass over /proc misses at least one of them.
       const chain = `setsid sh /workspace/hop.sh ${marker} </dev/null >/dev/null 2>&1 &`;
-      const started = await sandbox.exec(shell(`${chain.repeat(4)} sleep 1; echo started`));
+      const started = await sandbox.exec(shell(`${chain.repeat(16)} sleep 1; echo started`));
       assert.match(started.stdout, /started/);
       await sandbox.killAll();
       const afterKill = hopsIn(sandbox.worktree);

@@ -85,11 +85,22 @@ function tmpfsOptions(sizeMb: number, mode: string, owner?: Identity, exec = tru
 /** The fixed mount points of every sandbox container that are writable by someone inside. */
 export const writableMountPoints = [workspacePath, "/tmp", sandboxHome, controlDirectory, "/dev"];
 
-/** One capped tmpfs per declared volume not already covered by a mount of the sandbox's own. */
-function volumeTmpfs(spec: ContainerSpec): Record<string, string> {
+/** The declared volumes that get a tmpfs of their own: those no mount of the sandbox covers already. */
+export function volumeDirectories(
+  spec: Pick<ContainerSpec, "declaredVolumes" | "readOnlyDirectories">,
+): string[] {
   const taken = new Set([...writableMountPoints, ...spec.readOnlyDirectories, insideSocketDirectory]);
-  const volumes = (spec.declaredVolumes ?? []).filter((volume) => !taken.has(volume));
-  return Object.fromEntries(volumes.map((volume) => [volume, tmpfsOptions(spec.memoryMb, "1777")]));
+  return (spec.declaredVolumes ?? []).filter((volume) => !taken.has(volume));
+}
+
+/**
+ * One capped tmpfs per declared volume. The engine gives it the image directory's owner and mode
+ * whatever the options say; the sandbox opens it to the agent once started (see openVolumes).
+ */
+function volumeTmpfs(spec: ContainerSpec): Record<string, string> {
+  return Object.fromEntries(
+    volumeDirectories(spec).map((volume) => [volume, tmpfsOptions(spec.memoryMb, "1777")]),
+  );
 }
 
 /**

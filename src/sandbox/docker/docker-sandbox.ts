@@ -16,7 +16,8 @@ import { sandboxEnvironment } from "../sandbox-env.ts";
 import { notStartedResult } from "../spawn-capped.ts";
 import { nothingToStop, reaperArgv, reaperRounds, stopArgv, wrappedArgv } from "./command-wrapper.ts";
 import { containerDefinition, sandboxHome, workspacePath } from "./container-config.ts";
-import { type BridgeProgram, startContainerBridge } from "./docker-egress.ts";
+import { setUpContainer } from "./container-setup.ts";
+import type { BridgeProgram } from "./docker-egress.ts";
 import {
   connectEngine,
   controlTimeoutMs,
@@ -230,18 +231,6 @@ export class DockerSandbox implements Sandbox {
   }
 }
 
-/** Start the egress bridge in `container`; the container is removed when it cannot start. */
-async function withBridge(container: Docker.Container, helperPath: string, settings: DockerBackendOptions) {
-  try {
-    await startContainerBridge(container, helperPath, settings.image, settings.egress?.bridges);
-  } catch (error) {
-    await removeContainer(container).catch(() => {
-      // The bridge failure is the one to report; a leftover is found later by removeLeftoverContainers.
-    });
-    throw error;
-  }
-}
-
 /**
  * Check that the image is present locally (first, before anything else), then start the sandbox's
  * container for `options.worktree`. Throws SandboxError saying what to do when it cannot.
@@ -269,7 +258,7 @@ export async function createDockerSandbox(
       declaredVolumes: prepared.declaredVolumes,
     });
     const container = await startContainer(prepared.docker, definition, settings.image, prepared.helperPath);
-    if (prepared.egress) await withBridge(container, prepared.helperPath, settings);
+    await setUpContainer(container, prepared, settings);
     return new DockerSandbox({
       container,
       worktree: options.worktree,

@@ -149,6 +149,18 @@ export function ensureTestImage(socketPath?: string): Promise<string> {
   return ensureImage(socketPath, testImage, () => undefined);
 }
 
+/** A test image that declares a VOLUME (at `volumeTestDirectory`), as many published images do. */
+export const volumeTestImage = "slipway-sandbox-test-volume:1";
+/** The directory `volumeTestImage` declares as a VOLUME. */
+export const volumeTestDirectory = "/data";
+
+/** Make sure the engine has `volumeTestImage` (like the test image, plus its VOLUME); returns its name. */
+export function ensureVolumeTestImage(socketPath?: string): Promise<string> {
+  return ensureImage(socketPath, volumeTestImage, (root) => mkdirSync(path.join(root, volumeTestDirectory)), [
+    `VOLUME ${volumeTestDirectory}`,
+  ]);
+}
+
 /** The shared libraries and loader `program` needs, from `ldd`. */
 async function librariesOf(program: string): Promise<string[]> {
   const { stdout } = await run("ldd", [program], { timeout: controlTimeoutMs });
