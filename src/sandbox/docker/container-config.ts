@@ -32,6 +32,11 @@ export const sandboxLabel = "slipway.sandbox";
 export const ownerPidLabel = "slipway.owner-pid";
 /** Label holding the host name of that process: an owner pid means something only on its own host. */
 export const ownerHostLabel = "slipway.owner-host";
+/**
+ * Label holding that process's start time (clock ticks since boot, /proc/<pid>/stat field 22): a
+ * pid reused by another process after a crash must not make the container look owned.
+ */
+export const ownerStartLabel = "slipway.owner-start";
 
 /**
  * Processes the sandbox needs beyond `maxProcesses`: the init, the waiting shell and its sleep, a
@@ -63,6 +68,8 @@ export interface ContainerSpec {
   labels: Record<string, string>;
   ownerPid: number;
   ownerHost: string;
+  /** The owner's start time (see ownerStartLabel), when this host can tell it. */
+  ownerStart?: string;
   /** Host directory of the egress proxy's socket, mounted read-only, when the sandbox allows hosts. */
   egressSocketDirectory?: string;
   /**
@@ -134,6 +141,7 @@ export function containerDefinition(spec: ContainerSpec): ContainerCreateOptions
       [sandboxLabel]: "1",
       [ownerPidLabel]: String(spec.ownerPid),
       [ownerHostLabel]: spec.ownerHost,
+      ...(spec.ownerStart ? { [ownerStartLabel]: spec.ownerStart } : {}),
     },
     HostConfig: {
       Init: true,

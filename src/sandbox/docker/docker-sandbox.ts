@@ -27,6 +27,7 @@ import {
   withinTime,
 } from "./docker-engine.ts";
 import { runHelper, runInContainer } from "./docker-exec.ts";
+import { processStartTime } from "./leftover-containers.ts";
 import { localImage, removeContainer, startContainer } from "./sandbox-container.ts";
 import { prepareSandbox, releasePrepared } from "./sandbox-preparation.ts";
 import type { WorktreeAccess } from "./worktree-owner.ts";
@@ -254,6 +255,7 @@ export async function createDockerSandbox(
       labels: settings.labels ?? {},
       ownerPid: process.pid,
       ownerHost: hostname(),
+      ownerStart: processStartTime(process.pid),
       egressSocketDirectory: prepared.egress?.socketDirectory,
       declaredVolumes: prepared.declaredVolumes,
     });

@@ -5,9 +5,9 @@ import { spawnSync } from "node:child_process";
 import { randomInt } from "node:crypto";
 import { hostname } from "node:os";
 import { after, describe, test } from "node:test";
-import { ownerHostLabel, ownerPidLabel, sandboxLabel } from "./container-config.ts";
+import { ownerHostLabel, ownerPidLabel, ownerStartLabel, sandboxLabel } from "./container-config.ts";
 import { type ContainerSummary, connectEngine } from "./docker-engine.ts";
-import { leftoverReason, removeLeftoverContainers } from "./leftover-containers.ts";
+import { leftoverReason, processStartTime, removeLeftoverContainers } from "./leftover-containers.ts";
 import { dockerTestSkipReason, testImage } from "./test-image.ts";
 
 const skipReason = await dockerTestSkipReason();
@@ -48,6 +48,14 @@ describe("which containers are left over", () => {
     const elsewhere = summary({ [ownerPidLabel]: String(deadPid()), [ownerHostLabel]: `${here}-other` }, 0);
     assert.equal(leftoverReason(alive, Date.now(), 3_600_000), undefined);
     assert.equal(leftoverReason(elsewhere, Date.now(), 3_600_000), undefined);
+  });
+
+  test("one whose owner pid now names another process (a different start time)", () => {
+    const labels = { [ownerPidLabel]: String(process.pid), [ownerHostLabel]: here };
+    const reused = summary({ ...labels, [ownerStartLabel]: "1" }, 0);
+    const same = summary({ ...labels, [ownerStartLabel]: processStartTime(process.pid) ?? "" }, 0);
+    assert.match(leftoverReason(reused, Date.now(), 3_600_000) ?? "", /pid was reused/);
+    assert.equal(leftoverReason(same, Date.now(), 3_600_000), undefined);
   });
 
   test("any one older than the maximum age, whoever owns it", () => {

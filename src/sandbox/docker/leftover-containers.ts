@@ -1,9 +1,10 @@
 // The crash sweep: removes sandbox containers a platform process left behind (it was killed before
 // dispose ran), found by their label and judged by age or by whether their owner still runs.
+import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { SandboxError } from "../../core/errors.ts";
 import { processAlive } from "../../core/process-alive.ts";
-import { ownerHostLabel, ownerPidLabel, sandboxLabel } from "./container-config.ts";
+import { ownerHostLabel, ownerPidLabel, ownerStartLabel, sandboxLabel } from "./container-config.ts";
 import {
   ContainerSummary,
   connectEngine,
@@ -27,6 +28,22 @@ export interface RemovedContainer {
   reason: string;
 }
 
+/**
+ * When process `pid` started (clock ticks since boot, field 22 of /proc/<pid>/stat), or undefined
+ * when this host cannot tell (no /proc, or the process is gone).
+ */
+export function processStartTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The command name (field 2) may hold spaces and parentheses: count from the last ")".
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return fields[19];
+  } catch {
+    // Gone, or no /proc on this host: the caller falls back to the pid alone.
+    return undefined;
+  }
+}
+
 /** Why `container` is a leftover, or undefined when it may still be in use. Pure but for the pid check. */
 export function leftoverReason(
   container: ContainerSummary,
@@ -38,7 +55,13 @@ export function leftoverReason(
   const pid = Number(labels[ownerPidLabel]);
   // An owner pid names a process only on the host that wrote it.
   if (labels[ownerHostLabel] !== hostname() || !Number.isInteger(pid) || pid <= 0) return undefined;
-  return processAlive(pid) ? undefined : `its owner process ${pid} is gone`;
+  if (!processAlive(pid)) return `its owner process ${pid} is gone`;
+  const start = labels[ownerStartLabel];
+  const now = start === undefined ? undefined : processStartTime(pid);
+  // Another process took the dead owner's pid: the start times differ.
+  return now !== undefined && now !== start
+    ? `its owner process ${pid} is gone (the pid was reused)`
+    : undefined;
 }
 
 /**
