@@ -169,10 +169,9 @@ export class DockerSandbox implements Sandbox {
   }
 
   async killAll(): Promise<void> {
-    if (this.disposing)
-      throw new SandboxError(
-        "this sandbox was disposed; nothing of it can still run, but killAll was called after dispose",
-      );
+    // Once disposed, the container is removed (with everything in it) when dispose resolves; a
+    // failed removal rejects here too.
+    if (this.disposing) return this.disposing;
     await this.reap();
   }
 
