@@ -6,7 +6,7 @@
 import { runVerifiers } from "../verify/run-verifiers.ts";
 import { summarizeReport } from "../verify/summarize.ts";
 import type { VerificationReport } from "../verify/verifier.ts";
-import { changedPathsBetween } from "../workspace/worktree-commit.ts";
+import { changedPathsBetween, removeFilesOutsideTree } from "../workspace/worktree-commit.ts";
 import { checksForRun } from "./checks-for-run.ts";
 import { changedSinceFreeze, describePaths, freezeWorktree } from "./frozen-tree.ts";
 import { type RunContext, recordEvent, type StageResult } from "./run-context.ts";
@@ -47,8 +47,11 @@ export async function gateStage(context: RunContext): Promise<StageResult> {
       update: { filesChanged: [] },
     };
   }
+  // The checks see the frozen tree and nothing else: no ignored runner, cache or build output of the agent's.
+  const removed = await removeFilesOutsideTree(context.mirrorPath!, sandbox.worktree, tree, context.signal);
   const { commands, notes } = await checksForRun(context);
   await recordEvent(context, "verify-start", {
+    removedOutsideTree: removed.slice(0, 20),
     speed: "full",
     checks: commands.map((command) => command.name),
     notes,

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { WorkspaceError } from "../core/errors.ts";
 import { type RunGitOptions, runGit } from "./git.ts";
+import { findGitEntry } from "./git-entries.ts";
 import { worktreeGitOptions } from "./worktree-admin.ts";
 
 /** A name and email for a commit's author or committer. */
@@ -49,6 +50,25 @@ function objectId(id: string): string {
   return id;
 }
 
+/** Entries a freeze looks at for nested repositories before it gives up (a large node_modules fits). */
+const maxWorktreeEntries = 2_000_000;
+
+/**
+ * Refuse a worktree that holds a git repository below its root. Host-side `git add` asks a nested
+ * repository (a gitlink, or a directory with `.git`) whether it is modified, which runs a git inside
+ * it that reads that repository's own config — filter drivers included — as the platform's user. No
+ * setting passed down can switch that off, so nothing nested may reach host git at all.
+ */
+export function refuseNestedRepositories(worktreePath: string): void {
+  const found = findGitEntry(worktreePath, { maxEntries: maxWorktreeEntries, skipRootGit: true });
+  if (found === undefined) return;
+  const relative = path.relative(worktreePath, found);
+  throw new WorkspaceError(
+    `the worktree holds a nested git repository (${JSON.stringify(relative)}): Slipway records no nested repository or submodule change, as host git would run its configuration; remove it`,
+    { code: "workspace_failed", details: { path: relative } },
+  );
+}
+
 /**
  * Start a fresh index from `start` in a platform-owned temporary directory, stage the worktree
  * into it with `git add <addMode>` and write it as a tree; returns the tree's id. The worktree's
@@ -70,6 +90,7 @@ async function writeTreeFrom(
       env: { GIT_INDEX_FILE: path.join(directory, "index") },
     };
     await runGit(["read-tree", start], options);
+    refuseNestedRepositories(worktreePath);
     await runGit(["add", addMode, "--", "."], options);
     return (await runGit(["write-tree"], options)).stdout.trim();
   } finally {
@@ -103,6 +124,42 @@ export async function retakeFrozenTree(
   signal?: AbortSignal,
 ): Promise<string> {
   return writeTreeFrom(mirrorPath, worktreePath, objectId(frozenTree), "-u", signal);
+}
+
+/**
+ * Remove from the worktree everything `tree` does not hold: ignored files and directories (build
+ * output, caches, anything the agent hid from `add -A`), so the gate's checks run on exactly the
+ * frozen tree and no ignored file (a rewritten `node_modules/.bin` runner) can make them pass. Call
+ * it only while nothing can write the worktree (after `Sandbox.killAll`); links are removed, never
+ * followed. Returns the removed paths, relative to the root.
+ */
+export async function removeFilesOutsideTree(
+  mirrorPath: string,
+  worktreePath: string,
+  tree: string,
+  signal?: AbortSignal,
+): Promise<string[]> {
+  const base = await worktreeGitOptions(mirrorPath, worktreePath);
+  const directory = await mkdtemp(path.join(tmpdir(), "slipway-index-"));
+  try {
+    const options: RunGitOptions = {
+      ...base,
+      signal,
+      env: { GIT_INDEX_FILE: path.join(directory, "index") },
+    };
+    await runGit(["read-tree", objectId(tree)], options);
+    refuseNestedRepositories(worktreePath);
+    // No --exclude-standard: ignored entries are listed too; --directory names a wholly untracked
+    // directory once instead of every file in it.
+    const { stdout } = await runGit(["ls-files", "-z", "--others", "--directory"], options);
+    const paths = stdout.split("\0").filter((entry) => entry.length > 0);
+    for (const entry of paths) {
+      await rm(path.join(worktreePath, entry), { recursive: true, force: true });
+    }
+    return paths;
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
 }
 
 /** Paths that differ between two trees (or commits), relative to the root, sorted. */
@@ -176,6 +233,7 @@ export async function commitAll(request: CommitRequest): Promise<string | undefi
     ...(await worktreeGitOptions(request.mirrorPath, request.worktreePath)),
     signal: request.signal,
   };
+  refuseNestedRepositories(request.worktreePath);
   await runGit(["add", "-A", "--", "."], options);
   const tree = (await runGit(["write-tree"], options)).stdout.trim();
   return commitTree({ ...request, tree });
