@@ -30,14 +30,25 @@ after(() => {
   for (const child of children) child.kill("SIGKILL");
 });
 
-/** A sandbox container whose owner process was killed with SIGKILL while the agent's sleep ran. */
-async function orphanedContainer(marker: string): Promise<string> {
+/**
+ * A sandbox container whose owner process got `signal` while the agent's sleep ran: SIGKILL (a
+ * `kill -9`) or SIGSTOP (a hung owner: alive, so no sweep takes its container, but silent).
+ */
+async function orphanedContainer(
+  marker: string,
+  signal: "SIGKILL" | "SIGSTOP" = "SIGKILL",
+  heartbeatMs?: number,
+): Promise<string> {
   const worktree = tempDirectory("docker-orphan");
   worktrees.push(worktree);
   const script = path.join(import.meta.dirname, "docker-orphan-owner.ts");
   const owner = spawn(process.execPath, [script, worktree, testLabels["slipway.test"]], {
     stdio: ["ignore", "pipe", "inherit"],
-    env: { ...process.env, SLIPWAY_TEST_MARKER: marker },
+    env: {
+      ...process.env,
+      SLIPWAY_TEST_MARKER: marker,
+      ...(heartbeatMs ? { SLIPWAY_TEST_HEARTBEAT_MS: String(heartbeatMs) } : {}),
+    },
   });
   children.push(owner);
   const id = await new Promise<string>((resolve, reject) => {
@@ -49,8 +60,8 @@ async function orphanedContainer(marker: string): Promise<string> {
     owner.once("exit", (code) => reject(new Error(`the owner exited with ${code} before printing`)));
   });
   assert.ok(await appearsWithin(marker), "the agent's command never ran in the container");
-  owner.kill("SIGKILL");
-  await new Promise((resolve) => owner.once("exit", resolve));
+  owner.kill(signal);
+  if (signal === "SIGKILL") await new Promise((resolve) => owner.once("exit", resolve));
   // Looked at at once: any sandbox started on this host from now on (another test's) sweeps it too.
   assert.ok(processesWithArgument(marker).length > 0, "the agent's code stopped with its owner");
   const inspected = await connectEngine().getContainer(id).inspect();
@@ -85,6 +96,20 @@ describe("docker leftovers after a crash", () => {
     const next = await openDockerSandbox(worktrees);
     await assertRemoved(id, marker);
     await next.dispose();
+  });
+
+  test("a hung owner's container stops itself once the heartbeat stops", { skip }, async () => {
+    const marker = uniqueSleepMarker();
+    // Beats every 500 ms; four missed beats (about 2.5 s) stop the container. The stopped owner
+    // still exists, so no sweep removes its container: only the heartbeat can end it.
+    const id = await orphanedContainer(marker, "SIGSTOP", 500);
+    assert.deepEqual(await survivorsWith(marker, 20_000), [], "the agent's code still runs");
+    const state = await connectEngine()
+      .getContainer(id)
+      .inspect()
+      .then((inspected) => (inspected.State.Running ? "running" : "stopped"))
+      .catch((error: unknown) => (engineStatus(error) === 404 ? "removed" : String(error)));
+    assert.notEqual(state, "running");
   });
 
   test("a worktree deeper than PATH_MAX is given back whole when the sandbox is disposed", {

@@ -13,6 +13,10 @@ const backend = dockerSandboxBackend({
   image: testImage,
   hostToolchainMounts: true,
   labels: { "slipway.test": label },
+  // A fast heartbeat when the test asks for one (SLIPWAY_TEST_HEARTBEAT_MS), to watch it stop.
+  ...(process.env.SLIPWAY_TEST_HEARTBEAT_MS
+    ? { heartbeat: { intervalMs: Number(process.env.SLIPWAY_TEST_HEARTBEAT_MS), missedBeats: 4 } }
+    : {}),
 });
 const sandbox = (await backend.create({
   worktree,

@@ -2,6 +2,7 @@
 // backend is one setting here, built by a pure function so it can be read and tested in one place.
 import type { ContainerCreateOptions, MountSettings } from "dockerode";
 import { bridgeMaxChildren, insideSocketDirectory } from "../egress/sandbox-bridge.ts";
+import { type HeartbeatSettings, insideHeartbeatDirectory, keepAliveArgv } from "./owner-heartbeat.ts";
 import { type Identity, isSandboxIdentity } from "./worktree-owner.ts";
 
 /** Where the worktree appears inside the container; commands run at or below it. */
@@ -46,7 +47,7 @@ export const ownerStartLabel = "slipway.owner-start";
  */
 export const processHeadroom = 16;
 
-/** The keep-alive command: the container lives until dispose removes it (no `sleep infinity` in busybox). */
+/** Without an owner heartbeat the container lives until removed (no `sleep infinity` in busybox). */
 const waitForever = ["sh", "-c", "while :; do sleep 86400; done"];
 
 export interface ContainerSpec {
@@ -72,6 +73,8 @@ export interface ContainerSpec {
   ownerStart?: string;
   /** Host directory of the egress proxy's socket, mounted read-only, when the sandbox allows hosts. */
   egressSocketDirectory?: string;
+  /** The owner's heartbeat: its host directory and timing; the container stops when it stops. */
+  heartbeat?: { directory: string; settings: HeartbeatSettings };
   /**
    * Directories the image declares as VOLUMEs: each gets a capped tmpfs, so the engine makes no
    * anonymous volume (uncapped, on the host's disk) for them.
@@ -130,7 +133,7 @@ export function containerDefinition(spec: ContainerSpec): ContainerCreateOptions
     Image: spec.image,
     // The image's entrypoint (e.g. docker-entrypoint.sh) would wrap the keep-alive command: reset it.
     Entrypoint: [""],
-    Cmd: waitForever,
+    Cmd: spec.heartbeat ? keepAliveArgv(spec.heartbeat.settings) : waitForever,
     User: platformUser,
     WorkingDir: workspacePath,
     Env: [],
@@ -156,6 +159,7 @@ export function containerDefinition(spec: ContainerSpec): ContainerCreateOptions
         ...(spec.egressSocketDirectory
           ? [bindMount(spec.egressSocketDirectory, insideSocketDirectory, true)]
           : []),
+        ...(spec.heartbeat ? [bindMount(spec.heartbeat.directory, insideHeartbeatDirectory, true)] : []),
       ],
       // tmpfs pages are charged to the container's memory, so together they stay under Memory.
       Tmpfs: {

@@ -28,6 +28,7 @@ import {
 } from "./docker-engine.ts";
 import { runHelper, runInContainer } from "./docker-exec.ts";
 import { processStartTime } from "./leftover-containers.ts";
+import type { HeartbeatSettings, OwnerHeartbeat } from "./owner-heartbeat.ts";
 import { localImage, removeContainer, startContainer } from "./sandbox-container.ts";
 import { prepareSandbox, releasePrepared } from "./sandbox-preparation.ts";
 import type { WorktreeAccess } from "./worktree-owner.ts";
@@ -54,6 +55,8 @@ export interface DockerBackendOptions {
    * container, in order (default socat, then node).
    */
   egress?: EgressSettings & { bridges?: readonly BridgeProgram[] };
+  /** How often the owner beats and how many missed beats stop the container (see owner-heartbeat). */
+  heartbeat?: HeartbeatSettings;
 }
 
 const defaultCpus = 2;
@@ -71,6 +74,8 @@ interface DockerSandboxParts {
   helperPath: string;
   /** The egress proxy, when the sandbox allows hosts. */
   egress: SandboxEgress | undefined;
+  /** The owner's heartbeat, which keeps the container alive. */
+  heartbeat: OwnerHeartbeat;
 }
 
 /** One sandbox: a running container for one worktree; `dispose()` removes it. */
@@ -257,6 +262,7 @@ export async function createDockerSandbox(
       ownerStart: processStartTime(process.pid),
       egressSocketDirectory: prepared.egress?.socketDirectory,
       declaredVolumes: prepared.declaredVolumes,
+      heartbeat: { directory: prepared.heartbeat.directory, settings: prepared.heartbeat.settings },
     });
     const container = await startContainer(prepared.docker, definition, settings.image, prepared.helperPath);
     await setUpContainer(container, prepared, settings);
@@ -268,6 +274,7 @@ export async function createDockerSandbox(
       insidePath: prepared.insidePath,
       helperPath: prepared.helperPath,
       egress: prepared.egress,
+      heartbeat: prepared.heartbeat,
     });
   } catch (error) {
     await releasePrepared(prepared);

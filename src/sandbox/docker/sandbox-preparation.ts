@@ -17,6 +17,7 @@ import { connectEngine, defaultSocketPath, type ImageFacts, imageEnvironmentValu
 import type { DockerBackendOptions } from "./docker-sandbox.ts";
 import { type HostToolchain, hostToolchain } from "./host-toolchain.ts";
 import { removeLeftoverContainers } from "./leftover-containers.ts";
+import { type OwnerHeartbeat, startOwnerHeartbeat } from "./owner-heartbeat.ts";
 import { localImage } from "./sandbox-container.ts";
 import { grantWorktreeAccess, revokeWorktreeAccess, type WorktreeAccess } from "./worktree-owner.ts";
 
@@ -29,6 +30,7 @@ export interface PreparedSandbox {
   realWorktree: string;
   toolchain: HostToolchain | undefined;
   egress: SandboxEgress | undefined;
+  heartbeat: OwnerHeartbeat;
   access: WorktreeAccess;
   /** The directories the image declares as VOLUMEs. */
   declaredVolumes: string[];
@@ -108,16 +110,36 @@ export async function prepareSandbox(
   const insidePath = (toolchain ? toolchain.path : imageEnvironmentValue(image, "PATH")) || fallbackPath;
   const helperPath = platformPath(insidePath, [...writableMountPoints, ...declaredVolumes]);
   const egress = await openEgress(options, settings);
-  const access = await grantWorktreeAccess(realWorktree).catch(async (error: unknown) => {
+  const heartbeat = await startOwnerHeartbeat(settings.heartbeat).catch(async (error: unknown) => {
     await egress?.close();
     throw error;
   });
-  return { docker, realWorktree, toolchain, egress, access, declaredVolumes, insidePath, helperPath };
+  const access = await grantWorktreeAccess(realWorktree).catch(async (error: unknown) => {
+    await Promise.allSettled([egress?.close(), heartbeat.stop()]);
+    throw error;
+  });
+  return {
+    docker,
+    realWorktree,
+    toolchain,
+    egress,
+    heartbeat,
+    access,
+    declaredVolumes,
+    insidePath,
+    helperPath,
+  };
 }
 
-/** Release what `prepareSandbox` took: the egress proxy, then the worktree goes back to its owner. */
-export async function releasePrepared(prepared: Pick<PreparedSandbox, "egress" | "realWorktree" | "access">) {
+/**
+ * Release what `prepareSandbox` took (the container must be gone): the egress proxy and the
+ * heartbeat, then the worktree goes back to its owner.
+ */
+export async function releasePrepared(
+  prepared: Pick<PreparedSandbox, "egress" | "heartbeat" | "realWorktree" | "access">,
+) {
   try {
+    await prepared.heartbeat.stop();
     await prepared.egress?.close();
   } finally {
     await revokeWorktreeAccess(prepared.realWorktree, prepared.access);
