@@ -20,7 +20,7 @@ export function buildSystemPrompt(inputs: PromptInputs): string {
     "- Do not commit, push or open pull requests: the platform does that after review.",
     "- If the task's preconditions are not met, or it cannot be done safely, change nothing and call finish explaining why.",
     `- run_command runs one program without a shell. Allowed: ${inputs.commandAllowlist.join(", ")}.`,
-    "- The git tool runs git status, diff, log, show and add on the repository; use it, not run_command, for git.",
+    "- The git tool runs git status, diff, log and show on the repository (read-only; the platform stages and commits your changes after finish); use it, not run_command, for git.",
   ].join("\n");
 }
 

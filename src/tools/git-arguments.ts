@@ -1,10 +1,16 @@
 // Decides which arguments the agent's `git` tool passes to git: an allowlist of options per
-// subcommand (nothing that writes a file, runs a program, reads other refs or leaves the worktree),
-// revisions that cannot be read as options, and paths. Pure: parsing and deciding only.
+// subcommand (nothing that writes a file or an object, runs a program, reads other refs or leaves
+// the worktree), revisions that cannot be read as options, and paths. Pure: parsing and deciding only.
 import { formatVerifiesSignatures, parseRevision, type RevisionShape } from "./git-revisions.ts";
 
-/** The git subcommands the agent may run. Nothing that changes refs, remotes or config. */
-export const gitToolCommands = ["status", "diff", "log", "show", "add"] as const;
+/**
+ * The git subcommands the agent may run: read-only ones. Nothing that changes refs, remotes, config,
+ * the index or the object store. `add` is deliberately absent: it wrote every call's blobs into the
+ * mirror (outside the run's disk cap) and, with a gitlink in the index, made host git start
+ * `git status` inside a nested repository that runs that repository's own filter drivers. The
+ * platform stages and freezes the whole tree itself after `finish`.
+ */
+export const gitToolCommands = ["status", "diff", "log", "show"] as const;
 export type GitToolCommand = (typeof gitToolCommands)[number];
 
 /** How many commits `log` shows when no count is given, and the most it shows at all. */
@@ -110,11 +116,6 @@ const rules: Record<GitToolCommand, CommandRules> = {
     valued: [...diffValued, formatOption],
     maxRevisions: 10,
   },
-  add: {
-    flags: ["-A", "--all", "-u", "--update", "-N", "--intent-to-add", "-n", "--dry-run", "-v", "--verbose"],
-    valued: [],
-    maxRevisions: 0,
-  },
 };
 
 /** Options every call of a subcommand gets: no external diff or textconv program, no color. */
@@ -124,11 +125,7 @@ const fixedOptions: Record<GitToolCommand, readonly string[]> = {
   diff: ["--no-ext-diff", "--no-textconv", "--no-color", "--ignore-submodules=dirty"],
   log: ["--no-ext-diff", "--no-textconv", "--no-color"],
   show: ["--no-ext-diff", "--no-textconv", "--no-color"],
-  add: [],
 };
-
-/** `add` options that need no path: they take the whole worktree. */
-const addsEverything = ["-A", "--all", "-u", "--update"];
 
 /** A revision: a ref, a commit, a range or `rev:path`; never something git could read as an option. */
 const revisionPattern = /^[^-\s\0][^\s\0]{0,199}$/;
@@ -214,9 +211,6 @@ export function parseGitArguments(
   if (paths.some((word) => word === "" || word.includes("\0"))) {
     return { ok: false, reason: "a path argument is empty" };
   }
-  if (command === "add" && paths.length === 0 && !options.some((option) => addsEverything.includes(option))) {
-    return { ok: false, reason: "name the files to add after --, or pass -A to add every change" };
-  }
   if (command === "log") options.push(`--max-count=${Math.min(count ?? defaultLogCount, maxLogCount)}`);
   return { ok: true, request: { command, options, revisions, paths } };
 }
@@ -233,7 +227,7 @@ export function gitToolArgv(
   const { command, options } = request;
   // Literal pathspecs: `:(…)` magic and globs are plain names, so a path means exactly that file.
   const argv = ["--literal-pathspecs", command, ...fixedOptions[command], ...options];
-  // `add` and `status` take no revisions (and git 2.39's `add` reads --end-of-options as a path).
+  // `status` takes no revisions.
   if (rules[command].maxRevisions > 0) argv.push("--end-of-options", ...revisions);
   return [...argv, "--", ...relativePaths];
 }

@@ -1,5 +1,6 @@
-// The git tool on a real mirror and worktree: the five subcommands work, everything else is refused,
-// paths stay inside the worktree, output is capped, and no hook or config of the worktree runs.
+// The git tool on a real mirror and worktree: the four read-only subcommands work, everything else
+// (add included) is refused, paths stay inside the worktree, output is capped, and no hook or config
+// of the worktree runs.
 import assert from "node:assert/strict";
 import { chmodSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -51,16 +52,17 @@ describe("git tool", () => {
     for (const directory of [source, dataDir, markers]) rmSync(directory, { recursive: true, force: true });
   });
 
-  test("status, diff, add and diff --cached show the agent's change", async () => {
+  test("status and diff show the agent's change; diff --cached shows what is staged", async () => {
     writeFileSync(path.join(worktree, "a.txt"), "one\nmore\n");
     const status = await call({ command: "status", args: ["--short"] });
     assert.equal(status.text, "$ git status --short\n M a.txt");
     const diff = await call({ command: "diff" });
     assert.equal(diff.isError, false);
     assert.match(diff.text, /^\+more$/m);
-    assert.equal((await call({ command: "add", args: ["--", "a.txt"] })).isError, false);
-    const cached = await call({ command: "diff", args: ["--cached", "--name-only"] });
-    assert.equal(cached.text, "$ git diff --cached --name-only\na.txt");
+    assert.equal(
+      (await call({ command: "diff", args: ["--cached"] })).text,
+      "$ git diff --cached\n(no output)",
+    );
   });
 
   test("log and show read history, with a default count and rev:path", async () => {
@@ -84,7 +86,6 @@ describe("git tool", () => {
       { command: "log", args: ["--textconv", "-p"] },
       { command: "diff", args: ["--no-index", "/etc/passwd", "a.txt"] },
       { command: "show", args: ["-O/etc/passwd"] },
-      { command: "add", args: ["--pathspec-from-file=/etc/passwd"] },
       { command: "status", args: ["-c", "core.fsmonitor=touch /tmp/x"] },
     ];
     for (const input of attempts) {
@@ -95,7 +96,7 @@ describe("git tool", () => {
   });
 
   test("refuses other subcommands and revisions that could be read as options", async () => {
-    for (const command of ["push", "commit", "config", "remote", "checkout"]) {
+    for (const command of ["add", "push", "commit", "config", "remote", "checkout"]) {
       const result = await call({ command, args: [] });
       assert.equal(result.isError, true);
       assert.match(result.text, /invalid arguments for git: command/);
@@ -109,15 +110,13 @@ describe("git tool", () => {
     );
   });
 
-  test("paths must stay inside the worktree, and add never writes into .git", async () => {
+  test("paths must stay inside the worktree", async () => {
     symlinkSync(markers, path.join(worktree, "escape"));
     const outside = await call({ command: "diff", args: ["--", "../../../etc/passwd"] });
     assert.equal(outside.isError, true);
     assert.match(outside.text, /outside the worktree/);
-    const throughLink = await call({ command: "add", args: ["--", "escape/x"] });
+    const throughLink = await call({ command: "status", args: ["--", "escape/x"] });
     assert.match(throughLink.text, /outside the worktree/);
-    const intoGit = await call({ command: "add", args: ["--", ".git"] });
-    assert.match(intoGit.text, /inside \.git/);
     rmSync(path.join(worktree, "escape"));
   });
 
@@ -130,7 +129,7 @@ describe("git tool", () => {
 
   test("output beyond the cap ends the call with advice to narrow it", async () => {
     writeFileSync(path.join(worktree, "big.txt"), `${"x".repeat(200)}\n`.repeat(8_000));
-    await call({ command: "add", args: ["-N", "--", "big.txt"] });
+    git(worktree, "add", "-N", "--", "big.txt");
     const result = await call({ command: "diff" });
     assert.equal(result.isError, true);
     assert.match(result.text, /printed more than 1,048,576 bytes; narrow it/);
@@ -159,14 +158,13 @@ describe("git tool", () => {
       { command: "diff", args: [] },
       { command: "log", args: ["-p"] },
       { command: "show", args: [] },
-      { command: "add", args: ["-A"] },
     ]) {
       const result = await call(input);
       assert.equal(result.isError, false, result.text);
     }
     assert.deepEqual(readdirSync(markers), []);
-    // The tool read the mirror's record of the worktree: the change is staged there, not in the planted repo.
-    assert.match((await call({ command: "status", args: ["--short"] })).text, /^M {2}a\.txt$/m);
+    // The tool read the mirror's record of the worktree (a.txt tracked and modified), not the planted repo.
+    assert.match((await call({ command: "status", args: ["--short"] })).text, /^ M a\.txt$/m);
     // The trap was live: plain git in the worktree, as a naive platform would run it, springs it.
     git(worktree, "status");
     assert.ok(readdirSync(markers).length > 0, "the planted fsmonitor or hooks ran under plain git");

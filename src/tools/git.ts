@@ -1,7 +1,7 @@
-// git: the agent's limited git — status, diff, log, show and add, run by the platform with the
+// git: the agent's read-only git — status, diff, log and show, run by the platform with the
 // hardened runGit against the worktree's admin directory in the mirror (never a `.git` the agent
 // can edit), with allowlisted options, paths inside the worktree, revisions only from the run's own
-// history (passed to git as commit ids) and capped output.
+// history (passed to git as commit ids) and capped output. It writes no index entry and no object.
 import { existsSync } from "node:fs";
 import { z } from "zod";
 import { GitCommandError, type RunGitOptions, runGit } from "../workspace/git.ts";
@@ -19,7 +19,7 @@ export const gitOutputBytes = 1024 * 1024;
 const gitTimeoutMs = 60_000;
 
 const GitInput = z.object({
-  command: z.enum(gitToolCommands).describe("status, diff, log, show or add"),
+  command: z.enum(gitToolCommands).describe("status, diff, log or show"),
   args: z
     .array(z.string().max(500))
     .max(64)
@@ -27,12 +27,9 @@ const GitInput = z.object({
     .describe("options, revisions and paths, e.g. ['--cached', '--', 'src/a.ts'] or ['-n', '5', '--stat']"),
 });
 
-/** Resolve each path inside the worktree (add: never into .git), as paths relative to its root. */
+/** Resolve each path inside the worktree, as paths relative to its root. */
 function relativePaths(context: ToolContext, request: GitRequest): string[] {
-  const forWrite = request.command === "add";
-  return request.paths.map(
-    (requested) => resolveToolPath(context.worktree, requested, { forWrite }).relative,
-  );
+  return request.paths.map((requested) => resolveToolPath(context.worktree, requested).relative);
 }
 
 function existsInWorktree(worktree: string, word: string): boolean {
@@ -69,7 +66,7 @@ function describeFailure(error: unknown, command: string): string {
 export const gitTool = defineTool({
   name: "git",
   description:
-    "Run git status, diff, log, show or add on the repository (no commit, push or config: the platform commits after review).",
+    "Run git status, diff, log or show on the repository (read-only: no add, commit, push or config; the platform stages and commits everything after review).",
   inputSchema: GitInput,
   async run(input, context) {
     if (!context.mirrorPath) return fail("git is not available in this run: the worktree has no mirror");

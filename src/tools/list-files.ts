@@ -1,10 +1,12 @@
 // list_files: the files under a directory of the worktree, depth-bounded and count-bounded; each
-// directory is opened by safe-fs's walk, so a directory swapped for a link is never listed.
+// directory is opened by safe-fs's walk, so a directory swapped for a link is never listed, and a
+// name holding a control character is shown quoted, so it cannot forge listing lines.
 import { z } from "zod";
 import { type EntryKind, refusal } from "../workspace/file-access-error.ts";
 import { entryKindInside, type ListedEntry, listDirectoryInside } from "../workspace/safe-fs.ts";
 import { fileAccessMessage } from "./file-access-message.ts";
 import { formatCount } from "./file-text.ts";
+import { shownName } from "./shown-name.ts";
 import { defineTool, fail, ok } from "./tool.ts";
 import { resolveToolPath } from "./tool-paths.ts";
 
@@ -35,7 +37,7 @@ function byName(left: ListedEntry, right: ListedEntry): number {
   return left.name < right.name ? -1 : left.name > right.name ? 1 : 0;
 }
 
-/** Depth-first, sorted walk of the worktree directory `relative`, which is also its name as shown. */
+/** Depth-first, sorted walk of the worktree directory `relative`. */
 async function walk(worktree: string, relative: string, depthLeft: number, listing: Listing): Promise<void> {
   const read = await listDirectoryInside(worktree, relative, { maxEntries: maxEntriesPerDirectory });
   if (read.cut) listing.cut = true;
@@ -44,7 +46,8 @@ async function walk(worktree: string, relative: string, depthLeft: number, listi
       listing.cut = true;
       return;
     }
-    const shown = relative === "." ? child.name : `${relative}/${child.name}`;
+    const childPath = relative === "." ? child.name : `${relative}/${child.name}`;
+    const shown = shownName(childPath);
     if (child.kind !== "directory") {
       listing.entries.push(shown);
     } else if (skippedDirectories.has(child.name)) {
@@ -53,7 +56,7 @@ async function walk(worktree: string, relative: string, depthLeft: number, listi
     } else if (depthLeft <= 1) {
       listing.entries.push(`${shown}/ (not expanded: deeper than maxDepth)`);
     } else {
-      await walk(worktree, shown, depthLeft - 1, listing);
+      await walk(worktree, childPath, depthLeft - 1, listing);
     }
   }
 }
@@ -64,6 +67,7 @@ export const listFilesTool = defineTool({
   inputSchema: ListFilesInput,
   async run(input, context) {
     const target = resolveToolPath(context.worktree, input.path ?? ".");
+    const shownTarget = shownName(target.relative);
     let kind: EntryKind;
     try {
       kind = await entryKindInside(context.worktree, target.relative);
@@ -71,9 +75,8 @@ export const listFilesTool = defineTool({
       return fail(fileAccessMessage(error));
     }
     if (kind === "missing")
-      return fail(`directory not found: ${target.relative}; list "." to see the repository root`);
-    if (kind === "file")
-      return fail(`${target.relative} is a file, not a directory; use read_file to read it`);
+      return fail(`directory not found: ${shownTarget}; list "." to see the repository root`);
+    if (kind === "file") return fail(`${shownTarget} is a file, not a directory; use read_file to read it`);
     if (kind !== "directory") return fail(refusal(kind, target.relative, "directory").message);
     const maxDepth = input.maxDepth ?? 3;
     const listing: Listing = { entries: [], cut: false };
@@ -83,8 +86,8 @@ export const listFilesTool = defineTool({
       // A directory swapped for a link mid-walk: refuse the listing rather than show part of it.
       return fail(fileAccessMessage(error));
     }
-    if (listing.entries.length === 0) return ok(`${target.relative}: empty directory`);
-    const header = `${target.relative}: ${formatCount(listing.entries.length)} entries (maxDepth ${maxDepth})`;
+    if (listing.entries.length === 0) return ok(`${shownTarget}: empty directory`);
+    const header = `${shownTarget}: ${formatCount(listing.entries.length)} entries (maxDepth ${maxDepth})`;
     const note = listing.cut
       ? `\n[listing stopped at ${formatCount(maxListedEntries)} entries; list a subdirectory or lower maxDepth]`
       : "";

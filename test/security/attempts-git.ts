@@ -49,7 +49,7 @@ const gitPush: Attempt = {
 
 /**
  * What the platform does with a worktree after the agent: its changed-files check, the agent's git
- * tool (status, diff, log, show, add), the review's diff and the commit. Returns the errors, if any.
+ * tool (status, diff, log, show), the review's diff and the commit. Returns the errors, if any.
  */
 async function platformGitOperations({ world, worktree, sandbox }: AttackRun): Promise<string[]> {
   const errors: string[] = [];
@@ -77,7 +77,6 @@ async function platformGitOperations({ world, worktree, sandbox }: AttackRun): P
     ["diff", []],
     ["log", ["-p"]],
     ["show", []],
-    ["add", ["-A"]],
   ] as const) {
     const result = await runTool(gitTool, { command, args }, context, { maxOutputChars: 10_000 });
     if (result.isError) errors.push(`git tool ${command}: ${gist(result.text)}`);

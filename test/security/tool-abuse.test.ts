@@ -1,0 +1,180 @@
+// Regression tests for the agent's own tools used as a weapon against the host (red team R2, R13's
+// tool part, and the list_files name forgery): the git tool writes no object into the mirror and
+// starts nothing inside a nested repository, and list_files cannot be made to print forged lines.
+// These tools run on the host (not in the sandbox), so there is one run per case, not per backend.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { noneSandboxBackend } from "../../src/sandbox/none/none-sandbox.ts";
+import type { Sandbox } from "../../src/sandbox/sandbox.ts";
+import { gitTool } from "../../src/tools/git.ts";
+import { listFilesTool } from "../../src/tools/list-files.ts";
+import { runTool } from "../../src/tools/run-tool.ts";
+import type { ToolContext, ToolResult } from "../../src/tools/tool.ts";
+import { createToolFixture } from "../../src/tools/tool-fixture.ts";
+import { runGit } from "../../src/workspace/git.ts";
+import { ensureMirror } from "../../src/workspace/mirror-cache.ts";
+import { createWorktree, removeWorktree } from "../../src/workspace/worktree.ts";
+import { git, makeRepo, tempDir } from "../helpers/git-fixture.ts";
+
+/** Every git tool call the agent could make that might make host git look inside a nested repository. */
+const readingCalls = [
+  { command: "status", args: [] },
+  { command: "status", args: ["-uall", "--ignored"] },
+  { command: "status", args: ["--porcelain=v2"] },
+  { command: "diff", args: [] },
+  { command: "diff", args: ["--stat", "HEAD"] },
+  { command: "log", args: ["-p"] },
+  { command: "show", args: ["--stat"] },
+];
+
+/** Make `directory` a git repository whose own config holds a clean filter that appends to `marker`, and dirty it. */
+function plantFilteredRepository(directory: string, marker: string): void {
+  mkdirSync(directory, { recursive: true });
+  const nested = (...args: string[]) => git(directory, "-c", "core.hooksPath=/dev/null", ...args);
+  nested("init", "--quiet");
+  writeFileSync(path.join(directory, "notes.txt"), "v1\n");
+  writeFileSync(path.join(directory, ".gitattributes"), "*.txt filter=x\n");
+  nested("add", "-A");
+  nested("commit", "--quiet", "-m", "nested");
+  nested("config", "filter.x.clean", `sh -c 'echo ran >> "${marker}"; cat'`);
+  // Same size, new content: any status of the nested repository must hash it, through the filter.
+  writeFileSync(path.join(directory, "notes.txt"), "v2\n");
+}
+
+/** Loose and packed objects of the mirror. */
+async function objectCount(mirrorPath: string): Promise<number> {
+  const { stdout } = await runGit(["count-objects", "-v"], { gitDir: mirrorPath });
+  const field = (name: string) => Number(new RegExp(`^${name}: (\\d+)$`, "m").exec(stdout)?.[1] ?? NaN);
+  return field("count") + field("in-pack");
+}
+
+describe("the agent's git tool against the host", () => {
+  let source = "";
+  let dataDir = "";
+  let markers = "";
+  let mirrorPath = "";
+  let worktree = "";
+  let sandbox: Sandbox;
+  let context: ToolContext;
+  const call = (input: unknown): Promise<ToolResult> =>
+    runTool(gitTool, input, context, { maxOutputChars: 100_000 });
+
+  before(async () => {
+    source = makeRepo({
+      "a.txt": "one\n",
+      ".gitmodules": '[submodule "linked"]\n\tpath = vendor/linked\n\turl = https://example.invalid/l.git\n',
+    });
+    // The base already records a submodule: host git knows vendor/linked as a gitlink from the start.
+    git(source, "update-index", "--add", "--cacheinfo", `160000,${"1".repeat(40)},vendor/linked`);
+    git(source, "commit", "--quiet", "-m", "submodule");
+    dataDir = tempDir("tool-abuse-data");
+    markers = tempDir("tool-abuse-markers");
+    ({ mirrorPath } = await ensureMirror(source, dataDir));
+    worktree = path.join(dataDir, "worktrees", "run-1");
+    await createWorktree({
+      mirrorPath,
+      baseRef: "HEAD",
+      branch: "slipway/tool-abuse",
+      worktreePath: worktree,
+    });
+    sandbox = await noneSandboxBackend.create({ worktree, allowHosts: [], memoryMb: 512, maxProcesses: 64 });
+    context = {
+      worktree,
+      sandbox,
+      mirrorPath,
+      commandAllowlist: [],
+      commandTimeoutMs: 30_000,
+      verify: async () => "",
+      signal: AbortSignal.timeout(120_000),
+    };
+  });
+
+  after(async () => {
+    await sandbox.dispose();
+    await removeWorktree(mirrorPath, worktree);
+    for (const directory of [source, dataDir, markers]) rmSync(directory, { recursive: true, force: true });
+  });
+
+  test("add is refused: the tool offers no way to stage, so no gitlink can enter the index", async () => {
+    for (const args of [["-A"], ["-u"], ["--", "a.txt"]]) {
+      const result = await call({ command: "add", args });
+      assert.equal(result.isError, true, JSON.stringify(args));
+      assert.match(result.text, /^invalid arguments for git: command/);
+    }
+  });
+
+  test("a nested repository's filter driver runs through no git tool command (untracked, or at a base gitlink)", async () => {
+    const marker = path.join(markers, "filter-ran");
+    writeFileSync(path.join(worktree, "a.txt"), "one\nchanged\n");
+    plantFilteredRepository(path.join(worktree, "vendor", "helper"), marker);
+    plantFilteredRepository(path.join(worktree, "vendor", "linked"), marker);
+    // What the red team did (R13): `add -A` puts the gitlink in the index, `add -u` then fires it.
+    for (const input of [
+      ...readingCalls,
+      { command: "add", args: ["-A"] },
+      { command: "add", args: ["-u"] },
+    ]) {
+      await call(input);
+      assert.equal(existsSync(marker), false, `${JSON.stringify(input)} ran the nested repository's filter`);
+    }
+    for (const input of readingCalls) {
+      const result = await call(input);
+      assert.equal(result.isError, false, `${JSON.stringify(input)}: ${result.text}`);
+    }
+    assert.match((await call({ command: "status", args: ["--short"] })).text, /^\?\? vendor\/helper\/$/m);
+    // The trap is live: plain git in the nested repository, as host git would run it for a gitlink, springs it.
+    execFileSync("git", ["status", "--short"], { cwd: path.join(worktree, "vendor", "helper") });
+    assert.match(readFileSync(marker, "utf8"), /^ran$/m);
+    rmSync(path.join(worktree, "vendor"), { recursive: true, force: true });
+    mkdirSync(path.join(worktree, "vendor", "linked"), { recursive: true });
+  });
+
+  test("no git tool call writes an object into the mirror, however often a large file changes", async () => {
+    const before = await objectCount(mirrorPath);
+    for (let round = 0; round < 3; round++) {
+      writeFileSync(path.join(worktree, "blob.bin"), randomBytes(256 * 1024));
+      writeFileSync(path.join(worktree, "a.txt"), `one\nround ${round}\n`);
+      for (const input of [
+        ...readingCalls,
+        { command: "add", args: ["--", "blob.bin", "a.txt"] },
+        { command: "add", args: ["-A"] },
+      ]) {
+        await call(input);
+      }
+    }
+    assert.equal(await objectCount(mirrorPath), before);
+    rmSync(path.join(worktree, "blob.bin"));
+  });
+});
+
+describe("list_files against forged names", () => {
+  test("a name holding a newline or other control is shown quoted, on one line", async () => {
+    const fixture = await createToolFixture();
+    try {
+      await fixture.write("evil\nsrc/forged.ts", "");
+      await fixture.write("bell\u0007\u202e.txt", "");
+      await fixture.write("dir\r\nx/inner.txt", "");
+      await fixture.write("plain.txt", "");
+      const result = await fixture.call(listFilesTool, {});
+      assert.equal(result.isError, false, result.text);
+      assert.deepEqual(result.text.split("\n"), [
+        ".: 4 entries (maxDepth 3)",
+        '"bell\\u0007\\u202e.txt"',
+        '"dir\\r\\nx/inner.txt"',
+        '"evil\\nsrc/forged.ts"',
+        "plain.txt",
+      ]);
+      const inside = await fixture.call(listFilesTool, { path: "dir\r\nx" });
+      assert.deepEqual(inside.text.split("\n"), [
+        '"dir\\r\\nx": 1 entries (maxDepth 3)',
+        '"dir\\r\\nx/inner.txt"',
+      ]);
+    } finally {
+      await fixture.dispose();
+    }
+  });
+});
