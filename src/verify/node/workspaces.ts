@@ -1,15 +1,21 @@
 // The packages of a Node monorepo: the globs of package.json `workspaces` (npm, yarn, bun) or of
-// pnpm-workspace.yaml `packages`, expanded to the directories that hold a package.json.
-import { glob } from "node:fs/promises";
+// pnpm-workspace.yaml `packages`, expanded to the directories that hold a package.json. The globs
+// come from files the agent edits, so they are expanded on the host without entering any link and
+// within a bound of entries and time (a link to `/` must not walk the host as root).
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { globDirectoriesInside } from "../../workspace/glob-inside.ts";
 import { entryKindInside, readRegularFileInside } from "../../workspace/safe-fs.ts";
 
 /** Workspace packages checked at most; beyond this a note says how many were left out. */
 export const maxWorkspacePackages = 50;
-/** package.json files looked at while expanding the globs, so a huge tree cannot stall detection. */
-const maxGlobMatches = 2_000;
+/** Directory entries looked at while expanding the globs, so a huge tree cannot stall detection. */
+export const maxWorkspaceGlobEntries = 20_000;
+/** Time the expansion may take before it stops with what it found. */
+const workspaceGlobTimeoutMs = 10_000;
+/** Directories never searched for workspace packages. */
+const skippedDirectories: ReadonlySet<string> = new Set(["node_modules", ".git"]);
 /** A pnpm-workspace.yaml larger than this is not read. */
 const maxWorkspaceFileBytes = 1024 * 1024;
 
@@ -53,32 +59,48 @@ async function declaredGlobs(
   return { globs: [], source: "package.json workspaces", problem: "not a list of globs" };
 }
 
+function formatBound(options: WorkspaceSearchOptions): string {
+  return `${options.maxEntries ?? maxWorkspaceGlobEntries} entries or ${workspaceGlobTimeoutMs / 1000} s`;
+}
+
 /** A glob that stays inside the repository (no absolute path, no `..`). */
 function staysInside(pattern: string): boolean {
   return !path.isAbsolute(pattern) && !pattern.split("/").includes("..");
 }
 
-async function expand(worktree: string, patterns: string[]): Promise<Set<string>> {
+export interface WorkspaceSearchOptions {
+  /** Entries the glob expansion looks at, at most (default maxWorkspaceGlobEntries). */
+  maxEntries?: number;
+  /** Stops the expansion early (it also stops after workspaceGlobTimeoutMs). */
+  signal?: AbortSignal;
+}
+
+/** The directories matching `patterns` that hold a regular package.json; `cut` when a bound stopped the walk. */
+async function expand(
+  worktree: string,
+  patterns: string[],
+  options: WorkspaceSearchOptions,
+): Promise<{ found: Set<string>; cut: boolean }> {
+  const timeLimit = AbortSignal.timeout(workspaceGlobTimeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeLimit]) : timeLimit;
+  const { directories, cut } = await globDirectoriesInside(worktree, patterns, {
+    maxEntries: options.maxEntries ?? maxWorkspaceGlobEntries,
+    skipped: skippedDirectories,
+    signal,
+  });
   const found = new Set<string>();
-  let seen = 0;
-  for (const pattern of patterns) {
-    const base = pattern.replace(/\/+$/, "");
-    const matches = glob(`${base}/package.json`, {
-      cwd: worktree,
-      exclude: (name) => path.basename(name) === "node_modules",
-    });
-    for await (const match of matches) {
-      if (++seen > maxGlobMatches) return found;
-      found.add(path.dirname(match));
-    }
+  for (const directory of directories) {
+    const manifest = directory === "." ? "package.json" : `${directory}/package.json`;
+    if ((await entryKindInside(worktree, manifest)) === "file") found.add(directory);
   }
-  return found;
+  return { found, cut };
 }
 
 /** The workspace packages of the repository at `worktree`, or none when it declares no workspaces. */
 export async function findWorkspacePackages(
   worktree: string,
   workspacesField: unknown,
+  options: WorkspaceSearchOptions = {},
 ): Promise<WorkspacePackages> {
   const declared = await declaredGlobs(worktree, workspacesField);
   if (!declared) return { directories: [], notes: [] };
@@ -91,12 +113,21 @@ export async function findWorkspacePackages(
   const included = await expand(
     worktree,
     usable.filter((pattern) => !pattern.startsWith("!")),
+    options,
   );
   const excluded = await expand(
     worktree,
     usable.filter((pattern) => pattern.startsWith("!")).map((pattern) => pattern.slice(1)),
+    options,
   );
-  const all = [...included].filter((directory) => directory !== "." && !excluded.has(directory)).sort();
+  if (included.cut || excluded.cut) {
+    notes.push(
+      `node: ${declared.source}: the workspace globs touch too many directories; stopped looking after ${formatBound(options)}`,
+    );
+  }
+  const all = [...included.found]
+    .filter((directory) => directory !== "." && !excluded.found.has(directory))
+    .sort();
   const directories = all.slice(0, maxWorkspacePackages);
   notes.push(
     `node: ${all.length} workspace ${all.length === 1 ? "package" : "packages"} from ${declared.source}`,
