@@ -20,8 +20,10 @@ async function assertNothingLeft(
   const listed = await runCli([...args, "runs", "--json"], { env });
   assert.equal(listed.code, 0, listed.stderr);
   assert.deepEqual(JSON.parse(listed.stdout), []);
-  const worktrees = path.join(dataDir, "worktrees");
-  assert.deepEqual(existsSync(worktrees) ? readdirSync(worktrees) : [], []);
+  for (const place of ["worktrees", "volumes"]) {
+    const directory = path.join(dataDir, place);
+    assert.deepEqual(existsSync(directory) ? readdirSync(directory) : [], [], `${place} left behind`);
+  }
 }
 
 function assertOneLine(stderr: string, pattern: RegExp): void {

@@ -52,6 +52,9 @@ test("a killed run is marked interrupted on the next start and its worktree is r
     assert.equal(runs[0]!.status, "finished");
     assert.equal(runs[0]!.outcome, "interrupted");
     assert.equal(existsSync(path.join(setup.dataDir, "worktrees", runs[0]!.id)), false);
+    // The killed run's volume is unmounted and its image removed by the next start's recovery.
+    assert.equal(existsSync(path.join(setup.dataDir, "volumes", runs[0]!.id)), false);
+    assert.equal(existsSync(path.join(setup.dataDir, "volumes", `${runs[0]!.id}.img`)), false);
     const shown = await runCli([...baseArgs(setup), "show", runs[0]!.id, "--json"], { env: setup.env });
     const { events } = JSON.parse(shown.stdout) as { events: { type: string }[] };
     assert.equal(events.at(-1)!.type, "run-interrupt");

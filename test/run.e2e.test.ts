@@ -118,8 +118,10 @@ for (const protocol of ["anthropic", "openai", "openai-compatible"] satisfies Pr
       assert.equal(git(repo, "show", `${report.branch}:src/add.js`).includes(fixed), true);
       assert.equal(git(repo, "rev-parse", "--abbrev-ref", "HEAD"), "main");
 
-      // The worktree is gone; the trace in the store shows every step.
+      // The worktree and the disk-capped volume that held it are gone; the trace shows every step.
       assert.equal(existsSync(path.join(setup.dataDir, "worktrees", report.runId)), false);
+      assert.equal(existsSync(path.join(setup.dataDir, "volumes", report.runId)), false);
+      assert.equal(existsSync(path.join(setup.dataDir, "volumes", `${report.runId}.img`)), false);
       const shown = await runCli([...baseArgs(setup), "show", report.runId, "--json"], { env: setup.env });
       assert.equal(shown.code, 0, shown.stderr);
       const { events } = JSON.parse(shown.stdout) as {

@@ -70,7 +70,15 @@ export const SandboxConfig = z
       .array(z.enum(weakerProtectionNames))
       .default([])
       .describe(
-        "bwrap backend: protections this host may lack without runs refusing to start: memory-cgroup (one memory cap for all of a sandbox's processes; without it each process is capped alone), kill-cgroup (cgroup.kill, the kernel's proof that every process a sandbox started has ended); `slipway doctor` says which this host has",
+        "protections this host may lack without runs refusing to start: memory-cgroup (bwrap: one memory cap for all of a sandbox's processes; without it each process is capped alone), kill-cgroup (bwrap: cgroup.kill, the kernel's proof that every process a sandbox started has ended), disk-quota (any backend: the run's worktree on a filesystem of sandbox.diskMb, which needs root and loop devices); `slipway doctor` says which this host has",
+      ),
+    diskMb: z
+      .number()
+      .int()
+      .min(64)
+      .default(16_384)
+      .describe(
+        "disk quota of one run: its worktree lives on a filesystem of this size (a sparse image, taking only what is written)",
       ),
   })
   .strict();

@@ -28,16 +28,22 @@ export function parseTreeEntries(output: string): TreeEntry[] {
   return entries;
 }
 
+/** The repository's `.slipway.yml` (or `.slipway.yaml`) as it stands at a commit: its name and text. */
+export interface RepoConfigText {
+  file: string;
+  text: string;
+}
+
 /**
- * The `verify` settings of `.slipway.yml` (or `.slipway.yaml`) at `baseCommit` in the mirror;
- * undefined when the commit has neither file or the file has no `verify` section. Throws a
- * ConfigError for a file that is not a regular file, is too large, or is invalid.
+ * The text of `.slipway.yml` (or `.slipway.yaml`) at `baseCommit` in the mirror, read from git's
+ * objects (never the worktree, whose copy the agent may rewrite or replace with a link); undefined
+ * when the commit has neither. Throws a ConfigError for one that is not a regular file or is too large.
  */
-export async function readBaseVerifyConfig(
+export async function readBaseRepoConfig(
   mirrorPath: string,
   baseCommit: string,
   signal?: AbortSignal,
-): Promise<LoadedRepoVerifyConfig | undefined> {
+): Promise<RepoConfigText | undefined> {
   if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(baseCommit)) {
     throw new ConfigError(`"${baseCommit}" is not a commit id; the base must be resolved first`);
   }
@@ -64,5 +70,22 @@ export async function readBaseVerifyConfig(
       { cause: error },
     );
   });
-  return parseRepoVerifyConfig(entry.path, blob.stdout);
+  return { file: entry.path, text: blob.stdout };
+}
+
+/**
+ * The `verify` settings of the base commit's `.slipway.yml`; undefined when there is no such file or
+ * it has no `verify` section. Throws a ConfigError for an invalid file.
+ */
+export function verifyConfigOf(config: RepoConfigText | undefined): LoadedRepoVerifyConfig | undefined {
+  return config ? parseRepoVerifyConfig(config.file, config.text) : undefined;
+}
+
+/** `readBaseRepoConfig`, then its `verify` settings. */
+export async function readBaseVerifyConfig(
+  mirrorPath: string,
+  baseCommit: string,
+  signal?: AbortSignal,
+): Promise<LoadedRepoVerifyConfig | undefined> {
+  return verifyConfigOf(await readBaseRepoConfig(mirrorPath, baseCommit, signal));
 }

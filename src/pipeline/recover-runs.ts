@@ -7,6 +7,7 @@ import { processAlive } from "../core/process-alive.ts";
 import type { Run } from "../core/run.ts";
 import { engineSocketPresent } from "../sandbox/docker/engine-socket.ts";
 import type { Store } from "../store/store.ts";
+import { closeRunVolume, recordedVolume } from "../workspace/run-volume.ts";
 import { removeWorktree } from "../workspace/worktree.ts";
 
 function isOrphaned(run: Run): boolean {
@@ -21,6 +22,8 @@ async function removeLeftovers(run: Run): Promise<string | undefined> {
   try {
     if (mirrorPath) await removeWorktree(mirrorPath, run.worktree);
     await rm(run.worktree, { recursive: true, force: true });
+    const volume = recordedVolume(run.state);
+    if (volume) await closeRunVolume(volume.mountPoint, volume.image);
     return undefined;
   } catch (error) {
     return describeError(error);

@@ -1,5 +1,6 @@
 // Stage cleanup: whatever the outcome, stop the sandbox and remove the worktree; the branch stays.
 import { describeError } from "../core/errors.ts";
+import { closeRunVolume, recordedVolume } from "../workspace/run-volume.ts";
 import { removeWorktree } from "../workspace/worktree.ts";
 import { type RunContext, recordEvent, type StageResult } from "./run-context.ts";
 
@@ -16,6 +17,14 @@ export async function cleanupStage(context: RunContext): Promise<StageResult> {
       await removeWorktree(context.mirrorPath, worktree);
     } catch (error) {
       problems.push(`worktree: ${describeError(error)}`);
+    }
+  }
+  const volume = recordedVolume(context.run.state);
+  if (volume) {
+    try {
+      await closeRunVolume(volume.mountPoint, volume.image);
+    } catch (error) {
+      problems.push(`volume: ${describeError(error)}`);
     }
   }
   await recordEvent(context, "workspace-remove", { worktree, problems });

@@ -1,26 +1,41 @@
 // Stage workspace: mirror the repository, add a fresh worktree at the base ref, open the sandbox.
-import path from "node:path";
 import {
-  readRepoGuardSection,
+  parseRepoGuardSection,
   resolveGuardPolicy,
   type TaskGuardGrants,
 } from "../judge/review/guard-policy-sources.ts";
 import { sandboxOptionsFor } from "../sandbox/sandbox-options.ts";
+import { openRunSpace, unquotedWorktreePath } from "../workspace/run-volume.ts";
 import { createWorktree } from "../workspace/worktree.ts";
-import { readBaseVerifyConfig } from "./base-verify-config.ts";
+import { readBaseRepoConfig, verifyConfigOf } from "./base-verify-config.ts";
 import { type RunContext, recordEvent, type StageResult } from "./run-context.ts";
 
+/** Where a run's worktree would be without a disk quota (the volume's path is in the run's state). */
 export function worktreePathFor(dataDir: string, runId: string): string {
-  return path.join(dataDir, "worktrees", runId);
+  return unquotedWorktreePath(dataDir, runId);
+}
+
+/** Make the run's disk-capped place and record it before anything is in it, so recovery finds it. */
+async function openSpace(context: RunContext): Promise<string> {
+  const { services, run } = context;
+  const space = await openRunSpace({
+    dataDir: services.dataDir,
+    runId: run.id,
+    diskBytes: services.config.sandbox.diskMb * 1024 * 1024,
+    acceptNoQuota: services.config.sandbox.acceptWeaker.includes("disk-quota"),
+    signal: context.signal,
+  });
+  const state = space.volume ? { ...run.state, volume: space.volume } : run.state;
+  // Saved before the worktree exists, so a crash in between still lets recovery remove it.
+  context.run = await services.store.updateRun(run.id, { worktree: space.worktreePath, state });
+  return space.worktreePath;
 }
 
 export async function workspaceStage(context: RunContext): Promise<StageResult> {
   const { services, run } = context;
   const started = performance.now();
   const mirrorPath = context.mirrorPath!;
-  const worktreePath = worktreePathFor(services.dataDir, run.id);
-  // Saved before the worktree exists, so a crash in between still lets recovery remove it.
-  context.run = await services.store.updateRun(run.id, { worktree: worktreePath });
+  const worktreePath = await openSpace(context);
   // The base was resolved to a commit before the run was recorded; the worktree starts there.
   const { baseCommit } = await createWorktree({
     mirrorPath,
@@ -28,14 +43,15 @@ export async function workspaceStage(context: RunContext): Promise<StageResult> 
     branch: run.branch,
     worktreePath,
   });
-  // Read at the base commit, before the agent can touch .slipway.yml.
+  // Guard and verification settings come from the base commit's objects, never from the worktree's
+  // file, which the agent can edit and the repository can make a link to a host file or a FIFO.
+  const repoConfig = await readBaseRepoConfig(mirrorPath, baseCommit, context.signal);
   context.guardPolicy = resolveGuardPolicy(
     services.config.guards,
-    await readRepoGuardSection(worktreePath),
+    repoConfig ? parseRepoGuardSection(repoConfig.file, repoConfig.text) : {},
     (run.state.guardGrants ?? {}) as TaskGuardGrants,
   );
-  // Verification settings come from the base commit's objects, never the file the agent can edit.
-  context.repoVerifyConfig = await readBaseVerifyConfig(mirrorPath, baseCommit, context.signal);
+  context.repoVerifyConfig = verifyConfigOf(repoConfig);
   // The same options (no allowHosts: no network) whose limits run-start recorded.
   context.sandbox = await services.sandboxBackend.create(sandboxOptionsFor(services.config, worktreePath));
   await recordEvent(context, "workspace-ready", {

@@ -126,3 +126,54 @@ export async function closeRunVolume(mountPoint: string, image: string): Promise
   await rm(image, { force: true });
   await rmdir(mountPoint).catch(() => undefined);
 }
+
+/** Where one run's worktree lives, and the volume that caps it when there is one. */
+export interface RunSpace {
+  worktreePath: string;
+  volume?: { mountPoint: string; image: string };
+}
+
+export interface RunSpaceRequest {
+  dataDir: string;
+  runId: string;
+  /** The disk quota of the run (`sandbox.diskMb`). */
+  diskBytes: number;
+  /** `sandbox.acceptWeaker` holds `disk-quota`: without run volumes here, use the data directory. */
+  acceptNoQuota: boolean;
+  signal?: AbortSignal;
+}
+
+/** The run's worktree path without a quota: `<dataDir>/worktrees/<runId>`. */
+export function unquotedWorktreePath(dataDir: string, runId: string): string {
+  return path.join(dataDir, "worktrees", runId);
+}
+
+/**
+ * Make the place of a run's worktree: a volume of `diskBytes` at `<dataDir>/volumes/<runId>` holding
+ * `worktree/`, or — only when the host cannot make volumes and the configuration accepts it — a
+ * plain directory path in the data directory. Refuses in one line otherwise.
+ */
+export async function openRunSpace(request: RunSpaceRequest): Promise<RunSpace> {
+  const problem = runVolumeProblem();
+  if (problem) {
+    if (request.acceptNoQuota) return { worktreePath: unquotedWorktreePath(request.dataDir, request.runId) };
+    throw new WorkspaceError(
+      `cannot cap the run's disk use: ${problem}; run Slipway as root on Linux, or accept runs without a disk quota with sandbox.acceptWeaker: [disk-quota]`,
+      { code: "workspace_failed" },
+    );
+  }
+  const volumes = path.join(request.dataDir, "volumes");
+  const mountPoint = path.join(volumes, request.runId);
+  const image = path.join(volumes, `${request.runId}.img`);
+  await mkdir(volumes, { recursive: true, mode: 0o700 });
+  await openRunVolume(mountPoint, image, request.diskBytes, request.signal);
+  return { worktreePath: path.join(mountPoint, "worktree"), volume: { mountPoint, image } };
+}
+
+/** The volume recorded in a run's state (`state.volume`), when it has one. */
+export function recordedVolume(state: Record<string, unknown>): RunSpace["volume"] {
+  const volume = state.volume;
+  if (typeof volume !== "object" || volume === null) return undefined;
+  const { mountPoint, image } = volume as Record<string, unknown>;
+  return typeof mountPoint === "string" && typeof image === "string" ? { mountPoint, image } : undefined;
+}

@@ -1,34 +1,19 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { after, test } from "node:test";
+import { test } from "node:test";
 import { ConfigError } from "../../core/errors.ts";
 import { GuardPolicy } from "../guards/guard.ts";
-import { readRepoGuardSection, resolveGuardPolicy } from "./guard-policy-sources.ts";
+import { parseRepoGuardSection, resolveGuardPolicy } from "./guard-policy-sources.ts";
 
 const platform = GuardPolicy.parse({ maxFilesChanged: 20 });
-const dirs: string[] = [];
-after(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function worktreeWith(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "slipway-guard-policy-"));
-  dirs.push(dir);
-  for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, name), content);
-  return dir;
-}
-
-test("the repository's guards override the platform's key by key", async () => {
-  const worktree = worktreeWith({ ".slipway.yml": "verify: {}\nguards:\n  maxLinesChanged: 10\n" });
-  const policy = resolveGuardPolicy(platform, await readRepoGuardSection(worktree), {});
+test("the repository's guards override the platform's key by key", () => {
+  const section = parseRepoGuardSection(".slipway.yml", "verify: {}\nguards:\n  maxLinesChanged: 10\n");
+  const policy = resolveGuardPolicy(platform, section, {});
   assert.equal(policy.maxLinesChanged, 10);
   assert.equal(policy.maxFilesChanged, 20);
 });
 
-test("without .slipway.yml the platform policy stands", async () => {
-  const policy = resolveGuardPolicy(platform, await readRepoGuardSection(worktreeWith({})), {});
+test("without a guards section the platform policy stands", () => {
+  const policy = resolveGuardPolicy(platform, parseRepoGuardSection(".slipway.yml", "verify: {}\n"), {});
   assert.deepEqual(policy, platform);
 });
 
@@ -59,7 +44,9 @@ test("a bad value in .slipway.yml names the file and the key", () => {
   );
 });
 
-test("a guards section that is not a mapping is refused", async () => {
-  const worktree = worktreeWith({ ".slipway.yml": "guards: [1, 2]\n" });
-  await assert.rejects(readRepoGuardSection(worktree), (error) => ConfigError.isInstance(error));
+test("a guards section that is not a mapping is refused", () => {
+  assert.throws(
+    () => parseRepoGuardSection(".slipway.yml", "guards: [1, 2]\n"),
+    (error) => ConfigError.isInstance(error),
+  );
 });

@@ -1,34 +1,30 @@
 // The guard policy of one run: the platform's `guards:` config, overridden key by key by the
 // repository's `.slipway.yml` `guards:` section as it stands at the base commit (read before the
 // agent runs, so the agent cannot loosen its own guards), then the task's own scope and grants.
-import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { ConfigError } from "../../core/errors.ts";
-import { repoConfigFiles } from "../../verify/repo-config.ts";
 import { GuardPolicy } from "../guards/guard.ts";
 
 /**
  * What one task sets: the paths it may touch (replacing the repository's), protected files it may
- * change, text-typed files that may receive binary content.
+ * change, text-typed files that may receive binary content, paths that may become symbolic links.
  */
 export interface TaskGuardGrants {
   allowedPaths?: string[];
   allowProtected?: string[];
   allowBinary?: string[];
+  /** Paths where this task may add or retarget symbolic links. */
+  allowSymlinks?: string[];
 }
 
 const RepoGuardSection = z.looseObject({ guards: z.record(z.string(), z.unknown()).optional() });
 
-/** The raw `guards:` mapping of the worktree's `.slipway.yml`; {} when there is none. */
-export async function readRepoGuardSection(worktree: string): Promise<Record<string, unknown>> {
-  const file = repoConfigFiles.find((name) => existsSync(path.join(worktree, name)));
-  if (!file) return {};
+/** The raw `guards:` mapping of a `.slipway.yml` text named `file`; {} when it has none. */
+export function parseRepoGuardSection(file: string, text: string): Record<string, unknown> {
   let value: unknown;
   try {
-    value = parseYaml(await readFile(path.join(worktree, file), "utf8"));
+    value = parseYaml(text);
   } catch (error) {
     throw new ConfigError(`${file}: not valid YAML: ${(error as Error).message.split("\n")[0]}`, {
       cause: error,
@@ -58,5 +54,6 @@ export function resolveGuardPolicy(
     allowedPaths: grants.allowedPaths?.length ? grants.allowedPaths : policy.allowedPaths,
     allowProtected: [...policy.allowProtected, ...(grants.allowProtected ?? [])],
     allowBinary: [...policy.allowBinary, ...(grants.allowBinary ?? [])],
+    allowSymlinks: [...policy.allowSymlinks, ...(grants.allowSymlinks ?? [])],
   };
 }

@@ -13,6 +13,10 @@ export const weakerProtections = {
     without:
       "processes are ended by their pid namespace and the reaper inside the shared space, which the kernel does not confirm",
   },
+  "disk-quota": {
+    gives: "a filesystem of a fixed size (sandbox.diskMb) for the run's worktree",
+    without: "what the sandbox writes into the worktree can fill the disk that holds Slipway's store",
+  },
 } as const;
 
 export type WeakerProtection = keyof typeof weakerProtections;
