@@ -3,6 +3,7 @@
 // helper, and the reaper that ends everything of the agent's. The agent's uid can neither signal
 // them (no capability, another uid) nor write their records (a root-only tmpfs).
 import path from "node:path";
+import { SandboxError } from "../../core/errors.ts";
 import { controlDirectory } from "./container-config.ts";
 import type { Identity } from "./worktree-owner.ts";
 
@@ -110,12 +111,17 @@ export interface WrappedCommand {
 
 /**
  * The argv that runs the command under the root wrapper, killed inside at `timeoutMs` + grace at the
- * latest. Throws Error for an environment name the shell cannot export (the caller's bug).
+ * latest. Throws SandboxError for an environment name the shell cannot export.
  */
 export function wrappedArgv(run: WrappedCommand): string[] {
   const seconds = ((run.timeoutMs + watchdogGraceMs) / 1000).toFixed(3);
   const pairs = Object.entries(run.env).map(([name, value]) => {
-    if (!variableName.test(name)) throw new Error(`environment name ${JSON.stringify(name)} is not valid`);
+    if (!variableName.test(name)) {
+      throw new SandboxError(
+        `the environment name ${JSON.stringify(name)} cannot be passed to a docker sandbox command; use letters, digits and underscores, not starting with a digit`,
+        { details: { name } },
+      );
+    }
     return `${name}=${value}`;
   });
   return [
