@@ -240,7 +240,7 @@ How it was measured:
 
 Machine: ${machineText}.
 
-Targets (issue 5): bwrap overhead under 10 ms per command; docker ready (create) in under 1 s on a warm image.
+Targets, set when the sandboxes were designed: bwrap adds under 10 ms to each command; a docker sandbox is ready (created) in under 1 s on a warm image.
 ${verdicts}
 
 Reading: a process start on the measuring machine costs what the direct \`true\` column shows. A
