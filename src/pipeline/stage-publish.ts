@@ -3,6 +3,7 @@
 // request a person closed is not reopened; a refused push overwrites nothing. Either way the run
 // ends `publish_failed` and the commit stays on the mirror's branch.
 import { ForgeError } from "../core/errors.ts";
+import { quotedCodeBlock } from "../forge/follow-up/untrusted-text.ts";
 import type { PullRequest } from "../forge/forge.ts";
 import {
   notReopenedMessage,
@@ -61,13 +62,18 @@ async function pushBranch(context: RunContext): Promise<void> {
   });
 }
 
+/** How much of the agent's summary a follow-up comment quotes. */
+const followUpSummaryChars = 4000;
+
 /** The comment a follow-up run leaves on its pull request: what it did, and where its trace is. */
 function followUpComment(context: RunContext): string {
   const summary = context.finishSummary ?? "(no summary)";
   return [
     `Slipway follow-up run \`${context.run.id}\` pushed ${context.run.commit?.slice(0, 12)} to this branch.`,
     "",
-    summary,
+    // The agent's words, shown as quoted code: no mention, image, link, heading or command in them renders.
+    "The agent's summary:",
+    quotedCodeBlock(summary, followUpSummaryChars),
     "",
     `Trace: \`slipway show ${context.run.id}\``,
   ].join("\n");
