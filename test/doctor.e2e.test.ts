@@ -108,6 +108,10 @@ describe("slipway doctor", () => {
     assert.match(doctor.stdout, /^weaker {5}memory-cgroup, kill-cgroup: not accepted .* refuse to start$/m);
     assert.match(
       doctor.stdout,
+      /^disk {7}no quota \(disk quotas need root .*\): not accepted .* refuse to start$/m,
+    );
+    assert.match(
+      doctor.stdout,
       /^sandbox.backend is "auto": runs cannot start: .*sandbox\.acceptWeaker: \["memory-cgroup","kill-cgroup"\]$/m,
     );
     const refused = await asNobody(["sandbox", "exec", "--backend", "bwrap", "--", "echo", "ran"]);
@@ -129,6 +133,15 @@ describe("slipway doctor", () => {
       doctorAccepted.stdout,
       /^weaker {5}memory-cgroup, kill-cgroup: accepted by sandbox\.acceptWeaker$/m,
     );
+    // Runs also need a disk quota, which an unprivileged user cannot make: accepted separately.
+    assert.match(doctorAccepted.stdout, /^sandbox.backend is "auto": runs cannot start: no disk quota here/m);
+    writeFileSync(
+      path.join(project, "slipway.yaml"),
+      "sandbox:\n  acceptWeaker: [memory-cgroup, kill-cgroup, disk-quota]\n",
+    );
+    const doctorAll = await asNobody(["doctor"]);
+    assert.match(doctorAll.stdout, /^disk {7}no quota .*: accepted by sandbox\.acceptWeaker$/m);
+    assert.match(doctorAll.stdout, /^sandbox.backend is "auto": runs use bwrap$/m);
   });
 
   test("without bwrap, git or the Docker image, says why and how to fix each, and exits 1", async () => {

@@ -74,6 +74,16 @@ function weakerLine(report: DoctorReport): string {
   return `weaker     ${names}: accepted by sandbox.acceptWeaker`;
 }
 
+/** Whether each run's worktree gets a disk quota here. */
+function diskLine(report: DoctorReport): string {
+  const { diskMb, problem, accepted } = report.diskQuota;
+  if (!problem)
+    return `disk       ${diskMb} MiB per run (sandbox.diskMb): a volume of that size holds the worktree`;
+  return accepted
+    ? `disk       no quota (${problem}): accepted by sandbox.acceptWeaker`
+    : `disk       no quota (${problem}): not accepted (sandbox.acceptWeaker: [disk-quota]), so runs refuse to start`;
+}
+
 function verdictLines(report: DoctorReport): string[] {
   const configured =
     report.configuredBackend === "auto"
@@ -81,11 +91,15 @@ function verdictLines(report: DoctorReport): string[] {
       : `sandbox.backend is "${report.configuredBackend}"`;
   const refusal = report.bwrapProtections.refusal;
   const bwrapWorks = report.backends.some((backend) => backend.name === "bwrap" && backend.works);
+  const diskRefuses = report.diskQuota.problem !== undefined && !report.diskQuota.accepted;
+  const bwrapRefuses = refusal && bwrapWorks && ["auto", "bwrap"].includes(report.configuredBackend);
   const runs = report.runsWith
     ? `runs use ${report.runsWith}`
-    : refusal && bwrapWorks && ["auto", "bwrap"].includes(report.configuredBackend)
+    : bwrapRefuses
       ? `runs cannot start: ${refusal}`
-      : "runs cannot start: that backend does not work here";
+      : diskRefuses
+        ? "runs cannot start: no disk quota here; accept that with sandbox.acceptWeaker: [disk-quota]"
+        : "runs cannot start: that backend does not work here";
   const verdict = report.ok
     ? report.runsWith
       ? "ok: an isolating sandbox works here"
@@ -105,6 +119,7 @@ export function renderDoctorReport(report: DoctorReport): string {
     ...toolchainLines(report),
     "",
     ...limitLines(report),
+    diskLine(report),
     "",
     ...verdictLines(report),
   ].join("\n");

@@ -15,6 +15,7 @@ import { type WeakerProtection, weakerProtectionRefusal } from "../sandbox/bwrap
 import { configuredBwrapSettings, configuredSandboxBackends } from "../sandbox/registry.ts";
 import type { SandboxBackend } from "../sandbox/sandbox.ts";
 import { runGit } from "../workspace/git.ts";
+import { runVolumeProblem } from "../workspace/run-volume.ts";
 import { checkBwrapMounts, type ReadOnlyMountCheck, type ToolchainCheck } from "./doctor-toolchains.ts";
 
 export interface BackendCheck {
@@ -33,7 +34,18 @@ export interface ToolCheck {
   problem?: string;
 }
 
+/** Whether runs get a disk quota here (a volume per run), and whether runs may start without one. */
+export interface DiskQuotaCheck {
+  /** `sandbox.diskMb`. */
+  diskMb: number;
+  /** Why this host cannot make run volumes, when it cannot. */
+  problem?: string;
+  /** `sandbox.acceptWeaker` lists `disk-quota`. */
+  accepted: boolean;
+}
+
 export interface DoctorReport {
+  diskQuota: DiskQuotaCheck;
   tools: ToolCheck[];
   backends: BackendCheck[];
   /** The bwrap backend's toolchains (`sandbox.toolchains`): mounted, under /usr, or skipped and why. */
@@ -163,7 +175,14 @@ export async function runDoctorChecks(config: SlipwayConfig): Promise<DoctorRepo
     bwrapWorks && !protections.refusal
       ? await probeSharedProcessSpace(config.sandbox, configuredBwrapSettings(config.sandbox, dataDir))
       : undefined;
+  const diskQuota = {
+    diskMb: config.sandbox.diskMb,
+    problem: runVolumeProblem(),
+    accepted: config.sandbox.acceptWeaker.includes("disk-quota"),
+  };
+  const diskRefuses = diskQuota.problem !== undefined && !diskQuota.accepted;
   return {
+    diskQuota,
     tools: [checkNode(), git],
     backends,
     bwrapLimits,
@@ -173,7 +192,9 @@ export async function runDoctorChecks(config: SlipwayConfig): Promise<DoctorRepo
     bwrapSharedSpace,
     ...checkBwrapMounts(config, process.env),
     configuredBackend: config.sandbox.backend,
-    runsWith: backendForRuns(config.sandbox.backend, backends, protections.refusal !== undefined),
+    runsWith: diskRefuses
+      ? undefined
+      : backendForRuns(config.sandbox.backend, backends, protections.refusal !== undefined),
     ok: backends.some((backend) => backend.isolates && backend.works),
   };
 }
