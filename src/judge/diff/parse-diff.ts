@@ -52,6 +52,11 @@ export interface DiffFile {
 
 export interface ParsedDiff {
   files: DiffFile[];
+  /**
+   * Set when the patch was not read because the change is over review's limits (one line: what
+   * and why); the files are then listed without lines, and the size guard refuses the change.
+   */
+  unread?: string;
 }
 
 interface FileDraft {

@@ -1,6 +1,7 @@
 // Which changed files git would show as binary, and what each one is (sizes, type), read from git.
 import type { GitRunner } from "../guards/collect-diff.ts";
 import { type BinaryChange, sniffContentType } from "./binary-change.ts";
+import { parseNumstat, parseRawEntries } from "./diff-listing.ts";
 
 /** Blobs larger than this are not read to tell their type (the diff text already holds them). */
 const maxInspectedBytes = 16 * 1024 * 1024;
@@ -8,8 +9,6 @@ const maxInspectedBytes = 16 * 1024 * 1024;
 const maxInspectedFiles = 200;
 /** Git decides binary-ness from the first 8,000 bytes; the type sniff needs fewer. */
 const headChars = 8_000;
-const missingBlob = /^0+$/;
-
 interface BlobPair {
   oldId?: string;
   newId?: string;
@@ -17,38 +16,18 @@ interface BlobPair {
 
 /** New paths of the files `git diff --numstat -z` reports as binary (`-` for both counts). */
 export function parseBinaryNumstat(text: string): Set<string> {
-  const binary = new Set<string>();
-  const fields = text.split("\0");
-  for (let index = 0; index < fields.length; index++) {
-    const match = /^(-|\d+)\t(-|\d+)\t(.*)$/s.exec(fields[index]!);
-    if (!match) continue;
-    let path = match[3]!;
-    // A rename prints an empty name, then the old and the new name as fields of their own.
-    if (path === "") {
-      path = fields[index + 2] ?? "";
-      index += 2;
-    }
-    if (match[1] === "-" && match[2] === "-") binary.add(path);
-  }
-  return binary;
+  const counts = parseNumstat(text);
+  return new Set([...counts.keys()].filter((path) => counts.get(path) === undefined));
 }
 
 /** Old and new blob ids by new path, from `git diff --raw -z --no-abbrev`. */
 export function parseRawBlobs(text: string): Map<string, BlobPair> {
-  const blobs = new Map<string, BlobPair>();
-  const fields = text.split("\0");
-  for (let index = 0; index < fields.length; index++) {
-    const header = /^:\d+ \d+ ([0-9a-f]+) ([0-9a-f]+) ([A-Z])\d*$/.exec(fields[index]!);
-    if (!header) continue;
-    const twoPaths = header[3] === "R" || header[3] === "C";
-    const path = fields[index + (twoPaths ? 2 : 1)] ?? "";
-    index += twoPaths ? 2 : 1;
-    blobs.set(path, {
-      ...(missingBlob.test(header[1]!) ? {} : { oldId: header[1]! }),
-      ...(missingBlob.test(header[2]!) ? {} : { newId: header[2]! }),
-    });
-  }
-  return blobs;
+  return new Map(
+    parseRawEntries(text).map(({ path, oldId, newId }) => [
+      path,
+      { ...(oldId === undefined ? {} : { oldId }), ...(newId === undefined ? {} : { newId }) },
+    ]),
+  );
 }
 
 async function blobSize(runGit: GitRunner, id: string | undefined): Promise<number | undefined> {

@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { collectDiff, stageWorktreeTree } from "../guards/collect-diff.ts";
+import { collectDiff, type GitRunner, stageWorktreeTree } from "../guards/collect-diff.ts";
 import type { ParsedDiff } from "./parse-diff.ts";
 
 /** Set when git cannot run here; tests that need it skip with this reason. */
@@ -25,7 +25,7 @@ export interface TempGitRepo {
   dir: string;
   git(args: string[]): string;
   /** A GitRunner for collectDiff, bound to this repository. */
-  runGit(args: string[]): Promise<string>;
+  runGit: GitRunner;
   write(path: string, content: string | Uint8Array): void;
   remove(path: string): void;
   move(from: string, to: string): void;
@@ -39,13 +39,19 @@ export interface TempGitRepo {
 /** Create an empty repository; call `cleanup` in an after hook. */
 export function createTempGitRepo(): TempGitRepo {
   const dir = mkdtempSync(join(tmpdir(), "slipway-guards-"));
-  const git = (args: string[]): string =>
-    execFileSync("git", args, { cwd: dir, env: gitEnvironment, encoding: "utf8", timeout: 30_000 });
+  const git = (args: string[], maxBuffer = 64 * 1024 * 1024): string =>
+    execFileSync("git", args, {
+      cwd: dir,
+      env: gitEnvironment,
+      encoding: "utf8",
+      timeout: 30_000,
+      maxBuffer,
+    });
   git(["init", "--quiet", "--initial-branch=main"]);
   const repo: TempGitRepo = {
     dir,
     git,
-    runGit: async (args) => git(args),
+    runGit: async (args, options) => git(args, options?.maxOutputBytes),
     write(path, content) {
       mkdirSync(dirname(join(dir, path)), { recursive: true });
       writeFileSync(join(dir, path), content);

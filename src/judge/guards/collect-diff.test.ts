@@ -1,9 +1,13 @@
-// Tests for collectDiff: new files are included, user git config does not change the result.
+// Tests for collectDiff: new files are included, user git config does not change the result, a
+// change over review's limits is counted and refused before its patch is read.
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, test } from "node:test";
 import { InputError } from "../../core/errors.ts";
+import { defaultReviewLimits, reviewLimitsFor } from "../diff/review-limits.ts";
 import { createTempGitRepo, gitMissing, type TempGitRepo } from "../diff/temp-git-repo.ts";
-import { collectDiff, stageWorktreeTree } from "./collect-diff.ts";
+import { collectDiff, type GitRunner, stageWorktreeTree } from "./collect-diff.ts";
+import { GuardPolicy } from "./guard.ts";
+import { runGuards } from "./registry.ts";
 
 describe("collectDiff", { skip: gitMissing }, () => {
   let repo: TempGitRepo;
@@ -101,5 +105,56 @@ describe("collectDiff", { skip: gitMissing }, () => {
     const base = repo.commit();
     await assert.rejects(collectDiff(repo.runGit, "--output=/tmp/x", base), InputError);
     await assert.rejects(collectDiff(repo.runGit, base, "--output=/tmp/x"), InputError);
+  });
+
+  /** The runner, recording which git commands ran: a patch is any `diff` that is not a listing. */
+  function recording(): { runGit: GitRunner; patches: () => number } {
+    const commands: string[][] = [];
+    const runGit: GitRunner = (args, options) => {
+      commands.push(args);
+      return repo.runGit(args, options);
+    };
+    const listing = (args: string[]) => args.includes("--raw") || args.includes("--numstat");
+    return { runGit, patches: () => commands.filter((args) => args[0] === "diff" && !listing(args)).length };
+  }
+
+  test("refuses many short lines by git's counts, without reading the patch (red team R10)", async () => {
+    repo.write("a.txt", "a\n");
+    const base = repo.commit();
+    repo.write("data.txt", "a\n".repeat(5_000));
+    repo.write("image.bin", `\0${"b\n".repeat(3_000)}`);
+    const tree = await stageWorktreeTree(repo.runGit);
+    const policy = GuardPolicy.parse({ maxLinesChanged: 6_000 });
+    const { runGit, patches } = recording();
+    const diff = await collectDiff(runGit, base, tree, reviewLimitsFor(policy));
+    assert.equal(patches(), 0);
+    // The binary file's lines count too: git's numstat says "-" for it, its blob holds 3,000.
+    assert.match(diff.unread ?? "", /adds and removes 8000 lines, more than the limit of 6000/);
+    assert.deepEqual(
+      diff.files.map(({ path, status, addedLines }) => `${path} ${status} ${addedLines.length}`),
+      ["data.txt added 0", "image.bin added 0"],
+    );
+    const report = runGuards(diff, policy);
+    assert.deepEqual(
+      report.findings.map(({ guard, message }) => `${guard}: ${message}`),
+      [`size: ${diff.unread}`],
+    );
+  });
+
+  test("refuses a change over the file or byte limit without reading the patch", async () => {
+    repo.write("a.txt", "a\n");
+    const base = repo.commit();
+    repo.write("long.txt", `${"x".repeat(5_000)}\n`);
+    for (const name of ["b", "c", "d"]) repo.write(`${name}.txt`, "b\n");
+    const tree = await stageWorktreeTree(repo.runGit);
+    const { runGit, patches } = recording();
+    const byBytes = await collectDiff(runGit, base, tree, { ...defaultReviewLimits, maxBytes: 4_000 });
+    assert.match(byBytes.unread ?? "", /hold 5,007 bytes .*more than review reads \(4,000\)/);
+    const byFiles = await collectDiff(runGit, base, tree, { ...defaultReviewLimits, maxFiles: 3 });
+    assert.match(byFiles.unread ?? "", /touches 4 files, more than the limit of 3/);
+    assert.equal(patches(), 0);
+    const within = await collectDiff(runGit, base, tree, { ...defaultReviewLimits, maxBytes: 6_000 });
+    assert.equal(within.unread, undefined);
+    assert.equal(patches(), 1);
   });
 });

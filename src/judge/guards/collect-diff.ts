@@ -1,10 +1,16 @@
 // Collects the change from a base commit to a tree (the one under review) as a ParsedDiff.
 import { InputError, WorkspaceError } from "../../core/errors.ts";
-import { type ParsedDiff, parseDiff } from "../diff/parse-diff.ts";
+import type { RawEntry } from "../diff/diff-listing.ts";
+import { listingArguments, measureChange } from "../diff/measure-change.ts";
+import { type DiffFile, type DiffFileStatus, type ParsedDiff, parseDiff } from "../diff/parse-diff.ts";
 import { readBinaryChanges } from "../diff/read-binary-changes.ts";
+import { defaultReviewLimits, patchByteCap, type ReviewLimits } from "../diff/review-limits.ts";
 
-/** Runs git with these arguments in the worktree and resolves to its stdout; rejects on failure. */
-export type GitRunner = (args: string[]) => Promise<string>;
+/**
+ * Runs git with these arguments in the worktree and resolves to its stdout; rejects on failure,
+ * and when `maxOutputBytes` is given, rejects once the output grows past it.
+ */
+export type GitRunner = (args: string[], options?: { maxOutputBytes?: number }) => Promise<string>;
 
 /** Diff options that make the output parseDiff reads regardless of the user's git config. */
 export const diffArguments: readonly string[] = [
@@ -36,19 +42,61 @@ export async function stageWorktreeTree(runGit: GitRunner): Promise<string> {
   return (await runGit(["write-tree"])).trim();
 }
 
+const statuses: Record<string, DiffFileStatus> = { A: "added", C: "added", D: "deleted", R: "renamed" };
+
+/** A file of a change whose patch was not read: its path, status and modes, no lines. */
+function unreadFile(entry: RawEntry): DiffFile {
+  return {
+    path: entry.path,
+    ...(entry.status === "R" && entry.oldPath !== undefined ? { oldPath: entry.oldPath } : {}),
+    status: statuses[entry.status] ?? "modified",
+    binary: false,
+    ...(entry.oldMode === undefined ? {} : { oldMode: entry.oldMode }),
+    ...(entry.newMode === undefined ? {} : { newMode: entry.newMode }),
+    addedLines: [],
+    removedLines: [],
+    hunks: [],
+  };
+}
+
+/** Git's modes are authoritative: a pure rename's patch prints none, `--raw` always does. */
+function applyModes(parsed: ParsedDiff, entries: RawEntry[]): void {
+  const byPath = new Map(entries.map((entry) => [entry.path, entry]));
+  for (const file of parsed.files) {
+    const entry = byPath.get(file.path);
+    if (entry === undefined || (file.status === "deleted") !== (entry.newMode === undefined)) continue;
+    if (entry.oldMode !== undefined && file.status !== "added") file.oldMode = entry.oldMode;
+    if (entry.newMode !== undefined) file.newMode = entry.newMode;
+  }
+}
+
 /**
  * Parse `git diff <base> <target>`: the change from the base commit to `target`, a tree-ish (the
  * frozen tree the pipeline reviews and commits). Nothing is staged or written. Every file is read
  * as text (`--text`), so a NUL byte or a `.gitattributes` `-diff` hides nothing from the guards;
  * files git would show as binary are marked, with their sizes and type in `binaryChange`.
- * `runGit` must be bound to the repository and bring its own timeout and hardening.
+ * Git's counts are read first: a change over `limits` (pass the guard policy's, reviewLimitsFor)
+ * is not read at all; the result then lists its files without lines and says why in `unread`,
+ * which the size guard refuses. `runGit` must be bound to the repository and bring its own timeout
+ * and hardening.
  */
-export async function collectDiff(runGit: GitRunner, base: string, target: string): Promise<ParsedDiff> {
+export async function collectDiff(
+  runGit: GitRunner,
+  base: string,
+  target: string,
+  limits: ReviewLimits = defaultReviewLimits,
+): Promise<ParsedDiff> {
   checkRevision("base", base);
   checkRevision("target", target);
-  const binary = await readBinaryChanges(runGit, base, target, diffArguments);
-  const text = await runGit(["diff", ...diffArguments, "--text", "--end-of-options", base, target, "--"]);
+  const { entries, tooLarge } = await measureChange(runGit, base, target, limits);
+  // Fail closed: measured over the limits, the patch is never read.
+  if (tooLarge !== undefined) return { files: entries.map(unreadFile), unread: tooLarge };
+  const binary = await readBinaryChanges(runGit, base, target, listingArguments);
+  const text = await runGit(["diff", ...diffArguments, "--text", "--end-of-options", base, target, "--"], {
+    maxOutputBytes: patchByteCap(limits),
+  });
   const parsed = parseDiff(text);
+  applyModes(parsed, entries);
   for (const file of parsed.files) {
     const change = binary.get(file.path);
     if (change === undefined) continue;

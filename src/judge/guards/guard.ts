@@ -59,6 +59,11 @@ export const GuardPolicy = z
       .describe(
         "globs of text-typed paths (source, config, docs) that may receive content git shows as binary",
       ),
+    allowSymlinks: globs
+      .default(() => [])
+      .describe(
+        "globs of paths where a change may add or retarget a symbolic link (none by default: a link can stand in for a protected path or a file outside the repository)",
+      ),
     allowTestChanges: z
       .object({
         skips: z.boolean().default(false).describe("allow adding skip/only/ignore markers to tests"),

@@ -17,6 +17,8 @@ function largest(files: DiffFile[], count: number): string {
 }
 
 function checkSize(diff: ParsedDiff, policy: GuardPolicy): GuardFinding[] {
+  // Too large to read at all (collectDiff counted first): the files have no lines to count.
+  if (diff.unread !== undefined) return [{ guard: "size", file: "", message: diff.unread }];
   const findings: GuardFinding[] = [];
   const fileCount = diff.files.length;
   if (fileCount > policy.maxFilesChanged) {
@@ -39,5 +41,5 @@ function checkSize(diff: ParsedDiff, policy: GuardPolicy): GuardFinding[] {
   return findings;
 }
 
-/** Refuses a diff with more files or more changed lines than the policy allows. */
+/** Refuses a diff with more files or more changed lines than the policy allows, or one not read. */
 export const sizeGuard: Guard = { name: "size", check: checkSize };

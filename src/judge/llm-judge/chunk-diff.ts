@@ -1,5 +1,6 @@
 // Splits the judge's diff into chunks it can read whole: by file, and a file too large for one
 // chunk by hunks. Nothing is cut off: every line of the diff lands in exactly one chunk.
+import { WorkspaceError } from "../../core/errors.ts";
 import type { ParsedDiff } from "../diff/parse-diff.ts";
 import { type JudgeFileSection, renderJudgeSections } from "./render-judge-diff.ts";
 
@@ -32,6 +33,10 @@ function filePieces(section: JudgeFileSection, budget: number): string[] {
  * the diff collectDiff parsed (binary changes described).
  */
 export function chunkDiff(diff: ParsedDiff, budget: number): DiffChunk[] {
+  // Fail closed: a change whose patch was not read has nothing the judge could approve.
+  if (diff.unread !== undefined) {
+    throw new WorkspaceError(`the judge cannot review a change whose patch was not read: ${diff.unread}`);
+  }
   const chunks: DiffChunk[] = [];
   let current: DiffChunk = { files: [], text: "" };
   for (const section of renderJudgeSections(diff)) {
