@@ -72,6 +72,14 @@ export const SandboxConfig = z
       .describe(
         "protections this host may lack without runs refusing to start: memory-cgroup (bwrap: one memory cap for all of a sandbox's processes; without it each process is capped alone), kill-cgroup (bwrap: cgroup.kill, the kernel's proof that every process a sandbox started has ended), disk-quota (any backend: the run's worktree on a filesystem of sandbox.diskMb, which needs root and loop devices); `slipway doctor` says which this host has",
       ),
+    maxFileMb: z
+      .number()
+      .int()
+      .positive()
+      .default(1024)
+      .describe(
+        "largest file a sandboxed process may write (RLIMIT_FSIZE): bounds sparse files too, which take no disk but which the freeze of the tree would hash in full",
+      ),
     diskMb: z
       .number()
       .int()

@@ -5,7 +5,7 @@ import type { SandboxOptions } from "./sandbox.ts";
 
 /** The parts of the configuration that shape a run's sandbox. */
 export interface SandboxConfigSlice {
-  sandbox: { memoryMb: number; maxProcesses: number };
+  sandbox: { memoryMb: number; maxProcesses: number; maxFileMb?: number };
   commands: { timeoutSeconds: number };
   verify: { timeoutSeconds: number };
 }
@@ -34,6 +34,7 @@ export function sandboxOptionsFor(
     allowHosts: [...allowHosts],
     memoryMb: config.sandbox.memoryMb,
     maxProcesses: config.sandbox.maxProcesses,
+    maxFileMb: config.sandbox.maxFileMb,
   };
 }
 

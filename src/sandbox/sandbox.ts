@@ -70,9 +70,17 @@ export interface SandboxOptions {
   /** Per-sandbox resource limits. */
   memoryMb: number;
   maxProcesses: number;
+  /**
+   * Largest file a sandboxed process may write (RLIMIT_FSIZE), default 1024. A sparse file costs
+   * no disk but host git hashes all of it when the tree is frozen.
+   */
+  maxFileMb?: number;
   /** Called for each request the egress proxy allows or refuses (for the run trace); must not throw. */
   onEgress?: (decision: EgressDecision) => void;
 }
+
+/** `SandboxOptions.maxFileMb` when the options do not say. */
+export const defaultMaxFileMb = 1024;
 
 export interface SandboxAvailability {
   available: boolean;

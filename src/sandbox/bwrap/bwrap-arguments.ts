@@ -9,6 +9,8 @@ export interface ProcessLimits {
   memoryMb: number;
   /** Per-user process cap inside the sandbox's user namespace (RLIMIT_NPROC). */
   maxProcesses: number;
+  /** Largest file a process may write (RLIMIT_FSIZE): also bounds sparse files, which cost no disk. */
+  maxFileMb: number;
 }
 
 export interface BwrapCommand {
@@ -52,6 +54,7 @@ export function limitArguments(limits: ProcessLimits): string[] {
     limits.prlimitPath,
     `--data=${limits.memoryMb * 1024 * 1024}`,
     `--nproc=${limits.maxProcesses}`,
+    `--fsize=${limits.maxFileMb * 1024 * 1024}`,
     "--core=0",
     "--",
   ];

@@ -67,7 +67,7 @@ async function probeProblem(host: BwrapHost): Promise<string | undefined> {
     steps,
     env: { PATH: "/usr/bin:/bin" },
     cwd: workspacePath,
-    limits: { prlimitPath: host.prlimitPath, memoryMb: 256, maxProcesses: 16 },
+    limits: { prlimitPath: host.prlimitPath, memoryMb: 256, maxProcesses: 16, maxFileMb: 16 },
     argv: ["true"],
   });
   const { exitCode, output } = await run([host.bwrapPath, ...args]);

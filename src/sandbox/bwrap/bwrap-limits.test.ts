@@ -56,6 +56,23 @@ for (const processSpace of ["command", "run"] as const)
       assert.deepEqual(await survivorsWith(marker), []);
     });
 
+    test("a file, sparse or not, cannot grow past maxFileMb; one under it can", { skip }, async () => {
+      const sandbox = await openSandbox({ maxFileMb: 8 });
+      // Positive control: a sparse file just under the cap is made; one past it is refused (EFBIG).
+      const result = await sandbox.exec(
+        shell(
+          "truncate -s 7M small && echo small-made; truncate -s 100G huge && echo huge-made; stat -c 'huge-size=%s' huge",
+          {
+            timeoutMs: 30_000,
+          },
+        ),
+      );
+      assert.match(result.output, /small-made/);
+      assert.doesNotMatch(result.output, /huge-made/);
+      assert.match(result.output, /File size limit exceeded|File too large/);
+      assert.match(result.output, /huge-size=0\b/);
+    });
+
     test("a node process allocating 2 GiB fails under memoryMb 1024", { skip }, async () => {
       // 1024, not less: V8 needs ~600 MiB of writable reservations just to start (see docs).
       const sandbox = await openSandbox({ memoryMb: 1024 });

@@ -7,7 +7,14 @@ import path from "node:path";
 import { SandboxError } from "../../core/errors.ts";
 import { resolveInside } from "../../workspace/paths.ts";
 import type { EgressSettings } from "../egress/sandbox-egress.ts";
-import type { ExecRequest, ExecResult, Sandbox, SandboxBackend, SandboxOptions } from "../sandbox.ts";
+import {
+  defaultMaxFileMb,
+  type ExecRequest,
+  type ExecResult,
+  type Sandbox,
+  type SandboxBackend,
+  type SandboxOptions,
+} from "../sandbox.ts";
 import { sandboxEnvironment } from "../sandbox-env.ts";
 import { spawnCapped } from "../spawn-capped.ts";
 import { bwrapInvocation, type ProcessLimits } from "./bwrap-arguments.ts";
@@ -74,7 +81,12 @@ interface BwrapSandboxParts {
 }
 
 function processLimits(host: BwrapHost, options: SandboxOptions): ProcessLimits {
-  return { prlimitPath: host.prlimitPath, memoryMb: options.memoryMb, maxProcesses: options.maxProcesses };
+  return {
+    prlimitPath: host.prlimitPath,
+    memoryMb: options.memoryMb,
+    maxProcesses: options.maxProcesses,
+    maxFileMb: options.maxFileMb ?? defaultMaxFileMb,
+  };
 }
 
 /** How long the command server may take to start (node's start-up, on a loaded machine). */

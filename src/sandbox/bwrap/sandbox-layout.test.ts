@@ -72,7 +72,7 @@ describe("sandbox layout", () => {
       steps: [],
       env: { HOME: "/home/sandbox" },
       cwd: workspacePath,
-      limits: { prlimitPath: "/usr/bin/prlimit", memoryMb: 512, maxProcesses: 32 },
+      limits: { prlimitPath: "/usr/bin/prlimit", memoryMb: 512, maxProcesses: 32, maxFileMb: 64 },
       argv: ["npm", "test"],
     });
     for (const flag of [
@@ -93,6 +93,7 @@ describe("sandbox layout", () => {
       "/usr/bin/prlimit",
       `--data=${512 * 1024 * 1024}`,
       "--nproc=32",
+      `--fsize=${64 * 1024 * 1024}`,
       "--core=0",
       "--",
       "npm",
