@@ -1,40 +1,129 @@
 // The `slipway` command line: registers the commands and maps errors to one line and an exit code.
+// Start-up loads only the command that argv names: each command's module (and the store, models,
+// sandboxes and SDKs it pulls in) is imported on demand, so `--help` or `runs` stays cheap.
+import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
-import { describeError, SlipwayError } from "../core/errors.ts";
-import { errorExitCode } from "../core/exit-codes.ts";
 import type { GlobalOptions } from "./app-context.ts";
-import { registerDemoCommand } from "./command-demo.ts";
-import { registerDoctorCommand } from "./command-doctor.ts";
-import { registerInitCommand } from "./command-init.ts";
-import { registerPrCommand } from "./command-pr.ts";
-import { registerRunCommand } from "./command-run.ts";
-import { registerRunsCommand } from "./command-runs.ts";
-import { registerSandboxCommand } from "./command-sandbox.ts";
-import { registerShowCommand } from "./command-show.ts";
-import { registerStatsCommand } from "./command-stats.ts";
-import { registerVerifyCommand } from "./command-verify.ts";
 
-export function buildProgram(): Command {
+type Register = (program: Command, global: () => GlobalOptions) => void;
+
+interface CommandEntry {
+  name: string;
+  /** The one-line description the top-level help shows; a test checks it equals the command's own. */
+  summary: string;
+  load: () => Promise<Register>;
+}
+
+/** Every command, in the order the help lists them. */
+export const commandTable: readonly CommandEntry[] = [
+  {
+    name: "run",
+    summary: "run the agent on a repository until the task's end state is reached and verified",
+    load: async () => (await import("./command-run.ts")).registerRunCommand,
+  },
+  {
+    name: "runs",
+    summary: "list past runs, newest first",
+    load: async () => (await import("./command-runs.ts")).registerRunsCommand,
+  },
+  {
+    name: "show",
+    summary: "print a run's report and its whole trace",
+    load: async () => (await import("./command-show.ts")).registerShowCommand,
+  },
+  {
+    name: "stats",
+    summary: "outcomes, judge veto rate, course-correction rate and cost across recent runs",
+    load: async () => (await import("./command-stats.ts")).registerStatsCommand,
+  },
+  {
+    name: "verify",
+    summary:
+      "detect a repository's checks (build, tests, linters) and run them in a sandbox, outside any agent run",
+    load: async () => (await import("./command-verify.ts")).registerVerifyCommand,
+  },
+  {
+    name: "pr",
+    summary:
+      "pull requests runs opened: list, show, watch (CI and /slipway follow-ups); approve, close or comment on the local forge's review requests",
+    load: async () => (await import("./command-pr.ts")).registerPrCommand,
+  },
+  {
+    name: "demo",
+    summary: "run the whole pipeline on a bundled example project with a SCRIPTED model (no account needed)",
+    load: async () => (await import("./command-demo.ts")).registerDemoCommand,
+  },
+  {
+    name: "init",
+    summary: "write a commented slipway.yaml in the current directory",
+    load: async () => (await import("./command-init.ts")).registerInitCommand,
+  },
+  {
+    name: "doctor",
+    summary: "check which sandbox backends work on this machine (and how to fix the rest), and node and git",
+    load: async () => (await import("./command-doctor.ts")).registerDoctorCommand,
+  },
+  {
+    name: "sandbox",
+    summary: "run commands inside a sandbox, as the agent's commands run",
+    load: async () => (await import("./command-sandbox.ts")).registerSandboxCommand,
+  },
+];
+
+/** Global options that take a value: the word after them is that value, not a command name. */
+const globalOptionsWithValue = new Set(["--data-dir", "--config"]);
+
+/** The command argv names (`help <command>` names it too), or undefined for none. */
+export function commandNamed(argv: readonly string[]): string | undefined {
+  let sawHelp = false;
+  for (let index = 0; index < argv.length; index += 1) {
+    const word = argv[index]!;
+    if (word === "--") return undefined;
+    if (globalOptionsWithValue.has(word)) {
+      index += 1;
+      continue;
+    }
+    if (word.startsWith("-")) continue;
+    if (word === "help" && !sawHelp) {
+      sawHelp = true;
+      continue;
+    }
+    return word;
+  }
+  return undefined;
+}
+
+/** This package's version, from its package.json (two levels up from both src/cli and dist/cli). */
+export function packageVersion(): string {
+  const manifest: unknown = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
+  const version = (manifest as { version?: unknown }).version;
+  if (typeof version !== "string") throw new Error("slipway's package.json has no version");
+  return version;
+}
+
+/**
+ * The program with every command listed; `load` names the commands registered in full (their
+ * modules imported), the others are one-line entries for the help. `undefined` loads them all.
+ */
+export async function buildProgram(load?: ReadonlySet<string>): Promise<Command> {
   const program = new Command("slipway")
     .description(
       "Slipway turns a task into a verified, reviewed pull request: an agent in a sandbox, the repository's own checks, scope guards and an independent judge.",
     )
     .option("--data-dir <dir>", "where runs, mirrors and worktrees live (default ~/.slipway)")
     .option("--config <file>", "use this config file instead of ./slipway.yaml")
-    .version("0.1.0")
+    .version(packageVersion())
     .showHelpAfterError("(run `slipway --help` for usage)")
     .exitOverride();
   const global = (): GlobalOptions => program.opts<GlobalOptions>();
-  registerRunCommand(program, global);
-  registerRunsCommand(program, global);
-  registerShowCommand(program, global);
-  registerStatsCommand(program, global);
-  registerVerifyCommand(program, global);
-  registerPrCommand(program, global);
-  registerDemoCommand(program, global);
-  registerInitCommand(program);
-  registerDoctorCommand(program, global);
-  registerSandboxCommand(program, global);
+  const registers = await Promise.all(
+    commandTable.map((entry) => (load === undefined || load.has(entry.name) ? entry.load() : undefined)),
+  );
+  commandTable.forEach((entry, index) => {
+    const register = registers[index];
+    if (register) register(program, global);
+    else program.command(entry.name).description(entry.summary);
+  });
   for (const command of program.commands) command.exitOverride();
   return program;
 }
@@ -42,13 +131,18 @@ export function buildProgram(): Command {
 /** Run the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv, { from: "user" });
+    const named = commandNamed(argv);
+    const program = await buildProgram(new Set(named === undefined ? [] : [named]));
+    await program.parseAsync(argv, { from: "user" });
     return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version end with exit code 0; usage errors were already printed by commander.
       return error.exitCode === 0 ? 0 : 2;
     }
+    // The error module is loaded only when something failed: it is not needed to start.
+    const { describeError, SlipwayError } = await import("../core/errors.ts");
+    const { errorExitCode } = await import("../core/exit-codes.ts");
     process.stderr.write(`slipway: ${describeError(error)}\n`);
     return errorExitCode(SlipwayError.isInstance(error) ? error.code : undefined);
   }

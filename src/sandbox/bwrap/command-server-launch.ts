@@ -9,10 +9,16 @@ import { isWithin, type ProtectedPaths, unsafeMountReason } from "../mount-safet
 import type { MountStep } from "./mount-step.ts";
 import { installationRoot, systemDirectories } from "./toolchain-mounts.ts";
 
-/** Where the command server's file is mounted inside the sandbox. */
-export const insideServerPath = "/run/slipway/command-server.ts";
+// The server sits beside this file: `.ts` when run from source, `.js` when run from the build (dist/).
+const ownExtension = path.extname(fileURLToPath(import.meta.url));
 
-const serverSource = fileURLToPath(new URL("./command-server.ts", import.meta.url));
+/**
+ * Where the command server's file is mounted inside the sandbox. The built server is mounted as
+ * `.mjs` so node reads it as a module there, where no package.json says `"type": "module"`.
+ */
+export const insideServerPath = `/run/slipway/command-server${ownExtension === ".ts" ? ".ts" : ".mjs"}`;
+
+const serverSource = fileURLToPath(new URL(`./command-server${ownExtension}`, import.meta.url));
 
 export interface CommandServerLayout {
   /** Mounts the server needs on top of the sandbox's layout (node's installation, the server file). */
