@@ -10,6 +10,7 @@ import { worktreeGitOptions } from "../workspace/worktree-admin.ts";
 import { formatArgv } from "./command-line.ts";
 import { formatCount } from "./file-text.ts";
 import { type GitRequest, gitToolArgv, gitToolCommands, parseGitArguments } from "./git-arguments.ts";
+import { diffBudgetProblem, diffReadsContent } from "./git-diff-budget.ts";
 import { formatRevision, namedEndpoints } from "./git-revisions.ts";
 import { defineTool, fail, ok, type ToolContext } from "./tool.ts";
 import { resolveToolPath } from "./tool-paths.ts";
@@ -56,6 +57,19 @@ async function resolveRevisions(
   return { ok: true, revisions: request.revisions.map((revision) => formatRevision(revision, commits)) };
 }
 
+/** For a `diff` that would hash worktree content: why it is refused (too much to hash on the host), if it is. */
+async function diffTooLarge(
+  context: ToolContext,
+  request: GitRequest,
+  paths: string[],
+  revisions: string[],
+  options: RunGitOptions,
+): Promise<string | undefined> {
+  if (request.command !== "diff" || !diffReadsContent(request.options)) return undefined;
+  const cached = request.options.includes("--cached") || request.options.includes("--staged");
+  return diffBudgetProblem(context.worktree, { options, revisions, paths, cached, signal: context.signal });
+}
+
 function describeFailure(error: unknown, command: string): string {
   if (error instanceof GitCommandError && /bytes of output/.test(error.message)) {
     return `git ${command} printed more than ${formatCount(gitOutputBytes)} bytes; narrow it with paths, --stat, --name-only or -n`;
@@ -80,6 +94,8 @@ export const gitTool = defineTool({
     try {
       const resolved = await resolveRevisions(parsed.request, options, context.signal);
       if (!resolved.ok) return fail(`refused: ${resolved.reason}`);
+      const tooLarge = await diffTooLarge(context, parsed.request, paths, resolved.revisions, options);
+      if (tooLarge) return fail(`refused: ${tooLarge}`);
       const argv = gitToolArgv(parsed.request, paths, resolved.revisions);
       const { stdout, stderr } = await runGit(argv, {
         ...options,

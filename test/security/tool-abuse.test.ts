@@ -1,11 +1,12 @@
-// Regression tests for the agent's own tools used as a weapon against the host (red team R2, R13's
-// tool part, and the list_files name forgery): the git tool writes no object into the mirror and
-// starts nothing inside a nested repository, and list_files cannot be made to print forged lines.
+// Regression tests for the agent's own tools used as a weapon against the host (red team R2 and its
+// sparse-file addendum, R13's tool part, and the list_files name forgery): the git tool writes no
+// object into the mirror, hashes no huge worktree file, and starts nothing inside a nested
+// repository; list_files cannot be made to print forged lines.
 // These tools run on the host (not in the sandbox), so there is one run per case, not per backend.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { noneSandboxBackend } from "../../src/sandbox/none/none-sandbox.ts";
@@ -148,6 +149,30 @@ describe("the agent's git tool against the host", () => {
     }
     assert.equal(await objectCount(mirrorPath), before);
     rmSync(path.join(worktree, "blob.bin"));
+  });
+
+  test("diff refuses to hash a huge sparse worktree file on the host; names and small files still diff", async () => {
+    // A sparse file costs the agent no disk; hashing it costs the host ~10 s of CPU per GiB, per call.
+    writeFileSync(path.join(worktree, "a.txt"), "");
+    truncateSync(path.join(worktree, "a.txt"), 2 * 1024 ** 3);
+    for (const args of [[], ["--stat"], ["--numstat", "HEAD"], ["-p", "--name-only"]]) {
+      const result = await call({ command: "diff", args });
+      assert.equal(result.isError, true, JSON.stringify(args));
+      assert.match(result.text, /^refused: git diff would hash 2,147,483,648 bytes .* "a\.txt"/);
+    }
+    assert.equal(
+      (await call({ command: "diff", args: ["--name-status"] })).text,
+      "$ git diff --name-status\nM\ta.txt",
+    );
+    assert.equal(
+      (await call({ command: "diff", args: ["--cached"] })).text,
+      "$ git diff --cached\n(no output)",
+    );
+    assert.equal(
+      (await call({ command: "diff", args: ["--", ".gitmodules"] })).text,
+      "$ git diff -- .gitmodules\n(no output)",
+    );
+    writeFileSync(path.join(worktree, "a.txt"), "one\n");
   });
 });
 
