@@ -8,6 +8,7 @@ import { placeholdersGuard } from "./placeholders.ts";
 import { protectedFilesGuard } from "./protected-files.ts";
 import { secretsGuard } from "./secrets.ts";
 import { sizeGuard } from "./size.ts";
+import { submodulesGuard } from "./submodules.ts";
 import { symlinksGuard } from "./symlinks.ts";
 import { testsDisabledGuard } from "./tests-disabled.ts";
 
@@ -18,6 +19,7 @@ export const guards: ReadonlyMap<string, Guard> = new Map<string, Guard>([
   [sizeGuard.name, sizeGuard],
   [binaryFilesGuard.name, binaryFilesGuard],
   [symlinksGuard.name, symlinksGuard],
+  [submodulesGuard.name, submodulesGuard],
   [secretsGuard.name, secretsGuard],
   [hiddenCharactersGuard.name, hiddenCharactersGuard],
   [testsDisabledGuard.name, testsDisabledGuard],

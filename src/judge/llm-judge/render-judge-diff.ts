@@ -2,6 +2,7 @@
 // behind a one-character marker, and binary changes described (size, type, printable text).
 import { describeBinaryChange, printableStrings } from "../diff/binary-change.ts";
 import type { DiffFile, DiffHunk, ParsedDiff } from "../diff/parse-diff.ts";
+import { submoduleChange } from "../guards/submodules.ts";
 
 /** One file's part of the judge's diff: a header, then hunks (each may go to a chunk of its own). */
 export interface JudgeFileSection {
@@ -40,6 +41,8 @@ function modeText(file: DiffFile): string {
 function headerOf(file: DiffFile): string {
   const from = file.oldPath === undefined ? "" : ` from ${quoted(file.oldPath)}`;
   const lines = [`file ${quoted(file.path)} (${file.status}${from}${modeText(file)})`];
+  const submodule = submoduleChange(file);
+  if (submodule !== undefined) lines.push(`| ${submodule}`);
   if (file.binaryChange) lines.push(`| ${describeBinaryChange(file.binaryChange)}`);
   return `${lines.join("\n")}\n`;
 }
