@@ -2,8 +2,8 @@
 // pytest gets the test files of the changed modules (and changed test files), Go gets `go test` of
 // the changed packages. Everything else runs as detected; the gate after finish runs the full set.
 import { existsSync } from "node:fs";
-import { readdir } from "node:fs/promises";
 import path from "node:path";
+import { listDirectoryInside } from "../workspace/safe-fs.ts";
 import type { VerifierCommand } from "./verifier.ts";
 
 /** Directories never searched for tests. */
@@ -33,12 +33,16 @@ async function pythonTestFiles(worktree: string): Promise<string[]> {
   const pending = [""];
   let visited = 0;
   for (let directory = pending.pop(); directory !== undefined; directory = pending.pop()) {
-    const entries = await readdir(path.join(worktree, directory), { withFileTypes: true }).catch(() => []);
-    for (const entry of entries) {
+    // Listed through safe-fs: a directory swapped for a link between two listings is never entered;
+    // one that vanished or became a link (the refusal) simply holds no tests.
+    const listing = await listDirectoryInside(worktree, directory || ".", {
+      maxEntries: maxEntriesVisited - visited + 1,
+    }).catch(() => ({ entries: [] }));
+    for (const entry of listing.entries) {
       if (++visited > maxEntriesVisited) return found;
       const relative = directory ? `${directory}/${entry.name}` : entry.name;
-      if (entry.isDirectory() && !skippedDirectories.has(entry.name)) pending.push(relative);
-      else if (entry.isFile() && isPythonTest(relative)) found.push(relative);
+      if (entry.kind === "directory" && !skippedDirectories.has(entry.name)) pending.push(relative);
+      else if (entry.kind === "file" && isPythonTest(relative)) found.push(relative);
     }
   }
   return found;
