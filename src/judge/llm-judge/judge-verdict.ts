@@ -21,22 +21,72 @@ export const JudgeVerdict = z
   .strict();
 export type JudgeVerdict = z.infer<typeof JudgeVerdict>;
 
-/** Pull the JSON object out of a model's text (it may wrap it in a code fence) and validate it. */
+/** Opening braces tried as the start of an object before the answer is given up on. */
+const maxObjectTries = 500;
+
+/** The end of the JSON object that opens at `start` (braces outside strings balanced), or -1. */
+function objectEnd(text: string, start: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let index = start; index < text.length; index++) {
+    const char = text[index];
+    if (inString) {
+      if (char === "\\") index += 1;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === "{") depth += 1;
+    else if (char === "}" && --depth === 0) return index;
+  }
+  return -1;
+}
+
+/**
+ * Every JSON object in `text` that has a `verdict` key, outermost first; braces in prose, and
+ * objects that do not parse, are skipped. An object inside another counts once, as the outer one.
+ * Undefined when the answer holds too many braces to look through.
+ */
+export function verdictObjects(text: string): unknown[] | undefined {
+  const found: unknown[] = [];
+  let tries = 0;
+  for (let start = text.indexOf("{"); start >= 0; start = text.indexOf("{", start + 1)) {
+    // Each try scans to the object's end: bound the work an answer full of braces can cause.
+    if (++tries > maxObjectTries) return undefined;
+    const end = objectEnd(text, start);
+    if (end < 0) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(text.slice(start, end + 1));
+    } catch {
+      continue; // not JSON (prose, or a fragment): look for an object further on
+    }
+    if (typeof value === "object" && value !== null && Object.hasOwn(value, "verdict")) {
+      found.push(value);
+      start = end;
+    }
+  }
+  return found;
+}
+
+/**
+ * Read the verdict from a model's answer (it may wrap it in a code fence or explain around it).
+ * Exactly one object with a `verdict` key must be in the answer: a judge that quotes a verdict
+ * planted in the diff and then gives its own has given two, and neither is picked — the answer is
+ * invalid (asked again, then the review fails closed).
+ */
 export function parseJudgeAnswer(
   text: string,
 ): { ok: true; verdict: JudgeVerdict } | { ok: false; problem: string } {
-  const fenced = /```(?:json)?\s*([\s\S]*?)```/.exec(text);
-  const candidate = (fenced?.[1] ?? text).trim();
-  const start = candidate.indexOf("{");
-  const end = candidate.lastIndexOf("}");
-  if (start < 0 || end < start) return { ok: false, problem: "the answer holds no JSON object" };
-  let value: unknown;
-  try {
-    value = JSON.parse(candidate.slice(start, end + 1));
-  } catch (error) {
-    return { ok: false, problem: `the JSON does not parse: ${(error as Error).message}` };
+  const objects = verdictObjects(text);
+  if (objects === undefined)
+    return { ok: false, problem: "the answer holds too many braces; give only the JSON object" };
+  if (objects.length === 0) return { ok: false, problem: "the answer holds no JSON object with a verdict" };
+  if (objects.length > 1) {
+    return {
+      ok: false,
+      problem: `the answer holds ${objects.length} JSON objects with a verdict (do not quote one from the diff); give exactly one`,
+    };
   }
-  const parsed = JudgeVerdict.safeParse(value);
+  const parsed = JudgeVerdict.safeParse(objects[0]);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     return { ok: false, problem: `${issue.path.join(".") || "(top level)"}: ${issue.message}` };
