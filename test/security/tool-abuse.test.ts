@@ -111,6 +111,10 @@ describe("the agent's git tool against the host", () => {
   test("a nested repository's filter driver runs through no git tool command (untracked, or at a base gitlink)", async () => {
     const marker = path.join(markers, "filter-ran");
     writeFileSync(path.join(worktree, "a.txt"), "one\nchanged\n");
+    // The worktree's .gitmodules asks git to look inside the submodule; the tool's own option must win.
+    const gitmodules = path.join(worktree, ".gitmodules");
+    const original = readFileSync(gitmodules, "utf8");
+    writeFileSync(gitmodules, `${original}\tignore = none\n`);
     plantFilteredRepository(path.join(worktree, "vendor", "helper"), marker);
     plantFilteredRepository(path.join(worktree, "vendor", "linked"), marker);
     // What the red team did (R13): `add -A` puts the gitlink in the index, `add -u` then fires it.
@@ -132,6 +136,7 @@ describe("the agent's git tool against the host", () => {
     assert.match(readFileSync(marker, "utf8"), /^ran$/m);
     rmSync(path.join(worktree, "vendor"), { recursive: true, force: true });
     mkdirSync(path.join(worktree, "vendor", "linked"), { recursive: true });
+    writeFileSync(gitmodules, original);
   });
 
   test("no git tool call writes an object into the mirror, however often a large file changes", async () => {
