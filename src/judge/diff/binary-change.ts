@@ -60,29 +60,42 @@ export function sniffContentType(head: string): string {
 /** Runs of at least this many printable characters count as text inside binary data. */
 const minimumRun = 6;
 
+/** The printable text shown of binary content, and how much of it there is in all. */
+export interface PrintableText {
+  /** The runs shown, one a line, at most `limit` characters in all. */
+  text: string;
+  /** Characters of `text` (newlines between runs not counted). */
+  shown: number;
+  /** Characters of every printable run in the content: more than `shown` means some are hidden. */
+  total: number;
+}
+
 /**
  * The printable text inside binary content (like `strings`): runs of printable characters, at
- * most `limit` characters in all, for a reviewer who cannot read the bytes.
+ * most `limit` characters in all, for a reviewer who cannot read the bytes; and how many
+ * printable characters the content holds, so that what is not shown can be said.
  */
-export function printableStrings(content: string, limit: number): string {
+export function printableStrings(content: string, limit: number): PrintableText {
   const runs: string[] = [];
+  let shown = 0;
   let total = 0;
   let run = "";
   const flush = () => {
     const trimmed = run.trim();
     run = "";
-    if (trimmed.length < minimumRun || total >= limit) return;
-    const piece = trimmed.slice(0, limit - total);
+    if (trimmed.length < minimumRun) return;
+    total += trimmed.length;
+    if (shown >= limit) return;
+    const piece = trimmed.slice(0, limit - shown);
     runs.push(piece);
-    total += piece.length;
+    shown += piece.length;
   };
   for (const char of content) {
     if (isNonText(char.charCodeAt(0)) || char === "\n") flush();
     else run += char;
-    if (total >= limit) break;
   }
   flush();
-  return runs.join("\n");
+  return { text: runs.join("\n"), shown, total };
 }
 
 /** One line for people and the judge: "binary (NUL bytes), 120 → 4,096 bytes, PNG image". */

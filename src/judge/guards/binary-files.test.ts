@@ -1,5 +1,7 @@
 // Tests for the binary-files guard, and for the content guards reading binary-looking files.
 import assert from "node:assert/strict";
+import { chmodSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, test } from "node:test";
 import { createTempGitRepo, diffOfChange, gitMissing, type TempGitRepo } from "../diff/temp-git-repo.ts";
 import { binaryFilesGuard } from "./binary-files.ts";
@@ -62,5 +64,23 @@ describe("binary-files guard", { skip: gitMissing }, () => {
       findings.findings.map(({ guard, file }) => `${guard} ${file}`),
       ["secrets data/blob.bin", "tests-disabled test/b.test.ts", "placeholders src/c.py"],
     );
+  });
+
+  test("refuses binary content in an extensionless script, by its mode or its #! line (red team R3)", async () => {
+    repo.write("README.md", "x\n");
+    const base = repo.commit();
+    const script = `#!/bin/sh\n# release helper\n#\0\n${"# padding\n".repeat(300)}touch /tmp/PAYLOAD\n`;
+    repo.write("bin/release", script);
+    chmodSync(join(repo.dir, "bin/release"), 0o755);
+    repo.write("tools/run", script);
+    repo.write("bin/data", "\0\0not a script\n");
+    chmodSync(join(repo.dir, "bin/data"), 0o755);
+    repo.write("assets/blob", "\0\0plain data\n");
+    const findings = binaryFilesGuard.check(await repo.diff(base), GuardPolicy.parse({}));
+    assert.deepEqual(
+      findings.map(({ file }) => file),
+      ["bin/data", "bin/release", "tools/run"],
+    );
+    assert.match(findings[1]!.message, /text file by its name, mode or #! line/);
   });
 });

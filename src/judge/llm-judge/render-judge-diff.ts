@@ -56,16 +56,22 @@ function hunkText(hunk: DiffHunk): string {
   return `${[`${range}${section}`, ...lines].join("\n")}\n`;
 }
 
-/** Binary content that is not text: its printable runs, each line behind `|`, instead of bytes. */
+/**
+ * Binary content that is not text: its printable runs, each line behind `|`, instead of bytes.
+ * When not all of them fit, the judge is told how much is hidden (the payload may be past it).
+ */
 function binaryText(file: DiffFile): string[] {
   const content = file.addedLines.map(({ text }) => text).join("\n");
   const readable = file.binaryChange?.contentType === "UTF-16 text" ? content.replaceAll("\0", "") : content;
-  const strings = printableStrings(readable, binaryTextChars);
-  if (strings === "") return ["| (no printable text among the added bytes)\n"];
-  const lines = strings.split("\n").map((line) => `| ${line}`);
-  return [
-    `| printable text among the added bytes (at most ${binaryTextChars} characters):\n${lines.join("\n")}\n`,
-  ];
+  const { text, shown, total } = printableStrings(readable, binaryTextChars);
+  if (text === "") return ["| (no printable text among the added bytes)\n"];
+  const lines = text.split("\n").map((line) => `| ${line}`);
+  const hidden = total - shown;
+  const heading =
+    hidden === 0
+      ? `| printable text among the added bytes (all ${total} characters):`
+      : `| printable text among the added bytes: the first ${shown} of ${total} characters; ${hidden} characters are NOT shown (content hidden from this review):`;
+  return [`${heading}\n${lines.join("\n")}\n`];
 }
 
 /** A file git shows as binary gets its lines only when they are text; otherwise a description. */
