@@ -79,7 +79,7 @@ export function parseJudgeAnswer(
   const objects = verdictObjects(text);
   if (objects === undefined)
     return { ok: false, problem: "the answer holds too many braces; give only the JSON object" };
-  if (objects.length === 0) return { ok: false, problem: "the answer holds no JSON object with a verdict" };
+  if (objects.length === 0) return { ok: false, problem: "the answer holds no JSON object" };
   if (objects.length > 1) {
     return {
       ok: false,
