@@ -6,50 +6,31 @@ import { chmodSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { git, makeRepo, tempDir } from "../../test/helpers/git-fixture.ts";
-import { noneSandboxBackend } from "../sandbox/none/none-sandbox.ts";
-import type { Sandbox } from "../sandbox/sandbox.ts";
-import { ensureMirror } from "../workspace/mirror-cache.ts";
-import { createWorktree, removeWorktree } from "../workspace/worktree.ts";
 import { gitTool } from "./git.ts";
 import { parseGitArguments } from "./git-arguments.ts";
 import { runTool } from "./run-tool.ts";
 import type { ToolContext, ToolResult } from "./tool.ts";
+import { createGitToolFixture, type GitToolFixture } from "./tool-fixture.ts";
 
 describe("git tool", () => {
   let source = "";
-  let dataDir = "";
   let markers = "";
-  let mirrorPath = "";
+  let fixture: GitToolFixture;
   let worktree = "";
-  let sandbox: Sandbox;
   let context: ToolContext;
-  const call = (input: unknown, maxOutputChars = 1_000_000): Promise<ToolResult> =>
-    runTool(gitTool, input, context, { maxOutputChars });
+  const call = (input: unknown): Promise<ToolResult> => fixture.call(gitTool, input);
 
   before(async () => {
     source = makeRepo({ "a.txt": "one\n", "src/b.txt": "two\n" });
     git(source, "commit", "--quiet", "--allow-empty", "-m", "second commit");
-    dataDir = tempDir("git-tool-data");
     markers = tempDir("git-tool-markers");
-    ({ mirrorPath } = await ensureMirror(source, dataDir));
-    worktree = path.join(dataDir, "worktrees", "run-1");
-    await createWorktree({ mirrorPath, baseRef: "HEAD", branch: "slipway/git-tool", worktreePath: worktree });
-    sandbox = await noneSandboxBackend.create({ worktree, allowHosts: [], memoryMb: 512, maxProcesses: 64 });
-    context = {
-      worktree,
-      sandbox,
-      mirrorPath,
-      commandAllowlist: [],
-      commandTimeoutMs: 30_000,
-      verify: async () => "",
-      signal: AbortSignal.timeout(120_000),
-    };
+    fixture = await createGitToolFixture(source, "git-tool");
+    ({ worktree, context } = fixture);
   });
 
   after(async () => {
-    await sandbox.dispose();
-    await removeWorktree(mirrorPath, worktree);
-    for (const directory of [source, dataDir, markers]) rmSync(directory, { recursive: true, force: true });
+    await fixture.dispose();
+    for (const directory of [source, markers]) rmSync(directory, { recursive: true, force: true });
   });
 
   test("status and diff show the agent's change; diff --cached shows what is staged", async () => {

@@ -1,9 +1,12 @@
-// Test support for the tool tests: a real temp worktree, a real `none` sandbox and a ToolContext.
+// Test support for the tool tests: a real temp worktree, a real `none` sandbox and a ToolContext;
+// for the git tool, a real mirror of a source repository and a worktree of it.
 import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { noneSandboxBackend } from "../sandbox/none/none-sandbox.ts";
 import type { Sandbox } from "../sandbox/sandbox.ts";
+import { ensureMirror } from "../workspace/mirror-cache.ts";
+import { createWorktree, removeWorktree } from "../workspace/worktree.ts";
 import { runTool } from "./run-tool.ts";
 import type { AgentTool, ToolContext, ToolResult } from "./tool.ts";
 
@@ -57,6 +60,50 @@ export async function createToolFixture(overrides: Partial<ToolContext> = {}): P
     async dispose() {
       await sandbox.dispose();
       await rm(base, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface GitToolFixture {
+  mirrorPath: string;
+  /** The run's worktree: `<data dir>/worktrees/run-1`, on branch `slipway/<name>`. */
+  worktree: string;
+  context: ToolContext;
+  /** Run `tool` through the production wrapper with a generous output cap. */
+  call(tool: AgentTool, input: unknown): Promise<ToolResult>;
+  dispose(): Promise<void>;
+}
+
+/** Mirror the git repository at `source` into a temp data dir, check out its HEAD as a run's worktree, and give it a context. */
+export async function createGitToolFixture(source: string, name: string): Promise<GitToolFixture> {
+  const dataDir = await realpath(await mkdtemp(path.join(tmpdir(), `slipway-${name}-`)));
+  const { mirrorPath } = await ensureMirror(source, dataDir);
+  const worktree = path.join(dataDir, "worktrees", "run-1");
+  await createWorktree({ mirrorPath, baseRef: "HEAD", branch: `slipway/${name}`, worktreePath: worktree });
+  const sandbox = await noneSandboxBackend.create({
+    worktree,
+    allowHosts: [],
+    memoryMb: 512,
+    maxProcesses: 64,
+  });
+  const context: ToolContext = {
+    worktree,
+    sandbox,
+    mirrorPath,
+    commandAllowlist: [],
+    commandTimeoutMs: 30_000,
+    verify: async () => "",
+    signal: AbortSignal.timeout(120_000),
+  };
+  return {
+    mirrorPath,
+    worktree,
+    context,
+    call: (tool, input) => runTool(tool, input, context, { maxOutputChars: 1_000_000 }),
+    async dispose() {
+      await sandbox.dispose();
+      await removeWorktree(mirrorPath, worktree);
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

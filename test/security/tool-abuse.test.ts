@@ -9,16 +9,15 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { noneSandboxBackend } from "../../src/sandbox/none/none-sandbox.ts";
-import type { Sandbox } from "../../src/sandbox/sandbox.ts";
 import { gitTool } from "../../src/tools/git.ts";
 import { listFilesTool } from "../../src/tools/list-files.ts";
-import { runTool } from "../../src/tools/run-tool.ts";
-import type { ToolContext, ToolResult } from "../../src/tools/tool.ts";
-import { createToolFixture } from "../../src/tools/tool-fixture.ts";
+import type { ToolResult } from "../../src/tools/tool.ts";
+import {
+  createGitToolFixture,
+  createToolFixture,
+  type GitToolFixture,
+} from "../../src/tools/tool-fixture.ts";
 import { runGit } from "../../src/workspace/git.ts";
-import { ensureMirror } from "../../src/workspace/mirror-cache.ts";
-import { createWorktree, removeWorktree } from "../../src/workspace/worktree.ts";
 import { git, makeRepo, tempDir } from "../helpers/git-fixture.ts";
 
 /** Every git tool call the agent could make that might make host git look inside a nested repository. */
@@ -55,14 +54,11 @@ async function objectCount(mirrorPath: string): Promise<number> {
 
 describe("the agent's git tool against the host", () => {
   let source = "";
-  let dataDir = "";
   let markers = "";
-  let mirrorPath = "";
+  let fixture: GitToolFixture;
   let worktree = "";
-  let sandbox: Sandbox;
-  let context: ToolContext;
-  const call = (input: unknown): Promise<ToolResult> =>
-    runTool(gitTool, input, context, { maxOutputChars: 100_000 });
+  let mirrorPath = "";
+  const call = (input: unknown): Promise<ToolResult> => fixture.call(gitTool, input);
 
   before(async () => {
     source = makeRepo({
@@ -72,32 +68,14 @@ describe("the agent's git tool against the host", () => {
     // The base already records a submodule: host git knows vendor/linked as a gitlink from the start.
     git(source, "update-index", "--add", "--cacheinfo", `160000,${"1".repeat(40)},vendor/linked`);
     git(source, "commit", "--quiet", "-m", "submodule");
-    dataDir = tempDir("tool-abuse-data");
     markers = tempDir("tool-abuse-markers");
-    ({ mirrorPath } = await ensureMirror(source, dataDir));
-    worktree = path.join(dataDir, "worktrees", "run-1");
-    await createWorktree({
-      mirrorPath,
-      baseRef: "HEAD",
-      branch: "slipway/tool-abuse",
-      worktreePath: worktree,
-    });
-    sandbox = await noneSandboxBackend.create({ worktree, allowHosts: [], memoryMb: 512, maxProcesses: 64 });
-    context = {
-      worktree,
-      sandbox,
-      mirrorPath,
-      commandAllowlist: [],
-      commandTimeoutMs: 30_000,
-      verify: async () => "",
-      signal: AbortSignal.timeout(120_000),
-    };
+    fixture = await createGitToolFixture(source, "tool-abuse");
+    ({ worktree, mirrorPath } = fixture);
   });
 
   after(async () => {
-    await sandbox.dispose();
-    await removeWorktree(mirrorPath, worktree);
-    for (const directory of [source, dataDir, markers]) rmSync(directory, { recursive: true, force: true });
+    await fixture.dispose();
+    for (const directory of [source, markers]) rmSync(directory, { recursive: true, force: true });
   });
 
   test("add is refused: the tool offers no way to stage, so no gitlink can enter the index", async () => {
