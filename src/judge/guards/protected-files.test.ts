@@ -114,6 +114,53 @@ describe("protected-files guard", { skip: gitMissing }, () => {
     );
   });
 
+  test("reports workspaces, dependency files and build scripts that swap code or run it (red team R12)", async () => {
+    const paths = [
+      "go.work",
+      "pnpm-workspace.yaml",
+      "bunfig.toml",
+      "deno.json",
+      "Gemfile",
+      "Gemfile.lock",
+      "composer.json",
+      "composer.lock",
+      "Pipfile",
+      "environment.yml",
+      "gradle/libs.versions.toml",
+      "buildSrc/src/main/kotlin/conventions.gradle.kts",
+      "gradle/publish.gradle",
+      "CMakeLists.txt",
+      "cmake/warnings.cmake",
+      "Directory.Build.props",
+      "Directory.Build.targets",
+      "nuget.config",
+      "NuGet.Config",
+      "src/App/App.csproj",
+      "MODULE.bazel",
+      ".bazelrc",
+      "Rakefile",
+      "tsconfig.json",
+      "packages/web/tsconfig.build.json",
+      "babel.config.js",
+      ".flake8",
+      ".pylintrc",
+      "Package.swift",
+      "mix.exs",
+      "build.sbt",
+      "project/plugins.sbt",
+    ];
+    const diff = await diffOfChange(
+      repo,
+      { "src/a.ts": "a\n" },
+      Object.fromEntries(paths.map((path) => [path, "x\n"])),
+    );
+    const found = new Set(protectedFilesGuard.check(diff, GuardPolicy.parse({})).map(({ file }) => file));
+    assert.deepEqual(
+      paths.filter((path) => !found.has(path)),
+      [],
+    );
+  });
+
   test("finds nothing in a change to ordinary source files", async () => {
     const diff = await diffOfChange(
       repo,

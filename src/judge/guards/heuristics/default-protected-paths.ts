@@ -46,7 +46,11 @@ const packageManagerSettings = [
   "**/rust-toolchain.toml",
 ];
 
-/** Files that build or test tools execute or read as commands. */
+/**
+ * Files that build or test tools execute or read as commands: build scripts of every detected
+ * ecosystem and the ones tools compile and run unasked (Gradle's buildSrc, MSBuild's
+ * Directory.Build.*, CMake, Bazel, sbt, SwiftPM, Mix).
+ */
 const buildExecution = [
   "**/Makefile",
   "**/makefile",
@@ -67,6 +71,40 @@ const buildExecution = [
   "**/pytest.ini",
   "**/tox.ini",
   "**/noxfile.py",
+  "**/buildSrc/**",
+  "**/*.gradle",
+  "**/*.gradle.kts",
+  "**/gradle/libs.versions.toml",
+  "**/init.gradle*",
+  "**/CMakeLists.txt",
+  "**/*.cmake",
+  "**/CMakePresets.json",
+  "**/meson.build",
+  "**/meson_options.txt",
+  "**/Directory.Build.props",
+  "**/Directory.Build.targets",
+  "**/Directory.Packages.props",
+  "**/global.json",
+  "**/*.csproj",
+  "**/*.fsproj",
+  "**/*.vbproj",
+  "**/MODULE.bazel",
+  "**/WORKSPACE",
+  "**/WORKSPACE.bazel",
+  "**/*.bzl",
+  "**/.bazelrc",
+  "**/.bazelversion",
+  "**/Rakefile",
+  "**/*.gemspec",
+  "**/mix.exs",
+  "**/build.sbt",
+  "**/project/*.sbt",
+  "**/project/*.scala",
+  "**/project/build.properties",
+  "**/Package.swift",
+  "**/package.swift",
+  "**/babel.config.*",
+  "**/.babelrc*",
 ];
 
 /** What the repository's checks run and how strictly: a change here can turn a check off. */
@@ -88,6 +126,12 @@ const checkSettings = [
   "**/.golangci.yml",
   "**/.golangci.yaml",
   "**/phpunit.xml*",
+  "**/tsconfig*.json",
+  "**/jsconfig*.json",
+  "**/.flake8",
+  "**/.pylintrc",
+  "**/pylintrc",
+  "**/.coveragerc",
 ];
 
 /** Hooks, editor tasks and development environments: code that runs on a developer's machine. */
@@ -116,7 +160,10 @@ const developerMachine = [
   "**/.envrc",
 ];
 
-/** Dependency manifests and lockfiles: what gets installed. */
+/**
+ * Dependency manifests, workspaces and lockfiles: what gets installed, and where from (a Go or pnpm
+ * workspace swaps a module without touching its manifest; nuget.config picks the registry).
+ */
 const dependencies = [
   ...lockfileNames.map((name) => `**/${name}`),
   "**/package.json",
@@ -126,6 +173,25 @@ const dependencies = [
   "**/go.mod",
   "**/pom.xml",
   "**/build.gradle*",
+  "**/go.work",
+  "**/go.work.sum",
+  "**/pnpm-workspace.yaml",
+  "**/bunfig.toml",
+  "**/deno.json",
+  "**/deno.jsonc",
+  "**/deno.lock",
+  "**/Gemfile",
+  "**/gems.rb",
+  "**/composer.json",
+  "**/Pipfile",
+  "**/environment.yml",
+  "**/environment.yaml",
+  "**/nuget.config",
+  "**/NuGet.config",
+  "**/NuGet.Config",
+  "**/packages.config",
+  "**/mix.lock",
+  "**/Package.resolved",
 ];
 
 /** Globs a change must not touch without explicit permission (allowProtected). */
