@@ -24,20 +24,15 @@ export interface ToolFixture {
   dispose(): Promise<void>;
 }
 
-/** Create a worktree and sandbox; `overrides` replace fields of the default context. */
-export async function createToolFixture(overrides: Partial<ToolContext> = {}): Promise<ToolFixture> {
-  const base = await realpath(await mkdtemp(path.join(tmpdir(), "slipway-tools-")));
-  const worktree = path.join(base, "worktree");
-  const outside = path.join(base, "outside");
-  await mkdir(worktree);
-  await mkdir(outside);
+/** A `none` sandbox on `worktree` and the default context around it; `overrides` replace its fields. */
+async function sandboxContext(worktree: string, overrides: Partial<ToolContext>): Promise<ToolContext> {
   const sandbox: Sandbox = await noneSandboxBackend.create({
     worktree,
     allowHosts: [],
     memoryMb: 512,
     maxProcesses: 64,
   });
-  const context: ToolContext = {
+  return {
     worktree,
     sandbox,
     commandAllowlist: [],
@@ -46,6 +41,17 @@ export async function createToolFixture(overrides: Partial<ToolContext> = {}): P
     signal: AbortSignal.timeout(120_000),
     ...overrides,
   };
+}
+
+/** Create a worktree and sandbox; `overrides` replace fields of the default context. */
+export async function createToolFixture(overrides: Partial<ToolContext> = {}): Promise<ToolFixture> {
+  const base = await realpath(await mkdtemp(path.join(tmpdir(), "slipway-tools-")));
+  const worktree = path.join(base, "worktree");
+  const outside = path.join(base, "outside");
+  await mkdir(worktree);
+  await mkdir(outside);
+  const context = await sandboxContext(worktree, overrides);
+  const { sandbox } = context;
   return {
     worktree,
     outside,
@@ -80,21 +86,8 @@ export async function createGitToolFixture(source: string, name: string): Promis
   const { mirrorPath } = await ensureMirror(source, dataDir);
   const worktree = path.join(dataDir, "worktrees", "run-1");
   await createWorktree({ mirrorPath, baseRef: "HEAD", branch: `slipway/${name}`, worktreePath: worktree });
-  const sandbox = await noneSandboxBackend.create({
-    worktree,
-    allowHosts: [],
-    memoryMb: 512,
-    maxProcesses: 64,
-  });
-  const context: ToolContext = {
-    worktree,
-    sandbox,
-    mirrorPath,
-    commandAllowlist: [],
-    commandTimeoutMs: 30_000,
-    verify: async () => "",
-    signal: AbortSignal.timeout(120_000),
-  };
+  const context = await sandboxContext(worktree, { mirrorPath });
+  const { sandbox } = context;
   return {
     mirrorPath,
     worktree,
