@@ -17,6 +17,7 @@ const spec: ContainerSpec = {
   identity: { uid: 1000, gid: 1000 },
   memoryMb: 512,
   maxProcesses: 100,
+  maxFileMb: 64,
   cpus: 2,
   readOnlyDirectories: ["/usr", "/opt/node24/node_modules"],
   labels: { "slipway.installation": "ci" },

@@ -60,6 +60,8 @@ export interface ContainerSpec {
   identity: Identity;
   memoryMb: number;
   maxProcesses: number;
+  /** Largest file any process in the container may write (RLIMIT_FSIZE), sparse ones included. */
+  maxFileMb: number;
   cpus: number;
   /** Host directories mounted read-only at the same path (the host toolchain, when configured). */
   readOnlyDirectories: string[];
@@ -176,7 +178,12 @@ export function containerDefinition(spec: ContainerSpec): ContainerCreateOptions
       CapAdd: platformCapabilities,
       SecurityOpt: ["no-new-privileges"],
       IpcMode: "private",
-      Ulimits: [{ Name: "core", Soft: 0, Hard: 0 }, ...agentProcesses],
+      Ulimits: [
+        { Name: "core", Soft: 0, Hard: 0 },
+        // Bytes: docker hands fsize to setrlimit as it is.
+        { Name: "fsize", Soft: spec.maxFileMb * 1024 * 1024, Hard: spec.maxFileMb * 1024 * 1024 },
+        ...agentProcesses,
+      ],
     },
   };
 }

@@ -203,6 +203,18 @@ describe("docker sandbox walls", () => {
     assert.equal((await small.exec(shell("echo alive"))).stdout, "alive\n");
   });
 
+  test("a file, sparse or not, cannot grow past maxFileMb; one under it can", { skip }, async () => {
+    const capped = await create({ maxFileMb: 8 });
+    const result = await capped.exec(
+      shell(
+        "truncate -s 7M small && echo small-made; truncate -s 100G huge && echo huge-made; stat -c 'huge-size=%s' huge",
+      ),
+    );
+    assert.match(result.output, /small-made/);
+    assert.doesNotMatch(result.output, /huge-made/);
+    assert.match(result.output, /huge-size=0\b/);
+  });
+
   test("dispose removes the container, gives the worktree back and refuses later commands", {
     skip,
   }, async () => {

@@ -11,7 +11,14 @@ import type Docker from "dockerode";
 import { SandboxError, SlipwayError } from "../../core/errors.ts";
 import { resolveInside } from "../../workspace/paths.ts";
 import type { EgressSettings, SandboxEgress } from "../egress/sandbox-egress.ts";
-import type { ExecRequest, ExecResult, Sandbox, SandboxBackend, SandboxOptions } from "../sandbox.ts";
+import {
+  defaultMaxFileMb,
+  type ExecRequest,
+  type ExecResult,
+  type Sandbox,
+  type SandboxBackend,
+  type SandboxOptions,
+} from "../sandbox.ts";
 import { sandboxEnvironment } from "../sandbox-env.ts";
 import { notStartedResult } from "../spawn-capped.ts";
 import { nothingToStop, reaperArgv, reaperRounds, stopArgv, wrappedArgv } from "./command-wrapper.ts";
@@ -253,6 +260,7 @@ export async function createDockerSandbox(
       identity: prepared.access.identity,
       memoryMb: options.memoryMb,
       maxProcesses: options.maxProcesses,
+      maxFileMb: options.maxFileMb ?? defaultMaxFileMb,
       cpus: settings.cpus ?? defaultCpus,
       readOnlyDirectories: prepared.toolchain?.directories ?? [],
       maskedFiles: prepared.toolchain?.masked ?? [],
