@@ -2,9 +2,8 @@
 // changed worktree file it compares by content (patch, --stat, --numstat), on the host, outside the
 // sandbox's CPU cap; a sparse file costs the agent no disk but costs the host ~10 s of CPU per GiB
 // on every call. A cheap stat-only probe (`--raw`) names the files git would hash first.
-import { lstat } from "node:fs/promises";
-import path from "node:path";
 import { type RunGitOptions, runGit } from "../workspace/git.ts";
+import { FileAccessError, openRegularFileInside } from "../workspace/safe-fs.ts";
 import { formatCount } from "./file-text.ts";
 
 /** Worktree bytes one `diff` call may hash, over all the files it compares by content. */
@@ -22,15 +21,31 @@ export function diffReadsContent(options: readonly string[]): boolean {
   return !statOnly || options.some((option) => contentOutputs.test(option));
 }
 
-/** The worktree paths a `diff` would hash: entries of a NUL-separated `--raw` listing whose new side has no object yet. Pure. */
+/**
+ * The worktree paths a `diff` would hash: entries of a NUL-separated `--raw` listing whose new side
+ * has no object yet and that still exist (a deletion has no new side to hash). Pure.
+ */
 export function worktreeSidePaths(rawOutput: string): string[] {
   const fields = rawOutput.split("\0");
   const paths: string[] = [];
   for (let index = 0; index + 1 < fields.length; index += 2) {
-    const newObject = fields[index]!.split(" ")[3] ?? "";
-    if (/^0+$/.test(newObject)) paths.push(fields[index + 1]!);
+    const [, , , newObject = "", status = ""] = fields[index]!.split(" ");
+    if (/^0+$/.test(newObject) && status !== "D") paths.push(fields[index + 1]!);
   }
   return paths;
+}
+
+/** The size of the regular file at `relativePath`, reached without following any link; undefined for anything else. */
+async function regularFileSize(worktree: string, relativePath: string): Promise<number | undefined> {
+  try {
+    const { handle, size } = await openRegularFileInside(worktree, relativePath);
+    await handle.close();
+    return size;
+  } catch (error) {
+    // A link, a special file or a path through a link: git hashes no such content (a link's target is a short name).
+    if (FileAccessError.isFileAccessError(error)) return undefined;
+    throw error;
+  }
 }
 
 export interface DiffProbe {
@@ -64,9 +79,8 @@ export async function diffBudgetProblem(worktree: string, probe: DiffProbe): Pro
   );
   const sized: { file: string; size: number }[] = [];
   for (const file of worktreeSidePaths(stdout)) {
-    // lstat never follows the last link: git hashes a link's target name, not what it points to.
-    const stats = await lstat(path.join(worktree, file)).catch(() => undefined);
-    if (stats?.isFile()) sized.push({ file, size: stats.size });
+    const size = await regularFileSize(worktree, file);
+    if (size !== undefined) sized.push({ file, size });
   }
   const total = sized.reduce((sum, entry) => sum + entry.size, 0);
   if (total <= maxDiffWorktreeBytes) return undefined;
