@@ -200,4 +200,35 @@ describe("secrets guard", { skip: gitMissing }, () => {
     );
     assert.deepEqual(secretsGuard.check(diff, GuardPolicy.parse({ secrets: false })), []);
   });
+
+  test("reads a token spelled as character codes or hex, and a token in a new file's name (red team R16)", async () => {
+    const token = fakeSecrets[1]!.value;
+    const codes = [...token].map((char) => char.charCodeAt(0));
+    const hex = Buffer.from(token).toString("hex");
+    const diff = await diffOfChange(
+      repo,
+      { "README.md": "x\n" },
+      {
+        "src/codes.js": `export const t = String.fromCharCode(\n  ${codes.slice(0, 20).join(", ")},\n  ${codes.slice(20).join(", ")}\n);\n`,
+        "src/hex.py": `t = bytes.fromhex("${hex}").decode()\n`,
+        "src/hex-codes.c": `char t[] = {${codes.map((code) => `0x${code.toString(16)}`).join(",")}};\n`,
+        [`data/${token}.txt`]: "a name\n",
+        "src/bytes.js": `export const ok = [${[1, 2, 3, 4, 5, 6, 7, 8, 9].join(", ")}];\nconst digest = "${noise("digest", 64, hexDigits)}";\n`,
+      },
+    );
+    const findings = secretsGuard.check(diff, GuardPolicy.parse({}));
+    assert.deepEqual(
+      findings.map(({ file, line, message }) => `${file}:${line ?? ""} ${message.split(";")[0]}`),
+      [
+        `data/${token}.txt: the file's name holds a GitHub token (ghp_… (40 chars))`,
+        "src/codes.js:2 a GitHub token (ghp_… (40 chars)) written as character codes was added",
+        "src/hex-codes.c:1 a GitHub token (ghp_… (40 chars)) written as character codes was added",
+        "src/hex.py:1 a GitHub token (ghp_… (40 chars)) written as hex was added",
+      ].sort(),
+    );
+    assert.ok(
+      findings.every(({ message }) => !message.includes(token)),
+      "a finding shows the token",
+    );
+  });
 });

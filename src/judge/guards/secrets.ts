@@ -1,6 +1,7 @@
 // Guard `secrets`: added lines must not hold credentials. Findings name the kind, never the value.
 import type { DiffFile, ParsedDiff } from "../diff/parse-diff.ts";
 import type { Guard, GuardFinding, GuardPolicy } from "./guard.ts";
+import { encodedStrings } from "./heuristics/encoded-strings.ts";
 import { isGeneratedAsset, isLockfile } from "./heuristics/file-kinds.ts";
 import {
   isDocumentedExample,
@@ -104,11 +105,53 @@ function piecedSecrets(file: DiffFile, readEntropy: boolean): GuardFinding[] {
   return findings;
 }
 
+/** Known-format credentials in `value` (never shown whole), each once. */
+function knownIn(value: string): { label: string; shown: string }[] {
+  const found: { label: string; shown: string; match: string }[] = [];
+  for (const { label, pattern, visible } of secretPatterns) {
+    for (const [match] of value.matchAll(pattern)) {
+      if (isDocumentedExample(match) || found.some((other) => other.match.includes(match))) continue;
+      found.push({ label, match, shown: visible > 0 ? ` (${redact(match, visible)})` : "" });
+    }
+  }
+  return found;
+}
+
+/**
+ * Credentials spelled as character codes or hex (`String.fromCharCode(103, …)`,
+ * `bytes.fromhex("6768…")`), over the file's added lines read as one text: a run may span lines.
+ */
+function encodedSecrets(file: DiffFile): GuardFinding[] {
+  const text = file.addedLines.map(({ text }) => text).join("\n");
+  return encodedStrings(text).flatMap(({ index, encoding, value }) => {
+    const line = file.addedLines[text.slice(0, index).split("\n").length - 1]?.line;
+    return knownIn(value).map(({ label, shown }) => ({
+      guard: "secrets",
+      file: file.path,
+      ...(line === undefined ? {} : { line }),
+      message: `a ${label}${shown} written as ${encoding} was added; ${remedy}`,
+    }));
+  });
+}
+
+/** A credential in a new file name: names reach logs, listings and URLs. Known formats only. */
+function secretsInName(file: DiffFile): GuardFinding[] {
+  if (file.status !== "added" && file.status !== "renamed") return [];
+  return knownIn(file.path).map(({ label, shown }) => ({
+    guard: "secrets",
+    file: file.path,
+    message: `the file's name holds a ${label}${shown}; rename the file, and ${remedy}`,
+  }));
+}
+
 function checkSecrets(diff: ParsedDiff, policy: GuardPolicy): GuardFinding[] {
   if (!policy.secrets) return [];
   // Binary-looking files too: collectDiff reads them as text, and a NUL byte hides nothing.
-  return diff.files.flatMap(checkFile);
+  return diff.files.flatMap((file) => [...secretsInName(file), ...checkFile(file), ...encodedSecrets(file)]);
 }
 
-/** Refuses added lines holding known token formats, private keys or high-entropy strings. */
+/**
+ * Refuses added lines holding known token formats, private keys or high-entropy strings, known
+ * formats spelled as character codes or hex, and new file names holding a known format.
+ */
 export const secretsGuard: Guard = { name: "secrets", check: checkSecrets };
