@@ -7,14 +7,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import { bwrapSandboxBackend } from "../../src/sandbox/bwrap/bwrap-sandbox.ts";
-import type { ExecRequest } from "../../src/sandbox/sandbox.ts";
 import { type Row, renderTable, requiredSandboxes, runAttempt } from "./attack-runner.ts";
 import { createAttackWorld } from "./attack-world.ts";
 import type { Outcome } from "./attempt.ts";
 import { allAttempts } from "./attempts-all.ts";
 import {
   killEscaped,
-  sharesHostPids,
   type Weakening,
   weakenedBwrapBackend,
   weakenedSkipReason,
@@ -38,20 +36,13 @@ after(async () => {
   rmSync(shimDirectory, { recursive: true, force: true });
 });
 
-/** The process spaces each weakening is tried in: no-kill in both, as each space is ended its own way. */
-function spacesFor(weakening: Weakening): NonNullable<ExecRequest["processSpace"]>[] {
-  if (sharesHostPids.includes(weakening)) return ["command"]; // see sharesHostPids: never the shared space
-  return weakening === "no-kill" ? ["command", "run"] : ["command"];
-}
-
 /**
- * Attempts (`name@processSpace`) whose weakening does not make them fail there, with why: skipped
- * with the reason printed, never counted as proven there.
+ * The weakened runs use bwrap's own space (as verification does). The shared space keeps walls the
+ * shim cannot take away without sharing the host's pids (which its reaper's kill(-1) must never
+ * reach): its command server ends a timed-out command inside its namespace, and exits when its
+ * channel closes, taking the namespace with it. SLIPWAY_ATTACK_WEAKEN runs both where it is safe.
  */
-const notYetProven: Record<string, string> = {
-  "run past the time limit@run":
-    "in the shared space the command server ends a timed-out command inside its own namespace, a wall the shim cannot reach (own space: proven)",
-};
+const processSpace = "command";
 
 /** What each attempt must come out as: inconclusive when nothing runs, else breached. */
 const expected = (weakening: Weakening): Outcome => (weakening === "no-run" ? "inconclusive" : "breached");
@@ -70,26 +61,25 @@ for (const weakening of weakenings) {
   );
   for (const unsafe of allAttempts.filter((attempt) => attempt.unsafeWhen?.includes(weakening)))
     console.log(`# not run weakened by ${weakening}: ${unsafe.name} (it would harm this machine)`);
-  for (const processSpace of spacesFor(weakening)) {
-    const label = `bwrap ${processSpace === "run" ? "" : "own space "}without ${weakening}`;
-    describe(`weakened: ${label}`, () => {
-      const backend = unavailable ? undefined : weakenedBwrapBackend(weakening, shimDirectory, world);
-      for (const attempt of attempts) {
-        const pending = weakening === "no-run" ? undefined : notYetProven[`${attempt.name}@${processSpace}`];
-        const skip = unavailable ?? (pending ? `not yet shown to fail weakened: ${pending}` : false);
-        test(`${attempt.name} → ${expected(weakening)}`, { skip, timeout: 240_000 }, async () => {
-          assert.ok(backend);
-          const row = await runAttempt(
-            world,
-            { label, family: "bwrap", backend, processSpace, unavailable: false },
-            attempt,
-          );
-          rows.push(row);
-          assert.equal(row.outcome, expected(weakening), `${attempt.name} on ${label}: ${row.evidence}`);
-        });
-      }
-    });
-  }
+  const label = `bwrap own space without ${weakening}`;
+  describe(`weakened: ${label}`, () => {
+    const backend = unavailable ? undefined : weakenedBwrapBackend(weakening, shimDirectory, world);
+    for (const attempt of attempts) {
+      test(`${attempt.name} → ${expected(weakening)}`, {
+        skip: unavailable ?? false,
+        timeout: 240_000,
+      }, async () => {
+        assert.ok(backend);
+        const row = await runAttempt(
+          world,
+          { label, family: "bwrap", backend, processSpace, unavailable: false },
+          attempt,
+        );
+        rows.push(row);
+        assert.equal(row.outcome, expected(weakening), `${attempt.name} on ${label}: ${row.evidence}`);
+      });
+    }
+  });
 }
 
 describe("weakened attack suite: summary", () => {
@@ -97,12 +87,9 @@ describe("weakened attack suite: summary", () => {
     skip: unavailable ?? false,
   }, () => {
     console.log(`\n${renderTable(rows)}\n`);
-    for (const [name, why] of Object.entries(notYetProven))
-      console.log(`# not yet proven weakened: ${name}: ${why}`);
     const proven = new Set(rows.filter((row) => row.outcome === "breached").map((row) => row.attempt));
     const unproven = allAttempts
       .filter((attempt) => attempt.proves !== "platform" && !proven.has(attempt.name))
-      .filter((attempt) => !(`${attempt.name}@command` in notYetProven))
       .filter((attempt) => !(attempt.proves !== "platform" && attempt.unsafeWhen?.includes(attempt.proves)))
       .map((attempt) => attempt.name);
     assert.deepEqual(unproven, [], "attempts never shown to fail without their protection");

@@ -2,7 +2,8 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, rmSync } from "node:fs";
-import type { AttackResult, AttackRun } from "./attack-world.ts";
+import type { ExecResult } from "../../src/sandbox/sandbox.ts";
+import type { AttackRun } from "./attack-world.ts";
 import type { Weakening } from "./weakened-bwrap.ts";
 
 /**
@@ -31,8 +32,24 @@ export interface Attempt {
   /** The source branch the attempt's worktree starts from (default: main). */
   baseRef?: string;
   /** Sandbox limits other than the configuration's defaults, for this attempt only. */
-  limits?: { memoryMb?: number; maxProcesses?: number };
+  limits?: { memoryMb?: number; maxProcesses?: number; maxFileMb?: number };
   run(attack: AttackRun): Promise<Verdict>;
+}
+
+/** A command's result, and whether it ran: it printed its start nonce before anything else. */
+export interface AttackResult extends ExecResult {
+  ran: boolean;
+}
+
+/** `result` with the nonce's line taken out, and whether it came first (the command really ran). */
+export function withoutNonce(result: ExecResult, nonce: string): AttackResult {
+  const strip = (text: string) => text.replace(`${nonce}\n`, "");
+  return {
+    ...result,
+    ran: result.stdout.startsWith(`${nonce}\n`),
+    output: strip(result.output),
+    stdout: strip(result.stdout),
+  };
 }
 
 export const blocked = (evidence: string): Verdict => ({ outcome: "blocked", evidence });

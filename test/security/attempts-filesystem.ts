@@ -12,8 +12,9 @@ import {
 } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
-import { type AttackResult, type AttackRun, symlinkBranch, victimOwner, victimText } from "./attack-world.ts";
+import { type AttackRun, symlinkBranch, victimOwner, victimText } from "./attack-world.ts";
 import {
+  type AttackResult,
   type Attempt,
   gist,
   inconclusive,

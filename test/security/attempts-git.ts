@@ -2,6 +2,7 @@
 // so that the platform's own git operations (or an install) run the attacker's code on the host.
 import { spawnSync } from "node:child_process";
 import { readdirSync, rmSync } from "node:fs";
+import { SlipwayError } from "../../src/core/errors.ts";
 import { collectDiff, stageWorktreeTree } from "../../src/judge/guards/collect-diff.ts";
 import { builtinTools } from "../../src/tools/registry.ts";
 import { runTool } from "../../src/tools/run-tool.ts";
@@ -49,15 +50,23 @@ const gitPush: Attempt = {
 
 /**
  * What the platform does with a worktree after the agent: its changed-files check, the agent's git
- * tool (status, diff, log, show), the review's diff and the commit. Returns the errors, if any.
+ * tool (status, diff, log, show), the review's diff and the commit. Returns its errors and refusals.
  */
-async function platformGitOperations({ world, worktree, sandbox }: AttackRun): Promise<string[]> {
+async function platformGitOperations({
+  world,
+  worktree,
+  sandbox,
+}: AttackRun): Promise<{ errors: string[]; refusals: string[] }> {
   const errors: string[] = [];
+  const refusals: string[] = [];
   const attempt = async (what: string, work: () => Promise<unknown>) => {
     try {
       await work();
     } catch (error) {
-      errors.push(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+      // A SlipwayError is the platform refusing on purpose (a wall, e.g. no nested repository is
+      // committed); anything else is its git breaking on the attacker's repository.
+      if (SlipwayError.isInstance(error)) refusals.push(`${what}: ${error.message}`);
+      else errors.push(`${what}: ${error instanceof Error ? error.message : String(error)}`);
     }
   };
   const context: ToolContext = {
@@ -70,7 +79,7 @@ async function platformGitOperations({ world, worktree, sandbox }: AttackRun): P
     signal: AbortSignal.timeout(120_000),
   };
   const gitTool = builtinTools.get("git");
-  if (!gitTool) return ["the git tool is not registered"];
+  if (!gitTool) return { errors: ["the git tool is not registered"], refusals };
   await attempt("changed files", () => changedFiles(world.mirrorPath, worktree));
   for (const [command, args] of [
     ["status", []],
@@ -89,7 +98,7 @@ async function platformGitOperations({ world, worktree, sandbox }: AttackRun): P
   await attempt("commit", () =>
     commitAll({ mirrorPath: world.mirrorPath, worktreePath: worktree, message: "run result", committer }),
   );
-  return errors;
+  return { errors, refusals };
 }
 
 /**
@@ -102,7 +111,7 @@ async function platformStaysClean(attack: AttackRun, setup: string, control: str
     const didNotRun = notRun(armed);
     if (didNotRun) return didNotRun;
     if (armed.exitCode !== 0) return inconclusive(`could not arm the trap: ${gist(armed.output)}`);
-    const errors = await platformGitOperations(attack);
+    const { errors, refusals } = await platformGitOperations(attack);
     const sprung = clearMarkers(attack.world);
     spawnSync("git", ["-c", "safe.directory=*", ...control], {
       cwd: attack.worktree,
@@ -113,7 +122,8 @@ async function platformStaysClean(attack: AttackRun, setup: string, control: str
     if (sprung.length > 0) return breached(`ran on the host: ${sprung.join(", ")}`);
     if (errors.length > 0) return breached(`platform git failed: ${gist(errors.join("; "))}`);
     if (!live) return inconclusive("the trap did not fire under plain git either: it proves nothing");
-    return blocked("no hook or program ran in the platform's git; the trap fires under plain git");
+    const refused = refusals.length > 0 ? `; refused: ${gist(refusals.join("; "), 60)}` : "";
+    return blocked(`no hook or program ran in the platform's git; the trap fires under plain git${refused}`);
   } finally {
     // Markers of the control (or of a step that threw) must not leak into the next attempt.
     clearMarkers(attack.world);

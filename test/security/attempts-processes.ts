@@ -10,14 +10,16 @@ import {
   survivorsWith,
   uniqueSleepMarker,
 } from "../../src/sandbox/sandbox.contract.ts";
-import type { AttackResult, AttackRun } from "./attack-world.ts";
+import type { AttackRun } from "./attack-world.ts";
 import {
+  type AttackResult,
   type Attempt,
   blocked,
   breached,
   gist,
   inconclusive,
   notRun,
+  plantedOnHost,
   plantName,
   type Verdict,
 } from "./attempt.ts";
@@ -77,7 +79,7 @@ async function judgeSurvivors(
   result: AttackResult | undefined,
   after: string,
 ) {
-  const survivors = await survivorsWith(mark, 10_000);
+  const survivors = await survivorsWith(mark, 5_000);
   killMarked(survivors);
   if (survivors.length > 0) return breached(`${survivors.length} of ${started} still running ${after}`);
   if (result) {
@@ -132,7 +134,7 @@ const runForever: Attempt = {
         maxOutputBytes: 1024,
       }),
     );
-    const survivors = await survivorsWith(mark, 10_000);
+    const survivors = await survivorsWith(mark, 5_000);
     killMarked(survivors);
     if (survivors.length > 0) return breached(`${survivors.length} still running after the time limit`);
     const didNotRun = notRun(result);
@@ -147,18 +149,19 @@ const killEverything: Attempt = {
   proves: "pid",
   // Without a pid namespace, `kill -9 -1` would end every process of the machine's user.
   unsafeWhen: ["pid", "unsandboxed", "escape"],
-  async run({ sh, world }): Promise<Verdict> {
+  async run({ sh, world, worktree }): Promise<Verdict> {
     const sleeper = world.hostSleeper.pid ?? 0;
     if (!processAlive(sleeper)) return inconclusive("the host process was not running to begin with");
+    // The control is a file, not output: `kill -9 -1` may end the shared space's server, and the
+    // command's output with it.
+    const ran = plantName();
     const result = await sh(
-      `kill -9 ${sleeper} ${process.pid} ${process.ppid}; kill -9 1; kill -9 -1; echo done`,
+      `touch ${ran}; kill -9 ${sleeper} ${process.pid} ${process.ppid}; kill -9 1; kill -9 -1; echo done`,
     );
-    const alive = processAlive(sleeper);
-    if (!alive) return breached("the host process was killed");
-    // `kill -9 -1` may end the shared space's own server: that the sandbox ended shows it ran.
-    if (/the sandbox ended/.test(result.output))
-      return blocked(`host process still alive; ${gist(result.output)}`);
-    return notRun(result) ?? blocked(`host process still alive; ${gist(result.output)}`);
+    if (!processAlive(sleeper)) return breached("the host process was killed");
+    if (plantedOnHost([path.join(worktree, ran)]).length === 0)
+      return inconclusive(`the command never ran: ${gist(result.output)}`);
+    return blocked(`host process still alive; ${gist(result.output)}`);
   },
 };
 

@@ -113,8 +113,9 @@ const fillTmp: Attempt = {
   name: "fill tmp past its size (1536 MiB into a 1024 MiB /tmp)",
   proves: "tmpfs-size",
   // /tmp is sized memoryMb; fallocate asks for the whole size at once, which tmpfs refuses by its
-  // size alone (ENOSPC) before any page is charged to the memory cgroup.
-  limits: { memoryMb: hogLimitMb },
+  // size alone (ENOSPC) before any page is charged to the memory cgroup. The file-size limit is
+  // raised above the request so that it is the tmpfs size, not RLIMIT_FSIZE (EFBIG), that refuses.
+  limits: { memoryMb: hogLimitMb, maxFileMb: 4 * hogLimitMb },
   async run({ sh }) {
     const name = plantName();
     const size = hogLimitMb + 512;

@@ -2,8 +2,8 @@
 // other processes' environ files; the internet, the host's loopback, its private addresses and the
 // Docker engine's socket. Each first shows, from the host, that its target is really there.
 import { environHolds, fetchFromHost, socketAnswers } from "./attack-servers.ts";
-import type { AttackResult } from "./attack-world.ts";
 import {
+  type AttackResult,
   type Attempt,
   blocked,
   breached,
