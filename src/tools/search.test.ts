@@ -57,10 +57,11 @@ describe("search", { skip: gitMissing }, () => {
   });
 
   test("caps the number of matches shown and says how many there were", () => {
-    const output = Array.from({ length: maxSearchMatches + 50 }, (_, index) => `a.ts:${index + 1}:hit`).join(
-      "\n",
-    );
-    const lines = formatMatches(`${output}\n`, false).split("\n");
+    const output = Array.from(
+      { length: maxSearchMatches + 50 },
+      (_, index) => `a.ts\0${index + 1}\0hit\n`,
+    ).join("");
+    const lines = formatMatches(output, false).split("\n");
     assert.equal(lines[0], `${maxSearchMatches + 50} matching lines`);
     assert.equal(lines.length, maxSearchMatches + 2);
     assert.equal(lines.at(-1), `[showing the first ${maxSearchMatches}; narrow the pattern or the path]`);

@@ -1,7 +1,9 @@
 // search: a regular-expression search over the worktree's text files with `git grep`, run inside
-// the sandbox like every other process a tool starts.
+// the sandbox like every other process a tool starts; file names are shown quoted when they hold
+// controls or `:`, so a name cannot forge a match line.
 import { z } from "zod";
 import { formatCount } from "./file-text.ts";
+import { shownName } from "./shown-name.ts";
 import { defineTool, fail, ok } from "./tool.ts";
 import { resolveToolPath } from "./tool-paths.ts";
 
@@ -21,13 +23,32 @@ const SearchInput = z.object({
   caseSensitive: z.boolean().optional().describe("Match letter case exactly (default true)"),
 });
 
-/** `file:line: text` for each `file:line:text` line of git grep, capped in count and width. */
+interface GrepMatch {
+  file: string;
+  line: string;
+  text: string;
+}
+
+/**
+ * The matches of `git grep -n -z` output (`file NUL line NUL text LF`): names arrive raw, so a name
+ * holding a newline or `:12:` is read whole; a record cut off by the output cap is dropped. Pure.
+ */
+export function parseGrepOutput(output: string): GrepMatch[] {
+  const record = /([^\0]*)\0(\d+)\0([^\n]*)\n/y;
+  const matches: GrepMatch[] = [];
+  for (let found = record.exec(output); found !== null; found = record.exec(output)) {
+    matches.push({ file: found[1]!, line: found[2]!, text: found[3]! });
+  }
+  return matches;
+}
+
+/** `file:line: text` for each match of git grep, capped in count and width; odd names quoted. */
 export function formatMatches(output: string, cutByBytes: boolean): string {
-  const lines = output.split("\n").filter((line) => line !== "");
-  const shown = lines.slice(0, maxSearchMatches).map((line) => {
-    const match = /^(.*?):(\d+):(.*)$/.exec(line);
-    const text = match ? `${match[1]}:${match[2]}: ${match[3]}` : line;
-    return text.length > maxMatchLineChars ? `${text.slice(0, maxMatchLineChars)} […]` : text;
+  const lines = parseGrepOutput(output);
+  const shown = lines.slice(0, maxSearchMatches).map(({ file, line, text }) => {
+    // A name holding ":" is quoted too, so "a.ts:9: fake" cannot pass for a match on line 9 of a.ts.
+    const full = `${shownName(file, ":")}:${line}: ${text}`;
+    return full.length > maxMatchLineChars ? `${full.slice(0, maxMatchLineChars)} […]` : full;
   });
   const total = cutByBytes ? `more than ${formatCount(lines.length)}` : formatCount(lines.length);
   const header = `${total} matching ${lines.length === 1 && !cutByBytes ? "line" : "lines"}`;
@@ -46,7 +67,8 @@ export const searchTool = defineTool({
   async run(input, context) {
     const target = resolveToolPath(context.worktree, input.path ?? ".");
     // -e keeps a pattern that starts with "-" from being read as an option.
-    const args = ["grep", "--no-index", "--exclude-standard", "-n", "-I", "-E"];
+    // -z: names raw and NUL-ended, so formatMatches reads them whole and quotes them itself.
+    const args = ["grep", "--no-index", "--exclude-standard", "-n", "-z", "-I", "-E"];
     if (input.caseSensitive === false) args.push("-i");
     args.push("-e", input.pattern, "--", target.relative);
     const result = await context.sandbox.exec({
