@@ -162,4 +162,67 @@ describe("tests-disabled guard", { skip: gitMissing }, () => {
     const permissive = GuardPolicy.parse({ allowTestChanges: { skips: true, removals: true } });
     assert.deepEqual(testsDisabledGuard.check(diff, permissive), []);
   });
+
+  test("reports a test that stops testing without a skip marker (red team R17)", async () => {
+    const jsTest = (body: string, head = "") =>
+      `import assert from "node:assert/strict";\nimport { test } from "node:test";\n${head}\ntest("rejects a wrong password", () => {\n${body}\n});\n`;
+    const asserts = '  assert.equal(check({ pw: "x" }, "bad"), false);';
+    const pyTest = "import auth\n\ndef test_rejects():\n    assert auth.check('x', 'bad') is False\n";
+    const goTest =
+      'package auth\nimport "testing"\nfunc TestRejects(t *testing.T) {\n\tif Check("x", "bad") { t.Fatal("accepted") }\n}\n';
+    const names = ["weakened", "early", "alias", "env", "helper"].map((name) => `test/${name}.test.js`);
+    const before = Object.fromEntries(
+      names.map((name) => [name, jsTest(asserts, "function helper() {\n  return 1;\n}")]),
+    );
+    const diff = await diffOfChange(
+      repo,
+      { ...before, "tests/test_try.py": pyTest, "tests/test_gone.py": pyTest, "auth_test.go": goTest },
+      {
+        "test/weakened.test.js": jsTest("  assert.ok(true);", "function helper() {\n  return 1;\n}"),
+        "test/early.test.js": jsTest(`  return;\n${asserts}`, "function helper() {\n  return 1;\n}"),
+        "test/alias.test.js": jsTest(asserts, "function helper() {\n  return 1;\n}").replace(
+          'import { test } from "node:test";',
+          'import { test as real } from "node:test";\nconst test = real.skip;',
+        ),
+        "test/env.test.js": jsTest(
+          `  if (!process.env.SLOW) return;\n${asserts}`,
+          "function helper() {\n  return 1;\n}",
+        ),
+        // Not a test body: a helper may return first; the assertions are the same in number.
+        "test/helper.test.js": jsTest(
+          `  assert.equal(check({ pw: "y" }, "bad"), false);`,
+          "function helper() {\n  return 2;\n}",
+        ),
+        "tests/test_try.py": pyTest.replace(
+          "    assert auth.check('x', 'bad') is False\n",
+          "    try:\n        assert auth.check('x', 'bad') is False\n    except AssertionError:\n        pass\n",
+        ),
+        "tests/test_gone.py": pyTest.replace(
+          "    assert auth.check('x', 'bad') is False\n",
+          "    auth.check('x', 'bad')\n",
+        ),
+        "auth_test.go": goTest.replace(
+          "{\n\tif Check",
+          "{\n\tif testing.Short() || true { return }\n\tif Check",
+        ),
+      },
+    );
+    const findings = testsDisabledGuard.check(diff, policy);
+    assert.deepEqual(
+      findings
+        .map(({ file, line, message }) => `${file}:${line ?? ""} ${message.split(" ").slice(0, 4).join(" ")}`)
+        .sort(),
+      [
+        "auth_test.go:4 `if testing.Short() || true",
+        "test/alias.test.js:3 `= real.skip;` was added",
+        "test/early.test.js:7 `return;` ends a test",
+        "test/env.test.js:7 `if (!process.env.SLOW) return;` ends",
+        "test/weakened.test.js: test/weakened.test.js asserts less than",
+        "tests/test_gone.py: tests/test_gone.py asserts less than",
+        "tests/test_try.py:6 `except AssertionError` was added",
+      ],
+    );
+    const allowed = GuardPolicy.parse({ allowTestChanges: { skips: true, removals: true } });
+    assert.deepEqual(testsDisabledGuard.check(diff, allowed), []);
+  });
 });

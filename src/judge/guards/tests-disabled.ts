@@ -2,7 +2,8 @@
 import { introducedLines, newSideLines, oldSideLines } from "../diff/diff-lines.ts";
 import type { DiffFile, ParsedDiff } from "../diff/parse-diff.ts";
 import type { Guard, GuardFinding, GuardPolicy } from "./guard.ts";
-import { isTestFilePath, stillCollected } from "./heuristics/file-kinds.ts";
+import { isTestFilePath, languageOf, stillCollected } from "./heuristics/file-kinds.ts";
+import { assertionCount, earlyReturns } from "./heuristics/test-assertions.ts";
 import { skipMarkerIn, testDeclarations } from "./heuristics/test-markers.ts";
 
 const guard = "tests-disabled";
@@ -94,15 +95,50 @@ function removedTests(diff: ParsedDiff): GuardFinding[] {
   return findings;
 }
 
+/** A test body that now returns before it tests anything: a skip without a marker. */
+function addedEarlyReturns(file: DiffFile): GuardFinding[] {
+  if (!isTestFilePath(file.path)) return [];
+  return earlyReturns(file.path, introducedLines(file), newSideLines(file)).map(({ line, text }) => ({
+    guard,
+    file: file.path,
+    line,
+    message: `\`${text.trim().slice(0, 60)}\` ends a test before it tests anything; remove it and make the test pass (or allow it with guards.allowTestChanges.skips)`,
+  }));
+}
+
+/**
+ * A test file that asserts less than before: an assertion removed, or replaced by one of a
+ * constant (`assert.ok(true)`), keeps the test green without testing. Deleted files are reported
+ * as deleted.
+ */
+function lostAssertions(file: DiffFile): GuardFinding | undefined {
+  const language = languageOf(file.path);
+  if (file.status === "deleted" || language === undefined || !isTestFilePath(file.path)) return undefined;
+  const removed = assertionCount(language, file.removedLines);
+  const added = assertionCount(language, file.addedLines);
+  if (added >= removed) return undefined;
+  return {
+    guard,
+    file: file.path,
+    message: `${file.path} asserts less than before (${removed} assertions removed, ${added} added, assertions of a constant not counted); restore the assertions and make them pass (or allow it with guards.allowTestChanges.removals)`,
+  };
+}
+
 function checkTests(diff: ParsedDiff, policy: GuardPolicy): GuardFinding[] {
   const findings: GuardFinding[] = [];
   if (!policy.allowTestChanges.skips) {
     // Binary-looking files too: collectDiff reads them as text, and a NUL byte hides nothing.
-    for (const file of diff.files) findings.push(...addedSkipMarkers(file));
+    for (const file of diff.files) findings.push(...addedSkipMarkers(file), ...addedEarlyReturns(file));
   }
-  if (!policy.allowTestChanges.removals) findings.push(...removedTests(diff));
+  if (!policy.allowTestChanges.removals) {
+    findings.push(...removedTests(diff));
+    for (const file of diff.files) findings.push(...[lostAssertions(file) ?? []].flat());
+  }
   return findings;
 }
 
-/** Refuses added skip/only/ignore markers, removed test cases and deleted test files. */
+/**
+ * Refuses added skip/only/ignore markers and early returns in test bodies, removed test cases,
+ * deleted test files, and test files that assert less than before.
+ */
 export const testsDisabledGuard: Guard = { name: guard, check: checkTests };

@@ -14,6 +14,10 @@ const skipMarkers: readonly SkipMarker[] = [
     pattern: /\b(?:it|test|describe|context|suite|specify)(?:\.\w+)*\.(?:skip|only|todo)\b/,
   },
   { languages: ["js"], pattern: /(?<![\w.$])(?:xit|xtest|xdescribe|xcontext|fit|fdescribe)\s*\(/ },
+  // `const test = real.skip;`: every test declared with the alias is skipped.
+  { languages: ["js"], pattern: /=\s*[\w$]+(?:\.\w+)*\.(?:skip|only|todo)\s*(?:[;,)]|$)/ },
+  // A failed assertion caught and dropped: the test passes whatever the code does.
+  { languages: ["python"], pattern: /\bexcept\s*\(?\s*(?:\w+\s*,\s*)*AssertionError\b/ },
   { languages: ["java"], pattern: /^\s*@(?:Disabled\w*|Ignore)\b/ },
   { languages: ["python"], pattern: /\bpytest\.(?:mark\.(?:skip|skipif|xfail)\b|skip\s*\()/ },
   {
