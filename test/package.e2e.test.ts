@@ -1,0 +1,147 @@
+// The npm package as a user gets it: `npm pack`, then the tarball installed into clean directories
+// with a fresh HOME — project-local (`npx slipway`), run straight from the tarball (`npx --package`)
+// and global (`npm install -g`) — each running `--version`, `--help` and the offline demo.
+import assert from "node:assert/strict";
+import { type SpawnSyncReturns, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const version = (JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { version: string })
+  .version;
+/** Packing builds the whole source (npm's prepare); installing resolves every dependency. */
+const npmTimeoutMs = 300_000;
+/** The demo runs the real pipeline: a sandbox, the example's tests twice, the judge. */
+const demoTimeoutMs = 120_000;
+
+let work = "";
+let tarball = "";
+let env: Record<string, string> = {};
+
+function run(command: string, args: string[], cwd: string, timeoutMs: number): SpawnSyncReturns<string> {
+  const result = spawnSync(command, args, {
+    cwd,
+    env,
+    encoding: "utf8",
+    timeout: timeoutMs,
+    killSignal: "SIGKILL",
+  });
+  const shown = `${command} ${args.join(" ")}`;
+  if (result.error)
+    throw new Error(`${shown} did not run or end within ${timeoutMs} ms: ${result.error.message}`);
+  assert.equal(result.status, 0, `${shown} exited ${result.status}\n${result.stdout}\n${result.stderr}`);
+  return result;
+}
+
+/** `--version`, `--help` and the demo through `slipway` as `prefix` runs it. */
+function checkCommands(prefix: string[], cwd: string): void {
+  const [command, ...args] = prefix as [string, ...string[]];
+  assert.equal(run(command, [...args, "--version"], cwd, 60_000).stdout.trim(), version);
+  const help = run(command, [...args, "--help"], cwd, 60_000).stdout;
+  for (const name of ["run", "runs", "demo", "doctor"]) assert.match(help, new RegExp(`^  ${name} `, "m"));
+  const demo = run(command, [...args, "demo"], cwd, demoTimeoutMs);
+  assert.match(demo.stdout, /^outcome\s+success$/m, demo.stdout + demo.stderr);
+}
+
+function cleanDirectory(name: string): string {
+  const directory = path.join(work, name);
+  mkdirSync(directory);
+  return directory;
+}
+
+describe("the npm package", () => {
+  before(() => {
+    work = mkdtempSync(path.join(tmpdir(), "slipway-package-"));
+    // npm's own cache (the real HOME's), so installs with --prefer-offline need little network.
+    const cache = spawnSync("npm", ["config", "get", "cache"], { encoding: "utf8", timeout: 60_000 });
+    env = {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: cleanDirectory("home"),
+      npm_config_cache: cache.stdout.trim(),
+      npm_config_prefer_offline: "true",
+      npm_config_update_notifier: "false",
+      npm_config_audit: "false",
+      npm_config_fund: "false",
+      NO_COLOR: "1",
+    };
+    run("npm", ["pack", "--pack-destination", work], root, npmTimeoutMs);
+    const packed = readdirSync(work).filter((file) => file.endsWith(".tgz"));
+    assert.deepEqual(packed, [`slipway-${version}.tgz`]);
+    tarball = path.join(work, packed[0]!);
+  });
+  after(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  test("ships the built JavaScript and the demo's files, and no tests, fixtures, doubles or sources", () => {
+    const files = run("tar", ["-tzf", tarball], work, 60_000).stdout.trim().split("\n");
+    for (const needed of [
+      "package/bin/slipway.js",
+      "package/dist/cli/main.js",
+      "package/dist/cli/main.d.ts",
+      "package/dist/cli/main.js.map",
+      "package/dist/sandbox/bwrap/command-server.js",
+      "package/dist/demo/demo-task.md",
+      "package/dist/demo/example-repo/package.json",
+      "package/CHANGELOG.md",
+    ]) {
+      assert.ok(files.includes(needed), `${needed} is not in the package`);
+    }
+    const shipped = files.filter((file) => !file.startsWith("package/dist/demo/example-repo/"));
+    const testCode = /(\.test\.|\.contract\.|fixture|test-double|^package\/(src|test|bench|scripts)\/)/;
+    assert.deepEqual(
+      shipped.filter((file) => testCode.test(file)),
+      [],
+      "test code in the package",
+    );
+    assert.deepEqual(
+      shipped.filter((file) => file.endsWith(".ts") && !file.endsWith(".d.ts")),
+      [],
+      "TypeScript sources in the package (node will not strip types under node_modules)",
+    );
+  });
+
+  test("installed in a project, `npx slipway` runs --version, --help, the demo and a sandboxed command", () => {
+    const project = cleanDirectory("project");
+    writeFileSync(path.join(project, "package.json"), '{ "name": "a-project", "private": true }\n');
+    run("npm", ["install", tarball], project, npmTimeoutMs);
+    checkCommands(["npx", "--no-install", "slipway"], project);
+    // The agent's commands run through the command server inside bwrap: a file the build must ship
+    // and find as JavaScript.
+    if (spawnSync("bwrap", ["--version"], { timeout: 10_000 }).status !== 0) {
+      process.stdout.write("# sandbox exec on bwrap not checked: bwrap is not installed\n");
+      return;
+    }
+    const inside = run(
+      "npx",
+      [
+        "--no-install",
+        "slipway",
+        "sandbox",
+        "exec",
+        "--backend",
+        "bwrap",
+        "--",
+        "node",
+        "-e",
+        "console.log(6 * 7)",
+      ],
+      project,
+      60_000,
+    );
+    assert.equal(inside.stdout.trim(), "42");
+  });
+
+  test("`npx --package <tarball> slipway` runs from a clean directory without an install", () => {
+    checkCommands(["npx", "--yes", "--package", tarball, "--", "slipway"], cleanDirectory("anywhere"));
+  });
+
+  test("installed globally, `slipway` on the prefix's PATH runs --version, --help and the demo", () => {
+    const prefix = cleanDirectory("global");
+    run("npm", ["install", "--global", "--prefix", prefix, tarball], work, npmTimeoutMs);
+    checkCommands([path.join(prefix, "bin", "slipway")], cleanDirectory("elsewhere"));
+  });
+});
