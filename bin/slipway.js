@@ -3,6 +3,8 @@
 // strips their types, so an edit needs no build), else the built JavaScript the package ships.
 import { existsSync } from "node:fs";
 import { enableCompileCache } from "node:module";
+import { homedir } from "node:os";
+import path from "node:path";
 
 const major = Number(process.versions.node.split(".")[0]);
 if (major < 24) {
@@ -12,9 +14,15 @@ if (major < 24) {
   );
   process.exit(2);
 }
-// V8 keeps the compiled code of every module on disk (under the temp directory, one cache per node
-// version): later starts skip parsing and compiling zod, yaml and the rest.
-enableCompileCache();
+// V8 keeps the compiled code of every module on disk: later starts skip parsing and compiling zod,
+// yaml and the rest. In the user's own cache directory, not node's default under the shared /tmp,
+// where another local user could plant compiled code; never when that directory's parent is
+// missing (node would create a whole HOME path). NODE_COMPILE_CACHE or NODE_DISABLE_COMPILE_CACHE=1
+// override it; a cache that cannot be written only costs speed.
+const cacheHome = process.env.XDG_CACHE_HOME || path.join(homedir(), ".cache");
+const cacheParent = process.env.XDG_CACHE_HOME || homedir();
+if (process.env.NODE_COMPILE_CACHE) enableCompileCache();
+else if (existsSync(cacheParent)) enableCompileCache(path.join(cacheHome, "slipway", "node-compile-cache"));
 // node:sqlite still announces itself as experimental on Node 24; that notice is noise for users.
 const emitWarning = process.emitWarning.bind(process);
 process.emitWarning = (warning, ...rest) => {
