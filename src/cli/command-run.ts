@@ -66,7 +66,7 @@ export function registerRunCommand(program: Command, global: () => GlobalOptions
     .option("--base <ref>", "branch, tag or commit to start from", "HEAD")
     .option(
       "--model <provider:model>",
-      "e.g. anthropic:claude-sonnet-4-5, openai:gpt-5, openai-compatible:qwen3",
+      "e.g. anthropic:claude-sonnet-4-5, openai:gpt-5, openai-compatible:qwen3; script:FILE (scripted turns) or replay:RUN_ID (a recorded run's answers) need no account",
     )
     .option("--max-turns <n>", "model calls per run", positiveInteger)
     .option("--max-minutes <n>", "wall time per run", positiveNumber)
@@ -101,24 +101,29 @@ export function registerRunCommand(program: Command, global: () => GlobalOptions
       const taskText = readTask(flags);
       const app = await openApp(global(), configFlags(flags));
       try {
-        const { exitCode } = await executeRun({
-          ...(await prepareAgentServices(app)),
-          app,
-          request: {
-            repo: flags.repo,
-            taskText,
-            baseRef: flags.base,
-            guardGrants: {
-              allowedPaths: flags.allowPath,
-              allowProtected: flags.allowProtected,
-              allowBinary: flags.allowBinary,
+        const agent = await prepareAgentServices(app);
+        try {
+          const { exitCode } = await executeRun({
+            ...agent,
+            app,
+            request: {
+              repo: flags.repo,
+              taskText,
+              baseRef: flags.base,
+              guardGrants: {
+                allowedPaths: flags.allowPath,
+                allowProtected: flags.allowProtected,
+                allowBinary: flags.allowBinary,
+              },
+              taskKey: flags.taskKey,
+              originIssue: flags.issue,
             },
-            taskKey: flags.taskKey,
-            originIssue: flags.issue,
-          },
-          json: flags.json,
-        });
-        process.exitCode = exitCode;
+            json: flags.json,
+          });
+          process.exitCode = exitCode;
+        } finally {
+          await agent.close();
+        }
       } finally {
         await app.store.close();
       }

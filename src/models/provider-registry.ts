@@ -62,7 +62,7 @@ export const providerFactories: ReadonlyMap<string, ProviderFactory> = new Map<s
 export const noModelMessage =
   "no model configured: pass --model or set `model:` in slipway.yaml — anthropic:<model> with ANTHROPIC_API_KEY, " +
   "openai:<model> with OPENAI_API_KEY, or openai-compatible:<model> with providers.openai-compatible.baseUrl " +
-  "(Ollama, vLLM); `slipway demo` runs without one";
+  "(Ollama, vLLM); script:<turns.yaml> or replay:<run id> need no account, and `slipway demo` runs without one";
 
 /** Split `provider:model`; throws a ModelError naming the known providers on a bad reference. */
 export function parseModelReference(reference: string | undefined): ModelReference {
@@ -72,9 +72,12 @@ export function parseModelReference(reference: string | undefined): ModelReferen
   const modelId = reference.slice(colon + 1);
   if (!providerFactories.has(provider) || modelId === "") {
     const known = [...providerFactories.keys()].join(", ");
-    throw new ModelError(`unknown model "${reference}": use provider:model with provider one of ${known}`, {
-      code: "model_not_configured",
-    });
+    throw new ModelError(
+      `unknown model "${reference}": use provider:model with provider one of ${known} (or script:FILE, replay:RUN_ID)`,
+      {
+        code: "model_not_configured",
+      },
+    );
   }
   return { provider, modelId };
 }

@@ -42,6 +42,8 @@ export interface ScriptedModelServerOptions {
   signal?: AbortSignal;
   /** Larger request bodies get HTTP 413. Default {@link defaultMaxRequestBodyBytes}. */
   maxRequestBodyBytes?: number;
+  /** Do not keep the process alive for the listening socket (a platform process that may never close it). */
+  unref?: boolean;
 }
 
 /** A running scripted model. Point a provider client's baseURL at one of its base URLs. */
@@ -216,6 +218,7 @@ export async function startScriptedModelServer(
   };
   const server = createServer((request, response) => handle(state, request, response));
   const address = await listen(server, options.host ?? "127.0.0.1", options.port ?? 0);
+  if (options.unref) server.unref();
   if (options.signal?.aborted) {
     server.close();
     options.signal.throwIfAborted();
