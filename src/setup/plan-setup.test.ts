@@ -1,0 +1,155 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, test } from "node:test";
+import { planSetup } from "./plan-setup.ts";
+import { parseRepoSetupConfig } from "./repo-setup-config.ts";
+
+const roots: string[] = [];
+after(() => Promise.all(roots.map((root) => rm(root, { recursive: true, force: true }))));
+
+async function project(files: Record<string, string>): Promise<string> {
+  const root = await mkdtemp(path.join(tmpdir(), "slipway-setup-"));
+  roots.push(root);
+  for (const [name, text] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(root, name)), { recursive: true });
+    await writeFile(path.join(root, name), text);
+  }
+  return root;
+}
+
+const withDeps = JSON.stringify({ name: "p", devDependencies: { "is-number": "7.0.0" } });
+const names = async (root: string) =>
+  (await planSetup(root, undefined, { secretEnv: [] })).commands.map((c) => c.name);
+
+test("npm's lockfile gives npm ci and only the npm registry", async () => {
+  const plan = await planSetup(
+    await project({ "package.json": withDeps, "package-lock.json": "{}" }),
+    undefined,
+    { secretEnv: [] },
+  );
+  assert.deepEqual(
+    plan.commands.map((command) => command.name),
+    ["npm ci --no-audit --no-fund"],
+  );
+  assert.deepEqual(plan.allowHosts, ["registry.npmjs.org"]);
+  assert.deepEqual(plan.producedDirectories, ["node_modules"]);
+  assert.ok(
+    plan.notes.some((note) => note.includes("package-lock.json")),
+    plan.notes.join("\n"),
+  );
+});
+
+test("pnpm, yarn 1, yarn 2+ and bun each get their frozen-lockfile install", async () => {
+  assert.deepEqual(await names(await project({ "package.json": withDeps, "pnpm-lock.yaml": "" })), [
+    "pnpm install --frozen-lockfile",
+  ]);
+  assert.deepEqual(await names(await project({ "package.json": withDeps, "yarn.lock": "" })), [
+    "yarn install --frozen-lockfile",
+  ]);
+  const berry = await project({ "package.json": withDeps, "yarn.lock": "", ".yarnrc.yml": "" });
+  assert.deepEqual(await names(berry), ["yarn install --immutable"]);
+  assert.deepEqual(await names(await project({ "package.json": withDeps, "bun.lock": "" })), [
+    "bun install --frozen-lockfile",
+  ]);
+});
+
+test("a package.json without dependencies installs nothing and needs no host", async () => {
+  const plan = await planSetup(
+    await project({ "package.json": '{"name":"p","scripts":{"test":"node --test"}}' }),
+    undefined,
+    { secretEnv: [] },
+  );
+  assert.deepEqual(plan.commands, []);
+  assert.deepEqual(plan.allowHosts, []);
+});
+
+test("a lockfile planted as a link is not trusted, and a package.json FIFO is not read (no hang)", async () => {
+  const root = await project({ "package.json": withDeps, "elsewhere.json": "{}" });
+  await symlink(path.join(root, "elsewhere.json"), path.join(root, "package-lock.json"));
+  assert.deepEqual(await names(root), ["npm install"]);
+  const fifo = await project({});
+  execFileSync("mkfifo", [path.join(fifo, "package.json")]);
+  assert.deepEqual(await names(fifo), []);
+});
+
+test("Python: uv, poetry, requirements files, and pyproject with its test extras", async () => {
+  assert.deepEqual(await names(await project({ "pyproject.toml": "", "uv.lock": "" })), ["uv sync --frozen"]);
+  assert.deepEqual(await names(await project({ "pyproject.toml": "", "poetry.lock": "" })), [
+    "poetry install --no-interaction",
+  ]);
+  const requirements = await project({ "requirements.txt": "", "requirements-dev.txt": "" });
+  assert.deepEqual(await names(requirements), [
+    "python3 -m venv .venv",
+    ".venv/bin/pip install -r requirements.txt -r requirements-dev.txt",
+  ]);
+  const pyproject =
+    "[project]\nname='p'\n\n[project.optional-dependencies]\ndocs = ['x']\ntest = ['pytest']\n\n[tool.x]\ndev = 1\n";
+  assert.deepEqual(await names(await project({ "pyproject.toml": pyproject })), [
+    "python3 -m venv .venv",
+    ".venv/bin/pip install -e .[test]",
+  ]);
+});
+
+test("cargo, go, Maven (its wrapper first) and the Gradle wrapper, each with its registries", async () => {
+  const rust = await planSetup(await project({ "Cargo.toml": "", "Cargo.lock": "" }), undefined, {
+    secretEnv: [],
+  });
+  assert.deepEqual(
+    rust.commands.map((c) => c.name),
+    ["cargo fetch --locked"],
+  );
+  assert.ok(rust.allowHosts.includes("index.crates.io"));
+  const go = await planSetup(await project({ "go.mod": "module x\n" }), undefined, { secretEnv: [] });
+  assert.deepEqual(
+    [go.commands[0]!.name, go.allowHosts],
+    ["go mod download", ["proxy.golang.org", "sum.golang.org"]],
+  );
+  assert.deepEqual(await names(await project({ "pom.xml": "", mvnw: "" })), [
+    "./mvnw --batch-mode dependency:go-offline",
+  ]);
+  assert.deepEqual(await names(await project({ "pom.xml": "" })), ["mvn --batch-mode dependency:go-offline"]);
+  assert.deepEqual(await names(await project({ "build.gradle": "", gradlew: "" })), [
+    "./gradlew --no-daemon --quiet dependencies",
+  ]);
+});
+
+test("declared commands replace the detected ones; hosts add up; platform hosts replace the defaults", async () => {
+  const root = await project({ "package.json": withDeps, "package-lock.json": "{}" });
+  const repo = parseRepoSetupConfig(
+    ".slipway.yml",
+    "setup:\n  commands: ['npm ci', {run: make deps, cwd: sub}]\n  allowHosts: [npm.example.com]\n  env: [NPM_TOKEN, OTHER]\n",
+  );
+  const plan = await planSetup(root, repo, { secretEnv: ["NPM_TOKEN"] });
+  assert.equal(plan.source, "declared");
+  assert.deepEqual(
+    plan.commands.map((c) => [c.command, c.args, c.cwd]),
+    [
+      ["npm", ["ci"], "."],
+      ["make", ["deps"], "sub"],
+    ],
+  );
+  assert.deepEqual(plan.allowHosts, ["registry.npmjs.org", "npm.example.com"]);
+  assert.deepEqual(plan.secretNames, ["NPM_TOKEN"]);
+  assert.ok(plan.notes.some((note) => note.includes("OTHER") && note.includes("not handed over")));
+  const replaced = await planSetup(root, undefined, { secretEnv: [], allowHosts: ["mirror.example.com"] });
+  assert.deepEqual(replaced.allowHosts, ["mirror.example.com"]);
+});
+
+test("a bad setup section is refused in one line naming the file and the key", () => {
+  assert.throws(
+    () => parseRepoSetupConfig(".slipway.yml", "setup:\n  allowHosts: ['http://x']\n"),
+    /^ConfigError: \.slipway\.yml: setup\.allowHosts\.0: expected a host name/,
+  );
+  assert.throws(
+    () => parseRepoSetupConfig(".slipway.yml", "setup:\n  comands: []\n"),
+    /\.slipway\.yml: setup: .*comands/,
+  );
+  assert.throws(
+    () => parseRepoSetupConfig(".slipway.yml", "setup:\n  env: ['NPM-TOKEN']\n"),
+    /setup\.env\.0: expected a variable name/,
+  );
+  assert.equal(parseRepoSetupConfig(".slipway.yml", "verify: {}\n"), undefined);
+});

@@ -1,0 +1,10 @@
+import assert from "node:assert/strict";
+import { readdir } from "node:fs/promises";
+import { test } from "node:test";
+import { setupDetectors } from "./setup-registry.ts";
+
+test("every ecosystem folder under src/setup/ is registered, and nothing else", async () => {
+  const entries = await readdir(import.meta.dirname, { withFileTypes: true });
+  const folders = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+  assert.deepEqual([...setupDetectors.keys()].sort(), folders.sort());
+});
