@@ -113,6 +113,8 @@ describe("--model script: and --model replay:", () => {
     assert.equal(original.outcome, "success");
     assert.deepEqual(original.filesChanged, ["src/add.js"]);
     assert.equal(original.turns, 4);
+    // Priced under `prices:` as script:FILE: (100+200+300+400) in, (10+20+5+15) out, at $3 / $15 per million.
+    assert.ok(Math.abs(original.costUsd - (1000 * 3 + 50 * 15) / 1e6) < 1e-12, `cost ${original.costUsd}`);
     assert.deepEqual(original.review?.verdicts, ["approve"]);
     assert.match(git(repo, "show", `${original.branch}:src/add.js`), /return a \+ b;/);
     const originalTree = git(repo, "rev-parse", `${original.branch}^{tree}`);
