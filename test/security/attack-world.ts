@@ -101,7 +101,6 @@ function phoneHomeScript(
   const targets = [
     `http://127.0.0.1:${loopbackPort}/phone-home`,
     ...addresses.map((address) => `http://${address}:${wildcardPort}/phone-home`),
-    "http://example.com/phone-home",
   ];
   return [
     'const http = require("node:http");',
