@@ -33,6 +33,7 @@ describe("sandbox exec plan", () => {
       allowHosts: ["registry.npmjs.org"],
       memoryMb: 1536,
       maxProcesses: 99,
+      maxFileMb: 1024,
     });
     assert.deepEqual(plan.request, {
       command: "npm",

@@ -6,7 +6,7 @@ import { sandboxLimitsFor, sandboxOptionsFor } from "./sandbox-options.ts";
 
 describe("sandbox options from the configuration", () => {
   const config = SlipwayConfig.parse({
-    sandbox: { memoryMb: 2048, maxProcesses: 64 },
+    sandbox: { memoryMb: 2048, maxProcesses: 64, maxFileMb: 300, diskMb: 4096 },
     commands: { timeoutSeconds: 30 },
     verify: { timeoutSeconds: 600 },
   });
@@ -18,10 +18,13 @@ describe("sandbox options from the configuration", () => {
       allowHosts: [],
       memoryMb: 2048,
       maxProcesses: 64,
+      maxFileMb: 300,
     });
     assert.deepEqual(sandboxLimitsFor(config), {
       memoryMb: 2048,
       maxProcesses: 64,
+      maxFileMb: 300,
+      diskMb: 4096,
       commandTimeoutSeconds: 30,
       verifyTimeoutSeconds: 600,
       network: "none",

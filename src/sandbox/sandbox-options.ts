@@ -5,7 +5,7 @@ import type { SandboxOptions } from "./sandbox.ts";
 
 /** The parts of the configuration that shape a run's sandbox. */
 export interface SandboxConfigSlice {
-  sandbox: { memoryMb: number; maxProcesses: number; maxFileMb?: number };
+  sandbox: { memoryMb: number; maxProcesses: number; maxFileMb?: number; diskMb?: number };
   commands: { timeoutSeconds: number };
   verify: { timeoutSeconds: number };
 }
@@ -14,6 +14,10 @@ export interface SandboxConfigSlice {
 export interface SandboxLimits {
   memoryMb: number;
   maxProcesses: number;
+  /** Largest file a sandboxed process may write. */
+  maxFileMb?: number;
+  /** The run's disk quota (its worktree's volume). */
+  diskMb?: number;
   /** Time limit of one agent command (`run_command`, `slipway sandbox exec`). */
   commandTimeoutSeconds: number;
   /** Time limit of one verifier command. */
@@ -46,6 +50,8 @@ export function sandboxLimitsFor(
   return {
     memoryMb: config.sandbox.memoryMb,
     maxProcesses: config.sandbox.maxProcesses,
+    maxFileMb: config.sandbox.maxFileMb,
+    diskMb: config.sandbox.diskMb,
     commandTimeoutSeconds: config.commands.timeoutSeconds,
     verifyTimeoutSeconds: config.verify.timeoutSeconds,
     network: allowHosts.length > 0 ? "allowlist" : "none",
