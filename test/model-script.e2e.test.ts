@@ -142,6 +142,43 @@ describe("--model script: and --model replay:", () => {
     assert.equal(git(repo, "rev-parse", `${replay.branch}^{tree}`), originalTree);
   });
 
+  test("a veto and the agent's correction replay in their recorded order", async () => {
+    const ws = await workspace();
+    const repo = makeRepo(buggyProject);
+    const verdict = (value: string, problems: unknown[]) =>
+      JSON.stringify({ verdict: value, in_scope: true, problems, confidence: 0.9 });
+    const problem = { file: "src/add.js", line: 2, kind: "wrong", explanation: "write a + b, in that order" };
+    const turns = [
+      {
+        toolCalls: [{ name: "edit_file", input: { path: "src/add.js", oldText: "a - b", newText: "b + a" } }],
+      },
+      { toolCalls: [{ name: "finish", input: { summary: "fixed" } }] },
+      { text: verdict("veto", [problem]) },
+      {
+        toolCalls: [{ name: "edit_file", input: { path: "src/add.js", oldText: "b + a", newText: "a + b" } }],
+      },
+      { toolCalls: [{ name: "finish", input: { summary: "a + b" } }] },
+      { text: verdict("approve", []) },
+    ];
+    const scriptFile = path.join(ws.dir, "veto.json");
+    writeFileSync(scriptFile, JSON.stringify({ turns }));
+
+    const scripted = await run(ws, repo, `script:${scriptFile}`);
+    assert.equal(scripted.code, 0, scripted.stderr);
+    assert.deepEqual(scripted.report!.review?.verdicts, ["veto", "approve"]);
+    const replayed = await run(ws, repo, `replay:${scripted.report!.runId}`);
+    assert.equal(replayed.code, 0, replayed.stderr);
+    assert.deepEqual(replayed.report!.review?.verdicts, ["veto", "approve"]);
+    assert.deepEqual(
+      toolCalls(await trace(ws, replayed.report!.runId)),
+      toolCalls(await trace(ws, scripted.report!.runId)),
+    );
+    assert.equal(
+      git(repo, "rev-parse", `${replayed.report!.branch}^{tree}`),
+      git(repo, "rev-parse", `${scripted.report!.branch}^{tree}`),
+    );
+  });
+
   test("a replay of a run that had no judge says the judge is skipped, and still reproduces it", async () => {
     const ws = await workspace();
     const repo = makeRepo(buggyProject);
