@@ -115,6 +115,35 @@ export const VerifyConfig = z
   })
   .strict();
 
+export const SetupConfig = z
+  .object({
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe(
+        "install the repository's dependencies (detected or declared in .slipway.yml) before the agent starts",
+      ),
+    timeoutMinutes: z
+      .number()
+      .positive()
+      .max(1440)
+      .default(15)
+      .describe("time limit of the whole setup (within the run's wall time)"),
+    allowHosts: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        "hosts the setup may reach, replacing each ecosystem's default registries (a repository's .slipway.yml may add hosts)",
+      ),
+    secretEnv: z
+      .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected a variable name such as NPM_TOKEN"))
+      .default([])
+      .describe(
+        "names of environment variables (e.g. NPM_TOKEN) handed to the setup commands only, never to the agent",
+      ),
+  })
+  .strict();
+
 export const JudgeConfig = z
   .object({
     enabled: z
@@ -247,6 +276,7 @@ export const SlipwayConfig = z
     sandbox: SandboxConfig.prefault({}),
     commands: CommandsConfig.prefault({}),
     verify: VerifyConfig.prefault({}),
+    setup: SetupConfig.prefault({}).describe("the setup stage that installs dependencies before the agent"),
     judge: JudgeConfig.prefault({}),
     forge: ForgeConfig.prefault({}).describe("where branches are pushed and pull requests opened"),
     guards: GuardPolicy.prefault({}).describe(

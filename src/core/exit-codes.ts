@@ -17,6 +17,7 @@ export const outcomeExitCodes: Readonly<Record<RunOutcome, number>> = {
   error: 13,
   judge_failed: 14,
   publish_failed: 15,
+  setup_failed: 16,
 };
 
 /** Errors raised before a run starts: bad input and configuration exit 2, the rest 1. */

@@ -14,6 +14,7 @@ export const runOutcomes = [
   "cost_limit",
   "model_failed",
   "publish_failed",
+  "setup_failed",
   "error",
   "interrupted",
 ] as const;
@@ -23,6 +24,7 @@ export type RunOutcome = (typeof runOutcomes)[number];
 export const runStages = [
   "created",
   "workspace",
+  "setup",
   "agent",
   "gate",
   "review",

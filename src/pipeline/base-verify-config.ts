@@ -1,6 +1,7 @@
 // The repository's verification settings as they stand at the base commit, read from the mirror's
 // objects: never from the worktree, whose `.slipway.yml` the agent may rewrite.
 import { ConfigError } from "../core/errors.ts";
+import { type LoadedRepoSetupConfig, parseRepoSetupConfig } from "../setup/repo-setup-config.ts";
 import {
   type LoadedRepoVerifyConfig,
   parseRepoVerifyConfig,
@@ -88,4 +89,12 @@ export async function readBaseVerifyConfig(
   signal?: AbortSignal,
 ): Promise<LoadedRepoVerifyConfig | undefined> {
   return verifyConfigOf(await readBaseRepoConfig(mirrorPath, baseCommit, signal));
+}
+
+/**
+ * The `setup` settings of the base commit's `.slipway.yml`; undefined when there is no such file or
+ * it has no `setup` section. Throws a ConfigError for an invalid section, naming the key.
+ */
+export function setupConfigOf(config: RepoConfigText | undefined): LoadedRepoSetupConfig | undefined {
+  return config ? parseRepoSetupConfig(config.file, config.text) : undefined;
 }

@@ -10,15 +10,17 @@ import { commitStage } from "./stage-commit.ts";
 import { gateStage } from "./stage-gate.ts";
 import { publishStage } from "./stage-publish.ts";
 import { reviewStage } from "./stage-review.ts";
+import { setupStage } from "./stage-setup.ts";
 import { workspaceStage } from "./stage-workspace.ts";
 import { isAllowedTransition, maxStageSteps } from "./transitions.ts";
 
-/** The stages whose work the run's wall-time limit covers (the agent's, and what judges it). */
-const deadlineBoundStages: ReadonlySet<RunStage> = new Set(["agent", "gate", "review"]);
+/** The stages whose work the run's wall-time limit covers (setup, the agent's, and what judges it). */
+const deadlineBoundStages: ReadonlySet<RunStage> = new Set(["setup", "agent", "gate", "review"]);
 
 const stages: Readonly<Record<Exclude<RunStage, "done">, Stage>> = {
   created: async () => ({ next: "workspace" }),
   workspace: workspaceStage,
+  setup: setupStage,
   agent: agentStage,
   gate: gateStage,
   review: reviewStage,

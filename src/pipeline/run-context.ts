@@ -6,6 +6,7 @@ import type { Run, RunOutcome, RunStage, Task } from "../core/run.ts";
 import type { Forge } from "../forge/forge.ts";
 import type { GuardPolicy } from "../judge/guards/guard.ts";
 import type { Sandbox, SandboxBackend } from "../sandbox/sandbox.ts";
+import type { SetupOutcome } from "../setup/setup-outcome.ts";
 import type { RunUpdate, Store } from "../store/store.ts";
 import type { AgentTool } from "../tools/tool.ts";
 import type { LoadedRepoVerifyConfig } from "../verify/repo-config.ts";
@@ -58,6 +59,8 @@ export interface RunContext {
   guardPolicy?: GuardPolicy;
   /** The repository's verification settings at the base commit (undefined: none), read once at workspace time. */
   repoVerifyConfig?: LoadedRepoVerifyConfig;
+  /** What the setup stage installed: the seam warm snapshots build on (which directories it produced). */
+  setup?: SetupOutcome;
   /** The tree the gate froze after the agent finished: the gate verifies, review reads and commit records it. */
   frozenTree?: string;
 }

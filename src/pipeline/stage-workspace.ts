@@ -4,7 +4,6 @@ import {
   resolveGuardPolicy,
   type TaskGuardGrants,
 } from "../judge/review/guard-policy-sources.ts";
-import { sandboxOptionsFor } from "../sandbox/sandbox-options.ts";
 import { openRunSpace, unquotedWorktreePath } from "../workspace/run-volume.ts";
 import { createWorktree } from "../workspace/worktree.ts";
 import { readBaseRepoConfig, verifyConfigOf } from "./base-verify-config.ts";
@@ -52,15 +51,14 @@ export async function workspaceStage(context: RunContext): Promise<StageResult> 
     (run.state.guardGrants ?? {}) as TaskGuardGrants,
   );
   context.repoVerifyConfig = verifyConfigOf(repoConfig);
-  // The same options (no allowHosts: no network) whose limits run-start recorded.
-  context.sandbox = await services.sandboxBackend.create(sandboxOptionsFor(services.config, worktreePath));
+  // The agent's sandbox is created by the setup stage, after the setup's own sandbox is gone.
   await recordEvent(context, "workspace-ready", {
     mirrorPath,
     worktree: worktreePath,
     baseCommit,
     branch: run.branch,
-    sandbox: context.sandbox.backend,
+    sandbox: services.sandboxBackend.name,
     durationMs: Math.round(performance.now() - started),
   });
-  return { next: "agent", update: { baseCommit, worktree: worktreePath } };
+  return { next: "setup", update: { baseCommit, worktree: worktreePath } };
 }

@@ -32,3 +32,10 @@ test("nothing reaches commit without passing review, and review follows only a g
     ["gate"],
   );
 });
+
+test("setup sits between workspace and agent: no run reaches the agent without passing setup", () => {
+  assert.deepEqual(transitions.workspace, ["setup", "cleanup"]);
+  assert.deepEqual(transitions.setup, ["agent", "cleanup"]);
+  const intoAgent = Object.entries(transitions).filter(([, next]) => next.includes("agent"));
+  assert.deepEqual(intoAgent.map(([from]) => from).sort(), ["gate", "review", "setup"]);
+});

@@ -3,7 +3,10 @@ import type { RunStage } from "../core/run.ts";
 
 export const transitions: Readonly<Record<RunStage, readonly RunStage[]>> = {
   created: ["workspace", "cleanup"],
-  workspace: ["agent", "cleanup"],
+  workspace: ["setup", "cleanup"],
+  // setup → agent once the dependencies are installed (or nothing was to install); → cleanup on
+  // setup_failed, before any model call.
+  setup: ["agent", "cleanup"],
   // agent → gate when it calls finish; → cleanup when a limit or the model ends the run.
   agent: ["gate", "cleanup"],
   // gate → review when verification passes; → agent when it fails and retries are left;

@@ -1,0 +1,100 @@
+// Stage setup: install the repository's dependencies before the agent starts, in a sandbox of its
+// own on the run's worktree that may reach only the package registries, with the secrets named in
+// setup.secretEnv in its commands' environment. That sandbox is ended (killAll, dispose) before the
+// agent's sandbox, which has no network and no secret, is created. A failed setup ends the run as
+// setup_failed with a one-line cause, before any model call.
+import type { Sandbox } from "../sandbox/sandbox.ts";
+import { sandboxOptionsFor } from "../sandbox/sandbox-options.ts";
+import { planSetup, type SetupPlan } from "../setup/plan-setup.ts";
+import { readSecrets, runSetupCommands, type SetupRunResult } from "../setup/run-setup.ts";
+import { setupOutcomeOf } from "../setup/setup-outcome.ts";
+import { readBaseRepoConfig, setupConfigOf } from "./base-verify-config.ts";
+import { type RunContext, recordEvent, type StageResult } from "./run-context.ts";
+import { deadlineSignal, pastDeadline, timeLimitDetail, withinDeadline } from "./run-deadline.ts";
+
+/** Egress decisions recorded per setup: enough to see what it reached, never an unbounded trace. */
+const maxEgressEvents = 200;
+
+async function planFor(context: RunContext): Promise<SetupPlan> {
+  const { config } = context.services;
+  // The repository's setup settings come from the base commit's objects, like its verify settings.
+  const repoConfig = await readBaseRepoConfig(context.mirrorPath!, context.run.baseCommit!, context.signal);
+  return planSetup(context.run.worktree!, setupConfigOf(repoConfig), {
+    allowHosts: config.setup.allowHosts,
+    secretEnv: config.setup.secretEnv,
+  });
+}
+
+/** Run the plan in a sandbox of its own that only it uses, ended before this returns. */
+async function runInSetupSandbox(context: RunContext, plan: SetupPlan): Promise<SetupRunResult> {
+  const { services } = context;
+  const { config } = services;
+  let egressEvents = 0;
+  const options = {
+    ...sandboxOptionsFor(config, context.run.worktree!, plan.allowHosts),
+    onEgress: (decision: { verdict: string; host: string; port: number; reason: string }) => {
+      if (egressEvents++ >= maxEgressEvents) return;
+      // Recorded without waiting: the proxy's callback must not throw or block.
+      void recordEvent(context, "setup-egress", { ...decision }).catch(() => undefined);
+    },
+  };
+  const { secrets, missing } = readSecrets(plan.secretNames);
+  if (missing.length > 0)
+    plan.notes.push(`not set in Slipway's environment, so not handed over: ${missing.join(", ")}`);
+  const sandbox: Sandbox = await services.sandboxBackend.create(options);
+  try {
+    const timeoutMs = withinDeadline(context, config.setup.timeoutMinutes * 60_000);
+    return await runSetupCommands(sandbox, plan.commands, {
+      secrets,
+      timeoutMs,
+      timeoutMinutes: config.setup.timeoutMinutes,
+      signal: deadlineSignal(context),
+    });
+  } finally {
+    // Nothing the install started may live on next to the agent, and its HOME (an .npmrc, caches
+    // that saw a token) dies with it.
+    try {
+      await sandbox.killAll();
+    } finally {
+      await sandbox.dispose();
+    }
+  }
+}
+
+export async function setupStage(context: RunContext): Promise<StageResult> {
+  const { services } = context;
+  const started = performance.now();
+  const plan = await planFor(context);
+  const enabled = services.config.setup.enabled;
+  await recordEvent(context, "setup-start", {
+    enabled,
+    source: plan.source,
+    ecosystems: plan.ecosystems,
+    commands: plan.commands.map(({ name, cwd }) => ({ name, cwd })),
+    allowHosts: plan.allowHosts,
+    secretNames: plan.secretNames,
+    notes: plan.notes,
+  });
+  const result = enabled && plan.commands.length > 0 ? await runInSetupSandbox(context, plan) : undefined;
+  const durationMs = Math.round(performance.now() - started);
+  const outcome = setupOutcomeOf(plan, result, durationMs);
+  await recordEvent(context, "setup-end", { ...outcome, results: result?.results ?? [], notes: plan.notes });
+  const update = { state: { ...context.run.state, setup: outcome } };
+  if (result && !result.passed) {
+    if (pastDeadline(context)) {
+      return {
+        next: "cleanup",
+        outcome: "time_limit",
+        outcomeDetail: timeLimitDetail(context, "setup"),
+        update,
+      };
+    }
+    return { next: "cleanup", outcome: "setup_failed", outcomeDetail: result.cause, update };
+  }
+  context.setup = outcome;
+  // The agent's sandbox: no allowHosts, so no network; created only once the setup's is gone.
+  context.sandbox = await services.sandboxBackend.create(
+    sandboxOptionsFor(services.config, context.run.worktree!),
+  );
+  return { next: "agent", update };
+}

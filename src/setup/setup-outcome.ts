@@ -1,0 +1,33 @@
+// What a finished setup leaves for the stages after it (and for warm snapshots): which directories
+// it produced, what it ran and how long it took. Never holds a secret value.
+import type { SetupPlan } from "./plan-setup.ts";
+import type { SetupRunResult } from "./run-setup.ts";
+
+export interface SetupOutcome {
+  passed: boolean;
+  source: SetupPlan["source"];
+  ecosystems: string[];
+  /** Directories relative to the worktree that the setup filled (e.g. node_modules, .venv). */
+  producedDirectories: string[];
+  commands: string[];
+  durationMs: number;
+  cause?: string;
+}
+
+/** The outcome of `plan` run to `result` (or skipped: no result), for the run's state. */
+export function setupOutcomeOf(
+  plan: SetupPlan,
+  result: SetupRunResult | undefined,
+  durationMs: number,
+): SetupOutcome {
+  const passed = result?.passed ?? true;
+  return {
+    passed,
+    source: plan.source,
+    ecosystems: plan.ecosystems,
+    producedDirectories: passed && result ? plan.producedDirectories : [],
+    commands: plan.commands.map((command) => command.name),
+    durationMs,
+    ...(result?.cause ? { cause: result.cause } : {}),
+  };
+}
