@@ -29,6 +29,8 @@ export interface AgentLoopOptions {
   signal: AbortSignal;
   /** Retries of one model call for transient errors (the provider library backs off). */
   modelRetries: number;
+  /** Guidance to append to the result of a call that read or edited `touchedPath`, if any is due. */
+  discloseInstructions?: (touchedPath: string) => Promise<string | undefined>;
 }
 
 export type AgentLoopResult =

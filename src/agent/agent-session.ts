@@ -1,6 +1,7 @@
 // The state of one agent conversation, carried across pipeline stages (agent ⇄ gate).
 import type { ModelMessage, ToolResultPart } from "ai";
 import { emptyUsage, type Usage } from "../core/run.ts";
+import type { InstructionsState } from "./instructions-disclosure.ts";
 
 export interface AgentSession {
   messages: ModelMessage[];
@@ -11,10 +12,17 @@ export interface AgentSession {
   pendingFinish?: { toolCallId: string; toolName: string };
   /** Results of other calls made in the same step as finish; sent together with its result. */
   pendingResults?: ToolResultPart[];
+  /** The repository's nested instructions still to show, and the folders already shown. */
+  instructions?: InstructionsState;
 }
 
-export function newAgentSession(taskMessage: string): AgentSession {
-  return { messages: [{ role: "user", content: taskMessage }], turns: 0, usage: { ...emptyUsage } };
+export function newAgentSession(taskMessage: string, instructions?: InstructionsState): AgentSession {
+  return {
+    messages: [{ role: "user", content: taskMessage }],
+    turns: 0,
+    usage: { ...emptyUsage },
+    ...(instructions ? { instructions } : {}),
+  };
 }
 
 /** Answer a pending finish call (or, if there is none, say it as a user message). */

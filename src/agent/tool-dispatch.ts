@@ -56,6 +56,13 @@ export function untilAborted(work: Promise<ToolResult>, signal: AbortSignal): Pr
   });
 }
 
+/** `result` with the repository's guidance for the file it touched appended, the first time it is due. */
+async function withGuidance(result: ToolResult, options: AgentLoopOptions): Promise<ToolResult> {
+  if (result.isError || !result.touchedPath || !options.discloseInstructions) return result;
+  const guidance = await options.discloseInstructions(result.touchedPath);
+  return guidance ? { ...result, text: `${result.text}\n\n${guidance}` } : result;
+}
+
 /** Execute `calls`; returns the finish summary when one of them was a valid finish call. */
 export async function dispatchToolCalls(
   session: AgentSession,
@@ -71,7 +78,7 @@ export async function dispatchToolCalls(
       name: call.toolName,
       input: call.input,
     });
-    const result = await runOneCall(call, options);
+    const result = await withGuidance(await runOneCall(call, options), options);
     if (result.finish && !result.isError) {
       finish = { summary: result.finish.summary, call };
       await options.record("tool-result", {

@@ -3,6 +3,7 @@
 
 import { runAgentLoop } from "../agent/agent-loop.ts";
 import { answerFinish, newAgentSession } from "../agent/agent-session.ts";
+import { discloseInstructions, openInstructions } from "../agent/instructions-disclosure.ts";
 import { buildSystemPrompt, buildTaskMessage } from "../agent/system-prompt.ts";
 import { readReviewRecord } from "../judge/review/review-record.ts";
 import type { ToolContext } from "../tools/tool.ts";
@@ -45,9 +46,20 @@ function toolContextFor(context: RunContext, signal: AbortSignal): ToolContext {
 
 export async function agentStage(context: RunContext): Promise<StageResult> {
   const { services, task } = context;
+  const record = (type: string, data: Record<string, unknown>) => recordEvent(context, type, data);
   if (!context.session) {
-    context.session = newAgentSession(buildTaskMessage(task.text));
-    await recordEvent(context, "agent-start", { task: task.text });
+    await record("agent-start", { task: task.text });
+    // The repository's instructions come from the base commit's objects, never from the worktree.
+    const instructions = await openInstructions(
+      context.mirrorPath!,
+      context.run.baseCommit!,
+      record,
+      context.signal,
+    );
+    context.session = newAgentSession(
+      buildTaskMessage(task.text, instructions.taskGuidance),
+      instructions.state,
+    );
   } else if (context.gateFeedback) {
     answerFinish(context.session, context.gateFeedback);
     context.gateFeedback = undefined;
@@ -57,6 +69,7 @@ export async function agentStage(context: RunContext): Promise<StageResult> {
     commandAllowlist: services.config.commands.allowlist,
     verifyMaxRetries: services.config.verify.maxRetries,
   });
+  const instructions = context.session.instructions;
   const result = await runAgentLoop(context.session, {
     model: services.model,
     price: services.price,
@@ -68,9 +81,17 @@ export async function agentStage(context: RunContext): Promise<StageResult> {
     limits: context.run.limits,
     runStartedAt: context.startedAt,
     otherUsage: readReviewRecord(context.run.state).judgeUsage,
-    record: (type, data) => recordEvent(context, type, data),
+    record,
     signal: context.signal,
     modelRetries: services.modelRetries,
+    discloseInstructions: instructions
+      ? (touchedPath) =>
+          discloseInstructions(instructions, touchedPath, {
+            mirrorPath: context.mirrorPath!,
+            record,
+            signal: context.signal,
+          })
+      : undefined,
   });
   // Whatever the agent left running ends here, before anything reads its work.
   await context.sandbox!.killAll();

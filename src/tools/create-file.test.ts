@@ -16,14 +16,22 @@ describe("create_file", () => {
       path: "src/new/deep/file.ts",
       content: "export const a = 1;\nexport const b = 2;\n",
     });
-    assert.deepEqual(result, { text: "created src/new/deep/file.ts (2 lines)", isError: false });
+    assert.deepEqual(result, {
+      text: "created src/new/deep/file.ts (2 lines)",
+      isError: false,
+      touchedPath: "src/new/deep/file.ts",
+    });
     assert.equal(await fixture.read("src/new/deep/file.ts"), "export const a = 1;\nexport const b = 2;\n");
   });
 
   test("overwrites an existing file and says so", async () => {
     await fixture.write("notes.txt", "old\ncontent\nhere\n");
     const result = await fixture.call(createFileTool, { path: "notes.txt", content: "new\n" });
-    assert.deepEqual(result, { text: "overwrote notes.txt (1 line; it had 3 lines)", isError: false });
+    assert.deepEqual(result, {
+      text: "overwrote notes.txt (1 line; it had 3 lines)",
+      isError: false,
+      touchedPath: "notes.txt",
+    });
     assert.equal(await fixture.read("notes.txt"), "new\n");
   });
 

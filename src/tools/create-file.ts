@@ -48,8 +48,9 @@ export const createFileTool = defineTool({
       return fail(fileAccessMessage(error, messages));
     }
     const lines = formatLineCount(countLines(input.content));
-    if (previousLines === undefined) return ok(`created ${target.relative} (${lines})`);
+    const touchedPath = target.relative;
+    if (previousLines === undefined) return { ...ok(`created ${touchedPath} (${lines})`), touchedPath };
     const had = previousLines === "many" ? "more than 16 MB" : formatLineCount(previousLines);
-    return ok(`overwrote ${target.relative} (${lines}; it had ${had})`);
+    return { ...ok(`overwrote ${touchedPath} (${lines}; it had ${had})`), touchedPath };
   },
 });

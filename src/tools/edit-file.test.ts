@@ -23,6 +23,7 @@ describe("edit_file", () => {
     assert.deepEqual(result, {
       text: "edited math.js: replaced line 6 with lines 6-7 (the file now has 8 lines)",
       isError: false,
+      touchedPath: "math.js",
     });
     assert.equal(
       await fixture.read("math.js"),

@@ -97,8 +97,11 @@ export const editFileTool = defineTool({
     const added = countLines(edit.newText);
     const change =
       added === 0 ? `deleted the text at ${removed}` : `replaced ${removed} with ${rangeText(first, added)}`;
-    return ok(
-      `edited ${target.relative}: ${change} (the file now has ${formatLineCount(countLines(updated))})`,
-    );
+    return {
+      ...ok(
+        `edited ${target.relative}: ${change} (the file now has ${formatLineCount(countLines(updated))})`,
+      ),
+      touchedPath: target.relative,
+    };
   },
 });

@@ -71,7 +71,11 @@ describe("read_file", () => {
 
   test("says an empty file is empty", async () => {
     const result = await fixture.call(readFileTool, { path: "empty.txt" });
-    assert.deepEqual(result, { text: "empty.txt: empty file (0 lines)", isError: false });
+    assert.deepEqual(result, {
+      text: "empty.txt: empty file (0 lines)",
+      isError: false,
+      touchedPath: "empty.txt",
+    });
   });
 
   test("refuses a binary file", async () => {

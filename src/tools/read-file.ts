@@ -151,7 +151,8 @@ export const readFileTool = defineTool({
     const opened = await openForReading(context.worktree, target.relative);
     if (typeof opened === "string") return fail(opened);
     try {
-      return await showLines(target.relative, opened.handle, opened.size, range);
+      const result = await showLines(target.relative, opened.handle, opened.size, range);
+      return result.isError ? result : { ...result, touchedPath: target.relative };
     } finally {
       await opened.handle.close();
     }

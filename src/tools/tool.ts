@@ -25,6 +25,11 @@ export interface ToolResult {
   text: string;
   isError: boolean;
   finish?: { summary: string };
+  /**
+   * The file (relative to the root) a successful read or edit touched; the agent loop appends the
+   * repository's guidance for its folder the first time one is touched.
+   */
+  touchedPath?: string;
 }
 
 export interface AgentTool<Input = unknown> {
