@@ -231,4 +231,21 @@ describe("secrets guard", { skip: gitMissing }, () => {
       "a finding shows the token",
     );
   });
+
+  test("reads a GitHub token's prefix and 16 characters as a piece of one (red team R16)", async () => {
+    const token = fakeSecrets[1]!.value;
+    const diff = await diffOfChange(
+      repo,
+      { "README.md": "x\n" },
+      {
+        "src/template.js": `const a = "${token.slice(0, 20)}";\nexport const t = \`\${a}${token.slice(20)}\`;\n`,
+        "src/short.js": 'export const prefix = "ghp_";\nexport const name = "ghp_cache";\n',
+      },
+    );
+    const findings = secretsGuard.check(diff, GuardPolicy.parse({}));
+    assert.deepEqual(
+      findings.map(({ file, line, message }) => `${file}:${line} ${message.split(";")[0]}`),
+      ["src/template.js:1 a piece of a GitHub token (ghp_… (20 chars)) was added"],
+    );
+  });
 });

@@ -16,6 +16,9 @@ export const secretPatterns: readonly SecretPattern[] = [
   { label: "private key block", pattern: privateKeyBegin, visible: 0 },
   { label: "AWS access key id", pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/g, visible: 4 },
   { label: "GitHub token", pattern: /\bgh[pousr]_[A-Za-z0-9]{36,}\b/g, visible: 4 },
+  // The prefix and 16 random characters are already a token's: a piece joined at run time
+  // (`const a = "ghp_…"; \`${a}rest\``) through a variable the pieces check cannot follow.
+  { label: "piece of a GitHub token", pattern: /\bgh[pousr]_[A-Za-z0-9]{16,35}\b/g, visible: 4 },
   { label: "GitHub fine-grained token", pattern: /\bgithub_pat_[A-Za-z0-9_]{22,}/g, visible: 11 },
   { label: "GitLab token", pattern: /\bglpat-[A-Za-z0-9_.-]{20,}/g, visible: 6 },
   { label: "Slack token", pattern: /\bxox[baprs]-[A-Za-z0-9-]{10,}/g, visible: 5 },
