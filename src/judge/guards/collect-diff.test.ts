@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, test } from "node:test";
 import { InputError } from "../../core/errors.ts";
 import { defaultReviewLimits, reviewLimitsFor } from "../diff/review-limits.ts";
 import { createTempGitRepo, gitMissing, type TempGitRepo } from "../diff/temp-git-repo.ts";
+import { chunkDiff } from "../llm-judge/chunk-diff.ts";
 import { collectDiff, type GitRunner, stageWorktreeTree } from "./collect-diff.ts";
 import { GuardPolicy } from "./guard.ts";
 import { runGuards } from "./registry.ts";
@@ -139,6 +140,8 @@ describe("collectDiff", { skip: gitMissing }, () => {
       report.findings.map(({ guard, message }) => `${guard}: ${message}`),
       [`size: ${diff.unread}`],
     );
+    // Fail closed: nothing unread ever reaches the judge as an empty-looking change.
+    assert.throws(() => chunkDiff(diff, 60_000), /cannot review a change whose patch was not read/);
   });
 
   test("refuses a change over the file or byte limit without reading the patch", async () => {
