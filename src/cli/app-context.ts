@@ -35,6 +35,6 @@ export async function openApp(
   });
   const dataDir = resolveDataDir(config.dataDir, env);
   const store = await openSqliteStore(path.join(dataDir, "slipway.db"));
-  await recoverInterruptedRuns(store);
+  await recoverInterruptedRuns(store, { sweepContainers: "when-orphans" });
   return { config, dataDir, store, env };
 }

@@ -49,15 +49,29 @@ export async function removeOrphanedSandboxContainers(socketPath?: string): Prom
   return removed.map((container) => container.id);
 }
 
-/** Mark every orphaned run on this host as interrupted; returns the runs it recovered. */
-export async function recoverInterruptedRuns(store: Store): Promise<Run[]> {
+export interface RecoveryOptions {
+  /**
+   * `always` (the default) asks the Docker engine for orphaned sandbox containers on every call;
+   * `when-orphans` only when a run of this host was found orphaned — the Docker client costs every
+   * command ~130 ms to load, and a container without its owner also stops itself (heartbeat) and
+   * is swept when the next docker sandbox starts.
+   */
+  sweepContainers?: "always" | "when-orphans";
+}
+
+async function sweepContainers(): Promise<void> {
   await removeOrphanedSandboxContainers().catch(() => {
     // An engine that does not answer must not stop every command from starting; each docker
     // sandbox's start runs the same sweep and a run on docker fails there if the engine is broken.
   });
+}
+
+/** Mark every orphaned run on this host as interrupted; returns the runs it recovered. */
+export async function recoverInterruptedRuns(store: Store, options: RecoveryOptions = {}): Promise<Run[]> {
+  const orphans = (await store.listUnfinishedRuns()).filter(isOrphaned);
+  if ((options.sweepContainers ?? "always") === "always" || orphans.length > 0) await sweepContainers();
   const recovered: Run[] = [];
-  for (const run of await store.listUnfinishedRuns()) {
-    if (!isOrphaned(run)) continue;
+  for (const run of orphans) {
     const problem = await removeLeftovers(run);
     await store.appendEvent({
       runId: run.id,
