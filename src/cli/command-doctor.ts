@@ -74,6 +74,25 @@ function weakerLine(report: DoctorReport): string {
   return `weaker     ${names}: accepted by sandbox.acceptWeaker`;
 }
 
+/** What walls the docker backend puts up here, when it works: who the agent runs as decides most. */
+export function dockerLine(
+  report: Pick<DoctorReport, "backends" | "platformIsRoot">,
+  limits: SandboxLimitsLine,
+): string | undefined {
+  if (!report.backends.some((backend) => backend.name === "docker" && backend.works)) return undefined;
+  const caps = `pids ${limits.maxProcesses}, memory ${limits.memoryMb} MiB, files ${limits.maxFileMb} MiB, container log off`;
+  return report.platformIsRoot
+    ? `docker     the agent runs as an unused uid (2,000,000,000 and up) without capabilities; helpers as the container's root; ${caps}`
+    : `docker     the agent runs as your own uid (Slipway is not root: no separate uid, no per-uid process cap); ${caps}`;
+}
+
+/** The configured limits a doctor line names. */
+export interface SandboxLimitsLine {
+  maxProcesses: number;
+  memoryMb: number;
+  maxFileMb: number;
+}
+
 /** Whether each run's worktree gets a disk quota here. */
 function diskLine(report: DoctorReport): string {
   const { diskMb, problem, accepted } = report.diskQuota;
@@ -120,6 +139,7 @@ export function renderDoctorReport(report: DoctorReport): string {
     "",
     ...limitLines(report),
     diskLine(report),
+    ...[dockerLine(report, report.limits)].filter((line): line is string => line !== undefined),
     "",
     ...verdictLines(report),
   ].join("\n");

@@ -46,6 +46,10 @@ export interface DiskQuotaCheck {
 
 export interface DoctorReport {
   diskQuota: DiskQuotaCheck;
+  /** True when Slipway runs as root (docker then gives the agent a uid of its own). */
+  platformIsRoot: boolean;
+  /** The configured sandbox limits. */
+  limits: { maxProcesses: number; memoryMb: number; maxFileMb: number };
   tools: ToolCheck[];
   backends: BackendCheck[];
   /** The bwrap backend's toolchains (`sandbox.toolchains`): mounted, under /usr, or skipped and why. */
@@ -183,6 +187,12 @@ export async function runDoctorChecks(config: SlipwayConfig): Promise<DoctorRepo
   const diskRefuses = diskQuota.problem !== undefined && !diskQuota.accepted;
   return {
     diskQuota,
+    platformIsRoot: process.getuid?.() === 0,
+    limits: {
+      maxProcesses: config.sandbox.maxProcesses,
+      memoryMb: config.sandbox.memoryMb,
+      maxFileMb: config.sandbox.maxFileMb,
+    },
     tools: [checkNode(), git],
     backends,
     bwrapLimits,
