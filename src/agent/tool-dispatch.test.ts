@@ -48,3 +48,39 @@ test("untilAborted answers at once when the signal has already fired", async () 
   const result = await untilAborted(new Promise(() => undefined), AbortSignal.abort());
   assert.equal(result.isError, true);
 });
+
+test("guidance is appended to a successful result that touched a file, after the output cap, never to an error", async () => {
+  const touching = defineTool({
+    name: "touch",
+    description: "reports the file it touched, or fails",
+    inputSchema: z.object({ fail: z.boolean() }),
+    run: async (input) =>
+      input.fail
+        ? { text: "error: no such file", isError: true, touchedPath: "pkg/a.ts" }
+        : { text: "x".repeat(500), isError: false, touchedPath: "pkg/a.ts" },
+  });
+  const asked: string[] = [];
+  const session = newAgentSession("task");
+  const options = {
+    tools: new Map([["touch", touching]]),
+    toolContext: { signal: new AbortController().signal } as ToolContext,
+    toolOutputChars: 100,
+    record: async () => undefined,
+    discloseInstructions: async (touchedPath: string) => {
+      asked.push(touchedPath);
+      return `GUIDANCE for ${touchedPath}`;
+    },
+  } as unknown as AgentLoopOptions;
+  await dispatchToolCalls(
+    session,
+    [
+      { toolCallId: "1", toolName: "touch", input: { fail: true } },
+      { toolCallId: "2", toolName: "touch", input: { fail: false } },
+    ],
+    options,
+  );
+  assert.deepEqual(asked, ["pkg/a.ts"], "an error result asks for no guidance");
+  const results = JSON.stringify(session.messages.at(-1));
+  assert.equal(results.split("GUIDANCE for pkg/a.ts").length - 1, 1);
+  assert.match(results, /characters cut[^"]*\\n\\nGUIDANCE for pkg\/a.ts/);
+});
