@@ -2,7 +2,7 @@
 // (binary files' lines counted from their blobs) and bytes, against review's limits.
 import type { GitRunner } from "../guards/collect-diff.ts";
 import { type LineCounts, parseNumstat, parseRawEntries, type RawEntry } from "./diff-listing.ts";
-import { overByteLimit, overCountLimits, type ReviewLimits } from "./review-limits.ts";
+import { overByteLimit, overCountLimits, patchByteCap, type ReviewLimits } from "./review-limits.ts";
 
 /**
  * Listing options: no `-U` (which would add the whole patch to every listing), renames found as
@@ -65,27 +65,39 @@ async function countBinaryLines(runGit: GitRunner, entries: RawEntry[], counts: 
   }
 }
 
+/** What measureChange found: the files, why the change is too large, or how long its patch can be. */
+export type ChangeMeasure = { entries: RawEntry[] } & ({ tooLarge: string } | { patchBytes: number });
+
+/** Every changed line counted (binary files' lines included), or undefined while one is not. */
+function totalLines(counts: Map<string, LineCounts>): number {
+  let total = 0;
+  for (const lines of counts.values()) total += lines === undefined ? 0 : lines.added + lines.removed;
+  return total;
+}
+
 /**
- * The change's files, and why it is too large to read (files, lines or bytes over `limits`);
- * `tooLarge` is undefined when the patch may be read.
+ * The change's files, and either why it is too large to read (files, lines or bytes over
+ * `limits`) or the most bytes its patch can hold (for a cap on reading it).
  */
 export async function measureChange(
   runGit: GitRunner,
   base: string,
   target: string,
   limits: ReviewLimits,
-): Promise<{ entries: RawEntry[]; tooLarge?: string }> {
+): Promise<ChangeMeasure> {
   const range = ["--end-of-options", base, target, "--"];
   const entries = parseRawEntries(
     await runGit(["diff", ...listingArguments, "--raw", "-z", "--no-abbrev", ...range]),
   );
   const counts = parseNumstat(await runGit(["diff", ...listingArguments, "--numstat", "-z", ...range]));
   const textCounts = new Map([...counts].map(([path, lines]) => [path, lines ?? { added: 0, removed: 0 }]));
-  const tooLarge =
-    overCountLimits(entries, textCounts, limits) ??
-    overByteLimit(await changedBytes(runGit, base, target, entries), limits);
-  if (tooLarge !== undefined) return { entries, tooLarge };
+  const byCount = overCountLimits(entries, textCounts, limits);
+  if (byCount !== undefined) return { entries, tooLarge: byCount };
+  const bytes = await changedBytes(runGit, base, target, entries);
+  const byBytes = overByteLimit(bytes, limits);
+  if (byBytes !== undefined) return { entries, tooLarge: byBytes };
   await countBinaryLines(runGit, entries, counts);
   const byLines = overCountLimits(entries, counts, limits);
-  return byLines === undefined ? { entries } : { entries, tooLarge: byLines };
+  if (byLines !== undefined) return { entries, tooLarge: byLines };
+  return { entries, patchBytes: patchByteCap({ bytes, lines: totalLines(counts), files: entries.length }) };
 }

@@ -61,9 +61,10 @@ export function overByteLimit(bytes: number, limits: ReviewLimits): string | und
 }
 
 /**
- * The patch of a change within `limits` is at most this long: both sides' content, a marker and a
- * hunk header per changed line, a header (four paths of at most 4,096 bytes) per file.
+ * The longest patch git can print for a change of these measures: both sides' content, per line
+ * a marker, context markers and a hunk header, per file a header (four paths of at most 4,096
+ * bytes and the mode and index lines).
  */
-export function patchByteCap(limits: ReviewLimits): number {
-  return 2 * limits.maxBytes + 64 * maxReviewLinesAll + 20_000 * limits.maxFiles;
+export function patchByteCap(measures: { bytes: number; lines: number; files: number }): number {
+  return measures.bytes + 128 * measures.lines + 20_000 * measures.files + 64 * 1024;
 }

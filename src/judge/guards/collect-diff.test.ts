@@ -109,14 +109,20 @@ describe("collectDiff", { skip: gitMissing }, () => {
   });
 
   /** The runner, recording which git commands ran: a patch is any `diff` that is not a listing. */
-  function recording(): { runGit: GitRunner; patches: () => number } {
+  function recording(): { runGit: GitRunner; patches: () => number; caps: (number | undefined)[] } {
     const commands: string[][] = [];
+    const caps: (number | undefined)[] = [];
+    const listing = (args: string[]) => args.includes("--raw") || args.includes("--numstat");
     const runGit: GitRunner = (args, options) => {
       commands.push(args);
+      if (args[0] === "diff" && !listing(args)) caps.push(options?.maxOutputBytes);
       return repo.runGit(args, options);
     };
-    const listing = (args: string[]) => args.includes("--raw") || args.includes("--numstat");
-    return { runGit, patches: () => commands.filter((args) => args[0] === "diff" && !listing(args)).length };
+    return {
+      runGit,
+      patches: () => commands.filter((args) => args[0] === "diff" && !listing(args)).length,
+      caps,
+    };
   }
 
   test("refuses many short lines by git's counts, without reading the patch (red team R10)", async () => {
@@ -150,7 +156,7 @@ describe("collectDiff", { skip: gitMissing }, () => {
     repo.write("long.txt", `${"x".repeat(5_000)}\n`);
     for (const name of ["b", "c", "d"]) repo.write(`${name}.txt`, "b\n");
     const tree = await stageWorktreeTree(repo.runGit);
-    const { runGit, patches } = recording();
+    const { runGit, patches, caps } = recording();
     const byBytes = await collectDiff(runGit, base, tree, { ...defaultReviewLimits, maxBytes: 4_000 });
     assert.match(byBytes.unread ?? "", /hold 5,007 bytes .*more than review reads \(4,000\)/);
     const byFiles = await collectDiff(runGit, base, tree, { ...defaultReviewLimits, maxFiles: 3 });
@@ -159,5 +165,7 @@ describe("collectDiff", { skip: gitMissing }, () => {
     const within = await collectDiff(runGit, base, tree, { ...defaultReviewLimits, maxBytes: 6_000 });
     assert.equal(within.unread, undefined);
     assert.equal(patches(), 1);
+    // The patch is read with a cap from git's own counts: this small change's, not a fixed 256 MiB.
+    assert.ok(caps[0] !== undefined && caps[0] > 5_000 && caps[0] < 200_000, String(caps[0]));
   });
 });

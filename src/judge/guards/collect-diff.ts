@@ -4,7 +4,7 @@ import type { RawEntry } from "../diff/diff-listing.ts";
 import { listingArguments, measureChange } from "../diff/measure-change.ts";
 import { type DiffFile, type DiffFileStatus, type ParsedDiff, parseDiff } from "../diff/parse-diff.ts";
 import { readBinaryChanges } from "../diff/read-binary-changes.ts";
-import { defaultReviewLimits, patchByteCap, type ReviewLimits } from "../diff/review-limits.ts";
+import { defaultReviewLimits, type ReviewLimits } from "../diff/review-limits.ts";
 
 /**
  * Runs git with these arguments in the worktree and resolves to its stdout; rejects on failure,
@@ -70,6 +70,20 @@ function applyModes(parsed: ParsedDiff, entries: RawEntry[]): void {
   }
 }
 
+/** The patch, read with a cap git's own counts justify: more output than that is refused. */
+async function readPatch(runGit: GitRunner, base: string, target: string, maxBytes: number): Promise<string> {
+  try {
+    const argv = ["diff", ...diffArguments, "--text", "--end-of-options", base, target, "--"];
+    return await runGit(argv, { maxOutputBytes: maxBytes });
+  } catch (error) {
+    const reason = (error as Error).message.split("\n")[0];
+    throw new WorkspaceError(
+      `the review diff could not be read (${reason}; git's counts allow it ${maxBytes.toLocaleString("en-US")} bytes); nothing is reviewed or committed`,
+      { cause: error },
+    );
+  }
+}
+
 /**
  * Parse `git diff <base> <target>`: the change from the base commit to `target`, a tree-ish (the
  * frozen tree the pipeline reviews and commits). Nothing is staged or written. Every file is read
@@ -88,13 +102,12 @@ export async function collectDiff(
 ): Promise<ParsedDiff> {
   checkRevision("base", base);
   checkRevision("target", target);
-  const { entries, tooLarge } = await measureChange(runGit, base, target, limits);
+  const measure = await measureChange(runGit, base, target, limits);
+  const { entries } = measure;
   // Fail closed: measured over the limits, the patch is never read.
-  if (tooLarge !== undefined) return { files: entries.map(unreadFile), unread: tooLarge };
+  if ("tooLarge" in measure) return { files: entries.map(unreadFile), unread: measure.tooLarge };
   const binary = await readBinaryChanges(runGit, base, target, listingArguments);
-  const text = await runGit(["diff", ...diffArguments, "--text", "--end-of-options", base, target, "--"], {
-    maxOutputBytes: patchByteCap(limits),
-  });
+  const text = await readPatch(runGit, base, target, measure.patchBytes);
   const parsed = parseDiff(text);
   applyModes(parsed, entries);
   for (const file of parsed.files) {
