@@ -4,6 +4,7 @@
 import { remainingBudget, wouldExceed } from "../agent/run-limits.ts";
 import { addUsage, emptyUsage } from "../core/run.ts";
 import type { ParsedDiff } from "../judge/diff/parse-diff.ts";
+import { reviewLimitsFor } from "../judge/diff/review-limits.ts";
 import { collectDiff } from "../judge/guards/collect-diff.ts";
 import { formatGuardFindings, runGuards } from "../judge/guards/registry.ts";
 import { formatVeto, runJudge } from "../judge/llm-judge/run-judge.ts";
@@ -23,8 +24,15 @@ const judgeCallTimeoutMs = 5 * 60_000;
  */
 async function runDiff(context: RunContext): Promise<ParsedDiff> {
   const options = await worktreeGitOptions(context.mirrorPath!, context.sandbox!.worktree);
-  const git = async (args: string[]) => (await runGit(args, { ...options, signal: context.signal })).stdout;
-  return collectDiff(git, context.run.baseCommit!, context.frozenTree!);
+  const git = async (args: string[], limit?: { maxOutputBytes?: number }) =>
+    (await runGit(args, { ...options, signal: context.signal, ...limit })).stdout;
+  // Counted first: a change over the guard policy's file and line limits is refused unread.
+  return collectDiff(
+    git,
+    context.run.baseCommit!,
+    context.frozenTree!,
+    reviewLimitsFor(context.guardPolicy!),
+  );
 }
 
 function withRecord(context: RunContext, record: ReviewRecord): Record<string, unknown> {

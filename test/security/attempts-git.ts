@@ -3,13 +3,14 @@
 import { spawnSync } from "node:child_process";
 import { readdirSync, rmSync } from "node:fs";
 import { SlipwayError } from "../../src/core/errors.ts";
-import { collectDiff, stageWorktreeTree } from "../../src/judge/guards/collect-diff.ts";
+import { collectDiff } from "../../src/judge/guards/collect-diff.ts";
 import { builtinTools } from "../../src/tools/registry.ts";
 import { runTool } from "../../src/tools/run-tool.ts";
 import type { ToolContext } from "../../src/tools/tool.ts";
 import { runGit } from "../../src/workspace/git.ts";
 import { changedFiles, commitAll } from "../../src/workspace/worktree.ts";
 import { worktreeGitOptions } from "../../src/workspace/worktree-admin.ts";
+import { snapshotWorktree } from "../../src/workspace/worktree-commit.ts";
 import { git } from "../helpers/git-fixture.ts";
 import { type AttackRun, clearMarkers } from "./attack-world.ts";
 import { type Attempt, blocked, breached, gist, inconclusive, notRun, type Verdict } from "./attempt.ts";
@@ -93,7 +94,10 @@ async function platformGitOperations({
   const options = await worktreeGitOptions(world.mirrorPath, worktree);
   const base = (await runGit(["rev-parse", "HEAD"], options)).stdout.trim();
   const reviewGit = async (args: string[]) => (await runGit(args, options)).stdout;
-  await attempt("review diff", async () => collectDiff(reviewGit, base, await stageWorktreeTree(reviewGit)));
+  // The pipeline's own path: the freeze (which refuses nested repositories), then the diff of its tree.
+  await attempt("review diff", async () =>
+    collectDiff(reviewGit, base, await snapshotWorktree(world.mirrorPath, worktree)),
+  );
   const committer = { name: "Slipway", email: "slipway@example.invalid" };
   await attempt("commit", () =>
     commitAll({ mirrorPath: world.mirrorPath, worktreePath: worktree, message: "run result", committer }),

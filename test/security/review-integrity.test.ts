@@ -65,12 +65,12 @@ async function judgeAsked(server: ScriptedModelServer): Promise<void> {
   throw new Error("the judge was never asked within 60 s");
 }
 
-/** The one worktree of the setup's data directory (the run's, while it runs). */
+/** The one worktree of the setup's data directory (the run's, while it runs, on its disk volume). */
 function runWorktree(setup: ScriptedRunSetup): string {
-  const root = path.join(setup.dataDir, "worktrees");
-  const names = readdirSync(root);
-  assert.equal(names.length, 1, `worktrees: ${names.join(", ")}`);
-  return path.join(root, names[0]!);
+  const root = path.join(setup.dataDir, "volumes");
+  const names = readdirSync(root).filter((name) => !name.endsWith(".img"));
+  assert.equal(names.length, 1, `run volumes: ${names.join(", ")}`);
+  return path.join(root, names[0]!, "worktree");
 }
 
 function branchExists(repo: string, branch: string): boolean {
