@@ -70,17 +70,17 @@ export function refuseNestedRepositories(worktreePath: string): void {
 }
 
 /**
- * Start a fresh index from `start` in a platform-owned temporary directory, stage the worktree
- * into it with `git add <addMode>` and write it as a tree; returns the tree's id. The worktree's
- * own index, and anything the sandbox can reach, stay untouched.
+ * Run `work` with git options whose index is a fresh one read from `start`, in a platform-owned
+ * temporary directory: the worktree's own index, and anything the sandbox can reach, stay
+ * untouched. The worktree is checked for nested repositories first (see refuseNestedRepositories).
  */
-async function writeTreeFrom(
+async function withPrivateIndex<T>(
   mirrorPath: string,
   worktreePath: string,
   start: string,
-  addMode: "-A" | "-u",
   signal: AbortSignal | undefined,
-): Promise<string> {
+  work: (options: RunGitOptions) => Promise<T>,
+): Promise<T> {
   const base = await worktreeGitOptions(mirrorPath, worktreePath);
   const directory = await mkdtemp(path.join(tmpdir(), "slipway-index-"));
   try {
@@ -91,11 +91,24 @@ async function writeTreeFrom(
     };
     await runGit(["read-tree", start], options);
     refuseNestedRepositories(worktreePath);
-    await runGit(["add", addMode, "--", "."], options);
-    return (await runGit(["write-tree"], options)).stdout.trim();
+    return await work(options);
   } finally {
     await rm(directory, { recursive: true, force: true });
   }
+}
+
+/** Stage the worktree onto a private index read from `start` with `git add <addMode>`; the tree's id. */
+function writeTreeFrom(
+  mirrorPath: string,
+  worktreePath: string,
+  start: string,
+  addMode: "-A" | "-u",
+  signal: AbortSignal | undefined,
+): Promise<string> {
+  return withPrivateIndex(mirrorPath, worktreePath, start, signal, async (options) => {
+    await runGit(["add", addMode, "--", "."], options);
+    return (await runGit(["write-tree"], options)).stdout.trim();
+  });
 }
 
 /**
@@ -139,16 +152,7 @@ export async function removeFilesOutsideTree(
   tree: string,
   signal?: AbortSignal,
 ): Promise<string[]> {
-  const base = await worktreeGitOptions(mirrorPath, worktreePath);
-  const directory = await mkdtemp(path.join(tmpdir(), "slipway-index-"));
-  try {
-    const options: RunGitOptions = {
-      ...base,
-      signal,
-      env: { GIT_INDEX_FILE: path.join(directory, "index") },
-    };
-    await runGit(["read-tree", objectId(tree)], options);
-    refuseNestedRepositories(worktreePath);
+  return withPrivateIndex(mirrorPath, worktreePath, objectId(tree), signal, async (options) => {
     // No --exclude-standard: ignored entries are listed too; --directory names a wholly untracked
     // directory once instead of every file in it.
     const { stdout } = await runGit(["ls-files", "-z", "--others", "--directory"], options);
@@ -157,9 +161,7 @@ export async function removeFilesOutsideTree(
       await rm(path.join(worktreePath, entry), { recursive: true, force: true });
     }
     return paths;
-  } finally {
-    await rm(directory, { recursive: true, force: true });
-  }
+  });
 }
 
 /** Paths that differ between two trees (or commits), relative to the root, sorted. */
