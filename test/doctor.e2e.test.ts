@@ -1,7 +1,6 @@
 // `slipway doctor` end to end: which sandbox backends work here and why not, node and git, and the
 // exit code (0 when an isolating backend works, else 1).
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { chmodSync, existsSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
@@ -9,7 +8,7 @@ import { after, describe, test } from "node:test";
 import { bwrapKillMode, bwrapLimitModes, tmpfsCaps } from "../src/sandbox/bwrap/bwrap-limit-modes.ts";
 import { bwrapSandboxBackend } from "../src/sandbox/bwrap/bwrap-sandbox.ts";
 import { dockerTestSkipReason, testImage } from "../src/sandbox/docker/test-image.ts";
-import { type CliResult, cliEnv, runCli, slipwayBin } from "./helpers/cli.ts";
+import { type CliResult, cliEnv, runCli } from "./helpers/cli.ts";
 import { tempDir } from "./helpers/git-fixture.ts";
 
 const bwrap = await bwrapSandboxBackend.availability();
@@ -25,31 +24,12 @@ const unprivilegedSkip =
         : false;
 if (unprivilegedSkip) console.log(`# skipping doctor as an unprivileged user: ${unprivilegedSkip}`);
 
-/** `slipway ARGS` as the nobody user, bounded like runCli. */
+/** `slipway ARGS` as the nobody user. */
 function runAsNobody(
   args: string[],
   options: { env: Record<string, string>; cwd: string },
 ): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("setpriv", [...nobody, process.execPath, slipwayBin, ...args], options);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`slipway ${args.join(" ")} as nobody did not end within 120 s\n${stderr}`));
-    }, 120_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runCli(args, { ...options, runAs: ["setpriv", ...nobody] });
 }
 const dockerSkip = await dockerTestSkipReason();
 

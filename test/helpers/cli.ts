@@ -22,10 +22,17 @@ export function cliEnv(extra: Record<string, string>): Record<string, string> {
 
 export function runCli(
   args: string[],
-  options: { env: Record<string, string>; cwd?: string; timeoutMs?: number },
+  options: {
+    env: Record<string, string>;
+    cwd?: string;
+    timeoutMs?: number;
+    /** A program and its arguments that run the CLI (e.g. setpriv dropping to another user). */
+    runAs?: string[];
+  },
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [slipwayBin, ...args], { env: options.env, cwd: options.cwd });
+    const [program, ...prefix] = [...(options.runAs ?? []), process.execPath];
+    const child = spawn(program!, [...prefix, slipwayBin, ...args], { env: options.env, cwd: options.cwd });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => {
