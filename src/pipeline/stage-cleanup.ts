@@ -1,5 +1,6 @@
 // Stage cleanup: whatever the outcome, stop the sandbox and remove the worktree; the branch stays.
 import { describeError } from "../core/errors.ts";
+import { removeSetupCopy } from "../setup/setup-copy.ts";
 import { closeRunVolume, recordedVolume } from "../workspace/run-volume.ts";
 import { removeWorktree } from "../workspace/worktree.ts";
 import { type RunContext, recordEvent, type StageResult } from "./run-context.ts";
@@ -17,6 +18,13 @@ export async function cleanupStage(context: RunContext): Promise<StageResult> {
       await removeWorktree(context.mirrorPath, worktree);
     } catch (error) {
       problems.push(`worktree: ${describeError(error)}`);
+    }
+  }
+  if (worktree) {
+    try {
+      await removeSetupCopy(worktree);
+    } catch (error) {
+      problems.push(`setup copy: ${describeError(error)}`);
     }
   }
   const volume = recordedVolume(context.run.state);

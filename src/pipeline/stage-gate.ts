@@ -3,6 +3,7 @@
 // with the findings, a bounded number of times; then the run ends as verify_failed. Checks that
 // change a file of the frozen tree end the run: what was verified must be what is committed.
 
+import { restoreSetupDirectories } from "../setup/setup-copy.ts";
 import { runVerifiers } from "../verify/run-verifiers.ts";
 import { summarizeReport } from "../verify/summarize.ts";
 import type { VerificationReport } from "../verify/verifier.ts";
@@ -49,9 +50,17 @@ export async function gateStage(context: RunContext): Promise<StageResult> {
   }
   // The checks see the frozen tree and nothing else: no ignored runner, cache or build output of the agent's.
   const removed = await removeFilesOutsideTree(context.mirrorPath!, sandbox.worktree, tree, context.signal);
+  // The dependencies go back as setup installed them, not as the agent may have left them.
+  const dependencies = await restoreSetupDirectories(
+    sandbox.worktree,
+    context.setup?.producedDirectories ?? [],
+    context.signal,
+  );
   const { commands, notes } = await checksForRun(context);
   await recordEvent(context, "verify-start", {
     removedOutsideTree: removed.slice(0, 20),
+    restoredFromSetup: dependencies.restored,
+    notRestored: dependencies.skipped,
     speed: "full",
     checks: commands.map((command) => command.name),
     notes,

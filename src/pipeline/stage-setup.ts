@@ -7,6 +7,7 @@ import type { Sandbox } from "../sandbox/sandbox.ts";
 import { sandboxOptionsFor } from "../sandbox/sandbox-options.ts";
 import { planSetup, type SetupPlan } from "../setup/plan-setup.ts";
 import { readSecrets, runSetupCommands, type SetupRunResult } from "../setup/run-setup.ts";
+import { keepSetupDirectories } from "../setup/setup-copy.ts";
 import { setupOutcomeOf } from "../setup/setup-outcome.ts";
 import { readBaseRepoConfig, setupConfigOf } from "./base-verify-config.ts";
 import { type RunContext, recordEvent, type StageResult } from "./run-context.ts";
@@ -76,20 +77,20 @@ export async function setupStage(context: RunContext): Promise<StageResult> {
     notes: plan.notes,
   });
   const result = enabled && plan.commands.length > 0 ? await runInSetupSandbox(context, plan) : undefined;
-  const durationMs = Math.round(performance.now() - started);
-  const outcome = setupOutcomeOf(plan, result, durationMs);
+  const outcome = setupOutcomeOf(plan, result, 0);
+  // Kept beside the worktree (no sandbox mounts it) for the gate to restore after its clean-up.
+  outcome.producedDirectories = await keepSetupDirectories(
+    context.run.worktree!,
+    outcome.producedDirectories,
+    context.signal,
+  );
+  outcome.durationMs = Math.round(performance.now() - started);
   await recordEvent(context, "setup-end", { ...outcome, results: result?.results ?? [], notes: plan.notes });
   const update = { state: { ...context.run.state, setup: outcome } };
   if (result && !result.passed) {
-    if (pastDeadline(context)) {
-      return {
-        next: "cleanup",
-        outcome: "time_limit",
-        outcomeDetail: timeLimitDetail(context, "setup"),
-        update,
-      };
-    }
-    return { next: "cleanup", outcome: "setup_failed", outcomeDetail: result.cause, update };
+    const detail = pastDeadline(context) ? timeLimitDetail(context, "setup") : result.cause;
+    const ended = pastDeadline(context) ? "time_limit" : "setup_failed";
+    return { next: "cleanup", outcome: ended, outcomeDetail: detail, update };
   }
   context.setup = outcome;
   // The agent's sandbox: no allowHosts, so no network; created only once the setup's is gone.

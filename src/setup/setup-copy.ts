@@ -1,0 +1,83 @@
+// A pristine copy of what setup installed (node_modules, .venv …), kept beside the worktree where
+// no sandbox reaches it, so the gate can put the dependencies back after it removed every file
+// outside the frozen tree: the checks then run on the installed dependencies, never on a copy the
+// agent may have rewritten (a node_modules/.bin runner that always passes).
+import { execFile } from "node:child_process";
+import { mkdir, rm } from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+import { entryKindInside } from "../workspace/safe-fs.ts";
+
+const run = promisify(execFile);
+/** Copying a large node_modules takes seconds (reflinks) to a minute or two (a full copy). */
+const copyTimeoutMs = 10 * 60_000;
+
+/** Where the copy of `worktree`'s setup directories lives: its sibling, on the same volume. */
+export function setupCopyPath(worktree: string): string {
+  return `${worktree}.setup`;
+}
+
+/** `cp -a` (links copied as links, never followed), sharing blocks where the filesystem can. */
+async function copyTree(from: string, to: string, signal?: AbortSignal): Promise<void> {
+  await run("cp", ["-a", "--reflink=auto", "--", from, to], {
+    timeout: copyTimeoutMs,
+    signal,
+    maxBuffer: 1024 * 1024,
+  });
+}
+
+/**
+ * Copy each of `directories` (relative to `worktree`) that setup left as a real directory to the
+ * setup copy; returns those kept. Call it only once the setup sandbox has ended.
+ */
+export async function keepSetupDirectories(
+  worktree: string,
+  directories: readonly string[],
+  signal?: AbortSignal,
+): Promise<string[]> {
+  const copy = setupCopyPath(worktree);
+  await rm(copy, { recursive: true, force: true });
+  const kept: string[] = [];
+  for (const directory of directories) {
+    // A link or file where a dependency directory should be is not followed, not kept.
+    if ((await entryKindInside(worktree, directory)) !== "directory") continue;
+    const target = path.join(copy, directory);
+    await mkdir(path.dirname(target), { recursive: true });
+    await copyTree(path.join(worktree, directory), target, signal);
+    kept.push(directory);
+  }
+  return kept;
+}
+
+/**
+ * Put the kept directories back into `worktree` where nothing stands at their names (the gate
+ * removed them). A name the frozen tree holds (a link or file the agent committed there) is left
+ * alone and reported: copying into it could write through a link.
+ */
+export async function restoreSetupDirectories(
+  worktree: string,
+  kept: readonly string[],
+  signal?: AbortSignal,
+): Promise<{ restored: string[]; skipped: string[] }> {
+  const restored: string[] = [];
+  const skipped: string[] = [];
+  for (const directory of kept) {
+    if ((await entryKindInside(worktree, directory)) !== "missing") {
+      skipped.push(directory);
+      continue;
+    }
+    const parent = path.dirname(directory);
+    if (parent !== "." && (await entryKindInside(worktree, parent)) !== "directory") {
+      skipped.push(directory);
+      continue;
+    }
+    await copyTree(path.join(setupCopyPath(worktree), directory), path.join(worktree, directory), signal);
+    restored.push(directory);
+  }
+  return { restored, skipped };
+}
+
+/** Remove the setup copy of `worktree` (safe when there is none). */
+export async function removeSetupCopy(worktree: string): Promise<void> {
+  await rm(setupCopyPath(worktree), { recursive: true, force: true });
+}
