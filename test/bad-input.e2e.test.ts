@@ -94,6 +94,19 @@ describe("bad input", () => {
     assertOneLine(result.stderr, /unknown key limitz/);
   });
 
+  test("an empty ANTHROPIC_BASE_URL, OPENAI_BASE_URL or SLIPWAY_* variable counts as not set", async () => {
+    const dataDir = tempDir("data");
+    const blank = { ANTHROPIC_BASE_URL: "", OPENAI_BASE_URL: " ", SLIPWAY_MAX_TURNS: "", SLIPWAY_MODEL: "" };
+    const env = cliEnv(blank);
+    const version = await runCli(["--version"], { env });
+    assert.equal(version.code, 0, version.stderr);
+    // `run` loads the provider SDKs, which read their base URL variables when they load.
+    const args = ["--data-dir", dataDir, "run", "--repo", dataDir, "--task", "x", "--model", "anthropic:x"];
+    const result = await runCli(args, { env, cwd: dataDir });
+    assert.equal(result.code, 2);
+    assertOneLine(result.stderr, /needs an API key: set the ANTHROPIC_API_KEY/);
+  });
+
   test("a bad flag value names the flag", async () => {
     const result = await runCli(["run", "--repo", ".", "--task", "x", "--max-turns", "zero"], {
       env: cliEnv({}),

@@ -3,6 +3,7 @@
 // sandboxes and SDKs it pulls in) is imported on demand, so `--help` or `runs` stays cheap.
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
+import { dropBlankVariables } from "../config/env-overrides.ts";
 import type { GlobalOptions } from "./app-context.ts";
 
 type Register = (program: Command, global: () => GlobalOptions) => void;
@@ -41,6 +42,12 @@ export const commandTable: readonly CommandEntry[] = [
     summary:
       "detect a repository's checks (build, tests, linters) and run them in a sandbox, outside any agent run",
     load: async () => (await import("./command-verify.ts")).registerVerifyCommand,
+  },
+  {
+    name: "setup",
+    summary:
+      "detect how a repository installs its dependencies and run it in a sandbox that reaches only the package registries",
+    load: async () => (await import("./command-setup.ts")).registerSetupCommand,
   },
   {
     name: "pr",
@@ -130,6 +137,8 @@ export async function buildProgram(load?: ReadonlySet<string>): Promise<Command>
 
 /** Run the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  // Before any command (and the provider SDKs it loads) reads the environment: blank is unset.
+  dropBlankVariables(process.env);
   try {
     const named = commandNamed(argv);
     const program = await buildProgram(new Set(named === undefined ? [] : [named]));

@@ -25,6 +25,25 @@ export const envOverrides: readonly EnvOverride[] = [
   },
 ];
 
+/**
+ * Prefixes of the variables Slipway and the provider SDKs it loads read. An empty (or blank) one
+ * means "not set": the SDKs read ANTHROPIC_BASE_URL / OPENAI_BASE_URL when their module loads and
+ * throw on an empty value, which would break every command that loads them.
+ */
+const readPrefixes = ["SLIPWAY_", "ANTHROPIC_", "OPENAI_"] as const;
+
+/** Delete from `env` every variable with a read prefix whose value is empty or blank; returns their names. */
+export function dropBlankVariables(env: NodeJS.ProcessEnv): string[] {
+  const dropped: string[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || value.trim() !== "") continue;
+    if (!readPrefixes.some((prefix) => name.startsWith(prefix))) continue;
+    delete env[name];
+    dropped.push(name);
+  }
+  return dropped;
+}
+
 function coerce(raw: string, kind: EnvOverride["kind"]): unknown {
   if (kind === "number") {
     const value = Number(raw);
@@ -44,7 +63,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): {
   const sources = new Map<string, string>();
   for (const override of envOverrides) {
     const raw = env[override.env];
-    if (raw === undefined || raw === "") continue;
+    if (raw === undefined || raw.trim() === "") continue;
     setPath(value, override.path, coerce(raw, override.kind));
     sources.set(override.path.join("."), `environment variable ${override.env}`);
   }
