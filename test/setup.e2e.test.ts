@@ -3,7 +3,7 @@
 // reaches the registry and nothing else, the agent reaches nothing, the private-registry secret is
 // handed to setup only; a lockfile out of sync ends the run as setup_failed before any model call.
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import type { ModelScript } from "../src/models/scripted-server/script.ts";
@@ -145,5 +145,24 @@ describe("the setup stage", () => {
     assert.match(report.detail, /^npm ci --no-audit --no-fund failed \(exit 1\): npm error .*in sync/);
     assert.equal(report.detail.includes("\n"), false);
     assert.equal(setup.server.requests.length, 0, "no model request was made");
+  });
+
+  test("slipway setup --repo installs in place, says what it detected and why, and exits 16 on a failure", async () => {
+    const setup = await scriptedRun(cleanups);
+    const env = { ...setup.env, [canaryVariable]: canary };
+    const repo = makeSetupProject({ dependency: "tarball" });
+    const passed = await runCli([...baseArgs(setup), "setup", "--repo", repo], { env, timeoutMs: 300_000 });
+    assert.equal(passed.code, 0, `${passed.stdout}\n${passed.stderr}`);
+    assert.match(passed.stdout, /detected 1 command:\n {2}npm ci --no-audit --no-fund/);
+    assert.match(passed.stdout, /node: npm from package-lock\.json/);
+    assert.match(passed.stdout, /setup passed/);
+    assert.ok(existsSync(path.join(repo, "node_modules/is-number/index.js")));
+    const broken = makeSetupProject({ dependency: "tarball", breakLockfile: true });
+    const failed = await runCli([...baseArgs(setup), "setup", "--repo", broken], { env, timeoutMs: 300_000 });
+    assert.equal(failed.code, 16, `${failed.stdout}\n${failed.stderr}`);
+    assert.match(
+      failed.stdout,
+      /setup failed: npm ci --no-audit --no-fund failed \(exit 1\): npm error .*in sync/,
+    );
   });
 });
