@@ -14,7 +14,7 @@ import type { PullRequestRecord } from "../store/pull-request-store.ts";
 import { type AgentServices, prepareAgentServices } from "./agent-services.ts";
 import type { AppContext, GlobalOptions } from "./app-context.ts";
 import { positiveNumber } from "./option-parsers.ts";
-import { findOne, pullRequestNumber, withApp } from "./pr-lookup.ts";
+import { findOne, forgeName, pullRequestNumber, withApp } from "./pr-lookup.ts";
 import { createProgressPrinter } from "./progress-printer.ts";
 
 /** A CI log beyond this is cut from the front: the failure is at the end. */
@@ -126,7 +126,7 @@ export function registerWatch(pr: Command, global: () => GlobalOptions): void {
       "shepherd a pull request Slipway opened: follow-up runs for failing CI (≤ forge.maxCiFollowUps, once per head commit) and for `/slipway <instruction>` comments",
     )
     .argument("<number>", "its number, as `slipway pr list` shows it", pullRequestNumber)
-    .option("--forge <name>", "which forge's #<number>, when several have one")
+    .option("--forge <name>", "which forge's #<number>, when several have one", forgeName)
     .option("--once", "one pass: act on what is there now, do not wait for CI", false)
     .option("--max-minutes <n>", "stop watching after this long", positiveNumber, 60)
     .option("--json", "print what was done as JSON", false)

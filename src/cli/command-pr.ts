@@ -9,7 +9,7 @@ import type { GlobalOptions } from "./app-context.ts";
 import { registerComment, registerWatch } from "./command-pr-watch.ts";
 import { positiveInteger } from "./option-parsers.ts";
 import { renderPullRequest, renderPullRequestTable } from "./pr-format.ts";
-import { findOne, pullRequestNumber, withApp } from "./pr-lookup.ts";
+import { findOne, forgeName, pullRequestNumber, withApp } from "./pr-lookup.ts";
 
 interface JsonFlag {
   json: boolean;
@@ -19,7 +19,7 @@ function registerList(pr: Command, global: () => GlobalOptions): void {
   pr.command("list")
     .description("list pull requests and review requests, newest first")
     .option("--limit <n>", "how many", positiveInteger, 50)
-    .option("--forge <name>", "only this forge's (local, github, gitlab)")
+    .option("--forge <name>", "only this forge's (local, github, gitlab)", forgeName)
     .option("--json", "print JSON", false)
     .action((flags: JsonFlag & { limit: number; forge?: string }) =>
       withApp(global, async (app) => {
@@ -33,7 +33,7 @@ function registerShow(pr: Command, global: () => GlobalOptions): void {
   pr.command("show")
     .description("print one pull request: state, branch, run, body and comments")
     .argument("<number>", "its number, as `slipway pr list` shows it", pullRequestNumber)
-    .option("--forge <name>", "which forge's #<number>, when several have one")
+    .option("--forge <name>", "which forge's #<number>, when several have one", forgeName)
     .option("--json", "print JSON", false)
     .action((number: number, flags: JsonFlag & { forge?: string }) =>
       withApp(global, async (app) => {

@@ -1,5 +1,6 @@
-// `slipway sandbox exec -- CMD ARGS…`: runs one command in a sandbox exactly as an agent's command
-// runs (same backend choice, limits, time limit and output cap), on a repository exposed as a run
+// `slipway sandbox exec [--] CMD ARGS…`: runs one command in the walls an agent's command runs in
+// (same backend choice, limits, time limit and output cap; not the agent's command allowlist: the
+// user names the command, not the agent), on a repository exposed as a run
 // exposes it (a fresh worktree of its mirror, so its `.git` is out of reach), prints its output and
 // exits with its exit code.
 import { existsSync, statSync } from "node:fs";
@@ -194,13 +195,20 @@ async function execPlan(
 }
 
 export function registerSandboxCommand(program: Command, global: () => GlobalOptions): void {
+  // Everything after the command's program belongs to it (`sandbox exec python3 -V` is python's -V,
+  // not Slipway's version): options of slipway and `sandbox` are read only before their subcommand.
+  program.enablePositionalOptions();
   const sandbox = program
     .command("sandbox")
-    .description("run commands inside a sandbox, as the agent's commands run");
+    .description("run commands inside a sandbox, as the agent's commands run")
+    .enablePositionalOptions();
   sandbox
     .command("exec")
-    .description("run one command in a sandbox exactly as an agent's command runs; exits with its exit code")
-    .usage("[--backend bwrap|docker|none] [--repo DIR] [--allow-host HOST]... -- CMD [ARGS...]")
+    .passThroughOptions()
+    .description(
+      "run one command in the sandbox an agent's command runs in (same walls and limits; commands.allowlist is the agent's and not applied here); exits with its exit code",
+    )
+    .usage("[--backend bwrap|docker|none] [--repo DIR] [--allow-host HOST]... [--] CMD [ARGS...]")
     .option("--backend <name>", "bwrap, docker, none or auto (default: the configured sandbox.backend)")
     .option(
       "--repo <dir>",
@@ -212,7 +220,7 @@ export function registerSandboxCommand(program: Command, global: () => GlobalOpt
       collectHost,
       [],
     )
-    .argument("<command...>", "the program and its arguments, after --")
+    .argument("<command...>", "the program and its arguments (every option after the program is its own)")
     .exitOverride()
     .action(async (argv: string[], flags: ExecFlags) => {
       process.exitCode = await runInSandbox(global(), flags, argv);

@@ -1,12 +1,20 @@
 // Helpers of the `slipway pr` commands: finding a recorded pull request by the number a person types
 // (`#12` or `12`), across forges, and running a command's work with the app open.
+import { InvalidArgumentError } from "commander";
 import { InputError } from "../core/errors.ts";
+import { forgeFactories } from "../forge/registry.ts";
 import type { PullRequestRecord } from "../store/pull-request-store.ts";
 import { type AppContext, type GlobalOptions, openApp } from "./app-context.ts";
 import { positiveInteger } from "./option-parsers.ts";
 
 export function pullRequestNumber(value: string): number {
   return positiveInteger(value.replace(/^#/, ""));
+}
+
+/** For `--forge`: a forge Slipway knows (a mistyped one would silently match no pull request). */
+export function forgeName(value: string): string {
+  if (forgeFactories.has(value)) return value;
+  throw new InvalidArgumentError(`unknown forge: use one of ${[...forgeFactories.keys()].join(", ")}`);
 }
 
 /** The one recorded pull request with this number (of `forge`, when given). */
