@@ -22,6 +22,7 @@ const maxLogChars = 200_000;
 
 interface WatchFlags {
   forge?: string;
+  model?: string;
   once: boolean;
   maxMinutes: number;
   json: boolean;
@@ -44,16 +45,37 @@ function actionLine(action: ShepherdAction): string {
   }
 }
 
+/**
+ * The follow-ups' model: --model, else the model of the run behind the pull request (so a follow-up
+ * is made as the change was), else the configured one.
+ */
+async function followUpModel(
+  app: AppContext,
+  record: PullRequestRecord,
+  flags: WatchFlags,
+): Promise<string | undefined> {
+  if (flags.model !== undefined) return flags.model;
+  const run = record.runId === undefined ? undefined : await app.store.getRun(record.runId);
+  if (!run) return app.config.model;
+  if (!flags.json)
+    process.stderr.write(
+      `note: follow-ups use ${run.model}, the model of run ${run.id} (--model to change)\n`,
+    );
+  return run.model;
+}
+
 async function watch(app: AppContext, number: number, flags: WatchFlags): Promise<string> {
   const record = await findOne(app, number, flags.forge);
   const task = await originalTaskOf(app.store, record);
-  const agent = await prepareAgentServices(app);
+  const model = await followUpModel(app, record, flags);
+  const watching: AppContext = { ...app, config: { ...app.config, model } };
+  const agent = await prepareAgentServices(watching);
   const controller = new AbortController();
   const stop = (): void => controller.abort(new Error("stopped by signal"));
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
   try {
-    return await shepherd(app, { record, task, agent, signal: controller.signal }, flags);
+    return await shepherd(watching, { record, task, agent, signal: controller.signal }, flags);
   } finally {
     process.removeListener("SIGINT", stop);
     process.removeListener("SIGTERM", stop);
@@ -127,6 +149,10 @@ export function registerWatch(pr: Command, global: () => GlobalOptions): void {
     )
     .argument("<number>", "its number, as `slipway pr list` shows it", pullRequestNumber)
     .option("--forge <name>", "which forge's #<number>, when several have one", forgeName)
+    .option(
+      "--model <provider:model>",
+      "the follow-up runs' model (default: the model of the run that made the pull request)",
+    )
     .option("--once", "one pass: act on what is there now, do not wait for CI", false)
     .option("--max-minutes <n>", "stop watching after this long", positiveNumber, 60)
     .option("--json", "print what was done as JSON", false)
