@@ -5,6 +5,7 @@ import { z } from "zod";
 import { GuardPolicy } from "../judge/guards/guard.ts";
 import { defaultToolchainNames } from "../sandbox/bwrap/toolchain-mounts.ts";
 import { weakerProtectionNames } from "../sandbox/bwrap/weaker-protections.ts";
+import { defaultCommandAllowlist } from "./default-command-allowlist.ts";
 
 const providerSettings = z
   .object({
@@ -95,7 +96,7 @@ export const CommandsConfig = z
   .object({
     allowlist: z
       .array(z.string().min(1))
-      .default(["node", "npm test", "npm run", "npx tsc", "ls", "cat"])
+      .default([...defaultCommandAllowlist])
       .describe("programs (or program + leading arguments) the agent's run_command may start"),
     timeoutSeconds: z.number().positive().default(300).describe("time limit of one agent command"),
   })

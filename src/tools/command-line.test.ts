@@ -1,6 +1,7 @@
 // Command-line splitting without a shell, and allowlist matching.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { SlipwayConfig } from "../config/config-schema.ts";
 import { formatArgv, matchAllowlist, parseCommandLine } from "./command-line.ts";
 
 describe("parseCommandLine", () => {
@@ -58,6 +59,41 @@ describe("matchAllowlist", () => {
     assert.equal(matchAllowlist(["npm", "test", "--", "--grep", "x"], ["npm test"]), "npm test");
     assert.equal(matchAllowlist(["npm", "install", "left-pad"], ["npm test"]), undefined);
     assert.equal(matchAllowlist(["npm"], ["npm test"]), undefined);
+  });
+
+  test("the default allows every supported ecosystem's test and build entry points, and not their installers", () => {
+    const { allowlist } = SlipwayConfig.parse({}).commands;
+    const allowed = [
+      "npm test",
+      "pnpm run build",
+      "yarn test",
+      "python3 -m pytest -x tests",
+      "pytest -q",
+      "cargo test --all",
+      "cargo build",
+      "cargo check",
+      "go test ./...",
+      "go build ./...",
+      "go vet ./...",
+      "mvn -q test",
+      "./mvnw verify",
+      "gradle test",
+      "./gradlew build",
+      "make test",
+      "make check",
+    ];
+    for (const line of allowed) assert.ok(matchAllowlist(line.split(" "), allowlist), `${line} is refused`);
+    const refused = [
+      "npm install x",
+      "pip install x",
+      "python3 -c 1",
+      "cargo install x",
+      "go run .",
+      "go get x",
+      "make install",
+      "curl x",
+    ];
+    for (const line of refused) assert.equal(matchAllowlist(line.split(" "), allowlist), undefined, line);
   });
 
   test("a path to an allowlisted program's name does not match", () => {
