@@ -16,7 +16,10 @@ async function assertNothingLeft(
   args: string[],
   env: Record<string, string>,
   dataDir: string,
+  options: { storeMade: boolean } = { storeMade: false },
 ): Promise<void> {
+  // Checked first: listing the runs must not make the store either.
+  assert.equal(existsSync(path.join(dataDir, "slipway.db")), options.storeMade, "slipway.db made");
   const listed = await runCli([...args, "runs", "--json"], { env });
   assert.equal(listed.code, 0, listed.stderr);
   assert.deepEqual(JSON.parse(listed.stdout), []);
@@ -56,7 +59,8 @@ describe("bad input", () => {
     );
     assert.equal(result.code, 2);
     assertOneLine(result.stderr, /no-such-branch/);
-    await assertNothingLeft(baseArgs(setup), setup.env, setup.dataDir);
+    // The base ref is resolved on the mirror, which the run makes after opening the store.
+    await assertNothingLeft(baseArgs(setup), setup.env, setup.dataDir, { storeMade: true });
   });
 
   test("no model configured says how to configure Anthropic, OpenAI or a local server", async () => {
@@ -84,6 +88,51 @@ describe("bad input", () => {
     });
     assert.equal(result.code, 2);
     assertOneLine(result.stderr, /slipway\.yaml: limits\.maxTurns: .*number/);
+    await assertNothingLeft(["--data-dir", dataDir], env, dataDir);
+  });
+
+  test("a missing API key, an unknown model and a replay of no run make no store", async () => {
+    const dataDir = tempDir("data");
+    const env = cliEnv({});
+    const cases: [string, RegExp][] = [
+      ["anthropic:x", /needs an API key: set the ANTHROPIC_API_KEY/],
+      ["bogus:x", /unknown model "bogus:x"/],
+      ["replay:run_nothing", /no run run_nothing to replay/],
+    ];
+    for (const [model, message] of cases) {
+      const args = ["--data-dir", dataDir, "run", "--repo", makeRepo(), "--task", "x", "--model", model];
+      const result = await runCli(args, { env, cwd: dataDir });
+      assert.equal(result.code, 2, result.stderr);
+      assertOneLine(result.stderr, message);
+    }
+    await assertNothingLeft(["--data-dir", dataDir], env, dataDir);
+  });
+
+  test("reading commands on a data directory that does not exist make nothing and say so", async () => {
+    const dataDir = path.join(tempDir("parent"), "mistyped");
+    const env = cliEnv({});
+    const empty: [string[], string][] = [
+      [["runs"], `no runs yet in ${dataDir}`],
+      [["runs", "--json"], "[]"],
+      [["stats"], `no runs yet in ${dataDir}`],
+      [["pr", "list"], `no runs yet in ${dataDir}`],
+      [["pr", "list", "--json"], "[]"],
+    ];
+    for (const [args, first] of empty) {
+      const result = await runCli(["--data-dir", dataDir, ...args], { env });
+      assert.equal(result.code, 0, result.stderr);
+      assert.ok(result.stdout.startsWith(first), `${args.join(" ")}: ${result.stdout}`);
+    }
+    for (const args of [
+      ["show", "run_abcdef"],
+      ["pr", "show", "1"],
+      ["pr", "approve", "1"],
+    ]) {
+      const result = await runCli(["--data-dir", dataDir, ...args], { env });
+      assert.equal(result.code, 2, result.stderr);
+      assertOneLine(result.stderr, new RegExp(`no runs yet in ${dataDir}`));
+    }
+    assert.equal(existsSync(dataDir), false, "the data directory was made");
   });
 
   test("an unknown key in slipway.yaml is named", async () => {
@@ -101,7 +150,17 @@ describe("bad input", () => {
     const version = await runCli(["--version"], { env });
     assert.equal(version.code, 0, version.stderr);
     // `run` loads the provider SDKs, which read their base URL variables when they load.
-    const args = ["--data-dir", dataDir, "run", "--repo", dataDir, "--task", "x", "--model", "anthropic:x"];
+    const args = [
+      "--data-dir",
+      dataDir,
+      "run",
+      "--repo",
+      makeRepo(),
+      "--task",
+      "x",
+      "--model",
+      "anthropic:x",
+    ];
     const result = await runCli(args, { env, cwd: dataDir });
     assert.equal(result.code, 2);
     assertOneLine(result.stderr, /needs an API key: set the ANTHROPIC_API_KEY/);

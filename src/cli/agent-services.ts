@@ -1,6 +1,7 @@
 // What a command needs to run the agent: the configured model and judge, and the sandbox. Shared
 // by `slipway run` and `slipway pr watch` (whose follow-ups are runs like any other).
 import type { LanguageModel } from "ai";
+import type { Run, RunEvent } from "../core/run.ts";
 import { createJudgeModel } from "../models/judge-model.ts";
 import { createLanguageModel } from "../models/provider-registry.ts";
 import {
@@ -11,7 +12,8 @@ import {
 import type { RunServices } from "../pipeline/run-context.ts";
 import { chooseConfiguredSandbox } from "../sandbox/registry.ts";
 import type { SandboxBackend } from "../sandbox/sandbox.ts";
-import type { AppContext } from "./app-context.ts";
+import type { Store } from "../store/store.ts";
+import type { AppSettings } from "./app-context.ts";
 
 export interface AgentServices {
   model: LanguageModel;
@@ -22,25 +24,40 @@ export interface AgentServices {
   close(): Promise<void>;
 }
 
+/** Reads a recorded run and its trace, for `replay:RUN_ID`; undefined when there is none. */
+export type RecordedRunLoader = (idOrPrefix: string) => Promise<{ run: Run; events: RunEvent[] } | undefined>;
+
+/** The loader reading recorded runs from `store`. */
+export function recordedRunsOf(store: Store): RecordedRunLoader {
+  return async (idOrPrefix) => {
+    const run = await store.getRun(idOrPrefix);
+    return run ? { run, events: await store.listEvents(run.id) } : undefined;
+  };
+}
+
 /** `script:FILE` and `replay:RUN_ID`: a scripted server plays the agent's model and the judge. */
-async function prepareScriptedModel(app: AppContext, reference: string): Promise<ScriptedProvider> {
-  const scripted = await startScriptedProvider(reference, {
-    config: app.config,
-    loadRun: async (idOrPrefix) => {
-      const run = await app.store.getRun(idOrPrefix);
-      return run ? { run, events: await app.store.listEvents(run.id) } : undefined;
-    },
-  });
+async function prepareScriptedModel(
+  app: AppSettings,
+  reference: string,
+  loadRun: RecordedRunLoader,
+): Promise<ScriptedProvider> {
+  const scripted = await startScriptedProvider(reference, { config: app.config, loadRun });
   // A replay is priced as the recorded model was, so its report shows the same cost.
   if (scripted.price) app.config.prices[scripted.modelName] = scripted.price;
   process.stderr.write(`note: ${scripted.notice}\n`);
   return scripted;
 }
 
-/** Build the model, the judge and the sandbox from the configuration; throws a clear error when one is missing. */
-export async function prepareAgentServices(app: AppContext): Promise<AgentServices> {
+/**
+ * Build the model, the judge and the sandbox from the configuration; throws a clear error when one
+ * is missing. Writes nothing: `loadRun` reads the run a `replay:` model replays.
+ */
+export async function prepareAgentServices(
+  app: AppSettings,
+  loadRun: RecordedRunLoader,
+): Promise<AgentServices> {
   if (scriptedModelKind(app.config.model) !== undefined) {
-    const scripted = await prepareScriptedModel(app, app.config.model!);
+    const scripted = await prepareScriptedModel(app, app.config.model!, loadRun);
     try {
       const sandboxBackend = await chooseConfiguredSandbox(app.config.sandbox, app.dataDir);
       const { model, modelName, judge, close } = scripted;

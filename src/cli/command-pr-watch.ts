@@ -11,10 +11,10 @@ import { localForgeName } from "../forge/local/local-forge.ts";
 import { openForge } from "../forge/registry.ts";
 import { startRun } from "../pipeline/start-run.ts";
 import type { PullRequestRecord } from "../store/pull-request-store.ts";
-import { type AgentServices, prepareAgentServices } from "./agent-services.ts";
+import { type AgentServices, prepareAgentServices, recordedRunsOf } from "./agent-services.ts";
 import type { AppContext, GlobalOptions } from "./app-context.ts";
 import { positiveNumber } from "./option-parsers.ts";
-import { findOne, forgeName, pullRequestNumber, withApp } from "./pr-lookup.ts";
+import { findOne, forgeName, noPullRequest, pullRequestNumber, withApp } from "./pr-lookup.ts";
 import { createProgressPrinter } from "./progress-printer.ts";
 
 /** A CI log beyond this is cut from the front: the failure is at the end. */
@@ -69,7 +69,7 @@ async function watch(app: AppContext, number: number, flags: WatchFlags): Promis
   const task = await originalTaskOf(app.store, record);
   const model = await followUpModel(app, record, flags);
   const watching: AppContext = { ...app, config: { ...app.config, model } };
-  const agent = await prepareAgentServices(watching);
+  const agent = await prepareAgentServices(watching, recordedRunsOf(app.store));
   const controller = new AbortController();
   const stop = (): void => controller.abort(new Error("stopped by signal"));
   process.once("SIGINT", stop);
@@ -156,7 +156,9 @@ export function registerWatch(pr: Command, global: () => GlobalOptions): void {
     .option("--once", "one pass: act on what is there now, do not wait for CI", false)
     .option("--max-minutes <n>", "stop watching after this long", positiveNumber, 60)
     .option("--json", "print what was done as JSON", false)
-    .action((number: number, flags: WatchFlags) => withApp(global, (app) => watch(app, number, flags)));
+    .action((number: number, flags: WatchFlags) =>
+      withApp(global, (app) => watch(app, number, flags), noPullRequest(number)),
+    );
 }
 
 export function registerComment(pr: Command, global: () => GlobalOptions): void {
@@ -168,14 +170,18 @@ export function registerComment(pr: Command, global: () => GlobalOptions): void 
     .argument("<text>", "the comment")
     .option("--json", "print the comment as JSON", false)
     .action((number: number, text: string, flags: { json: boolean }) =>
-      withApp(global, async (app) => {
-        if (text.trim() === "") throw new InputError("the comment is empty: give its text");
-        const record = await findOne(app, number, localForgeName);
-        const comment = await app.store.addPullRequestComment(record, {
-          author: userInfo().username,
-          body: text,
-        });
-        return flags.json ? JSON.stringify(comment, null, 2) : `commented on review request #${number}`;
-      }),
+      withApp(
+        global,
+        async (app) => {
+          if (text.trim() === "") throw new InputError("the comment is empty: give its text");
+          const record = await findOne(app, number, localForgeName);
+          const comment = await app.store.addPullRequestComment(record, {
+            author: userInfo().username,
+            body: text,
+          });
+          return flags.json ? JSON.stringify(comment, null, 2) : `commented on review request #${number}`;
+        },
+        noPullRequest(number),
+      ),
     );
 }

@@ -6,10 +6,11 @@ import { slipwayCommentMarker } from "../forge/forge.ts";
 import { localForgeName } from "../forge/local/local-forge.ts";
 import { approveLocalReview, closeLocalReview } from "../forge/local/local-review.ts";
 import type { GlobalOptions } from "./app-context.ts";
+import { noStoreLine } from "./app-context.ts";
 import { registerComment, registerWatch } from "./command-pr-watch.ts";
 import { positiveInteger } from "./option-parsers.ts";
 import { renderPullRequest, renderPullRequestTable } from "./pr-format.ts";
-import { findOne, forgeName, pullRequestNumber, withApp } from "./pr-lookup.ts";
+import { findOne, forgeName, noPullRequest, pullRequestNumber, withApp } from "./pr-lookup.ts";
 
 interface JsonFlag {
   json: boolean;
@@ -22,10 +23,14 @@ function registerList(pr: Command, global: () => GlobalOptions): void {
     .option("--forge <name>", "only this forge's (local, github, gitlab)", forgeName)
     .option("--json", "print JSON", false)
     .action((flags: JsonFlag & { limit: number; forge?: string }) =>
-      withApp(global, async (app) => {
-        const records = await app.store.listPullRequests({ forge: flags.forge, limit: flags.limit });
-        return flags.json ? JSON.stringify(records, null, 2) : renderPullRequestTable(records);
-      }),
+      withApp(
+        global,
+        async (app) => {
+          const records = await app.store.listPullRequests({ forge: flags.forge, limit: flags.limit });
+          return flags.json ? JSON.stringify(records, null, 2) : renderPullRequestTable(records);
+        },
+        (dataDir) => (flags.json ? "[]" : noStoreLine(dataDir)),
+      ),
     );
 }
 
@@ -36,20 +41,24 @@ function registerShow(pr: Command, global: () => GlobalOptions): void {
     .option("--forge <name>", "which forge's #<number>, when several have one", forgeName)
     .option("--json", "print JSON", false)
     .action((number: number, flags: JsonFlag & { forge?: string }) =>
-      withApp(global, async (app) => {
-        const record = await findOne(app, number, flags.forge);
-        const comments = await app.store.listPullRequestComments(record);
-        return flags.json
-          ? JSON.stringify({ pullRequest: record, comments }, null, 2)
-          : renderPullRequest(
-              record,
-              // The marker is for machines; a person reading the thread sees the author instead.
-              comments.map((comment) => ({
-                ...comment,
-                body: comment.body.replace(slipwayCommentMarker, ""),
-              })),
-            );
-      }),
+      withApp(
+        global,
+        async (app) => {
+          const record = await findOne(app, number, flags.forge);
+          const comments = await app.store.listPullRequestComments(record);
+          return flags.json
+            ? JSON.stringify({ pullRequest: record, comments }, null, 2)
+            : renderPullRequest(
+                record,
+                // The marker is for machines; a person reading the thread sees the author instead.
+                comments.map((comment) => ({
+                  ...comment,
+                  body: comment.body.replace(slipwayCommentMarker, ""),
+                })),
+              );
+        },
+        noPullRequest(number),
+      ),
     );
 }
 
@@ -64,16 +73,20 @@ function registerReviewAction(
     .argument("<number>", "the local review request's number", pullRequestNumber)
     .option("--json", "print the review request as JSON", false)
     .action((number: number, flags: JsonFlag) =>
-      withApp(global, async (app) => {
-        const record =
-          name === "approve"
-            ? await approveLocalReview(app.store, number)
-            : await closeLocalReview(app.store, number);
-        if (flags.json) return JSON.stringify(record, null, 2);
-        return name === "approve"
-          ? `approved review request #${number} at ${record.headSha.slice(0, 12)}: merge ${record.head} into ${record.base} in ${record.repository} when you are ready (Slipway never merges)`
-          : `closed review request #${number}; branch ${record.head} stays in ${record.repository}, and Slipway will not reopen it`;
-      }),
+      withApp(
+        global,
+        async (app) => {
+          const record =
+            name === "approve"
+              ? await approveLocalReview(app.store, number)
+              : await closeLocalReview(app.store, number);
+          if (flags.json) return JSON.stringify(record, null, 2);
+          return name === "approve"
+            ? `approved review request #${number} at ${record.headSha.slice(0, 12)}: merge ${record.head} into ${record.base} in ${record.repository} when you are ready (Slipway never merges)`
+            : `closed review request #${number}; branch ${record.head} stays in ${record.repository}, and Slipway will not reopen it`;
+        },
+        noPullRequest(number),
+      ),
     );
 }
 

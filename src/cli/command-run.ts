@@ -2,8 +2,9 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { InputError } from "../core/errors.ts";
-import { prepareAgentServices } from "./agent-services.ts";
-import { type GlobalOptions, openApp } from "./app-context.ts";
+import { resolveRepoSource } from "../workspace/repo-source.ts";
+import { prepareAgentServices, recordedRunsOf } from "./agent-services.ts";
+import { type GlobalOptions, loadAppSettings, openAppStore, withExistingStore } from "./app-context.ts";
 import { executeRun } from "./execute-run.ts";
 import { collect, positiveInteger, positiveNumber } from "./option-parsers.ts";
 
@@ -98,16 +99,25 @@ export function registerRunCommand(program: Command, global: () => GlobalOptions
     )
     .option("--json", "print the report as JSON", false)
     .action(async (flags: RunFlags) => {
+      // Everything a user can get wrong is checked before the data directory or the store is made.
       const taskText = readTask(flags);
-      const app = await openApp(global(), configFlags(flags));
+      const settings = loadAppSettings(global(), configFlags(flags));
+      const repo = await resolveRepoSource(flags.repo);
+      const agent = await prepareAgentServices(settings, (idOrPrefix) =>
+        withExistingStore(
+          settings,
+          (app) => recordedRunsOf(app.store)(idOrPrefix),
+          () => undefined,
+        ),
+      );
       try {
-        const agent = await prepareAgentServices(app);
+        const app = await openAppStore(settings);
         try {
           const { exitCode } = await executeRun({
             ...agent,
             app,
             request: {
-              repo: flags.repo,
+              repo,
               taskText,
               baseRef: flags.base,
               guardGrants: {
@@ -122,10 +132,10 @@ export function registerRunCommand(program: Command, global: () => GlobalOptions
           });
           process.exitCode = exitCode;
         } finally {
-          await agent.close();
+          await app.store.close();
         }
       } finally {
-        await app.store.close();
+        await agent.close();
       }
     });
 }

@@ -1,7 +1,7 @@
 // `slipway runs`: list past runs, newest first.
 import type { Command } from "commander";
 import type { Run } from "../core/run.ts";
-import { type GlobalOptions, openApp } from "./app-context.ts";
+import { type GlobalOptions, loadAppSettings, noStoreLine, withExistingStore } from "./app-context.ts";
 import { formatCost, formatDuration, oneLine, renderTable } from "./format.ts";
 import { positiveInteger } from "./option-parsers.ts";
 
@@ -33,22 +33,24 @@ export function registerRunsCommand(program: Command, global: () => GlobalOption
     .option("--limit <n>", "how many", positiveInteger, 20)
     .option("--json", "print JSON", false)
     .action(async (flags: { limit: number; json: boolean }) => {
-      const app = await openApp(global());
-      try {
-        const runs = await app.store.listRuns({ limit: flags.limit });
-        const rows = await Promise.all(
-          runs.map(async (run) => ({ run, title: (await app.store.getTask(run.taskId))?.title ?? "" })),
-        );
-        const text = flags.json
-          ? JSON.stringify(
-              rows.map(({ run, title }) => ({ ...run, title })),
-              null,
-              2,
-            )
-          : renderRunsTable(rows);
-        process.stdout.write(`${text}\n`);
-      } finally {
-        await app.store.close();
-      }
+      const settings = loadAppSettings(global());
+      const text = await withExistingStore(
+        settings,
+        async (app) => {
+          const runs = await app.store.listRuns({ limit: flags.limit });
+          const rows = await Promise.all(
+            runs.map(async (run) => ({ run, title: (await app.store.getTask(run.taskId))?.title ?? "" })),
+          );
+          return flags.json
+            ? JSON.stringify(
+                rows.map(({ run, title }) => ({ ...run, title })),
+                null,
+                2,
+              )
+            : renderRunsTable(rows);
+        },
+        () => (flags.json ? "[]" : noStoreLine(settings.dataDir)),
+      );
+      process.stdout.write(`${text}\n`);
     });
 }

@@ -34,7 +34,7 @@ export const commandTable: readonly CommandEntry[] = [
   },
   {
     name: "stats",
-    summary: "outcomes, judge veto rate, course-correction rate and cost across recent runs",
+    summary: "outcomes, judge veto rate, course-correction rate and cost across every run (or the last n)",
     load: async () => (await import("./command-stats.ts")).registerStatsCommand,
   },
   {

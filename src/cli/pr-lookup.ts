@@ -4,7 +4,13 @@ import { InvalidArgumentError } from "commander";
 import { InputError } from "../core/errors.ts";
 import { forgeFactories } from "../forge/registry.ts";
 import type { PullRequestRecord } from "../store/pull-request-store.ts";
-import { type AppContext, type GlobalOptions, openApp } from "./app-context.ts";
+import {
+  type AppContext,
+  type GlobalOptions,
+  loadAppSettings,
+  noStoreLine,
+  withExistingStore,
+} from "./app-context.ts";
 import { positiveInteger } from "./option-parsers.ts";
 
 export function pullRequestNumber(value: string): number {
@@ -41,15 +47,23 @@ export async function findOne(
   return found[0]!;
 }
 
-/** Open the app, print what `work` returns, close the store whatever happens. */
+/** For a command on pull request #`number` when the data directory has no store: it has none. */
+export function noPullRequest(number: number): (dataDir: string) => never {
+  return (dataDir) => {
+    throw new InputError(`no pull request #${number}: ${noStoreLine(dataDir)}`, { code: "not_found" });
+  };
+}
+
+/**
+ * Open the existing store, print what `work` returns, close the store whatever happens. A data
+ * directory without a store is never given one (pull requests come from runs): `whenNoStore` answers.
+ */
 export async function withApp(
   global: () => GlobalOptions,
   work: (app: AppContext) => Promise<string>,
+  whenNoStore: (dataDir: string) => string,
 ): Promise<void> {
-  const app = await openApp(global());
-  try {
-    process.stdout.write(`${await work(app)}\n`);
-  } finally {
-    await app.store.close();
-  }
+  const settings = loadAppSettings(global());
+  const text = await withExistingStore(settings, work, () => whenNoStore(settings.dataDir));
+  process.stdout.write(`${text}\n`);
 }

@@ -184,6 +184,25 @@ function runListCases(current: () => Store): void {
     assert.deepEqual(ids(await store.listRuns({ limit: 10, taskId: taskA.id })), [runs[2]!.id, runs[0]!.id]);
     assert.deepEqual(ids(await store.listRuns({ limit: 1, taskId: taskB.id })), [runs[3]!.id]);
     assert.deepEqual(await store.listRuns({ limit: 10, taskId: "task_unknown" }), []);
+    assert.deepEqual(ids(await store.listRuns({ limit: 2, offset: 1 })), [runs[2]!.id, runs[1]!.id]);
+    assert.deepEqual(ids(await store.listRuns({ limit: 2, offset: 3 })), [runs[0]!.id]);
+    assert.deepEqual(await store.listRuns({ limit: 2, offset: 4 }), []);
+    await assert.rejects(store.listRuns({ limit: 1, offset: -1 }), isStoreError());
+  });
+
+  test("countRuns counts every run of every task", async () => {
+    const store = current();
+    assert.equal(await store.countRuns(), 0);
+    const [taskA, taskB] = [makeTask(), makeTask()];
+    for (const task of [taskA, taskB]) await store.createTask(task);
+    for (const [task, minute] of [
+      [taskA, 1],
+      [taskB, 2],
+      [taskA, 3],
+    ] as const) {
+      await store.createRun(makeRun(task, minute));
+    }
+    assert.equal(await store.countRuns(), 3);
   });
 
   test("listUnfinishedRuns returns exactly the runs still running", async () => {

@@ -22,6 +22,8 @@ export interface RunUpdate {
 
 export interface RunListQuery {
   limit: number;
+  /** Runs to skip first, newest first (for reading every run page by page). */
+  offset?: number;
   taskId?: string;
 }
 
@@ -37,6 +39,8 @@ export interface Store extends PullRequestStore, FollowUpStore {
   getRun(idOrPrefix: string): Promise<Run | undefined>;
   /** Newest first. */
   listRuns(query: RunListQuery): Promise<Run[]>;
+  /** How many runs the store holds, all tasks together. */
+  countRuns(): Promise<number>;
   /** Runs whose status is still `running` (for crash recovery). */
   listUnfinishedRuns(): Promise<Run[]>;
   /** The run that made commit `sha` on `branch`, if one did (how Slipway knows its own work). */

@@ -133,18 +133,30 @@ class SqliteStore implements Store {
   }
 
   async listRuns(query: RunListQuery): Promise<Run[]> {
-    if (!Number.isInteger(query.limit) || query.limit < 0) {
-      throw new StoreError(`cannot list runs: the limit must be a whole number ≥ 0, got ${query.limit}`, {
-        details: { limit: query.limit },
-      });
+    const offset = query.offset ?? 0;
+    for (const [name, value] of [
+      ["limit", query.limit],
+      ["offset", offset],
+    ] as const) {
+      if (!Number.isInteger(value) || value < 0) {
+        throw new StoreError(`cannot list runs: the ${name} must be a whole number ≥ 0, got ${value}`, {
+          details: { [name]: value },
+        });
+      }
     }
     return guarded("list runs", this.#location, () => {
-      const params: RowParams = { limit: query.limit };
+      const params: RowParams = { limit: query.limit, offset };
       if (query.taskId !== undefined) params.taskId = query.taskId;
       const where = query.taskId === undefined ? "" : "WHERE task_id = $taskId";
-      const sql = `SELECT * FROM runs ${where} ORDER BY started_at DESC, id DESC LIMIT $limit`;
+      const sql = `SELECT * FROM runs ${where} ORDER BY started_at DESC, id DESC LIMIT $limit OFFSET $offset`;
       return this.#toRuns(this.#db.prepare(sql).all(params));
     });
+  }
+
+  async countRuns(): Promise<number> {
+    return guarded("count runs", this.#location, () =>
+      Number(this.#db.prepare("SELECT count(*) AS runs FROM runs").get()?.runs ?? 0),
+    );
   }
 
   async listUnfinishedRuns(): Promise<Run[]> {
