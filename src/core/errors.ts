@@ -103,7 +103,10 @@ export class WorkspaceError extends SlipwayError {
 
 /** The store could not be opened, migrated or written. */
 export class StoreError extends SlipwayError {
-  constructor(message: string, options: SlipwayErrorOptions & { code?: "store_failed" | "not_found" } = {}) {
+  constructor(
+    message: string,
+    options: SlipwayErrorOptions & { code?: "store_failed" | "not_found" | "input_invalid" } = {},
+  ) {
     super(options.code ?? "store_failed", message, options);
     this.name = "StoreError";
   }

@@ -20,9 +20,14 @@ export const outcomeExitCodes: Readonly<Record<RunOutcome, number>> = {
   setup_failed: 16,
 };
 
-/** Errors raised before a run starts: bad input and configuration exit 2, the rest 1. */
+/** The data directory or its store cannot be used (full disk, not writable, locked, damaged). */
+export const storeFailedExitCode = 17;
+
+/** Errors raised before a run starts: bad input and configuration exit 2, the store 17, the rest 1. */
 export function errorExitCode(code: ErrorCode | undefined): number {
   switch (code) {
+    case "store_failed":
+      return storeFailedExitCode;
     case "config_invalid":
     case "input_invalid":
     case "repo_invalid":

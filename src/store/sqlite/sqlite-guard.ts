@@ -1,5 +1,6 @@
-// Turns an unexpected SQLite failure into a StoreError that says what failed and where.
-import { SlipwayError, StoreError } from "../../core/errors.ts";
+// Turns an unexpected SQLite failure into a StoreError that says what failed, why and what to do.
+import { SlipwayError } from "../../core/errors.ts";
+import { storeFailure } from "./store-failure.ts";
 
 /** Run `work`; turn any failure that is not already a SlipwayError into a StoreError saying what failed. */
 export function guarded<T>(action: string, location: string, work: () => T): T {
@@ -7,10 +8,6 @@ export function guarded<T>(action: string, location: string, work: () => T): T {
     return work();
   } catch (error) {
     if (SlipwayError.isInstance(error)) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new StoreError(`could not ${action} in ${location}: ${reason}`, {
-      details: { location },
-      cause: error,
-    });
+    throw storeFailure(action, location, error);
   }
 }

@@ -148,7 +148,10 @@ describe("sqlite store", () => {
     );
     await assert.rejects(openSqliteStore(file), (error: unknown) => {
       assert.ok(SlipwayError.isInstance(error));
-      assert.match(error.message, new RegExp(`could not open the database in .*${path.basename(file)}`));
+      assert.match(
+        error.message,
+        new RegExp(`could not open the database: .*${path.basename(file)} is damaged or not a Slipway store`),
+      );
       return true;
     });
   });

@@ -24,6 +24,7 @@ import {
   taskColumns,
   taskToParams,
 } from "./sqlite-rows.ts";
+import { storeFailure } from "./store-failure.ts";
 import { inImmediateTransaction } from "./transaction.ts";
 
 /** How long a connection waits for another one's write lock before failing with "database is locked". */
@@ -125,7 +126,7 @@ class SqliteStore implements Store {
         const listed = matches.length > 3 ? `${matches.slice(0, 3).join(", ")}, …` : matches.join(", ");
         throw new StoreError(
           `run id prefix "${idOrPrefix}" matches several runs (${listed}): type more characters of the id`,
-          { details: { prefix: idOrPrefix, matches } },
+          { code: "input_invalid", details: { prefix: idOrPrefix, matches } },
         );
       }
       return matches[0] === undefined ? undefined : this.#readRun(matches[0]);
@@ -244,13 +245,8 @@ export async function openSqliteStore(filePath: string): Promise<Store> {
   try {
     await mkdir(path.dirname(location), { recursive: true });
   } catch (error) {
-    throw new StoreError(
-      `cannot create the data directory ${path.dirname(location)}: ${(error as Error).message}`,
-      {
-        details: { location },
-        cause: error,
-      },
-    );
+    // Node reports a read-only parent as ENOENT here: the cause is found from the file system.
+    throw storeFailure("create the data directory", location, error);
   }
   const db = guarded("open the database", location, () => openDatabase(location));
   return new SqliteStore(db, location);
