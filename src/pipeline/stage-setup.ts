@@ -3,12 +3,12 @@
 // setup.secretEnv in its commands' environment. That sandbox is ended (killAll, dispose) before the
 // agent's sandbox, which has no network and no secret, is created. A failed setup ends the run as
 // setup_failed with a one-line cause, before any model call.
-import type { Sandbox } from "../sandbox/sandbox.ts";
 import { sandboxOptionsFor } from "../sandbox/sandbox-options.ts";
 import { planSetup, type SetupPlan } from "../setup/plan-setup.ts";
-import { readSecrets, runSetupCommands, type SetupRunResult } from "../setup/run-setup.ts";
+import type { SetupRunResult } from "../setup/run-setup.ts";
 import { keepSetupDirectories } from "../setup/setup-copy.ts";
 import { setupOutcomeOf } from "../setup/setup-outcome.ts";
+import { runSetupInOwnSandbox } from "../setup/setup-sandbox.ts";
 import { readBaseRepoConfig, setupConfigOf } from "./base-verify-config.ts";
 import { type RunContext, recordEvent, type StageResult } from "./run-context.ts";
 import { deadlineSignal, pastDeadline, timeLimitDetail, withinDeadline } from "./run-deadline.ts";
@@ -39,27 +39,14 @@ async function runInSetupSandbox(context: RunContext, plan: SetupPlan): Promise<
       void recordEvent(context, "setup-egress", { ...decision }).catch(() => undefined);
     },
   };
-  const { secrets, missing } = readSecrets(plan.secretNames);
-  if (missing.length > 0)
-    plan.notes.push(`not set in Slipway's environment, so not handed over: ${missing.join(", ")}`);
-  const sandbox: Sandbox = await services.sandboxBackend.create(options);
-  try {
-    const timeoutMs = withinDeadline(context, config.setup.timeoutMinutes * 60_000);
-    return await runSetupCommands(sandbox, plan.commands, {
-      secrets,
-      timeoutMs,
-      timeoutMinutes: config.setup.timeoutMinutes,
-      signal: deadlineSignal(context),
-    });
-  } finally {
-    // Nothing the install started may live on next to the agent, and its HOME (an .npmrc, caches
-    // that saw a token) dies with it.
-    try {
-      await sandbox.killAll();
-    } finally {
-      await sandbox.dispose();
-    }
-  }
+  return runSetupInOwnSandbox({
+    backend: services.sandboxBackend,
+    options,
+    plan,
+    timeoutMs: withinDeadline(context, config.setup.timeoutMinutes * 60_000),
+    timeoutMinutes: config.setup.timeoutMinutes,
+    signal: deadlineSignal(context),
+  });
 }
 
 export async function setupStage(context: RunContext): Promise<StageResult> {

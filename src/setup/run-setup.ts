@@ -48,7 +48,10 @@ async function runOne(sandbox: Sandbox, command: SetupCommand, options: RunSetup
     timeoutMs: Math.max(1, leftMs),
     maxOutputBytes,
     signal: options.signal,
-    processSpace: "command",
+    // One long-lived space for the whole setup: its HOME (an .npmrc one command writes, the
+    // package managers' caches) serves the next command. It is trusted as much as any command of
+    // the repository's; the sandbox is ended (killAll, dispose) before the agent's is made.
+    processSpace: "run",
   });
 }
 

@@ -7,7 +7,8 @@ import { existingDirectory } from "../verify/verify-directory.ts";
 import { planSetup, type SetupPlan, type SetupSettings } from "./plan-setup.ts";
 import { readManifest } from "./repo-files.ts";
 import { parseRepoSetupConfig } from "./repo-setup-config.ts";
-import { readSecrets, runSetupCommands, type SetupRunResult } from "./run-setup.ts";
+import type { SetupRunResult } from "./run-setup.ts";
+import { runSetupInOwnSandbox } from "./setup-sandbox.ts";
 
 export interface SetupDirectoryRequest {
   directory: string;
@@ -42,23 +43,13 @@ export async function setupDirectory(request: SetupDirectoryRequest): Promise<Se
   const plan = await planDirectorySetup(directory, config.setup);
   const base = { directory, sandbox: request.backend.name, plan };
   if (request.dryRun || plan.commands.length === 0) return base;
-  const { secrets, missing } = readSecrets(plan.secretNames);
-  if (missing.length > 0)
-    plan.notes.push(`not set in this environment, so not handed over: ${missing.join(", ")}`);
-  const sandbox = await request.backend.create(sandboxOptionsFor(config, directory, plan.allowHosts));
-  try {
-    const result = await runSetupCommands(sandbox, plan.commands, {
-      secrets,
-      timeoutMs: config.setup.timeoutMinutes * 60_000,
-      timeoutMinutes: config.setup.timeoutMinutes,
-      signal: request.signal,
-    });
-    return { ...base, result };
-  } finally {
-    try {
-      await sandbox.killAll();
-    } finally {
-      await sandbox.dispose();
-    }
-  }
+  const result = await runSetupInOwnSandbox({
+    backend: request.backend,
+    options: sandboxOptionsFor(config, directory, plan.allowHosts),
+    plan,
+    timeoutMs: config.setup.timeoutMinutes * 60_000,
+    timeoutMinutes: config.setup.timeoutMinutes,
+    signal: request.signal,
+  });
+  return { ...base, result };
 }
