@@ -94,6 +94,14 @@ async function assertFixedWithSetup(setup: ScriptedRunSetup, repo: string): Prom
   assert.equal(setupEnd.data.passed, true);
   assert.deepEqual(setupEnd.data.commands, ["npm ci --no-audit --no-fund"]);
   assert.deepEqual(setupEnd.data.producedDirectories, ["node_modules"]);
+  assert.ok(Number.isInteger(setupEnd.data.durationMs), "setup-end records its duration in ms");
+  assert.deepEqual(
+    (setupEnd.data.results as { name: string; exitCode: number }[]).map((entry) => [
+      entry.name,
+      entry.exitCode,
+    ]),
+    [["npm ci --no-audit --no-fund", 0]],
+  );
   // The gate's checks ran on the dependencies setup installed (the test imports is-number).
   const verifyStart = events.find((event) => event.type === "verify-start")!;
   assert.deepEqual(verifyStart.data.restoredFromSetup, ["node_modules"]);

@@ -64,14 +64,13 @@ export async function setupStage(context: RunContext): Promise<StageResult> {
     notes: plan.notes,
   });
   const result = enabled && plan.commands.length > 0 ? await runInSetupSandbox(context, plan) : undefined;
-  const outcome = setupOutcomeOf(plan, result, 0);
+  const passed = result?.passed ?? true;
   // Kept beside the worktree (no sandbox mounts it) for the gate to restore after its clean-up.
-  outcome.producedDirectories = await keepSetupDirectories(
-    context.run.worktree!,
-    outcome.producedDirectories,
-    context.signal,
-  );
-  outcome.durationMs = Math.round(performance.now() - started);
+  const kept =
+    passed && result
+      ? await keepSetupDirectories(context.run.worktree!, plan.producedDirectories, context.signal)
+      : [];
+  const outcome = setupOutcomeOf(plan, result, kept, Math.round(performance.now() - started));
   await recordEvent(context, "setup-end", { ...outcome, results: result?.results ?? [], notes: plan.notes });
   const update = { state: { ...context.run.state, setup: outcome } };
   if (result && !result.passed) {

@@ -14,18 +14,21 @@ export interface SetupOutcome {
   cause?: string;
 }
 
-/** The outcome of `plan` run to `result` (or skipped: no result), for the run's state. */
+/**
+ * The outcome of `plan` run to `result` (or skipped: no result), for the run's state; `kept` are
+ * the produced directories copied aside for the gate.
+ */
 export function setupOutcomeOf(
   plan: SetupPlan,
   result: SetupRunResult | undefined,
+  kept: string[],
   durationMs: number,
 ): SetupOutcome {
-  const passed = result?.passed ?? true;
   return {
-    passed,
+    passed: result?.passed ?? true,
     source: plan.source,
     ecosystems: plan.ecosystems,
-    producedDirectories: passed && result ? plan.producedDirectories : [],
+    producedDirectories: kept,
     commands: plan.commands.map((command) => command.name),
     durationMs,
     ...(result?.cause ? { cause: result.cause } : {}),
