@@ -15,11 +15,16 @@ import {
   canaryParts,
   canaryVariable,
   makeSetupProject,
-  registrySkipReason,
+  registryReach,
 } from "./helpers/setup-project.ts";
 
-const registrySkip = await registrySkipReason();
+const registry = await registryReach();
+const registrySkip = registry.skip ?? false;
 if (registrySkip) console.log(`# skipping the install from registry.npmjs.org: ${registrySkip}`);
+if (registry.allowAddresses.length > 0)
+  console.log(
+    `# registry.npmjs.org is served from ${registry.allowAddresses.join(", ")} here: allowed by sandbox.egressAllowAddresses`,
+  );
 
 const fixed = "return isNumber(x) && Number(x) > 0;";
 
@@ -71,6 +76,7 @@ async function scriptedRun(cleanups: (() => Promise<void>)[]): Promise<ScriptedR
   const setup = await setUpScriptedRun(script, "anthropic", {
     setup: { secretEnv: [canaryVariable] },
     commands: { allowlist: ["node"] },
+    sandbox: { egressAllowAddresses: registry.allowAddresses },
   });
   cleanups.push(() => setup.server.close());
   return setup;

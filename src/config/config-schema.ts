@@ -5,6 +5,7 @@ import { z } from "zod";
 import { GuardPolicy } from "../judge/guards/guard.ts";
 import { defaultToolchainNames } from "../sandbox/bwrap/toolchain-mounts.ts";
 import { weakerProtectionNames } from "../sandbox/bwrap/weaker-protections.ts";
+import { exemptRanges } from "../sandbox/egress/address-policy.ts";
 import { defaultCommandAllowlist } from "./default-command-allowlist.ts";
 
 const providerSettings = z
@@ -72,6 +73,21 @@ export const SandboxConfig = z
       .default([])
       .describe(
         "protections this host may lack without runs refusing to start: memory-cgroup (bwrap: one memory cap for all of a sandbox's processes; without it each process is capped alone), kill-cgroup (bwrap: cgroup.kill, the kernel's proof that every process a sandbox started has ended), disk-quota (any backend: the run's worktree on a filesystem of sandbox.diskMb, which needs root and loop devices); `slipway doctor` says which this host has",
+      ),
+    egressAllowAddresses: z
+      .array(
+        z.string().refine((entry) => {
+          try {
+            exemptRanges([entry]);
+            return true;
+          } catch {
+            return false;
+          }
+        }, "expected an address range such as 10.20.0.0/16"),
+      )
+      .default([])
+      .describe(
+        "address ranges (CIDR) that allowed hosts may resolve to although the egress proxy refuses such addresses (private, documentation, reserved): a package registry or mirror on a private network. Loopback and this host's own addresses stay refused",
       ),
     maxFileMb: z
       .number()

@@ -38,7 +38,12 @@ export function configuredSandboxBackends(
   dataDir: string,
 ): ReadonlyMap<string, SandboxBackend> {
   return sandboxBackendsWith({
-    docker: { image: sandbox.dockerImage, hostToolchainMounts: sandbox.dockerHostToolchain, dataDir },
+    docker: {
+      image: sandbox.dockerImage,
+      hostToolchainMounts: sandbox.dockerHostToolchain,
+      dataDir,
+      egress: { allowAddresses: sandbox.egressAllowAddresses },
+    },
     bwrap: configuredBwrapSettings(sandbox, dataDir),
   });
 }
@@ -50,6 +55,7 @@ export function configuredBwrapSettings(sandbox: SandboxConfig, dataDir: string)
     readOnlyMounts: sandbox.readOnlyMounts,
     dataDir,
     acceptWeaker: sandbox.acceptWeaker,
+    egress: { allowAddresses: sandbox.egressAllowAddresses },
   };
 }
 

@@ -1,7 +1,25 @@
 // The environment a sandboxed process sees: an allowlist, never the platform's own environment.
 
-/** Host variables copied into a sandbox when set. Nothing else of the platform's env crosses. */
-const passThrough = ["PATH", "LANG", "LC_ALL", "TERM", "TZ"] as const;
+/**
+ * Host variables copied into a sandbox when set. Nothing else of the platform's env crosses. The
+ * certificate ones name the CA bundle a machine behind an intercepting proxy trusts (a path under
+ * /etc/ssl, which every sandbox shows read-only): without them node, pip and curl inside refuse
+ * the registry's certificate. They hold paths, never keys.
+ */
+const passThrough = [
+  "PATH",
+  "LANG",
+  "LC_ALL",
+  "TERM",
+  "TZ",
+  "NODE_EXTRA_CA_CERTS",
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+  "REQUESTS_CA_BUNDLE",
+  "PIP_CERT",
+  "CURL_CA_BUNDLE",
+  "GIT_SSL_CAINFO",
+] as const;
 
 /** Build the minimal environment for a sandboxed process; `home` and `tmp` are sandbox-private. */
 export function sandboxEnvironment(

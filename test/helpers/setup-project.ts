@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { lookup } from "node:dns/promises";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { refusedAddressReason } from "../../src/sandbox/egress/address-policy.ts";
+import { exemptRanges, refusedAddressReason } from "../../src/sandbox/egress/address-policy.ts";
 import { git, tempDir, writeFiles } from "./git-fixture.ts";
 
 /** The canary's parts: joined only at run time, so no command line or file of the repo holds it. */
@@ -16,20 +16,36 @@ export const canary = canaryParts.join("-");
 export const canaryVariable = "E2E_NPM_TOKEN";
 
 /** Why the registry cannot be reached through the egress proxy here, or undefined when it can. */
-export async function registrySkipReason(): Promise<string | undefined> {
+/**
+ * Whether registry.npmjs.org is reachable from this machine, and the address ranges the egress
+ * proxy must be told to allow for it (`sandbox.egressAllowAddresses`): where the registry is served
+ * from a private or documentation address (a mirror that intercepts this machine's traffic), the
+ * proxy refuses it unless the operator names that range, as a private registry's operator would.
+ */
+export async function registryReach(): Promise<{ skip?: string; allowAddresses: string[] }> {
   try {
-    // The proxy refuses private and documentation addresses: a registry behind such an address
-    // (a mirror that intercepts this machine's traffic) is out of a sandbox's reach, rightly.
     const addresses = (await lookup("registry.npmjs.org", { all: true })).map((entry) => entry.address);
-    const refused = addresses.map((address) => refusedAddressReason(address)).find((reason) => reason);
-    if (refused)
-      return `registry.npmjs.org resolves to ${addresses.join(", ")} here, which the egress proxy refuses (${refused})`;
+    const refused = addresses.filter((address) => refusedAddressReason(address) !== undefined);
+    const allowAddresses = refused.map((address) => `${address}/${address.includes(":") ? 128 : 32}`);
+    const stillRefused = refused.find((address) =>
+      refusedAddressReason(address, undefined, exemptRanges(allowAddresses)),
+    );
+    if (stillRefused)
+      return {
+        skip: `registry.npmjs.org resolves to ${stillRefused} here, which no setting may let a sandbox reach (${refusedAddressReason(stillRefused)})`,
+        allowAddresses,
+      };
     const response = await fetch("https://registry.npmjs.org/is-number", {
       signal: AbortSignal.timeout(15_000),
     });
-    return response.ok ? undefined : `registry.npmjs.org answered ${response.status}`;
+    return response.ok
+      ? { allowAddresses }
+      : { skip: `registry.npmjs.org answered ${response.status}`, allowAddresses };
   } catch (error) {
-    return `registry.npmjs.org is unreachable from this machine: ${(error as Error).message}`;
+    return {
+      skip: `registry.npmjs.org is unreachable from this machine: ${(error as Error).message}`,
+      allowAddresses: [],
+    };
   }
 }
 

@@ -3,7 +3,7 @@
 // refused address is refused, resolved through a table (a real function, no mock).
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { embeddedIPv4, ipv6Bytes, refusedAddressReason } from "./address-policy.ts";
+import { embeddedIPv4, exemptRanges, ipv6Bytes, refusedAddressReason } from "./address-policy.ts";
 import { decideTarget, type HostResolver, type TargetPolicy } from "./egress-decision.ts";
 import { parseAllowlist } from "./host-allowlist.ts";
 
@@ -94,6 +94,34 @@ describe("egress address policy", () => {
     assert.equal(embeddedIPv4("2002:0102:0304::"), "1.2.3.4");
     assert.equal(embeddedIPv4("::1"), undefined);
     assert.equal(ipv6Bytes("1.2.3.4"), undefined);
+  });
+});
+
+describe("egress address exemptions (sandbox.egressAllowAddresses)", () => {
+  const own = ["192.0.2.7"];
+  const exempt = exemptRanges(["10.20.0.0/16", "203.0.113.80/32", "127.0.0.0/8", "192.0.2.0/24", "fd00::/8"]);
+
+  test("a named range lifts the refusal of private and documentation addresses, and only that range", () => {
+    assert.equal(refusedAddressReason("10.20.3.4", own, exempt), undefined);
+    assert.equal(refusedAddressReason("203.0.113.80", own, exempt), undefined);
+    assert.equal(refusedAddressReason("fd00::5", own, exempt), undefined);
+    assert.equal(refusedAddressReason("::ffff:10.20.3.4", own, exempt), undefined);
+    assert.match(refusedAddressReason("10.21.0.1", own, exempt) ?? "", /private address/);
+    assert.match(refusedAddressReason("203.0.113.81", own, exempt) ?? "", /documentation address/);
+  });
+
+  test("loopback, unspecified and this host's own addresses stay refused whatever is named", () => {
+    assert.match(refusedAddressReason("127.0.0.1", own, exempt) ?? "", /loopback/);
+    assert.match(refusedAddressReason("192.0.2.7", own, exempt) ?? "", /this host's own/);
+  });
+
+  test("a malformed range is refused with the entry named", () => {
+    for (const bad of ["10.0.0.0", "10.0.0.0/33", "nonsense/8", "10.0.0.0/8/1", "::/129"]) {
+      assert.throws(
+        () => exemptRanges([bad]),
+        new RegExp(`"${bad.replace(/[./:]/g, "\\$&")}" is not an address range`),
+      );
+    }
   });
 });
 

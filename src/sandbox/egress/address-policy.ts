@@ -115,25 +115,50 @@ function sameAddress(first: string, second: string): boolean {
   return a !== undefined && b !== undefined && a.every((byte, index) => byte === b[index]);
 }
 
+/** Reasons no exemption lifts: these reach the platform's own machine. */
+const neverExempt = new Set(["a loopback address", "an unspecified address"]);
+
+/**
+ * Address ranges (CIDR) that allowed hosts may resolve to although the policy refuses them — a
+ * package registry or mirror on a private network. Throws an Error naming a malformed entry.
+ */
+export function exemptRanges(cidrs: readonly string[]): BlockList {
+  const list = new BlockList();
+  for (const cidr of cidrs) {
+    const [network = "", prefix = "", extra] = cidr.split("/");
+    const family = isIP(network);
+    const bits = Number(prefix);
+    const maxBits = family === 4 ? 32 : 128;
+    if (family === 0 || extra !== undefined || !/^\d+$/.test(prefix) || bits > maxBits) {
+      throw new Error(`"${cidr}" is not an address range; write it as address/prefix, e.g. 10.20.0.0/16`);
+    }
+    list.addSubnet(network, bits, family === 4 ? "ipv4" : "ipv6");
+  }
+  return list;
+}
+
 /**
  * Why the proxy must not dial `address` (an IP literal), or undefined when it may. `ownAddresses`
- * are this host's interface addresses (default: read now).
+ * are this host's interface addresses (default: read now). `exempt` lifts refusals for ranges the
+ * operator named, except loopback, unspecified and this host's own addresses.
  */
 export function refusedAddressReason(
   address: string,
   ownAddresses: readonly string[] = hostAddresses(),
+  exempt?: BlockList,
 ): string | undefined {
   const bare = address.replace(/%.*$/, "");
   const family = isIP(bare);
   if (family === 0) return "not an IP address";
   const inner = family === 6 ? embeddedIPv4(bare) : undefined;
   if (inner) {
-    const reason = refusedAddressReason(inner, ownAddresses);
+    const reason = refusedAddressReason(inner, ownAddresses, exempt);
     return reason ? `${reason} (inside an IPv6 address)` : undefined;
   }
   const type: Family = family === 4 ? "ipv4" : "ipv6";
-  const refused = refusedLists.find(({ list }) => list.check(bare, type));
-  if (refused) return refused.reason;
   if (ownAddresses.some((own) => sameAddress(own, bare))) return "one of this host's own addresses";
-  return undefined;
+  const refused = refusedLists.find(({ list }) => list.check(bare, type));
+  if (!refused) return undefined;
+  if (exempt?.check(bare, type) && !neverExempt.has(refused.reason)) return undefined;
+  return refused.reason;
 }

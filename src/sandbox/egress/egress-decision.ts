@@ -2,7 +2,7 @@
 // Host names only, on the allowlist, resolved here once, every address acceptable; the address
 // that passed is the one dialled (no second lookup a DNS answer could change in between).
 import { lookup } from "node:dns/promises";
-import { isIP } from "node:net";
+import { type BlockList, isIP } from "node:net";
 import { hostAddresses, refusedAddressReason } from "./address-policy.ts";
 import { type HostAllowlist, normalizeHost } from "./host-allowlist.ts";
 
@@ -33,6 +33,8 @@ export interface TargetPolicy {
   resolveTimeoutMs: number;
   /** This host's own addresses; default: read from the interfaces at each decision. */
   ownAddresses?: () => readonly string[];
+  /** Ranges allowed hosts may resolve to although the address policy refuses them (see exemptRanges). */
+  exempt?: BlockList;
 }
 
 /** The system resolver: every address of `host`, IPv4 and IPv6, in the resolver's order. */
@@ -72,7 +74,7 @@ export async function decideTarget(host: string, policy: TargetPolicy): Promise<
   if (addresses.length === 0) return { allowed: false, status: 502, reason: `${name} has no address` };
   const own = policy.ownAddresses?.() ?? hostAddresses();
   for (const address of addresses) {
-    const refused = refusedAddressReason(address, own);
+    const refused = refusedAddressReason(address, own, policy.exempt);
     if (refused) return { allowed: false, status: 403, reason: `${name} resolves to ${address}, ${refused}` };
   }
   const [address = ""] = addresses;

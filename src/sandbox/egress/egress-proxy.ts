@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { SandboxError } from "../../core/errors.ts";
+import { exemptRanges } from "./address-policy.ts";
 import {
   decideTarget,
   type EgressDecision,
@@ -44,6 +45,8 @@ export interface EgressProxyOptions {
   allowHosts: readonly string[];
   /** Name lookup; default the system resolver. Tests pass a table (a real function, no mock). */
   resolve?: HostResolver;
+  /** Ranges (CIDR) allowed hosts may resolve to although the address policy refuses them. */
+  allowAddresses?: readonly string[];
   /** Called once per decision; must not throw (a throw is ignored). */
   onDecision?: (decision: EgressDecision) => void;
   limits?: Partial<EgressLimits>;
@@ -99,6 +102,7 @@ class ProxyState {
       allowlist: parseAllowlist(options.allowHosts),
       resolve: options.resolve ?? systemResolver,
       resolveTimeoutMs: this.limits.resolveTimeoutMs,
+      exempt: options.allowAddresses?.length ? exemptRanges(options.allowAddresses) : undefined,
     };
   }
 

@@ -13,6 +13,8 @@ import { maxSocketPathBytes, proxyEnvironment, proxySocketName } from "./sandbox
 /** Backend settings for egress; tests give a resolver table so a test name reaches a test target. */
 export interface EgressSettings {
   resolve?: HostResolver;
+  /** Ranges (CIDR) allowed hosts may resolve to although the address policy refuses them (`sandbox.egressAllowAddresses`). */
+  allowAddresses?: readonly string[];
   limits?: Partial<EgressLimits>;
 }
 
@@ -51,6 +53,7 @@ export async function openSandboxEgress(
       socketPath,
       allowHosts: options.allowHosts,
       resolve: settings.resolve,
+      allowAddresses: settings.allowAddresses,
       onDecision: options.onEgress,
       limits: settings.limits,
     });
