@@ -1,6 +1,6 @@
 // Writes the commented slipway.yaml that `slipway init` creates, derived from the schema so the
 // file can never list a key the loader does not know.
-import { stringify } from "yaml";
+import { isMap, parseDocument, stringify } from "yaml";
 import { z } from "zod";
 import { SlipwayConfig } from "./config-schema.ts";
 
@@ -56,4 +56,24 @@ export function renderConfigTemplate(): string {
     "",
   );
   return lines.join("\n");
+}
+
+/** A value `slipway init` chose, at its key path (e.g. ["sandbox", "backend"]). */
+export interface ChosenSetting {
+  path: string[];
+  value: string;
+}
+
+/** The commented template with the chosen settings filled in; the comments stay where they are. */
+export function renderConfigWith(settings: ChosenSetting[]): string {
+  const document = parseDocument(renderConfigTemplate());
+  for (const { path, value } of settings) {
+    if (path.length === 1 && isMap(document.contents) && !document.has(path[0])) {
+      // A top-level key the template leaves commented (model) goes first, where a reader looks.
+      document.contents.items.unshift(document.createPair(path[0], value));
+      continue;
+    }
+    document.setIn(path, value);
+  }
+  return document.toString();
 }
