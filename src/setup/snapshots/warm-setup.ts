@@ -1,0 +1,91 @@
+// The setup stage's use of warm snapshots: before installing, restore the snapshot whose key
+// matches (no install command runs); after a successful cold install, save what it produced.
+// Neither may fail a run: a snapshot that cannot be restored falls back to installing, one that
+// cannot be saved is only noted.
+import { mkdir, rm } from "node:fs/promises";
+import path from "node:path";
+import { describeError } from "../../core/errors.ts";
+import { setupCopyPath } from "../setup-copy.ts";
+import { type SnapshotKey, type SnapshotKeyRequest, snapshotKeyOf } from "./snapshot-key.ts";
+import { findSnapshot, pruneSnapshots, restoreSnapshot, saveSnapshot } from "./snapshot-store.ts";
+
+export interface WarmContext {
+  dataDir: string;
+  worktree: string;
+  maxBytes: number;
+  signal?: AbortSignal;
+}
+
+/** What a restore attempt did, for the trace (`setup-restore`). */
+export interface RestoreResult {
+  key: string;
+  restored: boolean;
+  directories: string[];
+  durationMs: number;
+  /** Why a snapshot of this key was found but not used. */
+  problem?: string;
+}
+
+/** The key of this setup, or undefined (with the reason) when it cannot be computed. */
+export async function warmKey(request: SnapshotKeyRequest): Promise<SnapshotKey | { problem: string }> {
+  try {
+    return await snapshotKeyOf(request);
+  } catch (error) {
+    return { problem: `no snapshot key: ${describeError(error)}` };
+  }
+}
+
+/**
+ * Restore the snapshot of `key` into the worktree and the setup copy the gate restores from.
+ * Undefined when there is none; on a failure what was copied is removed, so a cold install starts clean.
+ */
+export async function restoreWarm(context: WarmContext, key: string): Promise<RestoreResult | undefined> {
+  const meta = await findSnapshot(context.dataDir, key);
+  if (!meta) return undefined;
+  const started = performance.now();
+  const copy = setupCopyPath(context.worktree);
+  try {
+    await rm(copy, { recursive: true, force: true });
+    await mkdir(copy, { mode: 0o700 });
+    await restoreSnapshot(context.dataDir, meta, [context.worktree, copy], context.signal);
+    const durationMs = Math.round(performance.now() - started);
+    return { key, restored: true, directories: meta.directories, durationMs };
+  } catch (error) {
+    await rm(copy, { recursive: true, force: true });
+    for (const directory of meta.directories)
+      await rm(path.join(context.worktree, directory), { recursive: true, force: true });
+    const durationMs = Math.round(performance.now() - started);
+    return { key, restored: false, directories: [], durationMs, problem: describeError(error) };
+  }
+}
+
+/** Save the setup copy's `directories` as the snapshot of `key`, then evict above maxBytes. */
+export async function saveWarm(
+  context: WarmContext,
+  key: SnapshotKey,
+  repo: string,
+  directories: readonly string[],
+): Promise<Record<string, unknown>> {
+  const started = performance.now();
+  try {
+    const meta = await saveSnapshot({
+      dataDir: context.dataDir,
+      key: key.key,
+      repo,
+      parts: key.parts,
+      source: setupCopyPath(context.worktree),
+      directories,
+      signal: context.signal,
+    });
+    const { removed } = await pruneSnapshots(context.dataDir, { maxBytes: context.maxBytes });
+    return {
+      key: key.key,
+      saved: meta !== undefined && !removed.some((entry) => entry.key === key.key),
+      bytes: meta?.bytes ?? 0,
+      evicted: removed.map((entry) => entry.key),
+      durationMs: Math.round(performance.now() - started),
+    };
+  } catch (error) {
+    return { key: key.key, saved: false, problem: describeError(error) };
+  }
+}
