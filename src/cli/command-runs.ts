@@ -2,8 +2,10 @@
 import type { Command } from "commander";
 import type { Run } from "../core/run.ts";
 import { type GlobalOptions, loadAppSettings, noStoreLine, withExistingStore } from "./app-context.ts";
-import { formatCost, formatDuration, oneLine, renderTable } from "./format.ts";
+import { oneLine, renderTable } from "./format.ts";
 import { positiveInteger } from "./option-parsers.ts";
+import { formatCost, formatDuration, formatTokens, toJson } from "./output/figures.ts";
+import { runTotals } from "./output/run-totals.ts";
 
 function durationOf(run: Run): string {
   if (!run.endedAt) return "running";
@@ -13,16 +15,20 @@ function durationOf(run: Run): string {
 export function renderRunsTable(rows: { run: Run; title: string }[]): string {
   if (rows.length === 0) return "no runs yet: try `slipway demo`";
   const header = ["RUN", "STARTED", "OUTCOME", "TURNS", "TOKENS", "COST", "DURATION", "TASK"];
-  const body = rows.map(({ run, title }) => [
-    run.id,
-    run.startedAt.replace("T", " ").slice(0, 19),
-    run.outcome ?? run.stage,
-    String(run.turns),
-    String(run.usage.inputTokens + run.usage.outputTokens),
-    formatCost(run.usage.costUsd),
-    durationOf(run),
-    oneLine(title, 50),
-  ]);
+  const body = rows.map(({ run, title }) => {
+    // Agent and judge together, as the report, `show` and `stats` print them.
+    const totals = runTotals(run);
+    return [
+      run.id,
+      run.startedAt.replace("T", " ").slice(0, 19),
+      run.outcome ?? run.stage,
+      String(run.turns),
+      formatTokens(totals.inputTokens + totals.outputTokens),
+      formatCost(totals.totalCostUsd),
+      durationOf(run),
+      oneLine(title, 50),
+    ];
+  });
   return renderTable(header, body);
 }
 
@@ -42,11 +48,7 @@ export function registerRunsCommand(program: Command, global: () => GlobalOption
             runs.map(async (run) => ({ run, title: (await app.store.getTask(run.taskId))?.title ?? "" })),
           );
           return flags.json
-            ? JSON.stringify(
-                rows.map(({ run, title }) => ({ ...run, title })),
-                null,
-                2,
-              )
+            ? toJson(rows.map(({ run, title }) => ({ ...run, title, totals: runTotals(run) })))
             : renderRunsTable(rows);
         },
         () => (flags.json ? "[]" : noStoreLine(settings.dataDir)),

@@ -2,6 +2,8 @@
 import type { Command } from "commander";
 import { InputError } from "../core/errors.ts";
 import { type GlobalOptions, loadAppSettings, noStoreLine, withExistingStore } from "./app-context.ts";
+import { toJson } from "./output/figures.ts";
+import { runTotals } from "./output/run-totals.ts";
 import { buildRunReport, renderRunReport } from "./run-report.ts";
 import { renderTrace } from "./trace-format.ts";
 
@@ -23,7 +25,7 @@ export function registerShowCommand(program: Command, global: () => GlobalOption
           const task = (await app.store.getTask(run.taskId))!;
           const events = await app.store.listEvents(run.id);
           return flags.json
-            ? JSON.stringify({ run, task, events }, null, 2)
+            ? toJson({ run: { ...run, totals: runTotals(run) }, task, events })
             : `${renderRunReport(buildRunReport(run, task)).trimStart()}\n\ntask\n    ${task.text.trim().split("\n").join("\n    ")}\n\ntrace\n${renderTrace(events)}`;
         },
         () => {

@@ -5,8 +5,8 @@ import type { Run } from "../core/run.ts";
 import { computeRunStats, type RunStats } from "../stats/run-stats.ts";
 import type { Store } from "../store/store.ts";
 import { type GlobalOptions, loadAppSettings, noStoreLine, withExistingStore } from "./app-context.ts";
-import { formatCost, formatTokens } from "./format.ts";
 import { positiveInteger } from "./option-parsers.ts";
+import { formatCost, formatTokens, toJson } from "./output/figures.ts";
 
 /** Runs read per store call: bounds each read, whatever the store holds. */
 const pageSize = 500;
@@ -82,14 +82,9 @@ export function registerStatsCommand(program: Command, global: () => GlobalOptio
         async (app) => {
           const { runs, coverage } = await readRunsForStats(app.store, flags.last);
           const stats = computeRunStats(runs);
-          return flags.json
-            ? JSON.stringify({ ...stats, totalRuns: coverage.total }, null, 2)
-            : renderStats(stats, coverage);
+          return flags.json ? toJson({ ...stats, totalRuns: coverage.total }) : renderStats(stats, coverage);
         },
-        () =>
-          flags.json
-            ? JSON.stringify({ ...computeRunStats([]), totalRuns: 0 }, null, 2)
-            : noStoreLine(settings.dataDir),
+        () => (flags.json ? toJson({ ...computeRunStats([]), totalRuns: 0 }) : noStoreLine(settings.dataDir)),
       );
       process.stdout.write(`${text}\n`);
     });

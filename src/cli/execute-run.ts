@@ -6,6 +6,7 @@ import type { RunServices } from "../pipeline/run-context.ts";
 import { type RunRequest, startRun } from "../pipeline/start-run.ts";
 import type { SandboxBackend } from "../sandbox/sandbox.ts";
 import type { AppContext } from "./app-context.ts";
+import { toJson } from "./output/figures.ts";
 import { createProgressPrinter } from "./progress-printer.ts";
 import { buildRunReport, renderRunReport } from "./run-report.ts";
 
@@ -47,7 +48,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<{ run: Run
     });
     const task = (await app.store.getTask(run.taskId))!;
     const report = buildRunReport(run, task);
-    process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${renderRunReport(report)}\n`);
+    process.stdout.write(json ? `${toJson(report)}\n` : `${renderRunReport(report)}\n`);
     return { run, exitCode: outcomeExitCodes[run.outcome ?? "error"] };
   } finally {
     process.removeListener("SIGINT", stop);

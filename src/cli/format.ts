@@ -1,20 +1,7 @@
 // Small pure formatters shared by the human-readable outputs.
 
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const seconds = ms / 1000;
-  if (seconds < 60) return `${seconds.toFixed(1)} s`;
-  const minutes = Math.floor(seconds / 60);
-  return `${minutes} min ${Math.round(seconds - minutes * 60)} s`;
-}
-
-export function formatCost(usd: number): string {
-  return `$${usd.toFixed(usd < 1 ? 4 : 2)}`;
-}
-
-export function formatTokens(count: number): string {
-  return count.toLocaleString("en-US");
-}
+// The figures live in output/figures.ts (one style everywhere); re-exported for existing callers.
+export { formatCost, formatDuration, formatTokens } from "./output/figures.ts";
 
 /** One line, at most `width` characters, for listings. */
 export function oneLine(text: string, width: number): string {

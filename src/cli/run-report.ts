@@ -2,7 +2,8 @@
 import type { Run, Task } from "../core/run.ts";
 import { readReviewRecord } from "../judge/review/review-record.ts";
 import { type PublishedPullRequest, readPublishedPullRequest } from "../pipeline/publish-steps.ts";
-import { formatCost, formatDuration, formatTokens } from "./format.ts";
+import { formatCost, formatDuration, formatTokens } from "./output/figures.ts";
+import { type RunTotals, runTotals } from "./output/run-totals.ts";
 
 interface VerifierLine {
   name: string;
@@ -24,6 +25,8 @@ export interface RunReport {
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
+  /** Agent and judge together: the figures `runs`, `stats` and the PR body print for this run. */
+  totals: RunTotals;
   durationMs: number;
   model: string;
   sandbox: string;
@@ -107,6 +110,7 @@ export function buildRunReport(run: Run, task: Task): RunReport {
     inputTokens: run.usage.inputTokens,
     outputTokens: run.usage.outputTokens,
     costUsd: run.usage.costUsd,
+    totals: runTotals(run),
     durationMs: ended - Date.parse(run.startedAt),
     model: run.model,
     sandbox: run.sandbox,
@@ -130,8 +134,8 @@ export function renderRunReport(report: RunReport): string {
   lines.push(...reviewLines(report.review));
   lines.push(
     `turns     ${report.turns}`,
-    `tokens    ${formatTokens(report.inputTokens)} in / ${formatTokens(report.outputTokens)} out`,
-    `cost      ${formatCost(report.costUsd + report.review.judgeCostUsd)} (agent ${formatCost(report.costUsd)} on ${report.model}${report.review.judgeCostUsd > 0 ? `, judge ${formatCost(report.review.judgeCostUsd)}` : ""})`,
+    `tokens    ${formatTokens(report.totals.inputTokens)} in / ${formatTokens(report.totals.outputTokens)} out${report.review.judgeCostUsd > 0 || report.review.judgeInputTokens > 0 ? " (agent and judge)" : ""}`,
+    `cost      ${formatCost(report.totals.totalCostUsd)} (agent ${formatCost(report.totals.agentCostUsd)} on ${report.model}${report.totals.judgeCostUsd > 0 ? `, judge ${formatCost(report.totals.judgeCostUsd)}` : ""})`,
     `duration  ${formatDuration(report.durationMs)}`,
     `trace     slipway show ${report.runId}`,
   );

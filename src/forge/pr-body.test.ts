@@ -53,7 +53,7 @@ test("the body holds the task as written, the summary, files, checks, verdicts, 
   assert.match(body, /Scope guards: refused 1×, then passed/);
   assert.match(body, /Judge \(anthropic:claude-haiku-4-5\): veto → approve/);
   assert.match(body, /6 turns · 3,000 tokens in \/ 140 out/);
-  assert.match(body, /\$0\.0091 \(agent \$0\.0081 on anthropic:claude-sonnet-4-5, judge \$0\.0010\)/);
+  assert.match(body, /\$0\.0091 \(agent \$0\.0081 on anthropic:claude-sonnet-4-5, judge \$0\.001\)/);
   assert.match(body, /42\.0 s/);
   assert.match(body, /`slipway show run_0000000abcdef12`/);
 });

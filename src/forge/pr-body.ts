@@ -2,7 +2,8 @@
 // checked and reviewed, what it cost, and where the full trace is. Short enough to read in a minute.
 // Text the agent or the repository chose (summary, task, file and check names) is shown literally:
 // it cannot make sections, mentions, images, links or comments.
-import { formatCost, formatDuration, formatTokens } from "../cli/format.ts";
+import { formatCost, formatDuration, formatTokens } from "../cli/output/figures.ts";
+import { runTotals } from "../cli/output/run-totals.ts";
 import type { Run } from "../core/run.ts";
 import { type ReviewRecord, readReviewRecord } from "../judge/review/review-record.ts";
 
@@ -109,15 +110,13 @@ function judgeLine(review: ReviewRecord): string {
   return `- Judge${review.judgeModel ? ` (${review.judgeModel})` : ""}: ${verdicts}`;
 }
 
-function runSection(input: PullRequestBodyInput, review: ReviewRecord): string {
+function runSection(input: PullRequestBodyInput): string {
   const { run } = input;
-  const judge = review.judgeUsage;
-  const inputTokens = run.usage.inputTokens + judge.inputTokens;
-  const outputTokens = run.usage.outputTokens + judge.outputTokens;
-  const judgeCost = judge.costUsd > 0 ? `, judge ${formatCost(judge.costUsd)}` : "";
+  const totals = runTotals(run);
+  const judgeCost = totals.judgeCostUsd > 0 ? `, judge ${formatCost(totals.judgeCostUsd)}` : "";
   return [
-    `${run.turns} turns · ${formatTokens(inputTokens)} tokens in / ${formatTokens(outputTokens)} out · ` +
-      `${formatCost(run.usage.costUsd + judge.costUsd)} (agent ${formatCost(run.usage.costUsd)} on ${run.model}${judgeCost}) · ` +
+    `${run.turns} turns · ${formatTokens(totals.inputTokens)} tokens in / ${formatTokens(totals.outputTokens)} out · ` +
+      `${formatCost(totals.totalCostUsd)} (agent ${formatCost(totals.agentCostUsd)} on ${run.model}${judgeCost}) · ` +
       `${formatDuration(Math.max(0, input.now - Date.parse(run.startedAt)))}`,
     "",
     `Run \`${run.id}\` — the full trace (every model message, tool call, check and verdict): \`slipway show ${run.id}\``,
@@ -144,7 +143,7 @@ export function buildPullRequestBody(input: PullRequestBodyInput): string {
     ...textSections(input),
     `## Checks\n\n${checksSection(checkLines(input.run.state))}`,
     `## Review\n\n${guardsLine(review)}\n${judgeLine(review)}`,
-    `## Run\n\n${runSection(input, review)}`,
+    `## Run\n\n${runSection(input)}`,
     "_Opened by Slipway. A person reviews and merges; Slipway never merges on its own._",
   ];
   return `${sections.join("\n\n")}\n`;
