@@ -119,11 +119,23 @@ describe("slipway verify", () => {
     assert.match(full.stdout, /^✗ build \(.*\): exit 3/m);
   });
 
-  test("a repository with no checks passes and says none were found", async () => {
+  test("a repository with no checks fails, saying how to declare them", async () => {
     const result = await verify(["--repo", repo({ "README.md": "docs only\n" }), "--sandbox", "none"]);
-    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.code, 4, result.stdout);
     assert.match(result.stdout, /detected 0 checks/);
-    assert.match(result.stdout, /no checks found: declare some under verify\.commands in \.slipway\.yml/);
+    assert.match(
+      result.stdout,
+      /^no checks were detected or declared, .*declare them under verify\.commands in \.slipway\.yml, or set verify\.none: true/m,
+    );
+    assert.match(result.stdout, /verification failed: 0 checks ran/);
+  });
+
+  test("a repository that declares verify.none passes with no checks", async () => {
+    const checkout = repo({ "README.md": "docs only\n", ".slipway.yml": "verify:\n  none: true\n" });
+    const result = await verify(["--repo", checkout, "--sandbox", "none"]);
+    assert.equal(result.code, 0, result.stdout);
+    assert.match(result.stdout, /\.slipway\.yml declares that the repository has no checks/);
+    assert.match(result.stdout, /verification passed: 0 checks ran/);
   });
 });
 

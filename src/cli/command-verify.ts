@@ -23,7 +23,8 @@ The repository is used in place: no worktree, no copy, and Slipway itself writes
 The checks it runs are the repository's own and may write there as they would in your shell
 (build outputs such as dist/, caches such as tsconfig.tsbuildinfo or node_modules/.vite).
 
-Exit codes: 0 every check passed (or none was found), 4 a check failed, 2 bad input or configuration.`;
+Exit codes: 0 every check passed (or none, declared by verify.none), 4 a check failed
+or no check was found, 2 bad input or configuration.`;
 
 function describeCommand(command: VerifierCommand): string {
   const line = [command.command, ...command.args].join(" ");

@@ -4,6 +4,7 @@
 // change a file of the frozen tree end the run: what was verified must be what is committed.
 
 import { restoreSetupDirectories } from "../setup/setup-copy.ts";
+import { noChecksRefusal } from "../verify/no-checks.ts";
 import { runVerifiers } from "../verify/run-verifiers.ts";
 import { summarizeReport } from "../verify/summarize.ts";
 import type { VerificationReport } from "../verify/verifier.ts";
@@ -57,6 +58,16 @@ export async function gateStage(context: RunContext): Promise<StageResult> {
     context.signal,
   );
   const { commands, notes } = await checksForRun(context);
+  // Nothing to run is not a pass: the agent cannot fix it (the settings are the base commit's).
+  const refusal = noChecksRefusal(commands, context.repoVerifyConfig?.config.none ?? false);
+  if (refusal) {
+    return {
+      next: "cleanup",
+      outcome: "verify_failed",
+      outcomeDetail: refusal,
+      update: { filesChanged: files },
+    };
+  }
   await recordEvent(context, "verify-start", {
     removedOutsideTree: removed.slice(0, 20),
     restoredFromSetup: dependencies.restored,

@@ -225,6 +225,11 @@ describe(".slipway.yml", () => {
       /verify\.commands\.1\.name: "t" is declared twice/,
     ],
     ["broken YAML", "verify: [unclosed\n", /not valid YAML/],
+    [
+      "none: true beside declared commands",
+      "verify:\n  none: true\n  commands:\n    - { name: t, run: make }\n",
+      /verify\.none: none: true says the repository has no checks, but commands declares some/,
+    ],
   ];
   for (const [what, text, message] of invalid) {
     test(`refuses ${what} with a ConfigError naming the file and key`, async () => {
@@ -253,7 +258,7 @@ describe("a run's detection", () => {
       "package.json": scripts({ test: "node --test" }),
       ".slipway.yml": 'verify:\n  replace: true\n  commands:\n    - name: agent-check\n      run: "true"\n',
     });
-    const fromBase = { file: ".slipway.yml", config: { replace: false, commands: [] } };
+    const fromBase = { file: ".slipway.yml", config: { replace: false, commands: [], none: false } };
     assert.deepEqual(
       (await detectRunVerifiers(root, fromBase)).commands.map((command) => command.name),
       ["test"],

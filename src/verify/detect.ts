@@ -18,6 +18,8 @@ export interface DetectedVerifiers {
   commands: VerifierCommand[];
   /** What was detected, skipped or overridden, and why: for the trace, never for the model. */
   notes: string[];
+  /** The repository declares it has no checks (`verify.none`), so running none may pass. */
+  declaredNone: boolean;
 }
 
 /**
@@ -64,8 +66,13 @@ export async function detectRunVerifiers(
     if (config.replace) notes.push(`${file} replaces the detected checks with: ${names || "none"}`);
     else if (names) notes.push(`${file} declares: ${names}`);
   }
+  const declaredNone = repoConfig?.config.none ?? false;
   if (commands.length === 0) {
-    notes.push("no checks found: declare some under verify.commands in .slipway.yml");
+    notes.push(
+      declaredNone
+        ? `${repoConfig?.file} declares that the repository has no checks (verify.none)`
+        : "no checks found: declare some under verify.commands in .slipway.yml",
+    );
   }
-  return { commands, notes };
+  return { commands, notes, declaredNone };
 }

@@ -48,9 +48,22 @@ export const RepoVerifyConfig = z
   .object({
     replace: z.boolean().default(false),
     commands: z.array(DeclaredCheck).default(() => []),
+    // Without it a repository where nothing is detected or declared never passes verification:
+    // no checks would otherwise mean success, and the gate would pass a change nothing checked.
+    none: z
+      .boolean()
+      .default(false)
+      .describe("true: the repository has no checks, and verification with none passes"),
   })
   .strict()
   .superRefine((config, context) => {
+    if (config.none && config.commands.length > 0) {
+      context.addIssue({
+        code: "custom",
+        path: ["none"],
+        message: "none: true says the repository has no checks, but commands declares some; keep one",
+      });
+    }
     const seen = new Set<string>();
     config.commands.forEach((check, index) => {
       if (seen.has(check.name)) {

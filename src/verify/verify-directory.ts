@@ -6,6 +6,7 @@ import path from "node:path";
 import { InputError } from "../core/errors.ts";
 import type { SandboxBackend } from "../sandbox/sandbox.ts";
 import { type DetectedVerifiers, detectVerifiers } from "./detect.ts";
+import { noChecksRefusal } from "./no-checks.ts";
 import { runVerifiers } from "./run-verifiers.ts";
 import { summarizeReport } from "./summarize.ts";
 import type { VerificationReport, VerifySpeed } from "./verifier.ts";
@@ -46,11 +47,18 @@ export async function existingDirectory(directory: string): Promise<string> {
 /**
  * Detect the checks of `request.directory` and run those of `request.speed` in a sandbox of
  * `request.backend`. Throws an InputError for a missing directory and a ConfigError for an invalid
- * `.slipway.yml`; a failing check is a report that did not pass, not an error.
+ * `.slipway.yml`; a failing check is a report that did not pass, not an error; so is finding no check at all
+ * in a repository that does not declare `verify.none`.
  */
 export async function verifyDirectory(request: VerifyDirectoryRequest): Promise<VerifyDirectoryResult> {
   const directory = await existingDirectory(request.directory);
   const detected = await detectVerifiers(directory, { timeoutMs: request.checkTimeoutMs });
+  const refusal = noChecksRefusal(detected.commands, detected.declaredNone);
+  if (refusal) {
+    // Nothing to run and nothing declared: a failed report, and no sandbox opened for it.
+    const report: VerificationReport = { speed: request.speed, passed: false, results: [], summary: refusal };
+    return { directory, sandbox: request.backend.name, detected, report };
+  }
   const sandbox = await request.backend.create({
     worktree: directory,
     allowHosts: [],
