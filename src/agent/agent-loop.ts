@@ -57,6 +57,9 @@ async function modelStep(
     signal: options.signal,
     timeoutMs: Math.max(1_000, Math.min(remainingMs, modelCallCapMs)),
     maxRetries: options.modelRetries,
+    // Announced so the trace and the watcher show why the run waits (never blocks the call).
+    onRetry: (retry) =>
+      void options.record("model-retry", { turn: session.turns, ...retry }).catch(() => undefined),
   });
   session.usage = addUsage(session.usage, result.usage);
   await options.record("model-response", {
