@@ -36,9 +36,10 @@ export function sandboxEnvironment(
   env.PATH ??= "/usr/local/bin:/usr/bin:/bin";
   env.HOME = home;
   env.TMPDIR = tmp;
+  // A CI runner's environment, nothing more: NO_COLOR would fail a CLI library's colour tests that
+  // pass in CI; parsers strip colour codes (verify/run-verifiers.ts) for tools that print them.
   env.CI = "true";
   env.GIT_TERMINAL_PROMPT = "0";
   env.GIT_CONFIG_NOSYSTEM = "1";
-  env.NO_COLOR = "1";
   return { ...env, ...extra };
 }

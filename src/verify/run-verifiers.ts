@@ -5,6 +5,7 @@ import type { Finding, VerifierResult } from "../core/finding.ts";
 import type { ExecResult, Sandbox } from "../sandbox/sandbox.ts";
 import { relativizeFindings } from "./finding-paths.ts";
 import { genericParser } from "./parsers/generic-parser.ts";
+import { stripAnsi } from "./parsers/output-text.ts";
 import { findParser } from "./parsers/parser-registry.ts";
 import { checkLine, summarizeReport } from "./summarize.ts";
 import type { VerificationReport, VerifierCommand, VerifySpeed } from "./verifier.ts";
@@ -57,13 +58,15 @@ export function toVerifierResult(
   worktrees: string[],
 ): VerifierResult {
   const passed = result.exitCode === 0 && !result.timedOut;
+  // Colour codes go once here, before any parser: checks run with a CI runner's colours, not NO_COLOR.
+  const output = stripAnsi(result.output);
   const parser = findParser(command.parser) ?? genericParser;
   const isGeneric = parser === genericParser;
   // A passing check's tail is not a finding; a specific parser may still report warnings.
-  const parsed = passed && isGeneric ? [] : parser.parse(result.output, result.exitCode);
+  const parsed = passed && isGeneric ? [] : parser.parse(output, result.exitCode);
   const { findings, unparsed } = passed
     ? { findings: parsed, unparsed: false }
-    : failureFindings(isGeneric ? [] : parsed, result.output, result.exitCode);
+    : failureFindings(isGeneric ? [] : parsed, output, result.exitCode);
   const extra: Finding[] = [];
   if (result.timedOut) {
     extra.push({
