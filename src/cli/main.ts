@@ -50,6 +50,11 @@ export const commandTable: readonly CommandEntry[] = [
     load: async () => (await import("./command-setup.ts")).registerSetupCommand,
   },
   {
+    name: "cache",
+    summary: "list or prune the warm dependency snapshots that let a run skip its install",
+    load: async () => (await import("./command-cache.ts")).registerCacheCommand,
+  },
+  {
     name: "pr",
     summary:
       "pull requests runs opened: list, show, watch (CI and /slipway follow-ups); approve, close or comment on the local forge's review requests",

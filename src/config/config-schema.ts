@@ -161,6 +161,23 @@ export const SetupConfig = z
   })
   .strict();
 
+export const CacheConfig = z
+  .object({
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe(
+        "keep what a successful setup installed as a warm snapshot, and restore it instead of installing when nothing that decides it changed",
+      ),
+    maxBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(20 * 1024 ** 3)
+      .describe("disk the warm dependency snapshots may take; the least recently used go first above it"),
+  })
+  .strict();
+
 export const JudgeConfig = z
   .object({
     enabled: z
@@ -294,6 +311,7 @@ export const SlipwayConfig = z
     commands: CommandsConfig.prefault({}),
     verify: VerifyConfig.prefault({}),
     setup: SetupConfig.prefault({}).describe("the setup stage that installs dependencies before the agent"),
+    cache: CacheConfig.prefault({}).describe("warm dependency snapshots under the data directory"),
     judge: JudgeConfig.prefault({}),
     forge: ForgeConfig.prefault({}).describe("where branches are pushed and pull requests opened"),
     guards: GuardPolicy.prefault({}).describe(

@@ -9,6 +9,8 @@ import type { SetupRunResult } from "../setup/run-setup.ts";
 import { keepSetupDirectories } from "../setup/setup-copy.ts";
 import { setupOutcomeOf } from "../setup/setup-outcome.ts";
 import { runSetupInOwnSandbox } from "../setup/setup-sandbox.ts";
+import type { SnapshotKey } from "../setup/snapshots/snapshot-key.ts";
+import { restoreWarm, saveWarm, type WarmContext, warmKey } from "../setup/snapshots/warm-setup.ts";
 import { readBaseRepoConfig, setupConfigOf } from "./base-verify-config.ts";
 import { type RunContext, recordEvent, type StageResult } from "./run-context.ts";
 import { deadlineSignal, pastDeadline, timeLimitDetail, withinDeadline } from "./run-deadline.ts";
@@ -49,6 +51,44 @@ async function runInSetupSandbox(context: RunContext, plan: SetupPlan): Promise<
   });
 }
 
+function warmContext(context: RunContext): WarmContext {
+  return {
+    dataDir: context.services.dataDir,
+    worktree: context.run.worktree!,
+    maxBytes: context.services.config.cache.maxBytes,
+    signal: context.signal,
+  };
+}
+
+/** The snapshot key when warm snapshots apply to this plan (something to install and keep). */
+async function keyFor(context: RunContext, plan: SetupPlan): Promise<SnapshotKey | undefined> {
+  const { config } = context.services;
+  if (!config.cache.enabled || !config.setup.enabled) return undefined;
+  if (plan.commands.length === 0 || plan.producedDirectories.length === 0) return undefined;
+  const key = await warmKey({
+    repo: context.task.repo,
+    mirrorPath: context.mirrorPath!,
+    baseCommit: context.run.baseCommit!,
+    plan,
+    sandbox: context.services.sandboxBackend.name,
+    signal: context.signal,
+  });
+  if ("problem" in key) {
+    plan.notes.push(key.problem);
+    return undefined;
+  }
+  return key;
+}
+
+/** Restore the warm snapshot of `key` (recorded as setup-restore); the directories it restored. */
+async function restoredDirectories(context: RunContext, key: SnapshotKey | undefined) {
+  if (!key) return undefined;
+  const restore = await restoreWarm(warmContext(context), key.key);
+  if (!restore) return undefined;
+  await recordEvent(context, "setup-restore", { ...restore });
+  return restore.restored ? restore.directories : undefined;
+}
+
 export async function setupStage(context: RunContext): Promise<StageResult> {
   const { services } = context;
   const started = performance.now();
@@ -63,14 +103,27 @@ export async function setupStage(context: RunContext): Promise<StageResult> {
     secretNames: plan.secretNames,
     notes: plan.notes,
   });
-  const result = enabled && plan.commands.length > 0 ? await runInSetupSandbox(context, plan) : undefined;
+  const key = await keyFor(context, plan);
+  const warm = await restoredDirectories(context, key);
+  const result =
+    !warm && enabled && plan.commands.length > 0 ? await runInSetupSandbox(context, plan) : undefined;
   const passed = result?.passed ?? true;
   // Kept beside the worktree (no sandbox mounts it) for the gate to restore after its clean-up.
   const kept =
-    passed && result
+    warm ??
+    (passed && result
       ? await keepSetupDirectories(context.run.worktree!, plan.producedDirectories, context.signal)
-      : [];
-  const outcome = setupOutcomeOf(plan, result, kept, Math.round(performance.now() - started));
+      : []);
+  if (key && !warm && result?.passed && kept.length > 0)
+    await recordEvent(
+      context,
+      "setup-snapshot",
+      await saveWarm(warmContext(context), key, context.task.repo, kept),
+    );
+  const outcome = {
+    ...setupOutcomeOf(plan, result, kept, Math.round(performance.now() - started)),
+    ...(warm ? { commands: [], restoredFrom: key!.key } : {}),
+  };
   await recordEvent(context, "setup-end", { ...outcome, results: result?.results ?? [], notes: plan.notes });
   const update = { state: { ...context.run.state, setup: outcome } };
   if (result && !result.passed) {

@@ -12,6 +12,8 @@ export interface SetupOutcome {
   commands: string[];
   durationMs: number;
   cause?: string;
+  /** The warm snapshot restored instead of installing (no command ran), when one was. */
+  restoredFrom?: string;
 }
 
 /**

@@ -1,0 +1,141 @@
+// End to end: warm dependency snapshots. The first run installs (npm ci of a local tarball) and
+// saves what it produced; the second run with the same lockfile restores it — no install command
+// runs — while its agent deletes and rewrites files in node_modules, and the snapshot's bytes stay
+// as they were; a changed lockfile makes a new snapshot. `slipway cache list/prune` see them.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { after, describe, test } from "node:test";
+import type { ModelScript } from "../src/models/scripted-server/script.ts";
+import { runCli } from "./helpers/cli.ts";
+import { git, writeFiles } from "./helpers/git-fixture.ts";
+import { baseArgs, type ScriptedRunSetup, setUpScriptedRun } from "./helpers/scripted-run.ts";
+import { canary, canaryVariable, makeSetupProject } from "./helpers/setup-project.ts";
+
+// The agent's vandalism: it removes the installed package and rewrites a file of node_modules.
+const vandal = `import { rmSync, writeFileSync } from "node:fs";
+rmSync("node_modules/is-number", { recursive: true, force: true });
+writeFileSync("node_modules/.package-lock.json", "{}");
+console.log("vandalised");
+`;
+
+const script: ModelScript = {
+  turns: [
+    { toolCalls: [{ name: "run_command", input: { command: "node scripts/vandal.mjs" } }] },
+    {
+      toolCalls: [
+        {
+          name: "edit_file",
+          input: {
+            path: "src/positive.js",
+            oldText: "return isNumber(x) && Number(x) < 0;",
+            newText: "return isNumber(x) && Number(x) > 0;",
+          },
+        },
+      ],
+    },
+    { toolCalls: [{ name: "finish", input: { summary: "positive() compares with > 0." } }] },
+  ],
+};
+
+interface TraceEvent {
+  type: string;
+  data: Record<string, unknown>;
+}
+
+/** sha256 of every path, kind, link target and file content under `root`. */
+function treeHash(root: string): string {
+  return execFileSync(
+    "bash",
+    [
+      "-c",
+      "cd \"$1\" && find . -path ./meta.json -prune -o -printf '%y %p %l %m\\n' | sort && find . -type f ! -name meta.json -print0 | sort -z | xargs -0 sha256sum",
+      "_",
+      root,
+    ],
+    { encoding: "utf8", timeout: 60_000 },
+  );
+}
+
+describe("warm dependency snapshots", () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  after(async () => {
+    for (const cleanup of cleanups) await cleanup();
+  });
+
+  let first: ScriptedRunSetup | undefined;
+  /** A run on a fresh scripted model, every run sharing the first one's data directory. */
+  async function runTask(repo: string, task: string) {
+    const setup = await setUpScriptedRun(script, "anthropic", {
+      setup: { secretEnv: [canaryVariable] },
+      commands: { allowlist: ["node"] },
+    });
+    cleanups.push(() => setup.server.close());
+    first ??= setup;
+    const shared = { ...setup, dataDir: first.dataDir, configFile: first.configFile };
+    const result = await runCli([...baseArgs(shared), "run", "--repo", repo, "--task", task, "--json"], {
+      env: { ...setup.env, [canaryVariable]: canary },
+      timeoutMs: 300_000,
+    });
+    const report = JSON.parse(result.stdout || "{}");
+    assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
+    assert.equal(report.outcome, "success", report.detail);
+    const shown = await runCli([...baseArgs(shared), "show", report.runId, "--json"], { env: setup.env });
+    const events = (JSON.parse(shown.stdout) as { events: TraceEvent[] }).events;
+    return { events, shared, find: (type: string) => events.find((event) => event.type === type) };
+  }
+
+  test("the second run restores the snapshot instead of installing; its agent's changes leave the snapshot intact; a new lockfile makes a new snapshot", async () => {
+    const repo = makeSetupProject({ dependency: "tarball" });
+    writeFiles(repo, { "scripts/vandal.mjs": vandal });
+    git(repo, "add", "scripts/vandal.mjs");
+    git(repo, "commit", "--quiet", "-m", "vandal");
+
+    const cold = await runTask(repo, "positive(5) is true");
+    assert.equal(cold.find("setup-restore"), undefined, "no snapshot yet");
+    assert.deepEqual(cold.find("setup-end")!.data.commands, ["npm ci --no-audit --no-fund"]);
+    const saved = cold.find("setup-snapshot")!.data;
+    assert.equal(saved.saved, true, JSON.stringify(saved));
+    const key = saved.key as string;
+    const snapshot = path.join(cold.shared.dataDir, "snapshots", key);
+    const before = treeHash(snapshot);
+    assert.match(before, /node_modules\/is-number\/index\.js/);
+
+    const warm = await runTask(repo, "positive(5) is true, second time");
+    const restore = warm.find("setup-restore")!.data;
+    assert.equal(restore.restored, true, JSON.stringify(restore));
+    assert.equal(restore.key, key);
+    assert.ok(Number.isInteger(restore.durationMs));
+    // No install ran: no command result, no setup sandbox egress, nothing saved again.
+    const setupEnd = warm.find("setup-end")!.data;
+    assert.deepEqual(setupEnd.results, []);
+    assert.deepEqual(setupEnd.commands, []);
+    assert.equal(setupEnd.restoredFrom, key);
+    assert.equal(warm.find("setup-snapshot"), undefined);
+    assert.equal(warm.find("setup-egress"), undefined);
+    // The agent deleted is-number from its copy; the gate ran on the setup copy and passed.
+    assert.deepEqual(warm.find("verify-start")!.data.restoredFromSetup, ["node_modules"]);
+    assert.equal(treeHash(snapshot), before, "the snapshot is byte for byte what the cold setup made");
+
+    // A changed lockfile (and manifest, kept in sync for npm ci) is a different key: installed again.
+    for (const file of ["package.json", "package-lock.json"]) {
+      const text = readFileSync(path.join(repo, file), "utf8");
+      writeFiles(repo, { [file]: text.replaceAll('"setup-fixture"', '"setup-fixture-two"') });
+    }
+    git(repo, "commit", "--quiet", "-am", "rename the package");
+    const changed = await runTask(repo, "positive(5) is true, third time");
+    assert.equal(changed.find("setup-restore"), undefined);
+    assert.deepEqual(changed.find("setup-end")!.data.commands, ["npm ci --no-audit --no-fund"]);
+    const second = changed.find("setup-snapshot")!.data;
+    assert.equal(second.saved, true);
+    assert.notEqual(second.key, key);
+
+    const listed = await runCli([...baseArgs(changed.shared), "cache", "list", "--json"], { env: changed.shared.env });
+    assert.equal(listed.code, 0, listed.stderr);
+    const keys = (JSON.parse(listed.stdout) as { key: string }[]).map((entry) => entry.key).sort();
+    assert.deepEqual(keys, [key, second.key as string].sort());
+    const pruned = await runCli([...baseArgs(changed.shared), "cache", "prune", "--all"], { env: changed.shared.env });
+    assert.match(pruned.stdout, /removed 2 snapshots/);
+  });
+});
