@@ -1,6 +1,7 @@
 // `slipway doctor`: says which sandbox backends work on this machine and why not (with the fix),
-// which toolchains bwrap mounts, and whether node and git are fit. Exits 0 when at least one
-// isolating backend works, else 1.
+// which toolchains bwrap mounts, whether node and git are fit, whether the model answers and takes
+// the key, what the forge token may do, and what to do next. Exits 0 when at least one isolating
+// backend works, else 1 (a model or forge warning does not change it).
 import type { Command } from "commander";
 import { loadConfig } from "../config/load-config.ts";
 import type { GlobalOptions } from "./app-context.ts";
@@ -127,6 +128,15 @@ function verdictLines(report: DoctorReport): string[] {
   return [`${configured}: ${runs}`, verdict];
 }
 
+/** The model and forge checks, a mark per state, the fix on the line under a warning. */
+function findingLines(report: DoctorReport): string[] {
+  const marks = { ok: "ok", warning: "warning", skipped: "-" } as const;
+  return report.findings.flatMap((finding) => [
+    `${finding.name.padEnd(7)} ${marks[finding.state]}: ${finding.detail}`,
+    ...(finding.fix && finding.state === "warning" ? [`${"".padEnd(7)} fix: ${finding.fix}`] : []),
+  ]);
+}
+
 /** The report as lines for a person: tools, backends, bwrap's mounts, then the verdict. */
 export function renderDoctorReport(report: DoctorReport): string {
   return [
@@ -141,7 +151,11 @@ export function renderDoctorReport(report: DoctorReport): string {
     diskLine(report),
     ...[dockerLine(report, report.limits)].filter((line): line is string => line !== undefined),
     "",
+    ...findingLines(report),
+    "",
     ...verdictLines(report),
+    "",
+    ...report.next.map((step) => `next: ${step}`),
   ].join("\n");
 }
 
@@ -149,7 +163,7 @@ export function registerDoctorCommand(program: Command, global: () => GlobalOpti
   program
     .command("doctor")
     .description(
-      "check which sandbox backends work on this machine (and how to fix the rest), and node and git",
+      "check the sandboxes, node and git, the model (key, reachability) and the forge token, and say what to do next",
     )
     .option("--json", "print the report as JSON", false)
     .action(async (flags: { json: boolean }) => {

@@ -16,6 +16,10 @@ import { configuredBwrapSettings, configuredSandboxBackends } from "../sandbox/r
 import type { SandboxBackend } from "../sandbox/sandbox.ts";
 import { runGit } from "../workspace/git.ts";
 import { runVolumeProblem } from "../workspace/run-volume.ts";
+import { checkForge } from "./doctor-forge.ts";
+import { checkModel } from "./doctor-model.ts";
+import { nextSteps } from "./doctor-next.ts";
+import type { DoctorFinding } from "./doctor-request.ts";
 import { checkBwrapMounts, type ReadOnlyMountCheck, type ToolchainCheck } from "./doctor-toolchains.ts";
 
 export interface BackendCheck {
@@ -72,6 +76,10 @@ export interface DoctorReport {
   runsWith?: string;
   /** True when at least one isolating backend works. */
   ok: boolean;
+  /** The model (key variable, reachability) and forge (token, whom it acts as, permissions) checks. */
+  findings: DoctorFinding[];
+  /** What to do next, most blocking first. */
+  next: string[];
 }
 
 export interface BwrapProtections {
@@ -167,11 +175,13 @@ function chosenBackend(configured: string, backends: BackendCheck[]): string | u
 export async function runDoctorChecks(config: SlipwayConfig): Promise<DoctorReport> {
   const dataDir = resolveDataDir(config.dataDir, process.env);
   const registry = configuredSandboxBackends(config.sandbox, dataDir);
-  const [git, backends, bwrapLimits, bwrapKill] = await Promise.all([
+  const [git, backends, bwrapLimits, bwrapKill, modelFindings, forgeFindings] = await Promise.all([
     checkGit(),
     Promise.all([...registry.values()].map(checkBackend)),
     bwrapLimitModes(config.sandbox.maxProcesses, config.sandbox.memoryMb),
     bwrapKillMode(),
+    checkModel(config, process.env),
+    checkForge(config, process.env),
   ]);
   const protections = bwrapProtections(bwrapLimits, bwrapKill, config.sandbox.acceptWeaker);
   const bwrapWorks = backends.some((backend) => backend.name === "bwrap" && backend.works);
@@ -185,6 +195,13 @@ export async function runDoctorChecks(config: SlipwayConfig): Promise<DoctorRepo
     accepted: config.sandbox.acceptWeaker.includes("disk-quota"),
   };
   const diskRefuses = diskQuota.problem !== undefined && !diskQuota.accepted;
+  const tools = [checkNode(), git];
+  const runsWith = diskRefuses
+    ? undefined
+    : backendForRuns(config.sandbox.backend, backends, protections.refusal !== undefined);
+  const ok = backends.some((backend) => backend.isolates && backend.works);
+  const findings = [...modelFindings, ...forgeFindings];
+  const toolProblems = tools.flatMap((tool) => (tool.problem ? [tool.problem] : []));
   return {
     diskQuota,
     platformIsRoot: process.getuid?.() === 0,
@@ -193,7 +210,7 @@ export async function runDoctorChecks(config: SlipwayConfig): Promise<DoctorRepo
       memoryMb: config.sandbox.memoryMb,
       maxFileMb: config.sandbox.maxFileMb,
     },
-    tools: [checkNode(), git],
+    tools,
     backends,
     bwrapLimits,
     bwrapKill,
@@ -202,9 +219,9 @@ export async function runDoctorChecks(config: SlipwayConfig): Promise<DoctorRepo
     bwrapSharedSpace,
     ...checkBwrapMounts(config, process.env),
     configuredBackend: config.sandbox.backend,
-    runsWith: diskRefuses
-      ? undefined
-      : backendForRuns(config.sandbox.backend, backends, protections.refusal !== undefined),
-    ok: backends.some((backend) => backend.isolates && backend.works),
+    runsWith,
+    ok,
+    findings,
+    next: nextSteps({ findings, sandboxWorks: ok, runsWith, toolProblems }),
   };
 }
