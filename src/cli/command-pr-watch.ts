@@ -1,6 +1,7 @@
 // `slipway pr watch <n>`: shepherd a pull request Slipway opened — follow-up runs for failing CI
 // (bounded, once per head commit) and for `/slipway <instruction>` comments, answered in the thread.
 // `slipway pr comment <n> <text>`: comment on a local review request (how `/slipway` reaches it).
+
 import { userInfo } from "node:os";
 import type { Command } from "commander";
 import { InputError } from "../core/errors.ts";
@@ -14,8 +15,8 @@ import type { PullRequestRecord } from "../store/pull-request-store.ts";
 import { type AgentServices, prepareAgentServices, recordedRunsOf } from "./agent-services.ts";
 import type { AppContext, GlobalOptions } from "./app-context.ts";
 import { positiveNumber } from "./option-parsers.ts";
+import { createTerminalProgress } from "./output/live-progress.ts";
 import { findOne, forgeName, noPullRequest, pullRequestNumber, withApp } from "./pr-lookup.ts";
-import { createProgressPrinter } from "./progress-printer.ts";
 
 /** A CI log beyond this is cut from the front: the failure is at the end. */
 const maxLogChars = 200_000;
@@ -104,7 +105,7 @@ async function shepherd(app: AppContext, target: WatchTarget, flags: WatchFlags)
       `#${number} is on ${record.forge} but forge.type is ${forge.name}: watch it with that forge configured`,
     );
   }
-  const printProgress = createProgressPrinter((line) => process.stderr.write(`${line}\n`));
+  const progress = createTerminalProgress(process.stderr, app.env);
   const actions = await watchPullRequest(
     record,
     {
@@ -123,7 +124,7 @@ async function shepherd(app: AppContext, target: WatchTarget, flags: WatchFlags)
           dataDir: app.dataDir,
           ...agent,
           env: app.env,
-          onProgress: flags.json ? () => {} : printProgress,
+          onProgress: flags.json ? () => {} : progress.event,
           signal,
         }),
     },
@@ -136,7 +137,8 @@ async function shepherd(app: AppContext, target: WatchTarget, flags: WatchFlags)
         if (!flags.json) for (const action of pass) process.stderr.write(`▸ ${actionLine(action)}\n`);
       },
     },
-  );
+    // The spinner is erased before the summary or an error is printed.
+  ).finally(progress.stop);
   return flags.json
     ? JSON.stringify({ pullRequest: number, actions }, null, 2)
     : actions.map(actionLine).join("\n");

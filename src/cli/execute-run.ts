@@ -7,7 +7,7 @@ import { type RunRequest, startRun } from "../pipeline/start-run.ts";
 import type { SandboxBackend } from "../sandbox/sandbox.ts";
 import type { AppContext } from "./app-context.ts";
 import { toJson } from "./output/figures.ts";
-import { createProgressPrinter } from "./progress-printer.ts";
+import { createTerminalProgress } from "./output/live-progress.ts";
 import { buildRunReport, renderRunReport } from "./run-report.ts";
 
 export interface ExecuteRunOptions {
@@ -27,7 +27,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<{ run: Run
   const stop = (): void => controller.abort(new Error("stopped by signal"));
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
-  const printProgress = createProgressPrinter((line) => process.stderr.write(`${line}\n`));
+  const progress = createTerminalProgress(process.stderr, app.env);
   if (!options.sandboxBackend.isolates) {
     process.stderr.write(
       "warning: sandbox 'none' — agent commands and verifiers run on this host without isolation\n",
@@ -43,7 +43,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<{ run: Run
       sandboxBackend: options.sandboxBackend,
       judge: options.judge,
       env: app.env,
-      onProgress: json ? () => {} : printProgress,
+      onProgress: json ? () => {} : progress.event,
       signal: controller.signal,
     });
     const task = (await app.store.getTask(run.taskId))!;
@@ -51,6 +51,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<{ run: Run
     process.stdout.write(json ? `${toJson(report)}\n` : `${renderRunReport(report)}\n`);
     return { run, exitCode: outcomeExitCodes[run.outcome ?? "error"] };
   } finally {
+    progress.stop();
     process.removeListener("SIGINT", stop);
     process.removeListener("SIGTERM", stop);
   }

@@ -1,8 +1,9 @@
 // Turns a run's events into short progress lines as they happen (to stderr, so stdout stays
-// the report). Pure formatting: `progressLine` decides, the printer only writes.
+// the report). Pure formatting: `progressLine` decides, output/live-progress.ts writes.
 import type { Usage } from "../core/run.ts";
 import type { ProgressEvent } from "../pipeline/run-context.ts";
-import { formatCost, formatDuration, formatTokens, oneLine } from "./format.ts";
+import { oneLine } from "./format.ts";
+import { formatCost, formatDuration, formatTokens } from "./output/figures.ts";
 
 interface CheckResult {
   name: string;
@@ -18,6 +19,22 @@ function checksLine(data: Record<string, unknown>): string {
   );
   const label = data.speed === "full" ? "gate  " : "verify";
   return `  ${label} ${checks.length > 0 ? checks.join("  ") : "no checks detected"}`;
+}
+
+function setupStartLine(data: Record<string, unknown>): string | undefined {
+  const commands = (data.commands as { name: string }[] | undefined) ?? [];
+  if (commands.length === 0 || data.enabled === false) return undefined;
+  return `  setup  running ${commands.map((command) => command.name).join(", ")}`;
+}
+
+function setupEndLine(data: Record<string, unknown>): string | undefined {
+  const results = (data.results as { name: string; durationMs: number; cause?: string }[] | undefined) ?? [];
+  if (typeof data.restoredFrom === "string") return "  setup  ✓ restored from a warm snapshot";
+  if (results.length === 0) return undefined;
+  const commands = results.map(
+    (result) => `${result.cause ? "✗" : "✓"} ${result.name} (${formatDuration(result.durationMs)})`,
+  );
+  return `  setup  ${commands.join("  ")}`;
 }
 
 function usageText(usage: Usage): string {
@@ -37,7 +54,18 @@ export function progressLine(event: ProgressEvent): string | undefined {
       return `▸ turn ${data.turn} · ${calls || "text only"} · total ${usageText(data.totalUsage as Usage)}`;
     }
     case "tool-result":
+      // The verify tool's checks were just printed by its verify-end line, each with its own mark;
+      // its text would add a second mark (a ✓ for the tool beside a ✗ for a check).
+      if (data.name === "verify" && !data.isError) return undefined;
       return `  ${data.isError ? "✗" : "✓"} ${data.name}: ${oneLine(String(data.text), 100)}`;
+    case "model-retry":
+      return `▸ model call failed (${oneLine(String(data.reason), 80)}), retrying in ${formatDuration(Number(data.delayMs))} (attempt ${data.attempt} of ${data.attempts})`;
+    case "setup-start":
+      return setupStartLine(data);
+    case "setup-end":
+      return setupEndLine(data);
+    case "verify-start":
+      return `  gate   running ${(data.checks as string[] | undefined)?.join(", ") || "the checks"}`;
     case "verify-end":
       return checksLine(data);
     case "guards-end": {
@@ -68,11 +96,4 @@ export function progressLine(event: ProgressEvent): string | undefined {
     default:
       return undefined;
   }
-}
-
-export function createProgressPrinter(write: (line: string) => void): (event: ProgressEvent) => void {
-  return (event) => {
-    const line = progressLine(event);
-    if (line !== undefined) write(line);
-  };
 }
