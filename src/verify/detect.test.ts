@@ -74,7 +74,13 @@ describe("node detection", () => {
   });
 
   test("adds tsc --noEmit for a tsconfig.json without a typecheck script, using the repository's tsc", async () => {
-    const root = await project({ "package.json": scripts({ test: "node --test" }), "tsconfig.json": "{}" });
+    const root = await project({
+      "package.json": JSON.stringify({
+        scripts: { test: "node --test" },
+        devDependencies: { typescript: "^5" },
+      }),
+      "tsconfig.json": "{}",
+    });
     await linkTypescript(root);
     const { commands } = await detectVerifiers(root);
     const typecheck = commands.find((command) => command.name === "typecheck");
@@ -89,7 +95,10 @@ describe("node detection", () => {
   });
 
   test("skips tsc when the repository has no node_modules/.bin/tsc and says why", async () => {
-    const root = await project({ "package.json": scripts({}), "tsconfig.json": "{}" });
+    const root = await project({
+      "package.json": JSON.stringify({ scripts: {}, devDependencies: { typescript: "^5" } }),
+      "tsconfig.json": "{}",
+    });
     const { commands, notes } = await detectVerifiers(root);
     assert.deepEqual(commands, []);
     assert.ok(

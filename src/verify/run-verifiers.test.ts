@@ -85,7 +85,7 @@ test("a failing test inside nested describe blocks is named with its suites", ne
 test("a planted type error is reported by the real tsc with file, line and code", async () => {
   const report = await verify(
     {
-      "package.json": JSON.stringify({ name: "typed", scripts: {} }),
+      "package.json": JSON.stringify({ name: "typed", scripts: {}, devDependencies: { typescript: "^5" } }),
       "tsconfig.json": JSON.stringify({ compilerOptions: { strict: true, noEmit: true }, include: ["src"] }),
       "src/index.ts": 'export const ok = 1;\nexport const total: number = "12";\n',
     },

@@ -45,6 +45,54 @@ describe("node scripts", () => {
     ]);
   });
 
+  const tscCases: [string, Record<string, unknown>, boolean, string][] = [
+    [
+      "no script runs tsc and typescript is no dependency",
+      { scripts: { test: "node --test" } },
+      false,
+      "no script runs tsc and typescript is not a dependency",
+    ],
+    [
+      "the build runs tsc --build",
+      { scripts: { build: "tsc --build" }, devDependencies: { typescript: "^5" } },
+      false,
+      "its scripts type-check with tsc --build",
+    ],
+    ["a build script runs tsc", { scripts: { build: "rimraf dist && tsc -p ." } }, true, "a script runs tsc"],
+    [
+      "typescript is a devDependency",
+      { scripts: {}, devDependencies: { typescript: "^5" } },
+      true,
+      "typescript is a dependency",
+    ],
+  ];
+  for (const [when, json, runs, why] of tscCases) {
+    test(`a tsconfig.json gets tsc --noEmit only when the project type-checks with tsc: ${when}`, async () => {
+      const root = await project({
+        "package.json": JSON.stringify({ name: "fixture", ...json }),
+        "tsconfig.json": "{}",
+      });
+      await linkTypescript(root);
+      const { commands, notes } = await detectVerifiers(root);
+      const typecheck = commands.find((command) => command.name === "typecheck");
+      assert.equal(typecheck?.args.join(" "), runs ? "--noEmit --pretty false" : undefined);
+      assert.ok(
+        notes.some((note) => note.includes(why)),
+        notes.join("\n"),
+      );
+    });
+  }
+
+  test("a check:type script is the typecheck", async () => {
+    const root = await project({
+      "package.json": manifest({ "check:type": "tsc -p . --noEmit" }),
+      "tsconfig.json": "{}",
+    });
+    assert.deepEqual(brief((await detectVerifiers(root)).commands), [
+      { name: "typecheck", command: "npm", args: ["run", "check:type"], cwd: ".", parser: "tsc" },
+    ]);
+  });
+
   test("a test script in watch mode is left out with a note, since it would never end", async () => {
     const root = await project({ "package.json": manifest({ test: "jest --watchAll" }) });
     const { commands, notes } = await detectVerifiers(root);
@@ -79,21 +127,43 @@ describe("linters without a script", () => {
     assert.ok(notes.some((note) => note.includes("eslint is configured and a script runs it")));
   });
 
-  test("biome.json becomes `biome check --reporter=github`, placed after the lint script", async () => {
+  test("biome.json becomes `biome check --reporter=github`, placed before the tests", async () => {
     const root = await project({
-      "package.json": manifest({ lint: "eslint .", test: "node --test" }),
+      "package.json": manifest({ typecheck: "tsc --noEmit", test: "node --test" }),
       "biome.json": "{}",
     });
     await linkNodeTool(root, "biome");
     assert.deepEqual(
       brief((await detectVerifiers(root)).commands).map(({ name, args }) => [name, args.join(" ")]),
       [
-        ["lint", "run lint"],
+        ["typecheck", "run typecheck"],
         ["biome", "check --reporter=github"],
         ["test", "run test"],
       ],
     );
   });
+
+  for (const lint of ["gts lint", "next lint", "eslint ."]) {
+    test(`a lint script (${lint}) is the project's lint: no raw eslint or biome beside it`, async () => {
+      const root = await project({
+        "package.json": manifest({ lint, test: "node --test" }),
+        "eslint.config.js": "",
+        "biome.json": "{}",
+      });
+      await linkNodeTool(root, "eslint");
+      await linkNodeTool(root, "biome");
+      const { commands, notes } = await detectVerifiers(root);
+      assert.deepEqual(
+        commands.map((command) => command.name),
+        ["lint", "test"],
+      );
+      if (lint === "gts lint")
+        assert.ok(
+          notes.includes(`node: eslint is configured but its lint script (${lint}) is the check`),
+          notes.join("\n"),
+        );
+    });
+  }
 
   test("a configured linter that is not installed is a note, not a check that always fails", async () => {
     const root = await project({ "package.json": manifest({}), "biome.jsonc": "{}", ".eslintrc.json": "{}" });
@@ -171,7 +241,7 @@ describe("workspaces", () => {
     const root = await project({
       "package.json": manifest({}, { workspaces: { packages: ["libs/**"] } }),
       "yarn.lock": "",
-      "libs/core/package.json": manifest({ test: "mocha" }),
+      "libs/core/package.json": manifest({ test: "mocha" }, { devDependencies: { typescript: "^5" } }),
       "libs/core/tsconfig.json": "{}",
     });
     await linkTypescript(root);

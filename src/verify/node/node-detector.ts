@@ -1,6 +1,7 @@
 // Detects a Node project's checks: the root package and, in a monorepo, each workspace package
 // (its scripts run in its own directory), with the package manager its lockfile names, and ESLint
-// or Biome run directly where the repository configures them but no script runs them.
+// or Biome run directly where the repository configures them but no script runs them (nor a lint
+// script that may wrap them).
 import path from "node:path";
 import { entryKindInside, readRegularFileInside } from "../../workspace/safe-fs.ts";
 import type { DetectDefaults, EcosystemDetection, EcosystemDetector } from "../ecosystem.ts";
@@ -93,6 +94,16 @@ async function planLintTools(worktree: string, packages: NodePackage[], notes: s
     }
     const atRoot = configured.find((entry) => entry.directory === ".");
     for (const { directory, configFile } of atRoot ? [atRoot] : configured) {
+      // A lint script is the project's own way to lint (`gts lint`, `next lint` wrap ESLint with
+      // their settings): a raw run next to it reports what the project never checks.
+      const lintScript = packages.find((entry) => entry.directory === directory)?.json.scripts?.lint;
+      if (typeof lintScript === "string" && lintScript.trim() !== "") {
+        const where = directory === "." ? "" : ` in ${directory}`;
+        notes.push(
+          `node: ${tool.name} is configured${where} but its lint script (${lintScript}) is the check`,
+        );
+        continue;
+      }
       plan.set(directory, [...(plan.get(directory) ?? []), { tool, configFile }]);
     }
   }

@@ -285,7 +285,7 @@ export function tscFixture(): PlantedFixture {
       name: "tsc-type-errors",
       description: "a string assigned to a number and a misspelt property, no typecheck script",
       files: {
-        "package.json": packageJson({}),
+        "package.json": packageJson({}, { devDependencies: { typescript: "^5" } }),
         "tsconfig.json": JSON.stringify({
           compilerOptions: { strict: true, noEmit: true },
           include: ["src"],

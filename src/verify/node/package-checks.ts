@@ -1,6 +1,6 @@
 // The checks of one Node package (the root or a workspace package): its typecheck, lint, test and
 // build scripts run with the repository's package manager, `tsc --noEmit` when it has a
-// tsconfig.json but no typecheck script, and ESLint or Biome when configured but run by no script.
+// tsconfig.json, no typecheck script and type-checks with tsc (tsc-use.ts), and ESLint or Biome when configured but run by no script.
 import path from "node:path";
 import { z } from "zod";
 import { entryKindInside } from "../../workspace/safe-fs.ts";
@@ -10,11 +10,15 @@ import type { VerifierCommand, VerifySpeed } from "../verifier.ts";
 import { type LintTool, lintToolCheck } from "./lint-tools.ts";
 import { findLocalBin } from "./local-bin.ts";
 import { type PackageManager, scriptCommand } from "./package-manager.ts";
+import { tscUse } from "./tsc-use.ts";
 
 export const PackageJson = z.object({
   scripts: z.record(z.string(), z.unknown()).optional(),
   packageManager: z.unknown().optional(),
   workspaces: z.unknown().optional(),
+  // Read only for whether typescript is one; a malformed list is no evidence, not a broken package.
+  dependencies: z.unknown().optional(),
+  devDependencies: z.unknown().optional(),
 });
 export type PackageJson = z.infer<typeof PackageJson>;
 
@@ -26,7 +30,7 @@ export type PackageJson = z.infer<typeof PackageJson>;
 export const scriptChecks: readonly { check: string; scripts: readonly string[]; speeds: VerifySpeed[] }[] = [
   {
     check: "typecheck",
-    scripts: ["typecheck", "type-check", "check-types", "types:check", "check:types"],
+    scripts: ["typecheck", "type-check", "check-types", "types:check", "check:types", "check:type"],
     speeds: ["fast", "full"],
   },
   { check: "lint", scripts: ["lint"], speeds: ["fast", "full"] },
@@ -63,6 +67,13 @@ async function typecheckWithTsc(
 ): Promise<VerifierCommand | undefined> {
   const { worktree, directory, defaults } = request;
   const prefix = checkPrefix(directory);
+  const use = tscUse(directory, request.json);
+  if (!use.runs) {
+    notes.push(
+      `node: ${prefix}tsconfig.json found but no typecheck: the project does not type-check with tsc (${use.why})`,
+    );
+    return undefined;
+  }
   const bin = await findLocalBin(worktree, directory, "tsc");
   if (!bin) {
     notes.push(
@@ -71,7 +82,7 @@ async function typecheckWithTsc(
     return undefined;
   }
   notes.push(
-    `node: ${prefix}typecheck runs ${bin.command} --noEmit --pretty false (tsconfig.json, no typecheck script)`,
+    `node: ${prefix}typecheck runs ${bin.command} --noEmit --pretty false (tsconfig.json, no typecheck script, ${use.why})`,
   );
   return {
     name: `${prefix}typecheck`,
