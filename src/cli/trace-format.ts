@@ -1,6 +1,7 @@
 // Renders a run's whole trace for `slipway show`: every model message, tool call and result,
 // and verifier output, in order.
 import type { RunEvent } from "../core/run.ts";
+import { toJson } from "./output/figures.ts";
 
 function indent(text: string, prefix = "    "): string {
   return text
@@ -27,7 +28,7 @@ function eventBody(event: RunEvent): string {
     case "verify-end":
       return indent(String(data.summary ?? JSON.stringify(data.results)));
     default:
-      return indent(JSON.stringify(data));
+      return indent(toJson(data, 0));
   }
 }
 
@@ -40,7 +41,7 @@ function eventHeading(event: RunEvent, startedAt: number): string {
       : event.type === "tool-call" || event.type === "tool-result"
         ? ` ${data.name}${data.isError ? " (error)" : ""}`
         : "";
-  return `#${String(event.seq).padStart(3, "0")} +${offset}s  ${event.stage.padEnd(9)} ${event.type}${detail}`;
+  return `#${String(event.seq).padStart(3, "0")} +${offset} s  ${event.stage.padEnd(9)} ${event.type}${detail}`;
 }
 
 export function renderTrace(events: RunEvent[]): string {

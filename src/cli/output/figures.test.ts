@@ -35,3 +35,7 @@ test("JSON rounds every money field to micro-dollars and leaves other numbers al
   assert.match(text, /"costUsd": 0.05295,/);
   assert.deepEqual(JSON.parse(text), { costUsd: 0.05295, review: { judgeCostUsd: 0.3 }, turns: 0.1 + 0.2 });
 });
+
+test("one-line JSON rounds money too", () => {
+  assert.equal(toJson({ usage: { costUsd: 0.1 + 0.2 } }, 0), '{"usage":{"costUsd":0.3}}');
+});

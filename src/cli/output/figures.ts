@@ -37,11 +37,14 @@ export function roundUsd(usd: number): number {
 
 const moneyKey = /(^cost|Cost)(Usd)?$|Usd$/;
 
-/** JSON.stringify that rounds every money field (`costUsd`, `judgeCostUsd`, `maxCostUsd` …) to micro-dollars. */
-export function toJson(value: unknown): string {
+/**
+ * JSON.stringify that rounds every money field (`costUsd`, `judgeCostUsd`, `maxCostUsd` …) to
+ * micro-dollars; indented by 2 unless `indent` says otherwise (0: one line).
+ */
+export function toJson(value: unknown, indent = 2): string {
   return JSON.stringify(
     value,
     (key, field: unknown) => (typeof field === "number" && moneyKey.test(key) ? roundUsd(field) : field),
-    2,
+    indent || undefined,
   );
 }
