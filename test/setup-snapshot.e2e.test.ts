@@ -131,11 +131,15 @@ describe("warm dependency snapshots", () => {
     assert.equal(second.saved, true);
     assert.notEqual(second.key, key);
 
-    const listed = await runCli([...baseArgs(changed.shared), "cache", "list", "--json"], { env: changed.shared.env });
+    const listed = await runCli([...baseArgs(changed.shared), "cache", "list", "--json"], {
+      env: changed.shared.env,
+    });
     assert.equal(listed.code, 0, listed.stderr);
     const keys = (JSON.parse(listed.stdout) as { key: string }[]).map((entry) => entry.key).sort();
     assert.deepEqual(keys, [key, second.key as string].sort());
-    const pruned = await runCli([...baseArgs(changed.shared), "cache", "prune", "--all"], { env: changed.shared.env });
+    const pruned = await runCli([...baseArgs(changed.shared), "cache", "prune", "--all"], {
+      env: changed.shared.env,
+    });
     assert.match(pruned.stdout, /removed 2 snapshots/);
   });
 });
