@@ -1,0 +1,146 @@
+// Benchmark: warm dependency snapshots. Time from spawning `slipway run` to the agent's first model
+// call on a Node project whose node_modules (installed from registry.npmjs.org) is large: cold (setup
+// runs npm ci and saves a snapshot), warm (the snapshot is restored), the same project with setup
+// off (no dependencies), and `git clone && npm ci` with an empty npm cache on the host.
+// Run: node bench/warm-setup.ts [warm repetitions]   (prints a markdown table; needs the registry)
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { startScriptedModelServer } from "../src/models/scripted-server/scripted-model-server.ts";
+import { cliEnv, slipwayBin } from "../test/helpers/cli.ts";
+import { testSandbox } from "../test/helpers/scripted-run.ts";
+import { registryReach } from "../test/helpers/setup-project.ts";
+
+const repetitions = Number(process.argv[2] ?? 3);
+const devDependencies = {
+  next: "15.0.3",
+  react: "18.3.1",
+  "react-dom": "18.3.1",
+  typescript: "5.6.3",
+  vitest: "2.1.5",
+};
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+function run(cwd: string, argv: string[]): void {
+  execFileSync(argv[0]!, argv.slice(1), { cwd, stdio: "ignore", timeout: 600_000 });
+}
+
+function makeProject(root: string): string {
+  const repo = path.join(root, "project");
+  execFileSync("mkdir", ["-p", repo]);
+  writeFileSync(
+    path.join(repo, "package.json"),
+    JSON.stringify(
+      { name: "bench-project", private: true, scripts: { test: "node --test" }, devDependencies },
+      null,
+      2,
+    ),
+  );
+  writeFileSync(path.join(repo, ".gitignore"), "node_modules/\n");
+  run(repo, ["npm", "install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund"]);
+  run(repo, ["git", "init", "--quiet", "--initial-branch=main"]);
+  run(repo, ["git", "add", "-A"]);
+  run(repo, ["git", "-c", "user.name=b", "-c", "user.email=b@b", "commit", "--quiet", "-m", "bench"]);
+  return repo;
+}
+
+/** Milliseconds from spawning `slipway run` to the model server's first request. */
+async function timeToFirstCall(
+  repo: string,
+  dataDir: string,
+  config: string,
+  sandbox: string,
+): Promise<number> {
+  const server = await startScriptedModelServer({
+    script: { turns: [{ error: { status: 400, message: "bench: stop here" } }] },
+  });
+  const env = cliEnv({
+    SLIPWAY_MODEL: "anthropic:bench",
+    ANTHROPIC_BASE_URL: server.anthropicBaseUrl,
+    ANTHROPIC_API_KEY: "k",
+    SLIPWAY_SANDBOX: sandbox,
+  });
+  const started = performance.now();
+  const child = spawn(
+    process.execPath,
+    [
+      slipwayBin,
+      "--data-dir",
+      dataDir,
+      "--config",
+      config,
+      "run",
+      "--repo",
+      repo,
+      "--task",
+      `bench ${started}`,
+    ],
+    { env, stdio: "ignore" },
+  );
+  let elapsed = Number.NaN;
+  for (let waited = 0; waited < 600_000; waited += 5) {
+    if (server.requests.length > 0) {
+      elapsed = performance.now() - started;
+      break;
+    }
+    if (child.exitCode !== null) break;
+    await sleep(5);
+  }
+  await new Promise((resolve) =>
+    child.exitCode !== null ? resolve(undefined) : child.once("close", resolve),
+  );
+  await server.close();
+  if (Number.isNaN(elapsed)) throw new Error("the run never called the model");
+  return elapsed;
+}
+
+async function main(): Promise<void> {
+  const reach = await registryReach();
+  if (reach.skip) throw new Error(`needs registry.npmjs.org: ${reach.skip}`);
+  const sandbox = await testSandbox();
+  const scratch = mkdtempSync(path.join(tmpdir(), "slipway-bench-warm-"));
+  const repo = makeProject(scratch);
+  const dataDir = path.join(scratch, "data");
+  execFileSync("mkdir", ["-p", dataDir]);
+  const base = { judge: { enabled: false }, sandbox: { egressAllowAddresses: reach.allowAddresses } };
+  const withSetup = path.join(scratch, "with-setup.json");
+  const withoutSetup = path.join(scratch, "without-setup.json");
+  writeFileSync(withSetup, JSON.stringify(base));
+  writeFileSync(withoutSetup, JSON.stringify({ ...base, setup: { enabled: false } }));
+  const cold = await timeToFirstCall(repo, dataDir, withSetup, sandbox);
+  const warm: number[] = [];
+  const bare: number[] = [];
+  for (let index = 0; index < repetitions; index++) {
+    warm.push(await timeToFirstCall(repo, dataDir, withSetup, sandbox));
+    bare.push(await timeToFirstCall(repo, dataDir, withoutSetup, sandbox));
+  }
+  const cloneStarted = performance.now();
+  const clone = path.join(scratch, "clone");
+  run(scratch, ["git", "clone", "--quiet", repo, clone]);
+  run(clone, ["npm", "ci", "--no-audit", "--no-fund", "--cache", path.join(scratch, "npm-cache")]);
+  const cloneInstall = performance.now() - cloneStarted;
+  const snapshotBytes = execFileSync("du", ["-s", "-B1", path.join(dataDir, "snapshots")], {
+    encoding: "utf8",
+  });
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  console.log(
+    `sandbox ${sandbox}; node_modules snapshot ${(Number.parseInt(snapshotBytes, 10) / 1024 ** 2).toFixed(0)} MiB; warm: median of ${repetitions}\n`,
+  );
+  console.log("| to the first model call | time |\n|---|---|");
+  console.log(`| cold (npm ci in setup, snapshot saved) | ${seconds(cold)} |`);
+  console.log(`| warm (snapshot restored) | ${seconds(median(warm))} |`);
+  console.log(`| same project, setup off | ${seconds(median(bare))} |`);
+  console.log(`| git clone && npm ci (host, empty npm cache) | ${seconds(cloneInstall)} |`);
+  console.log(
+    `\nwarm − setup off: ${seconds(median(warm) - median(bare))}; git clone && npm ci ÷ warm: ${(cloneInstall / median(warm)).toFixed(1)}×`,
+  );
+}
+
+await main();
