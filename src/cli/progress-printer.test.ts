@@ -38,6 +38,10 @@ test("long checks and model retries are announced as they start", () => {
     ),
     "▸ model call failed (HTTP 529: overloaded), retrying in 4.0 s (attempt 2 of 5)",
   );
+  assert.match(
+    progressLine(event("model-retry", { judge: true, attempt: 3, attempts: 3, delayMs: 500, reason: "x" }))!,
+    /^▸ judge model call failed \(x\), retrying in 500 ms \(attempt 3 of 3\)$/,
+  );
   assert.equal(
     progressLine(event("setup-end", { results: [{ name: "npm ci", durationMs: 12_300 }] })),
     "  setup  ✓ npm ci (12.3 s)",

@@ -59,7 +59,7 @@ export function progressLine(event: ProgressEvent): string | undefined {
       if (data.name === "verify" && !data.isError) return undefined;
       return `  ${data.isError ? "✗" : "✓"} ${data.name}: ${oneLine(String(data.text), 100)}`;
     case "model-retry":
-      return `▸ model call failed (${oneLine(String(data.reason), 80)}), retrying in ${formatDuration(Number(data.delayMs))} (attempt ${data.attempt} of ${data.attempts})`;
+      return `▸ ${data.judge ? "judge " : ""}model call failed (${oneLine(String(data.reason), 80)}), retrying in ${formatDuration(Number(data.delayMs))} (attempt ${data.attempt} of ${data.attempts})`;
     case "setup-start":
       return setupStartLine(data);
     case "setup-end":

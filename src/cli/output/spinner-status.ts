@@ -14,7 +14,7 @@ function toolStatus(data: Record<string, unknown>): string {
 }
 
 function retryStatus(data: Record<string, unknown>): string {
-  return `model call failed, retrying in ${formatDuration(Number(data.delayMs))} (attempt ${data.attempt} of ${data.attempts})`;
+  return `${data.judge ? "judge " : ""}model call failed, retrying in ${formatDuration(Number(data.delayMs))} (attempt ${data.attempt} of ${data.attempts})`;
 }
 
 function names(list: unknown): string {

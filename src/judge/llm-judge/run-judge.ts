@@ -74,6 +74,9 @@ async function judgeChunk(
       timeoutMs: request.timeoutMs,
       maxRetries: request.modelRetries,
       maxOutputTokens: judgeMaxOutputTokens,
+      // Announced like the agent's, so a waiting review is not silent; a failed record never fails the call.
+      onRetry: (retry) =>
+        void request.record("model-retry", { judge: true, ...retry }).catch(() => undefined),
     });
     usage = addUsage(usage, answer.usage);
     const parsed = parseJudgeAnswer(answer.text);
