@@ -9,7 +9,7 @@ function event(type: string, data: Record<string, unknown> = {}): ProgressEvent 
 }
 
 /** A printer whose clock and timer the test moves by hand (no real waiting). */
-function harness(env: Record<string, string | undefined>, isTTY: boolean) {
+function harness(env: Record<string, string | undefined>, isTTY: boolean, columns = 80) {
   const output: string[] = [];
   let clock = 0;
   let tick: (() => void) | undefined;
@@ -17,7 +17,7 @@ function harness(env: Record<string, string | undefined>, isTTY: boolean) {
   const progress = createLiveProgress({
     write: (text) => output.push(text),
     style: terminalStyle({ isTTY }, env),
-    columns: 80,
+    columns,
     now: () => clock,
     schedule: (callback, intervalMs) => {
       tick = callback;
@@ -88,3 +88,10 @@ for (const [why, env, isTTY] of [
     assert.doesNotMatch(output.join(""), new RegExp(escapeCode));
   });
 }
+
+test("a terminal that reports no width gets 80 columns, not a spinner cut to nothing", () => {
+  const { output, progress, advance } = harness({}, true, 0);
+  progress.event(event("run-start", { model: "m", sandbox: "bwrap", isolated: true, branch: "b" }));
+  advance(100);
+  assert.match(output.at(-1)!, /preparing the workspace · 0 s$/);
+});

@@ -39,7 +39,8 @@ function elapsedText(ms: number): string {
 export function createLiveProgress(options: LiveProgressOptions): LiveProgress {
   const now = options.now ?? Date.now;
   const schedule = options.schedule ?? everyInterval;
-  const width = Math.max(20, (options.columns ?? 80) - 1);
+  // A terminal that reports no size (0, as a pty made without one does) gets the usual 80.
+  const width = Math.max(20, (options.columns || 80) - 1);
   let status: string | undefined;
   let since = 0;
   let frame = 0;
