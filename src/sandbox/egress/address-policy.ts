@@ -156,9 +156,9 @@ export function refusedAddressReason(
     return reason ? `${reason} (inside an IPv6 address)` : undefined;
   }
   const type: Family = family === 4 ? "ipv4" : "ipv6";
-  if (ownAddresses.some((own) => sameAddress(own, bare))) return "one of this host's own addresses";
   const refused = refusedLists.find(({ list }) => list.check(bare, type));
-  if (!refused) return undefined;
-  if (exempt?.check(bare, type) && !neverExempt.has(refused.reason)) return undefined;
-  return refused.reason;
+  const exempted = refused && exempt?.check(bare, type) && !neverExempt.has(refused.reason);
+  if (refused && !exempted) return refused.reason;
+  if (ownAddresses.some((own) => sameAddress(own, bare))) return "one of this host's own addresses";
+  return undefined;
 }
