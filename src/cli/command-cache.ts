@@ -52,6 +52,8 @@ export function registerCacheCommand(program: Command, global: () => GlobalOptio
       const { removed, leftovers } = await pruneSnapshots(dataDir, {
         maxBytes: config.cache.maxBytes,
         all: flags.all,
+        // Without --all, a snapshot a running run restored stays: its gate reads it again.
+        keepUsedWithinMs: config.limits.maxMinutes * 60_000,
       });
       const freed = removed.reduce((sum, snapshot) => sum + snapshot.bytes, 0);
       process.stdout.write(

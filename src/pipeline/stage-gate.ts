@@ -4,6 +4,7 @@
 // change a file of the frozen tree end the run: what was verified must be what is committed.
 
 import { restoreSetupDirectories } from "../setup/setup-copy.ts";
+import { snapshotTree } from "../setup/snapshots/warm-setup.ts";
 import { noChecksRefusal } from "../verify/no-checks.ts";
 import { runVerifiers } from "../verify/run-verifiers.ts";
 import { summarizeReport } from "../verify/summarize.ts";
@@ -52,10 +53,13 @@ export async function gateStage(context: RunContext): Promise<StageResult> {
   // The checks see the frozen tree and nothing else: no ignored runner, cache or build output of the agent's.
   const removed = await removeFilesOutsideTree(context.mirrorPath!, sandbox.worktree, tree, context.signal);
   // The dependencies go back as setup installed them, not as the agent may have left them.
+  // A warm run has no setup copy: its dependencies come from the snapshot it restored (read only).
+  const warmKey = context.setup?.restoredFrom;
   const dependencies = await restoreSetupDirectories(
     sandbox.worktree,
     context.setup?.producedDirectories ?? [],
     context.signal,
+    warmKey ? snapshotTree(context.services.dataDir, warmKey) : undefined,
   );
   const { commands, notes } = await checksForRun(context);
   // Nothing to run is not a pass: the agent cannot fix it (the settings are the base commit's).

@@ -56,6 +56,8 @@ function warmContext(context: RunContext): WarmContext {
     dataDir: context.services.dataDir,
     worktree: context.run.worktree!,
     maxBytes: context.services.config.cache.maxBytes,
+    // A run that restored a snapshot reads it again at its gate, within its wall time.
+    inUseMs: context.services.config.limits.maxMinutes * 60_000,
     signal: context.signal,
   };
 }

@@ -52,12 +52,14 @@ export async function keepSetupDirectories(
 /**
  * Put the kept directories back into `worktree` where nothing stands at their names (the gate
  * removed them). A name the frozen tree holds (a link or file the agent committed there) is left
- * alone and reported: copying into it could write through a link.
+ * alone and reported: copying into it could write through a link. `source` is where the pristine
+ * directories are: the setup copy, or the warm snapshot a run restored (read only, never mounted).
  */
 export async function restoreSetupDirectories(
   worktree: string,
   kept: readonly string[],
   signal?: AbortSignal,
+  source: string = setupCopyPath(worktree),
 ): Promise<{ restored: string[]; skipped: string[] }> {
   const restored: string[] = [];
   const skipped: string[] = [];
@@ -71,7 +73,7 @@ export async function restoreSetupDirectories(
       skipped.push(directory);
       continue;
     }
-    await copyTree(path.join(setupCopyPath(worktree), directory), path.join(worktree, directory), signal);
+    await copyTree(path.join(source, directory), path.join(worktree, directory), signal);
     restored.push(directory);
   }
   return { restored, skipped };

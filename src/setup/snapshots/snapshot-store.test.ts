@@ -154,5 +154,21 @@ describe("snapshot store", () => {
       evicted.map((entry) => entry.key[0]),
       ["a"],
     );
+    // A snapshot restored since `inUseSince` may still be read by a running run's gate: kept.
+    const inUse = snapshotsToEvict(
+      [meta("a", 60, "2026-01-01"), meta("b", 50, "2026-01-03")],
+      50,
+      Date.parse("2026-01-02"),
+    );
+    assert.deepEqual(
+      inUse.map((entry) => entry.key[0]),
+      ["a"],
+    );
+    const kept = snapshotsToEvict(
+      [meta("a", 60, "2026-01-01"), meta("b", 50, "2026-01-03")],
+      50,
+      Date.parse("2025-12-31"),
+    );
+    assert.deepEqual(kept, []);
   });
 });

@@ -37,6 +37,11 @@ function snapshotDir(dataDir: string, key: string): string {
   return path.join(snapshotsRoot(dataDir), key);
 }
 
+/** The directories of the snapshot of `key` (read only: copied from, never written). */
+export function snapshotTreePath(dataDir: string, key: string): string {
+  return path.join(snapshotDir(dataDir, key), "tree");
+}
+
 async function copyTree(from: string, to: string, signal?: AbortSignal): Promise<void> {
   // -a copies links as links (never followed); reflinks share blocks where the filesystem can.
   await run("cp", ["-a", "--reflink=auto", "--", from, to], {
@@ -133,7 +138,7 @@ export async function restoreSnapshot(
   targets: readonly string[],
   signal?: AbortSignal,
 ): Promise<void> {
-  const tree = path.join(snapshotDir(dataDir, meta.key), "tree");
+  const tree = snapshotTreePath(dataDir, meta.key);
   const copies: Promise<void>[] = [];
   for (const target of targets) {
     for (const directory of meta.directories) {
@@ -164,12 +169,18 @@ export async function listSnapshots(dataDir: string): Promise<SnapshotMeta[]> {
 }
 
 /** Which snapshots to remove so the rest fit in `maxBytes`: least recently used first. Pure. */
-export function snapshotsToEvict(snapshots: readonly SnapshotMeta[], maxBytes: number): SnapshotMeta[] {
+export function snapshotsToEvict(
+  snapshots: readonly SnapshotMeta[],
+  maxBytes: number,
+  inUseSince = Number.POSITIVE_INFINITY,
+): SnapshotMeta[] {
   const byUse = [...snapshots].sort((a, b) => b.lastUsedAt.localeCompare(a.lastUsedAt));
   let total = 0;
   const evicted: SnapshotMeta[] = [];
   for (const snapshot of byUse) {
-    if (total + snapshot.bytes <= maxBytes) total += snapshot.bytes;
+    // One a running run restored may still be read by its gate: kept even above the limit.
+    const inUse = Date.parse(snapshot.lastUsedAt) >= inUseSince;
+    if (inUse || total + snapshot.bytes <= maxBytes) total += snapshot.bytes;
     else evicted.push(snapshot);
   }
   return evicted;
@@ -181,7 +192,7 @@ export function snapshotsToEvict(snapshots: readonly SnapshotMeta[], maxBytes: n
  */
 export async function pruneSnapshots(
   dataDir: string,
-  options: { maxBytes: number; all?: boolean },
+  options: { maxBytes: number; all?: boolean; keepUsedWithinMs?: number },
 ): Promise<{ removed: SnapshotMeta[]; leftovers: number }> {
   const root = snapshotsRoot(dataDir);
   let names: string[] = [];
@@ -199,7 +210,8 @@ export async function pruneSnapshots(
     await rm(path.join(root, name), { recursive: true, force: true });
     leftovers++;
   }
-  const removed = options.all ? snapshots : snapshotsToEvict(snapshots, options.maxBytes);
+  const inUseSince = Date.now() - (options.keepUsedWithinMs ?? 0);
+  const removed = options.all ? snapshots : snapshotsToEvict(snapshots, options.maxBytes, inUseSince);
   for (const snapshot of removed)
     await rm(snapshotDir(dataDir, snapshot.key), { recursive: true, force: true });
   return { removed, leftovers };

@@ -2,17 +2,25 @@
 // matches (no install command runs); after a successful cold install, save what it produced.
 // Neither may fail a run: a snapshot that cannot be restored falls back to installing, one that
 // cannot be saved is only noted.
-import { mkdir, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import path from "node:path";
 import { describeError } from "../../core/errors.ts";
 import { setupCopyPath } from "../setup-copy.ts";
 import { type SnapshotKey, type SnapshotKeyRequest, snapshotKeyOf } from "./snapshot-key.ts";
-import { findSnapshot, pruneSnapshots, restoreSnapshot, saveSnapshot } from "./snapshot-store.ts";
+import {
+  findSnapshot,
+  pruneSnapshots,
+  restoreSnapshot,
+  saveSnapshot,
+  snapshotTreePath,
+} from "./snapshot-store.ts";
 
 export interface WarmContext {
   dataDir: string;
   worktree: string;
   maxBytes: number;
+  /** How long after its last restore a snapshot may still be read by a running run's gate. */
+  inUseMs: number;
   signal?: AbortSignal;
 }
 
@@ -43,20 +51,24 @@ export async function restoreWarm(context: WarmContext, key: string): Promise<Re
   const meta = await findSnapshot(context.dataDir, key);
   if (!meta) return undefined;
   const started = performance.now();
-  const copy = setupCopyPath(context.worktree);
+  // No setup copy: the gate restores from the snapshot itself, which nothing of the run can change
+  // and eviction keeps while it may be in use (snapshotInUseMs) — one copy instead of two.
+  await rm(setupCopyPath(context.worktree), { recursive: true, force: true });
   try {
-    await rm(copy, { recursive: true, force: true });
-    await mkdir(copy, { mode: 0o700 });
-    await restoreSnapshot(context.dataDir, meta, [context.worktree, copy], context.signal);
+    await restoreSnapshot(context.dataDir, meta, [context.worktree], context.signal);
     const durationMs = Math.round(performance.now() - started);
     return { key, restored: true, directories: meta.directories, durationMs };
   } catch (error) {
-    await rm(copy, { recursive: true, force: true });
     for (const directory of meta.directories)
       await rm(path.join(context.worktree, directory), { recursive: true, force: true });
     const durationMs = Math.round(performance.now() - started);
     return { key, restored: false, directories: [], durationMs, problem: describeError(error) };
   }
+}
+
+/** Where the gate restores a warm run's dependencies from: the snapshot's own tree. */
+export function snapshotTree(dataDir: string, key: string): string {
+  return snapshotTreePath(dataDir, key);
 }
 
 /** Save the setup copy's `directories` as the snapshot of `key`, then evict above maxBytes. */
@@ -77,7 +89,10 @@ export async function saveWarm(
       directories,
       signal: context.signal,
     });
-    const { removed } = await pruneSnapshots(context.dataDir, { maxBytes: context.maxBytes });
+    const { removed } = await pruneSnapshots(context.dataDir, {
+      maxBytes: context.maxBytes,
+      keepUsedWithinMs: context.inUseMs,
+    });
     return {
       key: key.key,
       saved: meta !== undefined && !removed.some((entry) => entry.key === key.key),
