@@ -3,9 +3,14 @@
 export const findingKinds = ["compile", "type", "lint", "test", "build", "unknown"] as const;
 export type FindingKind = (typeof findingKinds)[number];
 
+export const findingSeverities = ["error", "warning"] as const;
+export type FindingSeverity = (typeof findingSeverities)[number];
+
 /** One exact problem a verifier found. */
 export interface Finding {
   kind: FindingKind;
+  /** Absent means error: a warning never explains a failed check on its own. */
+  severity?: FindingSeverity;
   file?: string;
   line?: number;
   column?: number;

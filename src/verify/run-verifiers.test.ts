@@ -207,3 +207,34 @@ test("runVerifiers refuses to start when the signal is already aborted", async (
   controller.abort(new Error("run cancelled"));
   await assert.rejects(runVerifiers(sandbox, commands, "fast", controller.signal), /run cancelled/);
 });
+
+test("a failed check whose parser finds only warnings also shows the output's tail, the error first", async () => {
+  const script = [
+    "console.log('/repo/src/a.js');",
+    "console.log('  3:7  warning  x is assigned a value but never used  no-unused-vars');",
+    "console.log('');",
+    "console.log('✖ 1 problem (0 errors, 1 warning)');",
+    "console.error('schema-check: config.json is missing');",
+    "process.exit(255);",
+  ].join(" ");
+  const report = await verify({
+    "lint.cjs": script,
+    ".slipway.yml": "verify:\n  commands:\n    - { name: lint, parser: eslint, run: node lint.cjs }\n",
+  });
+  const [result] = report.results;
+  assert.equal(result?.passed, false);
+  assert.deepEqual(
+    result?.findings.map(({ severity, message }) => ({ severity, message })),
+    [
+      { severity: "warning", message: "x is assigned a value but never used" },
+      {
+        severity: undefined,
+        message: "exit 255 with warnings only; the output ends: schema-check: config.json is missing",
+      },
+    ],
+  );
+  const lines = report.summary.split("\n");
+  const error = lines.findIndex((line) => line.includes("schema-check: config.json is missing"));
+  const warning = lines.findIndex((line) => line.includes("warning: no-unused-vars x is assigned"));
+  assert.ok(error > 0 && warning > error, report.summary);
+});

@@ -4,7 +4,7 @@ import { realpath } from "node:fs/promises";
 import type { Finding, VerifierResult } from "../core/finding.ts";
 import type { ExecResult, Sandbox } from "../sandbox/sandbox.ts";
 import { relativizeFindings } from "./finding-paths.ts";
-import { genericParser } from "./parsers/generic-parser.ts";
+import { genericParser, tailFinding } from "./parsers/generic-parser.ts";
 import { stripAnsi } from "./parsers/output-text.ts";
 import { findParser } from "./parsers/parser-registry.ts";
 import { checkLine, summarizeReport } from "./summarize.ts";
@@ -21,14 +21,21 @@ function commandLine(command: VerifierCommand): string {
   return [command.command, ...command.args].map(quote).join(" ");
 }
 
-/** Findings for a check that did not pass: the parser's, else the generic fallback's. */
+/**
+ * Findings for a check that did not pass: the parser's, else the generic fallback's. Parsed
+ * warnings alone do not explain a failure (another tool in the same script may have failed), so
+ * the output's tail goes with them.
+ */
 function failureFindings(
   parsed: Finding[],
   output: string,
   exitCode: number | null,
 ): { findings: Finding[]; unparsed: boolean } {
-  if (parsed.length > 0) return { findings: parsed, unparsed: false };
-  return { findings: genericParser.parse(output, exitCode), unparsed: true };
+  if (parsed.length === 0) return { findings: genericParser.parse(output, exitCode), unparsed: true };
+  if (parsed.some((finding) => finding.severity !== "warning")) return { findings: parsed, unparsed: false };
+  const tail = tailFinding(output, exitCode);
+  const message = `exit ${exitCode ?? "by signal"} with warnings only; the output ends: ${tail.message}`;
+  return { findings: [...parsed, { ...tail, message }], unparsed: false };
 }
 
 async function runOne(

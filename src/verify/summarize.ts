@@ -101,7 +101,8 @@ function renderFinding(finding: Finding, detail: Detail): string[] {
     if (detail.testMessages) lines.push(`    ${clip(finding.message, 300)}`);
   } else {
     const rule = finding.rule ? `${finding.rule} ` : "";
-    lines.push(`  ${where}${rule}${clip(finding.message, 300)}`);
+    const warning = finding.severity === "warning" ? "warning: " : "";
+    lines.push(`  ${where}${warning}${rule}${clip(finding.message, 300)}`);
   }
   if (detail.context && finding.context && (!isTest || detail.testMessages)) {
     lines.push(...finding.context.split("\n").map((line) => `      ${line}`.trimEnd()));
@@ -173,7 +174,12 @@ function renderCheck(result: VerifierResult, detail: Detail): string[] {
   const isNamedTest = (finding: Finding): boolean => finding.kind === "test" && finding.test !== undefined;
   let others = 0;
   let cut = 0;
-  for (const finding of result.findings) {
+  // Errors first: a warning printed before the failure must not take the error's place.
+  const ordered = [
+    ...result.findings.filter((finding) => finding.severity !== "warning"),
+    ...result.findings.filter((finding) => finding.severity === "warning"),
+  ];
+  for (const finding of ordered) {
     const isTest = isNamedTest(finding);
     if (isTest && detail.groupSuites) continue;
     if (!isTest && others >= detail.othersPerCheck) {

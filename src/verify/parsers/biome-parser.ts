@@ -115,7 +115,8 @@ export function parseBiomeOutput(output: string): Finding[] {
     (problem) => problem.severity !== "info",
   );
   const errors = problems.filter((problem) => problem.severity === "error");
-  return (errors.length > 0 ? errors : problems).map((problem) => problem.finding);
+  if (errors.length > 0) return errors.map((problem) => problem.finding);
+  return problems.map((problem) => ({ ...problem.finding, severity: "warning" }));
 }
 
 export const biomeParser: OutputParser = {

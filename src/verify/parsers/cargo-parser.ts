@@ -25,7 +25,11 @@ export function parseCargoOutput(output: string): Finding[] {
   const errors = diagnostics.filter((diagnostic) => diagnostic.level === "error").map((d) => d.finding);
   const failures = [...errors, ...tests.findings];
   if (failures.length > 0) return uniqueFindings(failures);
-  return uniqueFindings(diagnostics.map((diagnostic) => diagnostic.finding));
+  return uniqueFindings(
+    diagnostics.map(({ level, finding }) =>
+      level === "warning" ? { ...finding, severity: level } : finding,
+    ),
+  );
 }
 
 export const cargoParser: OutputParser = {

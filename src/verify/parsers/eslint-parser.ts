@@ -99,7 +99,8 @@ export function parseEslintOutput(output: string): Finding[] {
   const lines = outputLines(output);
   const problems = readJson(lines) ?? readStylish(lines);
   const errors = problems.filter((problem) => problem.severity === "error");
-  return (errors.length > 0 ? errors : problems).map((problem) => problem.finding);
+  if (errors.length > 0) return errors.map((problem) => problem.finding);
+  return problems.map((problem) => ({ ...problem.finding, severity: "warning" }));
 }
 
 export const eslintParser: OutputParser = {
