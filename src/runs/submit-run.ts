@@ -1,0 +1,96 @@
+// The programmatic `slipway run`: one task taken to its end on a repository, with the same
+// services and checks as the CLI; returns the report `slipway run --json` prints.
+import { z } from "zod";
+import { prepareAgentServices, recordedRunsOf } from "../cli/agent-services.ts";
+import { openAppStore, withExistingStore } from "../cli/app-context.ts";
+import { buildRunReport, type RunReport } from "../cli/run-report.ts";
+import type { ProgressEvent } from "../pipeline/run-context.ts";
+import { startRun } from "../pipeline/start-run.ts";
+import { resolveRepoSource } from "../workspace/repo-source.ts";
+import { apiSettings, parseApiInput, SlipwayApiOptions } from "./api-settings.ts";
+
+export const SubmitRunOptions = SlipwayApiOptions.extend({
+  /** A local git checkout or a git URL. */
+  repo: z.string().min(1),
+  /** The end state to reach. */
+  task: z.string().trim().min(1, "the task is empty: say the end state to reach"),
+  /** provider:model, script:FILE or replay:RUN_ID; default: the configuration's. */
+  model: z.string().min(1).optional(),
+  /** Branch, tag or commit to start from; default HEAD. */
+  base: z.string().min(1).default("HEAD"),
+  /** auto, bwrap, docker or none; default: the configuration's. */
+  sandbox: z.string().min(1).optional(),
+  /** false skips the LLM judge for this run. */
+  judge: z.boolean().default(true),
+  /** Names the task across runs (its branch is slipway/<key>). */
+  taskKey: z.string().min(1).optional(),
+  /** Globs the change must stay within. */
+  allowPaths: z.array(z.string().min(1)).default([]),
+  maxTurns: z.number().int().positive().optional(),
+});
+export type SubmitRunOptions = z.input<typeof SubmitRunOptions> & {
+  /** Stops the run (it ends as interrupted). */
+  signal?: AbortSignal;
+  /** Each stage and step as it happens. */
+  onProgress?: (event: ProgressEvent) => void;
+};
+
+function configFlags(options: z.output<typeof SubmitRunOptions>): Record<string, unknown> {
+  const flags: Record<string, unknown> = {};
+  if (options.model) flags.model = options.model;
+  if (options.sandbox) flags.sandbox = { backend: options.sandbox };
+  if (!options.judge) flags.judge = { enabled: false };
+  if (options.maxTurns) flags.limits = { maxTurns: options.maxTurns };
+  return flags;
+}
+
+/**
+ * Run `task` on `repo` to its end and return the report. Throws a SlipwayError (InputError,
+ * ConfigError, ModelError…) for what is wrong before the run starts; a run that fails is a report
+ * whose `outcome` says how, not an exception.
+ */
+export async function submitRun(input: SubmitRunOptions): Promise<RunReport> {
+  const { signal, onProgress, ...fields } = input;
+  const options = parseApiInput(SubmitRunOptions, fields, "submitRun");
+  const settings = apiSettings(options, configFlags(options));
+  const repo = await resolveRepoSource(options.repo, signal);
+  const agent = await prepareAgentServices(settings, (idOrPrefix) =>
+    withExistingStore(
+      settings,
+      (app) => recordedRunsOf(app.store)(idOrPrefix),
+      () => undefined,
+    ),
+  );
+  try {
+    const app = await openAppStore(settings);
+    try {
+      const run = await startRun(
+        {
+          repo,
+          taskText: options.task,
+          baseRef: options.base,
+          guardGrants: { allowedPaths: options.allowPaths, allowProtected: [], allowBinary: [] },
+          taskKey: options.taskKey,
+        },
+        {
+          store: app.store,
+          config: app.config,
+          dataDir: app.dataDir,
+          model: agent.model,
+          modelName: agent.modelName,
+          sandboxBackend: agent.sandboxBackend,
+          judge: agent.judge,
+          env: app.env,
+          onProgress: onProgress ?? (() => {}),
+          signal: signal ?? new AbortController().signal,
+        },
+      );
+      const task = (await app.store.getTask(run.taskId))!;
+      return buildRunReport(run, task);
+    } finally {
+      await app.store.close();
+    }
+  } finally {
+    await agent.close();
+  }
+}
