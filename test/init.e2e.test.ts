@@ -8,6 +8,7 @@ import path from "node:path";
 import { after, describe, test } from "node:test";
 import { renderConfigTemplate } from "../src/config/config-template.ts";
 import { loadConfig } from "../src/config/load-config.ts";
+import { startScriptedModelServer } from "../src/models/scripted-server/scripted-model-server.ts";
 import { type CliResult, cliEnv, slipwayBin } from "./helpers/cli.ts";
 import { tempDir } from "./helpers/git-fixture.ts";
 
@@ -64,12 +65,13 @@ describe("slipway init", () => {
   test("asks, checks each answer, and writes the answers into a loadable slipway.yaml", async () => {
     const cwd = directory();
     // openai-compatible by number, a model, a bad URL then a good one, github, bwrap.
-    const answers = ["3", "qwen3-coder:30b", "not a url", "http://127.0.0.1:11434/v1", "github", "bwrap", ""];
+    const answers = ["3", "qwen3-coder:30b", "not a url", "http://127.0.0.1:1/v1", "github", "bwrap", ""];
     const result = await runInit(["--interactive"], cwd, `${answers.join("\n")}\n`, {
       GITHUB_TOKEN: tokenValue,
     });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /"not a url" is not a URL/);
+    assert.match(result.stdout, /! http:\/\/127\.0\.0\.1:1\/v1 cannot be reached \(.+\): start the server/);
     assert.match(result.stdout, /OPENAI_COMPATIBLE_API_KEY is not set: fine for a local server/);
     assert.match(result.stdout, /✓ GITHUB_TOKEN is set/);
     assert.match(result.stdout, /bwrap: (works here|does not work here: .+)/);
@@ -81,10 +83,21 @@ describe("slipway init", () => {
     );
     const config = loaded(cwd);
     assert.equal(config.model, "openai-compatible:qwen3-coder:30b");
-    assert.equal(config.providers["openai-compatible"].baseUrl, "http://127.0.0.1:11434/v1");
+    assert.equal(config.providers["openai-compatible"].baseUrl, "http://127.0.0.1:1/v1");
     assert.equal(config.forge.type, "github");
     assert.equal(config.sandbox.backend, "bwrap");
     assert.match(text, /# where runs, mirrors and worktrees live/, "the template's comments stay");
+  });
+
+  test("a local server's base URL is tried at once: the scripted model server answers", async () => {
+    const server = await startScriptedModelServer({ script: { turns: [] } });
+    try {
+      const result = await runInit(["--interactive"], directory(), `3\n\n${server.openaiBaseUrl}\n`);
+      assert.equal(result.code, 0, result.stderr);
+      assert.ok(result.stdout.includes(`✓ ${server.openaiBaseUrl} answers (HTTP 404)`), result.stdout);
+    } finally {
+      await server.close();
+    }
   });
 
   test("says a missing key and token variable, and end of input takes every default", async () => {

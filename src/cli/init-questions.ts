@@ -1,6 +1,7 @@
 // `slipway init`'s dialogue: provider and model, whether the key variable is set, forge and token
 // variable, sandbox backend — each answer checked as it is given. Never asks for a secret.
 import { z } from "zod";
+import { boundedGet } from "./doctor-request.ts";
 import type { Prompter } from "./init-prompter.ts";
 
 export const initProviders = ["anthropic", "openai", "openai-compatible"] as const;
@@ -51,6 +52,16 @@ const checkUrl = (answer: string): string | undefined =>
     ? undefined
     : `"${answer}" is not a URL (e.g. http://localhost:11434/v1)`;
 
+/** A local server is checked at once: one bounded request, as doctor makes it. */
+async function sayReachable(prompter: Prompter, baseUrl: string): Promise<void> {
+  const answer = await boundedGet(`${baseUrl.replace(/\/+$/, "")}/models`, {}, 5_000);
+  if (answer.reached) prompter.say(`  ✓ ${baseUrl} answers (HTTP ${answer.status})`);
+  else
+    prompter.say(
+      `  ! ${baseUrl} cannot be reached (${answer.reason}): start the server before a run, or fix the URL`,
+    );
+}
+
 async function askModel(
   prompter: Prompter,
   env: NodeJS.ProcessEnv,
@@ -69,6 +80,7 @@ async function askModel(
           check: checkUrl,
         })
       : undefined;
+  if (baseUrl) await sayReachable(prompter, baseUrl);
   const keyVariable = providerKeyVariables[provider]!;
   const keyOptional = provider === "openai-compatible";
   if (isSet(env, keyVariable)) prompter.say(`  ✓ ${keyVariable} is set (its value stays in the environment)`);
