@@ -67,12 +67,13 @@ export const commandTable: readonly CommandEntry[] = [
   },
   {
     name: "init",
-    summary: "write a commented slipway.yaml in the current directory",
+    summary: "write slipway.yaml in the current directory (asks a few questions on a terminal)",
     load: async () => (await import("./command-init.ts")).registerInitCommand,
   },
   {
     name: "doctor",
-    summary: "check which sandbox backends work on this machine (and how to fix the rest), and node and git",
+    summary:
+      "check the sandboxes, node and git, the model (key, reachability) and the forge token, and say what to do next",
     load: async () => (await import("./command-doctor.ts")).registerDoctorCommand,
   },
   {
