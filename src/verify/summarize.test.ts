@@ -172,3 +172,21 @@ test("a parametrized test is shared only when every name parametrizes the same f
   assert.equal(sharedParametrized(["test_f[1]", "test_f"]), undefined);
   assert.equal(sharedParametrized(["test_f[1]"]), undefined);
 });
+
+test("findings repeated by a later check are listed once, with a note saying so", () => {
+  const errors = [typeError(1), typeError(2)];
+  const text = summarizeReport(report(result("typecheck", errors), result("build", errors)), 6000);
+  assert.equal(text.match(/src\/index\.ts:1: TS2322/g)?.length, 1, text);
+  assert.match(text, /^build:\n {2}… 2 findings as listed above for another check$/m);
+});
+
+test("under budget pressure every failing test keeps its message before repeated diagnostics do", () => {
+  const tests = Array.from({ length: 6 }, (_, index) => failingTest(index + 1));
+  const types = Array.from({ length: 40 }, (_, index) => typeError(index + 1));
+  const full = report(result("test", tests), result("typecheck", types), result("build", types));
+  const text = summarizeReport(full, 1200);
+  assert.ok(text.length <= 1200, `${text.length} chars`);
+  for (const index of [1, 2, 3, 4, 5, 6])
+    assert.match(text, new RegExp(`Expected values to be strictly equal: ${index} !== ${index + 1}`), text);
+  assert.match(text, /src\/index\.ts:1: TS2322/);
+});

@@ -2,6 +2,7 @@
 // failing ones, within a character budget. Failing test names are never dropped.
 import type { Finding, FindingKind, VerifierResult } from "../core/finding.ts";
 import { clip } from "./parsers/output-text.ts";
+import { unseenFindings } from "./parsers/unique-findings.ts";
 import type { VerificationReport } from "./verifier.ts";
 
 /** Rough token count of `text` for budgets given in tokens (about four characters per token). */
@@ -66,13 +67,17 @@ const full: Detail = {
   locations: true,
   groupSuites: false,
 };
-/** Steps before any test name is shortened, from everything to one other finding per check. */
+/**
+ * Steps before any test name is shortened, from everything to one other finding per check. A
+ * failing test's message says why it failed; repeated diagnostics of the same kind say little
+ * more than the first few, so they go first.
+ */
 const ladder: Detail[] = [
   full,
   { ...full, context: false },
   { ...full, context: false, othersPerCheck: 20 },
-  { ...full, context: false, othersPerCheck: 20, testMessages: false },
-  { ...full, context: false, othersPerCheck: 5, testMessages: false },
+  { ...full, context: false, othersPerCheck: 5 },
+  { ...full, context: false, othersPerCheck: 1 },
   { ...full, context: false, othersPerCheck: 1, testMessages: false },
   { ...full, context: false, othersPerCheck: 1, testMessages: false, groupSuites: true },
 ];
@@ -168,17 +173,21 @@ function renderGroupedTests(tests: readonly Finding[], detail: Detail): string[]
   return lines;
 }
 
+/** The findings of `result` not listed for an earlier check, errors before warnings. */
+function newFindings(result: VerifierResult, shown: Set<string>): { fresh: Finding[]; repeated: number } {
+  const { fresh, repeated } = unseenFindings(result.findings, shown);
+  // Errors first: a warning printed before the failure must not take the error's place.
+  const errors = fresh.filter((finding) => finding.severity !== "warning");
+  return { fresh: [...errors, ...fresh.filter((finding) => finding.severity === "warning")], repeated };
+}
+
 /** The findings section of one failing check, with a note of how many findings were cut. */
-function renderCheck(result: VerifierResult, detail: Detail): string[] {
+function renderCheck(result: VerifierResult, detail: Detail, shown: Set<string>): string[] {
   const lines = [`${result.name}${result.unparsed ? " (last lines of output)" : ""}:`];
   const isNamedTest = (finding: Finding): boolean => finding.kind === "test" && finding.test !== undefined;
   let others = 0;
   let cut = 0;
-  // Errors first: a warning printed before the failure must not take the error's place.
-  const ordered = [
-    ...result.findings.filter((finding) => finding.severity !== "warning"),
-    ...result.findings.filter((finding) => finding.severity === "warning"),
-  ];
+  const { fresh: ordered, repeated } = newFindings(result, shown);
   for (const finding of ordered) {
     const isTest = isNamedTest(finding);
     if (isTest && detail.groupSuites) continue;
@@ -189,7 +198,11 @@ function renderCheck(result: VerifierResult, detail: Detail): string[] {
     if (!isTest) others++;
     lines.push(...renderFinding(finding, detail));
   }
-  if (detail.groupSuites) lines.push(...renderGroupedTests(result.findings.filter(isNamedTest), detail));
+  if (detail.groupSuites) lines.push(...renderGroupedTests(ordered.filter(isNamedTest), detail));
+  if (repeated > 0)
+    lines.push(
+      `  … ${repeated} ${repeated === 1 ? "finding" : "findings"} as listed above for another check`,
+    );
   if (cut > 0)
     lines.push(`  … ${cut} ${others > 0 ? "more " : ""}${cut === 1 ? "finding" : "findings"} cut to fit`);
   return lines;
@@ -198,7 +211,8 @@ function renderCheck(result: VerifierResult, detail: Detail): string[] {
 function render(report: VerificationReport, detail: Detail): string {
   const lines = report.results.map((result) => result.summary || checkLine(result));
   const failing = report.results.filter((result) => result.findings.length > 0 && !result.passed);
-  for (const result of failing) lines.push("", ...renderCheck(result, detail));
+  const shown = new Set<string>();
+  for (const result of failing) lines.push("", ...renderCheck(result, detail, shown));
   const hasTests = failing.some((result) => result.findings.some((finding) => finding.kind === "test"));
   if (hasTests && !detail.testMessages)
     lines.push("", "(test errors left out to fit; run verify again after fixing some)");
