@@ -189,6 +189,8 @@ function document(markdown: string, skipped: string[]): string {
     "  and Java (`src/verify/*/…-fixtures.ts`). Each runs with the real tools on this machine, through",
     "  detection and `runVerifiers` at the fixture's speed in a `none` sandbox: the code path of the gate.",
     "- **raw chars:** everything the checks printed (stdout and stderr), summed over the fixture's checks.",
+    "  Checks run as on a CI runner (CI=true, no NO_COLOR), so tools such as Vitest and Jest print colour",
+    "  codes; they count here and are stripped before parsing.",
     `- **shown chars:** the text the agent gets back, \`summarizeReport(report, ${defaultSummaryChars})\` (the default`,
     "  budget, `verify.summaryChars`).",
     "- **tokens:** estimated as characters ÷ 4 (`estimateTokens`), not counted with a real tokenizer.",
