@@ -20,7 +20,8 @@ export interface ForgeTestRepositories {
 
 export function makeForgeTestRepositories(owner: string, repo: string): ForgeTestRepositories {
   const root = tempDir("forge");
-  const source = makeRepo({ "README.md": "# fixture\n" });
+  // Docs only: it declares that it has no checks, or the gate would refuse to pass its changes.
+  const source = makeRepo({ "README.md": "# fixture\n", ".slipway.yml": "verify:\n  none: true\n" });
   const projectRoot = path.join(root, "hosted");
   mkdirSync(path.join(projectRoot, owner), { recursive: true });
   const hostedPath = path.join(projectRoot, owner, `${repo}.git`);
