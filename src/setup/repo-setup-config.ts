@@ -1,9 +1,8 @@
 // The `setup` section of a repository's `.slipway.yml`: install commands that replace the detected
 // ones, the names of the secret variables they need, and extra hosts they may reach.
 import path from "node:path";
-import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { ConfigError } from "../core/errors.ts";
+import { parseRepoConfigText } from "../config/repo-config-text.ts";
 import { splitCommandLine } from "../verify/command-line.ts";
 import type { SetupCommand } from "./setup-detector.ts";
 
@@ -69,10 +68,6 @@ export interface LoadedRepoSetupConfig {
 
 const RepoConfigFile = z.looseObject({ setup: RepoSetupConfig.optional() });
 
-function invalid(file: string, key: string, problem: string, cause?: unknown): ConfigError {
-  return new ConfigError(`${file}: ${key ? `${key}: ` : ""}${problem}`, { details: { file, key }, cause });
-}
-
 function toCommand(declared: z.infer<typeof DeclaredSetupCommand>): SetupCommand {
   const line = typeof declared === "string" ? declared : declared.run;
   const [command, ...args] = splitCommandLine(line);
@@ -81,18 +76,7 @@ function toCommand(declared: z.infer<typeof DeclaredSetupCommand>): SetupCommand
 
 /** Parse the `setup` section of `file`'s text; undefined when it has none. Errors name the file and key. */
 export function parseRepoSetupConfig(file: string, text: string): LoadedRepoSetupConfig | undefined {
-  let value: unknown;
-  try {
-    value = parseYaml(text);
-  } catch (error) {
-    throw invalid(file, "", `not valid YAML: ${(error as Error).message.split("\n")[0]}`, error);
-  }
-  const parsed = RepoConfigFile.safeParse(value ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw invalid(file, issue.path.map(String).join("."), issue.message, parsed.error);
-  }
-  const setup = parsed.data.setup;
+  const setup = parseRepoConfigText(file, text, RepoConfigFile).setup;
   if (!setup) return undefined;
   return { file, commands: setup.commands?.map(toCommand), env: setup.env, allowHosts: setup.allowHosts };
 }

@@ -3,9 +3,8 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { ConfigError } from "../core/errors.ts";
+import { parseRepoConfigText } from "../config/repo-config-text.ts";
 import { splitCommandLine } from "./command-line.ts";
 import type { DetectDefaults } from "./ecosystem.ts";
 import { inferParser } from "./infer-parser.ts";
@@ -81,10 +80,6 @@ export type RepoVerifyConfig = z.infer<typeof RepoVerifyConfig>;
 // Other top-level keys (guards, …) belong to other parts of Slipway, which validate them.
 const RepoConfigFile = z.looseObject({ verify: RepoVerifyConfig.optional() });
 
-function invalid(file: string, key: string, problem: string, cause?: unknown): ConfigError {
-  return new ConfigError(`${file}: ${key ? `${key}: ` : ""}${problem}`, { details: { file, key }, cause });
-}
-
 /** A repository's `verify` settings and the file they came from. */
 export interface LoadedRepoVerifyConfig {
   file: string;
@@ -93,18 +88,7 @@ export interface LoadedRepoVerifyConfig {
 
 /** Parse the text of `file` (a `.slipway.yml`); undefined when it has no `verify` section. */
 export function parseRepoVerifyConfig(file: string, text: string): LoadedRepoVerifyConfig | undefined {
-  let value: unknown;
-  try {
-    value = parseYaml(text);
-  } catch (error) {
-    throw invalid(file, "", `not valid YAML: ${(error as Error).message.split("\n")[0]}`, error);
-  }
-  const parsed = RepoConfigFile.safeParse(value ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw invalid(file, issue.path.map(String).join("."), issue.message, parsed.error);
-  }
-  const config = parsed.data.verify;
+  const config = parseRepoConfigText(file, text, RepoConfigFile).verify;
   return config ? { file, config } : undefined;
 }
 
