@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Entry point: checks the Node version, then runs the CLI: the TypeScript sources in a clone (Node
 // strips their types, so an edit needs no build), else the built JavaScript the package ships.
+// Only modules every Node version has, and named exports old ones lack read off the module object:
+// the version check below must be what an old Node prints, not an import error.
 import { existsSync } from "node:fs";
-import { enableCompileCache } from "node:module";
+import nodeModule from "node:module";
 import { homedir } from "node:os";
 import path from "node:path";
 
@@ -21,8 +23,8 @@ if (major < 24) {
 // override it; a cache that cannot be written only costs speed.
 const cacheHome = process.env.XDG_CACHE_HOME || path.join(homedir(), ".cache");
 const cacheParent = process.env.XDG_CACHE_HOME || homedir();
-if (process.env.NODE_COMPILE_CACHE) enableCompileCache();
-else if (existsSync(cacheParent)) enableCompileCache(path.join(cacheHome, "slipway", "node-compile-cache"));
+if (process.env.NODE_COMPILE_CACHE) nodeModule.enableCompileCache();
+else if (existsSync(cacheParent)) nodeModule.enableCompileCache(path.join(cacheHome, "slipway", "node-compile-cache"));
 // node:sqlite still announces itself as experimental on Node 24; that notice is noise for users.
 const emitWarning = process.emitWarning.bind(process);
 process.emitWarning = (warning, ...rest) => {
