@@ -24,7 +24,8 @@ if (major < 24) {
 const cacheHome = process.env.XDG_CACHE_HOME || path.join(homedir(), ".cache");
 const cacheParent = process.env.XDG_CACHE_HOME || homedir();
 if (process.env.NODE_COMPILE_CACHE) nodeModule.enableCompileCache();
-else if (existsSync(cacheParent)) nodeModule.enableCompileCache(path.join(cacheHome, "slipway", "node-compile-cache"));
+else if (existsSync(cacheParent))
+  nodeModule.enableCompileCache(path.join(cacheHome, "slipway", "node-compile-cache"));
 // node:sqlite still announces itself as experimental on Node 24; that notice is noise for users.
 const emitWarning = process.emitWarning.bind(process);
 process.emitWarning = (warning, ...rest) => {
