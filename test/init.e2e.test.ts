@@ -2,48 +2,29 @@
 // checked as it is given, slipway.yaml written with the answers and loadable; end of input takes
 // the defaults; an existing file is kept without --force; without a terminal it writes the template.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import { renderConfigTemplate } from "../src/config/config-template.ts";
 import { loadConfig } from "../src/config/load-config.ts";
 import { startScriptedModelServer } from "../src/models/scripted-server/scripted-model-server.ts";
-import { type CliResult, cliEnv, slipwayBin } from "./helpers/cli.ts";
+import { type CliResult, cliEnv, runCli } from "./helpers/cli.ts";
 import { tempDir } from "./helpers/git-fixture.ts";
 
 const tokenValue = "ghp_init-test-token-never-written";
 
-/** `slipway init ARGS` in `cwd` with `input` on stdin, bounded like runCli. */
+/** `slipway init ARGS` in `cwd` with `input` on stdin. */
 function runInit(
   args: string[],
   cwd: string,
   input: string,
   extraEnv: Record<string, string> = {},
 ): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [slipwayBin, "init", ...args], {
-      cwd,
-      env: cliEnv({ GITHUB_TOKEN: "", GITLAB_TOKEN: "", ...extraEnv }),
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`slipway init did not end within 60 s\n${stdout}\n${stderr}`));
-    }, 60_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(input);
+  return runCli(["init", ...args], {
+    cwd,
+    env: cliEnv({ GITHUB_TOKEN: "", GITLAB_TOKEN: "", ...extraEnv }),
+    stdin: input,
+    timeoutMs: 60_000,
   });
 }
 

@@ -13,7 +13,7 @@ import type { RunServices } from "../pipeline/run-context.ts";
 import { chooseConfiguredSandbox } from "../sandbox/registry.ts";
 import type { SandboxBackend } from "../sandbox/sandbox.ts";
 import type { Store } from "../store/store.ts";
-import type { AppSettings } from "./app-context.ts";
+import { type AppContext, type AppSettings, openAppStore, withExistingStore } from "./app-context.ts";
 
 export interface AgentServices {
   model: LanguageModel;
@@ -76,4 +76,32 @@ export async function prepareAgentServices(
     sandboxBackend: await chooseConfiguredSandbox(app.config.sandbox, app.dataDir),
     close: async () => {},
   };
+}
+
+/**
+ * Build the agent's services (a `replay:` model reads its recorded run from the store, when one
+ * exists, without creating it), then open the store and run `work`; both are closed after it.
+ * Everything a user can get wrong fails before the store is made.
+ */
+export async function withRunServices<T>(
+  settings: AppSettings,
+  work: (agent: AgentServices, app: AppContext) => Promise<T>,
+): Promise<T> {
+  const agent = await prepareAgentServices(settings, (idOrPrefix) =>
+    withExistingStore(
+      settings,
+      (app) => recordedRunsOf(app.store)(idOrPrefix),
+      () => undefined,
+    ),
+  );
+  try {
+    const app = await openAppStore(settings);
+    try {
+      return await work(agent, app);
+    } finally {
+      await app.store.close();
+    }
+  } finally {
+    await agent.close();
+  }
 }

@@ -3,8 +3,8 @@ import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { InputError } from "../core/errors.ts";
 import { resolveRepoSource } from "../workspace/repo-source.ts";
-import { prepareAgentServices, recordedRunsOf } from "./agent-services.ts";
-import { type GlobalOptions, loadAppSettings, openAppStore, withExistingStore } from "./app-context.ts";
+import { withRunServices } from "./agent-services.ts";
+import { type GlobalOptions, loadAppSettings } from "./app-context.ts";
 import { executeRun } from "./execute-run.ts";
 import { collect, positiveInteger, positiveNumber } from "./option-parsers.ts";
 
@@ -103,39 +103,25 @@ export function registerRunCommand(program: Command, global: () => GlobalOptions
       const taskText = readTask(flags);
       const settings = loadAppSettings(global(), configFlags(flags));
       const repo = await resolveRepoSource(flags.repo);
-      const agent = await prepareAgentServices(settings, (idOrPrefix) =>
-        withExistingStore(
-          settings,
-          (app) => recordedRunsOf(app.store)(idOrPrefix),
-          () => undefined,
-        ),
-      );
-      try {
-        const app = await openAppStore(settings);
-        try {
-          const { exitCode } = await executeRun({
-            ...agent,
-            app,
-            request: {
-              repo,
-              taskText,
-              baseRef: flags.base,
-              guardGrants: {
-                allowedPaths: flags.allowPath,
-                allowProtected: flags.allowProtected,
-                allowBinary: flags.allowBinary,
-              },
-              taskKey: flags.taskKey,
-              originIssue: flags.issue,
+      await withRunServices(settings, async (agent, app) => {
+        const { exitCode } = await executeRun({
+          ...agent,
+          app,
+          request: {
+            repo,
+            taskText,
+            baseRef: flags.base,
+            guardGrants: {
+              allowedPaths: flags.allowPath,
+              allowProtected: flags.allowProtected,
+              allowBinary: flags.allowBinary,
             },
-            json: flags.json,
-          });
-          process.exitCode = exitCode;
-        } finally {
-          await app.store.close();
-        }
-      } finally {
-        await agent.close();
-      }
+            taskKey: flags.taskKey,
+            originIssue: flags.issue,
+          },
+          json: flags.json,
+        });
+        process.exitCode = exitCode;
+      });
     });
 }

@@ -1,8 +1,7 @@
 // The programmatic `slipway run`: one task taken to its end on a repository, with the same
 // services and checks as the CLI; returns the report `slipway run --json` prints.
 import { z } from "zod";
-import { prepareAgentServices, recordedRunsOf } from "../cli/agent-services.ts";
-import { openAppStore, withExistingStore } from "../cli/app-context.ts";
+import { withRunServices } from "../cli/agent-services.ts";
 import { buildRunReport, type RunReport } from "../cli/run-report.ts";
 import type { ProgressEvent } from "../pipeline/run-context.ts";
 import { startRun } from "../pipeline/start-run.ts";
@@ -54,43 +53,29 @@ export async function submitRun(input: SubmitRunOptions): Promise<RunReport> {
   const options = parseApiInput(SubmitRunOptions, fields, "submitRun");
   const settings = apiSettings(options, configFlags(options));
   const repo = await resolveRepoSource(options.repo, signal);
-  const agent = await prepareAgentServices(settings, (idOrPrefix) =>
-    withExistingStore(
-      settings,
-      (app) => recordedRunsOf(app.store)(idOrPrefix),
-      () => undefined,
-    ),
-  );
-  try {
-    const app = await openAppStore(settings);
-    try {
-      const run = await startRun(
-        {
-          repo,
-          taskText: options.task,
-          baseRef: options.base,
-          guardGrants: { allowedPaths: options.allowPaths, allowProtected: [], allowBinary: [] },
-          taskKey: options.taskKey,
-        },
-        {
-          store: app.store,
-          config: app.config,
-          dataDir: app.dataDir,
-          model: agent.model,
-          modelName: agent.modelName,
-          sandboxBackend: agent.sandboxBackend,
-          judge: agent.judge,
-          env: app.env,
-          onProgress: onProgress ?? (() => {}),
-          signal: signal ?? new AbortController().signal,
-        },
-      );
-      const task = (await app.store.getTask(run.taskId))!;
-      return buildRunReport(run, task);
-    } finally {
-      await app.store.close();
-    }
-  } finally {
-    await agent.close();
-  }
+  return withRunServices(settings, async (agent, app) => {
+    const run = await startRun(
+      {
+        repo,
+        taskText: options.task,
+        baseRef: options.base,
+        guardGrants: { allowedPaths: options.allowPaths, allowProtected: [], allowBinary: [] },
+        taskKey: options.taskKey,
+      },
+      {
+        store: app.store,
+        config: app.config,
+        dataDir: app.dataDir,
+        model: agent.model,
+        modelName: agent.modelName,
+        sandboxBackend: agent.sandboxBackend,
+        judge: agent.judge,
+        env: app.env,
+        onProgress: onProgress ?? (() => {}),
+        signal: signal ?? new AbortController().signal,
+      },
+    );
+    const task = (await app.store.getTask(run.taskId))!;
+    return buildRunReport(run, task);
+  });
 }

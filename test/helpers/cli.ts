@@ -28,6 +28,8 @@ export function runCli(
     timeoutMs?: number;
     /** A program and its arguments that run the CLI (e.g. setpriv dropping to another user). */
     runAs?: string[];
+    /** What the CLI reads on stdin (closed after it); default: nothing, closed at once. */
+    stdin?: string;
   },
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
@@ -50,6 +52,7 @@ export function runCli(
       );
     }, options.timeoutMs ?? 120_000);
     child.on("error", reject);
+    child.stdin.end(options.stdin ?? "");
     child.on("close", (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
