@@ -9,12 +9,7 @@ import {
   type ForgeTestRepositories,
   makeForgeTestRepositories,
 } from "../src/forge/forge-test-repositories.ts";
-import {
-  type GithubDouble,
-  servedOperations,
-  startGithubDouble,
-} from "../src/forge/github/test-double/github-double.ts";
-import { createGithubOpenApi } from "../src/forge/github/test-double/openapi-validator.ts";
+import { type GithubDouble, startGithubDouble } from "../src/forge/github/test-double/github-double.ts";
 import type { ModelScript } from "../src/models/scripted-server/script.ts";
 import { runCli } from "./helpers/cli.ts";
 import { git } from "./helpers/git-fixture.ts";
@@ -41,7 +36,6 @@ before(async () => {
     repo: "api",
     token,
     projectRoot: repos.projectRoot,
-    openApi: createGithubOpenApi(servedOperations),
   });
 });
 after(async () => {

@@ -8,13 +8,8 @@ import {
   type ForgeTestRepositories,
   makeForgeTestRepositories,
 } from "../src/forge/forge-test-repositories.ts";
-import {
-  type GithubDouble,
-  servedOperations,
-  startGithubDouble,
-} from "../src/forge/github/test-double/github-double.ts";
+import { type GithubDouble, startGithubDouble } from "../src/forge/github/test-double/github-double.ts";
 import type { DoubleCheckRun } from "../src/forge/github/test-double/github-double-state.ts";
-import { createGithubOpenApi } from "../src/forge/github/test-double/openapi-validator.ts";
 import type { ScriptTurn } from "../src/models/scripted-server/script.ts";
 import { runCli } from "./helpers/cli.ts";
 import { git } from "./helpers/git-fixture.ts";
@@ -70,7 +65,6 @@ before(async () => {
     repo: "api",
     token,
     projectRoot: repos.projectRoot,
-    openApi: createGithubOpenApi(servedOperations),
   });
   setup = await setUpScriptedRun(
     {

@@ -14,12 +14,7 @@ import {
   type ForgeTestRepositories,
   makeForgeTestRepositories,
 } from "../../src/forge/forge-test-repositories.ts";
-import {
-  type GithubDouble,
-  servedOperations,
-  startGithubDouble,
-} from "../../src/forge/github/test-double/github-double.ts";
-import { createGithubOpenApi } from "../../src/forge/github/test-double/openapi-validator.ts";
+import { type GithubDouble, startGithubDouble } from "../../src/forge/github/test-double/github-double.ts";
 import { type GitlabDouble, startGitlabDouble } from "../../src/forge/gitlab/test-double/gitlab-double.ts";
 import type { ScriptTurn } from "../../src/models/scripted-server/script.ts";
 import { runCli } from "../helpers/cli.ts";
@@ -48,7 +43,6 @@ before(async () => {
     repo: "api",
     token,
     projectRoot: repos.projectRoot,
-    openApi: createGithubOpenApi(servedOperations),
   });
   setup = await setUpScriptedRun(
     {
