@@ -18,6 +18,7 @@ export const outcomeExitCodes: Readonly<Record<RunOutcome, number>> = {
   judge_failed: 14,
   publish_failed: 15,
   setup_failed: 16,
+  cancelled: 18,
 };
 
 /** The data directory or its store cannot be used (full disk, not writable, locked, damaged). */

@@ -17,6 +17,7 @@ export const runOutcomes = [
   "setup_failed",
   "error",
   "interrupted",
+  "cancelled",
 ] as const;
 export type RunOutcome = (typeof runOutcomes)[number];
 
@@ -35,7 +36,8 @@ export const runStages = [
 ] as const;
 export type RunStage = (typeof runStages)[number];
 
-export type RunStatus = "running" | "finished";
+/** `queued`: waiting in the store's queue for a worker (run-queue.ts); `running`: leased by one. */
+export type RunStatus = "queued" | "running" | "finished";
 
 export interface Task {
   id: string;
@@ -100,7 +102,11 @@ export interface Run {
   usage: Usage;
   startedAt: string;
   endedAt?: string;
-  /** The process that owns the run while it is running; a dead owner means the run was interrupted. */
+  /** How many times a worker has claimed the run (0 while first queued); bounded by maxAttempts. */
+  attempt: number;
+  /** The serialised run spec (JSON) a worker needs to start or restart the run; parsed by the runs layer. */
+  spec?: unknown;
+  /** The process that last worked on the run, for display only: leases, not pids, decide liveness. */
   ownerPid: number;
   ownerHost: string;
   /** Stage-specific state saved after each stage, so a stage can pick up what the last one left. */

@@ -82,6 +82,7 @@ function newRun(
     turns: 0,
     usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
     startedAt: new Date().toISOString(),
+    attempt: 1,
     ownerPid: process.pid,
     ownerHost: hostname(),
     state: { ...state },

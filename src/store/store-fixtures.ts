@@ -34,6 +34,7 @@ export function makeRun(task: Task, minutesAfterBase: number, overrides: Partial
     turns: 0,
     usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
     startedAt: new Date(started).toISOString(),
+    attempt: 0,
     ownerPid: 4242,
     ownerHost: "builder-1",
     state: {},

@@ -34,7 +34,7 @@ export const StoredTask: z.ZodType<Task> = z.object({
 export const StoredRun: z.ZodType<Run> = z.object({
   id: z.string().min(1),
   taskId: z.string().min(1),
-  status: z.enum(["running", "finished"]),
+  status: z.enum(["queued", "running", "finished"]),
   stage: z.enum(runStages),
   outcome: z.enum(runOutcomes).optional(),
   outcomeDetail: z.string().optional(),
@@ -50,6 +50,8 @@ export const StoredRun: z.ZodType<Run> = z.object({
   usage: UsageRecord,
   startedAt: isoTime,
   endedAt: isoTime.optional(),
+  attempt: z.number().int().nonnegative(),
+  spec: z.unknown().optional(),
   ownerPid: z.number().int(),
   ownerHost: z.string(),
   state: ObjectRecord,

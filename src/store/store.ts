@@ -3,6 +3,7 @@
 import type { Run, RunEvent, RunOutcome, RunStage, Task, Usage } from "../core/run.ts";
 import type { FollowUpStore } from "./follow-up-store.ts";
 import type { PullRequestStore } from "./pull-request-store.ts";
+import type { RunQueue } from "./run-queue.ts";
 
 /** Fields of a run that change while it runs; everything else is fixed at creation. */
 export interface RunUpdate {
@@ -27,8 +28,8 @@ export interface RunListQuery {
   taskId?: string;
 }
 
-/** Tasks, runs and their trace; pull requests and branch pushes (see pull-request-store.ts). */
-export interface Store extends PullRequestStore, FollowUpStore {
+/** Tasks, runs and their trace; pull requests and branch pushes (see pull-request-store.ts); the run queue (run-queue.ts). */
+export interface Store extends PullRequestStore, FollowUpStore, RunQueue {
   createTask(task: Task): Promise<void>;
   getTask(id: string): Promise<Task | undefined>;
   /** Insert a new run. Its events start at seq 1. */
@@ -41,7 +42,7 @@ export interface Store extends PullRequestStore, FollowUpStore {
   listRuns(query: RunListQuery): Promise<Run[]>;
   /** How many runs the store holds, all tasks together. */
   countRuns(): Promise<number>;
-  /** Runs whose status is still `running` (for crash recovery). */
+  /** Runs whose status is still `running` (for crash recovery; with leases, expireLeases decides). */
   listUnfinishedRuns(): Promise<Run[]>;
   /** The run that made commit `sha` on `branch`, if one did (how Slipway knows its own work). */
   findRunByCommit(branch: string, sha: string): Promise<Run | undefined>;

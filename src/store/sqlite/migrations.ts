@@ -132,6 +132,27 @@ export const sqliteMigrations: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    name: "run-queue-leases",
+    // A run in run_queue is waiting (worker_id NULL) or leased until lease_expires_ms (epoch ms).
+    // repo is the task's, copied so the per-repository limit is one indexed count.
+    sql: `
+      ALTER TABLE runs ADD COLUMN attempt INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE runs ADD COLUMN spec TEXT;
+      ALTER TABLE runs ADD COLUMN cancel_requested_at TEXT;
+
+      CREATE TABLE run_queue (
+        run_id TEXT PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        repo TEXT NOT NULL,
+        worker_id TEXT,
+        lease_expires_ms INTEGER
+      ) STRICT;
+      CREATE INDEX run_queue_waiting ON run_queue (worker_id, position);
+      CREATE INDEX run_queue_repo ON run_queue (repo, worker_id);
+    `,
+  },
 ];
 
 const createLedger = `

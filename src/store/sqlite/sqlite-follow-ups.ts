@@ -15,14 +15,20 @@ function keyParams(key: PullRequestKey): { forge: string; repository: string; nu
 export class SqliteFollowUps implements FollowUpStore {
   readonly #db: DatabaseSync;
   readonly #location: string;
+  readonly #busyWaitMs: number;
 
-  constructor(db: DatabaseSync, location: string) {
+  constructor(db: DatabaseSync, location: string, busyWaitMs: number) {
     this.#db = db;
     this.#location = location;
+    this.#busyWaitMs = busyWaitMs;
+  }
+
+  #guard<T>(action: string, work: () => T): Promise<T> {
+    return guarded(action, this.#location, work, this.#busyWaitMs);
   }
 
   async claimFollowUp(claim: FollowUpClaim): Promise<boolean> {
-    return guarded(`claim follow-up ${claim.trigger}`, this.#location, () => {
+    return this.#guard(`claim follow-up ${claim.trigger}`, () => {
       const result = this.#db
         .prepare(
           `INSERT INTO follow_ups (forge, repository, number, trigger, kind, created_at)
@@ -42,7 +48,7 @@ export class SqliteFollowUps implements FollowUpStore {
   }
 
   async attachFollowUpRun(key: PullRequestKey, trigger: string, runId: string): Promise<void> {
-    guarded(`link follow-up ${trigger} to run ${runId}`, this.#location, () => {
+    await this.#guard(`link follow-up ${trigger} to run ${runId}`, () => {
       this.#db
         .prepare(`UPDATE follow_ups SET run_id = $run_id WHERE ${keyWhere} AND trigger = $trigger`)
         .run({ ...keyParams(key), trigger, run_id: runId });
@@ -50,7 +56,7 @@ export class SqliteFollowUps implements FollowUpStore {
   }
 
   async countFollowUps(key: PullRequestKey, kind: FollowUpKind): Promise<number> {
-    return guarded(`count follow-ups of #${key.number}`, this.#location, () => {
+    return this.#guard(`count follow-ups of #${key.number}`, () => {
       const row = this.#db
         .prepare(`SELECT count(*) AS count FROM follow_ups WHERE ${keyWhere} AND kind = $kind`)
         .get({ ...keyParams(key), kind });

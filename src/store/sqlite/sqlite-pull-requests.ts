@@ -79,14 +79,20 @@ function keyParams(key: PullRequestKey): RowParams {
 export class SqlitePullRequests implements PullRequestStore {
   readonly #db: DatabaseSync;
   readonly #location: string;
+  readonly #busyWaitMs: number;
 
-  constructor(db: DatabaseSync, location: string) {
+  constructor(db: DatabaseSync, location: string, busyWaitMs: number) {
     this.#db = db;
     this.#location = location;
+    this.#busyWaitMs = busyWaitMs;
+  }
+
+  #guard<T>(action: string, work: () => T): Promise<T> {
+    return guarded(action, this.#location, work, this.#busyWaitMs);
   }
 
   async createPullRequest(record: NewPullRequest): Promise<PullRequestRecord> {
-    return guarded(`create a pull request of ${record.forge}`, this.#location, () =>
+    return this.#guard(`create a pull request of ${record.forge}`, () =>
       inImmediateTransaction(this.#db, () => {
         // Under the write lock no other connection can take the same number.
         const number =
@@ -114,7 +120,7 @@ export class SqlitePullRequests implements PullRequestStore {
   async savePullRequest(
     record: Omit<PullRequestRecord, "createdAt" | "updatedAt">,
   ): Promise<PullRequestRecord> {
-    return guarded(`save ${describeKey(record)}`, this.#location, () => {
+    return this.#guard(`save ${describeKey(record)}`, () => {
       const now = new Date().toISOString();
       this.#db.prepare(upsertSql).run(toParams({ ...record, createdAt: now, updatedAt: now }));
       return this.#read(record)!;
@@ -122,7 +128,7 @@ export class SqlitePullRequests implements PullRequestStore {
   }
 
   async updatePullRequest(key: PullRequestKey, update: PullRequestUpdate): Promise<PullRequestRecord> {
-    return guarded(`update ${describeKey(key)}`, this.#location, () =>
+    return this.#guard(`update ${describeKey(key)}`, () =>
       inImmediateTransaction(this.#db, () => {
         const current = this.#read(key);
         if (!current) {
@@ -143,7 +149,7 @@ export class SqlitePullRequests implements PullRequestStore {
   }
 
   async getPullRequest(key: PullRequestKey): Promise<PullRequestRecord | undefined> {
-    return guarded(`read ${describeKey(key)}`, this.#location, () => this.#read(key));
+    return this.#guard(`read ${describeKey(key)}`, () => this.#read(key));
   }
 
   async listPullRequests(query: PullRequestQuery): Promise<PullRequestRecord[]> {
@@ -152,7 +158,7 @@ export class SqlitePullRequests implements PullRequestStore {
         `cannot list pull requests: the limit must be a whole number ≥ 0, got ${query.limit}`,
       );
     }
-    return guarded("list pull requests", this.#location, () => {
+    return this.#guard("list pull requests", () => {
       const filters: string[] = [];
       const params: RowParams = { limit: query.limit };
       for (const [field, column] of [
@@ -179,7 +185,7 @@ export class SqlitePullRequests implements PullRequestStore {
     key: PullRequestKey,
     comment: Omit<PullRequestComment, "id" | "createdAt">,
   ): Promise<PullRequestComment> {
-    return guarded(`comment on ${describeKey(key)}`, this.#location, () =>
+    return this.#guard(`comment on ${describeKey(key)}`, () =>
       inImmediateTransaction(this.#db, () => {
         if (!this.#read(key)) {
           throw new StoreError(`cannot comment: no ${describeKey(key)} in ${this.#location}`, {
@@ -204,7 +210,7 @@ export class SqlitePullRequests implements PullRequestStore {
   }
 
   async listPullRequestComments(key: PullRequestKey): Promise<PullRequestComment[]> {
-    return guarded(`read the comments of ${describeKey(key)}`, this.#location, () =>
+    return this.#guard(`read the comments of ${describeKey(key)}`, () =>
       this.#db
         .prepare(`SELECT * FROM pull_request_comments WHERE ${keyWhere} ORDER BY id`)
         .all(keyParams(key))
@@ -213,7 +219,7 @@ export class SqlitePullRequests implements PullRequestStore {
   }
 
   async recordBranchPush(push: Omit<BranchPush, "pushedAt">): Promise<void> {
-    guarded(`record the push of ${push.branch}`, this.#location, () => {
+    await this.#guard(`record the push of ${push.branch}`, () => {
       this.#db
         .prepare(
           `${insertSql("branch_pushes", ["forge", "repository", "branch", "sha", "run_id", "pushed_at"])}
@@ -236,7 +242,7 @@ export class SqlitePullRequests implements PullRequestStore {
     repository: string;
     branch: string;
   }): Promise<BranchPush | undefined> {
-    return guarded(`read the last push of ${key.branch}`, this.#location, () => {
+    return this.#guard(`read the last push of ${key.branch}`, () => {
       const row = this.#db
         .prepare(
           "SELECT * FROM branch_pushes WHERE forge = $forge AND repository = $repository AND branch = $branch",

@@ -8,8 +8,9 @@ import { applyRunUpdate } from "../run-update.ts";
 import type { RunListQuery, RunUpdate, Store } from "../store.ts";
 import { applyMigrations } from "./migrations.ts";
 import { SqliteFollowUps } from "./sqlite-follow-ups.ts";
-import { guarded } from "./sqlite-guard.ts";
+import { defaultBusyWaitMs, guarded } from "./sqlite-guard.ts";
 import { SqlitePullRequests } from "./sqlite-pull-requests.ts";
+import { SqliteQueue } from "./sqlite-queue.ts";
 import {
   eventColumns,
   eventToParams,
@@ -27,8 +28,6 @@ import {
 import { storeFailure } from "./store-failure.ts";
 import { inImmediateTransaction } from "./transaction.ts";
 
-/** How long a connection waits for another one's write lock before failing with "database is locked". */
-const busyTimeoutMs = 5000;
 /** The shortest run id prefix `getRun` resolves; shorter ones only match a full id. */
 const minimumPrefixLength = 6;
 
@@ -42,13 +41,29 @@ class SqliteStore implements Store {
   readonly #location: string;
   readonly #pullRequests: SqlitePullRequests;
   readonly #followUps: SqliteFollowUps;
+  readonly #queue: SqliteQueue;
+  readonly #busyWaitMs: number;
 
-  constructor(db: DatabaseSync, location: string) {
+  constructor(db: DatabaseSync, location: string, busyWaitMs: number) {
     this.#db = db;
     this.#location = location;
-    this.#pullRequests = new SqlitePullRequests(db, location);
-    this.#followUps = new SqliteFollowUps(db, location);
+    this.#busyWaitMs = busyWaitMs;
+    this.#pullRequests = new SqlitePullRequests(db, location, busyWaitMs);
+    this.#followUps = new SqliteFollowUps(db, location, busyWaitMs);
+    this.#queue = new SqliteQueue(db, location, busyWaitMs);
   }
+
+  // The run queue (leases, cancel, events after a seq) lives in sqlite-queue.ts.
+  enqueueRun: Store["enqueueRun"] = (runId) => this.#queue.enqueueRun(runId);
+  claimRun: Store["claimRun"] = (workerId, leaseMs, limits) =>
+    this.#queue.claimRun(workerId, leaseMs, limits);
+  renewLease: Store["renewLease"] = (lease, leaseMs) => this.#queue.renewLease(lease, leaseMs);
+  releaseRun: Store["releaseRun"] = (lease) => this.#queue.releaseRun(lease);
+  expireLeases: Store["expireLeases"] = (now, maxAttempts) => this.#queue.expireLeases(now, maxAttempts);
+  requestCancel: Store["requestCancel"] = (runId) => this.#queue.requestCancel(runId);
+  cancelRequested: Store["cancelRequested"] = (runId) => this.#queue.cancelRequested(runId);
+  listEventsAfter: Store["listEventsAfter"] = (runId, afterSeq, limit) =>
+    this.#queue.listEventsAfter(runId, afterSeq, limit);
 
   // Pull requests, comments and branch pushes live in sqlite-pull-requests.ts.
   claimFollowUp: Store["claimFollowUp"] = (claim) => this.#followUps.claimFollowUp(claim);
@@ -69,20 +84,20 @@ class SqliteStore implements Store {
   lastBranchPush: Store["lastBranchPush"] = (key) => this.#pullRequests.lastBranchPush(key);
 
   async createTask(task: Task): Promise<void> {
-    guarded(`create task ${task.id}`, this.#location, () => {
+    await this.#guard(`create task ${task.id}`, () => {
       this.#db.prepare(insertSql("tasks", taskColumns)).run(taskToParams(task));
     });
   }
 
   async getTask(id: string): Promise<Task | undefined> {
-    return guarded(`read task ${id}`, this.#location, () => {
+    return this.#guard(`read task ${id}`, () => {
       const row = this.#db.prepare("SELECT * FROM tasks WHERE id = ?").get(id);
       return row ? rowToTask(row, this.#location) : undefined;
     });
   }
 
   async createRun(run: Run): Promise<void> {
-    guarded(`create run ${run.id}`, this.#location, () =>
+    await this.#guard(`create run ${run.id}`, () =>
       inImmediateTransaction(this.#db, () => {
         if (!this.#db.prepare("SELECT 1 FROM tasks WHERE id = ?").get(run.taskId)) {
           throw new StoreError(
@@ -99,7 +114,7 @@ class SqliteStore implements Store {
   }
 
   async updateRun(id: string, update: RunUpdate): Promise<Run> {
-    return guarded(`update run ${id}`, this.#location, () =>
+    return this.#guard(`update run ${id}`, () =>
       inImmediateTransaction(this.#db, () => {
         const current = this.#readRun(id);
         if (!current) {
@@ -115,7 +130,7 @@ class SqliteStore implements Store {
   }
 
   async getRun(idOrPrefix: string): Promise<Run | undefined> {
-    return guarded(`read run ${idOrPrefix}`, this.#location, () => {
+    return this.#guard(`read run ${idOrPrefix}`, () => {
       const exact = this.#readRun(idOrPrefix);
       if (exact || idOrPrefix.length < minimumPrefixLength) return exact;
       const matches = this.#db
@@ -145,7 +160,7 @@ class SqliteStore implements Store {
         });
       }
     }
-    return guarded("list runs", this.#location, () => {
+    return this.#guard("list runs", () => {
       const params: RowParams = { limit: query.limit, offset };
       if (query.taskId !== undefined) params.taskId = query.taskId;
       const where = query.taskId === undefined ? "" : "WHERE task_id = $taskId";
@@ -155,13 +170,13 @@ class SqliteStore implements Store {
   }
 
   async countRuns(): Promise<number> {
-    return guarded("count runs", this.#location, () =>
+    return this.#guard("count runs", () =>
       Number(this.#db.prepare("SELECT count(*) AS runs FROM runs").get()?.runs ?? 0),
     );
   }
 
   async listUnfinishedRuns(): Promise<Run[]> {
-    return guarded("list unfinished runs", this.#location, () =>
+    return this.#guard("list unfinished runs", () =>
       this.#toRuns(
         this.#db.prepare("SELECT * FROM runs WHERE status = 'running' ORDER BY started_at, id").all(),
       ),
@@ -169,7 +184,7 @@ class SqliteStore implements Store {
   }
 
   async findRunByCommit(branch: string, sha: string): Promise<Run | undefined> {
-    return guarded(`find the run of commit ${sha}`, this.#location, () => {
+    return this.#guard(`find the run of commit ${sha}`, () => {
       const sql =
         "SELECT * FROM runs WHERE branch = $branch AND commit_sha = $sha ORDER BY started_at LIMIT 1";
       return this.#toRuns(this.#db.prepare(sql).all({ branch, sha }))[0];
@@ -177,7 +192,7 @@ class SqliteStore implements Store {
   }
 
   async appendEvent(event: Omit<RunEvent, "seq">): Promise<RunEvent> {
-    return guarded(`append an event to run ${event.runId}`, this.#location, () =>
+    return this.#guard(`append an event to run ${event.runId}`, () =>
       inImmediateTransaction(this.#db, () => {
         if (!this.#db.prepare("SELECT 1 FROM runs WHERE id = ?").get(event.runId)) {
           throw new StoreError(`cannot append an event: no run ${event.runId} in ${this.#location}`, {
@@ -197,7 +212,7 @@ class SqliteStore implements Store {
   }
 
   async listEvents(runId: string): Promise<RunEvent[]> {
-    return guarded(`read the events of run ${runId}`, this.#location, () =>
+    return this.#guard(`read the events of run ${runId}`, () =>
       this.#db
         .prepare("SELECT * FROM run_events WHERE run_id = ? ORDER BY seq")
         .all(runId)
@@ -207,6 +222,10 @@ class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.#db.isOpen) this.#db.close();
+  }
+
+  #guard<T>(action: string, work: () => T): Promise<T> {
+    return guarded(action, this.#location, work, this.#busyWaitMs);
   }
 
   #readRun(id: string): Run | undefined {
@@ -221,7 +240,8 @@ class SqliteStore implements Store {
 
 /** Open the connection with the settings every Slipway connection needs. */
 function openDatabase(filePath: string): DatabaseSync {
-  const db = new DatabaseSync(filePath, { timeout: busyTimeoutMs, enableForeignKeyConstraints: true });
+  // timeout 0: SQLite's busy wait would block the event loop; guarded() waits asynchronously instead.
+  const db = new DatabaseSync(filePath, { timeout: 0, enableForeignKeyConstraints: true });
   try {
     db.exec("PRAGMA journal_mode = WAL");
     // In WAL mode NORMAL is safe against application crashes; only a power loss may drop the last commits.
@@ -235,12 +255,19 @@ function openDatabase(filePath: string): DatabaseSync {
   }
 }
 
+export interface SqliteStoreOptions {
+  /** How long a call waits (asynchronously) for another process's write lock; default 5 s. */
+  busyWaitMs?: number;
+}
+
 /**
  * Open (creating if needed) the SQLite store at `filePath`: creates the parent directory, uses WAL
- * mode with a 5 s busy timeout and foreign keys on, and applies pending migrations. Throws
- * StoreError when the file cannot be opened, is not a Slipway database, or comes from a newer Slipway.
+ * mode and foreign keys on, and applies pending migrations; waits out other processes' locks without
+ * blocking the event loop. Throws StoreError when the file cannot be opened, is not a Slipway
+ * database, or comes from a newer Slipway, StoreBusyError when it stays locked too long.
  */
-export async function openSqliteStore(filePath: string): Promise<Store> {
+export async function openSqliteStore(filePath: string, options: SqliteStoreOptions = {}): Promise<Store> {
+  const busyWaitMs = options.busyWaitMs ?? defaultBusyWaitMs;
   const location = path.resolve(filePath);
   try {
     await mkdir(path.dirname(location), { recursive: true });
@@ -248,6 +275,6 @@ export async function openSqliteStore(filePath: string): Promise<Store> {
     // Node reports a read-only parent as ENOENT here: the cause is found from the file system.
     throw storeFailure("create the data directory", location, error);
   }
-  const db = guarded("open the database", location, () => openDatabase(location));
-  return new SqliteStore(db, location);
+  const db = await guarded("open the database", location, () => openDatabase(location), busyWaitMs);
+  return new SqliteStore(db, location, busyWaitMs);
 }

@@ -1,0 +1,29 @@
+// Typed store errors a caller may want to tell apart: the store stayed busy past its bound, a
+// uniqueness rule (one open pull request per branch) refused a write, a store failed its integrity check.
+
+import type { SlipwayErrorOptions } from "../core/errors.ts";
+import { StoreError } from "../core/errors.ts";
+
+/** Another process held the store's write lock longer than the bound this one waits. */
+export class StoreBusyError extends StoreError {
+  constructor(message: string, options: SlipwayErrorOptions = {}) {
+    super(message, options);
+    this.name = "StoreBusyError";
+  }
+}
+
+/** A write lost to a uniqueness rule of the store (e.g. one open pull request per branch). */
+export class StoreConflictError extends StoreError {
+  constructor(message: string, options: SlipwayErrorOptions = {}) {
+    super(message, { ...options, code: "input_invalid" });
+    this.name = "StoreConflictError";
+  }
+}
+
+/** The store failed its integrity check at open: reads may go on, writes are refused. */
+export class StoreDamagedError extends StoreError {
+  constructor(message: string, options: SlipwayErrorOptions = {}) {
+    super(message, options);
+    this.name = "StoreDamagedError";
+  }
+}
