@@ -153,3 +153,155 @@ test("a bad setup section is refused in one line naming the file and the key", (
   );
   assert.equal(parseRepoSetupConfig(".slipway.yml", "verify: {}\n"), undefined);
 });
+
+const planOf = (root: string) => planSetup(root, undefined, { secretEnv: [] });
+const placed = async (root: string) =>
+  (await planOf(root)).commands.map((command) => `${command.cwd}: ${command.name}`);
+
+test("each package with its own lockfile or module is set up in its folder; fixtures and node_modules are not", async () => {
+  const root = await project({
+    "services/api/requirements.txt": "flask\n",
+    "web/package.json": withDeps,
+    "web/package-lock.json": "{}",
+    "tools/go.mod": "module tools\n",
+    "web/node_modules/x/package.json": withDeps,
+    "web/node_modules/x/package-lock.json": "{}",
+    "tests/fixtures/app/package.json": withDeps,
+    "tests/fixtures/app/package-lock.json": "{}",
+    ".hidden/package.json": withDeps,
+  });
+  const plan = await planOf(root);
+  assert.deepEqual(
+    plan.commands.map((command) => `${command.cwd}: ${command.name}`),
+    [
+      "web: npm ci --no-audit --no-fund",
+      "services/api: python3 -m venv .venv",
+      "services/api: .venv/bin/pip install -r requirements.txt",
+      "tools: go mod download",
+    ],
+  );
+  assert.deepEqual(plan.ecosystems, ["node", "python", "go"]);
+  assert.deepEqual(plan.producedDirectories, ["web/node_modules", "services/api/.venv"]);
+  assert.ok(
+    plan.notes.some((note) => note.includes("services/api/requirements.txt")),
+    plan.notes.join("\n"),
+  );
+});
+
+test("workspace members, Maven modules and Cargo workspace members are covered by the root's one install", async () => {
+  const root = await project({
+    "package.json": JSON.stringify({ name: "w", workspaces: ["packages/*"] }),
+    "pnpm-lock.yaml": "",
+    "packages/a/package.json": withDeps,
+    "packages/b/package.json": withDeps,
+    "pom.xml": "",
+    "core/pom.xml": "",
+    "Cargo.toml": "[workspace]\nmembers = ['crates/x']\n",
+    "Cargo.lock": "",
+    "crates/x/Cargo.toml": "",
+  });
+  const plan = await planOf(root);
+  assert.deepEqual(
+    plan.commands.map((command) => `${command.cwd}: ${command.name}`),
+    [
+      ".: pnpm install --frozen-lockfile",
+      ".: cargo fetch --locked",
+      ".: mvn --batch-mode dependency:go-offline",
+    ],
+  );
+  assert.ok(
+    plan.notes.some((note) =>
+      note.startsWith("node: packages/a, packages/b installed by the install of the folder above"),
+    ),
+    plan.notes.join("\n"),
+  );
+});
+
+test("a separate crate with its own Cargo.lock gets its own fetch; a go.work makes one Go workspace", async () => {
+  assert.deepEqual(
+    await placed(
+      await project({ "Cargo.toml": "", "Cargo.lock": "", "fuzz/Cargo.toml": "", "fuzz/Cargo.lock": "" }),
+    ),
+    [".: cargo fetch --locked", "fuzz: cargo fetch --locked"],
+  );
+  assert.deepEqual(await placed(await project({ "go.mod": "", "tools/go.mod": "" })), [
+    ".: go mod download",
+    "tools: go mod download",
+  ]);
+  assert.deepEqual(await placed(await project({ "go.work": "", "go.mod": "", "tools/go.mod": "" })), [
+    ".: go mod download",
+  ]);
+});
+
+test("the package search is bounded: nothing deeper than three folders, a folder link is not entered", async () => {
+  const root = await project({
+    "a/b/c/package.json": withDeps,
+    "a/b/c/package-lock.json": "{}",
+    "a/b/c/d/package.json": withDeps,
+    "a/b/c/d/package-lock.json": "{}",
+    "outside/package.json": withDeps,
+    "outside/package-lock.json": "{}",
+  });
+  const elsewhere = await project({ "package.json": withDeps, "package-lock.json": "{}" });
+  await symlink(elsewhere, path.join(root, "linked"));
+  // Shallower folders first: the walk goes level by level.
+  assert.deepEqual(await placed(root), [
+    "outside: npm ci --no-audit --no-fund",
+    "a/b/c: npm ci --no-audit --no-fund",
+  ]);
+});
+
+test("more packages than the limit: the first are set up and a note names the rest", async () => {
+  const files: Record<string, string> = {};
+  for (let index = 0; index < 23; index++) {
+    files[`svc${String(index).padStart(2, "0")}/go.mod`] = "module x\n";
+  }
+  const plan = await planOf(await project(files));
+  assert.equal(plan.commands.length, 20);
+  assert.equal(plan.notes.filter((note) => note.includes("more than 20 packages")).length, 3);
+});
+
+test("a pinned pnpm is provided by corepack into node_modules before the install, which runs it", async () => {
+  const pin = "pnpm@9.1.0+sha512.abc123";
+  const root = await project({
+    "package.json": JSON.stringify({ name: "p", packageManager: pin, devDependencies: { a: "1" } }),
+    "pnpm-lock.yaml": "",
+  });
+  const plan = await planOf(root);
+  assert.deepEqual(
+    plan.commands.map((command) => [command.name, command.command, command.env?.COREPACK_HOME]),
+    [
+      ["corepack install (pnpm@9.1.0)", "corepack", "node_modules/.slipway-corepack/home"],
+      ["write node_modules/.slipway-corepack/bin/pnpm", "node", undefined],
+      ["pnpm install --frozen-lockfile", "node_modules/.slipway-corepack/bin/pnpm", undefined],
+    ],
+  );
+  // The pinned hash is what corepack checks; a registry mirror's missing signatures do not matter.
+  assert.equal(plan.commands[0]!.env?.COREPACK_INTEGRITY_KEYS, "0");
+  assert.ok(plan.notes.some((note) => note.includes("packageManager pins pnpm@9.1.0")));
+  const unhashed = await project({
+    "package.json": JSON.stringify({ name: "p", packageManager: "yarn@1.22.19" }),
+  });
+  const yarn = await planOf(unhashed);
+  assert.deepEqual(
+    yarn.commands.map((command) => command.name),
+    ["corepack install (yarn@1.22.19)", "write node_modules/.slipway-corepack/bin/yarn"],
+  );
+  assert.equal(yarn.commands[0]!.env?.COREPACK_INTEGRITY_KEYS, undefined);
+});
+
+test("npm, bun and malformed pins are not provided, each with one line saying why", async () => {
+  for (const [pin, why] of [
+    ["npm@10.2.0", "the npm on PATH is used"],
+    ["bun@1.1.0", "corepack cannot provide bun"],
+    ["pnpm@latest", "is not name@exact-version"],
+  ] as const) {
+    const root = await project({ "package.json": JSON.stringify({ name: "p", packageManager: pin }) });
+    const plan = await planOf(root);
+    assert.deepEqual(plan.commands, [], pin);
+    assert.ok(
+      plan.notes.some((note) => note.includes(why)),
+      plan.notes.join("\n"),
+    );
+  }
+});

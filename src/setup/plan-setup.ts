@@ -1,8 +1,15 @@
 // What a setup will do on a worktree: the detected (or declared) install commands, the hosts they
 // may reach, the secret variables they get by name, and the directories they produce, with notes.
+// Detection is per package: every folder (bounded) holding a manifest is asked of each ecosystem.
+import { findPackageFolders, isWithinFolder } from "./package-folders.ts";
 import type { LoadedRepoSetupConfig } from "./repo-setup-config.ts";
-import type { SetupCommand } from "./setup-detector.ts";
+import type { SetupCommand, SetupDetection, SetupDetector } from "./setup-detector.ts";
 import { setupDetectors } from "./setup-registry.ts";
+
+/** Packages installed on their own, over all ecosystems, before detection stops (with a note). */
+export const maxSetupPackages = 20;
+/** Folders named in a note about packages an outer install covers. */
+const namedCoveredFolders = 5;
 
 /** The platform's `setup` settings that shape a plan (slipway.yaml). */
 export interface SetupSettings {
@@ -44,7 +51,61 @@ function secretNamesFor(
   return [...settings.secretEnv];
 }
 
-/** Detect every ecosystem of `worktree` and combine it with the repository's and platform's settings. */
+/** One ecosystem's detections over the package folders: an outer install covers its members. */
+async function detectPackages(
+  worktree: string,
+  detector: SetupDetector,
+  folders: ReadonlyMap<string, ReadonlySet<string>>,
+  budget: { left: number },
+  notes: string[],
+): Promise<SetupDetection[]> {
+  const found: { folder: string; detection: SetupDetection }[] = [];
+  const covered: string[] = [];
+  for (const [folder, manifests] of folders) {
+    if (![...manifests].some((name) => detector.isManifest(name))) continue;
+    const outer = found.find((entry) => isWithinFolder(folder, entry.folder));
+    if (outer && !(await detector.installsOnItsOwn(worktree, folder))) {
+      covered.push(folder);
+      continue;
+    }
+    if (budget.left <= 0) {
+      notes.push(
+        `${detector.name}: ${folder} not set up: more than ${maxSetupPackages} packages (declare setup.commands)`,
+      );
+      continue;
+    }
+    const detection = await detector.detect(worktree, folder);
+    if (!detection) continue;
+    budget.left -= 1;
+    found.push({ folder, detection });
+  }
+  if (covered.length > 0) {
+    const named = covered.slice(0, namedCoveredFolders).join(", ");
+    const more =
+      covered.length > namedCoveredFolders ? ` and ${covered.length - namedCoveredFolders} more` : "";
+    notes.push(
+      `${detector.name}: ${named}${more} installed by the install of the folder above (no lockfile or build of their own)`,
+    );
+  }
+  return found.map((entry) => entry.detection);
+}
+
+/** Every package's setup in `worktree`, per ecosystem in registry order, root first. */
+async function detectAll(worktree: string, notes: string[]): Promise<SetupDetection[]> {
+  const detectors = [...setupDetectors.values()];
+  const { folders, cut } = await findPackageFolders(worktree, (name) =>
+    detectors.some((detector) => detector.isManifest(name)),
+  );
+  if (cut)
+    notes.push("the search for package folders stopped at its limit: deeper packages may not be set up");
+  const budget = { left: maxSetupPackages };
+  const detections: SetupDetection[] = [];
+  for (const detector of detectors)
+    detections.push(...(await detectPackages(worktree, detector, folders, budget, notes)));
+  return detections;
+}
+
+/** Detect every package of `worktree` and combine it with the repository's and platform's settings. */
 export async function planSetup(
   worktree: string,
   repo: LoadedRepoSetupConfig | undefined,
@@ -55,9 +116,7 @@ export async function planSetup(
   const detected: SetupCommand[] = [];
   const hosts: string[] = [];
   const produced: string[] = [];
-  for (const detector of setupDetectors.values()) {
-    const found = await detector.detect(worktree);
-    if (!found) continue;
+  for (const found of await detectAll(worktree, notes)) {
     ecosystems.push(found.ecosystem);
     detected.push(...found.commands);
     hosts.push(...found.allowHosts);
@@ -79,7 +138,7 @@ export async function planSetup(
   if (commands.length === 0 && ecosystems.length === 0) notes.push("no ecosystem found: nothing to install");
   return {
     source: repo?.commands ? "declared" : "detected",
-    ecosystems,
+    ecosystems: unique(ecosystems),
     commands,
     allowHosts,
     secretNames: secretNamesFor(repo, settings, notes),

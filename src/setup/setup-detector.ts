@@ -32,8 +32,25 @@ export interface SetupDetection {
 export interface SetupDetector {
   /** The folder name under src/setup/, e.g. `node`. */
   readonly name: string;
-  /** The setup at the worktree root, or undefined when the repository is not of this ecosystem. */
-  detect(worktree: string): Promise<SetupDetection | undefined>;
+  /** True for a file name that marks a package folder of this ecosystem (`package.json`, `go.mod`). */
+  isManifest(name: string): boolean;
+  /**
+   * The setup of the package in `directory` (relative to the worktree, "." for the root), with
+   * commands run there and produced directories relative to the worktree; undefined when that
+   * folder is no package of this ecosystem.
+   */
+  detect(worktree: string, directory: string): Promise<SetupDetection | undefined>;
+  /**
+   * Whether the package in `directory`, below a folder this ecosystem already installs, needs an
+   * install of its own (its own lockfile, a separate Go module) rather than being a member the
+   * outer install covers (an npm workspace package, a Maven module, a Cargo workspace member).
+   */
+  installsOnItsOwn(worktree: string, directory: string): Promise<boolean>;
+}
+
+/** `name` inside the package folder `directory` ("." is the worktree root). */
+export function inFolder(directory: string, name: string): string {
+  return directory === "." ? name : `${directory}/${name}`;
 }
 
 /** A command from its argv, named by the argv itself. */

@@ -1,17 +1,28 @@
-// Go setup: `go mod download` fetches the modules go.mod and go.sum name, through the Go proxy.
+// Go setup: `go mod download` fetches the modules go.mod and go.sum name, through the Go proxy. Each
+// module in its own folder (a tools/ module beside the root one) downloads its own, unless a go.work
+// at the root makes them one workspace.
 import { firstRegularFile } from "../repo-files.ts";
-import { type SetupDetector, setupCommand } from "../setup-detector.ts";
+import { inFolder, type SetupDetector, setupCommand } from "../setup-detector.ts";
 
 export const goSetup: SetupDetector = {
   name: "go",
-  async detect(worktree) {
-    if (!(await firstRegularFile(worktree, ["go.mod"]))) return undefined;
+  isManifest: (name) => name === "go.mod" || name === "go.work",
+  async detect(worktree, directory) {
+    const manifest = await firstRegularFile(worktree, [
+      inFolder(directory, "go.work"),
+      inFolder(directory, "go.mod"),
+    ]);
+    if (!manifest) return undefined;
     return {
       ecosystem: "go",
-      commands: [setupCommand(["go", "mod", "download"])],
+      commands: [setupCommand(["go", "mod", "download"], directory)],
       allowHosts: ["proxy.golang.org", "sum.golang.org"],
       producedDirectories: [],
-      notes: ["go.mod: go mod download"],
+      notes: [`${manifest}: go mod download`],
     };
+  },
+  async installsOnItsOwn(worktree) {
+    // A go.work at the root downloads every module of the workspace; otherwise each module is separate.
+    return (await firstRegularFile(worktree, ["go.work"])) === undefined;
   },
 };

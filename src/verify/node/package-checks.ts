@@ -9,7 +9,7 @@ import { inferParser } from "../infer-parser.ts";
 import type { VerifierCommand, VerifySpeed } from "../verifier.ts";
 import { type LintTool, lintToolCheck } from "./lint-tools.ts";
 import { findLocalBin } from "./local-bin.ts";
-import { type PackageManager, scriptCommand } from "./package-manager.ts";
+import { findPinnedLauncher, type PackageManager, scriptCommand } from "./package-manager.ts";
 import { tscUse } from "./tsc-use.ts";
 
 export const PackageJson = z.object({
@@ -119,8 +119,9 @@ function scriptCheck(
   check: (typeof scriptChecks)[number],
   script: string,
   body: string,
+  launcher?: string,
 ): VerifierCommand {
-  const { command, args } = scriptCommand(request.manager, script);
+  const { command, args } = scriptCommand(request.manager, script, launcher);
   return {
     name: `${checkPrefix(request.directory)}${check.check}`,
     command,
@@ -138,11 +139,14 @@ export async function packageChecks(request: PackageRequest): Promise<EcosystemD
   const prefix = checkPrefix(directory);
   const commands: VerifierCommand[] = [];
   const notes: string[] = [];
+  // A packageManager version that setup provided (corepack, offline) runs the scripts.
+  const launcher = await findPinnedLauncher(worktree, directory, request.manager);
+  if (launcher) notes.push(`node: ${prefix}scripts run with the pinned ${request.manager} (${launcher})`);
   for (const check of scriptChecks) {
     const found = scriptFor(request, check);
     if (found && "skipped" in found) notes.push(`node: ${prefix}no ${check.check} check: ${found.skipped}`);
     if (found && "script" in found) {
-      commands.push(scriptCheck(request, check, found.script, found.body));
+      commands.push(scriptCheck(request, check, found.script, found.body, launcher));
       if (found.script !== check.check)
         notes.push(`node: ${prefix}${check.check} runs the ${found.script} script`);
     } else if (
