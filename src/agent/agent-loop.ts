@@ -4,10 +4,10 @@ import type { LanguageModel, ToolSet } from "ai";
 import type { Price } from "../config/config-schema.ts";
 import { ModelError } from "../core/errors.ts";
 import { addUsage, emptyUsage, type RunLimits, type Usage } from "../core/run.ts";
+import { callModel, type ModelCallResult } from "../models/model-call.ts";
+import { checkLimits, type LimitOutcome } from "../models/run-limits.ts";
 import type { AgentTool, ToolContext } from "../tools/tool.ts";
 import type { AgentSession } from "./agent-session.ts";
-import { callModel, type ModelCallResult } from "./model-call.ts";
-import { checkLimits, type LimitOutcome } from "./run-limits.ts";
 import { dispatchToolCalls } from "./tool-dispatch.ts";
 
 export type RecordEvent = (type: string, data: Record<string, unknown>) => Promise<void>;

@@ -1,11 +1,11 @@
 // Runs the tool calls of one model step in order and appends their results to the conversation.
 // A finish call is held open: its result is the gate's verdict, given in the next agent stage.
 import type { ToolResultPart } from "ai";
+import type { RequestedToolCall } from "../models/model-call.ts";
 import { runTool } from "../tools/run-tool.ts";
 import type { ToolResult } from "../tools/tool.ts";
 import type { AgentLoopOptions } from "./agent-loop.ts";
 import type { AgentSession } from "./agent-session.ts";
-import type { RequestedToolCall } from "./model-call.ts";
 
 async function runOneCall(call: RequestedToolCall, options: AgentLoopOptions): Promise<ToolResult> {
   if (call.invalidReason) {

@@ -1,11 +1,11 @@
 // `slipway runs`: list past runs, newest first.
 import type { Command } from "commander";
 import type { Run } from "../core/run.ts";
+import { formatCost, formatDuration, formatTokens, toJson } from "../report/figures.ts";
+import { runTotals } from "../report/run-totals.ts";
 import { type GlobalOptions, loadAppSettings, noStoreLine, withExistingStore } from "./app-context.ts";
 import { oneLine, renderTable } from "./format.ts";
 import { positiveInteger } from "./option-parsers.ts";
-import { formatCost, formatDuration, formatTokens, toJson } from "./output/figures.ts";
-import { runTotals } from "./output/run-totals.ts";
 
 function durationOf(run: Run): string {
   if (!run.endedAt) return "running";

@@ -2,6 +2,7 @@
 // reaches only the package registries, outside any agent run; prints what it detected and why.
 import type { Command } from "commander";
 import { outcomeExitCodes } from "../core/exit-codes.ts";
+import { formatDuration } from "../report/figures.ts";
 import { chooseConfiguredSandbox } from "../sandbox/registry.ts";
 import { type SetupDirectoryResult, setupDirectory } from "../setup/setup-directory.ts";
 import { existingDirectory } from "../verify/verify-directory.ts";
@@ -38,7 +39,7 @@ export function renderSetupResult(outcome: SetupDirectoryResult): string {
     lines.push(
       "",
       ...result.results.map(
-        (entry) => `  ${entry.cause ? "✗" : "✓"} ${entry.name}  ${(entry.durationMs / 1000).toFixed(1)}s`,
+        (entry) => `  ${entry.cause ? "✗" : "✓"} ${entry.name}  ${formatDuration(entry.durationMs)}`,
       ),
     );
     lines.push("", result.passed ? "setup passed" : `setup failed: ${result.cause}`);

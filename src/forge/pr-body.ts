@@ -2,10 +2,11 @@
 // checked and reviewed, what it cost, and where the full trace is. Short enough to read in a minute.
 // Text the agent or the repository chose (summary, task, file and check names) is shown literally:
 // it cannot make sections, mentions, images, links or comments.
-import { formatCost, formatDuration, formatTokens } from "../cli/output/figures.ts";
-import { runTotals } from "../cli/output/run-totals.ts";
+
 import type { Run } from "../core/run.ts";
 import { type ReviewRecord, readReviewRecord } from "../judge/review/review-record.ts";
+import { formatCost, formatDuration, formatTokens } from "../report/figures.ts";
+import { runTotals } from "../report/run-totals.ts";
 
 /** Past this, a section is cut with a note: the full text is in the run's trace. */
 const taskChars = 3000;

@@ -1,7 +1,7 @@
 // Stage review: after the gate passes, the deterministic scope guards read the diff, then the
 // independent LLM judge. A guard failure or a veto goes back to the agent once; a second one ends
 // the run (guard_failed, vetoed). A judge without a valid verdict fails closed (judge_failed).
-import { remainingBudget, wouldExceed } from "../agent/run-limits.ts";
+
 import { addUsage, emptyUsage } from "../core/run.ts";
 import type { ParsedDiff } from "../judge/diff/parse-diff.ts";
 import { reviewLimitsFor } from "../judge/diff/review-limits.ts";
@@ -9,6 +9,7 @@ import { collectDiff } from "../judge/guards/collect-diff.ts";
 import { formatGuardFindings, runGuards } from "../judge/guards/registry.ts";
 import { formatVeto, runJudge } from "../judge/llm-judge/run-judge.ts";
 import { type ReviewRecord, readReviewRecord } from "../judge/review/review-record.ts";
+import { remainingBudget, wouldExceed } from "../models/run-limits.ts";
 import { runGit } from "../workspace/git.ts";
 import { worktreeGitOptions } from "../workspace/worktree-admin.ts";
 import { type RunContext, recordEvent, type StageResult } from "./run-context.ts";

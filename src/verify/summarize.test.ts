@@ -53,7 +53,7 @@ const typeError = (index: number): Finding => ({
 
 test("a passing report is one ✓ line per check", () => {
   const text = summarizeReport(report(result("typecheck", []), result("test", [])), 1000);
-  assert.equal(text, "✓ typecheck (1.2s)\n✓ test (1.2s)");
+  assert.equal(text, "✓ typecheck (1.2 s)\n✓ test (1.2 s)");
 });
 
 test("a failing report lists check lines first, then file:line findings with test names and first error lines", () => {
@@ -62,8 +62,8 @@ test("a failing report lists check lines first, then file:line findings with tes
     2000,
   );
   const lines = text.split("\n");
-  assert.match(lines[0]!, /^✗ typecheck \(1\.2s\): 1 type error$/);
-  assert.match(lines[1]!, /^✗ test \(1\.2s\): 1 failing test$/);
+  assert.match(lines[0]!, /^✗ typecheck \(1\.2 s\): 1 type error$/);
+  assert.match(lines[1]!, /^✗ test \(1\.2 s\): 1 failing test$/);
   assert.ok(lines.includes("  src/index.ts:3: TS2322 Type 'string' is not assignable to type 'number'."));
   assert.ok(lines.includes("  test/cases.test.js:7: math > adds"));
   assert.ok(lines.includes("    Expected values to be strictly equal: 7 !== 8"));
@@ -136,7 +136,7 @@ test("a timed-out check says so on its line", () => {
     timedOut: true,
     exitCode: null,
   });
-  assert.match(summarizeReport(report(hung), 1000), /^✗ test \(1\.2s\): timed out$/m);
+  assert.match(summarizeReport(report(hung), 1000), /^✗ test \(1\.2 s\): timed out$/m);
 });
 
 test("no checks at all is said plainly", () => {

@@ -1,6 +1,7 @@
 // The text the agent sees after verification: one line per check, then the findings of the
 // failing ones, within a character budget. Failing test names are never dropped.
 import type { Finding, FindingKind, VerifierResult } from "../core/finding.ts";
+import { formatDuration } from "../report/figures.ts";
 import { clip } from "./parsers/output-text.ts";
 import { unseenFindings } from "./parsers/unique-findings.ts";
 import type { VerificationReport } from "./verifier.ts";
@@ -18,12 +19,6 @@ const countNouns: Record<FindingKind, [string, string]> = {
   build: ["build error", "build errors"],
   unknown: ["problem", "problems"],
 };
-
-function formatDuration(ms: number): string {
-  if (ms < 1000) return `${ms}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  return `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
-}
 
 function describeCounts(findings: Finding[]): string {
   const counts = new Map<FindingKind, number>();

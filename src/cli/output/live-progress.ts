@@ -1,8 +1,8 @@
 // Prints a run's progress: plain lines always, and on a terminal a spinner line below them that
 // says what runs now and for how long, redrawn at most every 100 ms and erased before any line.
 import type { ProgressEvent } from "../../pipeline/run-context.ts";
+import { formatDuration } from "../../report/figures.ts";
 import { progressLine } from "../progress-printer.ts";
-import { formatDuration } from "./figures.ts";
 import { spinnerStatus } from "./spinner-status.ts";
 import { eraseLine, paint, type TerminalStyle, terminalStyle } from "./terminal-style.ts";
 

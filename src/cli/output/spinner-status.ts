@@ -1,8 +1,8 @@
 // What the live spinner says a run is doing now, from the last event: the stage and what runs
 // (a check's name, a tool, a model call being retried). Pure: the live printer only draws it.
 import type { ProgressEvent } from "../../pipeline/run-context.ts";
+import { formatDuration } from "../../report/figures.ts";
 import { oneLine } from "../format.ts";
-import { formatDuration } from "./figures.ts";
 
 function toolStatus(data: Record<string, unknown>): string {
   const name = String(data.name);

@@ -1,11 +1,11 @@
 // The LLM judge: an independent model call per diff chunk, each answer validated; a malformed
 // answer is asked again once, and a second one fails closed (no verdict, no commit).
 import type { LanguageModel, ModelMessage } from "ai";
-import { callModel } from "../../agent/model-call.ts";
-import { type LimitBreach, type SpendBudget, wouldExceed } from "../../agent/run-limits.ts";
 import type { Price } from "../../config/config-schema.ts";
 import { addUsage, emptyUsage, type Usage } from "../../core/run.ts";
+import { callModel } from "../../models/model-call.ts";
 import { costOf } from "../../models/price-table.ts";
+import { type LimitBreach, type SpendBudget, wouldExceed } from "../../models/run-limits.ts";
 import type { ParsedDiff } from "../diff/parse-diff.ts";
 import { chunkDiff, type DiffChunk } from "./chunk-diff.ts";
 import { judgeSystemPrompt, judgeUserMessage } from "./judge-prompt.ts";

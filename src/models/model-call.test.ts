@@ -2,12 +2,12 @@ import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { ModelError } from "../core/errors.ts";
-import type { ModelScript } from "../models/scripted-server/script.ts";
+import { callModel, type ModelRetry } from "./model-call.ts";
+import type { ModelScript } from "./scripted-server/script.ts";
 import {
   type ScriptedModelServer,
   startScriptedModelServer,
-} from "../models/scripted-server/scripted-model-server.ts";
-import { callModel, type ModelRetry } from "./model-call.ts";
+} from "./scripted-server/scripted-model-server.ts";
 
 const servers: ScriptedModelServer[] = [];
 after(() => Promise.all(servers.map((server) => server.close())));

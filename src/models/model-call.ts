@@ -6,7 +6,7 @@ import { APICallError, generateText, type LanguageModel, type ModelMessage, type
 import type { Price } from "../config/config-schema.ts";
 import { ModelError } from "../core/errors.ts";
 import type { Usage } from "../core/run.ts";
-import { costOf } from "../models/price-table.ts";
+import { costOf } from "./price-table.ts";
 
 const defaultMaxOutputTokens = 8192;
 
