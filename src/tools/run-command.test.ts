@@ -91,4 +91,26 @@ describe("run_command in a bwrap sandbox", async () => {
       await fixture.dispose();
     }
   });
+  test("a program printing absolute paths in the worktree is shown them repository-relative", {
+    skip,
+  }, async () => {
+    const fixture = await createToolFixture({ commandAllowlist: ["node"], commandTimeoutMs: 30_000 });
+    const sandbox = await bwrapSandboxBackend.create({
+      worktree: fixture.worktree,
+      allowHosts: [],
+      memoryMb: 2048,
+      maxProcesses: 128,
+    });
+    try {
+      fixture.context.sandbox = sandbox;
+      // Inside, the worktree is at its own host path: node prints that path.
+      const result = await fixture.call(runCommandTool, {
+        command: `node -e "console.error(require('path').resolve('src/a.js') + ':3:7 boom in ' + process.cwd())"`,
+      });
+      assert.match(result.text, /\nexit code 0\nsrc\/a\.js:3:7 boom in \.$/);
+    } finally {
+      await sandbox.dispose();
+      await fixture.dispose();
+    }
+  });
 });

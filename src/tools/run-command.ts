@@ -1,6 +1,7 @@
 // run_command: runs one allowlisted program in the sandbox, without a shell, and reports how it ended.
 import { z } from "zod";
 import type { ExecResult } from "../sandbox/sandbox.ts";
+import { stripWorktreePrefixes, worktreeSpellings } from "../verify/finding-paths.ts";
 import { formatArgv, matchAllowlist, parseCommandLine } from "./command-line.ts";
 import { formatCount } from "./file-text.ts";
 import { defineTool, fail, ok } from "./tool.ts";
@@ -46,7 +47,9 @@ export const runCommandTool = defineTool({
       processSpace: "run",
     });
     const ending = describeEnding(result, context.commandTimeoutMs);
-    const output = result.output.trimEnd() === "" ? "(no output)" : result.output.trimEnd();
+    // The worktree is mounted at its host path: show repository-relative paths, not the data dir's.
+    const printed = stripWorktreePrefixes(result.output, await worktreeSpellings(context.sandbox.worktree));
+    const output = printed.trimEnd() === "" ? "(no output)" : printed.trimEnd();
     const dropped = result.truncated
       ? `\n[output beyond ${formatCount(commandOutputBytes)} bytes was dropped]`
       : "";

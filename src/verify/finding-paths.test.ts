@@ -1,7 +1,7 @@
 // Finding paths become worktree-relative whatever form the tool printed them in.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { relativizeFindings, worktreeRelative } from "./finding-paths.ts";
+import { relativizeFindings, stripWorktreePrefixes, worktreeRelative } from "./finding-paths.ts";
 
 test("an absolute path or file:// URL inside the worktree becomes relative to its root", () => {
   assert.equal(worktreeRelative("/work/tree/test/a.test.js", "/work/tree", "."), "test/a.test.js");
@@ -24,4 +24,37 @@ test("the first spelling of the root that contains the file wins (symlinked temp
     ".",
   );
   assert.equal(finding?.file, "test/a.js");
+});
+
+test("a message loses the worktree's absolute prefix, whatever spelling of the root it names", () => {
+  const roots = ["/data/worktrees/run-1", "/srv/data/worktrees/run-1"];
+  assert.equal(
+    stripWorktreePrefixes(
+      "Error: Cannot find module '/data/worktrees/run-1/lib/x.js' from /srv/data/worktrees/run-1/test/a.test.js:3:9",
+      roots,
+    ),
+    "Error: Cannot find module 'lib/x.js' from test/a.test.js:3:9",
+  );
+  assert.equal(stripWorktreePrefixes("at file:///data/worktrees/run-1/src/b.ts:4", roots), "at src/b.ts:4");
+  assert.equal(stripWorktreePrefixes("cd /data/worktrees/run-1: failed", roots), "cd .: failed");
+});
+
+test("a sibling whose name only starts with the worktree's is left alone (the setup copy)", () => {
+  const roots = ["/data/worktrees/run-1"];
+  assert.equal(
+    stripWorktreePrefixes("/data/worktrees/run-1.setup/x", roots),
+    "/data/worktrees/run-1.setup/x",
+  );
+  assert.equal(stripWorktreePrefixes("/data/worktrees/run-10/x", roots), "/data/worktrees/run-10/x");
+});
+
+test("the /workspace of older runs is stripped too, unless the worktree itself lies there", () => {
+  assert.equal(stripWorktreePrefixes("/workspace/lib/x.js:1:2 boom", ["/data/w"]), "lib/x.js:1:2 boom");
+  assert.equal(stripWorktreePrefixes("/workspace/other/x.js", ["/workspace/app"]), "/workspace/other/x.js");
+  const [finding] = relativizeFindings(
+    [{ kind: "test", message: "at /workspace/test/a.js:2", file: "/workspace/test/a.js" }],
+    ["/data/w"],
+    ".",
+  );
+  assert.deepEqual(finding, { kind: "test", message: "at test/a.js:2", file: "test/a.js" });
 });

@@ -43,25 +43,23 @@ def replace_unshare_all(keep):
 
 
 def host_root():
-    worktree = next(group[1] for group in groups if group[0] == "--bind" and group[2] == "/workspace")
     out = []
     for group in groups:
         # The host's /tmp too: the worktree, the data dir and the attack's targets live there.
         if group[0] in ("--size", "--perms", "--tmpfs", "--ro-bind", "--bind", "--symlink", "--dir",
                         "--remount-ro", "--proc", "--dev"):
             continue
-        if group[0] == "--chdir":
-            group = ["--chdir", worktree + group[1][len("/workspace"):]]
+        # --chdir stays: the worktree is mounted at its own host path, so the path is the same here.
         out.append(group)
     return out + [["--bind", "/", "/"], ["--proc", "/proc"], ["--dev", "/dev"]]
 
 
 def run_unsandboxed():
     """The command as the platform itself runs, under prlimit, in the worktree, with the sandbox's environment."""
-    worktree = next(group[1] for group in groups if group[0] == "--bind" and group[2] == "/workspace")
     chdir = next(group[1] for group in groups if group[0] == "--chdir")
     env = {group[1]: group[2] for group in groups if group[0] == "--setenv"}
-    os.chdir(worktree + chdir[len("/workspace"):])
+    # The sandbox's working directory is the worktree's own host path.
+    os.chdir(chdir)
     os.execve(inside[0], inside, env)
 
 

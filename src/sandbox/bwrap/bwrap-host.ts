@@ -6,7 +6,7 @@ import { accessSync, constants } from "node:fs";
 import path from "node:path";
 import { spawnCapped } from "../spawn-capped.ts";
 import { bwrapArguments } from "./bwrap-arguments.ts";
-import { type MountStep, workspacePath } from "./mount-step.ts";
+import type { MountStep } from "./mount-step.ts";
 import { createPidsCgroup, removePidsCgroup } from "./pids-cgroup.ts";
 import { systemSteps } from "./sandbox-layout.ts";
 import { findOnPath } from "./toolchain-mounts.ts";
@@ -54,19 +54,22 @@ async function versionProblem(bwrapPath: string): Promise<string | undefined> {
   return `bubblewrap ${match[0]} is too old (Slipway needs 0.8 or newer): upgrade bubblewrap, ${orNone}`;
 }
 
+/** The probe's working directory: an empty directory it makes, as a worktree's mount would be. */
+const probeDirectory = "/run/slipway-probe";
+
 /** Start a minimal sandbox with the same namespaces and privilege drop as real commands. */
 async function probeProblem(host: BwrapHost): Promise<string | undefined> {
   const steps: MountStep[] = [
     ...systemSteps(),
     { kind: "proc", path: "/proc" },
     { kind: "dev", path: "/dev" },
-    { kind: "dir", path: workspacePath },
+    { kind: "dir", path: probeDirectory },
     { kind: "remount-ro", path: "/" },
   ];
   const args = bwrapArguments({
     steps,
     env: { PATH: "/usr/bin:/bin" },
-    cwd: workspacePath,
+    cwd: probeDirectory,
     limits: { prlimitPath: host.prlimitPath, memoryMb: 256, maxProcesses: 16, maxFileMb: 16 },
     argv: ["true"],
   });

@@ -1,7 +1,7 @@
 // The bwrap backend: the shared sandbox contract, then the filesystem and environment walls.
 import assert from "node:assert/strict";
 import { randomInt } from "node:crypto";
-import { existsSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, test } from "node:test";
@@ -41,14 +41,16 @@ describe("bwrap sandbox walls: filesystem and environment", () => {
   afterEach(async () => {
     await sandbox?.dispose();
     sandbox = undefined;
-    for (const directory of [worktree, outside])
+    for (const directory of [worktree, `${worktree}.setup`, outside])
       if (directory) rmSync(directory, { recursive: true, force: true });
   });
 
-  test("runs as an unprivileged user with no capabilities, in /workspace", { skip }, async () => {
+  test("runs as an unprivileged user with no capabilities, in the worktree's own path", {
+    skip,
+  }, async () => {
     const result = await open().exec(shell("id -u; id -g; grep CapEff /proc/self/status; pwd"));
     assert.equal(result.exitCode, 0);
-    assert.equal(result.stdout, "1000\n1000\nCapEff:\t0000000000000000\n/workspace\n");
+    assert.equal(result.stdout, `1000\n1000\nCapEff:\t0000000000000000\n${realpathSync(worktree)}\n`);
   });
 
   test("cannot write /etc, /usr or the host's home directory", { skip }, async () => {
@@ -71,9 +73,12 @@ describe("bwrap sandbox walls: filesystem and environment", () => {
     assert.doesNotMatch(planted.output, /platform's secret/);
   });
 
-  test("sees nothing of the host beyond its layout: not /root, /work, the host /tmp or the worktree's host path", {
+  test("sees nothing of the host beyond its layout: not /root, /work, the host /tmp or the worktree's siblings", {
     skip,
   }, async () => {
+    // The setup copy beside the worktree (<worktree>.setup) must stay out of reach.
+    mkdirSync(`${worktree}.setup`);
+    writeFileSync(path.join(`${worktree}.setup`, "kept.txt"), "setup's pristine copy\n");
     // Where a toolchain is installed under one of these (a CI checkout's own Node in /work/… or
     // /tmp/…, rustup's ~/.cargo/bin and ~/.rustup), those directories exist inside, showing only
     // the way to the mounts.
@@ -82,11 +87,12 @@ describe("bwrap sandbox walls: filesystem and environment", () => {
       protectedPaths: protectedHostPaths([homedir()]),
       host: { home: homedir(), env: process.env },
     }).directories;
+    // The worktree is mounted at its own path: its parents exist, showing only the way to it.
     const waysToMounts = (hostPath: string): string[] => {
-      const below = mounts.filter((mount) => mount.startsWith(`${hostPath}/`));
+      const below = [...mounts, realpathSync(worktree)].filter((mount) => mount.startsWith(`${hostPath}/`));
       return [...new Set(below.map((mount) => mount.slice(hostPath.length + 1).split("/")[0]!))];
     };
-    const checks = [homedir(), "/root", "/work", outside, worktree, "/tmp"].map((hostPath) => {
+    const checks = [homedir(), "/root", "/work", outside, `${worktree}.setup`, "/tmp"].map((hostPath) => {
       const ways = waysToMounts(hostPath);
       if (ways.length > 0) {
         const each = ways.map((next) => `[ -e "${hostPath}/${next}" ]`).join(" && ");

@@ -1,4 +1,4 @@
-// The `bwrap` backend: a bubblewrap sandbox that sees the worktree at /workspace, the system
+// The `bwrap` backend: a bubblewrap sandbox that sees the worktree at its own path, the system
 // toolchains read-only, and nothing else of the host; no network, except the allowed hosts through
 // the sandbox's egress proxy. The agent's commands share one long-lived instance, verification's
 // get one each; a cgroup per sandbox caps them and ends every process they started on demand.
@@ -17,6 +17,7 @@ import {
 } from "../sandbox.ts";
 import { sandboxEnvironment } from "../sandbox-env.ts";
 import { spawnCapped } from "../spawn-capped.ts";
+import { insidePath } from "../worktree-mount-path.ts";
 import { bwrapInvocation, type ProcessLimits } from "./bwrap-arguments.ts";
 import { type BwrapEgress, egressArgv, openBwrapEgress } from "./bwrap-egress.ts";
 import { type BwrapHost, checkBwrapHost } from "./bwrap-host.ts";
@@ -27,7 +28,7 @@ import {
   withCommandServer,
 } from "./command-server-launch.ts";
 import type { SessionLaunch } from "./command-session.ts";
-import { type MountStep, sandboxUser, workspacePath } from "./mount-step.ts";
+import { type MountStep, sandboxUser } from "./mount-step.ts";
 import {
   argvInSandboxCgroups,
   closeCommandGroup,
@@ -102,7 +103,7 @@ function sharedSpaceLaunch(
   const { argv, options: bwrapOptions } = bwrapInvocation(host.bwrapPath, {
     steps: withCommandServer(parts.steps, server),
     env,
-    cwd: workspacePath,
+    cwd: parts.realWorktree,
     limits: processLimits(host, options),
     argv: commandServerArgv(server.nodePath, egress?.socatPath),
   });
@@ -248,11 +249,10 @@ export class BwrapSandbox implements Sandbox {
     }
   }
 
-  /** `cwd` (relative to the worktree, checked not to leave it) as a path under /workspace. */
+  /** `cwd` (relative to the worktree, checked not to leave it) as its path inside: the same as outside. */
   private insideCwd(cwd = "."): string {
     const onHost = resolveInside(this.parts.realWorktree, cwd);
-    const relative = path.relative(this.parts.realWorktree, onHost);
-    return relative ? path.posix.join(workspacePath, ...relative.split(path.sep)) : workspacePath;
+    return insidePath(this.parts.realWorktree, path.relative(this.parts.realWorktree, onHost));
   }
 }
 

@@ -3,9 +3,6 @@
 /** What the sandboxed user is called and where its world lives inside the sandbox. */
 export const sandboxUser = { uid: 1000, gid: 1000, name: "sandbox", home: "/home/sandbox" } as const;
 
-/** The worktree is always mounted here, so paths in output never reveal the host layout. */
-export const workspacePath = "/workspace";
-
 /**
  * One mount operation, applied by bwrap in order. Anything not named by a step does not exist
  * inside the sandbox: the root is an empty tmpfs.

@@ -5,7 +5,6 @@ import path from "node:path";
 import { after, describe, test } from "node:test";
 import { tempDirectory } from "../sandbox.contract.ts";
 import { bwrapArguments } from "./bwrap-arguments.ts";
-import { workspacePath } from "./mount-step.ts";
 import { candidateParents } from "./pids-cgroup.ts";
 import { etcSteps, syntheticEtcFiles } from "./sandbox-etc.ts";
 import { sandboxLayout } from "./sandbox-layout.ts";
@@ -32,7 +31,7 @@ describe("sandbox layout", () => {
     assert.match(syntheticEtcFiles().passwd ?? "", /^sandbox:x:1000:1000:.*:\/home\/sandbox:/m);
   });
 
-  test("the worktree is the only writable host mount, at /workspace, and the root ends read-only", () => {
+  test("the worktree is the only writable host mount, at its own path, and the root ends read-only", () => {
     const steps = sandboxLayout({
       worktree: "/data/worktrees/run-1",
       syntheticEtcDir: "/scratch/etc",
@@ -40,9 +39,35 @@ describe("sandbox layout", () => {
       tmpfsBytes: 1024,
     });
     const writable = steps.filter((step) => step.kind === "bind");
-    assert.deepEqual(writable, [{ kind: "bind", source: "/data/worktrees/run-1", target: workspacePath }]);
+    const worktree = "/data/worktrees/run-1";
+    assert.deepEqual(writable, [{ kind: "bind", source: worktree, target: worktree }]);
+    // Nothing of its parents is bound: bwrap makes them as empty directories of the sandbox's root.
+    assert.ok(!steps.some((step) => "source" in step && worktree.startsWith(`${step.source}/`)));
     assert.deepEqual(steps.at(-1), { kind: "remount-ro", path: "/" });
     assert.ok(steps.some((step) => step.kind === "ro-bind" && step.source === "/opt/node24"));
+  });
+
+  test("a worktree whose own path would cover the sandbox's mounts or lie in its private ones is refused", () => {
+    const layout = (worktree: string) => () =>
+      sandboxLayout({
+        worktree,
+        syntheticEtcDir: "/scratch/etc",
+        toolchainDirectories: [],
+        tmpfsBytes: 1024,
+      });
+    for (const worktree of [
+      "/",
+      "/home",
+      "/usr",
+      "/tmp",
+      "/etc/x",
+      "/proc/1/root",
+      "/home/sandbox/w",
+      "/run/w",
+    ])
+      assert.throws(layout(worktree), /cannot be mounted at its own path/, worktree);
+    for (const worktree of ["/tmp/w", "/srv/w", "/home/alice/.slipway/worktrees/run-1"])
+      assert.doesNotThrow(layout(worktree), worktree);
   });
 
   test("with allowed hosts the egress socket directory is mounted read-only, and only then", () => {
@@ -71,7 +96,7 @@ describe("sandbox layout", () => {
     const args = bwrapArguments({
       steps: [],
       env: { HOME: "/home/sandbox" },
-      cwd: workspacePath,
+      cwd: "/data/worktrees/run-1",
       limits: { prlimitPath: "/usr/bin/prlimit", memoryMb: 512, maxProcesses: 32, maxFileMb: 64 },
       argv: ["npm", "test"],
     });

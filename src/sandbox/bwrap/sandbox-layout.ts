@@ -1,12 +1,16 @@
 // The bwrap mount layout of one sandbox: what of the host is visible, where, and writable or not.
 import { lstatSync, readlinkSync } from "node:fs";
 import { insideSocketDirectory } from "../egress/sandbox-bridge.ts";
-import { type MountStep, sandboxUser, workspacePath } from "./mount-step.ts";
+import { assertWorktreeMountable, privateInsideDirectories } from "../worktree-mount-path.ts";
+import { type MountStep, sandboxUser } from "./mount-step.ts";
 import { etcSteps } from "./sandbox-etc.ts";
 import { systemDirectories } from "./toolchain-mounts.ts";
 
 export interface LayoutInput {
-  /** Real (symlink-free) host path of the worktree: the only writable host directory. */
+  /**
+   * Real (symlink-free) host path of the worktree: the only writable host directory, mounted at
+   * that same path (its parents inside are empty directories of the sandbox's own root).
+   */
   worktree: string;
   /** Scratch directory holding the synthesized /etc files. */
   syntheticEtcDir: string;
@@ -34,12 +38,41 @@ export function systemSteps(): MountStep[] {
   return steps;
 }
 
+/** Where a step mounts something (the root's remount mounts nothing new). */
+function mountPointOf(step: MountStep): string | undefined {
+  if (step.kind === "remount-ro") return undefined;
+  return "target" in step ? step.target : step.path;
+}
+
 /**
  * The whole layout, in order. The root is an empty tmpfs that is made read-only last, so the only
- * writable places are the worktree at /workspace, a private /tmp and an empty $HOME. With allowed
- * hosts, the egress proxy's socket directory is mounted read-only at /run/slipway-egress.
+ * writable places are the worktree at its own host path, a private /tmp and an empty $HOME. With
+ * allowed hosts, the egress proxy's socket directory is mounted read-only at /run/slipway-egress.
+ * Throws a SandboxError when the worktree's path would cover one of the other mounts.
  */
 export function sandboxLayout(input: LayoutInput): MountStep[] {
+  const own = sandboxSteps(input);
+  // Toolchains are left out: mount safety keeps them from containing the worktree, and one inside
+  // it (a project-local node) is covered by the worktree's own copy of the same files.
+  const mountPoints = own.flatMap((step) => mountPointOf(step) ?? []);
+  const privateDirectories = [...privateInsideDirectories, sandboxUser.home];
+  assertWorktreeMountable(input.worktree, [...mountPoints, insideSocketDirectory], privateDirectories);
+  return [
+    ...own,
+    ...input.toolchainDirectories.map(
+      (directory): MountStep => ({ kind: "ro-bind", source: directory, target: directory }),
+    ),
+    // bwrap binds recursively: mounts under the worktree on the host (overlays) come along.
+    { kind: "bind", source: input.worktree, target: input.worktree },
+    ...(input.egressSocketDirectory
+      ? [{ kind: "ro-bind", source: input.egressSocketDirectory, target: insideSocketDirectory } as const]
+      : []),
+    { kind: "remount-ro", path: "/" },
+  ];
+}
+
+/** The sandbox's own mounts: system directories, /etc, /proc, /dev, the private tmpfs. */
+function sandboxSteps(input: LayoutInput): MountStep[] {
   return [
     ...systemSteps(),
     ...etcSteps(input.syntheticEtcDir),
@@ -47,13 +80,5 @@ export function sandboxLayout(input: LayoutInput): MountStep[] {
     { kind: "dev", path: "/dev" },
     { kind: "tmpfs", path: "/tmp", sizeBytes: input.tmpfsBytes, mode: "1777" },
     { kind: "tmpfs", path: sandboxUser.home, sizeBytes: input.tmpfsBytes, mode: "0700" },
-    ...input.toolchainDirectories.map(
-      (directory): MountStep => ({ kind: "ro-bind", source: directory, target: directory }),
-    ),
-    { kind: "bind", source: input.worktree, target: workspacePath },
-    ...(input.egressSocketDirectory
-      ? [{ kind: "ro-bind", source: input.egressSocketDirectory, target: insideSocketDirectory } as const]
-      : []),
-    { kind: "remount-ro", path: "/" },
   ];
 }

@@ -7,7 +7,7 @@ import { platformPath, wrappedArgv } from "./command-wrapper.ts";
 const command = {
   commandId: "abc",
   identity: { uid: 2_000_000_001, gid: 2_000_000_001 },
-  workingDir: "/workspace/src",
+  workingDir: "/srv/worktrees/run-1/src",
   env: { HOME: "/home/sandbox", PATH: "/usr/bin" },
   command: "npm",
   args: ["test", "--", "x=1"],
@@ -23,7 +23,7 @@ describe("docker command wrapper", () => {
       "3.000",
       "2000000001",
       "2000000001",
-      "/workspace/src",
+      "/srv/worktrees/run-1/src",
       "HOME=/home/sandbox",
       "PATH=/usr/bin",
       "--",
@@ -40,7 +40,7 @@ describe("docker command wrapper", () => {
 
   test("the platform's PATH keeps only entries outside what the agent can write", () => {
     const inside =
-      "/workspace/node_modules/.bin:/tmp/bin:/home/sandbox/.local/bin:/usr/bin:relative:/opt/x/../tmp:/bin";
-    assert.equal(platformPath(inside, ["/workspace", "/tmp", "/home/sandbox"]), "/usr/bin:/bin");
+      "/srv/worktrees/run-1/node_modules/.bin:/tmp/bin:/home/sandbox/.local/bin:/usr/bin:relative:/opt/x/../tmp:/bin";
+    assert.equal(platformPath(inside, ["/srv/worktrees/run-1", "/tmp", "/home/sandbox"]), "/usr/bin:/bin");
   });
 });

@@ -44,9 +44,9 @@ describe("docker container definition", () => {
   });
 
   test("gives each volume the image declares a capped tmpfs, except where the sandbox mounts already", () => {
-    const withVolumes = containerDefinition({ ...spec, declaredVolumes: ["/data", "/tmp", "/workspace"] });
+    const withVolumes = containerDefinition({ ...spec, declaredVolumes: ["/data", "/tmp", spec.worktree] });
     assert.match(withVolumes.HostConfig?.Tmpfs?.["/data"] ?? "", /size=512m,mode=1777/);
-    assert.doesNotMatch(withVolumes.HostConfig?.Tmpfs?.["/workspace"] ?? "none", /size/);
+    assert.doesNotMatch(withVolumes.HostConfig?.Tmpfs?.[spec.worktree] ?? "none", /size/);
   });
 
   test("hides masked files behind an empty read-only file", () => {
@@ -75,16 +75,16 @@ describe("docker container definition", () => {
     );
   });
 
-  test("runs the platform as root (the agent's uid is set per command) in /workspace under an init", () => {
+  test("runs the platform as root (the agent's uid is set per command) in the worktree's own path under an init", () => {
     assert.equal(definition.User, "0:0");
-    assert.equal(definition.WorkingDir, "/workspace");
+    assert.equal(definition.WorkingDir, "/srv/worktrees/run-1");
     assert.equal(host.Init, true);
     assert.deepEqual(definition.Entrypoint, [""]);
   });
 
-  test("mounts the worktree read-write at /workspace and the toolchain read-only at its own path", () => {
+  test("mounts the worktree read-write and the toolchain read-only, each at its own path", () => {
     assert.deepEqual(host.Mounts, [
-      { Type: "bind", Source: "/srv/worktrees/run-1", Target: "/workspace", ReadOnly: false },
+      { Type: "bind", Source: "/srv/worktrees/run-1", Target: "/srv/worktrees/run-1", ReadOnly: false },
       { Type: "bind", Source: "/usr", Target: "/usr", ReadOnly: true },
       {
         Type: "bind",
@@ -92,6 +92,15 @@ describe("docker container definition", () => {
         Target: "/opt/node24/node_modules",
         ReadOnly: true,
       },
+    ]);
+  });
+
+  test("covers the top directory of the worktree's path with its read-only parents, before the worktree", () => {
+    const parents = { source: "/tmp/slipway-docker-parents-x", target: "/srv" };
+    const covered = containerDefinition({ ...spec, worktreeParents: parents });
+    assert.deepEqual(covered.HostConfig?.Mounts?.slice(0, 2), [
+      { Type: "bind", Source: parents.source, Target: "/srv", ReadOnly: true },
+      { Type: "bind", Source: "/srv/worktrees/run-1", Target: "/srv/worktrees/run-1", ReadOnly: false },
     ]);
   });
 

@@ -4,9 +4,8 @@ import type { ContainerCreateOptions, MountSettings } from "dockerode";
 import { bridgeMaxChildren, insideSocketDirectory } from "../egress/sandbox-bridge.ts";
 import { type HeartbeatSettings, insideHeartbeatDirectory, keepAliveArgv } from "./owner-heartbeat.ts";
 import { type Identity, isSandboxIdentity } from "./worktree-owner.ts";
+import type { WorktreeParents } from "./worktree-parents.ts";
 
-/** Where the worktree appears inside the container; commands run at or below it. */
-export const workspacePath = "/workspace";
 /** The sandbox user's private HOME (a tmpfs). */
 export const sandboxHome = "/home/sandbox";
 /** The engine's `User` setting for `identity`: numeric, so the image needs no passwd entry for it. */
@@ -54,8 +53,13 @@ export interface ContainerSpec {
   image: string;
   /** Container name, unique per sandbox. */
   name: string;
-  /** Real host path of the worktree, mounted read-write at /workspace. */
+  /**
+   * Real host path of the worktree, mounted read-write at that same path; commands run at or below
+   * it, so absolute paths written inside (pnpm's shims, a venv's scripts) hold outside too.
+   */
   worktree: string;
+  /** The read-only host directory covering the worktree path's top directory (see worktree-parents). */
+  worktreeParents?: WorktreeParents;
   /** Who the agent's processes run as (never root); owns HOME. The platform's helpers run as root. */
   identity: Identity;
   memoryMb: number;
@@ -95,13 +99,22 @@ function tmpfsOptions(sizeMb: number, mode: string, owner?: Identity, exec = tru
 }
 
 /** The fixed mount points of every sandbox container that are writable by someone inside. */
-export const writableMountPoints = [workspacePath, "/tmp", sandboxHome, controlDirectory, "/dev"];
+export const fixedWritableMountPoints = ["/tmp", sandboxHome, controlDirectory, "/dev"];
+
+/** The mount points writable by someone inside a container for `worktree`: the worktree and the fixed ones. */
+export function writableMountPoints(worktree: string): string[] {
+  return [worktree, ...fixedWritableMountPoints];
+}
 
 /** The declared volumes that get a tmpfs of their own: those no mount of the sandbox covers already. */
 export function volumeDirectories(
-  spec: Pick<ContainerSpec, "declaredVolumes" | "readOnlyDirectories">,
+  spec: Pick<ContainerSpec, "declaredVolumes" | "readOnlyDirectories" | "worktree">,
 ): string[] {
-  const taken = new Set([...writableMountPoints, ...spec.readOnlyDirectories, insideSocketDirectory]);
+  const taken = new Set([
+    ...writableMountPoints(spec.worktree),
+    ...spec.readOnlyDirectories,
+    insideSocketDirectory,
+  ]);
   return (spec.declaredVolumes ?? []).filter((volume) => !taken.has(volume));
 }
 
@@ -119,7 +132,7 @@ function volumeTmpfs(spec: ContainerSpec): Record<string, string> {
  * The engine definition of a sandbox container: no network (allowed hosts go through the egress
  * proxy's socket, mounted read-only at /run/slipway-egress), read-only root, the platform's helpers
  * as root with only KILL, SETUID and SETGID, the agent as an unprivileged uid (see command-wrapper),
- * no privilege escalation, the worktree read-write at /workspace, private tmpfs for /tmp, HOME and
+ * no privilege escalation, the worktree read-write at its own path, private tmpfs for /tmp, HOME and
  * each declared volume, no container log (nothing written to the init's output reaches the host's
  * disk), memory without swap, a pids limit, CPUs, an init that reaps orphans, and labels.
  */
@@ -137,7 +150,7 @@ export function containerDefinition(spec: ContainerSpec): ContainerCreateOptions
     Entrypoint: [""],
     Cmd: spec.heartbeat ? keepAliveArgv(spec.heartbeat.settings) : waitForever,
     User: platformUser,
-    WorkingDir: workspacePath,
+    WorkingDir: spec.worktree,
     Env: [],
     Hostname: "sandbox",
     NetworkDisabled: true,
@@ -154,8 +167,12 @@ export function containerDefinition(spec: ContainerSpec): ContainerCreateOptions
       LogConfig: { Type: "none", Config: {} },
       NetworkMode: "none",
       ReadonlyRootfs: true,
+      // The engine mounts parents before children, whatever the order here.
       Mounts: [
-        bindMount(spec.worktree, workspacePath, false),
+        ...(spec.worktreeParents
+          ? [bindMount(spec.worktreeParents.source, spec.worktreeParents.target, true)]
+          : []),
+        bindMount(spec.worktree, spec.worktree, false),
         ...spec.readOnlyDirectories.map((directory) => bindMount(directory, directory, true)),
         ...(spec.maskedFiles ?? []).map((file) => bindMount("/dev/null", file, true)),
         ...(spec.egressSocketDirectory

@@ -32,6 +32,7 @@ export async function setUpContainer(
 ): Promise<void> {
   try {
     const volumes = volumeDirectories({
+      worktree: prepared.realWorktree,
       declaredVolumes: prepared.declaredVolumes,
       readOnlyDirectories: prepared.toolchain?.directories ?? [],
     });

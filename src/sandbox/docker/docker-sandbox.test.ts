@@ -2,7 +2,7 @@
 // filesystem, environment, network, processes, memory, timeouts — and the container's lifecycle.
 import assert from "node:assert/strict";
 import { randomInt } from "node:crypto";
-import { chownSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { chownSync, existsSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
 import { type AddressInfo, createServer, type Server } from "node:net";
 import path from "node:path";
 import { afterEach, beforeEach, describe, test } from "node:test";
@@ -67,7 +67,9 @@ describe("docker sandbox walls", () => {
     if (!skip) await removeLeftoverContainers({ maxAgeMs: 0, labels: testLabels });
   });
 
-  test("runs as a sandbox uid without capabilities or new privileges, in /workspace", { skip }, async () => {
+  test("runs as a sandbox uid without capabilities or new privileges, in the worktree's own path", {
+    skip,
+  }, async () => {
     const result = await open().exec(
       shell("id -u; id -g; grep -E '^(CapEff|CapPrm|NoNewPrivs)' /proc/self/status; pwd"),
     );
@@ -77,7 +79,7 @@ describe("docker sandbox walls", () => {
     assert.equal(gid, uid);
     assert.equal(
       rest.join("\n"),
-      "CapPrm:\t0000000000000000\nCapEff:\t0000000000000000\nNoNewPrivs:\t1\n/workspace\n",
+      `CapPrm:\t0000000000000000\nCapEff:\t0000000000000000\nNoNewPrivs:\t1\n${realpathSync(worktree)}\n`,
     );
   });
 

@@ -1,5 +1,5 @@
 // The `docker` backend: one long-lived, locked-down container per run (no network, read-only root,
-// capped memory, pids and CPUs) with the worktree at /workspace. The platform's helpers (init,
+// capped memory, pids and CPUs) with the worktree at its own path. The platform's helpers (init,
 // wrappers, watchdogs, reaper, bridge) run as the container's root with only KILL/SETUID/SETGID; each
 // command runs as the agent's uid (unused on the host) in its own process group, and everything of
 // that uid is ended after each command and by killAll. Allowed hosts go through the egress proxy.
@@ -21,8 +21,9 @@ import {
 } from "../sandbox.ts";
 import { sandboxEnvironment } from "../sandbox-env.ts";
 import { notStartedResult } from "../spawn-capped.ts";
+import { insidePath } from "../worktree-mount-path.ts";
 import { nothingToStop, reaperArgv, reaperRounds, stopArgv, wrappedArgv } from "./command-wrapper.ts";
-import { containerDefinition, sandboxHome, workspacePath } from "./container-config.ts";
+import { containerDefinition, sandboxHome } from "./container-config.ts";
 import { setUpContainer } from "./container-setup.ts";
 import type { BridgeProgram } from "./docker-egress.ts";
 import {
@@ -39,6 +40,7 @@ import type { HeartbeatSettings, OwnerHeartbeat } from "./owner-heartbeat.ts";
 import { localImage, removeContainer, startContainer } from "./sandbox-container.ts";
 import { prepareSandbox, releasePrepared } from "./sandbox-preparation.ts";
 import type { WorktreeAccess } from "./worktree-owner.ts";
+import type { WorktreeParents } from "./worktree-parents.ts";
 
 /** Settings of one docker backend instance. */
 export interface DockerBackendOptions {
@@ -83,6 +85,8 @@ interface DockerSandboxParts {
   egress: SandboxEgress | undefined;
   /** The owner's heartbeat, which keeps the container alive. */
   heartbeat: OwnerHeartbeat;
+  /** What covers the top directory of the worktree's path inside, removed with the container. */
+  worktreeParents: WorktreeParents | undefined;
 }
 
 /** One sandbox: a running container for one worktree; `dispose()` removes it. */
@@ -235,11 +239,10 @@ export class DockerSandbox implements Sandbox {
     }
   }
 
-  /** `cwd` (relative to the worktree, checked not to leave it) as a path under /workspace. */
+  /** `cwd` (relative to the worktree, checked not to leave it) as its path inside: the same as outside. */
   private insideCwd(cwd = "."): string {
     const onHost = resolveInside(this.parts.realWorktree, cwd);
-    const relative = path.relative(this.parts.realWorktree, onHost);
-    return relative ? path.posix.join(workspacePath, ...relative.split(path.sep)) : workspacePath;
+    return insidePath(this.parts.realWorktree, path.relative(this.parts.realWorktree, onHost));
   }
 }
 
@@ -257,6 +260,7 @@ export async function createDockerSandbox(
       image: settings.image,
       name: `slipway-sandbox-${randomBytes(6).toString("hex")}`,
       worktree: prepared.realWorktree,
+      worktreeParents: prepared.worktreeParents,
       identity: prepared.access.identity,
       memoryMb: options.memoryMb,
       maxProcesses: options.maxProcesses,
@@ -283,6 +287,7 @@ export async function createDockerSandbox(
       helperPath: prepared.helperPath,
       egress: prepared.egress,
       heartbeat: prepared.heartbeat,
+      worktreeParents: prepared.worktreeParents,
     });
   } catch (error) {
     await releasePrepared(prepared);

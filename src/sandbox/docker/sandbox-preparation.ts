@@ -7,12 +7,13 @@ import { homedir } from "node:os";
 import path from "node:path";
 import type Docker from "dockerode";
 import { SandboxError } from "../../core/errors.ts";
-import { proxySocketName } from "../egress/sandbox-bridge.ts";
+import { insideSocketDirectory, proxySocketName } from "../egress/sandbox-bridge.ts";
 import { openSandboxEgress, type SandboxEgress } from "../egress/sandbox-egress.ts";
 import { protectedHostPaths } from "../mount-safety.ts";
 import type { SandboxOptions } from "../sandbox.ts";
+import { assertWorktreeMountable, privateInsideDirectories } from "../worktree-mount-path.ts";
 import { platformPath } from "./command-wrapper.ts";
-import { writableMountPoints } from "./container-config.ts";
+import { fixedWritableMountPoints, sandboxHome, writableMountPoints } from "./container-config.ts";
 import { connectEngine, defaultSocketPath, type ImageFacts, imageEnvironmentValue } from "./docker-engine.ts";
 import type { DockerBackendOptions } from "./docker-sandbox.ts";
 import { type HostToolchain, hostToolchain } from "./host-toolchain.ts";
@@ -20,6 +21,7 @@ import { removeLeftoverContainers } from "./leftover-containers.ts";
 import { type OwnerHeartbeat, startOwnerHeartbeat } from "./owner-heartbeat.ts";
 import { localImage } from "./sandbox-container.ts";
 import { grantWorktreeAccess, revokeWorktreeAccess, type WorktreeAccess } from "./worktree-owner.ts";
+import { prepareWorktreeParents, removeWorktreeParents, type WorktreeParents } from "./worktree-parents.ts";
 
 /** PATH inside when the image does not declare one. */
 const fallbackPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -38,6 +40,8 @@ export interface PreparedSandbox {
   insidePath: string;
   /** PATH of the platform's root helpers: `insidePath` without anything the agent can write. */
   helperPath: string;
+  /** What covers the top directory of the worktree's path inside, when anything does. */
+  worktreeParents: WorktreeParents | undefined;
 }
 
 function realWorktreeOf(worktree: string): string {
@@ -96,6 +100,12 @@ export async function prepareSandbox(
   const docker = connectEngine(socketPath);
   const image = await localImage(docker, settings.image, socketPath);
   const realWorktree = realWorktreeOf(options.worktree);
+  // The worktree goes at its own path: it must not cover or enter the container's own mounts.
+  assertWorktreeMountable(
+    realWorktree,
+    [...fixedWritableMountPoints, insideSocketDirectory],
+    [...privateInsideDirectories, sandboxHome],
+  );
   await sweepOrphans(socketPath);
   const toolchain = settings.hostToolchainMounts
     ? hostToolchain(
@@ -108,14 +118,22 @@ export async function prepareSandbox(
     : undefined;
   const declaredVolumes = declaredVolumesOf(image);
   const insidePath = (toolchain ? toolchain.path : imageEnvironmentValue(image, "PATH")) || fallbackPath;
-  const helperPath = platformPath(insidePath, [...writableMountPoints, ...declaredVolumes]);
-  const egress = await openEgress(options, settings);
+  const helperPath = platformPath(insidePath, [...writableMountPoints(realWorktree), ...declaredVolumes]);
+  const worktreeParents = await prepareWorktreeParents(realWorktree, [
+    ...fixedWritableMountPoints,
+    ...(toolchain?.directories ?? []),
+    ...declaredVolumes,
+  ]);
+  const egress = await openEgress(options, settings).catch(async (error: unknown) => {
+    await removeWorktreeParents(worktreeParents);
+    throw error;
+  });
   const heartbeat = await startOwnerHeartbeat(settings.heartbeat).catch(async (error: unknown) => {
-    await egress?.close();
+    await Promise.allSettled([egress?.close(), removeWorktreeParents(worktreeParents)]);
     throw error;
   });
   const access = await grantWorktreeAccess(realWorktree).catch(async (error: unknown) => {
-    await Promise.allSettled([egress?.close(), heartbeat.stop()]);
+    await Promise.allSettled([egress?.close(), heartbeat.stop(), removeWorktreeParents(worktreeParents)]);
     throw error;
   });
   return {
@@ -128,6 +146,7 @@ export async function prepareSandbox(
     declaredVolumes,
     insidePath,
     helperPath,
+    worktreeParents,
   };
 }
 
@@ -136,12 +155,13 @@ export async function prepareSandbox(
  * heartbeat, then the worktree goes back to its owner.
  */
 export async function releasePrepared(
-  prepared: Pick<PreparedSandbox, "egress" | "heartbeat" | "realWorktree" | "access">,
+  prepared: Pick<PreparedSandbox, "egress" | "heartbeat" | "realWorktree" | "access" | "worktreeParents">,
 ) {
   try {
     await prepared.heartbeat.stop();
     await prepared.egress?.close();
   } finally {
+    await removeWorktreeParents(prepared.worktreeParents);
     await revokeWorktreeAccess(prepared.realWorktree, prepared.access);
   }
 }
