@@ -31,6 +31,42 @@ export const LimitsConfig = z
     maxMinutes: z.number().positive().default(30).describe("wall time per run"),
     maxTokens: z.number().int().positive().default(2_000_000).describe("input + output tokens per run"),
     maxCostUsd: z.number().positive().default(5).describe("dollars per run, from the price table"),
+    maxConcurrentRuns: z
+      .number()
+      .int()
+      .positive()
+      .default(4)
+      .describe("runs the workers execute at once, all repositories together (the queue holds the rest)"),
+    maxRunsPerRepository: z
+      .number()
+      .int()
+      .positive()
+      .default(2)
+      .describe("runs the workers execute at once on one repository"),
+  })
+  .strict();
+
+export const QueueConfig = z
+  .object({
+    maxAttempts: z
+      .number()
+      .int()
+      .min(1)
+      .max(10)
+      .default(3)
+      .describe("times a run is started: a worker that dies loses its lease and another restarts the run"),
+    leaseSeconds: z
+      .number()
+      .min(0.5)
+      .max(3600)
+      .default(30)
+      .describe("how long a worker's hold on a run lasts unless renewed (renewed every third of it)"),
+    pollSeconds: z
+      .number()
+      .min(0.05)
+      .max(60)
+      .default(1)
+      .describe("how often an idle worker asks the queue for a run, and `logs -f` for new events"),
   })
   .strict();
 
@@ -290,6 +326,61 @@ export const ForgeConfig = z
   })
   .strict();
 
+export const RepositoryForgeConfig = z
+  .object({
+    type: z.string().min(1).optional().describe("local, github or gitlab"),
+    remote: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("local forge: where these repositories' branches are pushed"),
+    draft: z.boolean().optional().describe("open their pull requests as drafts"),
+    labels: z.array(z.string().min(1)).optional().describe("labels put on their pull requests"),
+    reviewers: z.array(z.string().min(1)).optional().describe("reviewers requested on their pull requests"),
+    github: z
+      .object({
+        tokenEnv: z
+          .string()
+          .min(1)
+          .optional()
+          .describe("the variable holding the token for these repositories"),
+        apiUrl: z.string().url().optional().describe("the API base URL for these repositories"),
+        owner: z.string().min(1).optional().describe("repository owner; default: from the URL"),
+        repo: z.string().min(1).optional().describe("repository name; default: from the URL"),
+      })
+      .strict()
+      .optional()
+      .describe("github forge settings for these repositories (tokenEnv, apiUrl, owner, repo)"),
+    gitlab: z
+      .object({
+        tokenEnv: z
+          .string()
+          .min(1)
+          .optional()
+          .describe("the variable holding the token for these repositories"),
+        apiUrl: z.string().url().optional().describe("the API base URL for these repositories"),
+        project: z.string().min(1).optional().describe("project path or id; default: from the URL"),
+      })
+      .strict()
+      .optional()
+      .describe("gitlab forge settings for these repositories (tokenEnv, apiUrl, project)"),
+  })
+  .strict();
+
+export const RepositoryConfig = z
+  .object({
+    match: z
+      .string()
+      .min(1)
+      .describe(
+        "the repository as runs name it (a git URL or an absolute path); a trailing * matches every repository that starts with what precedes it",
+      ),
+    forge: RepositoryForgeConfig.prefault({}).describe(
+      "forge settings for these repositories, over the `forge:` section's",
+    ),
+  })
+  .strict();
+
 const Price = z
   .object({
     inputPerMillion: z.number().min(0).describe("dollars per million input tokens"),
@@ -314,6 +405,15 @@ export const SlipwayConfig = z
     cache: CacheConfig.prefault({}).describe("warm dependency snapshots under the data directory"),
     judge: JudgeConfig.prefault({}),
     forge: ForgeConfig.prefault({}).describe("where branches are pushed and pull requests opened"),
+    repositories: z
+      .array(RepositoryConfig)
+      .default([])
+      .describe(
+        "per-repository settings, first match wins; without one, a github.com or gitlab.com URL (or the host of forge.github.apiUrl / forge.gitlab.apiUrl) picks that forge, anything else forge.type",
+      ),
+    queue: QueueConfig.prefault({}).describe(
+      "the queue `slipway run --detach` fills and `slipway worker` drains",
+    ),
     guards: GuardPolicy.prefault({}).describe(
       "deterministic scope guards on every diff; a repository's .slipway.yml `guards:` overrides these keys",
     ),
@@ -335,3 +435,5 @@ export type Price = z.infer<typeof Price>;
 export type LimitsConfig = z.infer<typeof LimitsConfig>;
 export type SandboxConfig = z.infer<typeof SandboxConfig>;
 export type ForgeConfig = z.infer<typeof ForgeConfig>;
+export type RepositoryConfig = z.infer<typeof RepositoryConfig>;
+export type QueueConfig = z.infer<typeof QueueConfig>;

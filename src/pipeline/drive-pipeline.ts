@@ -2,7 +2,7 @@
 // transition table, saves the run after every stage, and always ends with cleanup.
 import { describeError, SlipwayError } from "../core/errors.ts";
 import type { Run, RunOutcome, RunStage } from "../core/run.ts";
-import { type RunContext, recordEvent, type Stage, type StageResult } from "./run-context.ts";
+import { type RunContext, recordEvent, type Stage, type StageResult, wasCancelled } from "./run-context.ts";
 import { pastDeadline, timeLimitDetail } from "./run-deadline.ts";
 import { agentStage } from "./stage-agent.ts";
 import { cleanupStage } from "./stage-cleanup.ts";
@@ -37,8 +37,11 @@ async function runStage(context: RunContext, stage: Exclude<RunStage, "done">): 
     // A stage bound by the run's deadline that failed once it passed was stopped by it (a check or
     // a judge call cut off): the run ran out of time, it did not break.
     const outOfTime = !interrupted && deadlineBoundStages.has(stage) && pastDeadline(context);
+    const cancelled = wasCancelled(context.signal);
     const message = interrupted
-      ? "the run was stopped"
+      ? cancelled
+        ? "the run was cancelled"
+        : "the run was stopped"
       : outOfTime
         ? timeLimitDetail(context, `the ${stage} stage`)
         : describeError(error);
@@ -47,7 +50,13 @@ async function runStage(context: RunContext, stage: Exclude<RunStage, "done">): 
       code: SlipwayError.isInstance(error) ? error.code : "internal",
       stack: !SlipwayError.isInstance(error) && error instanceof Error ? error.stack : undefined,
     });
-    const outcome: RunOutcome = interrupted ? "interrupted" : outOfTime ? "time_limit" : "error";
+    const outcome: RunOutcome = cancelled
+      ? "cancelled"
+      : interrupted
+        ? "interrupted"
+        : outOfTime
+          ? "time_limit"
+          : "error";
     return { next: stage === "cleanup" ? "done" : "cleanup", outcome, outcomeDetail: message };
   }
 }

@@ -6,20 +6,30 @@ import { describeError } from "../core/errors.ts";
 import { processAlive } from "../core/process-alive.ts";
 import type { Run } from "../core/run.ts";
 import { engineSocketPresent } from "../sandbox/docker/engine-socket.ts";
+import { releaseSetupMounts } from "../setup/setup-copy.ts";
 import type { Store } from "../store/store.ts";
 import { closeRunVolume, recordedVolume } from "../workspace/run-volume.ts";
 import { removeWorktree } from "../workspace/worktree.ts";
 
+/**
+ * A run executed by the process that submitted it (`slipway run`, no lease) is orphaned when that
+ * process is gone. Runs a worker executes are never judged by pid: their lease expires instead.
+ */
 function isOrphaned(run: Run): boolean {
+  const inProcess = run.state.owner === "process" || run.spec === undefined || run.spec === null;
+  if (!inProcess || run.status !== "running") return false;
   if (run.ownerHost !== hostname()) return false;
   if (run.ownerPid === process.pid) return false;
   return !processAlive(run.ownerPid);
 }
 
-async function removeLeftovers(run: Run): Promise<string | undefined> {
+/** Remove a dead attempt's worktree and volume; returns what went wrong, or undefined. */
+export async function removeRunLeftovers(run: Run): Promise<string | undefined> {
   if (!run.worktree) return undefined;
   const mirrorPath = typeof run.state.mirrorPath === "string" ? run.state.mirrorPath : undefined;
   try {
+    // A warm snapshot's overlays first: the worktree's removal must not walk into them.
+    await releaseSetupMounts(run.worktree);
     if (mirrorPath) await removeWorktree(mirrorPath, run.worktree);
     await rm(run.worktree, { recursive: true, force: true });
     const volume = recordedVolume(run.state);
@@ -72,7 +82,7 @@ export async function recoverInterruptedRuns(store: Store, options: RecoveryOpti
   if ((options.sweepContainers ?? "always") === "always" || orphans.length > 0) await sweepContainers();
   const recovered: Run[] = [];
   for (const run of orphans) {
-    const problem = await removeLeftovers(run);
+    const problem = await removeRunLeftovers(run);
     await store.appendEvent({
       runId: run.id,
       at: new Date().toISOString(),

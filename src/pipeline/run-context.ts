@@ -90,3 +90,16 @@ export async function recordEvent(
   });
   context.services.onProgress({ runId: event.runId, stage: event.stage, type: event.type, data: event.data });
 }
+
+/** The reason a run's signal is aborted with when someone cancelled it (`slipway cancel`). */
+export class RunCancellation extends Error {
+  constructor(message = "the run was cancelled") {
+    super(message);
+    this.name = "RunCancellation";
+  }
+}
+
+/** True when `signal` was aborted because the run was cancelled, not stopped or timed out. */
+export function wasCancelled(signal: AbortSignal): boolean {
+  return signal.aborted && signal.reason instanceof RunCancellation;
+}

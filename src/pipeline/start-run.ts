@@ -1,25 +1,19 @@
-// Starts one run: checks every input before anything is written, records the task and the run,
-// then drives the pipeline. Bad input fails here with one clear line and leaves nothing behind.
+// Intake of one run: a request becomes a validated run spec, and the task and the run are recorded
+// with it (queued for a worker, or running in this process). `startRun` is intake plus execution in
+// this process, as `slipway run` does it. Bad input fails before anything is written.
 import { hostname } from "node:os";
-import type { LanguageModel } from "ai";
-import { toModelToolSet } from "../agent/model-tools.ts";
-import type { SlipwayConfig } from "../config/config-schema.ts";
 import { newId } from "../core/ids.ts";
 import type { Run, Task } from "../core/run.ts";
-import { openForge } from "../forge/registry.ts";
+import { parseRunSpec, type RunSpec } from "../core/run-spec.ts";
 import type { TaskGuardGrants } from "../judge/review/guard-policy-sources.ts";
-import { priceFor } from "../models/price-table.ts";
-import type { SandboxBackend } from "../sandbox/sandbox.ts";
-import { sandboxLimitsFor } from "../sandbox/sandbox-options.ts";
 import type { Store } from "../store/store.ts";
-import { builtinTools } from "../tools/registry.ts";
-import { ensureMirror } from "../workspace/mirror-cache.ts";
 import { resolveRepoSource } from "../workspace/repo-source.ts";
-import { resolveBaseRef } from "../workspace/worktree.ts";
+import { checkBaseRef } from "./check-base-ref.ts";
 import { taskTitle } from "./commit-message.ts";
-import { drivePipeline } from "./drive-pipeline.ts";
-import { type ProgressEvent, type RunContext, type RunServices, recordEvent } from "./run-context.ts";
+import { executeRecordedRun, forgeWarnings, openRunForge, type RunDependencies } from "./run-execution.ts";
 import { branchForTaskKey, deriveTaskKey, validateTaskKey } from "./task-key.ts";
+
+export type { RunDependencies } from "./run-execution.ts";
 
 export interface RunRequest {
   repo: string;
@@ -45,127 +39,140 @@ export interface FollowUpLink {
   trigger: string;
 }
 
-export interface RunDependencies {
-  store: Store;
-  config: SlipwayConfig;
-  dataDir: string;
-  model: LanguageModel;
-  modelName: string;
-  sandboxBackend: SandboxBackend;
-  onProgress: (event: ProgressEvent) => void;
-  signal: AbortSignal;
-  modelRetries?: number;
-  /** The judge's model; absent when the judge is disabled. */
-  judge?: RunServices["judge"];
-  /** Where a forge reads its token from (only the variable `forge.*.tokenEnv` names); default process.env. */
-  env?: Readonly<Record<string, string | undefined>>;
+/** What the spec takes from the configuration rather than the request. */
+export interface SpecSettings {
+  model: string;
+  sandbox: string;
+  limits: RunSpec["limits"];
+  judge: boolean;
 }
 
-function newRun(
-  task: Task,
-  deps: RunDependencies,
-  baseCommit: string,
-  state: { mirrorPath: string; guardGrants: TaskGuardGrants; followUp?: FollowUpLink; originIssue?: number },
-): Run {
-  const { limits } = deps.config;
+/** The run spec of `request`; resolves the repository and the task key. Throws InputError on bad input. */
+export async function specOfRequest(
+  request: RunRequest,
+  settings: SpecSettings,
+  signal?: AbortSignal,
+): Promise<RunSpec> {
+  const repository = await resolveRepoSource(request.repo, signal);
+  const taskKey =
+    request.taskKey === undefined
+      ? deriveTaskKey(repository, request.baseRef, request.taskText)
+      : validateTaskKey(request.taskKey);
+  const grants = request.guardGrants ?? {};
+  const followUp = request.followUp;
+  return parseRunSpec({
+    version: 1,
+    repository,
+    baseRef: request.baseRef,
+    taskText: request.taskText,
+    taskKey,
+    model: settings.model,
+    sandbox: settings.sandbox,
+    limits: {
+      maxTurns: settings.limits.maxTurns,
+      maxMinutes: settings.limits.maxMinutes,
+      maxTokens: settings.limits.maxTokens,
+      maxCostUsd: settings.limits.maxCostUsd,
+    },
+    guardGrants: {
+      allowedPaths: grants.allowedPaths ?? [],
+      allowProtected: grants.allowProtected ?? [],
+      allowBinary: grants.allowBinary ?? [],
+      ...(grants.allowSymlinks ? { allowSymlinks: grants.allowSymlinks } : {}),
+    },
+    ...(request.originIssue ? { originIssue: request.originIssue } : {}),
+    ...(followUp
+      ? {
+          followUp: {
+            ...(followUp.parentRunId ? { parentRunId: followUp.parentRunId } : {}),
+            pullRequest: followUp.pullRequest,
+            kind: followUp.kind,
+            trigger: followUp.trigger,
+          },
+        }
+      : {}),
+    ...(request.requestedBy ? { requestedBy: request.requestedBy } : {}),
+    judge: settings.judge,
+  });
+}
+
+/** Check what intake can check without writing anything: the spec's shape and that its base exists. */
+export async function validateRunSpec(spec: unknown, signal?: AbortSignal): Promise<RunSpec> {
+  const parsed = parseRunSpec(spec);
+  await checkBaseRef(parsed.repository, parsed.baseRef, signal);
+  return parsed;
+}
+
+/** The state a run starts with: what its stages read of the spec (guards, follow-up, origin issue). */
+function initialState(spec: RunSpec): Record<string, unknown> {
   return {
+    guardGrants: spec.guardGrants,
+    ...(spec.followUp ? { followUp: { parentRunId: undefined, ...spec.followUp } } : {}),
+    ...(spec.originIssue ? { originIssue: spec.originIssue } : {}),
+    // A run executed by the process that submitted it has no lease: recovery asks whether that process lives.
+  };
+}
+
+/**
+ * Record the task and the run of a validated spec: `queued` for a worker (the caller enqueues it),
+ * or `running` in this process (attempt 1, owned by this process until it ends).
+ */
+export async function recordRun(
+  spec: RunSpec,
+  store: Store,
+  status: "queued" | "running",
+): Promise<{ task: Task; run: Run }> {
+  const task: Task = {
+    id: newId("task"),
+    text: spec.taskText,
+    title: taskTitle(spec.taskText),
+    repo: spec.repository,
+    baseRef: spec.baseRef,
+    key: spec.taskKey,
+    createdAt: new Date().toISOString(),
+    requestedBy: spec.requestedBy,
+  };
+  await store.createTask(task);
+  const inProcess = status === "running";
+  const run: Run = {
     id: newId("run"),
     taskId: task.id,
-    status: "running",
+    status,
     stage: "created",
-    model: deps.modelName,
-    sandbox: deps.sandboxBackend.name,
-    limits: { ...limits },
-    branch: branchForTaskKey(task.key!),
-    baseCommit,
+    model: spec.model,
+    sandbox: spec.sandbox,
+    limits: { ...spec.limits },
+    branch: branchForTaskKey(spec.taskKey),
     filesChanged: [],
     turns: 0,
     usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
     startedAt: new Date().toISOString(),
-    attempt: 1,
+    attempt: inProcess ? 1 : 0,
+    spec,
     ownerPid: process.pid,
     ownerHost: hostname(),
-    state: { ...state },
+    state: { ...initialState(spec), ...(inProcess ? { owner: "process" } : {}) },
   };
+  await store.createRun(run);
+  return { task, run };
 }
 
-/** Validate the request, record the run and drive it to its end. */
+/** Validate the request, record the run and drive it to its end in this process. */
 export async function startRun(request: RunRequest, deps: RunDependencies): Promise<Run> {
-  const startedAt = Date.now();
-  const source = await resolveRepoSource(request.repo);
-  const key =
-    request.taskKey === undefined
-      ? deriveTaskKey(source, request.baseRef, request.taskText)
-      : validateTaskKey(request.taskKey);
+  const spec = await specOfRequest(
+    request,
+    {
+      model: deps.modelName,
+      sandbox: deps.sandboxBackend.name,
+      limits: deps.config.limits,
+      judge: deps.judge !== undefined,
+    },
+    deps.signal,
+  );
+  await checkBaseRef(spec.repository, spec.baseRef, deps.signal);
   // Built before anything is written: a forge without a remote or a token fails the run up front.
-  // Its warnings (a refused reviewer, drafts unsupported) land in the trace once the run exists.
-  let context: RunContext | undefined;
-  const forge = await openForge({
-    settings: deps.config.forge,
-    source,
-    store: deps.store,
-    env: deps.env ?? process.env,
-    signal: deps.signal,
-    onWarning: (message) => {
-      if (context) void recordEvent(context, "forge-warning", { message }).catch(() => undefined);
-    },
-  });
-  const { mirrorPath } = await ensureMirror(source, deps.dataDir, deps.signal);
-  const baseCommit = await resolveBaseRef(mirrorPath, request.baseRef);
-  const task: Task = {
-    id: newId("task"),
-    text: request.taskText,
-    title: taskTitle(request.taskText),
-    repo: source,
-    baseRef: request.baseRef,
-    key,
-    createdAt: new Date().toISOString(),
-    requestedBy: request.requestedBy,
-  };
-  await deps.store.createTask(task);
-  const run = newRun(task, deps, baseCommit, {
-    mirrorPath,
-    guardGrants: request.guardGrants ?? {},
-    ...(request.followUp ? { followUp: request.followUp } : {}),
-    ...(request.originIssue ? { originIssue: request.originIssue } : {}),
-  });
-  await deps.store.createRun(run);
-  context = {
-    services: {
-      store: deps.store,
-      config: deps.config,
-      dataDir: deps.dataDir,
-      model: deps.model,
-      price: priceFor(deps.modelName, deps.config.prices),
-      sandboxBackend: deps.sandboxBackend,
-      tools: builtinTools,
-      modelTools: toModelToolSet(builtinTools),
-      modelRetries: deps.modelRetries ?? 4,
-      onProgress: deps.onProgress,
-      judge: deps.judge,
-      forge,
-    },
-    task,
-    run,
-    signal: deps.signal,
-    startedAt,
-    mirrorPath,
-    gateFailures: 0,
-  };
-  await recordEvent(context, "run-start", {
-    repo: source,
-    baseRef: request.baseRef,
-    baseCommit,
-    branch: run.branch,
-    taskKey: key,
-    forge: `${forge.name} ${forge.repository}`,
-    model: deps.modelName,
-    sandbox: deps.sandboxBackend.name,
-    isolated: deps.sandboxBackend.isolates,
-    sandboxLimits: sandboxLimitsFor(deps.config),
-    limits: run.limits,
-    priced: context.services.price !== undefined,
-    judge: deps.judge?.modelName ?? null,
-  });
-  return drivePipeline(context);
+  const warnings = forgeWarnings();
+  const forge = await openRunForge(deps, spec.repository, warnings);
+  const { run } = await recordRun(spec, deps.store, "running");
+  return executeRecordedRun(run.id, deps, { forge, warnings });
 }

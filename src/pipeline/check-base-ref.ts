@@ -1,0 +1,106 @@
+// Intake's check that a run's base ref exists in its repository, made without a mirror, a store or
+// anything else left behind: the refs are listed with `git ls-remote`, and a full commit id that no
+// ref names is fetched (one commit, shallow) into a temporary repository deleted after.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { InputError } from "../core/errors.ts";
+import { GitCommandError, runGit } from "../workspace/git.ts";
+
+/** As the mirror is cloned: the source's own upload-pack setting is never used. */
+const uploadPack = "--upload-pack=git-upload-pack";
+const listTimeoutMs = 60_000;
+/** Branch names shown when the base is unknown. */
+const branchesShown = 8;
+
+/** `git ls-remote` output as ref name → commit id. */
+export function parseRemoteRefs(output: string): Map<string, string> {
+  const refs = new Map<string, string>();
+  for (const line of output.split("\n")) {
+    const match = /^([0-9a-f]{40,64})\t(\S+)$/.exec(line.trim());
+    if (match) refs.set(match[2]!, match[1]!);
+  }
+  return refs;
+}
+
+/** True when `wanted` names one of `refs` the way resolveBaseRef reads it (`origin/x` is `x`). */
+export function namesListedRef(refs: ReadonlyMap<string, string>, wanted: string): boolean {
+  const name = wanted.startsWith("origin/") ? wanted.slice("origin/".length) : wanted;
+  const candidates = [wanted, name, `refs/heads/${name}`, `refs/tags/${name}`];
+  if (candidates.some((candidate) => refs.has(candidate))) return true;
+  return /^[0-9a-f]{4,64}$/.test(wanted) && [...refs.values()].some((commit) => commit.startsWith(wanted));
+}
+
+async function listRefs(source: string, cwd: string, signal?: AbortSignal): Promise<Map<string, string>> {
+  try {
+    const { stdout } = await runGit(["ls-remote", uploadPack, "--", source], {
+      cwd,
+      signal,
+      timeoutMs: listTimeoutMs,
+    });
+    return parseRemoteRefs(stdout);
+  } catch (error) {
+    if (!(error instanceof GitCommandError)) throw error;
+    throw new InputError(`cannot read the repository ${source}: ${error.message}`, {
+      details: { source },
+      cause: error,
+    });
+  }
+}
+
+/** Whether the source has the commit `sha` (a full id), fetched shallow into `scratch`. */
+async function sourceHasCommit(
+  source: string,
+  sha: string,
+  scratch: string,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  const gitDir = path.join(scratch, "probe.git");
+  await runGit(["init", "--bare", "--quiet", "--template=", gitDir], { cwd: scratch, signal });
+  try {
+    await runGit(["fetch", "--quiet", "--depth=1", "--no-tags", uploadPack, "--", source, sha], {
+      gitDir,
+      signal,
+      timeoutMs: listTimeoutMs,
+    });
+    return true;
+  } catch (error) {
+    if (error instanceof GitCommandError) return false;
+    throw error;
+  }
+}
+
+function unknownBase(source: string, wanted: string, refs: ReadonlyMap<string, string>): InputError {
+  const branches = [...refs.keys()]
+    .filter((ref) => ref.startsWith("refs/heads/") && !ref.startsWith("refs/heads/slipway/"))
+    .map((ref) => ref.slice("refs/heads/".length))
+    .slice(0, branchesShown);
+  const known = branches.length > 0 ? `branches there include ${branches.join(", ")}` : "it has no branches";
+  return new InputError(`base ref "${wanted}" was not found in ${source}; ${known}`, {
+    code: "ref_unknown",
+    details: { ref: wanted, repo: source, branches },
+  });
+}
+
+/**
+ * Throw InputError `ref_unknown` when `baseRef` names nothing in `source`. An abbreviated commit id
+ * no ref points at cannot be asked for without the whole history: it passes here and is resolved
+ * (or refused) when the run's workspace is made.
+ */
+export async function checkBaseRef(source: string, baseRef: string, signal?: AbortSignal): Promise<void> {
+  const wanted = baseRef.trim() || "HEAD";
+  const scratch = await mkdtemp(path.join(tmpdir(), "slipway-base-"));
+  try {
+    const refs = await listRefs(source, scratch, signal);
+    if (namesListedRef(refs, wanted)) return;
+    if (/^[0-9a-f]{4,39}$/.test(wanted)) return;
+    if (
+      /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(wanted) &&
+      (await sourceHasCommit(source, wanted, scratch, signal))
+    )
+      return;
+    throw unknownBase(source, wanted, refs);
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
