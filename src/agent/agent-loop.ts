@@ -26,6 +26,11 @@ export interface AgentLoopOptions {
   /** What the run spent outside this loop (the judge's calls); it counts toward the limits too. */
   otherUsage?: Usage;
   record: RecordEvent;
+  /**
+   * Saves the run's turns and usage after every model call, so a run stopped or killed in the
+   * middle of the loop keeps what it spent (stats would otherwise undercount it).
+   */
+  saveUsage?: (turns: number, usage: Usage) => Promise<void>;
   signal: AbortSignal;
   /** Retries of one model call for transient errors (the provider library backs off). */
   modelRetries: number;
@@ -62,6 +67,7 @@ async function modelStep(
       void options.record("model-retry", { turn: session.turns, ...retry }).catch(() => undefined),
   });
   session.usage = addUsage(session.usage, result.usage);
+  await options.saveUsage?.(session.turns, session.usage);
   await options.record("model-response", {
     turn: session.turns,
     text: result.text,

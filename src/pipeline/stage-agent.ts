@@ -82,6 +82,9 @@ export async function agentStage(context: RunContext): Promise<StageResult> {
     runStartedAt: context.startedAt,
     otherUsage: readReviewRecord(context.run.state).judgeUsage,
     record,
+    saveUsage: async (turns, usage) => {
+      context.run = await services.store.updateRun(context.run.id, { turns, usage });
+    },
     signal: context.signal,
     modelRetries: services.modelRetries,
     discloseInstructions: instructions
