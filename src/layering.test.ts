@@ -8,16 +8,8 @@ import { fileURLToPath } from "node:url";
 
 const sourceRoot = fileURLToPath(new URL(".", import.meta.url));
 
-/**
- * Modules outside cli/ that still import it, each with the change that removes it. Issue 14 moves
- * the wiring they use (app-context, agent-services, run-report) below cli/ into src/runs/.
- */
-const cliImportAllowed: ReadonlyMap<string, string> = new Map([
-  ["runs/api-settings.ts", "issue 14 moves cli/app-context.ts into runs/"],
-  ["runs/read-runs.ts", "issue 14 moves cli/app-context.ts into runs/"],
-  ["runs/submit-run.ts", "issue 14 moves cli/agent-services.ts and cli/run-report.ts into runs/"],
-  ["index.ts", "issue 14 moves cli/run-report.ts into runs/"],
-]);
+/** Modules outside cli/ that still import it, each with the change that removes it (none left: issue 14 moved the wiring to runs/). */
+const cliImportAllowed: ReadonlyMap<string, string> = new Map<string, string>([]);
 
 /** Folder pairs that must never meet: [importer's top folder, imported top folder, why]. */
 const forbiddenPairs: readonly [string, string, string][] = [

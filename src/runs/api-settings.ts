@@ -1,10 +1,10 @@
 // Where the programmatic API finds its configuration and data: the same loader and data directory
 // rules as the CLI, from explicit options instead of flags and the process's current directory.
 import { z } from "zod";
-import type { AppSettings } from "../cli/app-context.ts";
 import { resolveDataDir } from "../config/data-dir.ts";
 import { loadConfig } from "../config/load-config.ts";
 import { InputError } from "../core/errors.ts";
+import type { AppSettings } from "./app-context.ts";
 
 /** Options every API function takes; each is optional and defaults as the CLI's do. */
 export const SlipwayApiOptions = z.object({

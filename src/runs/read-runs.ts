@@ -1,9 +1,9 @@
 // The programmatic `slipway runs` and `slipway show`: read what runs recorded, never creating a
 // data directory or a store (a directory with none has no runs).
 import { z } from "zod";
-import { withExistingStore } from "../cli/app-context.ts";
 import type { Run, RunEvent } from "../core/run.ts";
 import { apiSettings, parseApiInput, SlipwayApiOptions } from "./api-settings.ts";
+import { withExistingStore } from "./app-context.ts";
 
 export const ListRunsOptions = SlipwayApiOptions.extend({
   /** At most this many runs, newest first. */

@@ -1,12 +1,12 @@
 // The programmatic `slipway run`: one task taken to its end on a repository, with the same
 // services and checks as the CLI; returns the report `slipway run --json` prints.
 import { z } from "zod";
-import { withRunServices } from "../cli/agent-services.ts";
-import { buildRunReport, type RunReport } from "../cli/run-report.ts";
 import type { ProgressEvent } from "../pipeline/run-context.ts";
 import { startRun } from "../pipeline/start-run.ts";
 import { resolveRepoSource } from "../workspace/repo-source.ts";
+import { withRunServices } from "./agent-services.ts";
 import { apiSettings, parseApiInput, SlipwayApiOptions } from "./api-settings.ts";
+import { buildRunReport, type RunReport } from "./run-report.ts";
 
 export const SubmitRunOptions = SlipwayApiOptions.extend({
   /** A local git checkout or a git URL. */
