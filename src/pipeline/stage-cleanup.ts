@@ -1,6 +1,6 @@
 // Stage cleanup: whatever the outcome, stop the sandbox and remove the worktree; the branch stays.
 import { describeError } from "../core/errors.ts";
-import { removeSetupCopy } from "../setup/setup-copy.ts";
+import { releaseSetupMounts, removeSetupCopy } from "../setup/setup-copy.ts";
 import { closeRunVolume, recordedVolume } from "../workspace/run-volume.ts";
 import { removeWorktree } from "../workspace/worktree.ts";
 import { type RunContext, recordEvent, type StageResult } from "./run-context.ts";
@@ -13,6 +13,14 @@ export async function cleanupStage(context: RunContext): Promise<StageResult> {
     problems.push(`sandbox: ${describeError(error)}`);
   }
   const worktree = context.run.worktree;
+  if (worktree) {
+    // Before the worktree goes: its removal must not walk into a warm snapshot's overlay.
+    try {
+      await releaseSetupMounts(worktree);
+    } catch (error) {
+      problems.push(`snapshot mounts: ${describeError(error)}`);
+    }
+  }
   if (worktree && context.mirrorPath) {
     try {
       await removeWorktree(context.mirrorPath, worktree);

@@ -3,8 +3,8 @@
 // with the findings, a bounded number of times; then the run ends as verify_failed. Checks that
 // change a file of the frozen tree end the run: what was verified must be what is committed.
 
-import { restoreSetupDirectories } from "../setup/setup-copy.ts";
-import { snapshotTree } from "../setup/snapshots/warm-setup.ts";
+import { releaseSetupMounts, restoreSetupDirectories } from "../setup/setup-copy.ts";
+import { seesLaterMounts, snapshotTree } from "../setup/snapshots/warm-setup.ts";
 import { noChecksRefusal } from "../verify/no-checks.ts";
 import { runVerifiers } from "../verify/run-verifiers.ts";
 import { summarizeReport } from "../verify/summarize.ts";
@@ -50,6 +50,8 @@ export async function gateStage(context: RunContext): Promise<StageResult> {
       update: { filesChanged: [] },
     };
   }
+  // A warm run's overlays hold the agent's writes: unmounted (and detached in the sandbox) first.
+  await releaseSetupMounts(sandbox.worktree);
   // The checks see the frozen tree and nothing else: no ignored runner, cache or build output of the agent's.
   const removed = await removeFilesOutsideTree(context.mirrorPath!, sandbox.worktree, tree, context.signal);
   // The dependencies go back as setup installed them, not as the agent may have left them.
@@ -60,6 +62,10 @@ export async function gateStage(context: RunContext): Promise<StageResult> {
     context.setup?.producedDirectories ?? [],
     context.signal,
     warmKey ? snapshotTree(context.services.dataDir, warmKey) : undefined,
+    // Mounted again only where each check's sandbox sees host mounts made after the sandbox started.
+    warmKey !== undefined &&
+      context.setup?.restoredBy === "overlay" &&
+      seesLaterMounts(context.services.sandboxBackend.name),
   );
   const { commands, notes } = await checksForRun(context);
   // Nothing to run is not a pass: the agent cannot fix it (the settings are the base commit's).

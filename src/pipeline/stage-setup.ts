@@ -82,13 +82,13 @@ async function keyFor(context: RunContext, plan: SetupPlan): Promise<SnapshotKey
   return key;
 }
 
-/** Restore the warm snapshot of `key` (recorded as setup-restore); the directories it restored. */
+/** Restore the warm snapshot of `key` (recorded as setup-restore); what it restored, if it did. */
 async function restoredDirectories(context: RunContext, key: SnapshotKey | undefined) {
   if (!key) return undefined;
   const restore = await restoreWarm(warmContext(context), key.key);
   if (!restore) return undefined;
   await recordEvent(context, "setup-restore", { ...restore });
-  return restore.restored ? restore.directories : undefined;
+  return restore.restored ? restore : undefined;
 }
 
 export async function setupStage(context: RunContext): Promise<StageResult> {
@@ -106,7 +106,8 @@ export async function setupStage(context: RunContext): Promise<StageResult> {
     notes: plan.notes,
   });
   const key = await keyFor(context, plan);
-  const warm = await restoredDirectories(context, key);
+  const restore = await restoredDirectories(context, key);
+  const warm = restore?.directories;
   const result =
     !warm && enabled && plan.commands.length > 0 ? await runInSetupSandbox(context, plan) : undefined;
   const passed = result?.passed ?? true;
@@ -124,7 +125,7 @@ export async function setupStage(context: RunContext): Promise<StageResult> {
     );
   const outcome = {
     ...setupOutcomeOf(plan, result, kept, Math.round(performance.now() - started)),
-    ...(warm ? { commands: [], restoredFrom: key!.key } : {}),
+    ...(restore ? { commands: [], restoredFrom: key!.key, restoredBy: restore.mode } : {}),
   };
   await recordEvent(context, "setup-end", { ...outcome, results: result?.results ?? [], notes: plan.notes });
   const update = { state: { ...context.run.state, setup: outcome } };

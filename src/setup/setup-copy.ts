@@ -7,6 +7,7 @@ import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { entryKindInside } from "../workspace/safe-fs.ts";
+import { mountDependencies, overlayProblem, unmountDependencies } from "./snapshots/dependency-mounts.ts";
 
 const run = promisify(execFile);
 /** Copying a large node_modules takes seconds (reflinks) to a minute or two (a full copy). */
@@ -53,33 +54,49 @@ export async function keepSetupDirectories(
  * Put the kept directories back into `worktree` where nothing stands at their names (the gate
  * removed them). A name the frozen tree holds (a link or file the agent committed there) is left
  * alone and reported: copying into it could write through a link. `source` is where the pristine
- * directories are: the setup copy, or the warm snapshot a run restored (read only, never mounted).
+ * directories are: the setup copy, or the warm snapshot a run restored (read only, never mounted
+ * into a sandbox). With `mount`, they are overlay-mounted from `source` instead of copied (for a
+ * sandbox that sees host mounts made after it started), falling back to the copy.
  */
 export async function restoreSetupDirectories(
   worktree: string,
   kept: readonly string[],
   signal?: AbortSignal,
   source: string = setupCopyPath(worktree),
-): Promise<{ restored: string[]; skipped: string[] }> {
+  mount = false,
+): Promise<{ restored: string[]; skipped: string[]; mounted?: boolean }> {
   const restored: string[] = [];
   const skipped: string[] = [];
   for (const directory of kept) {
-    if ((await entryKindInside(worktree, directory)) !== "missing") {
-      skipped.push(directory);
-      continue;
-    }
     const parent = path.dirname(directory);
-    if (parent !== "." && (await entryKindInside(worktree, parent)) !== "directory") {
-      skipped.push(directory);
-      continue;
-    }
-    await copyTree(path.join(source, directory), path.join(worktree, directory), signal);
-    restored.push(directory);
+    const free =
+      (await entryKindInside(worktree, directory)) === "missing" &&
+      (parent === "." || (await entryKindInside(worktree, parent)) === "directory");
+    (free ? restored : skipped).push(directory);
   }
+  if (mount && restored.length > 0 && !overlayProblem()) {
+    try {
+      await mountDependencies(worktree, source, restored, signal);
+      return { restored, skipped, mounted: true };
+    } catch {
+      // Nothing stays mounted after a failed mountDependencies: copy as a sandbox without mounts needs.
+    }
+  }
+  for (const directory of restored)
+    await copyTree(path.join(source, directory), path.join(worktree, directory), signal);
   return { restored, skipped };
 }
 
 /** Remove the setup copy of `worktree` (safe when there is none). */
 export async function removeSetupCopy(worktree: string): Promise<void> {
   await rm(setupCopyPath(worktree), { recursive: true, force: true });
+}
+
+/**
+ * Unmount the snapshot overlays of `worktree` and drop what was written to them. Call it before
+ * anything removes files of the worktree (the gate's clean-up, the worktree's removal), also in crash
+ * recovery: a removal walking into a mounted overlay would fail on its mount point.
+ */
+export async function releaseSetupMounts(worktree: string): Promise<number> {
+  return unmountDependencies(worktree);
 }

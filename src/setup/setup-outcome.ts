@@ -14,6 +14,8 @@ export interface SetupOutcome {
   cause?: string;
   /** The warm snapshot restored instead of installing (no command ran), when one was. */
   restoredFrom?: string;
+  /** How it was restored: copy-on-write overlay mounts, or a copy. */
+  restoredBy?: "overlay" | "copy";
 }
 
 /**

@@ -9,6 +9,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { z } from "zod";
 import { entryKindInside } from "../../workspace/safe-fs.ts";
+import { lowerInUse } from "./dependency-mounts.ts";
 
 const run = promisify(execFile);
 /** Copying a large node_modules takes seconds to a minute or two; measuring it a few seconds. */
@@ -149,6 +150,11 @@ export async function restoreSnapshot(
     }
   }
   await Promise.all(copies);
+  await markSnapshotUsed(dataDir, meta);
+}
+
+/** Record that a run restored the snapshot now (least-recently-used eviction reads it). */
+export async function markSnapshotUsed(dataDir: string, meta: SnapshotMeta): Promise<void> {
   await writeMeta(snapshotDir(dataDir, meta.key), { ...meta, lastUsedAt: new Date().toISOString() });
 }
 
@@ -211,7 +217,9 @@ export async function pruneSnapshots(
     leftovers++;
   }
   const inUseSince = Date.now() - (options.keepUsedWithinMs ?? 0);
-  const removed = options.all ? snapshots : snapshotsToEvict(snapshots, options.maxBytes, inUseSince);
+  // A snapshot a run has mounted as its lower layer is never removed, --all or not: it is in use.
+  const candidates = snapshots.filter((snapshot) => !lowerInUse(snapshotDir(dataDir, snapshot.key)));
+  const removed = options.all ? candidates : snapshotsToEvict(candidates, options.maxBytes, inUseSince);
   for (const snapshot of removed)
     await rm(snapshotDir(dataDir, snapshot.key), { recursive: true, force: true });
   return { removed, leftovers };

@@ -1,14 +1,18 @@
 // The setup stage's use of warm snapshots: before installing, restore the snapshot whose key
-// matches (no install command runs); after a successful cold install, save what it produced.
-// Neither may fail a run: a snapshot that cannot be restored falls back to installing, one that
-// cannot be saved is only noted.
+// matches (no install command runs) — copy-on-write overlay mounts where the host allows them, a
+// copy otherwise (the trace says which, and why); after a successful cold install, save what it
+// produced. Neither may fail a run: a snapshot that cannot be restored falls back to installing,
+// one that cannot be saved is only noted.
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { describeError } from "../../core/errors.ts";
 import { setupCopyPath } from "../setup-copy.ts";
+import { mountDependencies, overlayProblem } from "./dependency-mounts.ts";
 import { type SnapshotKey, type SnapshotKeyRequest, snapshotKeyOf } from "./snapshot-key.ts";
+import type { SnapshotMeta } from "./snapshot-store.ts";
 import {
   findSnapshot,
+  markSnapshotUsed,
   pruneSnapshots,
   restoreSnapshot,
   saveSnapshot,
@@ -30,6 +34,10 @@ export interface RestoreResult {
   restored: boolean;
   directories: string[];
   durationMs: number;
+  /** overlay: copy-on-write mounts of the snapshot; copy: a full copy into the worktree. */
+  mode?: "overlay" | "copy";
+  /** Why the snapshot was copied rather than mounted. */
+  fallback?: string;
   /** Why a snapshot of this key was found but not used. */
   problem?: string;
 }
@@ -43,27 +51,65 @@ export async function warmKey(request: SnapshotKeyRequest): Promise<SnapshotKey 
   }
 }
 
+/** Mount the snapshot copy-on-write into the worktree; the reason when it cannot be (then nothing is mounted). */
+async function mountWarm(context: WarmContext, meta: SnapshotMeta): Promise<string | undefined> {
+  const problem = overlayProblem();
+  if (problem) return problem;
+  try {
+    await mountDependencies(
+      context.worktree,
+      snapshotTreePath(context.dataDir, meta.key),
+      meta.directories,
+      context.signal,
+    );
+    await markSnapshotUsed(context.dataDir, meta);
+    return undefined;
+  } catch (error) {
+    return `overlay mount failed: ${describeError(error)}`;
+  }
+}
+
 /**
- * Restore the snapshot of `key` into the worktree and the setup copy the gate restores from.
- * Undefined when there is none; on a failure what was copied is removed, so a cold install starts clean.
+ * Restore the snapshot of `key` into the worktree: overlay mounts when the host allows them, else a
+ * copy. Undefined when there is none; on a failure what was copied is removed, so a cold install
+ * starts clean.
  */
 export async function restoreWarm(context: WarmContext, key: string): Promise<RestoreResult | undefined> {
   const meta = await findSnapshot(context.dataDir, key);
   if (!meta) return undefined;
   const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
   // No setup copy: the gate restores from the snapshot itself, which nothing of the run can change
   // and eviction keeps while it may be in use (snapshotInUseMs) — one copy instead of two.
   await rm(setupCopyPath(context.worktree), { recursive: true, force: true });
+  const fallback = await mountWarm(context, meta);
+  if (fallback === undefined)
+    return { key, restored: true, directories: meta.directories, durationMs: elapsed(), mode: "overlay" };
   try {
     await restoreSnapshot(context.dataDir, meta, [context.worktree], context.signal);
-    const durationMs = Math.round(performance.now() - started);
-    return { key, restored: true, directories: meta.directories, durationMs };
+    return {
+      key,
+      restored: true,
+      directories: meta.directories,
+      durationMs: elapsed(),
+      mode: "copy",
+      fallback,
+    };
   } catch (error) {
     for (const directory of meta.directories)
       await rm(path.join(context.worktree, directory), { recursive: true, force: true });
-    const durationMs = Math.round(performance.now() - started);
-    return { key, restored: false, directories: [], durationMs, problem: describeError(error) };
+    return { key, restored: false, directories: [], durationMs: elapsed(), problem: describeError(error) };
   }
+}
+
+/**
+ * Whether a check run by backend `name` sees an overlay mounted on the host after its sandbox was
+ * made. bwrap starts a new instance per check, whose recursive bind copies the host's mounts then;
+ * a docker container keeps the mounts of its creation (its binds do not propagate), so its gate
+ * gets a copy.
+ */
+export function seesLaterMounts(name: string): boolean {
+  return name === "bwrap";
 }
 
 /** Where the gate restores a warm run's dependencies from: the snapshot's own tree. */
