@@ -1,4 +1,5 @@
 // Stage workspace: mirror the repository, add a fresh worktree at the base ref, open the sandbox.
+import { InputError } from "../core/errors.ts";
 import {
   parseRepoGuardSection,
   resolveGuardPolicy,
@@ -30,9 +31,35 @@ async function openSpace(context: RunContext): Promise<string> {
   return space.worktreePath;
 }
 
+/**
+ * A new run of a task starts its branch again from the base, and its push replaces the pull
+ * request's head. When that head is a follow-up's commit (work a reviewer asked for on the pull
+ * request), replacing it would discard that work while the thread says it was pushed: refused here,
+ * before anything is created or spent. Someone else's commit is left to the publish stage's lease.
+ */
+async function refuseDiscardingFollowUp(context: RunContext): Promise<void> {
+  const { services, run } = context;
+  if (run.state.followUp) return;
+  const { forge, store } = services;
+  const branchKey = { forge: forge.name, repository: forge.repository, branch: run.branch };
+  // A branch Slipway never pushed has no pull request of this task: no forge request needed.
+  if (!(await store.lastBranchPush(branchKey))) return;
+  const pullRequest = await forge.findPullRequest(run.branch, context.signal);
+  if (pullRequest?.state !== "open") return;
+  const maker = await store.findRunByCommit(run.branch, pullRequest.headSha);
+  if (!maker?.state.followUp) return;
+  const reference = forge.pullRequestReference(pullRequest.number);
+  throw new InputError(
+    `branch ${run.branch} has open pull request ${reference}, whose head ${pullRequest.headSha.slice(0, 12)} is follow-up run ${maker.id}'s commit; running the task again would start over from ${run.baseCommit?.slice(0, 12)} and discard it. ` +
+      `To change the pull request, comment "/slipway <what to change>" on it and run \`slipway pr watch ${pullRequest.number}\`; to start over, pass --task-key <a new key> (a new branch and pull request)`,
+    { details: { branch: run.branch, pullRequest: pullRequest.number, head: pullRequest.headSha } },
+  );
+}
+
 export async function workspaceStage(context: RunContext): Promise<StageResult> {
   const { services, run } = context;
   const started = performance.now();
+  await refuseDiscardingFollowUp(context);
   const mirrorPath = context.mirrorPath!;
   const worktreePath = await openSpace(context);
   // The base was resolved to a commit before the run was recorded; the worktree starts there.
