@@ -1,8 +1,14 @@
-// Every output parser by name. A check names its parser; adding a parser is a file and a line here.
+// Every output parser by name. A check names its parser (`auto`: recognised from its output);
+// adding a parser is a file and a line here.
 import type { OutputParser } from "../verifier.ts";
+import { autoParser } from "./auto-parser.ts";
+import { avaParser } from "./ava-parser.ts";
 import { biomeParser } from "./biome-parser.ts";
 import { cargoParser } from "./cargo-parser.ts";
+import { cmakeParser } from "./cmake-parser.ts";
+import { ctestParser } from "./ctest-parser.ts";
 import { eslintParser } from "./eslint-parser.ts";
+import { gccParser } from "./gcc-parser.ts";
 import { genericParser } from "./generic-parser.ts";
 import { goParser } from "./go-parser.ts";
 import { goVetParser } from "./go-vet-parser.ts";
@@ -11,6 +17,7 @@ import { jestParser } from "./jest-parser.ts";
 import { mavenParser } from "./maven-parser.ts";
 import { mochaParser } from "./mocha-parser.ts";
 import { mypyParser } from "./mypy-parser.ts";
+import { nodeTapParser } from "./node-tap-parser.ts";
 import { nodeTestParser } from "./node-test-parser.ts";
 import { pytestParser } from "./pytest-parser.ts";
 import { ruffParser } from "./ruff-parser.ts";
@@ -37,6 +44,12 @@ export const outputParsers: ReadonlyMap<string, OutputParser> = new Map(
     goVetParser,
     mavenParser,
     gradleParser,
+    avaParser,
+    nodeTapParser,
+    gccParser,
+    cmakeParser,
+    ctestParser,
+    autoParser,
   ].map((parser) => [parser.name, parser]),
 );
 

@@ -1,0 +1,113 @@
+// Recognises the tools of a check from its output, for commands whose text names no known tool (a
+// wrapper such as ts-scripts, npm-run-all, c8, turbo, a nested `npm run`, make): every parser whose
+// signature appears reads the output, in the order the tools printed, so a chain that runs tsc then
+// vitest yields both kinds of findings. Nothing recognised: no findings (the generic fallback follows).
+import type { Finding } from "../../core/finding.ts";
+import type { OutputParser } from "../verifier.ts";
+import { avaParser } from "./ava-parser.ts";
+import { biomeParser } from "./biome-parser.ts";
+import { cargoParser } from "./cargo-parser.ts";
+import { cmakeParser } from "./cmake-parser.ts";
+import { ctestParser } from "./ctest-parser.ts";
+import { eslintParser } from "./eslint-parser.ts";
+import { gccParser } from "./gcc-parser.ts";
+import { goParser } from "./go-parser.ts";
+import { gradleParser } from "./gradle-parser.ts";
+import { jestParser } from "./jest-parser.ts";
+import { mavenParser } from "./maven-parser.ts";
+import { mochaParser } from "./mocha-parser.ts";
+import { mypyParser } from "./mypy-parser.ts";
+import { nodeTapParser } from "./node-tap-parser.ts";
+import { nodeTestParser } from "./node-test-parser.ts";
+import { stripAnsi } from "./output-text.ts";
+import { pytestParser } from "./pytest-parser.ts";
+import { ruffParser } from "./ruff-parser.ts";
+import { tapParser } from "./tap-parser.ts";
+import { tscParser } from "./tsc-parser.ts";
+import { uniqueFindings } from "./unique-findings.ts";
+import { vitestParser } from "./vitest-parser.ts";
+
+interface Signature {
+  parser: OutputParser;
+  /** Lines only this tool prints (multiline flag: `^` is a line start). */
+  pattern: RegExp;
+  /** Parsers that read the same output better: when one of them is recognised, this one is not used. */
+  unless?: string[];
+}
+
+const cSource = String.raw`\S+\.(?:c|cc|cpp|cxx|c\+\+|h|hh|hpp|hxx|m|mm|cu|inl|ipp|tcc)`;
+
+/** Each parser's signature; the order only breaks ties between tools that print at the same place. */
+const signatures: readonly Signature[] = [
+  { parser: tscParser, pattern: /(?:^|\s)error TS\d+: /m },
+  {
+    parser: vitestParser,
+    pattern: /^\s*(?:RUN|DEV)\s+v\d+\.\d+\.\d+ |^\s*Test Files\s+\d+ (?:failed|passed)/m,
+  },
+  { parser: jestParser, pattern: /^Test Suites: \d+ (?:failed|passed)/m },
+  { parser: mochaParser, pattern: /^\s+\d+ passing \(\d+m?s\)\s*$/m },
+  { parser: avaParser, pattern: /^\s*✘ \[fail\]: /m },
+  {
+    parser: nodeTapParser,
+    pattern: /^\s*(?:not )?ok \d+ - .* # time=[\d.]+m?s$|^# \{ total: \d+|^Asserts:\s+\d+ pass/m,
+  },
+  {
+    parser: nodeTestParser,
+    pattern: /^\s*duration_ms: [\d.]+$|^ℹ (?:tests|fail) \d+$/m,
+    unless: ["node-tap"],
+  },
+  { parser: tapParser, pattern: /^TAP version \d+$/m, unless: ["node-tap", "node-test", "vitest", "mocha"] },
+  { parser: eslintParser, pattern: /^✖ \d+ problems? \(\d+ errors?, \d+ warnings?\)$/m },
+  {
+    parser: biomeParser,
+    pattern: /^\S.*?:\d+:\d+ (?:lint|format|assist|parse)[\w/.-]*(?:\s+[A-Z]+)*\s+━+$/m,
+  },
+  { parser: cmakeParser, pattern: /^CMake (?:Error|Warning|Deprecation)/m },
+  {
+    parser: gccParser,
+    pattern: new RegExp(
+      String.raw`^${cSource}:\d+:(?:\d+:)? (?:fatal error|error|warning): |undefined reference to \`|^\S*\bld(?:\.\w+)?: (?:cannot find|error: undefined symbol)`,
+      "m",
+    ),
+    unless: ["cmake"],
+  },
+  { parser: ctestParser, pattern: /^Test project \/|^The following tests FAILED:$/m },
+  {
+    parser: pytestParser,
+    pattern: /^=+ (?:test session starts|FAILURES|ERRORS|short test summary info) =+$/m,
+  },
+  { parser: mypyParser, pattern: /^Found \d+ errors? in \d+ files? \(checked \d+ source files?\)$/m },
+  { parser: ruffParser, pattern: /^Found \d+ errors?\.$|^\S+\.py:\d+:\d+: [A-Z]+\d+ /m },
+  { parser: cargoParser, pattern: /^error(?:\[E\d+\])?: .*\n\s+--> |^test result: (?:ok|FAILED)\. /m },
+  { parser: goParser, pattern: /^--- FAIL: |^FAIL\s+\S+\s+[\d.]+s$|^ok\s+\S+\s+[\d.]+s$/m },
+  { parser: mavenParser, pattern: /^\[INFO\] BUILD (?:FAILURE|SUCCESS)$/m },
+  { parser: gradleParser, pattern: /^BUILD FAILED in |^FAILURE: Build failed/m },
+];
+
+/** The parsers whose signature appears in `output`, in the order their tools printed. */
+export function recogniseParsers(output: string): string[] {
+  const text = stripAnsi(output);
+  const found = signatures
+    .map((signature) => ({ signature, at: text.search(signature.pattern) }))
+    .filter(({ at }) => at >= 0);
+  const names = new Set(found.map(({ signature }) => signature.parser.name));
+  return found
+    .filter(({ signature }) => !(signature.unless ?? []).some((name) => names.has(name)))
+    .sort((a, b) => a.at - b.at)
+    .map(({ signature }) => signature.parser.name);
+}
+
+/** Findings of every recognised tool, each problem once; [] when no tool is recognised. */
+export function parseRecognisedOutput(output: string, exitCode: number | null): Finding[] {
+  const names = recogniseParsers(output);
+  const parsers = signatures
+    .map((signature) => signature.parser)
+    .filter((parser) => names.includes(parser.name));
+  parsers.sort((a, b) => names.indexOf(a.name) - names.indexOf(b.name));
+  return uniqueFindings(parsers.flatMap((parser) => parser.parse(output, exitCode)));
+}
+
+export const autoParser: OutputParser = {
+  name: "auto",
+  parse: parseRecognisedOutput,
+};

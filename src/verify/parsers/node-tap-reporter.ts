@@ -1,0 +1,79 @@
+// Reads the failures node-tap's own reporters (base, terse) print when output is not TAP: a
+// `✖ suite > name [file:line:col]` line, then an indented block with the source, the diff and the
+// stack. The live progress repeats blocks; each failure is kept once, with its fullest block.
+import type { Finding } from "../../core/finding.ts";
+import { clip, dedent, outputLines } from "./output-text.ts";
+
+const failureLine = /^✖ (.+?)(?: ((?:\/|\.{0,2}\/?)?[\w@.+/-]+\.[cm]?[jt]sx?):(\d+):(\d+))?\s*$/;
+const locationLine = /^\s+(\S+\.[cm]?[jt]sx?):(\d+):(\d+)$/;
+const stackFrame = /\(([^\s()]+):(\d+):(\d+)\)$/;
+const maxDiffLines = 14;
+
+interface Block {
+  name: string;
+  lines: string[];
+  location?: { file: string; line: number; column: number };
+}
+
+/** The `✖` blocks of `output`, one per failure name, each with the most lines seen for it. */
+function readBlocks(output: string): Block[] {
+  const blocks = new Map<string, Block>();
+  const lines = outputLines(output);
+  for (let index = 0; index < lines.length; index++) {
+    const head = failureLine.exec(lines[index]!);
+    if (!head) continue;
+    const body: string[] = [];
+    while (index + 1 < lines.length && /^\s+\S/.test(lines[index + 1]!)) body.push(lines[++index]!);
+    const block: Block = { name: head[1]!.trim(), lines: dedent(body) };
+    if (head[2] !== undefined)
+      block.location = { file: head[2], line: Number(head[3]), column: Number(head[4]) };
+    const known = blocks.get(block.name);
+    if (!known) blocks.set(block.name, block);
+    else {
+      if (block.lines.length > known.lines.length) known.lines = block.lines;
+      known.location ??= block.location;
+    }
+  }
+  return [...blocks.values()];
+}
+
+function locationOf(block: Block): Block["location"] {
+  if (block.location) return block.location;
+  for (const line of block.lines) {
+    const match = locationLine.exec(` ${line}`) ?? stackFrame.exec(line.trim());
+    if (match && !match[1]!.includes("node_modules"))
+      return { file: match[1]!, line: Number(match[2]), column: Number(match[3]) };
+  }
+  return undefined;
+}
+
+/** The diff lines between `--- expected` and the stack or `compare:` line. */
+function diffOf(lines: string[]): string[] {
+  const start = lines.indexOf("--- expected");
+  if (start < 0) return [];
+  const diff: string[] = [];
+  for (const line of lines.slice(start + 2)) {
+    if (!/^[-+ @]/.test(line)) break;
+    diff.push(line);
+  }
+  return diff.filter((line) => !line.startsWith("@@")).slice(0, maxDiffLines);
+}
+
+/** One finding per `✖` failure of node-tap's base or terse reporter. */
+export function parseTapReporterBlocks(output: string): Finding[] {
+  return readBlocks(output).map((block) => {
+    const diff = diffOf(block.lines);
+    const removed = diff.filter((line) => line.startsWith("-"));
+    const added = diff.filter((line) => line.startsWith("+"));
+    const leaf = block.name.split(" > ").at(-1)!;
+    const values =
+      diff.length === 2 && removed.length === 1 && added.length === 1
+        ? `: expected ${removed[0]!.slice(1).trim()}, actual ${added[0]!.slice(1).trim()}`
+        : "";
+    const finding: Finding = { kind: "test", test: block.name, message: clip(`${leaf}${values}`, 400) };
+    const location = locationOf(block);
+    if (location) Object.assign(finding, location);
+    if (diff.length > 0) finding.context = diff.join("\n");
+    return finding;
+  });
+}
