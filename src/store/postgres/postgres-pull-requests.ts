@@ -1,0 +1,282 @@
+// The Postgres side of PullRequestStore and FollowUpStore: pull requests, their comments, branch
+// pushes and follow-up claims, in the same tables and with the same rules as SQLite's.
+import type { Sql } from "postgres";
+import { StoreError } from "../../core/errors.ts";
+import type { PullRequestComment } from "../../forge/forge.ts";
+import type { FollowUpClaim, FollowUpKind, FollowUpStore } from "../follow-up-store.ts";
+import { StoredBranchPush, StoredPullRequest, StoredPullRequestComment } from "../pull-request-schemas.ts";
+import type {
+  BranchPush,
+  NewPullRequest,
+  PullRequestKey,
+  PullRequestQuery,
+  PullRequestRecord,
+  PullRequestStore,
+  PullRequestUpdate,
+} from "../pull-request-store.ts";
+import { compact, optional, type Row } from "../sqlite/sqlite-rows.ts";
+import { parseStored } from "../store-schemas.ts";
+import { pgGuarded } from "./postgres-guard.ts";
+
+function toParams(record: PullRequestRecord): Record<string, string | number | null> {
+  return {
+    forge: record.forge,
+    repository: record.repository,
+    number: record.number,
+    url: record.url,
+    head: record.head,
+    base: record.base,
+    head_sha: record.headSha,
+    state: record.state,
+    review_state: record.reviewState ?? null,
+    title: record.title,
+    body: record.body,
+    run_id: record.runId ?? null,
+    task_key: record.taskKey ?? null,
+    created_at: record.createdAt,
+    updated_at: record.updatedAt,
+  };
+}
+
+function describeKey(key: PullRequestKey): string {
+  return `pull request #${key.number} of ${key.forge} ${key.repository}`;
+}
+
+export class PostgresPullRequests implements PullRequestStore {
+  readonly #sql: Sql;
+  readonly #location: string;
+
+  constructor(sql: Sql, location: string) {
+    this.#sql = sql;
+    this.#location = location;
+  }
+
+  #guard<T>(action: string, work: () => Promise<T>): Promise<T> {
+    return pgGuarded(action, this.#location, work);
+  }
+
+  async createPullRequest(record: NewPullRequest): Promise<PullRequestRecord> {
+    return this.#guard(`create a pull request of ${record.forge}`, () =>
+      this.#sql.begin(async (tx) => {
+        // One creator per forge at a time, so no two take the same next number.
+        await tx`SELECT pg_advisory_xact_lock(hashtext(${`slipway-pr:${record.forge}`}))`;
+        const [next] =
+          await tx`SELECT coalesce(max(number), 0)::int + 1 AS next FROM pull_requests WHERE forge = ${record.forge}`;
+        const number = record.number ?? Number(next?.next);
+        const key = { forge: record.forge, repository: record.repository, number };
+        const [existing] = await tx`
+          SELECT 1 FROM pull_requests WHERE forge = ${key.forge} AND repository = ${key.repository} AND number = ${number}`;
+        if (existing) {
+          throw new StoreError(`${describeKey(key)} is already recorded in ${this.#location}`, {
+            details: { ...key },
+          });
+        }
+        const now = new Date().toISOString();
+        const [row] = await tx`
+          INSERT INTO pull_requests ${tx(toParams({ ...record, number, createdAt: now, updatedAt: now }))} RETURNING *`;
+        return this.#toRecord(row as Row);
+      }),
+    );
+  }
+
+  async savePullRequest(
+    record: Omit<PullRequestRecord, "createdAt" | "updatedAt">,
+  ): Promise<PullRequestRecord> {
+    return this.#guard(`save ${describeKey(record)}`, async () => {
+      const now = new Date().toISOString();
+      const [row] = await this.#sql`
+        INSERT INTO pull_requests ${this.#sql(toParams({ ...record, createdAt: now, updatedAt: now }))}
+        ON CONFLICT (forge, repository, number) DO UPDATE SET
+          url = excluded.url, head = excluded.head, base = excluded.base, head_sha = excluded.head_sha,
+          state = excluded.state, title = excluded.title, body = excluded.body,
+          review_state = coalesce(excluded.review_state, pull_requests.review_state),
+          run_id = coalesce(excluded.run_id, pull_requests.run_id),
+          task_key = coalesce(excluded.task_key, pull_requests.task_key),
+          updated_at = excluded.updated_at
+        RETURNING *`;
+      return this.#toRecord(row as Row);
+    });
+  }
+
+  async updatePullRequest(key: PullRequestKey, update: PullRequestUpdate): Promise<PullRequestRecord> {
+    return this.#guard(`update ${describeKey(key)}`, () =>
+      this.#sql.begin(async (tx) => {
+        const [row] = await tx`
+          SELECT * FROM pull_requests
+          WHERE forge = ${key.forge} AND repository = ${key.repository} AND number = ${key.number} FOR UPDATE`;
+        if (!row) {
+          throw new StoreError(`no ${describeKey(key)} in ${this.#location}: see \`slipway pr list\``, {
+            code: "not_found",
+            details: { ...key },
+          });
+        }
+        const defined = Object.fromEntries(Object.entries(update).filter(([, value]) => value !== undefined));
+        const next = { ...this.#toRecord(row as Row), ...defined, updatedAt: new Date().toISOString() };
+        const { created_at: _createdAt, ...params } = toParams(next);
+        const [updated] = await tx`
+          UPDATE pull_requests SET ${tx(params)}
+          WHERE forge = ${key.forge} AND repository = ${key.repository} AND number = ${key.number} RETURNING *`;
+        return this.#toRecord(updated as Row);
+      }),
+    );
+  }
+
+  async getPullRequest(key: PullRequestKey): Promise<PullRequestRecord | undefined> {
+    return this.#guard(`read ${describeKey(key)}`, async () => {
+      const [row] = await this.#sql`
+        SELECT * FROM pull_requests WHERE forge = ${key.forge} AND repository = ${key.repository} AND number = ${key.number}`;
+      return row ? this.#toRecord(row as Row) : undefined;
+    });
+  }
+
+  async listPullRequests(query: PullRequestQuery): Promise<PullRequestRecord[]> {
+    if (!Number.isInteger(query.limit) || query.limit < 0) {
+      throw new StoreError(
+        `cannot list pull requests: the limit must be a whole number ≥ 0, got ${query.limit}`,
+      );
+    }
+    return this.#guard("list pull requests", async () => {
+      const sql = this.#sql;
+      const filters = [
+        query.forge === undefined ? sql`` : sql`AND forge = ${query.forge}`,
+        query.repository === undefined ? sql`` : sql`AND repository = ${query.repository}`,
+        query.head === undefined ? sql`` : sql`AND head = ${query.head}`,
+        query.number === undefined ? sql`` : sql`AND number = ${query.number}`,
+      ];
+      const rows = await sql`
+        SELECT * FROM pull_requests WHERE true ${filters[0]!} ${filters[1]!} ${filters[2]!} ${filters[3]!}
+        ORDER BY created_at DESC, number DESC LIMIT ${query.limit}`;
+      return (rows as Row[]).map((row) => this.#toRecord(row));
+    });
+  }
+
+  async addPullRequestComment(
+    key: PullRequestKey,
+    comment: Omit<PullRequestComment, "id" | "createdAt">,
+  ): Promise<PullRequestComment> {
+    return this.#guard(`comment on ${describeKey(key)}`, async () => {
+      const [row] = await this.#sql`
+        INSERT INTO pull_request_comments (forge, repository, number, author, body, created_at)
+        SELECT forge, repository, number, ${comment.author}, ${comment.body}, ${new Date().toISOString()}
+        FROM pull_requests WHERE forge = ${key.forge} AND repository = ${key.repository} AND number = ${key.number}
+        RETURNING *`;
+      if (!row) {
+        throw new StoreError(`cannot comment: no ${describeKey(key)} in ${this.#location}`, {
+          code: "not_found",
+          details: { ...key },
+        });
+      }
+      return this.#toComment(row as Row);
+    });
+  }
+
+  async listPullRequestComments(key: PullRequestKey): Promise<PullRequestComment[]> {
+    return this.#guard(`read the comments of ${describeKey(key)}`, async () => {
+      const rows = await this.#sql`
+        SELECT * FROM pull_request_comments
+        WHERE forge = ${key.forge} AND repository = ${key.repository} AND number = ${key.number} ORDER BY id`;
+      return (rows as Row[]).map((row) => this.#toComment(row));
+    });
+  }
+
+  async recordBranchPush(push: Omit<BranchPush, "pushedAt">): Promise<void> {
+    await this.#guard(`record the push of ${push.branch}`, async () => {
+      const row = {
+        forge: push.forge,
+        repository: push.repository,
+        branch: push.branch,
+        sha: push.sha,
+        run_id: push.runId,
+        pushed_at: new Date().toISOString(),
+      };
+      await this.#sql`
+        INSERT INTO branch_pushes ${this.#sql(row)} ON CONFLICT (forge, repository, branch) DO UPDATE SET
+          sha = excluded.sha, run_id = excluded.run_id, pushed_at = excluded.pushed_at`;
+    });
+  }
+
+  async lastBranchPush(key: {
+    forge: string;
+    repository: string;
+    branch: string;
+  }): Promise<BranchPush | undefined> {
+    return this.#guard(`read the last push of ${key.branch}`, async () => {
+      const [row] = await this.#sql`
+        SELECT * FROM branch_pushes WHERE forge = ${key.forge} AND repository = ${key.repository} AND branch = ${key.branch}`;
+      if (!row) return undefined;
+      const value = {
+        forge: row.forge,
+        repository: row.repository,
+        branch: row.branch,
+        sha: row.sha,
+        runId: row.run_id,
+        pushedAt: row.pushed_at,
+      };
+      return parseStored(StoredBranchPush, value, `the push of ${key.branch}`, this.#location);
+    });
+  }
+
+  #toRecord(row: Row): PullRequestRecord {
+    const value = {
+      forge: row.forge,
+      repository: row.repository,
+      number: row.number,
+      url: row.url,
+      head: row.head,
+      base: row.base,
+      headSha: row.head_sha,
+      state: row.state,
+      reviewState: optional(row.review_state),
+      title: row.title,
+      body: row.body,
+      runId: optional(row.run_id),
+      taskKey: optional(row.task_key),
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+    const what = `pull request #${String(row.number)} of ${String(row.forge)}`;
+    return parseStored(StoredPullRequest, compact(value), what, this.#location);
+  }
+
+  #toComment(row: Row): PullRequestComment {
+    const value = { id: String(row.id), author: row.author, body: row.body, createdAt: row.created_at };
+    return parseStored(StoredPullRequestComment, value, `comment ${String(row.id)}`, this.#location);
+  }
+}
+
+export class PostgresFollowUps implements FollowUpStore {
+  readonly #sql: Sql;
+  readonly #location: string;
+
+  constructor(sql: Sql, location: string) {
+    this.#sql = sql;
+    this.#location = location;
+  }
+
+  async claimFollowUp(claim: FollowUpClaim): Promise<boolean> {
+    return pgGuarded(`claim follow-up ${claim.trigger}`, this.#location, async () => {
+      const result = await this.#sql`
+        INSERT INTO follow_ups (forge, repository, number, trigger, kind, created_at)
+        VALUES (${claim.forge}, ${claim.repository}, ${claim.number}, ${claim.trigger}, ${claim.kind}, ${new Date().toISOString()})
+        ON CONFLICT (forge, repository, number, trigger) DO NOTHING`;
+      return result.count === 1;
+    });
+  }
+
+  async attachFollowUpRun(key: PullRequestKey, trigger: string, runId: string): Promise<void> {
+    await pgGuarded(`link follow-up ${trigger} to run ${runId}`, this.#location, async () => {
+      await this.#sql`
+        UPDATE follow_ups SET run_id = ${runId}
+        WHERE forge = ${key.forge} AND repository = ${key.repository} AND number = ${key.number} AND trigger = ${trigger}`;
+    });
+  }
+
+  async countFollowUps(key: PullRequestKey, kind: FollowUpKind): Promise<number> {
+    return pgGuarded(`count follow-ups of #${key.number}`, this.#location, async () => {
+      const [row] = await this.#sql`
+        SELECT count(*)::int AS count FROM follow_ups
+        WHERE forge = ${key.forge} AND repository = ${key.repository} AND number = ${key.number} AND kind = ${kind}`;
+      return Number(row?.count ?? 0);
+    });
+  }
+}
