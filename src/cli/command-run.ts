@@ -2,9 +2,13 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { InputError } from "../core/errors.ts";
+import { checkBaseRef } from "../pipeline/check-base-ref.ts";
+import { type RunRequest, specOfRequest } from "../pipeline/start-run.ts";
+import { specSettingsOf } from "../runs/run-spec-settings.ts";
+import { submitRunSpec } from "../runs/submit-run-spec.ts";
 import { resolveRepoSource } from "../workspace/repo-source.ts";
 import { withRunServices } from "./agent-services.ts";
-import { type GlobalOptions, loadAppSettings } from "./app-context.ts";
+import { type AppSettings, type GlobalOptions, loadAppSettings } from "./app-context.ts";
 import { executeRun } from "./execute-run.ts";
 import { collect, positiveInteger, positiveNumber } from "./option-parsers.ts";
 
@@ -25,6 +29,7 @@ interface RunFlags {
   judge: boolean;
   taskKey?: string;
   issue?: number;
+  detach: boolean;
   json: boolean;
 }
 
@@ -55,6 +60,13 @@ function configFlags(flags: RunFlags): Record<string, unknown> {
   if (flags.sandbox !== undefined) values.sandbox = { backend: flags.sandbox };
   if (!flags.judge) values.judge = { enabled: false };
   return values;
+}
+
+/** `--detach`: the run is validated, stored and queued for `slipway worker`; its id is printed. */
+async function submitDetached(request: RunRequest, settings: AppSettings, json: boolean): Promise<void> {
+  const spec = await specOfRequest(request, specSettingsOf(settings.config));
+  const { runId } = await submitRunSpec(spec, settings);
+  process.stdout.write(json ? `${JSON.stringify({ runId, status: "queued" })}\n` : `${runId}\n`);
 }
 
 export function registerRunCommand(program: Command, global: () => GlobalOptions): void {
@@ -97,28 +109,40 @@ export function registerRunCommand(program: Command, global: () => GlobalOptions
       "the forge issue this task comes from: the new pull request's link is commented there (github, gitlab)",
       positiveInteger,
     )
+    .option(
+      "--detach",
+      "queue the run for `slipway worker` and print its id instead of running it here (follow it with `slipway logs -f`)",
+      false,
+    )
     .option("--json", "print the report as JSON", false)
     .action(async (flags: RunFlags) => {
       // Everything a user can get wrong is checked before the data directory or the store is made.
       const taskText = readTask(flags);
       const settings = loadAppSettings(global(), configFlags(flags));
       const repo = await resolveRepoSource(flags.repo);
+      const request: RunRequest = {
+        repo,
+        taskText,
+        baseRef: flags.base,
+        guardGrants: {
+          allowedPaths: flags.allowPath,
+          allowProtected: flags.allowProtected,
+          allowBinary: flags.allowBinary,
+        },
+        taskKey: flags.taskKey,
+        originIssue: flags.issue,
+      };
+      if (flags.detach) {
+        await submitDetached(request, settings, flags.json);
+        return;
+      }
+      // An unknown base is refused before the store or a mirror exists.
+      await checkBaseRef(repo, flags.base);
       await withRunServices(settings, async (agent, app) => {
         const { exitCode } = await executeRun({
           ...agent,
           app,
-          request: {
-            repo,
-            taskText,
-            baseRef: flags.base,
-            guardGrants: {
-              allowedPaths: flags.allowPath,
-              allowProtected: flags.allowProtected,
-              allowBinary: flags.allowBinary,
-            },
-            taskKey: flags.taskKey,
-            originIssue: flags.issue,
-          },
+          request: { ...request, baseChecked: true },
           json: flags.json,
         });
         process.exitCode = exitCode;

@@ -23,6 +23,22 @@ export const commandTable: readonly CommandEntry[] = [
     load: async () => (await import("./command-run.ts")).registerRunCommand,
   },
   {
+    name: "worker",
+    summary:
+      "execute queued runs (`slipway run --detach`) until stopped; many workers can share one data directory",
+    load: async () => (await import("./command-worker.ts")).registerWorkerCommand,
+  },
+  {
+    name: "logs",
+    summary: "print a run's events; -f follows a queued or running run until it ends",
+    load: async () => (await import("./command-logs.ts")).registerLogsCommand,
+  },
+  {
+    name: "cancel",
+    summary: "cancel a queued or running run (its worker stops the agent, checks and sandbox)",
+    load: async () => (await import("./command-cancel.ts")).registerCancelCommand,
+  },
+  {
     name: "runs",
     summary: "list past runs, newest first",
     load: async () => (await import("./command-runs.ts")).registerRunsCommand,

@@ -44,13 +44,14 @@ function eventHeading(event: RunEvent, startedAt: number): string {
   return `#${String(event.seq).padStart(3, "0")} +${offset} s  ${event.stage.padEnd(9)} ${event.type}${detail}`;
 }
 
+/** One event as the trace shows it, its time counted from `startedAt` (epoch ms); `logs -f` prints these. */
+export function renderTraceEvent(event: RunEvent, startedAt: number): string {
+  const body = eventBody(event);
+  return body ? `${eventHeading(event, startedAt)}\n${body}` : eventHeading(event, startedAt);
+}
+
 export function renderTrace(events: RunEvent[]): string {
   if (events.length === 0) return "(no events)";
   const startedAt = Date.parse(events[0]!.at);
-  return events
-    .map((event) => {
-      const body = eventBody(event);
-      return body ? `${eventHeading(event, startedAt)}\n${body}` : eventHeading(event, startedAt);
-    })
-    .join("\n");
+  return events.map((event) => renderTraceEvent(event, startedAt)).join("\n");
 }

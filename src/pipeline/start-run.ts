@@ -28,6 +28,8 @@ export interface RunRequest {
   followUp?: FollowUpLink;
   /** The forge issue the task comes from: the pull request's link is commented there. */
   originIssue?: number;
+  /** The caller looked the base up already (checkBaseRef, before it opened the store). */
+  baseChecked?: boolean;
 }
 
 /** A follow-up run's link to its pull request and the run that opened it. */
@@ -169,7 +171,7 @@ export async function startRun(request: RunRequest, deps: RunDependencies): Prom
     },
     deps.signal,
   );
-  await checkBaseRef(spec.repository, spec.baseRef, deps.signal);
+  if (!request.baseChecked) await checkBaseRef(spec.repository, spec.baseRef, deps.signal);
   // Built before anything is written: a forge without a remote or a token fails the run up front.
   const warnings = forgeWarnings();
   const forge = await openRunForge(deps, spec.repository, warnings);

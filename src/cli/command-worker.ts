@@ -1,0 +1,48 @@
+// `slipway worker`: execute queued runs (from `slipway run --detach`) until stopped.
+import type { Command } from "commander";
+import { runWorker } from "../runs/worker.ts";
+import { type GlobalOptions, loadAppSettings, openAppStore } from "./app-context.ts";
+import { positiveInteger } from "./option-parsers.ts";
+
+interface WorkerFlags {
+  concurrency: number;
+  once: boolean;
+}
+
+export function registerWorkerCommand(program: Command, global: () => GlobalOptions): void {
+  program
+    .command("worker")
+    .description(
+      "execute queued runs (`slipway run --detach`) until stopped; many workers can share one data directory",
+    )
+    .option("--concurrency <n>", "runs executed at once by this worker", positiveInteger, 1)
+    .option("--once", "execute the runs queued now and exit when none is left", false)
+    .action(async (flags: WorkerFlags) => {
+      const settings = loadAppSettings(global());
+      const app = await openAppStore(settings);
+      const stop = new AbortController();
+      // SIGTERM or Ctrl-C: claim nothing more; current runs finish, or are handed back after a lease.
+      const onSignal = (): void => {
+        process.stderr.write("worker: stopping: no new runs; waiting for the current ones\n");
+        stop.abort();
+      };
+      process.once("SIGTERM", onSignal);
+      process.once("SIGINT", onSignal);
+      try {
+        const summary = await runWorker({
+          app,
+          concurrency: flags.concurrency,
+          once: flags.once,
+          stop: stop.signal,
+          onNotice: (line) => process.stderr.write(`worker: ${line}\n`),
+        });
+        process.stderr.write(
+          `worker: ${summary.finished.length} run(s) finished, ${summary.handedBack.length} handed back\n`,
+        );
+      } finally {
+        process.removeListener("SIGTERM", onSignal);
+        process.removeListener("SIGINT", onSignal);
+        await app.store.close();
+      }
+    });
+}

@@ -1,0 +1,29 @@
+// A store that stops writing once its worker lost the run: after the lease is gone (expired and
+// taken by another attempt, or handed back) nothing of the old attempt may change the run's record.
+import { StoreError } from "../core/errors.ts";
+import type { Store } from "../store/store.ts";
+
+/** Set `lost` to fence the store; `reason` says why in the error a write then throws. */
+export interface Fence {
+  lost: boolean;
+  reason: string;
+}
+
+/** Methods that only read: they still work behind a fence (nothing they do changes a record). */
+const readOnly = /^(get|list|find|count|cancelRequested)/;
+
+/** `store`, whose writes throw StoreError once `fence.lost` is set (reads and close still work). */
+export function fencedStore(store: Store, fence: Fence): Store {
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== "function" || typeof property !== "string") return value;
+      if (property === "close" || readOnly.test(property)) return value.bind(target);
+      return (...args: unknown[]): unknown => {
+        if (fence.lost)
+          throw new StoreError(`not recorded: ${fence.reason}`, { details: { write: property } });
+        return (value as (...parameters: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}

@@ -1,0 +1,202 @@
+// A worker: claims queued runs with leases, renews them while the runs execute, watches for cancel,
+// and restarts runs whose worker died (their lease expired). Many workers share one store.
+
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
+import { describeError } from "../core/errors.ts";
+import type { Run } from "../core/run.ts";
+import { removeRunLeftovers } from "../pipeline/recover-runs.ts";
+import { RunCancellation } from "../pipeline/run-context.ts";
+import type { RunLease } from "../store/run-queue.ts";
+import type { Store } from "../store/store.ts";
+import type { AppContext } from "./app-context.ts";
+import { executeRun } from "./execute-run.ts";
+import { type Fence, fencedStore } from "./fenced-store.ts";
+
+export interface WorkerOptions {
+  app: AppContext;
+  /** Runs executed at once by this worker. */
+  concurrency: number;
+  /** Execute the runs there are and exit when the queue has none left to claim. */
+  once: boolean;
+  /** Aborted: stop claiming; current runs get `drainMs` to finish, then are handed back. */
+  stop: AbortSignal;
+  /** How long a stopping worker waits for its current runs before handing them back (default: one lease). */
+  drainMs?: number;
+  /** One line per thing the worker did (claimed, finished, requeued…). */
+  onNotice?: (line: string) => void;
+}
+
+export interface WorkerSummary {
+  workerId: string;
+  /** Runs this worker took to an outcome, with it. */
+  finished: { runId: string; outcome: string }[];
+  /** Runs it handed back (stopped before they ended): another worker restarts them. */
+  handedBack: string[];
+}
+
+interface ActiveRun {
+  lease: RunLease;
+  fence: Fence;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+/** End a run that could not be executed at all (its spec or services failed), with the reason. */
+async function endUnexecutable(store: Store, runId: string, error: unknown): Promise<void> {
+  const message = describeError(error);
+  const run = await store.getRun(runId);
+  if (!run || run.status === "finished") return;
+  const at = new Date().toISOString();
+  await store.appendEvent({
+    runId,
+    at,
+    type: "run-error",
+    stage: run.stage,
+    data: { message, code: "worker" },
+  });
+  await store.updateRun(runId, { status: "finished", outcome: "error", outcomeDetail: message, endedAt: at });
+  await store.appendEvent({
+    runId,
+    at,
+    type: "run-end",
+    stage: run.stage,
+    data: { outcome: "error", detail: message },
+  });
+}
+
+/** Renew the lease and look for a cancel, every `intervalMs`, until `until` settles. */
+function keepLease(store: Store, active: ActiveRun, leaseMs: number, intervalMs: number): () => void {
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy || active.fence.lost) return;
+    busy = true;
+    void (async () => {
+      const renewed = await store.renewLease(active.lease, leaseMs);
+      if (!renewed) {
+        active.fence.lost = true;
+        active.fence.reason = `the worker lost its lease on run ${active.lease.runId} (attempt ${active.lease.attempt})`;
+        active.controller.abort(new Error(active.fence.reason));
+        return;
+      }
+      active.lease = renewed;
+      if (await store.cancelRequested(active.lease.runId)) active.controller.abort(new RunCancellation());
+    })()
+      // A store that fails a renewal is asked again at the next tick; the lease outlives a few misses.
+      .catch(() => undefined)
+      .finally(() => {
+        busy = false;
+      });
+  }, intervalMs);
+  return () => clearInterval(timer);
+}
+
+async function executeLeased(
+  options: WorkerOptions,
+  active: ActiveRun,
+  summary: WorkerSummary,
+  leaseMs: number,
+): Promise<void> {
+  const { app } = options;
+  const runId = active.lease.runId;
+  const notice = options.onNotice ?? (() => {});
+  const tick = Math.max(50, Math.min(leaseMs / 3, app.config.queue.pollSeconds * 1000));
+  const release = keepLease(app.store, active, leaseMs, tick);
+  notice(`run ${runId}: attempt ${active.lease.attempt} started`);
+  try {
+    const store = fencedStore(app.store, active.fence);
+    const run: Run = await executeRun(runId, { app: { ...app, store }, signal: active.controller.signal });
+    summary.finished.push({ runId, outcome: run.outcome ?? "error" });
+    notice(`run ${runId}: ${run.outcome}${run.outcomeDetail ? ` (${run.outcomeDetail})` : ""}`);
+  } catch (error) {
+    if (active.fence.lost) {
+      summary.handedBack.push(runId);
+      notice(`run ${runId}: handed back (${active.fence.reason})`);
+    } else {
+      await endUnexecutable(app.store, runId, error).catch(() => undefined);
+      summary.finished.push({ runId, outcome: "error" });
+      notice(`run ${runId}: error (${describeError(error)})`);
+    }
+  } finally {
+    release();
+    // A fenced attempt keeps no lease to drop: it expired, or it is left to expire (handed back).
+    if (!active.fence.lost) await app.store.releaseRun(active.lease).catch(() => undefined);
+  }
+}
+
+/** Put runs whose worker died back in the queue (or end them at maxAttempts), and clean what they left. */
+async function expireLeases(options: WorkerOptions): Promise<void> {
+  const { store, config } = options.app;
+  const notice = options.onNotice ?? (() => {});
+  const expired = await store.expireLeases(new Date(), config.queue.maxAttempts);
+  for (const runId of expired.requeued) notice(`run ${runId}: its worker's lease expired; queued again`);
+  for (const runId of [...expired.interrupted, ...expired.cancelled]) {
+    const run = await store.getRun(runId);
+    if (run) await removeRunLeftovers(run);
+    notice(`run ${runId}: its worker's lease expired; ended as ${run?.outcome ?? "interrupted"}`);
+  }
+}
+
+/** Claim runs while this worker has room; returns how many it claimed. */
+async function claimRuns(
+  options: WorkerOptions,
+  workerId: string,
+  active: Map<string, ActiveRun>,
+  summary: WorkerSummary,
+): Promise<number> {
+  const { store, config } = options.app;
+  const leaseMs = config.queue.leaseSeconds * 1000;
+  const limits = {
+    maxConcurrentRuns: config.limits.maxConcurrentRuns,
+    maxRunsPerRepository: config.limits.maxRunsPerRepository,
+  };
+  let claimed = 0;
+  while (active.size < options.concurrency && !options.stop.aborted) {
+    const lease = await store.claimRun(workerId, leaseMs, limits);
+    if (!lease) break;
+    claimed++;
+    const entry: ActiveRun = {
+      lease,
+      fence: { lost: false, reason: "" },
+      controller: new AbortController(),
+      done: Promise.resolve(),
+    };
+    entry.done = executeLeased(options, entry, summary, leaseMs).finally(() => active.delete(lease.runId));
+    active.set(lease.runId, entry);
+  }
+  return claimed;
+}
+
+/** Wait for current runs up to `drainMs`, then hand the rest back (fenced, aborted, lease left to expire). */
+async function drain(active: Map<string, ActiveRun>, drainMs: number): Promise<void> {
+  const all = Promise.all([...active.values()].map((entry) => entry.done));
+  const timedOut = await Promise.race([all.then(() => false), sleep(drainMs, true, { ref: false })]);
+  if (!timedOut) return;
+  for (const entry of active.values()) {
+    entry.fence.lost = true;
+    entry.fence.reason = "the worker was stopped before the run ended; another worker restarts it";
+    entry.controller.abort(new Error(entry.fence.reason));
+  }
+  // Bounded too: a stage that ignores its signal does not keep the worker alive.
+  await Promise.race([all, sleep(drainMs, undefined, { ref: false })]);
+}
+
+/** Run the worker until `stop` (or, with `once`, until the queue has nothing left for it). */
+export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> {
+  const workerId = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
+  const summary: WorkerSummary = { workerId, finished: [], handedBack: [] };
+  const active = new Map<string, ActiveRun>();
+  const pollMs = options.app.config.queue.pollSeconds * 1000;
+  while (!options.stop.aborted) {
+    await expireLeases(options).catch((error) =>
+      options.onNotice?.(`expiring leases failed: ${describeError(error)}`),
+    );
+    const claimed = await claimRuns(options, workerId, active, summary);
+    if (options.once && claimed === 0 && active.size === 0) break;
+    const wake = [...active.values()].map((entry) => entry.done);
+    await Promise.race([sleep(pollMs, undefined, { signal: options.stop }).catch(() => undefined), ...wake]);
+  }
+  await drain(active, options.drainMs ?? options.app.config.queue.leaseSeconds * 1000);
+  return summary;
+}
