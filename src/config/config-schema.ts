@@ -70,6 +70,27 @@ export const QueueConfig = z
   })
   .strict();
 
+export const StoreConfig = z
+  .object({
+    backend: z
+      .enum(["sqlite", "postgres"])
+      .default("sqlite")
+      .describe(
+        "where runs, events and the queue live: sqlite (a file in the data directory) or postgres (shared by several hosts)",
+      ),
+    urlEnv: z
+      .string()
+      .regex(
+        /^[A-Za-z_][A-Za-z0-9_]*$/,
+        "expected the name of an environment variable, e.g. SLIPWAY_DATABASE_URL",
+      )
+      .default("SLIPWAY_DATABASE_URL")
+      .describe(
+        "postgres backend: name of the environment variable holding the connection URL (postgres://user:password@host:port/db); the URL is never written in the file",
+      ),
+  })
+  .strict();
+
 export const SandboxConfig = z
   .object({
     backend: z
@@ -411,6 +432,9 @@ export const SlipwayConfig = z
       .describe(
         "per-repository settings, first match wins; without one, a github.com or gitlab.com URL (or the host of forge.github.apiUrl / forge.gitlab.apiUrl) picks that forge, anything else forge.type",
       ),
+    store: StoreConfig.prefault({}).describe(
+      "the store backend: SQLite by default, Postgres for several hosts",
+    ),
     queue: QueueConfig.prefault({}).describe(
       "the queue `slipway run --detach` fills and `slipway worker` drains",
     ),

@@ -1,7 +1,10 @@
 // The Store and RunQueue contracts against a real Postgres server this file starts (skipped, with
 // the reason printed, when no server can be started), each case in a fresh schema.
+import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import postgres, { type Sql } from "postgres";
+import { SlipwayConfig } from "../../config/config-schema.ts";
+import { openConfiguredStore } from "../open-store.ts";
 import { describeQueueContract } from "../run-queue.contract.ts";
 import { describeStoreContract } from "../store.contract.ts";
 import { openPostgresStore } from "./postgres-store.ts";
@@ -54,12 +57,27 @@ describe("postgres store", () => {
   test("a server that refuses connections is one clear StoreError naming it without the password", async (context) => {
     if (!requireServer(context)) return;
     const unreachable = "postgres://slipway:hunter2secret@127.0.0.1:1/postgres";
-    const { rejects } = await import("node:assert/strict");
-    await rejects(openPostgresStore(unreachable), (error: Error) => {
+    await assert.rejects(openPostgresStore(unreachable), (error: Error) => {
       if (!/cannot reach the Postgres store at postgres:\/\/127\.0\.0\.1:1\/postgres/.test(error.message))
         throw new Error(`unexpected message: ${error.message}`);
       if (error.message.includes("hunter2secret")) throw new Error("the password leaked into the message");
       return true;
     });
+  });
+
+  test("store.backend postgres opens the database whose URL the variable store.urlEnv names", async (context) => {
+    const running = requireServer(context);
+    if (!running) return;
+    const config = SlipwayConfig.parse({ store: { backend: "postgres", urlEnv: "TEST_DB_URL" } });
+    const store = await openConfiguredStore({
+      config,
+      dataDir: "/nonexistent",
+      env: { TEST_DB_URL: running.url },
+    });
+    try {
+      assert.equal(typeof (await store.countRuns()), "number");
+    } finally {
+      await store.close();
+    }
   });
 });
