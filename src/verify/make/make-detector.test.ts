@@ -5,7 +5,9 @@ import { chmod, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, test } from "node:test";
 import { detectVerifiers } from "../detect.ts";
+import { runVerifiers } from "../run-verifiers.ts";
 import { useTempDirectories } from "../temp-directories.ts";
+import { missingProgram, sandboxFor } from "../verify-fixtures.ts";
 import { detectMakeChecks } from "./make-detector.ts";
 import { readMakefileTargets } from "./makefile-targets.ts";
 
@@ -43,7 +45,7 @@ describe("Makefile targets", () => {
 describe("make detection", () => {
   const defaults = { timeoutMs: 30_000 };
 
-  test("check and test targets become make checks, check first, with the generic parser", async () => {
+  test("check and test targets become make checks, check first, read by the auto parser (make runs other tools)", async () => {
     const root = await project({ Makefile: "test:\n\tpytest\n\ncheck: lint test\n" });
     const found = await detectMakeChecks(root, defaults, "/usr/bin:/bin");
     assert.deepEqual(found?.commands, [
@@ -52,7 +54,7 @@ describe("make detection", () => {
         command: "make",
         args: ["check"],
         cwd: ".",
-        parser: "generic",
+        parser: "auto",
         speeds: ["fast", "full"],
         timeoutMs: 30_000,
       },
@@ -61,7 +63,7 @@ describe("make detection", () => {
         command: "make",
         args: ["test"],
         cwd: ".",
-        parser: "generic",
+        parser: "auto",
         speeds: ["fast", "full"],
         timeoutMs: 30_000,
       },
@@ -120,4 +122,34 @@ describe("make detection", () => {
       ["test"],
     );
   });
+});
+
+const missingCompiler = missingProgram("make") ?? missingProgram("cc");
+if (missingCompiler) console.log(`# skipping the make run: ${missingCompiler}`);
+
+test("make check that runs the C compiler reports the compiler's error with file:line", {
+  skip: missingCompiler,
+}, async () => {
+  const root = await project({
+    Makefile: "check: app\n\t./app\n\napp: app.c\n\tcc -Wall -o app app.c\n",
+    "app.c": "int main(void) {\n  return missing;\n}\n",
+  });
+  const { commands } = await detectVerifiers(root);
+  const sandbox = await sandboxFor(root);
+  try {
+    const [result] = (await runVerifiers(sandbox, commands, "full", AbortSignal.timeout(60_000))).results;
+    assert.equal(result?.unparsed, false);
+    const [error, target] = result?.findings ?? [];
+    assert.deepEqual(
+      [error?.file, error?.line, error?.severity, error?.kind],
+      ["app.c", 2, undefined, "compile"],
+    );
+    // GCC's quotes follow the locale: ‘missing’ or 'missing'.
+    assert.match(error?.message ?? "", /^.missing. undeclared/);
+    assert.equal(target?.severity, "warning");
+    assert.equal(target?.message, "build step failed: make: *** [Makefile:5: app] Error 1");
+    assert.equal(result?.findings.length, 2);
+  } finally {
+    await sandbox.dispose();
+  }
 });

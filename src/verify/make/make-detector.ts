@@ -1,5 +1,6 @@
 // The fallback detector: when no other ecosystem found a check, a Makefile's `check` and `test`
-// targets become checks (`make check`, `make test`). Targets are read from the file; make never runs.
+// targets become checks (`make check`, `make test`), read by the parsers of the tools their output
+// shows (`auto`). Targets are read from the file; make never runs.
 import { findOnPath } from "../../sandbox/bwrap/toolchain-mounts.ts";
 import { FileAccessError } from "../../workspace/file-access-error.ts";
 import { entryKindInside, readRegularFileInside } from "../../workspace/safe-fs.ts";
@@ -61,7 +62,8 @@ export async function detectMakeChecks(
     command: "make",
     args: [target],
     cwd: ".",
-    parser: "generic",
+    // make runs other tools (a compiler, a test runner): their output says which.
+    parser: "auto",
     speeds: ["fast", "full"],
     timeoutMs: defaults.timeoutMs,
   }));

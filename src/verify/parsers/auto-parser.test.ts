@@ -1,0 +1,109 @@
+// The `auto` parser: tools recognised from their output. A real nested `npm run` chain runs tsc and
+// node's test runner; recorded outputs of node-tap, AVA, Clang and CTest are each recognised alone.
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { inferParser } from "../infer-parser.ts";
+import { runVerifiers, toVerifierResult } from "../run-verifiers.ts";
+import type { VerificationReport } from "../verifier.ts";
+import {
+  linkTypescript,
+  makeProject,
+  removeProject,
+  sandboxFor,
+  simpleTestFile,
+} from "../verify-fixtures.ts";
+import { parseRecognisedOutput, recogniseParsers } from "./auto-parser.ts";
+
+const fixture = (name: string): Promise<string> =>
+  readFile(path.join(import.meta.dirname, "fixtures", name), "utf8");
+
+describe("a check whose script hands the work to other scripts", () => {
+  const scripts = { check: "npm run types; npm run unit", types: "tsc --noEmit -p .", unit: "node --test" };
+  let root = "";
+  let report: VerificationReport;
+  before(async () => {
+    root = await makeProject({
+      "package.json": JSON.stringify({ name: "chain", version: "1.0.0", scripts }),
+      "tsconfig.json": JSON.stringify({ compilerOptions: { strict: true, noEmit: true }, include: ["src"] }),
+      "src/count.ts": "export const count: number = 'three';\n",
+      "test/math.test.mjs": simpleTestFile,
+    });
+    await linkTypescript(root);
+    const parser = inferParser(scripts.check);
+    const command = { name: "check", command: "npm", args: ["run", "check"], cwd: ".", parser };
+    const sandbox = await sandboxFor(root);
+    try {
+      report = await runVerifiers(
+        sandbox,
+        [{ ...command, speeds: ["full"], timeoutMs: 60_000 }],
+        "full",
+        AbortSignal.timeout(60_000),
+      );
+    } finally {
+      await sandbox.dispose();
+    }
+  });
+  after(() => removeProject(root));
+
+  test("is read by auto, which finds both the type error and the failing test, with their places", () => {
+    assert.equal(inferParser(scripts.check), "auto");
+    const [result] = report.results;
+    assert.equal(result?.unparsed, false);
+    const shown = result!.findings.map(({ kind, file, line, rule, test: name }) => ({
+      kind,
+      file,
+      line,
+      rule,
+      test: name,
+    }));
+    assert.deepEqual(shown, [
+      { kind: "type", file: "src/count.ts", line: 1, rule: "TS2322", test: undefined },
+      { kind: "test", file: "test/math.test.mjs", line: 5, rule: undefined, test: "subtracts numbers" },
+    ]);
+  });
+});
+
+test("each recorded runner's output is recognised as that runner only", async () => {
+  assert.deepEqual(recogniseParsers(await fixture("node-tap/tap16-tap.txt")), ["node-tap"]);
+  assert.deepEqual(recogniseParsers(await fixture("node-tap/tap21-tap.txt")), ["node-tap"]);
+  assert.deepEqual(recogniseParsers(await fixture("node-tap/tap21-base.txt")), ["node-tap"]);
+  assert.deepEqual(recogniseParsers(await fixture("ava/ava6-default.txt")), ["ava"]);
+  assert.deepEqual(recogniseParsers(await fixture("c/clang14-compile-and-link.txt")), ["gcc"]);
+  assert.deepEqual(recogniseParsers(await fixture("c/ctest-j2-output-on-failure.txt")), ["ctest"]);
+});
+
+test("tools are listed in the order they printed; CMake's parser covers the compiler it ran", async () => {
+  const ctest = await fixture("c/ctest-j2-output-on-failure.txt");
+  const compile = "src/a.c:3:5: error: 'x' undeclared (first use in this function)\n";
+  assert.deepEqual(recogniseParsers(`${compile}${ctest}`), ["gcc", "ctest"]);
+  assert.deepEqual(
+    recogniseParsers(`CMake Error at CMakeLists.txt:3 (add_executable):\n  boom\n${compile}`),
+    ["cmake"],
+  );
+  const findings = parseRecognisedOutput(`${compile}${ctest}`, 8);
+  assert.equal(findings[0]?.file, "src/a.c");
+  assert.equal(findings.filter((finding) => finding.kind === "test").length, 5);
+});
+
+test("output no tool signs is no finding from auto, so the check falls back to the generic tail", () => {
+  const output = "building...\nsomething odd happened\nstep 3 of 4 did not finish\n";
+  assert.deepEqual(parseRecognisedOutput(output, 1), []);
+  const command = {
+    name: "x",
+    command: "make",
+    args: ["x"],
+    cwd: ".",
+    parser: "auto",
+    speeds: [],
+    timeoutMs: 1,
+  };
+  const result = toVerifierResult(
+    command,
+    { exitCode: 1, signal: null, output, timedOut: false, truncated: false, durationMs: 5 },
+    ["/nowhere"],
+  );
+  assert.equal(result.unparsed, true);
+  assert.equal(result.findings.at(-1)?.message, "step 3 of 4 did not finish");
+});
