@@ -1,13 +1,12 @@
 // What every command, worker and API call needs: the loaded configuration, the data directory and
 // the store (with crash recovery done on open). cli/ and the API stay thin adapters over it.
 // Commands that only read (runs, show, stats, pr) open an existing store and never create one.
-import { existsSync } from "node:fs";
 import path from "node:path";
 import type { SlipwayConfig } from "../config/config-schema.ts";
 import { resolveDataDir } from "../config/data-dir.ts";
 import { loadConfig } from "../config/load-config.ts";
 import { recoverInterruptedRuns } from "../pipeline/recover-runs.ts";
-import { openSqliteStore } from "../store/sqlite/sqlite-store.ts";
+import { openConfiguredStore, storeExists } from "../store/open-store.ts";
 import type { Store } from "../store/store.ts";
 
 export interface GlobalOptions {
@@ -46,7 +45,8 @@ export function loadAppSettings(global: GlobalOptions, flags: Record<string, unk
 
 /** Open the store of `settings` (creating the data directory and the store when missing). */
 export async function openAppStore(settings: AppSettings): Promise<AppContext> {
-  const store = await openSqliteStore(storeFile(settings.dataDir));
+  // store.backend picks SQLite in the data directory or Postgres (store/open-store.ts).
+  const store = await openConfiguredStore(settings);
   await recoverInterruptedRuns(store, { sweepContainers: "when-orphans" });
   return { ...settings, store };
 }
@@ -68,7 +68,7 @@ export async function withExistingStore<T>(
   work: (app: AppContext) => Promise<T>,
   missing: () => T,
 ): Promise<T> {
-  if (!existsSync(storeFile(settings.dataDir))) return missing();
+  if (!storeExists(settings)) return missing();
   const app = await openAppStore(settings);
   try {
     return await work(app);
