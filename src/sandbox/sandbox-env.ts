@@ -34,6 +34,10 @@ export function sandboxEnvironment(
     if (value !== undefined) env[name] = value;
   }
   env.PATH ??= "/usr/local/bin:/usr/bin:/bin";
+  // A CI runner's locale (GitHub's images set LANG=C.UTF-8): without one, a platform started by a
+  // service manager hands tools the C locale, and Java, Ruby, Perl and Python <3.7 read and print
+  // non-ASCII source as ASCII. glibc has C.UTF-8 built in; the host's own choice wins when it has one.
+  if (env.LANG === undefined && env.LC_ALL === undefined) env.LANG = "C.UTF-8";
   env.HOME = home;
   env.TMPDIR = tmp;
   // A CI runner's environment, nothing more: NO_COLOR would fail a CLI library's colour tests that

@@ -8,6 +8,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   rmSync,
   writeFileSync,
 } from "node:fs";
@@ -133,6 +134,34 @@ export function describeSandboxContract(
       const result = await open().exec(shell("cat marker.txt", { cwd: "nested/deeper" }));
       assert.equal(result.exitCode, 0);
       assert.equal(result.stdout, "found me\n");
+    });
+
+    test("runs at the worktree's own host path, so an absolute path written inside holds outside", {
+      skip,
+    }, async () => {
+      // Made inside: a directory the host makes later may not be the sandbox user's (docker).
+      const result = await open().exec(
+        shell('mkdir nested && cd nested && pwd && printf "%s" "$(pwd)" > "$(pwd)/written-at.txt"'),
+      );
+      assert.equal(result.exitCode, 0, result.output);
+      const inside = path.join(realpathSync(worktree), "nested");
+      assert.equal(result.stdout, `${inside}\n`);
+      assert.equal(readFileSync(path.join(worktree, "nested", "written-at.txt"), "utf8"), inside);
+    });
+
+    test("an isolating sandbox shows nothing beside the worktree on its way: parents hold only it", {
+      skip: skip || (backend.isolates ? false : "the none backend shows the host as it is"),
+    }, async () => {
+      const sibling = `${worktree}.setup`;
+      mkdirSync(sibling);
+      try {
+        const parent = path.dirname(realpathSync(worktree));
+        const result = await open().exec(shell(`ls -A "${parent}"`));
+        assert.equal(result.exitCode, 0, result.output);
+        assert.equal(result.stdout, `${path.basename(worktree)}\n`);
+      } finally {
+        rmSync(sibling, { recursive: true, force: true });
+      }
     });
 
     test("refuses a working directory outside the worktree", { skip }, async () => {

@@ -1,6 +1,8 @@
-// The environment a check sees is a CI runner's, not a colourless one: CI=true, the host's TERM, and
-// neither NO_COLOR nor FORCE_COLOR (a CLI library's colour tests fail under NO_COLOR=1). Run through
-// every backend a check may run in: bwrap in both process spaces, docker, and none.
+// The environment a check sees is a CI runner's, not a colourless one: CI=true, the host's TERM, a
+// UTF-8 locale, and neither NO_COLOR nor FORCE_COLOR (a CLI library's colour tests fail under
+// NO_COLOR=1); and the worktree is where a CI runner has it, at its own path, so what setup wrote
+// with absolute paths (a pnpm-like shim, a venv's scripts) runs in the gate, the agent's sandbox and
+// on the host. Run through every backend a check may run in: bwrap in both process spaces, docker, none.
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { after, describe, test } from "node:test";
@@ -13,14 +15,16 @@ import type { ExecRequest, SandboxBackend } from "../sandbox/sandbox.ts";
 import { runVerifiers } from "./run-verifiers.ts";
 import type { VerifierCommand } from "./verifier.ts";
 
-// The platform's own environment as a CI runner's shell has it: a TERM, and a FORCE_COLOR that
-// must not cross (the allowlist keeps it out).
+// The platform's own environment as a service manager may start it: a TERM, no locale, and a
+// FORCE_COLOR that must not cross (the allowlist keeps it out).
 process.env.TERM = "xterm-256color";
 process.env.FORCE_COLOR = "3";
+delete process.env.LANG;
+delete process.env.LC_ALL;
 
 const printEnvironment =
   "const pick = (name) => process.env[name] ?? '<unset>'; " +
-  "console.log(['CI', 'TERM', 'NO_COLOR', 'FORCE_COLOR'].map((name) => name + '=' + pick(name)).join(' '));";
+  "console.log(['CI', 'TERM', 'LANG', 'NO_COLOR', 'FORCE_COLOR'].map((name) => name + '=' + pick(name)).join(' '));";
 
 /** A check that prints the variables and fails, so the generic fallback keeps its output. */
 const environmentCheck: VerifierCommand = {
@@ -53,7 +57,7 @@ after(() => {
 
 describe("a check's environment is a CI runner's", () => {
   for (const { label, backend, space } of backends) {
-    test(`${label}: CI=true, the host's TERM, no NO_COLOR and no FORCE_COLOR`, async (context) => {
+    test(`${label}: CI=true, the host's TERM, LANG=C.UTF-8, no NO_COLOR and no FORCE_COLOR`, async (context) => {
       const availability = await backend.availability();
       const skip =
         backend.name === "docker" && dockerSkip
@@ -70,7 +74,10 @@ describe("a check's environment is a CI runner's", () => {
       try {
         const report = await runVerifiers(sandbox, [environmentCheck], "full", AbortSignal.timeout(120_000));
         const printed = report.results[0]?.findings.map((finding) => finding.message).join("\n") ?? "";
-        assert.match(printed, /CI=true TERM=xterm-256color NO_COLOR=<unset> FORCE_COLOR=<unset>/);
+        assert.match(
+          printed,
+          /CI=true TERM=xterm-256color LANG=C\.UTF-8 NO_COLOR=<unset> FORCE_COLOR=<unset>/,
+        );
       } finally {
         await sandbox.dispose();
       }

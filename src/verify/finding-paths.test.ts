@@ -52,9 +52,23 @@ test("the /workspace of older runs is stripped too, unless the worktree itself l
   assert.equal(stripWorktreePrefixes("/workspace/lib/x.js:1:2 boom", ["/data/w"]), "lib/x.js:1:2 boom");
   assert.equal(stripWorktreePrefixes("/workspace/other/x.js", ["/workspace/app"]), "/workspace/other/x.js");
   const [finding] = relativizeFindings(
-    [{ kind: "test", message: "at /workspace/test/a.js:2", file: "/workspace/test/a.js" }],
+    [
+      {
+        kind: "test",
+        message: "at /workspace/test/a.js:2",
+        file: "/workspace/test/a.js",
+        test: "/data/w/test/a.js > adds",
+        context: "    at Object.<anonymous> (/data/w/test/a.js:2:5)",
+      },
+    ],
     ["/data/w"],
     ".",
   );
-  assert.deepEqual(finding, { kind: "test", message: "at test/a.js:2", file: "test/a.js" });
+  assert.deepEqual(finding, {
+    kind: "test",
+    message: "at test/a.js:2",
+    file: "test/a.js",
+    test: "test/a.js > adds",
+    context: "    at Object.<anonymous> (test/a.js:2:5)",
+  });
 });

@@ -58,17 +58,21 @@ export function stripWorktreePrefixes(text: string, worktrees: readonly string[]
 }
 
 /**
- * The findings with worktree-relative files and messages. `worktrees` lists the root's spellings
- * (symlinks); a file under the legacy /workspace root is taken as the worktree's too.
+ * The findings with worktree-relative files, and the worktree's prefix taken out of their
+ * messages, contexts and test names. `worktrees` lists the root's spellings (symlinks); a file
+ * under the legacy /workspace root is taken as the worktree's too.
  */
 export function relativizeFindings(findings: Finding[], worktrees: string[], cwd: string): Finding[] {
   const roots = prefixRoots(worktrees);
   return findings.map((finding) => {
-    const message = stripWorktreePrefixes(finding.message, roots);
-    if (finding.file === undefined) return message === finding.message ? finding : { ...finding, message };
-    const candidates = roots.map((root) => worktreeRelative(finding.file!, root, cwd));
-    const file = candidates.find((candidate) => !path.isAbsolute(candidate)) ?? candidates[0]!;
-    return { ...finding, file, message };
+    const relative: Finding = { ...finding, message: stripWorktreePrefixes(finding.message, roots) };
+    if (finding.context !== undefined) relative.context = stripWorktreePrefixes(finding.context, roots);
+    if (finding.test !== undefined) relative.test = stripWorktreePrefixes(finding.test, roots);
+    if (finding.file !== undefined) {
+      const candidates = roots.map((root) => worktreeRelative(finding.file!, root, cwd));
+      relative.file = candidates.find((candidate) => !path.isAbsolute(candidate)) ?? candidates[0]!;
+    }
+    return relative;
   });
 }
 

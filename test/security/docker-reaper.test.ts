@@ -2,7 +2,7 @@
 // a killed watchdog with a forged stop record, and a killed or impersonated egress bridge. Every
 // attempt runs on a real engine, in both process spaces the pipeline asks for, and shows it ran.
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, realpathSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -51,13 +51,15 @@ for (const processSpace of ["run", "command"] as const) {
     test("a fork chain that hops pids is ended by killAll and writes nothing after", { skip }, async () => {
       const sandbox = askingFor(await openDockerSandbox(worktrees), processSpace);
       const marker = uniqueSleepMarker();
-      // Each generation starts the next and exits at once: its pid is never the same twice.
+      // Each generation starts the next and exits at once: its pid is never the same twice. The
+      // worktree is mounted at its own (real) path inside.
+      const inside = realpathSync(sandbox.worktree);
       writeFileSync(
         path.join(sandbox.worktree, "hop.sh"),
-        `echo . >> /workspace/hops\nsh /workspace/hop.sh ${marker} </dev/null >/dev/null 2>&1 &\nexit 0\n`,
+        `echo . >> ${inside}/hops\nsh ${inside}/hop.sh ${marker} </dev/null >/dev/null 2>&1 &\nexit 0\n`,
       );
       // Sixteen chains: a reaper that makes one pass over /proc misses at least one of them.
-      const chain = `setsid sh /workspace/hop.sh ${marker} </dev/null >/dev/null 2>&1 &`;
+      const chain = `setsid sh ${inside}/hop.sh ${marker} </dev/null >/dev/null 2>&1 &`;
       const started = await sandbox.exec(shell(`${chain.repeat(16)} sleep 1; echo started`));
       assert.match(started.stdout, /started/);
       await sandbox.killAll();
