@@ -253,10 +253,11 @@ describe(".slipway.yml", () => {
   }
 });
 
-test("every folder under src/verify/ except parsers/ is a registered ecosystem", async () => {
+// parsers/ reads output and ci-config/ reads CI files for every ecosystem: neither is one.
+test("every folder under src/verify/ except parsers/ and ci-config/ is a registered ecosystem", async () => {
   const entries = await readdir(import.meta.dirname, { withFileTypes: true });
   const folders = entries
-    .filter((entry) => entry.isDirectory() && entry.name !== "parsers")
+    .filter((entry) => entry.isDirectory() && !["parsers", "ci-config"].includes(entry.name))
     .map((entry) => entry.name);
   assert.deepEqual(folders.sort(), [...ecosystemDetectors.keys()].sort());
 });
@@ -267,7 +268,10 @@ describe("a run's detection", () => {
       "package.json": scripts({ test: "node --test" }),
       ".slipway.yml": 'verify:\n  replace: true\n  commands:\n    - name: agent-check\n      run: "true"\n',
     });
-    const fromBase = { file: ".slipway.yml", config: { replace: false, commands: [], none: false } };
+    const fromBase = {
+      file: ".slipway.yml",
+      config: { replace: false, commands: [], none: false, fromCi: true },
+    };
     assert.deepEqual(
       (await detectRunVerifiers(root, fromBase)).commands.map((command) => command.name),
       ["test"],

@@ -1,6 +1,12 @@
-// Finds a worktree's checks: every registered ecosystem detector, then the repository's
-// `.slipway.yml` settings, which may add, override or replace them. A run passes the settings it
-// read at the base commit; only `slipway verify --repo DIR` reads the directory's own file.
+// Finds a worktree's checks: every registered ecosystem detector, then the checks the project's CI
+// runs (which replace the detectors' guesses of the kinds they cover), then the repository's
+// `.slipway.yml` settings, which may add, override or replace them. A run passes the settings and
+// CI files it read at the base commit; only `slipway verify --repo DIR` reads the directory's own.
+import { deriveCiChecks } from "./ci-config/ci-checks.ts";
+import type { CiFiles } from "./ci-config/ci-file.ts";
+import { readCiFilesInDirectory } from "./ci-config/ci-files-in-directory.ts";
+import { preferCiChecks } from "./ci-config/prefer-ci-checks.ts";
+import { parserFromScripts } from "./ci-config/script-parser.ts";
 import type { DetectDefaults } from "./ecosystem.ts";
 import { ecosystemDetectors } from "./ecosystem-registry.ts";
 import { applyRepoConfig, type LoadedRepoVerifyConfig, loadRepoVerifyConfig } from "./repo-config.ts";
@@ -12,6 +18,11 @@ export const defaultCheckTimeoutMs = 900_000;
 export interface DetectOptions {
   /** Time limit of each detected check (declared checks may set their own). */
   timeoutMs?: number;
+  /**
+   * The repository's CI files (read at the base commit for a run), from which the checks the CI
+   * runs are derived; undefined: none are read (`.slipway.yml`'s `verify.fromCi: false` also turns it off).
+   */
+  ciFiles?: CiFiles;
 }
 
 export interface DetectedVerifiers {
@@ -31,7 +42,8 @@ export async function detectVerifiers(
   directory: string,
   options: DetectOptions = {},
 ): Promise<DetectedVerifiers> {
-  return detectRunVerifiers(directory, await loadRepoVerifyConfig(directory), options);
+  const ciFiles = options.ciFiles ?? (await readCiFilesInDirectory(directory));
+  return detectRunVerifiers(directory, await loadRepoVerifyConfig(directory), { ...options, ciFiles });
 }
 
 /**
@@ -59,9 +71,17 @@ export async function detectRunVerifiers(
     notes.push(...found.notes);
   }
   let commands = detected;
+  if (options.ciFiles && repoConfig?.config.fromCi !== false) {
+    const derived = await deriveCiChecks(options.ciFiles, defaults, parserFromScripts(worktree));
+    const preferred = preferCiChecks(detected, derived.checks);
+    commands = preferred.commands;
+    notes.push(...derived.notes, ...preferred.notes);
+  } else if (options.ciFiles && options.ciFiles.files.length > 0) {
+    notes.push(`${repoConfig?.file}: verify.fromCi is false, so no checks are derived from the CI files`);
+  }
   if (repoConfig) {
     const { file, config } = repoConfig;
-    commands = applyRepoConfig(detected, config, defaults);
+    commands = applyRepoConfig(commands, config, defaults);
     const names = config.commands.map((check) => check.name).join(", ");
     if (config.replace) notes.push(`${file} replaces the detected checks with: ${names || "none"}`);
     else if (names) notes.push(`${file} declares: ${names}`);

@@ -53,6 +53,12 @@ export const RepoVerifyConfig = z
       .boolean()
       .default(false)
       .describe("true: the repository has no checks, and verification with none passes"),
+    fromCi: z
+      .boolean()
+      .default(true)
+      .describe(
+        "false: do not derive checks from the CI files (.github/workflows, .gitlab-ci.yml, tox.ini …)",
+      ),
   })
   .strict()
   .superRefine((config, context) => {

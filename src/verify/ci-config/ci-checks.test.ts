@@ -1,0 +1,167 @@
+// Deriving checks from CI files: exactly the project's check commands become checks, everything
+// else is a note; tox/nox environments a CI step calls are expanded; task runners are the fallback.
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { inferParser } from "../infer-parser.ts";
+import { type CiDerivation, deriveCiChecks } from "./ci-checks.ts";
+import type { CiFile } from "./ci-file.ts";
+
+const derive = (files: CiFile[]): Promise<CiDerivation> =>
+  deriveCiChecks({ files, notes: [] }, { timeoutMs: 1000 }, async (line) => inferParser(line));
+const lines = (derived: CiDerivation) =>
+  derived.checks.map(({ command }) => `${command.name}: ${[command.command, ...command.args].join(" ")}`);
+
+const nodeWorkflow = `
+name: CI
+on: [push, pull_request]
+jobs:
+  check:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-node@v4
+      - run: npm ci
+      - run: npm run check:type
+      - run: npm test
+      - name: Coverage
+        run: npx codecov --token=\${{ secrets.CODECOV_TOKEN }}
+  deploy:
+    needs: check
+    runs-on: ubuntu-latest
+    steps:
+      - run: npx vercel deploy --prod
+`;
+
+describe("deriveCiChecks", () => {
+  test("a Node workflow gives exactly its typecheck and test, and notes for every other step", async () => {
+    const derived = await derive([{ path: ".github/workflows/ci.yml", text: nodeWorkflow }]);
+    assert.deepEqual(lines(derived), ["check:type: npm run check:type", "test: npm test"]);
+    assert.deepEqual(
+      derived.checks.map((check) => check.kinds),
+      [["type"], ["test"]],
+    );
+    const notes = derived.notes.join("\n");
+    assert.match(notes, /step 6 needs secrets the gate does not have/);
+    assert.match(notes, /`npx vercel deploy --prod` is not run: vercel needs the network/);
+    assert.match(notes, /action steps are not run \(actions\/checkout@v4, actions\/setup-node@v4\)/);
+    assert.match(notes, /install steps are left to the setup stage: npm ci/);
+  });
+
+  test("the same command in several jobs or workflows is one check; a build makes later checks gate-only", async () => {
+    const workflow = (name: string) =>
+      `jobs:\n  ${name}:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm run build\n      - run: npm test\n`;
+    const derived = await derive([
+      { path: ".github/workflows/a.yml", text: workflow("one") },
+      { path: ".github/workflows/b.yml", text: workflow("two") },
+    ]);
+    assert.deepEqual(lines(derived), ["build: npm run build", "test: npm test"]);
+    assert.deepEqual(
+      derived.checks.map((check) => check.command.speeds),
+      [["full"], ["full"]],
+    );
+  });
+
+  test("a GitLab job's script gives its checks; its installs and uploads do not", async () => {
+    const text = `
+default:
+  before_script:
+    - pip install -e ".[test]"
+test:
+  script:
+    - python -m pytest -q
+    - ruff check .
+    - curl -X POST https://example.invalid/report
+`;
+    const derived = await derive([{ path: ".gitlab-ci.yml", text }]);
+    assert.deepEqual(lines(derived), ["pytest: python -m pytest -q", "ruff: ruff check ."]);
+    assert.deepEqual(derived.checks[0]!.command.parser, "pytest");
+  });
+
+  test("a CI step running tox -e runs the commands of those tox environments", async () => {
+    const tox = `
+[tox]
+envlist = py312, lint
+[testenv]
+commands = pytest {posargs:tests}
+[testenv:lint]
+commands =
+    ruff check {toxinidir}/src
+    - mypy src
+[testenv:docs]
+commands = sphinx-build docs out
+`;
+    const workflow =
+      "jobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pip install tox\n      - run: tox -e lint\n";
+    const derived = await derive([
+      { path: ".github/workflows/ci.yml", text: workflow },
+      { path: "tox.ini", text: tox },
+    ]);
+    assert.deepEqual(lines(derived), ["ruff: ruff check ./src"]);
+    assert.match(derived.notes.join("\n"), /- mypy src: not derived/);
+    // Without a CI file, tox's envlist is the project's own list of checks.
+    const alone = await derive([{ path: "tox.ini", text: tox }]);
+    assert.deepEqual(lines(alone), ["pytest: pytest tests", "ruff: ruff check ./src"]);
+  });
+
+  test("noxfile.py is read without running it: literal session.run calls of the default sessions", async () => {
+    const text = `import nox
+
+nox.options.sessions = ["tests", "lint"]
+
+@nox.session(python=["3.12"])
+def tests(session):
+    session.install("-e", ".[test]")
+    session.run("pytest", "-q", *session.posargs)
+
+@nox.session
+def lint(session):
+    session.run("ruff", "check", "src")
+
+@nox.session
+def docs(session):
+    session.run("sphinx-build", "docs", "out")
+`;
+    const derived = await derive([{ path: "noxfile.py", text }]);
+    assert.deepEqual(lines(derived), ["ruff: ruff check src"]);
+    assert.match(
+      derived.notes.join("\n"),
+      /session tests: session\.run\("pytest", "-q", \*session\.posargs\) is computed/,
+    );
+  });
+
+  test("turbo.json and nx.json check tasks run through the repository's own runner", async () => {
+    const turbo = JSON.stringify({
+      tasks: { build: {}, "check-types": {}, test: {}, dev: {}, "web#lint": {} },
+    });
+    const derived = await derive([{ path: "turbo.json", text: turbo }]);
+    assert.deepEqual(lines(derived), [
+      "turbo-build: node_modules/.bin/turbo run build",
+      "turbo-check-types: node_modules/.bin/turbo run check-types",
+      "turbo-test: node_modules/.bin/turbo run test",
+    ]);
+    const nx = JSON.stringify({ targetDefaults: { lint: {}, serve: {} } });
+    assert.deepEqual(lines(await derive([{ path: "nx.json", text: nx }])), [
+      "nx-lint: node_modules/.bin/nx run-many -t lint",
+    ]);
+  });
+
+  test("a step's directory must stay inside the repository", async () => {
+    const text =
+      "jobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm test\n        working-directory: ../elsewhere\n";
+    const derived = await derive([{ path: ".github/workflows/ci.yml", text }]);
+    assert.deepEqual(derived.checks, []);
+    assert.match(derived.notes.join("\n"), /runs in \.\.\/elsewhere, outside the repository/);
+  });
+
+  test("a generated workflow with thousands of check steps is cut at a bound", async () => {
+    const steps = Array.from({ length: 2000 }, (_, index) => `      - run: npm run test:${index}`).join("\n");
+    const derived = await derive([
+      {
+        path: ".github/workflows/ci.yml",
+        text: `jobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n${steps}\n`,
+      },
+    ]);
+    assert.equal(derived.checks.length, 30);
+    assert.match(derived.notes.join("\n"), /more than 30 checks derived/);
+  });
+});

@@ -1,0 +1,221 @@
+// Derives checks from a repository's CI files: the `run:`/`script:` steps of GitHub Actions and
+// GitLab CI (tox and nox environments they call expanded), else the check tasks of tox.ini,
+// noxfile.py, turbo.json and nx.json. Each command is classified; only checks become commands,
+// and every skipped step (setup, network, secrets, shell syntax) is reported in the notes.
+import path from "node:path";
+import type { DetectDefaults } from "../ecosystem.ts";
+import type { VerifierCommand } from "../verifier.ts";
+import type { CheckKind } from "./check-kind.ts";
+import type { CiFile, CiFiles, CiStep } from "./ci-file.ts";
+import { classifyCommand } from "./classify-command.ts";
+import { workflowSteps } from "./github-workflows.ts";
+import { gitlabSteps } from "./gitlab-ci.ts";
+import { noxSessions, noxSteps } from "./noxfile.ts";
+import { type BlockCommand, splitRunBlock } from "./run-block.ts";
+import { toxEnvironments, toxSteps } from "./tox-ini.ts";
+import { taskRunnerSteps } from "./turbo-tasks.ts";
+
+/** A check derived from CI, with the kinds of check it covers. */
+export interface CiCheck {
+  command: VerifierCommand;
+  kinds: CheckKind[];
+  /** Where in the CI files it came from. */
+  source: string;
+}
+
+export interface CiDerivation {
+  checks: CiCheck[];
+  notes: string[];
+}
+
+/** Chooses the parser of a derived check: `script` is set for a package-manager script. */
+export type ParserFor = (commandLine: string, cwd: string, script?: string) => Promise<string>;
+
+/** Checks derived at most; more is a generated CI file, not a project's own checks. */
+const maxChecks = 30;
+/** Variables never passed on: the sandbox sets them, and a CI's value would break every tool. */
+const reservedVariables = new Set([
+  "PATH",
+  "HOME",
+  "SHELL",
+  "USER",
+  "TMPDIR",
+  "LD_PRELOAD",
+  "LD_LIBRARY_PATH",
+]);
+
+interface Derivation {
+  files: { tox?: CiFile; nox?: CiFile };
+  tox?: ReturnType<typeof toxEnvironments>;
+  nox?: ReturnType<typeof noxSessions>;
+  defaults: DetectDefaults;
+  parserFor: ParserFor;
+  checks: CiCheck[];
+  notes: string[];
+  setup: Set<string>;
+  other: Set<string>;
+  /** Jobs in which a build has run: later checks there need it, so they run at the gate only. */
+  builtJobs: Set<string>;
+}
+
+/** A repository-relative directory, or undefined when it is absolute or leaves the repository. */
+function insideDirectory(cwd: string): string | undefined {
+  if (path.posix.isAbsolute(cwd) || cwd.includes("${{")) return undefined;
+  const normal = path.posix.normalize(cwd).replace(/\/$/, "");
+  return normal === ".." || normal.startsWith("../") ? undefined : normal || ".";
+}
+
+function uniqueName(name: string, taken: CiCheck[]): string {
+  const names = new Set(taken.map((check) => check.command.name));
+  let unique = name;
+  for (let index = 2; names.has(unique); index++) unique = `${name}-${index}`;
+  return unique;
+}
+
+async function addCheck(
+  state: Derivation,
+  step: CiStep,
+  command: BlockCommand,
+  kinds: CheckKind[],
+  name: string,
+  script?: string,
+) {
+  const cwd = insideDirectory(command.cwd);
+  if (cwd === undefined) {
+    state.notes.push(
+      `ci: ${step.source}: ${command.text} runs in ${command.cwd}, outside the repository; not derived`,
+    );
+    return;
+  }
+  const env = Object.entries(command.env).filter(
+    ([key, value]) => !reservedVariables.has(key) && !value.includes("$"),
+  );
+  const argv =
+    env.length > 0 ? ["env", ...env.map(([key, value]) => `${key}=${value}`), ...command.argv] : command.argv;
+  const key = JSON.stringify([cwd, argv]);
+  if (
+    state.checks.some(
+      (check) => JSON.stringify([check.command.cwd, [check.command.command, ...check.command.args]]) === key,
+    )
+  )
+    return;
+  if (state.checks.length >= maxChecks) {
+    state.notes.push(`ci: more than ${maxChecks} checks derived; ${command.text} and later ones left out`);
+    return;
+  }
+  const built = state.builtJobs.has(step.job);
+  if (kinds.includes("build")) state.builtJobs.add(step.job);
+  const prefix = cwd === "." ? "" : `${cwd}:`;
+  state.checks.push({
+    command: {
+      name: uniqueName(`${prefix}${name}`.replace(/[^\w.:@/-]/g, "-"), state.checks),
+      command: argv[0]!,
+      args: argv.slice(1),
+      cwd,
+      parser: await state.parserFor(command.argv.join(" "), cwd, script),
+      // A build is slow and later checks of its job may need its output: the gate runs them.
+      speeds: built || kinds.includes("build") ? ["full"] : ["fast", "full"],
+      timeoutMs: state.defaults.timeoutMs,
+    },
+    kinds,
+    source: step.source,
+  });
+}
+
+async function deriveStep(state: Derivation, step: CiStep, depth: number): Promise<void> {
+  const block = splitRunBlock(step.run, step.cwd, step.env);
+  for (const { text, reason } of block.skipped) {
+    state.notes.push(`ci: ${step.source}: \`${text.slice(0, 80)}\` is not derived: ${reason}`);
+  }
+  for (const command of block.commands) {
+    const role = classifyCommand(command.argv);
+    if (role.role === "check") await addCheck(state, step, command, role.kinds, role.name, role.script);
+    else if (role.role === "expand") await expandRunner(state, step, role.runner, role.names, depth);
+    else if (role.role === "setup") state.setup.add(command.text);
+    else if (role.role === "network")
+      state.notes.push(`ci: ${step.source}: \`${command.text}\` is not run: ${role.why}`);
+    else state.other.add(command.argv[0]!);
+  }
+}
+
+/** A CI step that runs tox or nox: the commands of the environments it names, read from their file. */
+async function expandRunner(
+  state: Derivation,
+  step: CiStep,
+  runner: "tox" | "nox",
+  names: string[],
+  depth: number,
+) {
+  const file = state.files[runner];
+  if (!file || depth > 0) {
+    state.notes.push(
+      `ci: ${step.source}: ${runner} runs, but ${runner === "tox" ? "tox.ini" : "noxfile.py"} is not read; not derived`,
+    );
+    return;
+  }
+  const steps = runner === "tox" ? toxSteps(file, state.tox!, names) : noxSteps(file, state.nox!, names);
+  for (const expanded of steps) await deriveStep(state, expanded, depth + 1);
+}
+
+function summarise(state: Derivation): void {
+  const list = (values: Set<string>) => [...values].slice(0, 12).join(", ") + (values.size > 12 ? ", …" : "");
+  if (state.setup.size > 0)
+    state.notes.push(`ci: install steps are left to the setup stage: ${list(state.setup)}`);
+  if (state.other.size > 0)
+    state.notes.push(`ci: commands that are not checks are not run: ${list(state.other)}`);
+}
+
+/**
+ * The checks a repository's CI runs, derived from `ciFiles` (read by the caller: at the base
+ * commit for a run). Nothing is executed here; `parserFor` picks each check's output parser.
+ */
+export async function deriveCiChecks(
+  ciFiles: CiFiles,
+  defaults: DetectDefaults,
+  parserFor: ParserFor,
+): Promise<CiDerivation> {
+  const byPath = (name: string) => ciFiles.files.find((file) => file.path === name);
+  const files = { tox: byPath("tox.ini"), nox: byPath("noxfile.py") };
+  const state: Derivation = {
+    files,
+    tox: files.tox && toxEnvironments(files.tox),
+    nox: files.nox && noxSessions(files.nox),
+    defaults,
+    parserFor,
+    checks: [],
+    notes: [...ciFiles.notes],
+    setup: new Set(),
+    other: new Set(),
+    builtJobs: new Set(),
+  };
+  state.notes.push(...(state.tox?.notes ?? []), ...(state.nox?.notes ?? []));
+  const runners = ciFiles.files.flatMap((file) =>
+    file.path.startsWith(".github/")
+      ? [workflowSteps(file)]
+      : file.path === ".gitlab-ci.yml"
+        ? [gitlabSteps(file)]
+        : [],
+  );
+  for (const { steps, notes } of runners) {
+    state.notes.push(...notes);
+    for (const step of steps) await deriveStep(state, step, 0);
+  }
+  if (state.checks.length === 0) await deriveFromTaskRunners(state, ciFiles);
+  summarise(state);
+  return { checks: state.checks, notes: state.notes };
+}
+
+/** No CI file gave a check: the task runners' own check tasks (tox envlist, nox defaults, turbo/nx). */
+async function deriveFromTaskRunners(state: Derivation, ciFiles: CiFiles): Promise<void> {
+  const steps: CiStep[] = [];
+  if (state.files.tox) steps.push(...toxSteps(state.files.tox, state.tox!, []));
+  if (state.files.nox) steps.push(...noxSteps(state.files.nox, state.nox!, []));
+  for (const file of ciFiles.files.filter(
+    (entry) => entry.path === "turbo.json" || entry.path === "nx.json",
+  )) {
+    const found = taskRunnerSteps(file);
+    state.notes.push(...found.notes);
+    steps.push(...found.steps);
+  }
+  for (const step of steps) await deriveStep(state, step, 1);
+}

@@ -1,0 +1,51 @@
+// What CI derivation reads and yields: the CI files of a repository (by path and text), the
+// command steps read from them, and the bounds every reader keeps to (CI files are hostile input).
+
+/** One CI or task-runner file: its path from the repository root and its text. */
+export interface CiFile {
+  path: string;
+  text: string;
+}
+
+/** The CI files found, with notes on files refused (a link, a FIFO, too large). */
+export interface CiFiles {
+  files: CiFile[];
+  notes: string[];
+}
+
+/** Files read at the repository root, besides the workflows folder. */
+export const ciRootFiles = [".gitlab-ci.yml", "tox.ini", "noxfile.py", "turbo.json", "nx.json"] as const;
+/** GitHub Actions workflows: every `*.yml` / `*.yaml` directly in this folder. */
+export const workflowFolder = ".github/workflows";
+/** A CI file is a few kilobytes; larger ones are refused, not parsed. */
+export const maxCiFileBytes = 256 * 1024;
+/** Workflows read at most (in name order); more are left with a note. */
+export const maxWorkflowFiles = 40;
+
+/** True for a workflow file name (`ci.yml`, `test.yaml`). */
+export function isWorkflowName(name: string): boolean {
+  return /^[^/]+\.ya?ml$/.test(name);
+}
+
+/** One command text a CI file runs (a `run:` step, a `script:` line, a tox command …). */
+export interface CiStep {
+  /** Where it came from, for notes: `.github/workflows/ci.yml jobs.test step 3`. */
+  source: string;
+  /** The command text (several lines for a `run: |` block). */
+  run: string;
+  /** Directory relative to the repository root. */
+  cwd: string;
+  /** Literal environment variables the step sets (workflow, job and step levels). */
+  env: Record<string, string>;
+  /** The job (or env/session) it belongs to; a build earlier in the same job gates later checks. */
+  job: string;
+}
+
+/** The steps one file yields, with notes on what it skipped and why. */
+export interface CiSteps {
+  steps: CiStep[];
+  notes: string[];
+}
+
+/** Steps read from one file at most, so a huge generated workflow cannot flood detection. */
+export const maxStepsPerFile = 400;

@@ -1,0 +1,39 @@
+// Parses a CI file's YAML as hostile input: bounded size (the caller's), a small alias budget so a
+// billion-laughs document is refused, and every failure a note rather than an exception.
+import { parse } from "yaml";
+
+/** Aliases expanded at most: real CI files use a few anchors; an expansion bomb needs thousands. */
+export const maxCiYamlAliases = 200;
+
+/** The parsed document, or a one-line problem. */
+export function parseCiYaml(text: string): { value: unknown } | { problem: string } {
+  try {
+    // merge: GitLab files use `<<: *defaults`; maxAliasCount limits what aliases may expand to.
+    return {
+      value: parse(text, {
+        merge: true,
+        maxAliasCount: maxCiYamlAliases,
+        uniqueKeys: false,
+        // Warnings (an unknown tag such as GitLab's !reference) would go to the process's stderr.
+        logLevel: "error",
+      }),
+    };
+  } catch (error) {
+    // A deeply nested document can exhaust the stack (RangeError): refused like any invalid file.
+    return { problem: ((error as Error).message ?? String(error)).split("\n")[0]! };
+  }
+}
+
+/** `value` as a plain record, else undefined. */
+export function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+/** The literal string form of a scalar (numbers and booleans as YAML wrote them), else undefined. */
+export function scalarText(value: unknown): string | undefined {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return undefined;
+}

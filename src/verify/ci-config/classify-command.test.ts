@@ -1,0 +1,83 @@
+// Classifying one CI command: checks by kind, installs, steps that need the network, the rest.
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { classifyCommand } from "./classify-command.ts";
+
+const role = (line: string) => {
+  const result = classifyCommand(line.split(" "));
+  return result.role === "check" ? `check:${result.kinds.join("+")}` : result.role;
+};
+
+describe("classifyCommand", () => {
+  const cases: [string, string][] = [
+    ["npm test", "check:test"],
+    ["npm run check:type", "check:type"],
+    ["pnpm test-types", "check:type"],
+    ["yarn format-check", "check:format"],
+    ["npm run format", "other"],
+    ["npm run lint:fix", "other"],
+    ["npm run build", "check:build"],
+    ["npm run deploy", "other"],
+    ["npm ci", "setup"],
+    ["pnpm install --frozen-lockfile", "setup"],
+    ["yarn", "setup"],
+    ["npm publish --provenance", "network"],
+    ["npx tsc --build", "check:type"],
+    ["pnpm exec gts lint", "check:lint"],
+    ["npx prettier --check .", "check:format"],
+    ["npx prettier --write .", "other"],
+    ["cargo test --workspace", "check:test"],
+    ["cargo clippy -- -D warnings", "check:lint"],
+    ["cargo fmt --all -- --check", "check:format"],
+    ["cargo fmt", "other"],
+    ["go test ./...", "check:test"],
+    ["go mod download", "setup"],
+    ["python -m pytest -q", "check:test"],
+    ["uv run mypy src", "check:type"],
+    ["ruff check .", "check:lint"],
+    ["ruff format --check", "check:format"],
+    ["pip install -e .[test]", "setup"],
+    ["mvn -B verify", "check:test+build"],
+    ["mvn -B deploy", "network"],
+    ["./gradlew build -x test", "check:build"],
+    ["make check", "check:test+lint+type+format"],
+    ["make docs", "other"],
+    ["ctest --output-on-failure", "check:test"],
+    ["cmake -S . -B build", "check:build"],
+    ["turbo run lint test", "check:lint+test"],
+    ["turbo run deploy", "other"],
+    ["nx run-many -t test", "check:test"],
+    ["curl -s https://codecov.io/bash", "network"],
+    ["docker push image", "network"],
+    ["git push origin main", "network"],
+    ["sudo apt-get install -y libfoo", "setup"],
+    ["echo hello", "other"],
+    ["./scripts/anything.sh", "other"],
+    ["tox -e lint", "expand"],
+  ];
+  for (const [line, expected] of cases) {
+    test(`${line} → ${expected}`, () => assert.equal(role(line), expected));
+  }
+
+  test("tox and nox name the environments to expand", () => {
+    assert.deepEqual(classifyCommand(["tox", "-e", "lint,type"]), {
+      role: "expand",
+      runner: "tox",
+      names: ["lint", "type"],
+    });
+    assert.deepEqual(classifyCommand(["nox", "--session=tests"]), {
+      role: "expand",
+      runner: "nox",
+      names: ["tests"],
+    });
+  });
+
+  test("a package-manager script keeps its name, so its parser can come from its body", () => {
+    assert.deepEqual(classifyCommand(["pnpm", "--filter", "web", "run", "test:unit"]), {
+      role: "check",
+      kinds: ["test"],
+      name: "test:unit",
+      script: "test:unit",
+    });
+  });
+});

@@ -1,0 +1,165 @@
+// Reads a GitHub Actions workflow's jobs into command steps: `run:` texts with the job's picked
+// matrix values, literal environment and working directory. Action steps (`uses:`), reusable
+// workflows, other shells and non-Linux jobs are skipped and reported, never run.
+
+import { type CiFile, type CiSteps, maxStepsPerFile } from "./ci-file.ts";
+import { asRecord, parseCiYaml, scalarText } from "./ci-yaml.ts";
+import { type ExpressionScope, resolveExpressions } from "./workflow-expressions.ts";
+
+/** Jobs read from one workflow at most. */
+const maxJobs = 100;
+
+/** The first value of each matrix axis (an `os` axis prefers a Linux runner), or a problem. */
+function pickMatrix(
+  strategy: unknown,
+): { matrix: Record<string, string>; note?: string } | { problem: string } {
+  const matrix = asRecord(asRecord(strategy)?.matrix);
+  if (asRecord(strategy)?.matrix !== undefined && !matrix) return { problem: "its matrix is an expression" };
+  if (!matrix) return { matrix: {} };
+  const picked: Record<string, string> = {};
+  for (const [axis, values] of Object.entries(matrix)) {
+    if (axis === "include" || axis === "exclude" || !Array.isArray(values)) continue;
+    const texts = values.map(scalarText).filter((value): value is string => value !== undefined);
+    const first = axis === "os" ? (texts.find((value) => /ubuntu|linux/.test(value)) ?? texts[0]) : texts[0];
+    if (first !== undefined) picked[axis] = first;
+  }
+  const shown = Object.entries(picked).map(([axis, value]) => `${axis}=${value}`);
+  return {
+    matrix: picked,
+    note: shown.length > 0 ? `matrix: one combination (${shown.join(", ")})` : undefined,
+  };
+}
+
+/** Literal variables of an `env:` map, resolving what can be; the names that could not be are listed. */
+function literalEnv(
+  env: unknown,
+  scope: ExpressionScope,
+): { env: Record<string, string>; unresolved: string[]; secret: boolean } {
+  const result: Record<string, string> = {};
+  const unresolved: string[] = [];
+  let secret = false;
+  for (const [name, raw] of Object.entries(asRecord(env) ?? {})) {
+    const text = scalarText(raw);
+    const resolved = text === undefined ? undefined : resolveExpressions(text, scope);
+    if (resolved && "text" in resolved) result[name] = resolved.text;
+    else {
+      unresolved.push(name);
+      secret ||= resolved?.secret === true;
+    }
+  }
+  return { env: result, unresolved, secret };
+}
+
+function workingDirectory(value: unknown, fallback: string): string {
+  return scalarText(value) ?? fallback;
+}
+
+interface JobContext {
+  file: string;
+  jobName: string;
+  scope: ExpressionScope;
+  cwd: string;
+  out: CiSteps;
+}
+
+function readStep(context: JobContext, step: Record<string, unknown>, index: number, actions: string[]) {
+  const where = `${context.file} jobs.${context.jobName} step ${index + 1}`;
+  const uses = scalarText(step.uses);
+  if (uses !== undefined) {
+    actions.push(uses);
+    return;
+  }
+  const run = scalarText(step.run);
+  if (run === undefined) return;
+  const shell = scalarText(step.shell);
+  if (shell !== undefined && !/^(bash|sh)\b/.test(shell)) {
+    context.out.notes.push(`ci: ${where} runs in ${shell}, which the gate does not use; not derived`);
+    return;
+  }
+  const stepEnv = literalEnv(step.env, context.scope);
+  if (stepEnv.unresolved.length > 0) {
+    const why = stepEnv.secret
+      ? "needs secrets the gate does not have"
+      : "sets variables that cannot be resolved offline";
+    context.out.notes.push(`ci: ${where} ${why} (${stepEnv.unresolved.join(", ")}); not derived`);
+    return;
+  }
+  const env = { ...context.scope.env, ...stepEnv.env };
+  const resolved = resolveExpressions(run, { matrix: context.scope.matrix, env });
+  if ("unresolved" in resolved) {
+    const why = resolved.secret
+      ? "needs secrets the gate does not have"
+      : "uses an expression the gate cannot resolve";
+    context.out.notes.push(`ci: ${where} ${why} (${resolved.unresolved}); not derived`);
+    return;
+  }
+  const cwd = workingDirectory(step["working-directory"], context.cwd);
+  context.out.steps.push({
+    source: where,
+    run: resolved.text,
+    cwd,
+    env,
+    job: `${context.file}#${context.jobName}`,
+  });
+}
+
+function readJob(
+  file: string,
+  jobName: string,
+  job: Record<string, unknown>,
+  base: { env: unknown; cwd: string },
+  out: CiSteps,
+) {
+  const where = `${file} jobs.${jobName}`;
+  if (job.uses !== undefined) {
+    out.notes.push(`ci: ${where} calls a reusable workflow (${scalarText(job.uses) ?? "?"}); not read`);
+    return;
+  }
+  const picked = pickMatrix(job.strategy);
+  if ("problem" in picked) {
+    out.notes.push(`ci: ${where}: ${picked.problem}; not derived`);
+    return;
+  }
+  const runsOn = resolveExpressions(JSON.stringify(job["runs-on"] ?? ""), { matrix: picked.matrix, env: {} });
+  if ("text" in runsOn && /windows|macos/i.test(runsOn.text) && !/ubuntu|linux/i.test(runsOn.text)) {
+    out.notes.push(`ci: ${where} runs on ${runsOn.text}, not Linux; not derived`);
+    return;
+  }
+  if (picked.note) out.notes.push(`ci: ${where}: ${picked.note}`);
+  const scope: ExpressionScope = { matrix: picked.matrix, env: {} };
+  const workflowEnv = literalEnv(base.env, scope);
+  const jobEnv = literalEnv(job.env, { matrix: picked.matrix, env: workflowEnv.env });
+  const dropped = [...workflowEnv.unresolved, ...jobEnv.unresolved];
+  if (dropped.length > 0)
+    out.notes.push(`ci: ${where}: variables left unset (secrets or unresolvable): ${dropped.join(", ")}`);
+  scope.env = { ...workflowEnv.env, ...jobEnv.env };
+  const defaultsRun = asRecord(asRecord(job.defaults)?.run);
+  const cwd = workingDirectory(defaultsRun?.["working-directory"], base.cwd);
+  const steps = Array.isArray(job.steps) ? job.steps : [];
+  const actions: string[] = [];
+  const context: JobContext = { file, jobName, scope, cwd, out };
+  steps.forEach((step, index) => {
+    const record = asRecord(step);
+    if (record && out.steps.length < maxStepsPerFile) readStep(context, record, index, actions);
+  });
+  if (actions.length > 0) out.notes.push(`ci: ${where}: action steps are not run (${actions.join(", ")})`);
+}
+
+/** The command steps of one workflow file, with notes on everything skipped. */
+export function workflowSteps(file: CiFile): CiSteps {
+  const out: CiSteps = { steps: [], notes: [] };
+  const parsed = parseCiYaml(file.text);
+  if ("problem" in parsed) return { steps: [], notes: [`ci: ${file.path} is not read: ${parsed.problem}`] };
+  const workflow = asRecord(parsed.value);
+  const jobs = Object.entries(asRecord(workflow?.jobs) ?? {});
+  if (jobs.length > maxJobs) out.notes.push(`ci: ${file.path}: only the first ${maxJobs} jobs are read`);
+  const defaultsRun = asRecord(asRecord(workflow?.defaults)?.run);
+  const base = { env: workflow?.env, cwd: workingDirectory(defaultsRun?.["working-directory"], ".") };
+  for (const [jobName, job] of jobs.slice(0, maxJobs)) {
+    const record = asRecord(job);
+    if (record) readJob(file.path, jobName, record, base, out);
+  }
+  if (out.steps.length >= maxStepsPerFile)
+    out.notes.push(`ci: ${file.path}: only the first ${maxStepsPerFile} steps are read`);
+  return out;
+}

@@ -1,0 +1,59 @@
+// Reading .gitlab-ci.yml: jobs' before_script and script with extends and anchors resolved,
+// hidden templates, includes, manual jobs and extends cycles handled.
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { gitlabSteps } from "./gitlab-ci.ts";
+
+const read = (text: string) => gitlabSteps({ path: ".gitlab-ci.yml", text });
+
+describe("gitlabSteps", () => {
+  test("reads each job's before_script and script, through extends and anchors", () => {
+    const { steps } = read(`
+include: { project: org/templates, file: ci.yml }
+variables: { NODE_ENV: test, DERIVED: "$CI_COMMIT_SHA" }
+default:
+  before_script: [npm ci]
+.node: &node
+  image: node:22
+  script: [npm test]
+.lint-base:
+  script: [npm run lint]
+unit:
+  <<: *node
+lint:
+  extends: .lint-base
+  variables: { STRICT: "1" }
+publish:
+  when: manual
+  script: [npm publish]
+`);
+    assert.deepEqual(
+      steps.map(({ run, job, env }) => ({ run, job, env })),
+      [
+        { run: "npm ci", job: ".gitlab-ci.yml#unit", env: { NODE_ENV: "test" } },
+        { run: "npm test", job: ".gitlab-ci.yml#unit", env: { NODE_ENV: "test" } },
+        { run: "npm ci", job: ".gitlab-ci.yml#lint", env: { NODE_ENV: "test", STRICT: "1" } },
+        { run: "npm run lint", job: ".gitlab-ci.yml#lint", env: { NODE_ENV: "test", STRICT: "1" } },
+      ],
+    );
+  });
+
+  test("reports includes, manual jobs and a circular extends chain", () => {
+    const { steps, notes } = read(`
+include: [remote.yml]
+a: { extends: b, script: [make test] }
+b: { extends: a }
+deploy: { when: manual, script: [make deploy] }
+`);
+    assert.deepEqual(steps, []);
+    assert.deepEqual(
+      notes.map((note) => note.replace(/^ci: \.gitlab-ci\.yml:? ?/, "")),
+      [
+        "include: is not followed; only this file is read",
+        "a its extends chain is circular or deeper than 10; not derived",
+        "b its extends chain is circular or deeper than 10; not derived",
+        "deploy runs only by hand; not derived",
+      ],
+    );
+  });
+});

@@ -1,0 +1,109 @@
+// Reads `.gitlab-ci.yml` jobs into command steps: `before_script` and `script` lines (a job's own,
+// else `default:` or the top level's), `extends:` resolved within the file (bounded, cycles
+// refused), anchors and `<<` merges by the YAML reader. `include:`, triggers and manual jobs are
+// reported, not read.
+
+import { type CiFile, type CiSteps, maxStepsPerFile } from "./ci-file.ts";
+import { asRecord, parseCiYaml, scalarText } from "./ci-yaml.ts";
+
+/** Top-level keys that are settings, not jobs. */
+const reservedKeys = new Set([
+  "image",
+  "services",
+  "stages",
+  "types",
+  "before_script",
+  "after_script",
+  "variables",
+  "cache",
+  "include",
+  "default",
+  "workflow",
+  "spec",
+]);
+/** How deep `extends:` chains are followed. */
+const maxExtendsDepth = 10;
+const maxJobs = 200;
+
+type Job = Record<string, unknown>;
+
+/** The job with its `extends:` bases merged under it (later bases win, the job wins over all). */
+function resolveExtends(
+  name: string,
+  jobs: Record<string, unknown>,
+  depth = 0,
+  seen = new Set<string>(),
+): Job | string {
+  const job = asRecord(jobs[name]);
+  if (!job) return `extends an unknown job ${name}`;
+  if (seen.has(name) || depth > maxExtendsDepth)
+    return `its extends chain is circular or deeper than ${maxExtendsDepth}`;
+  const bases = [job.extends]
+    .flat()
+    .map(scalarText)
+    .filter((base): base is string => base !== undefined);
+  let merged: Job = {};
+  for (const base of bases) {
+    const resolved = resolveExtends(base, jobs, depth + 1, new Set([...seen, name]));
+    if (typeof resolved === "string") return resolved;
+    merged = { ...merged, ...resolved };
+  }
+  return { ...merged, ...job };
+}
+
+/** Script lines: a string, or a list of strings (nested lists flattened once, as GitLab does). */
+function scriptLines(value: unknown): string[] {
+  const list = Array.isArray(value) ? value.flat() : [value];
+  return list.map(scalarText).filter((line): line is string => line !== undefined);
+}
+
+function literalVariables(value: unknown): Record<string, string> {
+  const variables: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(asRecord(value) ?? {})) {
+    // A variable may be `{ value: …, description: … }`; one naming another ($X) stays unset.
+    const text = scalarText(raw) ?? scalarText(asRecord(raw)?.value);
+    if (text !== undefined && !text.includes("$")) variables[name] = text;
+  }
+  return variables;
+}
+
+/** The command steps of `.gitlab-ci.yml`, with notes on what is skipped. */
+export function gitlabSteps(file: CiFile): CiSteps {
+  const out: CiSteps = { steps: [], notes: [] };
+  const parsed = parseCiYaml(file.text);
+  if ("problem" in parsed) return { steps: [], notes: [`ci: ${file.path} is not read: ${parsed.problem}`] };
+  const root = asRecord(parsed.value) ?? {};
+  if (root.include !== undefined)
+    out.notes.push(`ci: ${file.path}: include: is not followed; only this file is read`);
+  const defaults = asRecord(root.default) ?? {};
+  const globalBefore = defaults.before_script ?? root.before_script;
+  const globalVariables = literalVariables(root.variables);
+  const names = Object.keys(root).filter((key) => !reservedKeys.has(key) && !key.startsWith("."));
+  for (const name of names.slice(0, maxJobs)) {
+    const where = `${file.path} ${name}`;
+    const job = resolveExtends(name, root);
+    if (typeof job === "string") {
+      out.notes.push(`ci: ${where} ${job}; not derived`);
+      continue;
+    }
+    if (job.trigger !== undefined) continue;
+    if (scalarText(job.when) === "manual") {
+      out.notes.push(`ci: ${where} runs only by hand; not derived`);
+      continue;
+    }
+    const lines = [...scriptLines(job.before_script ?? globalBefore), ...scriptLines(job.script)];
+    const env = { ...globalVariables, ...literalVariables(job.variables) };
+    for (const [index, line] of lines.entries()) {
+      if (out.steps.length >= maxStepsPerFile) break;
+      out.steps.push({
+        source: `${where} line ${index + 1}`,
+        run: line,
+        cwd: ".",
+        env,
+        job: `${file.path}#${name}`,
+      });
+    }
+  }
+  if (names.length > maxJobs) out.notes.push(`ci: ${file.path}: only the first ${maxJobs} jobs are read`);
+  return out;
+}
