@@ -70,8 +70,11 @@ function writeRootfs(root: string): void {
   writeFileSync(path.join(root, "etc", "group"), group);
 }
 
-/** Pack `root` as a tar owned by root, except /home/sandbox (owned by 1000, mode 0700); /tmp is 1777. */
-async function packRootfs(root: string, tarPath: string): Promise<void> {
+/**
+ * Pack `root` as a tar owned by root, except /home/sandbox (owned by 1000, mode 0700); /tmp is 1777;
+ * each of `privateDirectories` (top-level names, e.g. `root`) is root's alone (0700), as Debian's /root.
+ */
+async function packRootfs(root: string, tarPath: string, privateDirectories: string[] = []): Promise<void> {
   const owned = (user: number) => ["--numeric-owner", `--owner=${user}`, `--group=${user}`];
   const options = { timeout: controlTimeoutMs };
   await run(
@@ -81,6 +84,7 @@ async function packRootfs(root: string, tarPath: string): Promise<void> {
       "--mode=u=rwX,go=rX",
       "--exclude=./home/sandbox",
       "--exclude=./tmp",
+      ...privateDirectories.map((name) => `--exclude=./${name}`),
       "-C",
       root,
       "-cf",
@@ -89,6 +93,8 @@ async function packRootfs(root: string, tarPath: string): Promise<void> {
     ],
     options,
   );
+  for (const name of privateDirectories)
+    await run("tar", [...owned(0), "--mode=go-rwx", "-C", root, "-rf", tarPath, `./${name}`], options);
   await run(
     "tar",
     [...owned(0), "--mode=1777", "--no-recursion", "-C", root, "-rf", tarPath, "./tmp"],
@@ -102,10 +108,16 @@ async function packRootfs(root: string, tarPath: string): Promise<void> {
 }
 
 /** Import `root` as image `name` (with Dockerfile-style `changes` such as `ENV PATH=…`). */
-async function importRootfs(socketPath: string | undefined, root: string, name: string, changes: string[]) {
+async function importRootfs(
+  socketPath: string | undefined,
+  root: string,
+  name: string,
+  changes: string[],
+  privateDirectories: string[] = [],
+) {
   const docker = connectEngine(socketPath);
   const tarPath = `${root}.tar`;
-  await packRootfs(root, tarPath);
+  await packRootfs(root, tarPath, privateDirectories);
   const [repo, tag] = name.split(":");
   const progress = await docker.importImage(tarPath, { repo, tag, changes });
   await new Promise<void>((resolve, reject) => {
@@ -122,6 +134,7 @@ async function ensureImage(
   name: string,
   fill: (root: string) => Promise<void> | void,
   changes: string[] = [],
+  privateDirectories: string[] = [],
 ): Promise<string> {
   try {
     await connectEngine(socketPath).getImage(name).inspect();
@@ -134,7 +147,7 @@ async function ensureImage(
     const root = path.join(scratch, "rootfs");
     writeRootfs(root);
     await fill(root);
-    await importRootfs(socketPath, root, name, changes);
+    await importRootfs(socketPath, root, name, changes, privateDirectories);
     return name;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -159,6 +172,15 @@ export function ensureVolumeTestImage(socketPath?: string): Promise<string> {
   return ensureImage(socketPath, volumeTestImage, (root) => mkdirSync(path.join(root, volumeTestDirectory)), [
     `VOLUME ${volumeTestDirectory}`,
   ]);
+}
+
+/** A test image whose /root is root's alone (0700) and holds a file, as Debian-based images have it. */
+export const privateRootTestImage = "slipway-sandbox-test-private-root:1";
+
+/** Make sure the engine has `privateRootTestImage`; returns its name. */
+export function ensurePrivateRootTestImage(socketPath?: string): Promise<string> {
+  const fill = (root: string) => writeFileSync(path.join(root, "root", ".profile"), "# the image's own\n");
+  return ensureImage(socketPath, privateRootTestImage, fill, [], ["root"]);
 }
 
 /** The shared libraries and loader `program` needs, from `ldd`. */
