@@ -1,10 +1,11 @@
 // Benchmark: warm dependency snapshots. Time from spawning `slipway run` to the agent's first model
 // call on a Node project whose node_modules (installed from registry.npmjs.org) is large: cold (setup
 // runs npm ci and saves a snapshot), warm (the snapshot is restored), the same project with setup
-// off (no dependencies), and `git clone && npm ci` with an empty npm cache on the host.
+// off (no dependencies), and `git clone && npm ci` with an empty npm cache on the host; and the disk
+// the run's volume holds when the model is first called (warm minus setup off: disk added per warm run).
 // Run: node bench/warm-setup.ts [warm repetitions]   (prints a markdown table; needs the registry)
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, statfsSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -51,13 +52,28 @@ function makeProject(root: string): string {
   return repo;
 }
 
-/** Milliseconds from spawning `slipway run` to the model server's first request. */
+/** Bytes in use on the run volumes mounted under `dataDir` (one run at a time here). */
+function volumeBytes(dataDir: string): number {
+  let used = 0;
+  try {
+    for (const name of readdirSync(path.join(dataDir, "volumes"))) {
+      if (name.endsWith(".img")) continue;
+      const stats = statfsSync(path.join(dataDir, "volumes", name));
+      used += (stats.blocks - stats.bfree) * stats.bsize;
+    }
+  } catch {
+    // No volume yet (or it went): nothing in use.
+  }
+  return used;
+}
+
+/** Milliseconds from spawning `slipway run` to the model server's first request, and the volume's bytes then. */
 async function timeToFirstCall(
   repo: string,
   dataDir: string,
   config: string,
   sandbox: string,
-): Promise<number> {
+): Promise<{ ms: number; bytes: number }> {
   const server = await startScriptedModelServer({
     script: { turns: [{ error: { status: 400, message: "bench: stop here" } }] },
   });
@@ -85,9 +101,11 @@ async function timeToFirstCall(
     { env, stdio: "ignore" },
   );
   let elapsed = Number.NaN;
+  let bytes = 0;
   for (let waited = 0; waited < 600_000; waited += 5) {
     if (server.requests.length > 0) {
       elapsed = performance.now() - started;
+      bytes = volumeBytes(dataDir);
       break;
     }
     if (child.exitCode !== null) break;
@@ -98,7 +116,7 @@ async function timeToFirstCall(
   );
   await server.close();
   if (Number.isNaN(elapsed)) throw new Error("the run never called the model");
-  return elapsed;
+  return { ms: elapsed, bytes };
 }
 
 async function main(): Promise<void> {
@@ -114,12 +132,18 @@ async function main(): Promise<void> {
   const withoutSetup = path.join(scratch, "without-setup.json");
   writeFileSync(withSetup, JSON.stringify(base));
   writeFileSync(withoutSetup, JSON.stringify({ ...base, setup: { enabled: false } }));
-  const cold = await timeToFirstCall(repo, dataDir, withSetup, sandbox);
+  const cold = (await timeToFirstCall(repo, dataDir, withSetup, sandbox)).ms;
   const warm: number[] = [];
   const bare: number[] = [];
+  const warmDisk: number[] = [];
+  const bareDisk: number[] = [];
   for (let index = 0; index < repetitions; index++) {
-    warm.push(await timeToFirstCall(repo, dataDir, withSetup, sandbox));
-    bare.push(await timeToFirstCall(repo, dataDir, withoutSetup, sandbox));
+    const warmRun = await timeToFirstCall(repo, dataDir, withSetup, sandbox);
+    const bareRun = await timeToFirstCall(repo, dataDir, withoutSetup, sandbox);
+    warm.push(warmRun.ms);
+    bare.push(bareRun.ms);
+    warmDisk.push(warmRun.bytes);
+    bareDisk.push(bareRun.bytes);
   }
   const cloneStarted = performance.now();
   const clone = path.join(scratch, "clone");
@@ -140,6 +164,10 @@ async function main(): Promise<void> {
   console.log(`| git clone && npm ci (host, empty npm cache) | ${seconds(cloneInstall)} |`);
   console.log(
     `\nwarm − setup off: ${seconds(median(warm) - median(bare))}; git clone && npm ci ÷ warm: ${(cloneInstall / median(warm)).toFixed(1)}×`,
+  );
+  const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+  console.log(
+    `run volume in use at the first model call: warm ${mib(median(warmDisk))}, setup off ${mib(median(bareDisk))}; added per warm run ${mib(median(warmDisk) - median(bareDisk))}`,
   );
 }
 

@@ -48,6 +48,8 @@ async function runInSetupSandbox(context: RunContext, plan: SetupPlan): Promise<
     timeoutMs: withinDeadline(context, config.setup.timeoutMinutes * 60_000),
     timeoutMinutes: config.setup.timeoutMinutes,
     signal: deadlineSignal(context),
+    // Downloads kept for the repository's next cold install (never seen by the agent or the gate).
+    ...(config.cache.enabled ? { caches: { dataDir: services.dataDir, repo: context.task.repo } } : {}),
   });
 }
 

@@ -7,6 +7,7 @@ import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { entryKindInside } from "../workspace/safe-fs.ts";
+import { unmountDownloadCaches } from "./caches/download-caches.ts";
 import { mountDependencies, overlayProblem, unmountDependencies } from "./snapshots/dependency-mounts.ts";
 
 const run = promisify(execFile);
@@ -93,10 +94,11 @@ export async function removeSetupCopy(worktree: string): Promise<void> {
 }
 
 /**
- * Unmount the snapshot overlays of `worktree` and drop what was written to them. Call it before
+ * Unmount the snapshot overlays of `worktree` and drop what was written to them, and the download
+ * caches a setup that never ended left mounted. Call it before
  * anything removes files of the worktree (the gate's clean-up, the worktree's removal), also in crash
  * recovery: a removal walking into a mounted overlay would fail on its mount point.
  */
 export async function releaseSetupMounts(worktree: string): Promise<number> {
-  return unmountDependencies(worktree);
+  return (await unmountDependencies(worktree)) + (await unmountDownloadCaches(worktree));
 }

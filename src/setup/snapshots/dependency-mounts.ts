@@ -69,24 +69,47 @@ interface DependencyMount {
   lower: string;
 }
 
-/** Slipway's overlay mounts as /proc/self/mountinfo lists them. */
-function dependencyMounts(): DependencyMount[] {
+interface MountEntry {
+  mountPoint: string;
+  fsType: string;
+  source: string;
+  options: string;
+}
+
+/** Every mount of this process's namespace, as /proc/self/mountinfo lists it. */
+function mountTable(): MountEntry[] {
   let text = "";
   try {
     text = readFileSync("/proc/self/mountinfo", "utf8");
   } catch {
     return [];
   }
-  const found: DependencyMount[] = [];
+  const entries: MountEntry[] = [];
   for (const line of text.split("\n")) {
     const [own, rest] = line.split(" - ");
     if (!own || !rest) continue;
-    const [fsType, source, options = ""] = rest.split(" ");
-    if (fsType !== "overlay" || source !== mountSource) continue;
-    const lower = /(?:^|,)lowerdir=([^,]*)/.exec(options)?.[1] ?? "";
-    found.push({ mountPoint: unescapeMountPath(own.split(" ")[4] ?? ""), lower: unescapeMountPath(lower) });
+    const [fsType = "", source = "", options = ""] = rest.split(" ");
+    entries.push({ mountPoint: unescapeMountPath(own.split(" ")[4] ?? ""), fsType, source, options });
   }
-  return found;
+  return entries;
+}
+
+/** Slipway's overlay mounts. */
+function dependencyMounts(): DependencyMount[] {
+  return mountTable()
+    .filter((entry) => entry.fsType === "overlay" && entry.source === mountSource)
+    .map((entry) => ({
+      mountPoint: entry.mountPoint,
+      lower: unescapeMountPath(/(?:^|,)lowerdir=([^,]*)/.exec(entry.options)?.[1] ?? ""),
+    }));
+}
+
+/** The mount points of any kind at or under `root`, deepest first. */
+export function mountPointsUnder(root: string): string[] {
+  return mountTable()
+    .map((entry) => entry.mountPoint)
+    .filter((mountPoint) => mountPoint === root || mountPoint.startsWith(`${root}/`))
+    .sort((a, b) => b.length - a.length);
 }
 
 /** The mount points of Slipway's overlays at or under `root`, deepest first. */
