@@ -56,4 +56,11 @@ deploy: { when: manual, script: [make deploy] }
       ],
     );
   });
+
+  test("a large file that reuses one template in hundreds of jobs is read, not refused as a bomb", () => {
+    const jobs = Array.from({ length: 300 }, (_, index) => `job${index}:\n  <<: *base\n`).join("");
+    const { steps, notes } = read(`.base: &base\n  script: [make test]\n${jobs}`);
+    assert.deepEqual(notes, []);
+    assert.equal(steps.length, 300);
+  });
 });

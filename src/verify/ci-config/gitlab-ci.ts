@@ -23,7 +23,7 @@ const reservedKeys = new Set([
 ]);
 /** How deep `extends:` chains are followed. */
 const maxExtendsDepth = 10;
-const maxJobs = 200;
+const maxJobs = 500;
 
 type Job = Record<string, unknown>;
 
