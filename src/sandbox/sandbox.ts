@@ -47,6 +47,11 @@ export interface Sandbox {
   readonly backend: string;
   /** Absolute host path of the worktree this sandbox exposes. */
   readonly worktree: string;
+  /**
+   * Run one command. Inside, the worktree is at its own real (symlink-free) host path, and the
+   * command starts there (or at `cwd` below it), as on a CI runner: absolute paths written inside
+   * hold outside. An isolating backend shows nothing else of the host on the way to it.
+   */
   exec(request: ExecRequest): Promise<ExecResult>;
   /**
    * End every process started in this sandbox so far, whatever it did to hide (left its process
