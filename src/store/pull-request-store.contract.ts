@@ -140,4 +140,54 @@ export function pullRequestCases(current: () => Store): void {
     assert.equal(last?.runId, runId);
     assert.equal(await store.lastBranchPush({ ...key, forge: "github" }), undefined);
   });
+
+  test("one open pull request per branch: a second is refused with StoreConflictError naming the first", async () => {
+    const store = current();
+    const first = await store.createPullRequest(newPullRequest());
+    await assert.rejects(store.createPullRequest(newPullRequest()), (error: Error) => {
+      assert.equal(error.name, "StoreConflictError");
+      assert.match(
+        error.message,
+        new RegExp(`already has an open pull request \\(pull request #${first.number}\\)`),
+      );
+      return true;
+    });
+    // Other branches, repositories and forges are not affected; a closed one does not count.
+    await store.createPullRequest(newPullRequest({ head: "slipway/other" }));
+    await store.createPullRequest(newPullRequest({ repository: "/other.git" }));
+    await store.updatePullRequest(first, { state: "closed" });
+    const next = await store.createPullRequest(newPullRequest());
+    await assert.rejects(store.updatePullRequest(first, { state: "open" }), (error: Error) => {
+      assert.equal(error.name, "StoreConflictError");
+      return true;
+    });
+    assert.equal((await store.getPullRequest(next))?.state, "open");
+  });
+
+  test("creates racing for one branch: exactly one opens, the others get StoreConflictError", async () => {
+    const store = current();
+    const results = await Promise.allSettled(
+      Array.from({ length: 5 }, () => store.createPullRequest(newPullRequest({ head: "slipway/race" }))),
+    );
+    assert.equal(results.filter((result) => result.status === "fulfilled").length, 1);
+    for (const result of results) {
+      if (result.status === "rejected") assert.equal((result.reason as Error).name, "StoreConflictError");
+    }
+  });
+
+  test("savePullRequest of an open record from the forge closes older open records of its branch", async () => {
+    const store = current();
+    const { reviewState: _reviewState, ...fromGithub } = newPullRequest({
+      forge: "github",
+      repository: "o/r",
+    });
+    await store.savePullRequest({ ...fromGithub, number: 3 });
+    await store.savePullRequest({ ...fromGithub, number: 4 });
+    const key = { forge: "github", repository: "o/r" };
+    assert.equal((await store.getPullRequest({ ...key, number: 3 }))?.state, "closed");
+    assert.equal((await store.getPullRequest({ ...key, number: 4 }))?.state, "open");
+    // Saving the open one again changes nothing about the other.
+    await store.savePullRequest({ ...fromGithub, number: 4, title: "retitled" });
+    assert.equal((await store.getPullRequest({ ...key, number: 3 }))?.state, "closed");
+  });
 }

@@ -27,3 +27,19 @@ export class StoreDamagedError extends StoreError {
     this.name = "StoreDamagedError";
   }
 }
+
+/** The name of the index that keeps one open pull request per forge, repository and head branch. */
+export const oneOpenPerHeadIndex = "pull_requests_one_open_per_head";
+
+/** The loser's error when a branch already has an open pull request. */
+export function openPullRequestConflict(
+  key: { forge: string; repository: string; head: string },
+  openNumber: number | undefined,
+  cause?: unknown,
+): StoreConflictError {
+  const which = openNumber === undefined ? "another open pull request" : `pull request #${openNumber}`;
+  return new StoreConflictError(
+    `branch ${key.head} of ${key.forge} ${key.repository} already has an open pull request (${which}): update or close that one instead of opening another`,
+    { details: { ...key, openNumber }, cause },
+  );
+}

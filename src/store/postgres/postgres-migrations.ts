@@ -85,6 +85,14 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       CREATE INDEX run_queue_repo ON run_queue (repo, worker_id);
     `,
   },
+  {
+    version: 2,
+    name: "one-open-pull-request-per-branch",
+    sql: `
+      CREATE UNIQUE INDEX pull_requests_one_open_per_head ON pull_requests (forge, repository, head)
+        WHERE state = 'open';
+    `,
+  },
 ];
 
 /** One key for every Slipway migrator on a database: they take turns. */

@@ -1,9 +1,8 @@
-// The Postgres side of PullRequestStore and FollowUpStore: pull requests, their comments, branch
-// pushes and follow-up claims, in the same tables and with the same rules as SQLite's.
+// The Postgres side of PullRequestStore: pull requests, their comments and branch pushes, in the
+// same tables and with the same rules as SQLite's (one open pull request per branch included).
 import type { Sql } from "postgres";
 import { StoreError } from "../../core/errors.ts";
 import type { PullRequestComment } from "../../forge/forge.ts";
-import type { FollowUpClaim, FollowUpKind, FollowUpStore } from "../follow-up-store.ts";
 import { StoredBranchPush, StoredPullRequest, StoredPullRequestComment } from "../pull-request-schemas.ts";
 import type {
   BranchPush,
@@ -15,6 +14,7 @@ import type {
   PullRequestUpdate,
 } from "../pull-request-store.ts";
 import { compact, optional, type Row } from "../sqlite/sqlite-rows.ts";
+import { oneOpenPerHeadIndex, openPullRequestConflict } from "../store-errors.ts";
 import { parseStored } from "../store-schemas.ts";
 import { pgGuarded } from "./postgres-guard.ts";
 
@@ -38,6 +38,8 @@ function toParams(record: PullRequestRecord): Record<string, string | number | n
   };
 }
 
+type BranchKey = { forge: string; repository: string; head: string };
+
 function describeKey(key: PullRequestKey): string {
   return `pull request #${key.number} of ${key.forge} ${key.repository}`;
 }
@@ -55,8 +57,31 @@ export class PostgresPullRequests implements PullRequestStore {
     return pgGuarded(action, this.#location, work);
   }
 
+  /** Like #guard, and a writer that loses the one-open-per-branch index gets StoreConflictError. */
+  #guardOpen<T>(action: string, branch: BranchKey, work: () => Promise<T>): Promise<T> {
+    return pgGuarded(action, this.#location, async () => {
+      try {
+        return await work();
+      } catch (error) {
+        const { code, constraint_name: constraint } = error as { code?: unknown; constraint_name?: unknown };
+        if (code === "23505" && constraint === oneOpenPerHeadIndex) {
+          throw openPullRequestConflict(branch, await this.#openNumber(branch), error);
+        }
+        throw error;
+      }
+    });
+  }
+
+  async #openNumber(branch: BranchKey, except = -1): Promise<number | undefined> {
+    const [open] = await this.#sql`
+      SELECT number FROM pull_requests
+      WHERE forge = ${branch.forge} AND repository = ${branch.repository} AND head = ${branch.head}
+        AND state = 'open' AND number <> ${except}`;
+    return open === undefined ? undefined : Number(open.number);
+  }
+
   async createPullRequest(record: NewPullRequest): Promise<PullRequestRecord> {
-    return this.#guard(`create a pull request of ${record.forge}`, () =>
+    return this.#guardOpen(`create a pull request of ${record.forge}`, record, () =>
       this.#sql.begin(async (tx) => {
         // One creator per forge at a time, so no two take the same next number.
         await tx`SELECT pg_advisory_xact_lock(hashtext(${`slipway-pr:${record.forge}`}))`;
@@ -71,6 +96,12 @@ export class PostgresPullRequests implements PullRequestStore {
             details: { ...key },
           });
         }
+        if (record.state === "open") {
+          const [open] = await tx`
+            SELECT number FROM pull_requests WHERE forge = ${record.forge} AND repository = ${record.repository}
+              AND head = ${record.head} AND state = 'open'`;
+          if (open) throw openPullRequestConflict(record, Number(open.number));
+        }
         const now = new Date().toISOString();
         const [row] = await tx`
           INSERT INTO pull_requests ${tx(toParams({ ...record, number, createdAt: now, updatedAt: now }))} RETURNING *`;
@@ -82,10 +113,19 @@ export class PostgresPullRequests implements PullRequestStore {
   async savePullRequest(
     record: Omit<PullRequestRecord, "createdAt" | "updatedAt">,
   ): Promise<PullRequestRecord> {
-    return this.#guard(`save ${describeKey(record)}`, async () => {
-      const now = new Date().toISOString();
-      const [row] = await this.#sql`
-        INSERT INTO pull_requests ${this.#sql(toParams({ ...record, createdAt: now, updatedAt: now }))}
+    return this.#guardOpen(`save ${describeKey(record)}`, record, () =>
+      this.#sql.begin(async (tx) => {
+        const now = new Date().toISOString();
+        if (record.state === "open") {
+          // The forge reports this one open, and a forge keeps one open per head: older records of the
+          // branch still marked open were closed on the forge without Slipway seeing it.
+          await tx`
+          UPDATE pull_requests SET state = 'closed', updated_at = ${now}
+          WHERE forge = ${record.forge} AND repository = ${record.repository} AND head = ${record.head}
+            AND state = 'open' AND number <> ${record.number}`;
+        }
+        const [row] = await tx`
+        INSERT INTO pull_requests ${tx(toParams({ ...record, createdAt: now, updatedAt: now }))}
         ON CONFLICT (forge, repository, number) DO UPDATE SET
           url = excluded.url, head = excluded.head, base = excluded.base, head_sha = excluded.head_sha,
           state = excluded.state, title = excluded.title, body = excluded.body,
@@ -94,12 +134,15 @@ export class PostgresPullRequests implements PullRequestStore {
           task_key = coalesce(excluded.task_key, pull_requests.task_key),
           updated_at = excluded.updated_at
         RETURNING *`;
-      return this.#toRecord(row as Row);
-    });
+        return this.#toRecord(row as Row);
+      }),
+    );
   }
 
   async updatePullRequest(key: PullRequestKey, update: PullRequestUpdate): Promise<PullRequestRecord> {
-    return this.#guard(`update ${describeKey(key)}`, () =>
+    const current = await this.getPullRequest(key);
+    const branch = { forge: key.forge, repository: key.repository, head: current?.head ?? "" };
+    return this.#guardOpen(`update ${describeKey(key)}`, branch, () =>
       this.#sql.begin(async (tx) => {
         const [row] = await tx`
           SELECT * FROM pull_requests
@@ -111,7 +154,12 @@ export class PostgresPullRequests implements PullRequestStore {
           });
         }
         const defined = Object.fromEntries(Object.entries(update).filter(([, value]) => value !== undefined));
-        const next = { ...this.#toRecord(row as Row), ...defined, updatedAt: new Date().toISOString() };
+        const before = this.#toRecord(row as Row);
+        const next = { ...before, ...defined, updatedAt: new Date().toISOString() };
+        if (next.state === "open" && before.state !== "open") {
+          const open = await this.#openNumber(next, key.number);
+          if (open !== undefined) throw openPullRequestConflict(next, open);
+        }
         const { created_at: _createdAt, ...params } = toParams(next);
         const [updated] = await tx`
           UPDATE pull_requests SET ${tx(params)}
@@ -241,42 +289,5 @@ export class PostgresPullRequests implements PullRequestStore {
   #toComment(row: Row): PullRequestComment {
     const value = { id: String(row.id), author: row.author, body: row.body, createdAt: row.created_at };
     return parseStored(StoredPullRequestComment, value, `comment ${String(row.id)}`, this.#location);
-  }
-}
-
-export class PostgresFollowUps implements FollowUpStore {
-  readonly #sql: Sql;
-  readonly #location: string;
-
-  constructor(sql: Sql, location: string) {
-    this.#sql = sql;
-    this.#location = location;
-  }
-
-  async claimFollowUp(claim: FollowUpClaim): Promise<boolean> {
-    return pgGuarded(`claim follow-up ${claim.trigger}`, this.#location, async () => {
-      const result = await this.#sql`
-        INSERT INTO follow_ups (forge, repository, number, trigger, kind, created_at)
-        VALUES (${claim.forge}, ${claim.repository}, ${claim.number}, ${claim.trigger}, ${claim.kind}, ${new Date().toISOString()})
-        ON CONFLICT (forge, repository, number, trigger) DO NOTHING`;
-      return result.count === 1;
-    });
-  }
-
-  async attachFollowUpRun(key: PullRequestKey, trigger: string, runId: string): Promise<void> {
-    await pgGuarded(`link follow-up ${trigger} to run ${runId}`, this.#location, async () => {
-      await this.#sql`
-        UPDATE follow_ups SET run_id = ${runId}
-        WHERE forge = ${key.forge} AND repository = ${key.repository} AND number = ${key.number} AND trigger = ${trigger}`;
-    });
-  }
-
-  async countFollowUps(key: PullRequestKey, kind: FollowUpKind): Promise<number> {
-    return pgGuarded(`count follow-ups of #${key.number}`, this.#location, async () => {
-      const [row] = await this.#sql`
-        SELECT count(*)::int AS count FROM follow_ups
-        WHERE forge = ${key.forge} AND repository = ${key.repository} AND number = ${key.number} AND kind = ${kind}`;
-      return Number(row?.count ?? 0);
-    });
   }
 }

@@ -16,9 +16,10 @@ import {
   taskToParams,
 } from "../sqlite/sqlite-rows.ts";
 import type { RunListQuery, RunUpdate, Store } from "../store.ts";
+import { PostgresFollowUps } from "./postgres-follow-ups.ts";
 import { pgGuarded } from "./postgres-guard.ts";
 import { applyPostgresMigrations } from "./postgres-migrations.ts";
-import { PostgresFollowUps, PostgresPullRequests } from "./postgres-pull-requests.ts";
+import { PostgresPullRequests } from "./postgres-pull-requests.ts";
 import { PostgresQueue } from "./postgres-queue.ts";
 
 const minimumPrefixLength = 6;

@@ -153,6 +153,23 @@ export const sqliteMigrations: readonly Migration[] = [
       CREATE INDEX run_queue_repo ON run_queue (repo, worker_id);
     `,
   },
+  {
+    version: 5,
+    name: "one-open-pull-request-per-branch",
+    // A store from before the rule may hold two open records of one branch (a race, or a forge's
+    // pull request closed on the forge and never synced): the newest stays open, the older ones are
+    // marked closed, since no forge keeps two open for one head.
+    sql: `
+      UPDATE pull_requests SET state = 'closed'
+      WHERE state = 'open' AND EXISTS (
+        SELECT 1 FROM pull_requests newer
+        WHERE newer.forge = pull_requests.forge AND newer.repository = pull_requests.repository
+          AND newer.head = pull_requests.head AND newer.state = 'open'
+          AND (newer.created_at, newer.number) > (pull_requests.created_at, pull_requests.number));
+      CREATE UNIQUE INDEX pull_requests_one_open_per_head ON pull_requests (forge, repository, head)
+        WHERE state = 'open';
+    `,
+  },
 ];
 
 const createLedger = `

@@ -13,6 +13,7 @@ import type {
   PullRequestStore,
   PullRequestUpdate,
 } from "../pull-request-store.ts";
+import { openPullRequestConflict } from "../store-errors.ts";
 import { parseStored } from "../store-schemas.ts";
 import { guarded } from "./sqlite-guard.ts";
 import { compact, insertSql, optional, type Row, type RowParams } from "./sqlite-rows.ts";
@@ -108,6 +109,7 @@ export class SqlitePullRequests implements PullRequestStore {
             details: { ...key },
           });
         }
+        if (record.state === "open") this.#refuseSecondOpen(record, number);
         const now = new Date().toISOString();
         this.#db
           .prepare(insertSql("pull_requests", pullRequestColumns))
@@ -120,11 +122,23 @@ export class SqlitePullRequests implements PullRequestStore {
   async savePullRequest(
     record: Omit<PullRequestRecord, "createdAt" | "updatedAt">,
   ): Promise<PullRequestRecord> {
-    return this.#guard(`save ${describeKey(record)}`, () => {
-      const now = new Date().toISOString();
-      this.#db.prepare(upsertSql).run(toParams({ ...record, createdAt: now, updatedAt: now }));
-      return this.#read(record)!;
-    });
+    return this.#guard(`save ${describeKey(record)}`, () =>
+      inImmediateTransaction(this.#db, () => {
+        const now = new Date().toISOString();
+        if (record.state === "open") {
+          // The forge reports this one open, and a forge keeps one open per head: older records of
+          // the branch still marked open were closed on the forge without Slipway seeing it.
+          this.#db
+            .prepare(
+              `UPDATE pull_requests SET state = 'closed', updated_at = $now
+               WHERE forge = $forge AND repository = $repository AND head = $head AND state = 'open' AND number <> $number`,
+            )
+            .run({ ...keyParams(record), head: record.head, now });
+        }
+        this.#db.prepare(upsertSql).run(toParams({ ...record, createdAt: now, updatedAt: now }));
+        return this.#read(record)!;
+      }),
+    );
   }
 
   async updatePullRequest(key: PullRequestKey, update: PullRequestUpdate): Promise<PullRequestRecord> {
@@ -139,6 +153,7 @@ export class SqlitePullRequests implements PullRequestStore {
         }
         const defined = Object.fromEntries(Object.entries(update).filter(([, value]) => value !== undefined));
         const next = { ...current, ...defined, updatedAt: new Date().toISOString() };
+        if (next.state === "open" && current.state !== "open") this.#refuseSecondOpen(next, key.number);
         const columns = pullRequestColumns.filter((column) => column !== "created_at");
         const assignments = columns.map((column) => `${column} = $${column}`).join(", ");
         const { created_at: _createdAt, ...params } = toParams(next);
@@ -259,6 +274,17 @@ export class SqlitePullRequests implements PullRequestStore {
       };
       return parseStored(StoredBranchPush, value, `the push of ${key.branch}`, this.#location);
     });
+  }
+
+  /** Throw StoreConflictError when another record of the branch is open (the index backs this up). */
+  #refuseSecondOpen(record: { forge: string; repository: string; head: string }, number: number): void {
+    const open = this.#db
+      .prepare(
+        `SELECT number FROM pull_requests
+         WHERE forge = $forge AND repository = $repository AND head = $head AND state = 'open' AND number <> $number`,
+      )
+      .get({ forge: record.forge, repository: record.repository, head: record.head, number });
+    if (open) throw openPullRequestConflict(record, Number(open.number));
   }
 
   #read(key: PullRequestKey): PullRequestRecord | undefined {
