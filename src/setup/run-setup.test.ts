@@ -62,6 +62,18 @@ test("the first failing command stops the setup, with its error line and its sec
   assert.equal(JSON.stringify(result).includes("s3cr3t-value"), false);
 });
 
+test("a failed command naming files by absolute path gives a cause with repository-relative paths", {
+  skip,
+}, async () => {
+  // The worktree is mounted at its own host path, so a tool prints that path.
+  const failing = setupCommand(["sh", "-c", 'echo "error: cannot read $(pwd)/requirements.txt" >&2; exit 1']);
+  const result = await withSandbox((sandbox) =>
+    runSetupCommands(sandbox, [failing], { ...options, timeoutMs: 60_000 }),
+  );
+  assert.match(result.cause!, /failed \(exit 1\): error: cannot read requirements\.txt$/);
+  assert.equal(result.results[0]?.outputTail, "error: cannot read requirements.txt\n");
+});
+
 test("secrets are read by name; an unset or empty one is listed as missing", () => {
   assert.deepEqual(readSecrets(["A", "B", "C"], { A: "x", B: "" }), {
     secrets: { A: "x" },

@@ -2,6 +2,7 @@
 // the first failure and names its cause in one line. Secret values are handed to the commands'
 // environment and blanked from everything this returns.
 import type { Sandbox } from "../sandbox/sandbox.ts";
+import { stripWorktreePrefixes, worktreeSpellings } from "../verify/finding-paths.ts";
 import { firstErrorLine, redactSecrets } from "./setup-cause.ts";
 import type { SetupCommand } from "./setup-detector.ts";
 
@@ -84,7 +85,10 @@ export async function runSetupCommands(
     };
     results.push(entry);
     if (passed) continue;
-    const output = redactSecrets(result.output, secretValues);
+    // Secrets first (a value may hold a path); then repository-relative paths in the cause and the
+    // trace, as the worktree is mounted at its own host path.
+    const redacted = redactSecrets(result.output, secretValues);
+    const output = stripWorktreePrefixes(redacted, await worktreeSpellings(sandbox.worktree));
     entry.outputTail = output.slice(-tailChars);
     entry.cause = result.timedOut
       ? `${name} ran past setup.timeoutMinutes (${options.timeoutMinutes} min)`
