@@ -1,9 +1,18 @@
 // The npm package as a user gets it: `npm pack`, then the tarball installed into clean directories
 // with a fresh HOME — project-local (`npx slipway`), run straight from the tarball (`npx --package`)
-// and global (`npm install -g`) — each running `--version`, `--help` and the offline demo.
+// and global (`npm install -g`) — each running `--version`, `--help` and the offline demo; the
+// project-local install also imports the programmatic API, type-checked against its declarations.
 import assert from "node:assert/strict";
 import { type SpawnSyncReturns, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -44,6 +53,65 @@ function checkCommands(prefix: string[], cwd: string): void {
   for (const name of ["run", "runs", "demo", "doctor"]) assert.match(help, new RegExp(`^  ${name} `, "m"));
   const demo = run(command, [...args, "demo"], cwd, demoTimeoutMs);
   assert.match(demo.stdout, /^outcome\s+success$/m, demo.stdout + demo.stderr);
+}
+
+/**
+ * A TypeScript program of the project that installed the package: it imports the API from
+ * "slipway", and a wrong argument must be a type error (the declarations are real, not `any`).
+ */
+const apiConsumer = `import { getRun, getRunEvents, listRuns, type Run, type RunReport, submitRun, verifyDirectory } from "slipway";
+
+const dataDir = process.argv[2]!;
+const runs: Run[] = await listRuns({ dataDir, limit: 5 });
+// Never called: only the type checker reads it.
+const wrongLimit = () =>
+  // @ts-expect-error: limit is a number
+  listRuns({ dataDir, limit: "5" });
+const submit: (options: { repo: string; task: string }) => Promise<RunReport> = submitRun;
+let refused = "";
+try {
+  await getRun("short", { dataDir });
+} catch (error) {
+  refused = (error as Error).message;
+}
+console.log(JSON.stringify({
+  runs,
+  run: (await getRun("run_nothing_here", { dataDir })) ?? null,
+  events: (await getRunEvents("run_nothing_here", { dataDir })) ?? null,
+  functions: [typeof submit, typeof verifyDirectory, typeof wrongLimit],
+  refused,
+}));
+`;
+
+/** Type-check the consumer with the package's declarations, then run it (Node strips its types). */
+function checkApi(project: string): void {
+  writeFileSync(path.join(project, "consumer.mts"), apiConsumer);
+  const compilerOptions = {
+    module: "nodenext",
+    target: "es2024",
+    strict: true,
+    noEmit: true,
+    // As `tsc --init` sets it: the AI SDK's own declarations name a types package it does not install.
+    skipLibCheck: true,
+    // Node's own types from this repository: the consumer project installs only the package.
+    types: ["node"],
+    typeRoots: [path.join(root, "node_modules", "@types")],
+  };
+  writeFileSync(
+    path.join(project, "tsconfig.json"),
+    JSON.stringify({ compilerOptions, files: ["consumer.mts"] }),
+  );
+  run(path.join(root, "node_modules", ".bin", "tsc"), ["-p", project], project, 120_000);
+  const dataDir = path.join(project, "no-data-here");
+  const result = JSON.parse(run(process.execPath, ["consumer.mts", dataDir], project, 60_000).stdout);
+  assert.deepEqual(result, {
+    runs: [],
+    run: null,
+    events: null,
+    functions: ["function", "function", "function"],
+    refused: "getRun: give a run id or a prefix of at least 6 characters",
+  });
+  assert.equal(existsSync(dataDir), false, "reading created a data directory");
 }
 
 function cleanDirectory(name: string): string {
@@ -104,11 +172,12 @@ describe("the npm package", () => {
     );
   });
 
-  test("installed in a project, `npx slipway` runs --version, --help, the demo and a sandboxed command", () => {
+  test("installed in a project, `npx slipway` runs --version, --help, the demo and a sandboxed command, and the typed API imports", () => {
     const project = cleanDirectory("project");
     writeFileSync(path.join(project, "package.json"), '{ "name": "a-project", "private": true }\n');
     run("npm", ["install", tarball], project, npmTimeoutMs);
     checkCommands(["npx", "--no-install", "slipway"], project);
+    checkApi(project);
     // The agent's commands run through the command server inside bwrap: a file the build must ship
     // and find as JavaScript.
     if (spawnSync("bwrap", ["--version"], { timeout: 10_000 }).status !== 0) {
