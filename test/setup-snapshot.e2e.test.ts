@@ -108,6 +108,8 @@ for (const backend of ["bwrap", "docker"] as const) {
       assert.deepEqual(dependencyMountsUnder(shared.dataDir), [], "no overlay mount outlives the run");
       const shown = await runCli([...baseArgs(shared), "show", report.runId, "--json"], { env: setup.env });
       const events = (JSON.parse(shown.stdout) as { events: TraceEvent[] }).events;
+      // The worktree went without a problem: nothing it removed was still mounted.
+      assert.deepEqual(events.find((event) => event.type === "workspace-remove")?.data.problems, []);
       return { events, shared, find: (type: string) => events.find((event) => event.type === type) };
     }
 
@@ -142,6 +144,8 @@ for (const backend of ["bwrap", "docker"] as const) {
       assert.equal(warm.find("setup-egress"), undefined);
       // The agent deleted is-number from its copy; the gate ran on the setup copy and passed.
       assert.deepEqual(warm.find("verify-start")!.data.restoredFromSetup, ["node_modules"]);
+      // bwrap's checks see a mount made at the gate: the snapshot is mounted again; docker's get a copy.
+      if (!overlay) assert.equal(warm.find("verify-start")!.data.dependenciesMounted, backend === "bwrap");
       assert.equal(treeHash(snapshot), before, "the snapshot is byte for byte what the cold setup made");
       // On bwrap only (the key's code is the backend's too): a changed lockfile (and manifest, kept in
       // sync for npm ci) is a different key, installed again; cache list/prune see both snapshots.

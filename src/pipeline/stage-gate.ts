@@ -81,6 +81,7 @@ export async function gateStage(context: RunContext): Promise<StageResult> {
   await recordEvent(context, "verify-start", {
     removedOutsideTree: removed.slice(0, 20),
     restoredFromSetup: dependencies.restored,
+    dependenciesMounted: dependencies.mounted ?? false,
     notRestored: dependencies.skipped,
     speed: "full",
     checks: commands.map((command) => command.name),
