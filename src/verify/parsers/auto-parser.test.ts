@@ -107,3 +107,19 @@ test("output no tool signs is no finding from auto, so the check falls back to t
   assert.equal(result.unparsed, true);
   assert.equal(result.findings.at(-1)?.message, "step 3 of 4 did not finish");
 });
+
+// Hostile output must not stall the gate: before the signatures avoided `^\s*`, a long run of blank
+// lines made them quadratic (minutes for a few MiB). The time limit only bounds a hang.
+test("megabytes of blank lines are read in linear time; TAP diagnostics that never close hide nothing", {
+  timeout: 30_000,
+}, () => {
+  assert.deepEqual(recogniseParsers(" \n".repeat(1_500_000)), []);
+  const results = Array.from(
+    { length: 5_000 },
+    (_, index) => `not ok ${index} - case ${index} # time=1ms\n  ---\n  at: x\n`,
+  );
+  const unclosed = `TAP version 14\n${results.join("")}`;
+  assert.deepEqual(recogniseParsers(unclosed), ["node-tap"]);
+  // A block that never closes is no block: it does not swallow the failures after it.
+  assert.equal(parseRecognisedOutput(unclosed, 1).length, 5_000);
+});

@@ -37,30 +37,34 @@ interface Signature {
 
 const cSource = String.raw`\S+\.(?:c|cc|cpp|cxx|c\+\+|h|hh|hpp|hxx|m|mm|cu|inl|ipp|tcc)`;
 
-/** Each parser's signature; the order only breaks ties between tools that print at the same place. */
+/**
+ * Each parser's signature; the order only breaks ties between tools that print at the same place.
+ * They run over the whole output with `m`: `[ \t]`, never `\s`, next to `^`, which could otherwise
+ * run across blank lines and make a long run of them quadratic.
+ */
 const signatures: readonly Signature[] = [
   { parser: tscParser, pattern: /(?:^|\s)error TS\d+: /m },
   {
     parser: vitestParser,
-    pattern: /^\s*(?:RUN|DEV)\s+v\d+\.\d+\.\d+ |^\s*Test Files\s+\d+ (?:failed|passed)/m,
+    pattern: /^[ \t]*(?:RUN|DEV)[ \t]+v\d+\.\d+\.\d+ |^[ \t]*Test Files[ \t]+\d+ (?:failed|passed)/m,
   },
   { parser: jestParser, pattern: /^Test Suites: \d+ (?:failed|passed)/m },
-  { parser: mochaParser, pattern: /^\s+\d+ passing \(\d+m?s\)\s*$/m },
-  { parser: avaParser, pattern: /^\s*✘ \[fail\]: /m },
+  { parser: mochaParser, pattern: /^[ \t]+\d+ passing \(\d+m?s\)[ \t]*$/m },
+  { parser: avaParser, pattern: /^[ \t]*✘ \[fail\]: /m },
   {
     parser: nodeTapParser,
-    pattern: /^\s*(?:not )?ok \d+ - .* # time=[\d.]+m?s$|^# \{ total: \d+|^Asserts:\s+\d+ pass/m,
+    pattern: /^[ \t]*(?:not )?ok \d+ - .* # time=[\d.]+m?s$|^# \{ total: \d+|^Asserts:[ \t]+\d+ pass/m,
   },
   {
     parser: nodeTestParser,
-    pattern: /^\s*duration_ms: [\d.]+$|^ℹ (?:tests|fail) \d+$/m,
+    pattern: /^[ \t]*duration_ms: [\d.]+$|^ℹ (?:tests|fail) \d+$/m,
     unless: ["node-tap"],
   },
   { parser: tapParser, pattern: /^TAP version \d+$/m, unless: ["node-tap", "node-test", "vitest", "mocha"] },
   { parser: eslintParser, pattern: /^✖ \d+ problems? \(\d+ errors?, \d+ warnings?\)$/m },
   {
     parser: biomeParser,
-    pattern: /^\S.*?:\d+:\d+ (?:lint|format|assist|parse)[\w/.-]*(?:\s+[A-Z]+)*\s+━+$/m,
+    pattern: /^\S.*?:\d+:\d+ (?:lint|format|assist|parse)[\w/.-]*(?:[ \t]+[A-Z]+)*[ \t]+━+$/m,
   },
   { parser: cmakeParser, pattern: /^CMake (?:Error|Warning|Deprecation)/m },
   {
@@ -78,8 +82,8 @@ const signatures: readonly Signature[] = [
   },
   { parser: mypyParser, pattern: /^Found \d+ errors? in \d+ files? \(checked \d+ source files?\)$/m },
   { parser: ruffParser, pattern: /^Found \d+ errors?\.$|^\S+\.py:\d+:\d+: [A-Z]+\d+ /m },
-  { parser: cargoParser, pattern: /^error(?:\[E\d+\])?: .*\n\s+--> |^test result: (?:ok|FAILED)\. /m },
-  { parser: goParser, pattern: /^--- FAIL: |^FAIL\s+\S+\s+[\d.]+s$|^ok\s+\S+\s+[\d.]+s$/m },
+  { parser: cargoParser, pattern: /^error(?:\[E\d+\])?: .*\n[ \t]+--> |^test result: (?:ok|FAILED)\. /m },
+  { parser: goParser, pattern: /^--- FAIL: |^FAIL[ \t]+\S+[ \t]+[\d.]+s$|^ok[ \t]+\S+[ \t]+[\d.]+s$/m },
   { parser: mavenParser, pattern: /^\[INFO\] BUILD (?:FAILURE|SUCCESS)$/m },
   { parser: gradleParser, pattern: /^BUILD FAILED in |^FAILURE: Build failed/m },
 ];

@@ -11,6 +11,8 @@ import { clip, dedent, outputLines } from "./output-text.ts";
 const subtestLine = /^(\s*)# Subtest: (.*)$/;
 const resultLine = /^(\s*)(not ok|ok) \d+(?: - (.*))?$/;
 const maxDiffLines = 14;
+/** Longest YAML diagnostics block read; node-tap's are tens of lines. */
+const maxYamlLines = 500;
 const maxMessageChars = 400;
 
 /** The name and directive of a result's description; `\#` is a literal `#` in a name. */
@@ -26,8 +28,11 @@ export function splitDirective(description: string): { name: string; directive?:
 function yamlBlockAfter(lines: string[], index: number): { fields: Record<string, unknown>; end: number } {
   const start = index + 1;
   if (!/^\s*---\s*$/.test(lines[start] ?? "")) return { fields: {}, end: index };
+  // Bounded: a block never closed (hostile or cut output) is no block, not a scan to the end per result.
+  const limit = Math.min(lines.length, start + 1 + maxYamlLines);
   let end = start + 1;
-  while (end < lines.length && !/^\s*\.\.\.\s*$/.test(lines[end]!)) end++;
+  while (end < limit && !/^\s*\.\.\.\s*$/.test(lines[end]!)) end++;
+  if (end >= limit) return { fields: {}, end: index };
   try {
     const parsed: unknown = parseYaml(dedent(lines.slice(start + 1, end)).join("\n"), { logLevel: "silent" });
     const fields = typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>) : {};
