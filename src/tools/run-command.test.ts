@@ -64,6 +64,24 @@ describe("run_command", () => {
   });
 });
 
+/** A tool fixture whose sandbox is a bwrap one (the agent's commands enter its run space). */
+async function withBwrapFixture(use: (fixture: ToolFixture) => Promise<void>): Promise<void> {
+  const fixture = await createToolFixture({ commandAllowlist: ["node", "cat"], commandTimeoutMs: 30_000 });
+  const sandbox = await bwrapSandboxBackend.create({
+    worktree: fixture.worktree,
+    allowHosts: [],
+    memoryMb: 2048,
+    maxProcesses: 128,
+  });
+  try {
+    fixture.context.sandbox = sandbox;
+    await use(fixture);
+  } finally {
+    await sandbox.dispose();
+    await fixture.dispose();
+  }
+}
+
 describe("run_command in a bwrap sandbox", async () => {
   const availability = await bwrapSandboxBackend.availability();
   const skip = availability.available ? false : `bwrap is unavailable here: ${availability.reason}`;
@@ -72,45 +90,24 @@ describe("run_command in a bwrap sandbox", async () => {
   test("the agent's commands share the run's process space: a file in its private /tmp lasts", {
     skip,
   }, async () => {
-    const fixture = await createToolFixture({ commandAllowlist: ["node", "cat"], commandTimeoutMs: 30_000 });
-    const sandbox = await bwrapSandboxBackend.create({
-      worktree: fixture.worktree,
-      allowHosts: [],
-      memoryMb: 2048,
-      maxProcesses: 128,
-    });
-    try {
-      fixture.context.sandbox = sandbox;
+    await withBwrapFixture(async (fixture) => {
       await fixture.call(runCommandTool, {
         command: `node -e "require('fs').writeFileSync('/tmp/n', 'kept')"`,
       });
       const result = await fixture.call(runCommandTool, { command: "cat /tmp/n" });
       assert.equal(result.text, "$ cat /tmp/n\nexit code 0\nkept");
-    } finally {
-      await sandbox.dispose();
-      await fixture.dispose();
-    }
+    });
   });
+
   test("a program printing absolute paths in the worktree is shown them repository-relative", {
     skip,
   }, async () => {
-    const fixture = await createToolFixture({ commandAllowlist: ["node"], commandTimeoutMs: 30_000 });
-    const sandbox = await bwrapSandboxBackend.create({
-      worktree: fixture.worktree,
-      allowHosts: [],
-      memoryMb: 2048,
-      maxProcesses: 128,
-    });
-    try {
-      fixture.context.sandbox = sandbox;
+    await withBwrapFixture(async (fixture) => {
       // Inside, the worktree is at its own host path: node prints that path.
       const result = await fixture.call(runCommandTool, {
         command: `node -e "console.error(require('path').resolve('src/a.js') + ':3:7 boom in ' + process.cwd())"`,
       });
       assert.match(result.text, /\nexit code 0\nsrc\/a\.js:3:7 boom in \.$/);
-    } finally {
-      await sandbox.dispose();
-      await fixture.dispose();
-    }
+    });
   });
 });
