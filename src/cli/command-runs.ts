@@ -43,7 +43,11 @@ export function registerRunsCommand(program: Command, global: () => GlobalOption
       const text = await withExistingStore(
         settings,
         async (app) => {
-          const runs = await app.store.listRuns({ limit: flags.limit });
+          // A damaged row is skipped with a line on stderr: the other runs still list.
+          const runs = await app.store.listRuns({
+            limit: flags.limit,
+            onUnreadable: ({ id, message }) => process.stderr.write(`skipped run ${id}: ${message}\n`),
+          });
           const rows = await Promise.all(
             runs.map(async (run) => ({ run, title: (await app.store.getTask(run.taskId))?.title ?? "" })),
           );

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import type { Run } from "../core/run.ts";
 import { computeRunStats, type RunStats } from "../stats/run-stats.ts";
 import type { Store } from "../store/store.ts";
+import type { UnreadableRow } from "../store/unreadable-rows.ts";
 import { type GlobalOptions, loadAppSettings, noStoreLine, withExistingStore } from "./app-context.ts";
 import { positiveInteger } from "./option-parsers.ts";
 import { formatCost, formatTokens, toJson } from "./output/figures.ts";
@@ -54,16 +55,25 @@ export function renderStats(stats: RunStats, coverage: StatsCoverage): string {
 export async function readRunsForStats(
   store: Store,
   last: number | undefined,
+  onUnreadable: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
 ): Promise<{ runs: Run[]; coverage: StatsCoverage }> {
   const total = await store.countRuns();
   const wanted = Math.min(last ?? total, total);
   const runs: Run[] = [];
+  const unreadable: UnreadableRow[] = [];
   for (let offset = 0; offset < wanted; offset += pageSize) {
-    const page = await store.listRuns({ limit: Math.min(pageSize, wanted - offset), offset });
+    const skippedBefore = unreadable.length;
+    const page = await store.listRuns({
+      limit: Math.min(pageSize, wanted - offset),
+      offset,
+      // A damaged row is left out of the numbers and reported, not a reason to show none.
+      onUnreadable: (row) => unreadable.push(row),
+    });
     runs.push(...page.map((run) => ({ ...run, state: { review: run.state.review } })));
     // Fewer than asked: runs were removed meanwhile, there is no more to read.
-    if (page.length < Math.min(pageSize, wanted - offset)) break;
+    if (page.length + unreadable.length - skippedBefore < Math.min(pageSize, wanted - offset)) break;
   }
+  for (const { id, message } of unreadable) onUnreadable(`skipped run ${id}: ${message}`);
   return { runs, coverage: { counted: runs.length, total } };
 }
 

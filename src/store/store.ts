@@ -4,6 +4,7 @@ import type { Run, RunEvent, RunOutcome, RunStage, Task, Usage } from "../core/r
 import type { FollowUpStore } from "./follow-up-store.ts";
 import type { PullRequestStore } from "./pull-request-store.ts";
 import type { RunQueue } from "./run-queue.ts";
+import type { UnreadableRow } from "./unreadable-rows.ts";
 
 /** Fields of a run that change while it runs; everything else is fixed at creation. */
 export interface RunUpdate {
@@ -26,6 +27,11 @@ export interface RunListQuery {
   /** Runs to skip first, newest first (for reading every run page by page). */
   offset?: number;
   taskId?: string;
+  /**
+   * When given, a row that cannot be read (invalid JSON, an unknown stage …) is skipped and reported
+   * here instead of failing the whole list: read commands keep working on a partly damaged store.
+   */
+  onUnreadable?: (row: UnreadableRow) => void;
 }
 
 /** Tasks, runs and their trace; pull requests and branch pushes (see pull-request-store.ts); the run queue (run-queue.ts). */

@@ -16,6 +16,7 @@ import {
   taskToParams,
 } from "../sqlite/sqlite-rows.ts";
 import type { RunListQuery, RunUpdate, Store } from "../store.ts";
+import { readRows } from "../unreadable-rows.ts";
 import { PostgresFollowUps } from "./postgres-follow-ups.ts";
 import { pgGuarded } from "./postgres-guard.ts";
 import { applyPostgresMigrations } from "./postgres-migrations.ts";
@@ -158,7 +159,7 @@ class PostgresStore implements Store {
       const where = query.taskId === undefined ? this.#sql`` : this.#sql`WHERE task_id = ${query.taskId}`;
       const rows = await this.#sql`
         SELECT * FROM runs ${where} ORDER BY started_at DESC, id DESC LIMIT ${query.limit} OFFSET ${offset}`;
-      return asRows(rows).map((row) => rowToRun(row, this.#location));
+      return readRows(asRows(rows), (row) => rowToRun(row, this.#location), query.onUnreadable);
     });
   }
 

@@ -1,14 +1,16 @@
 // The embedded store: tasks, runs and their event trace in one SQLite file (node:sqlite, WAL mode).
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { DatabaseSync } from "node:sqlite";
+import type { DatabaseSync } from "node:sqlite";
 import { StoreError } from "../../core/errors.ts";
 import type { Run, RunEvent, Task } from "../../core/run.ts";
+import { refuseWrites } from "../damaged-store.ts";
 import { applyRunUpdate } from "../run-update.ts";
 import type { RunListQuery, RunUpdate, Store } from "../store.ts";
-import { applyMigrations } from "./migrations.ts";
+import { readRows } from "../unreadable-rows.ts";
 import { SqliteFollowUps } from "./sqlite-follow-ups.ts";
 import { defaultBusyWaitMs, guarded } from "./sqlite-guard.ts";
+import { openDatabase } from "./sqlite-open.ts";
 import { SqlitePullRequests } from "./sqlite-pull-requests.ts";
 import { SqliteQueue } from "./sqlite-queue.ts";
 import {
@@ -165,7 +167,8 @@ class SqliteStore implements Store {
       if (query.taskId !== undefined) params.taskId = query.taskId;
       const where = query.taskId === undefined ? "" : "WHERE task_id = $taskId";
       const sql = `SELECT * FROM runs ${where} ORDER BY started_at DESC, id DESC LIMIT $limit OFFSET $offset`;
-      return this.#toRuns(this.#db.prepare(sql).all(params));
+      const rows = this.#db.prepare(sql).all(params);
+      return readRows(rows, (row) => rowToRun(row, this.#location), query.onUnreadable);
     });
   }
 
@@ -238,23 +241,6 @@ class SqliteStore implements Store {
   }
 }
 
-/** Open the connection with the settings every Slipway connection needs. */
-function openDatabase(filePath: string): DatabaseSync {
-  // timeout 0: SQLite's busy wait would block the event loop; guarded() waits asynchronously instead.
-  const db = new DatabaseSync(filePath, { timeout: 0, enableForeignKeyConstraints: true });
-  try {
-    db.exec("PRAGMA journal_mode = WAL");
-    // In WAL mode NORMAL is safe against application crashes; only a power loss may drop the last commits.
-    db.exec("PRAGMA synchronous = NORMAL");
-    db.exec("PRAGMA foreign_keys = ON");
-    applyMigrations(db, filePath);
-    return db;
-  } catch (error) {
-    db.close();
-    throw error;
-  }
-}
-
 export interface SqliteStoreOptions {
   /** How long a call waits (asynchronously) for another process's write lock; default 5 s. */
   busyWaitMs?: number;
@@ -275,6 +261,12 @@ export async function openSqliteStore(filePath: string, options: SqliteStoreOpti
     // Node reports a read-only parent as ENOENT here: the cause is found from the file system.
     throw storeFailure("create the data directory", location, error);
   }
-  const db = await guarded("open the database", location, () => openDatabase(location), busyWaitMs);
-  return new SqliteStore(db, location, busyWaitMs);
+  const { db, damaged } = await guarded(
+    "open the database",
+    location,
+    () => openDatabase(location),
+    busyWaitMs,
+  );
+  const store = new SqliteStore(db, location, busyWaitMs);
+  return damaged === undefined ? store : refuseWrites(store, location, damaged);
 }
