@@ -25,6 +25,16 @@ export function kindsOfTaskName(name: string): CheckKind[] {
   return [];
 }
 
+/**
+ * Script, task and target names of checks that reach beyond the checkout — a registry, browsers,
+ * databases, other services — which the offline sandbox does not have.
+ */
+export function needsServices(name: string): boolean {
+  return /system-?test|e2e|integration|smoke|browser|playwright|cypress|license|audit|outdated|bench|deps\b|dependenc/i.test(
+    name,
+  );
+}
+
 /** Check names (after a workspace prefix) the ecosystem detectors give, by kind. */
 const detectedKinds: Record<string, CheckKind> = {
   typecheck: "type",

@@ -82,7 +82,7 @@ test:
 [tox]
 envlist = py312, lint
 [testenv]
-commands = pytest {posargs:tests}
+commands = {env:RUNNER:pytest} {posargs:tests}
 [testenv:lint]
 commands =
     ruff check {toxinidir}/src

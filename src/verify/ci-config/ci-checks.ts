@@ -134,7 +134,7 @@ async function deriveStep(state: Derivation, step: CiStep, depth: number): Promi
     else if (role.role === "setup") state.setup.add(command.text);
     else if (role.role === "network")
       state.notes.push(`ci: ${step.source}: \`${command.text}\` is not run: ${role.why}`);
-    else state.other.add(command.argv[0]!);
+    else state.other.add(command.argv.slice(0, 2).join(" "));
   }
 }
 

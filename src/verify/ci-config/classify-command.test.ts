@@ -54,6 +54,11 @@ describe("classifyCommand", () => {
     ["echo hello", "other"],
     ["./scripts/anything.sh", "other"],
     ["tox -e lint", "expand"],
+    ["uv run --locked --with tox-uv tox run -e typing", "expand"],
+    ["npm run system-test", "network"],
+    ["pnpm test:e2e", "network"],
+    ["npm run license-check", "network"],
+    ["turbo run test:integration", "network"],
   ];
   for (const [line, expected] of cases) {
     test(`${line} → ${expected}`, () => assert.equal(role(line), expected));

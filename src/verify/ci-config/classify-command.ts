@@ -2,7 +2,7 @@
 // a setup step (installs belong to the setup stage), a step that needs network or secrets the gate
 // does not have, or something else. Only checks are ever run; nothing unrecognised is.
 import path from "node:path";
-import { type CheckKind, kindsOfTaskName } from "./check-kind.ts";
+import { type CheckKind, kindsOfTaskName, needsServices } from "./check-kind.ts";
 
 export type CommandRole =
   | { role: "check"; kinds: CheckKind[]; name: string; script?: string }
@@ -53,8 +53,19 @@ const toolKinds: Record<string, CheckKind[]> = {
 };
 
 const other = (why: string): CommandRole => ({ role: "other", why });
-const check = (kinds: CheckKind[], name: string, script?: string): CommandRole =>
-  kinds.length > 0 ? { role: "check", kinds, name, script } : other(`${name} is not a check`);
+/**
+ * A check of `kinds`, unless its task name says it needs services the offline sandbox lacks.
+ * `script` is set for a package script only (its parser comes from the script's body).
+ */
+function check(kinds: CheckKind[], name: string, script?: string, task = script): CommandRole {
+  if (kinds.length === 0) return other(`${name} is not a check`);
+  if (task !== undefined && needsServices(task))
+    return {
+      role: "network",
+      why: `${task} likely needs the network or services; declare it in .slipway.yml to run it`,
+    };
+  return { role: "check", kinds, name, script };
+}
 
 /** Options that take the next word as their value (`pnpm --filter web test`, `npm -w app test`). */
 const valueOptions = new Set([
@@ -173,7 +184,7 @@ function classifyTaskRunner(tool: string, argv: string[]): CommandRole {
   const kinds = tasks.map(kindsOfTaskName);
   if (tasks.length === 0 || kinds.some((found) => found.length === 0))
     return other(`${tool} ${tasks.join(" ")} runs a task that is not a check`);
-  return check([...new Set(kinds.flat())], `${tool}-${tasks.join("-")}`);
+  return check([...new Set(kinds.flat())], `${tool}-${tasks.join("-")}`, undefined, tasks.join(" "));
 }
 
 /** What `argv` (one plain command of a CI step) is. */
@@ -184,8 +195,13 @@ export function classifyCommand(argv: string[]): CommandRole {
   const skip = wrappers[tool];
   if (skip !== undefined) return classifyCommand(argv.slice(skip));
   if (/^python[0-9.]*$/.test(tool) && argv[1] === "-m") return classifyCommand(argv.slice(2));
-  if (/^(uv|poetry|pdm|pipenv|hatch|rye)$/.test(tool) && argv[1] === "run")
-    return classifyCommand(argv.slice(2));
+  if (/^(uv|poetry|pdm|pipenv|hatch|rye)$/.test(tool) && argv[1] === "run") {
+    // `uv run --locked --with x tox …`: the options before the command (and their values) go.
+    let index = 2;
+    while (argv[index]?.startsWith("-"))
+      index += /^--(with|extra|group|python|package|project|directory|env-file)$/.test(argv[index]!) ? 2 : 1;
+    return classifyCommand(argv.slice(index));
+  }
   if (packageManagers.has(tool)) return classifyPackageManager(tool, argv);
   if (tool === "tox") return { role: "expand", runner: "tox", names: flagValues(argv, ["-e", "--env"]) };
   if (tool === "nox")
@@ -199,7 +215,7 @@ export function classifyCommand(argv: string[]): CommandRole {
     return argv.includes("--test") ? check(["test"], "node-test") : other("node runs a script");
   if (tool === "make") {
     const target = firstWord(argv) ?? "all";
-    return check(kindsOfTaskName(target), `make-${target}`);
+    return check(kindsOfTaskName(target), `make-${target}`, undefined, target);
   }
   if (tool === "git" && argv[1] === "push") return { role: "network", why: "git push needs the network" };
   if (networkTools.test(tool)) return { role: "network", why: `${tool} needs the network or credentials` };

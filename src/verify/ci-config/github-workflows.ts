@@ -5,24 +5,27 @@
 import { type CiFile, type CiSteps, maxStepsPerFile } from "./ci-file.ts";
 import { asRecord, parseCiYaml, scalarText } from "./ci-yaml.ts";
 import { type ExpressionScope, resolveExpressions } from "./workflow-expressions.ts";
+import { matrixCombinations, pickCombination } from "./workflow-matrix.ts";
 
 /** Jobs read from one workflow at most. */
 const maxJobs = 100;
 
-/** The first value of each matrix axis (an `os` axis prefers a Linux runner), or a problem. */
+/** The job's matrix combination to run, with a note saying which; or why it cannot be known. */
 function pickMatrix(
-  strategy: unknown,
+  job: Record<string, unknown>,
 ): { matrix: Record<string, string>; note?: string } | { problem: string } {
-  const matrix = asRecord(asRecord(strategy)?.matrix);
-  if (asRecord(strategy)?.matrix !== undefined && !matrix) return { problem: "its matrix is an expression" };
-  if (!matrix) return { matrix: {} };
-  const picked: Record<string, string> = {};
-  for (const [axis, values] of Object.entries(matrix)) {
-    if (axis === "include" || axis === "exclude" || !Array.isArray(values)) continue;
-    const texts = values.map(scalarText).filter((value): value is string => value !== undefined);
-    const first = axis === "os" ? (texts.find((value) => /ubuntu|linux/.test(value)) ?? texts[0]) : texts[0];
-    if (first !== undefined) picked[axis] = first;
-  }
+  const strategy = asRecord(job.strategy);
+  if (strategy?.matrix === undefined) return { matrix: {} };
+  const matrix = asRecord(strategy.matrix);
+  if (!matrix) return { problem: "its matrix is an expression" };
+  const runsOn = (combination: Record<string, string>) => {
+    const resolved = resolveExpressions(JSON.stringify(job["runs-on"] ?? ""), {
+      matrix: combination,
+      env: {},
+    });
+    return "text" in resolved ? resolved.text : "";
+  };
+  const picked = pickCombination(matrixCombinations(matrix), runsOn) ?? {};
   const shown = Object.entries(picked).map(([axis, value]) => `${axis}=${value}`);
   return {
     matrix: picked,
@@ -115,13 +118,15 @@ function readJob(
     out.notes.push(`ci: ${where} calls a reusable workflow (${scalarText(job.uses) ?? "?"}); not read`);
     return;
   }
-  const picked = pickMatrix(job.strategy);
+  const picked = pickMatrix(job);
   if ("problem" in picked) {
     out.notes.push(`ci: ${where}: ${picked.problem}; not derived`);
     return;
   }
   const runsOn = resolveExpressions(JSON.stringify(job["runs-on"] ?? ""), { matrix: picked.matrix, env: {} });
-  if ("text" in runsOn && /windows|macos/i.test(runsOn.text) && !/ubuntu|linux/i.test(runsOn.text)) {
+  // A Windows job's steps are written for another shell and paths; a macOS job's for a Unix shell
+  // like the sandbox's, so it is read (a project that tests only on macOS still has checks).
+  if ("text" in runsOn && /windows/i.test(runsOn.text) && !/ubuntu|linux|macos/i.test(runsOn.text)) {
     out.notes.push(`ci: ${where} runs on ${runsOn.text}, not Linux; not derived`);
     return;
   }

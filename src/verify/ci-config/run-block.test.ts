@@ -62,4 +62,25 @@ describe("splitRunBlock", () => {
       ["it leaves the repository", "an earlier cd left the repository", "it leaves the repository"],
     );
   });
+
+  test("expands variables the step's environment sets, outside single quotes, and refuses unknown ones", () => {
+    const env = { TOX_ENV: "py312", ODD: "a;b" };
+    const { commands, skipped } = splitRunBlock(
+      "tox -e $TOX_ENV\necho '${TOX_ENV}'\ntox -e \"${TOX_ENV}\"\nmake $TARGET\nrun $ODD",
+      ".",
+      env,
+    );
+    assert.deepEqual(
+      commands.map((command) => command.argv),
+      [
+        ["tox", "-e", "py312"],
+        ["echo", "${TOX_ENV}"],
+        ["tox", "-e", "py312"],
+      ],
+    );
+    assert.deepEqual(
+      skipped.map((line) => line.text),
+      ["make $TARGET", "run $ODD"],
+    );
+  });
 });

@@ -48,6 +48,36 @@ function needsShell(text: string): string | undefined {
   return undefined;
 }
 
+/**
+ * `$NAME` and `${NAME}` replaced by the values the step's environment gives them (a CI runner's
+ * shell would do the same), outside single quotes; unknown variables stay, and needsShell refuses them.
+ */
+export function expandKnownVariables(text: string, env: Record<string, string>): string {
+  let result = "";
+  let quote: "'" | '"' | undefined;
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index]!;
+    if (quote !== "'" && char === "\\") {
+      result += text.slice(index, index + 2);
+      index++;
+      continue;
+    }
+    if (char === "'" && quote !== '"') quote = quote === "'" ? undefined : "'";
+    else if (char === '"' && quote !== "'") quote = quote === '"' ? undefined : '"';
+    const match =
+      quote === "'" || char !== "$"
+        ? null
+        : /^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))/.exec(text.slice(index));
+    const name = match?.[1] ?? match?.[2];
+    // A value with shell syntax of its own would be read differently here than by a shell: left.
+    if (match && name !== undefined && Object.hasOwn(env, name) && !/['"\\$`|;&<>(){}*?]/.test(env[name]!)) {
+      result += env[name];
+      index += match[0].length - 1;
+    } else result += char;
+  }
+  return result;
+}
+
 /** Resolve `cd target` against `cwd`; undefined when it leaves the repository or is not literal. */
 function changeDirectory(cwd: string, target: string | undefined): string | undefined {
   if (!target || target.startsWith("~") || path.isAbsolute(target)) return undefined;
@@ -80,7 +110,8 @@ export function splitRunBlock(block: string, cwd: string, env: Record<string, st
   if (lines.length > maxLinesPerBlock)
     skipped.push({ text: block.slice(0, 60), reason: "the block is too long" });
   for (const line of lines.slice(0, maxLinesPerBlock)) {
-    for (const part of chainParts(line)) {
+    for (const written of chainParts(line)) {
+      const part = expandKnownVariables(written, variables);
       const reason = needsShell(part);
       if (reason) {
         skipped.push({ text: part, reason });

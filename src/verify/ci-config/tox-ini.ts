@@ -40,6 +40,8 @@ function readIni(text: string): Map<string, Map<string, string>> {
 function substitute(line: string): string | undefined {
   const text = line
     .replace(/\{posargs(?::([^}]*))?\}/g, (_, fallback: string | undefined) => fallback ?? "")
+    // `{env:NAME:default}`: the gate has no CI variables, so the default is what tox would use.
+    .replace(/\{env:[A-Za-z_]\w*:([^{}]*)\}/g, (_, fallback: string) => fallback)
     .replace(/\{toxinidir\}\/?/g, "./")
     .replace(/\{envpython\}/g, "python")
     .trim();

@@ -9,7 +9,7 @@ export interface ExpressionScope {
 
 export type Resolved = { text: string } | { unresolved: string; secret: boolean };
 
-const expression = /\$\{\{\s*([^}]*?)\s*\}\}/g;
+const expression = /\$\{\{\s*(.*?)\s*\}\}/gs;
 
 /** `text` with every expression replaced, or the first one that cannot be. */
 export function resolveExpressions(text: string, scope: ExpressionScope): Resolved {
