@@ -66,6 +66,7 @@ describe("splitRunBlock", () => {
   test("expands variables the step's environment sets, outside single quotes, and refuses unknown ones", () => {
     const env = { TOX_ENV: "py312", ODD: "a;b" };
     const { commands, skipped } = splitRunBlock(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: shell text, not a template
       "tox -e $TOX_ENV\necho '${TOX_ENV}'\ntox -e \"${TOX_ENV}\"\nmake $TARGET\nrun $ODD",
       ".",
       env,
@@ -74,6 +75,7 @@ describe("splitRunBlock", () => {
       commands.map((command) => command.argv),
       [
         ["tox", "-e", "py312"],
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: shell text, not a template
         ["echo", "${TOX_ENV}"],
         ["tox", "-e", "py312"],
       ],
