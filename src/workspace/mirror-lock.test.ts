@@ -1,7 +1,8 @@
-// Tests for withFileLock: one holder at a time, stale locks of dead processes taken over, bounded waits.
+// Tests for withFileLock: one holder at a time, stale locks of dead processes and ended leases taken
+// over, leases renewed while the holder works, bounded waits.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
@@ -73,7 +74,7 @@ describe("withFileLock", () => {
     assert.equal(existsSync(lockPath), true, "a live holder's lock is never removed");
   });
 
-  test("a lock from another host is never considered stale", async () => {
+  test("a lock from another host without a lease (an older Slipway) is never considered stale", async () => {
     const lockPath = lockFile();
     writeFileSync(lockPath, `${deadPid()} some-other-host\n`);
     await assert.rejects(
@@ -83,8 +84,61 @@ describe("withFileLock", () => {
   });
 });
 
+describe("withFileLock leases", () => {
+  test("a lock from another host whose lease has ended is taken over", async () => {
+    const lockPath = lockFile();
+    writeFileSync(lockPath, `${process.pid} some-other-host ${Date.now() - 1000} 0123abcd\n`);
+    assert.equal(await withFileLock(lockPath, async () => "ran", { timeoutMs: 5_000, pollMs: 20 }), "ran");
+    assert.equal(existsSync(lockPath), false);
+  });
+
+  test("a lock from another host with a live lease is waited for", async () => {
+    const lockPath = lockFile();
+    writeFileSync(lockPath, `${deadPid()} some-other-host ${Date.now() + 60_000} 0123abcd\n`);
+    await assert.rejects(
+      withFileLock(lockPath, async () => "ran", { timeoutMs: 100, pollMs: 20 }),
+      /some-other-host/,
+    );
+  });
+
+  test("the holder renews its lease while it works, so a waiter never takes over a long holding", async () => {
+    const lockPath = lockFile();
+    const leaseMs = 600;
+    let overlapped = false;
+    let holding = true;
+    const holder = withFileLock(
+      lockPath,
+      async () => {
+        const first = parseLockHolder(readFileSync(lockPath, "utf8"))?.expiresAt;
+        // Work longer than several leases: the waiter below gives up first only if renewals happen.
+        const waiter = withFileLock(
+          lockPath,
+          async () => {
+            overlapped = holding;
+          },
+          { timeoutMs: 3 * leaseMs, pollMs: 20 },
+        );
+        await assert.rejects(waiter, /is held by process/);
+        const later = parseLockHolder(readFileSync(lockPath, "utf8"))?.expiresAt;
+        assert.ok(first !== undefined && later !== undefined && later > first, "the lease end moved on");
+        holding = false;
+      },
+      { leaseMs },
+    );
+    await holder;
+    assert.equal(overlapped, false);
+    assert.equal(existsSync(lockPath), false);
+  });
+});
+
 describe("parseLockHolder", () => {
-  test("reads pid and host, and refuses an empty or garbled file", () => {
+  test("reads pid, host and the lease, and refuses an empty or garbled file", () => {
+    assert.deepEqual(parseLockHolder("123 box 1700000000000 ab12\n"), {
+      pid: 123,
+      host: "box",
+      expiresAt: 1700000000000,
+      token: "ab12",
+    });
     assert.deepEqual(parseLockHolder("123 box\n"), { pid: 123, host: "box" });
     assert.equal(parseLockHolder(""), undefined);
     assert.equal(parseLockHolder("abc"), undefined);

@@ -1,6 +1,8 @@
-// A lock file per mirror (O_EXCL, holding pid and host), so two runs never clone or fetch one mirror at once.
+// A lock file per mirror (O_EXCL), so two runs never clone or fetch one mirror at once. The file holds
+// pid, host and a lease the holder renews while it works: a holder that stops renewing (a crashed
+// process, a lost host) loses the lock once the lease ends, wherever it ran.
 import { randomBytes } from "node:crypto";
-import { link, open, readFile, rename, rm } from "node:fs/promises";
+import { link, open, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { WorkspaceError } from "../core/errors.ts";
@@ -12,23 +14,41 @@ export interface FileLockOptions {
   signal?: AbortSignal;
   /** Poll interval while waiting. */
   pollMs?: number;
+  /** How long the holder's lease lasts unless renewed (default 60 s; renewed every third of it). */
+  leaseMs?: number;
 }
 
 interface LockHolder {
   pid: number;
   host: string;
+  /** When the lease ends (epoch ms); absent in lock files of older Slipway versions. */
+  expiresAt?: number;
+  /** Which holding this is, so a renewal never rewrites a lock someone else has since taken. */
+  token?: string;
 }
 
-/** Parse a lock file's `<pid> <host>`; undefined when it is empty or garbled (being written, or broken). */
+const defaultLeaseMs = 60_000;
+
+/** Parse a lock file's `<pid> <host> [<lease end ms> <token>]`; undefined when empty or garbled. */
 export function parseLockHolder(text: string): LockHolder | undefined {
-  const [pidText, host = ""] = text.trim().split(/\s+/);
+  const [pidText, host = "", expiresText, token] = text.trim().split(/\s+/);
   const pid = Number(pidText);
-  return Number.isSafeInteger(pid) && pid > 0 ? { pid, host } : undefined;
+  if (!Number.isSafeInteger(pid) || pid <= 0) return undefined;
+  const expiresAt = Number(expiresText);
+  return expiresText !== undefined && Number.isSafeInteger(expiresAt) && token
+    ? { pid, host, expiresAt, token }
+    : { pid, host };
 }
 
-/** A holder is stale only when it is provably dead: same host and no such process. */
+function holderLine(token: string, leaseMs: number): string {
+  return `${process.pid} ${hostname()} ${Date.now() + leaseMs} ${token}\n`;
+}
+
+/** Stale: its lease has ended (any host), or it is on this host and its process is gone. */
 function isStale(holder: LockHolder | undefined): boolean {
-  return holder !== undefined && holder.host === hostname() && !processAlive(holder.pid);
+  if (holder === undefined) return false;
+  if (holder.expiresAt !== undefined && holder.expiresAt < Date.now()) return true;
+  return holder.host === hostname() && !processAlive(holder.pid);
 }
 
 async function readHolder(file: string): Promise<LockHolder | undefined> {
@@ -40,11 +60,11 @@ async function readHolder(file: string): Promise<LockHolder | undefined> {
   }
 }
 
-async function tryCreate(lockPath: string): Promise<boolean> {
+async function tryCreate(lockPath: string, token: string, leaseMs: number): Promise<boolean> {
   try {
     const handle = await open(lockPath, "wx");
     try {
-      await handle.writeFile(`${process.pid} ${hostname()}\n`);
+      await handle.writeFile(holderLine(token, leaseMs));
     } finally {
       await handle.close();
     }
@@ -84,6 +104,27 @@ function lockedError(lockPath: string, holder: LockHolder | undefined, timeoutMs
   );
 }
 
+/**
+ * Keep the lease of `token` on `lockPath` alive every third of `leaseMs` until stopped. A renewal
+ * writes a new file and renames it over the lock (atomic), only while the lock is still this holding's.
+ */
+function renewWhileHeld(lockPath: string, token: string, leaseMs: number): () => void {
+  const renew = async (): Promise<void> => {
+    if ((await readHolder(lockPath))?.token !== token) return;
+    const next = `${lockPath}.renew-${token}`;
+    try {
+      await writeFile(next, holderLine(token, leaseMs));
+      await rename(next, lockPath);
+    } catch {
+      // A failed renewal is retried at the next tick; the lease covers two more of them.
+      await rm(next, { force: true });
+    }
+  };
+  const timer = setInterval(() => void renew(), Math.max(10, Math.floor(leaseMs / 3)));
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 /** Run `work` while holding the lock file `lockPath`; waits (bounded) for another holder to finish. */
 export async function withFileLock<T>(
   lockPath: string,
@@ -92,7 +133,9 @@ export async function withFileLock<T>(
 ): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 600_000;
   const deadline = Date.now() + timeoutMs;
-  while (!(await tryCreate(lockPath))) {
+  const leaseMs = options.leaseMs ?? defaultLeaseMs;
+  const token = randomBytes(8).toString("hex");
+  while (!(await tryCreate(lockPath, token, leaseMs))) {
     const holder = await readHolder(lockPath);
     if (isStale(holder)) {
       await breakStaleLock(lockPath);
@@ -105,9 +148,12 @@ export async function withFileLock<T>(
       throw new WorkspaceError(`waiting for ${lockPath} was cancelled`, { cause: error });
     }
   }
+  const stopRenewing = renewWhileHeld(lockPath, token, leaseMs);
   try {
     return await work();
   } finally {
-    await rm(lockPath, { force: true });
+    stopRenewing();
+    // Only our own lock: if the lease was lost and another run holds it now, it stays.
+    if ((await readHolder(lockPath))?.token === token) await rm(lockPath, { force: true });
   }
 }
