@@ -59,8 +59,9 @@ describe("bad input", () => {
     );
     assert.equal(result.code, 2);
     assertOneLine(result.stderr, /no-such-branch/);
-    // The base ref is resolved on the mirror, which the run makes after opening the store.
-    await assertNothingLeft(baseArgs(setup), setup.env, setup.dataDir, { storeMade: true });
+    // The base is looked up on the repository itself (git ls-remote) before the store or a mirror exists.
+    assert.equal(existsSync(path.join(setup.dataDir, "mirrors")), false, "mirror made");
+    await assertNothingLeft(baseArgs(setup), setup.env, setup.dataDir);
   });
 
   test("no model configured says how to configure Anthropic, OpenAI or a local server", async () => {

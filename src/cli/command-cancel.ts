@@ -5,7 +5,7 @@ import { type GlobalOptions, loadAppSettings, noStoreLine, withExistingStore } f
 
 const messages = {
   cancelled: "cancelled (it had not started)",
-  signalled: "cancel requested: its worker stops it within seconds (outcome cancelled)",
+  signalled: "cancel requested: the process running it stops it within seconds (outcome cancelled)",
   finished: "already finished: nothing to cancel",
 } as const;
 
@@ -25,9 +25,6 @@ export function registerCancelCommand(program: Command, global: () => GlobalOpti
           if (!run) throw notFound("see `slipway runs` for the ids");
           const result = await app.store.requestCancel(run.id);
           if (result === "unknown") throw notFound("see `slipway runs` for the ids");
-          if (result === "signalled" && run.state.owner === "process") {
-            return `run ${run.id}: ${messages.signalled.replace("its worker", "the process running it (Ctrl-C there)")}`;
-          }
           return `run ${run.id}: ${messages[result]}`;
         },
         () => {

@@ -2,7 +2,7 @@
 import type { LanguageModel } from "ai";
 import { outcomeExitCodes } from "../core/exit-codes.ts";
 import type { Run } from "../core/run.ts";
-import type { RunServices } from "../pipeline/run-context.ts";
+import { type ProgressEvent, RunCancellation, type RunServices } from "../pipeline/run-context.ts";
 import { type RunRequest, startRun } from "../pipeline/start-run.ts";
 import type { SandboxBackend } from "../sandbox/sandbox.ts";
 import type { AppContext } from "./app-context.ts";
@@ -28,6 +28,20 @@ export async function executeRun(options: ExecuteRunOptions): Promise<{ run: Run
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
   const progress = createTerminalProgress(process.stderr, app.env);
+  // `slipway cancel` from another terminal: the run's id is known from its first event on.
+  let runId: string | undefined;
+  const watchCancel = setInterval(() => {
+    if (runId === undefined || controller.signal.aborted) return;
+    app.store
+      .cancelRequested(runId)
+      .then((asked) => asked && controller.abort(new RunCancellation()))
+      // A store that cannot answer now is asked again at the next tick.
+      .catch(() => undefined);
+  }, app.config.queue.pollSeconds * 1000);
+  const onProgress = (event: ProgressEvent): void => {
+    runId ??= event.runId;
+    if (!json) progress.event(event);
+  };
   if (!options.sandboxBackend.isolates) {
     process.stderr.write(
       "warning: sandbox 'none' — agent commands and verifiers run on this host without isolation\n",
@@ -43,7 +57,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<{ run: Run
       sandboxBackend: options.sandboxBackend,
       judge: options.judge,
       env: app.env,
-      onProgress: json ? () => {} : progress.event,
+      onProgress,
       signal: controller.signal,
     });
     const task = (await app.store.getTask(run.taskId))!;
@@ -51,6 +65,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<{ run: Run
     process.stdout.write(json ? `${toJson(report)}\n` : `${renderRunReport(report)}\n`);
     return { run, exitCode: outcomeExitCodes[run.outcome ?? "error"] };
   } finally {
+    clearInterval(watchCancel);
     progress.stop();
     process.removeListener("SIGINT", stop);
     process.removeListener("SIGTERM", stop);

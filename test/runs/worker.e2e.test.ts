@@ -198,6 +198,32 @@ describe("durable runs", () => {
     assert.match(stopped.stderr, new RegExp(`run ${runId}: cancelled`));
   });
 
+  test("cancel: a run executing in its own `slipway run` process is stopped too (exit 18)", async () => {
+    const w = await world([{ toolCalls: [edit], delayMs: 30_000 }, { toolCalls: [finish] }]);
+    const running = w.start("run", "--repo", w.repo, "--task", "Edit the README's title");
+    let runId: string | undefined;
+    for (let attempt = 0; attempt < 300 && runId === undefined; attempt++) {
+      await sleep(100);
+      if (!existsSync(path.join(w.setup.dataDir, "slipway.db"))) continue;
+      const store = await openSqliteStore(path.join(w.setup.dataDir, "slipway.db"));
+      runId = (await store.listRuns({ limit: 1 }))[0]?.id;
+      await store.close();
+    }
+    assert.ok(runId, "the run was recorded");
+    await waitForEvents(
+      w,
+      runId,
+      (all) => all.some((event) => event.type === "agent-start"),
+      "the agent stage",
+    );
+    const asked = Date.now();
+    assert.match((await w.cli("cancel", runId)).stdout, /cancel requested/);
+    const ended = await running.ended;
+    assert.ok(Date.now() - asked < 10_000, "stopped within seconds, not when the model answered");
+    assert.equal(ended.code, 18, ended.stderr);
+    assert.equal((await shown(w, runId)).run.outcome, "cancelled");
+  });
+
   test("a worker killed in the agent stage loses its lease; another restarts the run: one pull request, two attempts", async () => {
     // Attempt 1 waits on its first model answer when its worker is killed; attempt 2 gets the rest.
     const w = await world([
