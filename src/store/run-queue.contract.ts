@@ -95,6 +95,30 @@ function claimCases(current: () => Fixture): void {
     }
   });
 
+  test("claimers racing on several connections together lease no more than the limits allow", async () => {
+    const { store, another } = current();
+    await queueRuns(store, 6, "/srv/repos/a");
+    await queueRuns(store, 6, "/srv/repos/b");
+    const stores = [store, ...(await Promise.all([another(), another(), another()]))];
+    const limits = { maxConcurrentRuns: 3, maxRunsPerRepository: 2 };
+    try {
+      const batches = await Promise.all(
+        stores.map((each, index) => claimAll(each, `worker-${index}`, limits)),
+      );
+      const leases = batches.flat();
+      assert.equal(leases.length, 3);
+      const perRepository = new Map<string, number>();
+      for (const lease of leases) {
+        const run = await store.getRun(lease.runId);
+        const repo = (await store.getTask(run!.taskId))!.repo;
+        perRepository.set(repo, (perRepository.get(repo) ?? 0) + 1);
+      }
+      assert.ok(Math.max(...perRepository.values()) <= 2, "no repository over its limit");
+    } finally {
+      await Promise.all(stores.slice(1).map((each) => each.close()));
+    }
+  });
+
   test("at most maxConcurrentRuns leases at once; a release frees a place", async () => {
     const { store } = current();
     await queueRuns(store, 3);
