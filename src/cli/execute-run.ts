@@ -1,14 +1,16 @@
-// Runs one task for a command (run, demo): wires signals, progress and the final report.
+// Runs one task for a command (run, demo) in this process: wires signals, progress and the final
+// report around the shared service (runs/run-in-process.ts).
 import type { LanguageModel } from "ai";
 import { outcomeExitCodes } from "../core/exit-codes.ts";
 import type { Run } from "../core/run.ts";
-import { type ProgressEvent, RunCancellation, type RunServices } from "../pipeline/run-context.ts";
-import { type RunRequest, startRun } from "../pipeline/start-run.ts";
+import type { RunServices } from "../pipeline/run-context.ts";
+import type { RunRequest } from "../pipeline/start-run.ts";
+import { runInProcess } from "../runs/run-in-process.ts";
 import type { SandboxBackend } from "../sandbox/sandbox.ts";
 import type { AppContext } from "./app-context.ts";
 import { toJson } from "./output/figures.ts";
 import { createTerminalProgress } from "./output/live-progress.ts";
-import { buildRunReport, renderRunReport } from "./run-report.ts";
+import { renderRunReport } from "./run-report.ts";
 
 export interface ExecuteRunOptions {
   app: AppContext;
@@ -28,44 +30,22 @@ export async function executeRun(options: ExecuteRunOptions): Promise<{ run: Run
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
   const progress = createTerminalProgress(process.stderr, app.env);
-  // `slipway cancel` from another terminal: the run's id is known from its first event on.
-  let runId: string | undefined;
-  const watchCancel = setInterval(() => {
-    if (runId === undefined || controller.signal.aborted) return;
-    app.store
-      .cancelRequested(runId)
-      .then((asked) => asked && controller.abort(new RunCancellation()))
-      // A store that cannot answer now is asked again at the next tick.
-      .catch(() => undefined);
-  }, app.config.queue.pollSeconds * 1000);
-  const onProgress = (event: ProgressEvent): void => {
-    runId ??= event.runId;
-    if (!json) progress.event(event);
-  };
   if (!options.sandboxBackend.isolates) {
     process.stderr.write(
       "warning: sandbox 'none' — agent commands and verifiers run on this host without isolation\n",
     );
   }
   try {
-    const run = await startRun(options.request, {
-      store: app.store,
-      config: app.config,
-      dataDir: app.dataDir,
-      model: options.model,
-      modelName: options.modelName,
-      sandboxBackend: options.sandboxBackend,
-      judge: options.judge,
-      env: app.env,
-      onProgress,
+    const { run, report } = await runInProcess({
+      app,
+      agent: options,
+      request: options.request,
       signal: controller.signal,
+      onProgress: json ? undefined : progress.event,
     });
-    const task = (await app.store.getTask(run.taskId))!;
-    const report = buildRunReport(run, task);
     process.stdout.write(json ? `${toJson(report)}\n` : `${renderRunReport(report)}\n`);
     return { run, exitCode: outcomeExitCodes[run.outcome ?? "error"] };
   } finally {
-    clearInterval(watchCancel);
     progress.stop();
     process.removeListener("SIGINT", stop);
     process.removeListener("SIGTERM", stop);

@@ -1,12 +1,13 @@
 // The programmatic `slipway run`: one task taken to its end on a repository, with the same
 // services and checks as the CLI; returns the report `slipway run --json` prints.
 import { z } from "zod";
+import { checkBaseRef } from "../pipeline/check-base-ref.ts";
 import type { ProgressEvent } from "../pipeline/run-context.ts";
-import { startRun } from "../pipeline/start-run.ts";
 import { resolveRepoSource } from "../workspace/repo-source.ts";
 import { withRunServices } from "./agent-services.ts";
 import { apiSettings, parseApiInput, SlipwayApiOptions } from "./api-settings.ts";
-import { buildRunReport, type RunReport } from "./run-report.ts";
+import { runInProcess } from "./run-in-process.ts";
+import type { RunReport } from "./run-report.ts";
 
 export const SubmitRunOptions = SlipwayApiOptions.extend({
   /** A local git checkout or a git URL. */
@@ -53,29 +54,23 @@ export async function submitRun(input: SubmitRunOptions): Promise<RunReport> {
   const options = parseApiInput(SubmitRunOptions, fields, "submitRun");
   const settings = apiSettings(options, configFlags(options));
   const repo = await resolveRepoSource(options.repo, signal);
+  // An unknown base is refused before the store or a mirror exists.
+  await checkBaseRef(repo, options.base, signal);
   return withRunServices(settings, async (agent, app) => {
-    const run = await startRun(
-      {
+    const { report } = await runInProcess({
+      app,
+      agent,
+      request: {
         repo,
         taskText: options.task,
         baseRef: options.base,
+        baseChecked: true,
         guardGrants: { allowedPaths: options.allowPaths, allowProtected: [], allowBinary: [] },
         taskKey: options.taskKey,
       },
-      {
-        store: app.store,
-        config: app.config,
-        dataDir: app.dataDir,
-        model: agent.model,
-        modelName: agent.modelName,
-        sandboxBackend: agent.sandboxBackend,
-        judge: agent.judge,
-        env: app.env,
-        onProgress: onProgress ?? (() => {}),
-        signal: signal ?? new AbortController().signal,
-      },
-    );
-    const task = (await app.store.getTask(run.taskId))!;
-    return buildRunReport(run, task);
+      signal: signal ?? new AbortController().signal,
+      onProgress,
+    });
+    return report;
   });
 }

@@ -1,0 +1,39 @@
+// A lost attempt must not write over the next one's record: behind a fence, writes throw; reads work.
+import assert from "node:assert/strict";
+import { rmSync } from "node:fs";
+import path from "node:path";
+import { after, it } from "node:test";
+import { tempDir } from "../../test/helpers/git-fixture.ts";
+import { StoreError } from "../core/errors.ts";
+import { openSqliteStore } from "../store/sqlite/sqlite-store.ts";
+import { makeRun, makeTask } from "../store/store-fixtures.ts";
+import { fencedStore } from "./fenced-store.ts";
+
+const dir = tempDir("fence");
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+it("writes through until the fence is set, then throws on every write and still reads", async () => {
+  const store = await openSqliteStore(path.join(dir, "slipway.db"));
+  const fence = { lost: false, reason: "the worker lost its lease" };
+  const fenced = fencedStore(store, fence);
+  const task = makeTask();
+  await fenced.createTask(task);
+  const run = makeRun(task, 0);
+  await fenced.createRun(run);
+  await fenced.updateRun(run.id, { turns: 1 });
+  fence.lost = true;
+  await assert.rejects(
+    async () => fenced.updateRun(run.id, { turns: 2 }),
+    (error) => error instanceof StoreError && /not recorded: the worker lost its lease/.test(error.message),
+  );
+  await assert.rejects(async () =>
+    fenced.appendEvent({ runId: run.id, at: new Date().toISOString(), type: "x", stage: "agent", data: {} }),
+  );
+  assert.equal(
+    (await fenced.getRun(run.id))?.turns,
+    1,
+    "the record is what the attempt wrote before it lost the run",
+  );
+  assert.deepEqual(await fenced.listEvents(run.id), []);
+  await fenced.close();
+});
