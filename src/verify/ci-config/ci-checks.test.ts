@@ -115,14 +115,22 @@ def tests(session):
 
 @nox.session
 def lint(session):
-    session.run("ruff", "check", "src")
+    session.run(
+        "ruff",
+        "check",
+        "src, tests",  # one argument with a comma
+        env={"A": "1", "B": "2"},
+    )
 
 @nox.session
 def docs(session):
     session.run("sphinx-build", "docs", "out")
 `;
     const derived = await derive([{ path: "noxfile.py", text }]);
-    assert.deepEqual(lines(derived), ["ruff: ruff check src"]);
+    assert.deepEqual(
+      derived.checks.map(({ command }) => [command.command, ...command.args]),
+      [["ruff", "check", "src, tests"]],
+    );
     assert.match(
       derived.notes.join("\n"),
       /session tests: session\.run\("pytest", "-q", \*session\.posargs\) is computed/,

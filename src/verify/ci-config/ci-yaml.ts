@@ -6,6 +6,23 @@ import { parse } from "yaml";
  * reuses a template a few hundred times; an expansion bomb needs millions. */
 export const maxCiYamlAliases = 1000;
 
+/** GitLab's `!reference [job, key]`, kept as a marker for the reader to resolve within the file. */
+export interface CiReference {
+  reference: unknown[];
+}
+
+const referenceTag = {
+  tag: "!reference",
+  collection: "seq" as const,
+  // The marker object stands in for the sequence; the GitLab reader resolves it (bounded).
+  resolve: (seq: { toJSON(): unknown }) => ({ reference: seq.toJSON() }),
+};
+
+/** True for a `!reference` marker. */
+export function isCiReference(value: unknown): value is CiReference {
+  return Array.isArray(asRecord(value)?.reference);
+}
+
 /** The parsed document, or a one-line problem. */
 export function parseCiYaml(text: string): { value: unknown } | { problem: string } {
   try {
@@ -17,6 +34,7 @@ export function parseCiYaml(text: string): { value: unknown } | { problem: strin
         uniqueKeys: false,
         // Warnings (an unknown tag such as GitLab's !reference) would go to the process's stderr.
         logLevel: "error",
+        customTags: [referenceTag],
       }),
     };
   } catch (error) {

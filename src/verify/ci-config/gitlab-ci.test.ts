@@ -63,4 +63,27 @@ deploy: { when: manual, script: [make deploy] }
     assert.deepEqual(notes, []);
     assert.equal(steps.length, 300);
   });
+
+  test("resolves !reference lines within the file, and stops a self-reference at a depth bound", () => {
+    const { steps } = read(`
+.setup:
+  script: [npm ci]
+.checks:
+  script:
+    - npm run lint
+    - !reference [.setup, script]
+.loop:
+  script:
+    - !reference [.loop, script]
+unit:
+  script:
+    - !reference [.checks, script]
+    - npm test
+    - !reference [.loop, script]
+`);
+    assert.deepEqual(
+      steps.map((step) => step.run),
+      ["npm run lint", "npm ci", "npm test"],
+    );
+  });
 });

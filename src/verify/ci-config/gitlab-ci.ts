@@ -4,7 +4,7 @@
 // reported, not read.
 
 import { type CiFile, type CiSteps, maxStepsPerFile } from "./ci-file.ts";
-import { asRecord, parseCiYaml, scalarText } from "./ci-yaml.ts";
+import { asRecord, isCiReference, parseCiYaml, scalarText } from "./ci-yaml.ts";
 
 /** Top-level keys that are settings, not jobs. */
 const reservedKeys = new Set([
@@ -51,10 +51,23 @@ function resolveExtends(
   return { ...merged, ...job };
 }
 
-/** Script lines: a string, or a list of strings (nested lists flattened once, as GitLab does). */
-function scriptLines(value: unknown): string[] {
-  const list = Array.isArray(value) ? value.flat() : [value];
-  return list.map(scalarText).filter((line): line is string => line !== undefined);
+/** How deep nested lists and `!reference`s are followed (GitLab's own limit is 10). */
+const maxScriptDepth = 10;
+
+/** The value at `path` (`[job, key, …]`) of the file's top level, for a `!reference`. */
+function referenced(root: Record<string, unknown>, path: unknown[]): unknown {
+  let value: unknown = root;
+  for (const key of path) value = typeof key === "string" ? asRecord(value)?.[key] : undefined;
+  return value;
+}
+
+/** Script lines: a string or a list, nested lists flattened and `!reference`s resolved (bounded). */
+function scriptLines(value: unknown, root: Record<string, unknown>, depth = 0): string[] {
+  if (depth > maxScriptDepth) return [];
+  if (isCiReference(value)) return scriptLines(referenced(root, value.reference), root, depth + 1);
+  if (Array.isArray(value)) return value.flatMap((item) => scriptLines(item, root, depth + 1));
+  const line = scalarText(value);
+  return line === undefined ? [] : [line];
 }
 
 function literalVariables(value: unknown): Record<string, string> {
@@ -91,7 +104,7 @@ export function gitlabSteps(file: CiFile): CiSteps {
       out.notes.push(`ci: ${where} runs only by hand; not derived`);
       continue;
     }
-    const lines = [...scriptLines(job.before_script ?? globalBefore), ...scriptLines(job.script)];
+    const lines = [...scriptLines(job.before_script ?? globalBefore, root), ...scriptLines(job.script, root)];
     const env = { ...globalVariables, ...literalVariables(job.variables) };
     for (const [index, line] of lines.entries()) {
       if (out.steps.length >= maxStepsPerFile) break;

@@ -10,20 +10,65 @@ export interface NoxSessions {
 }
 
 const maxSessions = 100;
-/** A Python string literal (no f-, r- or b-prefix), single or double quoted, no escapes. */
-const literal = /^\s*(?:"([^"\\]*)"|'([^'\\]*)')\s*$/;
+/** Lines a multi-line `session.run(` call may span. */
+const maxCallLines = 30;
 
-/** The literal arguments of a call's argument text, or undefined when any is not a plain literal. */
+/**
+ * The positional string-literal arguments of a call's argument text, or undefined when one is not
+ * a plain literal (`*session.posargs`, a variable, an f-string). Keyword arguments (`env=`,
+ * `external=`) come last in Python and do not change the command: reading stops there.
+ */
 function literalArguments(text: string): string[] | undefined {
-  const parts = text.split(",").filter((part, index, all) => part.trim() !== "" || index < all.length - 1);
   const values: string[] = [];
-  for (const part of parts) {
-    if (/^\s*\w+\s*=/.test(part)) continue; // keyword arguments (env=, external=) do not change the command
-    const match = literal.exec(part);
+  let rest = text.trim();
+  while (rest !== "") {
+    if (/^\w+\s*=[^=]/.test(rest)) break;
+    const match = /^(?:"([^"\\]*)"|'([^'\\]*)')\s*(,\s*|$)/.exec(rest);
     if (!match) return undefined;
     values.push(match[1] ?? match[2] ?? "");
+    rest = rest.slice(match[0].length);
   }
   return values;
+}
+
+/** Parentheses opened and not closed in `text`, outside string literals. */
+function openParentheses(text: string): number {
+  let depth = 0;
+  let quote: string | undefined;
+  for (const char of text) {
+    if (quote) {
+      if (char === quote) quote = undefined;
+    } else if (char === '"' || char === "'") quote = char;
+    else if (char === "(") depth++;
+    else if (char === ")") depth--;
+  }
+  return depth;
+}
+
+/** `line` without a `#` comment (outside string literals). */
+function withoutComment(line: string): string {
+  let quote: string | undefined;
+  for (let index = 0; index < line.length; index++) {
+    const char = line[index]!;
+    if (quote) {
+      if (char === quote) quote = undefined;
+    } else if (char === '"' || char === "'") quote = char;
+    else if (char === "#") return line.slice(0, index);
+  }
+  return line;
+}
+
+/** The whole text of a call starting at `lines[index]`, joined across lines while parentheses are open. */
+function wholeCall(lines: string[], index: number): string {
+  let text = withoutComment(lines[index]!);
+  for (
+    let next = index + 1;
+    openParentheses(text) > 0 && next < lines.length && next - index < maxCallLines;
+    next++
+  ) {
+    text += ` ${withoutComment(lines[next]!).trim()}`;
+  }
+  return text;
 }
 
 /** Quote a word for the command-line splitter. */
@@ -38,7 +83,7 @@ export function noxSessions(file: CiFile): NoxSessions {
   const lines = file.text.split(/\r?\n/);
   let current: string | undefined;
   let decorated = false;
-  for (const line of lines) {
+  for (const [index, line] of lines.entries()) {
     if (/^@(nox\.)?session\b/.test(line)) decorated = true;
     const definition = /^def\s+(\w+)\s*\(/.exec(line);
     if (definition) {
@@ -48,8 +93,9 @@ export function noxSessions(file: CiFile): NoxSessions {
       continue;
     }
     if (/^\S/.test(line) && !line.startsWith("@")) current = undefined;
-    const call = /^\s+session\.run\((.*)\)\s*$/.exec(line);
-    if (!current || !call) continue;
+    if (!current || !/^\s+session\.run\(/.test(line)) continue;
+    const call = /^\s+session\.run\((.*)\)\s*$/s.exec(wholeCall(lines, index));
+    if (!call) continue;
     const args = literalArguments(call[1]!);
     if (!args || args.length === 0)
       notes.push(`ci: ${file.path} session ${current}: ${line.trim()} is computed; not derived`);
