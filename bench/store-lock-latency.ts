@@ -68,6 +68,11 @@ try {
   // The old way: a connection with SQLite's busy_timeout, whose wait blocks the thread.
   const blocking = new DatabaseSync(file, { timeout: 5000 });
   const rows: string[] = [];
+  // The floor: the same ticker while merely sleeping as long, so the machine's own jitter shows.
+  const idle = await measure(() => sleep(holdMs), file);
+  rows.push(
+    `| no write, a sleep as long (the machine's jitter) | ${idle.waitMs.toFixed(0)} ms | ${idle.stallMs.toFixed(0)} ms |`,
+  );
   const old = await measure(async () => blocking.exec("BEGIN IMMEDIATE; COMMIT"), file);
   rows.push(
     `| SQLite busy_timeout 5 s (before) | ${old.waitMs.toFixed(0)} ms | ${old.stallMs.toFixed(0)} ms |`,
