@@ -6,7 +6,7 @@
 // bwrap also: a changed lockfile makes a new snapshot; `slipway cache list/prune` see them.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import type { ModelScript } from "../src/models/scripted-server/script.ts";
@@ -168,10 +168,16 @@ for (const backend of ["bwrap", "docker"] as const) {
       assert.equal(listed.code, 0, listed.stderr);
       const keys = (JSON.parse(listed.stdout) as { key: string }[]).map((entry) => entry.key).sort();
       assert.deepEqual(keys, [key, second.key as string].sort());
+      // The cold setups kept npm's downloads for the repository; prune --all removes them too.
+      const caches = path.join(changed.shared.dataDir, "caches");
+      assert.ok(existsSync(path.join(caches, "node")), "setup's npm cache is kept");
+      const text = await runCli([...baseArgs(changed.shared), "cache", "list"], { env: changed.shared.env });
+      assert.match(text.stdout, /download caches: \d+\.\d MiB/);
       const pruned = await runCli([...baseArgs(changed.shared), "cache", "prune", "--all"], {
         env: changed.shared.env,
       });
-      assert.match(pruned.stdout, /removed 2 snapshots/);
+      assert.match(pruned.stdout, /removed 2 snapshots .*; download caches removed/);
+      assert.equal(existsSync(caches), false);
     });
   });
 }

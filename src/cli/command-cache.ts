@@ -1,7 +1,9 @@
 // `slipway cache list` and `slipway cache prune [--all]`: the warm dependency snapshots under the
-// data directory — what each holds, how large it is, when it was last used — and their removal.
+// data directory — what each holds, how large it is, when it was last used — and their removal,
+// and the size of setup's download caches (removed by prune --all).
 // Reads no store and creates nothing: a data directory without snapshots lists none.
 import type { Command } from "commander";
+import { cachesRoot, downloadCacheBytes, removeDownloadCaches } from "../setup/caches/download-caches.ts";
 import { listSnapshots, pruneSnapshots, type SnapshotMeta } from "../setup/snapshots/snapshot-store.ts";
 import { type GlobalOptions, loadAppSettings } from "./app-context.ts";
 import { renderTable } from "./format.ts";
@@ -37,8 +39,13 @@ export function registerCacheCommand(program: Command, global: () => GlobalOptio
     .action(async (flags: { json: boolean }) => {
       const { dataDir, config } = loadAppSettings(global());
       const snapshots = await listSnapshots(dataDir);
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(snapshots, null, 2)}\n`);
+        return;
+      }
+      const downloads = await downloadCacheBytes(dataDir);
       process.stdout.write(
-        `${flags.json ? JSON.stringify(snapshots, null, 2) : renderSnapshots(snapshots, config.cache.maxBytes)}\n`,
+        `${renderSnapshots(snapshots, config.cache.maxBytes)}\ndownload caches: ${mebibytes(downloads)} in ${cachesRoot(dataDir)} (prune --all removes them)\n`,
       );
     });
   cache
@@ -46,7 +53,7 @@ export function registerCacheCommand(program: Command, global: () => GlobalOptio
     .description(
       "remove the least recently used snapshots above cache.maxBytes, and leftovers of crashed saves",
     )
-    .option("--all", "remove every snapshot", false)
+    .option("--all", "remove every snapshot and setup's download caches", false)
     .action(async (flags: { all: boolean }) => {
       const { dataDir, config } = loadAppSettings(global());
       const { removed, leftovers } = await pruneSnapshots(dataDir, {
@@ -56,8 +63,9 @@ export function registerCacheCommand(program: Command, global: () => GlobalOptio
         keepUsedWithinMs: config.limits.maxMinutes * 60_000,
       });
       const freed = removed.reduce((sum, snapshot) => sum + snapshot.bytes, 0);
+      if (flags.all) await removeDownloadCaches(dataDir);
       process.stdout.write(
-        `removed ${removed.length} ${removed.length === 1 ? "snapshot" : "snapshots"} (${mebibytes(freed)})${leftovers > 0 ? ` and ${leftovers} leftovers` : ""}\n`,
+        `removed ${removed.length} ${removed.length === 1 ? "snapshot" : "snapshots"} (${mebibytes(freed)})${leftovers > 0 ? ` and ${leftovers} leftovers` : ""}${flags.all ? "; download caches removed" : ""}\n`,
       );
     });
 }

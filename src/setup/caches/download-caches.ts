@@ -134,7 +134,18 @@ export async function unmountDownloadCaches(worktree: string): Promise<number> {
   return mounts.length;
 }
 
-/** Remove every download cache (`slipway cache prune --all`); returns whether there were any. */
+/** Remove every download cache (`slipway cache prune --all`). */
 export async function removeDownloadCaches(dataDir: string): Promise<void> {
   await rm(cachesRoot(dataDir), { recursive: true, force: true });
+}
+
+/** The disk the download caches take, in bytes (0 when there are none). */
+export async function downloadCacheBytes(dataDir: string): Promise<number> {
+  try {
+    const { stdout } = await run("du", ["-s", "-B1", "--", cachesRoot(dataDir)], { timeout: 10 * 60_000 });
+    return Number.parseInt(stdout, 10) || 0;
+  } catch {
+    // No caches directory: nothing cached.
+    return 0;
+  }
 }
