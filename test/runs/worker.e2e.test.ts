@@ -224,6 +224,44 @@ describe("durable runs", () => {
     assert.equal((await shown(w, runId)).run.outcome, "cancelled");
   });
 
+  test("a stopped worker hands its unfinished run back after a lease; another completes it and the old attempt wrote nothing more", async () => {
+    const w = await world([
+      { toolCalls: [edit], delayMs: 30_000 },
+      { toolCalls: [edit] },
+      { toolCalls: [finish] },
+    ]);
+    const runId = await w.detach();
+    const stopping = w.start("worker");
+    await waitForEvents(
+      w,
+      runId,
+      (all) => all.some((event) => event.type === "agent-start"),
+      "the agent stage",
+    );
+    const before = (await events(w, runId)).length;
+    stopping.child.kill("SIGTERM");
+    const stopped = await stopping.ended;
+    assert.equal(stopped.code, 0, stopped.stderr);
+    assert.match(stopped.stderr, new RegExp(`run ${runId}: handed back`));
+    assert.equal(
+      (await events(w, runId)).length,
+      before,
+      "the handed-back attempt recorded nothing after it",
+    );
+    await sleep(1_600); // Its lease (1.5 s) runs out.
+    const rescuer = await w.cli("worker", "--once");
+    assert.equal(rescuer.code, 0, rescuer.stderr);
+    const { run } = await shown(w, runId);
+    assert.deepEqual([run.outcome, run.attempt], ["success", 2]);
+    const ends = (await events(w, runId)).filter(
+      (event) => event.type === "run-end" || event.type === "run-error",
+    );
+    assert.deepEqual(
+      ends.map((event) => event.type),
+      ["run-end"],
+    );
+  });
+
   test("a worker killed in the agent stage loses its lease; another restarts the run: one pull request, two attempts", async () => {
     // Attempt 1 waits on its first model answer when its worker is killed; attempt 2 gets the rest.
     const w = await world([
