@@ -40,3 +40,25 @@ test("secret values are blanked wherever they appear", () => {
   assert.equal(redactSecrets("token=abcd1234 and abcd1234", ["abcd1234"]), "token=*** and ***");
   assert.equal(redactSecrets("abc", ["ab"]), "abc");
 });
+
+test("corepack's failures to provide a pinned package manager say what to do", () => {
+  const unsigned =
+    "Adding pnpm@10.33.0 to the cache...\nInternal Error: No compatible signature found in package metadata\n    at verifySignature (corepack.cjs:1:1)\n";
+  assert.match(
+    firstErrorLine(unsigned)!,
+    /^Internal Error: No compatible signature found.* — .*pin the hash in packageManager/,
+  );
+  const mismatch = "Internal Error: Mismatch hashes. Expected abc, got def\n    at x\n";
+  assert.match(
+    firstErrorLine(mismatch)!,
+    /Mismatch hashes.* — .*does not match the hash packageManager pins/,
+  );
+  assert.match(
+    firstErrorLine("could not start corepack: spawn corepack ENOENT\n")!,
+    /npm install -g corepack/,
+  );
+  assert.equal(
+    firstErrorLine("ERROR: No matching distribution found for x\n"),
+    "ERROR: No matching distribution found for x",
+  );
+});

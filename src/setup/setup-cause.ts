@@ -20,6 +20,30 @@ const errorLines: readonly RegExp[] = [
   /^(FAILURE|\* What went wrong):?/,
 ];
 
+/**
+ * What to do about causes whose tool line does not say it: corepack's, when it provides a pinned
+ * package manager (setup/node/pinned-manager.ts).
+ */
+const hints: readonly { pattern: RegExp; hint: string }[] = [
+  {
+    pattern: /No compatible signature found/,
+    hint: "the registry served no signature corepack trusts; pin the hash in packageManager (`corepack use pnpm@<version>` writes it), which corepack checks instead",
+  },
+  {
+    pattern: /Mismatch hashes/,
+    hint: "the package manager downloaded does not match the hash packageManager pins",
+  },
+  {
+    pattern: /could not start corepack\b/,
+    hint: "corepack is not installed where setup runs (Node 25 no longer ships it): `npm install -g corepack`, or declare setup.commands",
+  },
+];
+
+function withHint(line: string): string {
+  const found = hints.find(({ pattern }) => pattern.test(line));
+  return found ? `${line} — ${found.hint}` : line;
+}
+
 function clean(line: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: colour escapes are stripped on purpose
   const plain = line.replace(/\u001b\[[0-9;]*m/g, "").trim();
@@ -37,9 +61,10 @@ export function firstErrorLine(output: string): string | undefined {
     .filter((line) => line.length > 0);
   for (const line of lines) {
     if (npmFraming.test(line)) continue;
-    if (errorLines.some((pattern) => pattern.test(line))) return line;
+    if (errorLines.some((pattern) => pattern.test(line))) return withHint(line);
   }
-  return lines.find((line) => !npmFraming.test(line) && /error|failed/i.test(line)) ?? lines.at(-1);
+  const found = lines.find((line) => !npmFraming.test(line) && /error|failed/i.test(line)) ?? lines.at(-1);
+  return found === undefined ? undefined : withHint(found);
 }
 
 /** `text` with every secret value (of 4 characters or more) replaced by `***`. */
