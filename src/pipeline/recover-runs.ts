@@ -6,10 +6,7 @@ import { describeError } from "../core/errors.ts";
 import { processAlive } from "../core/process-alive.ts";
 import type { Run } from "../core/run.ts";
 import { engineSocketPresent } from "../sandbox/docker/engine-socket.ts";
-import { releaseSetupMounts } from "../setup/setup-copy.ts";
 import type { Store } from "../store/store.ts";
-import { closeRunVolume, recordedVolume } from "../workspace/run-volume.ts";
-import { removeWorktree } from "../workspace/worktree.ts";
 
 /**
  * A run executed by the process that submitted it (`slipway run`, no lease) is orphaned when that
@@ -28,6 +25,14 @@ export async function removeRunLeftovers(run: Run): Promise<string | undefined> 
   if (!run.worktree) return undefined;
   const mirrorPath = typeof run.state.mirrorPath === "string" ? run.state.mirrorPath : undefined;
   try {
+    // Loaded only when there is something to remove: every command that opens the store recovers
+    // first, and `slipway runs` must start without the workspace and setup modules.
+    const [{ releaseSetupMounts }, { removeWorktree }, { closeRunVolume, recordedVolume }] =
+      await Promise.all([
+        import("../setup/setup-copy.ts"),
+        import("../workspace/worktree.ts"),
+        import("../workspace/run-volume.ts"),
+      ]);
     // A warm snapshot's overlays first: the worktree's removal must not walk into them.
     await releaseSetupMounts(run.worktree);
     if (mirrorPath) await removeWorktree(mirrorPath, run.worktree);
@@ -76,29 +81,43 @@ async function sweepContainers(): Promise<void> {
   });
 }
 
-/** Mark every orphaned run on this host as interrupted; returns the runs it recovered. */
+async function recoverRun(store: Store, orphan: Run): Promise<Run | undefined> {
+  // Read again just before writing: another command's recovery may have finished it meanwhile.
+  const run = await store.getRun(orphan.id);
+  if (run?.status !== "running") return undefined;
+  const problem = await removeRunLeftovers(run);
+  await store.appendEvent({
+    runId: run.id,
+    at: new Date().toISOString(),
+    type: "run-interrupt",
+    stage: run.stage,
+    data: { ownerPid: run.ownerPid, worktreeRemoved: problem === undefined, problem },
+  });
+  return store.updateRun(run.id, {
+    status: "finished",
+    outcome: "interrupted",
+    outcomeDetail: `the process running it (pid ${run.ownerPid}) stopped during stage ${run.stage}`,
+    endedAt: new Date().toISOString(),
+    worktree: problem === undefined ? null : run.worktree,
+  });
+}
+
+/**
+ * Mark every orphaned in-process run on this host as interrupted; returns the runs it recovered.
+ * Each run is recovered on its own: one that fails (a bad row, a failed write) is skipped and
+ * tried again by the next command, never stopping the others or the command.
+ */
 export async function recoverInterruptedRuns(store: Store, options: RecoveryOptions = {}): Promise<Run[]> {
   const orphans = (await store.listUnfinishedRuns()).filter(isOrphaned);
   if ((options.sweepContainers ?? "always") === "always" || orphans.length > 0) await sweepContainers();
   const recovered: Run[] = [];
-  for (const run of orphans) {
-    const problem = await removeRunLeftovers(run);
-    await store.appendEvent({
-      runId: run.id,
-      at: new Date().toISOString(),
-      type: "run-interrupt",
-      stage: run.stage,
-      data: { ownerPid: run.ownerPid, worktreeRemoved: problem === undefined, problem },
-    });
-    recovered.push(
-      await store.updateRun(run.id, {
-        status: "finished",
-        outcome: "interrupted",
-        outcomeDetail: `the process running it (pid ${run.ownerPid}) stopped during stage ${run.stage}`,
-        endedAt: new Date().toISOString(),
-        worktree: problem === undefined ? null : run.worktree,
-      }),
-    );
+  for (const orphan of orphans) {
+    try {
+      const run = await recoverRun(store, orphan);
+      if (run) recovered.push(run);
+    } catch {
+      // Left running for the next command to try again; this command goes on.
+    }
   }
   return recovered;
 }

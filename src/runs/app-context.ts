@@ -47,7 +47,10 @@ export function loadAppSettings(global: GlobalOptions, flags: Record<string, unk
 export async function openAppStore(settings: AppSettings): Promise<AppContext> {
   // store.backend picks SQLite in the data directory or Postgres (store/open-store.ts).
   const store = await openConfiguredStore(settings);
-  await recoverInterruptedRuns(store, { sweepContainers: "when-orphans" });
+  await recoverInterruptedRuns(store, { sweepContainers: "when-orphans" }).catch(() => {
+    // Recovery must never keep a command from running (a read-only `runs` least of all): the runs
+    // it could not look at are looked at again by the next command.
+  });
   return { ...settings, store };
 }
 
