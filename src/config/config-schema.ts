@@ -224,7 +224,7 @@ export const CacheConfig = z
       .boolean()
       .default(true)
       .describe(
-        "keep what a successful setup installed as a warm snapshot, and restore it instead of installing when nothing that decides it changed",
+        "keep what a successful setup installed as a warm snapshot, and restore it instead of installing when nothing that decides it changed; share each repository's package-manager download caches between its setups",
       ),
     maxBytes: z
       .number()
