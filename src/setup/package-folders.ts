@@ -14,7 +14,10 @@ const walkTimeoutMs = 10_000;
 
 /**
  * Never descended into: installed dependencies, build output, vendored code and test fixtures
- * (a fixture's package.json is a test's input, not a package to install). Hidden folders neither.
+ * (a fixture's package.json is a test's input, not a package to install), and the tooling beside
+ * a project that its checks do not run — benchmarks, fuzzers, profilers, scripts, documentation
+ * sites — whose installs (a fuzzer's native build, a docs site's hundreds of MB) could fail or
+ * slow a setup for nothing (measured on hukkin/tomli: four such requirements.txt). Hidden folders neither.
  */
 export const skippedFolders: ReadonlySet<string> = new Set([
   "node_modules",
@@ -33,6 +36,17 @@ export const skippedFolders: ReadonlySet<string> = new Set([
   "example",
   "third_party",
   "third-party",
+  "bench",
+  "benchmark",
+  "benchmarks",
+  "fuzz",
+  "fuzzer",
+  "fuzzing",
+  "profiler",
+  "scripts",
+  "docs",
+  "doc",
+  "website",
 ]);
 
 export interface PackageFolders {

@@ -169,6 +169,11 @@ test("each package with its own lockfile or module is set up in its folder; fixt
     "tests/fixtures/app/package.json": withDeps,
     "tests/fixtures/app/package-lock.json": "{}",
     ".hidden/package.json": withDeps,
+    // Tooling beside the project (as in hukkin/tomli): not installed.
+    "benchmark/requirements.txt": "pyperf\n",
+    "fuzzer/requirements.txt": "atheris\n",
+    "docs/package.json": withDeps,
+    "docs/package-lock.json": "{}",
   });
   const plan = await planOf(root);
   assert.deepEqual(
@@ -220,9 +225,9 @@ test("workspace members, Maven modules and Cargo workspace members are covered b
 test("a separate crate with its own Cargo.lock gets its own fetch; a go.work makes one Go workspace", async () => {
   assert.deepEqual(
     await placed(
-      await project({ "Cargo.toml": "", "Cargo.lock": "", "fuzz/Cargo.toml": "", "fuzz/Cargo.lock": "" }),
+      await project({ "Cargo.toml": "", "Cargo.lock": "", "cli/Cargo.toml": "", "cli/Cargo.lock": "" }),
     ),
-    [".: cargo fetch --locked", "fuzz: cargo fetch --locked"],
+    [".: cargo fetch --locked", "cli: cargo fetch --locked"],
   );
   assert.deepEqual(await placed(await project({ "go.mod": "", "tools/go.mod": "" })), [
     ".: go mod download",
