@@ -2,7 +2,7 @@
 // a sandbox made after the mount sees the snapshot's files; its agent changes and deletes anything,
 // also through links, and the snapshot stays byte-identical; unmounting (the gate, cleanup) detaches
 // the sandbox's view too and leaves no mount in /proc/self/mountinfo; a link in the repository never
-// moves a mount out of the worktree.
+// moves a mount out of the worktree; a mounted snapshot is never pruned.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { randomInt } from "node:crypto";
@@ -22,6 +22,12 @@ import {
   overlayProblem,
   unmountDependencies,
 } from "../src/setup/snapshots/dependency-mounts.ts";
+import {
+  findSnapshot,
+  pruneSnapshots,
+  saveSnapshot,
+  snapshotTreePath,
+} from "../src/setup/snapshots/snapshot-store.ts";
 
 const overlay = overlayProblem();
 if (overlay) console.log(`# skipping the overlay mount tests: ${overlay}`);
@@ -130,6 +136,37 @@ describe("copy-on-write snapshot mounts", { skip: overlay ?? false }, () => {
       rmSync(lower, { recursive: true, force: true });
     });
   }
+
+  test("cache prune, even --all, keeps a snapshot a run has mounted", async () => {
+    const dataDir = tempDirectory("snapshot-data");
+    const source = makeLower();
+    const key = "ab".repeat(16);
+    const meta = await saveSnapshot({
+      dataDir,
+      key,
+      repo: "example/mounted",
+      parts: [],
+      source,
+      directories: ["node_modules"],
+    });
+    assert.ok(meta);
+    const worktree = tempDirectory("snapshot-worktree");
+    await mountDependencies(worktree, snapshotTreePath(dataDir, key), ["node_modules"]);
+    try {
+      const { removed } = await pruneSnapshots(dataDir, { maxBytes: 1, all: true });
+      assert.deepEqual(removed, []);
+      assert.ok(await findSnapshot(dataDir, key), "the mounted snapshot is still there");
+    } finally {
+      await unmountDependencies(worktree);
+    }
+    const { removed } = await pruneSnapshots(dataDir, { maxBytes: 1, all: true });
+    assert.deepEqual(
+      removed.map((entry) => entry.key),
+      [key],
+      "once unmounted it can go",
+    );
+    for (const directory of [dataDir, source, worktree]) rmSync(directory, { recursive: true, force: true });
+  });
 
   test("a link in the repository on the way to a dependency directory is refused and nothing stays mounted", async () => {
     const lower = makeLower();
