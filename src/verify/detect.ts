@@ -5,8 +5,8 @@
 import { deriveCiChecks } from "./ci-config/ci-checks.ts";
 import type { CiFiles } from "./ci-config/ci-file.ts";
 import { readCiFilesInDirectory } from "./ci-config/ci-files-in-directory.ts";
+import { packageScriptsIn } from "./ci-config/package-scripts.ts";
 import { preferCiChecks } from "./ci-config/prefer-ci-checks.ts";
-import { parserFromScripts } from "./ci-config/script-parser.ts";
 import type { DetectDefaults } from "./ecosystem.ts";
 import { ecosystemDetectors } from "./ecosystem-registry.ts";
 import { applyRepoConfig, type LoadedRepoVerifyConfig, loadRepoVerifyConfig } from "./repo-config.ts";
@@ -72,7 +72,7 @@ export async function detectRunVerifiers(
   }
   let commands = detected;
   if (options.ciFiles && repoConfig?.config.fromCi !== false) {
-    const derived = await deriveCiChecks(options.ciFiles, defaults, parserFromScripts(worktree));
+    const derived = await deriveCiChecks(options.ciFiles, defaults, packageScriptsIn(worktree));
     const preferred = preferCiChecks(detected, derived.checks);
     commands = preferred.commands;
     notes.push(...derived.notes, ...preferred.notes);

@@ -2,14 +2,24 @@
 // else is a note; tox/nox environments a CI step calls are expanded; task runners are the fallback.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { inferParser } from "../infer-parser.ts";
 import { type CiDerivation, deriveCiChecks } from "./ci-checks.ts";
 import type { CiFile } from "./ci-file.ts";
 
-const derive = (files: CiFile[]): Promise<CiDerivation> =>
-  deriveCiChecks({ files, notes: [] }, { timeoutMs: 1000 }, async (line) => inferParser(line));
+/** No package.json anywhere, unless a test gives scripts by directory. */
+const derive = (
+  files: CiFile[],
+  scripts: Record<string, Record<string, string>> = {},
+): Promise<CiDerivation> =>
+  deriveCiChecks(
+    { files, notes: [] },
+    { timeoutMs: 1000 },
+    { body: async (cwd, script) => (scripts[cwd] ? (scripts[cwd][script] ?? null) : undefined) },
+  );
 const lines = (derived: CiDerivation) =>
   derived.checks.map(({ command }) => `${command.name}: ${[command.command, ...command.args].join(" ")}`);
+
+const workflow = (...runs: string[]) =>
+  `jobs:\n  ci:\n    runs-on: ubuntu-latest\n    steps:\n${runs.map((run) => `      - run: ${run}\n`).join("")}`;
 
 const nodeWorkflow = `
 name: CI
@@ -171,5 +181,40 @@ def docs(session):
     ]);
     assert.equal(derived.checks.length, 30);
     assert.match(derived.notes.join("\n"), /more than 30 checks derived/);
+  });
+
+  test("a script the package lacks is left out; a workspace-wide run is not looked up; parsers come from the scripts", async () => {
+    const text = workflow("pnpm run typecheck", "pnpm run lint:legacy", "pnpm -r test", "pnpm tsc --noEmit");
+    const derived = await derive([{ path: ".github/workflows/ci.yml", text }], {
+      ".": { typecheck: "vue-tsc --noEmit", test: "vitest run" },
+    });
+    assert.deepEqual(lines(derived), [
+      "typecheck: pnpm run typecheck",
+      "test: pnpm -r test",
+      "tsc: pnpm tsc --noEmit",
+    ]);
+    assert.deepEqual(
+      derived.checks.map((check) => check.command.parser),
+      ["tsc", "vitest", "tsc"],
+    );
+    assert.match(
+      derived.notes.join("\n"),
+      /`pnpm run lint:legacy` is not run: \.\/package\.json has no lint:legacy script/,
+    );
+  });
+
+  test("a job that starts services keeps its lint but not its tests, which need them", async () => {
+    const text = `jobs:
+  test:
+    runs-on: ubuntu-latest
+    services:
+      postgres: { image: "postgres:16" }
+    steps:
+      - run: npm run lint
+      - run: npm test
+`;
+    const derived = await derive([{ path: ".github/workflows/ci.yml", text }]);
+    assert.deepEqual(lines(derived), ["lint: npm run lint"]);
+    assert.match(derived.notes.join("\n"), /`npm test` is not run: its job starts services \(postgres\)/);
   });
 });

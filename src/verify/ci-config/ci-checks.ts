@@ -4,10 +4,11 @@
 // and every skipped step (setup, network, secrets, shell syntax) is reported in the notes.
 import path from "node:path";
 import type { DetectDefaults } from "../ecosystem.ts";
+import { inferParser } from "../infer-parser.ts";
 import type { VerifierCommand } from "../verifier.ts";
 import type { CheckKind } from "./check-kind.ts";
 import type { CiFile, CiFiles, CiStep } from "./ci-file.ts";
-import { classifyCommand } from "./classify-command.ts";
+import { type CommandRole, classifyCommand } from "./classify-command.ts";
 import { workflowSteps } from "./github-workflows.ts";
 import { gitlabSteps } from "./gitlab-ci.ts";
 import { noxSessions, noxSteps } from "./noxfile.ts";
@@ -28,8 +29,16 @@ export interface CiDerivation {
   notes: string[];
 }
 
-/** Chooses the parser of a derived check: `script` is set for a package-manager script. */
-export type ParserFor = (commandLine: string, cwd: string, script?: string) => Promise<string>;
+/** The package scripts of the checkout, looked up by directory and name. */
+export interface PackageScripts {
+  /**
+   * The body of `script` in `cwd`'s package.json; null when that package.json has no such script;
+   * undefined when there is no readable package.json there.
+   */
+  body(cwd: string, script: string): Promise<string | null | undefined>;
+}
+
+type CheckRole = Extract<CommandRole, { role: "check" }>;
 
 /** Checks derived at most; more is a generated CI file, not a project's own checks. */
 const maxChecks = 30;
@@ -49,7 +58,7 @@ interface Derivation {
   tox?: ReturnType<typeof toxEnvironments>;
   nox?: ReturnType<typeof noxSessions>;
   defaults: DetectDefaults;
-  parserFor: ParserFor;
+  scripts: PackageScripts;
   checks: CiCheck[];
   notes: string[];
   setup: Set<string>;
@@ -72,19 +81,32 @@ function uniqueName(name: string, taken: CiCheck[]): string {
   return unique;
 }
 
-async function addCheck(
+/** Why a check cannot run in the sandbox as the CI runs it, or undefined when it can. */
+async function obstacle(
   state: Derivation,
   step: CiStep,
-  command: BlockCommand,
-  kinds: CheckKind[],
-  name: string,
-  script?: string,
-) {
+  role: CheckRole,
+  cwd: string,
+): Promise<string | undefined> {
+  if (step.services.length > 0 && role.kinds.includes("test"))
+    return `its job starts services (${step.services.join(", ")}) that the sandbox does not have`;
+  if (role.script === undefined || role.beyondPackage) return undefined;
+  const body = await state.scripts.body(cwd, role.script);
+  return body === null ? `${cwd}/package.json has no ${role.script} script` : undefined;
+}
+
+async function addCheck(state: Derivation, step: CiStep, command: BlockCommand, role: CheckRole) {
+  const { kinds, name, script } = role;
   const cwd = insideDirectory(command.cwd);
   if (cwd === undefined) {
     state.notes.push(
       `ci: ${step.source}: ${command.text} runs in ${command.cwd}, outside the repository; not derived`,
     );
+    return;
+  }
+  const blocked = await obstacle(state, step, role, cwd);
+  if (blocked !== undefined) {
+    state.notes.push(`ci: ${step.source}: \`${command.text}\` is not run: ${blocked}`);
     return;
   }
   const env = Object.entries(command.env).filter(
@@ -112,7 +134,9 @@ async function addCheck(
       command: argv[0]!,
       args: argv.slice(1),
       cwd,
-      parser: await state.parserFor(command.argv.join(" "), cwd, script),
+      parser: inferParser(
+        (script !== undefined && (await state.scripts.body(cwd, script))) || command.argv.join(" "),
+      ),
       // A build is slow and later checks of its job may need its output: the gate runs them.
       speeds: built || kinds.includes("build") ? ["full"] : ["fast", "full"],
       timeoutMs: state.defaults.timeoutMs,
@@ -129,7 +153,7 @@ async function deriveStep(state: Derivation, step: CiStep, depth: number): Promi
   }
   for (const command of block.commands) {
     const role = classifyCommand(command.argv);
-    if (role.role === "check") await addCheck(state, step, command, role.kinds, role.name, role.script);
+    if (role.role === "check") await addCheck(state, step, command, role);
     else if (role.role === "expand") await expandRunner(state, step, role.runner, role.names, depth);
     else if (role.role === "setup") state.setup.add(command.text);
     else if (role.role === "network")
@@ -167,12 +191,13 @@ function summarise(state: Derivation): void {
 
 /**
  * The checks a repository's CI runs, derived from `ciFiles` (read by the caller: at the base
- * commit for a run). Nothing is executed here; `parserFor` picks each check's output parser.
+ * commit for a run). Nothing is executed here; `scripts` gives package scripts' bodies
+ * (a check's parser comes from the script it runs) and says which exist.
  */
 export async function deriveCiChecks(
   ciFiles: CiFiles,
   defaults: DetectDefaults,
-  parserFor: ParserFor,
+  scripts: PackageScripts,
 ): Promise<CiDerivation> {
   const byPath = (name: string) => ciFiles.files.find((file) => file.path === name);
   const files = { tox: byPath("tox.ini"), nox: byPath("noxfile.py") };
@@ -181,7 +206,7 @@ export async function deriveCiChecks(
     tox: files.tox && toxEnvironments(files.tox),
     nox: files.nox && noxSessions(files.nox),
     defaults,
-    parserFor,
+    scripts,
     checks: [],
     notes: [...ciFiles.notes],
     setup: new Set(),

@@ -39,6 +39,8 @@ export interface CiStep {
   env: Record<string, string>;
   /** The job (or env/session) it belongs to; a build earlier in the same job gates later checks. */
   job: string;
+  /** Services the job starts beside it (a database, a cache): its tests need what the sandbox lacks. */
+  services: string[];
 }
 
 /** The steps one file yields, with notes on what it skipped and why. */

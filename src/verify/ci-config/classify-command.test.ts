@@ -77,12 +77,13 @@ describe("classifyCommand", () => {
     });
   });
 
-  test("a package-manager script keeps its name, so its parser can come from its body", () => {
+  test("a package-manager script keeps its name (its parser comes from its body); --filter runs it elsewhere", () => {
     assert.deepEqual(classifyCommand(["pnpm", "--filter", "web", "run", "test:unit"]), {
       role: "check",
       kinds: ["test"],
       name: "test:unit",
       script: "test:unit",
+      beyondPackage: true,
     });
   });
 });

@@ -5,7 +5,15 @@ import path from "node:path";
 import { type CheckKind, kindsOfTaskName, needsServices } from "./check-kind.ts";
 
 export type CommandRole =
-  | { role: "check"; kinds: CheckKind[]; name: string; script?: string }
+  | {
+      role: "check";
+      kinds: CheckKind[];
+      name: string;
+      /** A package script it runs (its parser comes from the script's body). */
+      script?: string;
+      /** The script may run in other packages (`-r`, `--filter`, `--if-present`): not looked up here. */
+      beyondPackage?: boolean;
+    }
   | { role: "setup" | "network" | "other"; why: string }
   /** tox or nox: the commands are those of the named environments or sessions (empty: the defaults). */
   | { role: "expand"; runner: "tox" | "nox"; names: string[] };
@@ -67,6 +75,10 @@ function check(kinds: CheckKind[], name: string, script?: string, task = script)
   return { role: "check", kinds, name, script };
 }
 
+/** Options that run a script in other packages, or not at all when it is missing. */
+const workspaceOptions =
+  /^(-r|--recursive|-F|--filter(=.*)?|-w|--workspace(=.*)?|-ws|--workspaces|--if-present)$/;
+
 /** Options that take the next word as their value (`pnpm --filter web test`, `npm -w app test`). */
 const valueOptions = new Set([
   "-F",
@@ -101,9 +113,14 @@ function classifyPackageManager(tool: string, argv: string[]): CommandRole {
   if (sub === "exec" || sub === "x") return classifyCommand(argv.slice(argv.indexOf(sub) + 1));
   if ((tool === "bun" && sub === "test") || sub === "t") return check(["test"], "test", "test");
   if (managerBuiltins.test(sub)) return other(`${tool} ${sub} is not a check`);
+  // pnpm, yarn and bun run a package's binary by name when no script has it (`pnpm tsc --noEmit`).
+  if (tool !== "npm" && (toolKinds[sub] || /^(biome|prettier|gts|eslint|tsc)$/.test(sub)))
+    return classifyCommand(argv.slice(argv.indexOf(sub)));
   const script = sub === "run" || sub === "run-script" ? firstWord(argv, argv.indexOf(sub) + 1) : sub;
   if (script === undefined) return other(`${tool} run names no script`);
-  return check(kindsOfTaskName(script), script, script);
+  const role = check(kindsOfTaskName(script), script, script);
+  const beyondPackage = argv.some((word) => workspaceOptions.test(word));
+  return role.role === "check" && beyondPackage ? { ...role, beyondPackage } : role;
 }
 
 function classifyCargo(argv: string[]): CommandRole {

@@ -62,6 +62,8 @@ interface JobContext {
   jobName: string;
   scope: ExpressionScope;
   cwd: string;
+  /** The job's `services:` (their names). */
+  services: string[];
   out: CiSteps;
 }
 
@@ -103,6 +105,7 @@ function readStep(context: JobContext, step: Record<string, unknown>, index: num
     cwd,
     env,
     job: `${context.file}#${context.jobName}`,
+    services: context.services,
   });
 }
 
@@ -142,7 +145,8 @@ function readJob(
   const cwd = workingDirectory(defaultsRun?.["working-directory"], base.cwd);
   const steps = Array.isArray(job.steps) ? job.steps : [];
   const actions: string[] = [];
-  const context: JobContext = { file, jobName, scope, cwd, out };
+  const services = Object.keys(asRecord(job.services) ?? {});
+  const context: JobContext = { file, jobName, scope, cwd, services, out };
   steps.forEach((step, index) => {
     const record = asRecord(step);
     if (record && out.steps.length < maxStepsPerFile) readStep(context, record, index, actions);

@@ -80,6 +80,14 @@ function literalVariables(value: unknown): Record<string, string> {
   return variables;
 }
 
+/** The names of a job's `services:` (a string each, or `{ name: … }`). */
+function serviceNames(value: unknown): string[] {
+  const list = Array.isArray(value) ? value : [];
+  return list
+    .map((service) => scalarText(service) ?? scalarText(asRecord(service)?.name))
+    .filter((name): name is string => name !== undefined);
+}
+
 /** The command steps of `.gitlab-ci.yml`, with notes on what is skipped. */
 export function gitlabSteps(file: CiFile): CiSteps {
   const out: CiSteps = { steps: [], notes: [] };
@@ -106,6 +114,7 @@ export function gitlabSteps(file: CiFile): CiSteps {
     }
     const lines = [...scriptLines(job.before_script ?? globalBefore, root), ...scriptLines(job.script, root)];
     const env = { ...globalVariables, ...literalVariables(job.variables) };
+    const services = serviceNames(job.services ?? defaults.services ?? root.services);
     for (const [index, line] of lines.entries()) {
       if (out.steps.length >= maxStepsPerFile) break;
       out.steps.push({
@@ -114,6 +123,7 @@ export function gitlabSteps(file: CiFile): CiSteps {
         cwd: ".",
         env,
         job: `${file.path}#${name}`,
+        services,
       });
     }
   }

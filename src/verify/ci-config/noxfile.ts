@@ -115,6 +115,7 @@ export function noxSteps(file: CiFile, nox: NoxSessions, names: string[]): CiSte
       run,
       cwd: ".",
       env: {},
+      services: [],
       job: `${file.path}#${session}`,
     })),
   );

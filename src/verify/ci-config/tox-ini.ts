@@ -83,6 +83,7 @@ export function toxSteps(file: CiFile, tox: ToxEnvironments, names: string[]): C
       run,
       cwd: ".",
       env: {},
+      services: [],
       job: `${file.path}#${env}`,
     })),
   );

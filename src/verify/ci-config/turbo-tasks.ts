@@ -28,6 +28,7 @@ export function taskRunnerSteps(file: CiFile): { steps: CiStep[]; notes: string[
     run: `${binary} ${name}`,
     cwd: ".",
     env: {},
+    services: [],
     job: `${file.path}#${name}`,
   }));
   return { steps, notes: [] };
