@@ -4,7 +4,6 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import type { SlipwayConfig } from "../config/config-schema.ts";
 import { ConfigError } from "../core/errors.ts";
-import { openPostgresStore } from "./postgres/postgres-store.ts";
 import { openSqliteStore } from "./sqlite/sqlite-store.ts";
 import type { Store } from "./store.ts";
 
@@ -44,6 +43,10 @@ export function storeExists(settings: StoreSettings): boolean {
 
 /** Open (creating or migrating as needed) the configured store. */
 export async function openConfiguredStore(settings: StoreSettings): Promise<Store> {
-  if (settings.config.store.backend === "postgres") return openPostgresStore(postgresUrl(settings));
+  if (settings.config.store.backend === "postgres") {
+    // Loaded only when configured: the Postgres driver (TLS, streams) must not slow every SQLite start.
+    const { openPostgresStore } = await import("./postgres/postgres-store.ts");
+    return openPostgresStore(postgresUrl(settings));
+  }
   return openSqliteStore(sqliteStoreFile(settings.dataDir));
 }

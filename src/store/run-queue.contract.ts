@@ -49,6 +49,8 @@ async function claimAll(store: Store, workerId: string, limits = roomy): Promise
   throw new Error("claimAll did not drain the queue within 1000 claims");
 }
 
+const leaseLost = (error: unknown) => error instanceof Error && error.name === "LeaseLostError";
+
 function storeErrorWith(code: string): (error: unknown) => boolean {
   return (error) => SlipwayError.isInstance(error) && error.code === code;
 }
@@ -224,6 +226,31 @@ function leaseCases(current: () => Fixture): void {
     await store.releaseRun(short);
     assert.ok(await store.renewLease(retaken, minute), "a stale release leaves the newer lease alone");
     assert.ok(id);
+  });
+
+  test("writes fenced by a lease go through while it is held, and fail with LeaseLostError once it is lost", async () => {
+    const { store } = current();
+    const [id] = await queueRuns(store, 1);
+    const event = {
+      runId: id!,
+      at: new Date().toISOString(),
+      type: "note",
+      stage: "agent" as const,
+      data: {},
+    };
+    const first = (await store.claimRun("worker-1", 1, roomy))!;
+    await sleep(20);
+    await assert.rejects(store.updateRun(id!, { turns: 9 }, first), leaseLost);
+    await store.expireLeases(new Date(), 3);
+    const second = (await store.claimRun("worker-2", minute, roomy))!;
+    await store.updateRun(id!, { turns: 2 }, second);
+    await store.appendEvent(event, second);
+    await assert.rejects(store.updateRun(id!, { turns: 9 }, first), leaseLost);
+    await assert.rejects(store.appendEvent(event, first), leaseLost);
+    assert.equal((await store.getRun(id!))?.turns, 2, "the stale attempt changed nothing");
+    assert.equal((await store.listEvents(id!)).length, 1);
+    await store.releaseRun(second);
+    await assert.rejects(store.updateRun(id!, { turns: 3 }, second), leaseLost);
   });
 
   test("a finished run whose worker never released is dropped from the queue, not restarted", async () => {

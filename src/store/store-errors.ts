@@ -43,3 +43,14 @@ export function openPullRequestConflict(
     { details: { ...key, openNumber }, cause },
   );
 }
+
+/** A write fenced by a lease the writer no longer holds: its run belongs to another attempt now. */
+export class LeaseLostError extends StoreError {
+  constructor(lease: { runId: string; workerId: string; attempt: number }) {
+    super(
+      `not recorded: run ${lease.runId} is no longer leased to ${lease.workerId} (attempt ${lease.attempt}): its lease expired, was released, or another attempt holds it`,
+      { details: { ...lease } },
+    );
+    this.name = "LeaseLostError";
+  }
+}

@@ -3,7 +3,7 @@
 import type { Run, RunEvent, RunOutcome, RunStage, Task, Usage } from "../core/run.ts";
 import type { FollowUpStore } from "./follow-up-store.ts";
 import type { PullRequestStore } from "./pull-request-store.ts";
-import type { RunQueue } from "./run-queue.ts";
+import type { RunLease, RunQueue } from "./run-queue.ts";
 import type { UnreadableRow } from "./unreadable-rows.ts";
 
 /** Fields of a run that change while it runs; everything else is fixed at creation. */
@@ -40,8 +40,12 @@ export interface Store extends PullRequestStore, FollowUpStore, RunQueue {
   getTask(id: string): Promise<Task | undefined>;
   /** Insert a new run. Its events start at seq 1. */
   createRun(run: Run): Promise<void>;
-  /** Apply `update` to the run in one transaction; throws StoreError(not_found) for an unknown id. */
-  updateRun(id: string, update: RunUpdate): Promise<Run>;
+  /**
+   * Apply `update` to the run in one transaction; throws StoreError(not_found) for an unknown id.
+   * With `fence`, only while that lease is still held (unexpired, same worker and attempt), else
+   * LeaseLostError: a worker that lost its run cannot overwrite the next attempt's record.
+   */
+  updateRun(id: string, update: RunUpdate, fence?: RunLease): Promise<Run>;
   /** Find a run by its full id or a unique prefix of it (at least 6 characters). */
   getRun(idOrPrefix: string): Promise<Run | undefined>;
   /** Newest first. */
@@ -52,8 +56,8 @@ export interface Store extends PullRequestStore, FollowUpStore, RunQueue {
   listUnfinishedRuns(): Promise<Run[]>;
   /** The run that made commit `sha` on `branch`, if one did (how Slipway knows its own work). */
   findRunByCommit(branch: string, sha: string): Promise<Run | undefined>;
-  /** Append one event; the store assigns `seq` and returns the stored event. */
-  appendEvent(event: Omit<RunEvent, "seq">): Promise<RunEvent>;
+  /** Append one event; the store assigns `seq` and returns the stored event. `fence` as for updateRun. */
+  appendEvent(event: Omit<RunEvent, "seq">, fence?: RunLease): Promise<RunEvent>;
   /** All events of a run, in order. */
   listEvents(runId: string): Promise<RunEvent[]>;
   close(): Promise<void>;

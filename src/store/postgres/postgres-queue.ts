@@ -8,6 +8,7 @@ import type { RunEvent } from "../../core/run.ts";
 import type { CancelResult, ClaimLimits, ExpiredLeases, RunLease, RunQueue } from "../run-queue.ts";
 import { checkClaim, checkEventsAfter, expiredDetail } from "../run-queue-rules.ts";
 import { type Row, rowToEvent } from "../sqlite/sqlite-rows.ts";
+import { LeaseLostError } from "../store-errors.ts";
 import { pgGuarded } from "./postgres-guard.ts";
 
 /** The advisory lock every claim takes (any constant unique to Slipway's claims). */
@@ -151,6 +152,16 @@ export class PostgresQueue implements RunQueue {
       return (rows as Row[]).map((row) => rowToEvent(row, this.#location));
     });
   }
+}
+
+/** Throw LeaseLostError unless `lease` is still held; locks its queue row until `tx` ends. */
+export async function assertHeld(tx: TransactionSql, lease: RunLease): Promise<void> {
+  const [held] = await tx`
+    SELECT 1 FROM run_queue q JOIN runs r ON r.id = q.run_id
+    WHERE q.run_id = ${lease.runId} AND q.worker_id = ${lease.workerId} AND r.attempt = ${lease.attempt}
+      AND r.status = 'running' AND q.lease_expires_ms >= ${Date.now()}
+    FOR UPDATE OF q`;
+  if (!held) throw new LeaseLostError(lease);
 }
 
 /** End a run that no worker holds: out of the queue, finished with `outcome`. */

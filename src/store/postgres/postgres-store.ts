@@ -4,6 +4,7 @@
 import postgres, { type Sql } from "postgres";
 import { StoreError } from "../../core/errors.ts";
 import type { Run, RunEvent, Task } from "../../core/run.ts";
+import type { RunLease } from "../run-queue.ts";
 import { applyRunUpdate } from "../run-update.ts";
 import {
   eventToParams,
@@ -21,7 +22,7 @@ import { PostgresFollowUps } from "./postgres-follow-ups.ts";
 import { pgGuarded } from "./postgres-guard.ts";
 import { applyPostgresMigrations } from "./postgres-migrations.ts";
 import { PostgresPullRequests } from "./postgres-pull-requests.ts";
-import { PostgresQueue } from "./postgres-queue.ts";
+import { assertHeld, PostgresQueue } from "./postgres-queue.ts";
 
 const minimumPrefixLength = 6;
 
@@ -107,9 +108,10 @@ class PostgresStore implements Store {
     });
   }
 
-  async updateRun(id: string, update: RunUpdate): Promise<Run> {
+  async updateRun(id: string, update: RunUpdate, fence?: RunLease): Promise<Run> {
     return this.#guard(`update run ${id}`, () =>
       this.#sql.begin(async (tx) => {
+        if (fence) await assertHeld(tx, { ...fence, runId: id });
         const [row] = asRows(await tx`SELECT * FROM runs WHERE id = ${id} FOR UPDATE`);
         if (!row)
           throw notFound(`no run ${id} in ${this.#location}: see \`slipway runs\` for the ids`, {
@@ -188,9 +190,10 @@ class PostgresStore implements Store {
     });
   }
 
-  async appendEvent(event: Omit<RunEvent, "seq">): Promise<RunEvent> {
+  async appendEvent(event: Omit<RunEvent, "seq">, fence?: RunLease): Promise<RunEvent> {
     return this.#guard(`append an event to run ${event.runId}`, () =>
       this.#sql.begin(async (tx) => {
+        if (fence) await assertHeld(tx, { ...fence, runId: event.runId });
         // Locking the run's row makes appenders of one run take turns, so no two take the same seq.
         const [run] = await tx`SELECT 1 FROM runs WHERE id = ${event.runId} FOR UPDATE`;
         if (!run) {

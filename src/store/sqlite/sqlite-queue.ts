@@ -5,6 +5,7 @@ import { StoreError } from "../../core/errors.ts";
 import type { RunEvent } from "../../core/run.ts";
 import type { CancelResult, ClaimLimits, ExpiredLeases, RunLease, RunQueue } from "../run-queue.ts";
 import { checkClaim, checkEventsAfter, expiredDetail } from "../run-queue-rules.ts";
+import { LeaseLostError } from "../store-errors.ts";
 import { guarded } from "./sqlite-guard.ts";
 import { rowToEvent } from "./sqlite-rows.ts";
 import { inImmediateTransaction } from "./transaction.ts";
@@ -180,6 +181,18 @@ export class SqliteQueue implements RunQueue {
           .map((row) => rowToEvent(row, this.#location)),
       this.#busyWaitMs,
     );
+  }
+
+  /** Throw LeaseLostError unless `lease` is still held; call inside a write transaction. */
+  assertHeld(lease: RunLease): void {
+    const held = this.#db
+      .prepare(
+        `SELECT 1 FROM run_queue q JOIN runs r ON r.id = q.run_id
+         WHERE q.run_id = $runId AND q.worker_id = $workerId AND r.attempt = $attempt
+           AND r.status = 'running' AND q.lease_expires_ms >= $now`,
+      )
+      .get({ runId: lease.runId, workerId: lease.workerId, attempt: lease.attempt, now: Date.now() });
+    if (!held) throw new LeaseLostError(lease);
   }
 
   /** End a run that no worker holds: out of the queue, finished with `outcome`. */

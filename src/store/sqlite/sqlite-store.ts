@@ -5,6 +5,7 @@ import type { DatabaseSync } from "node:sqlite";
 import { StoreError } from "../../core/errors.ts";
 import type { Run, RunEvent, Task } from "../../core/run.ts";
 import { refuseWrites } from "../damaged-store.ts";
+import type { RunLease } from "../run-queue.ts";
 import { applyRunUpdate } from "../run-update.ts";
 import type { RunListQuery, RunUpdate, Store } from "../store.ts";
 import { readRows } from "../unreadable-rows.ts";
@@ -115,9 +116,10 @@ class SqliteStore implements Store {
     );
   }
 
-  async updateRun(id: string, update: RunUpdate): Promise<Run> {
+  async updateRun(id: string, update: RunUpdate, fence?: RunLease): Promise<Run> {
     return this.#guard(`update run ${id}`, () =>
       inImmediateTransaction(this.#db, () => {
+        if (fence) this.#queue.assertHeld({ ...fence, runId: id });
         const current = this.#readRun(id);
         if (!current) {
           throw new StoreError(`no run ${id} in ${this.#location}: see \`slipway runs\` for the ids`, {
@@ -194,9 +196,10 @@ class SqliteStore implements Store {
     });
   }
 
-  async appendEvent(event: Omit<RunEvent, "seq">): Promise<RunEvent> {
+  async appendEvent(event: Omit<RunEvent, "seq">, fence?: RunLease): Promise<RunEvent> {
     return this.#guard(`append an event to run ${event.runId}`, () =>
       inImmediateTransaction(this.#db, () => {
+        if (fence) this.#queue.assertHeld({ ...fence, runId: event.runId });
         if (!this.#db.prepare("SELECT 1 FROM runs WHERE id = ?").get(event.runId)) {
           throw new StoreError(`cannot append an event: no run ${event.runId} in ${this.#location}`, {
             code: "not_found",
