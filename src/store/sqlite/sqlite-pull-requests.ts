@@ -1,11 +1,10 @@
-// The SQLite side of PullRequestStore: pull requests, their comments and the branch-push leases,
-// in the tables of migration 2. SqliteStore delegates to this class.
+// The SQLite side of PullRequestStore: pull requests and their comments, in the tables of
+// migration 2 (branch pushes: sqlite-branch-pushes.ts). SqliteStore delegates to this class.
 import type { DatabaseSync } from "node:sqlite";
 import { StoreError } from "../../core/errors.ts";
 import type { PullRequestComment } from "../../forge/forge.ts";
-import { StoredBranchPush, StoredPullRequest, StoredPullRequestComment } from "../pull-request-schemas.ts";
+import { StoredPullRequest, StoredPullRequestComment } from "../pull-request-schemas.ts";
 import type {
-  BranchPush,
   NewPullRequest,
   PullRequestKey,
   PullRequestQuery,
@@ -77,7 +76,7 @@ function keyParams(key: PullRequestKey): RowParams {
   return { forge: key.forge, repository: key.repository, number: key.number };
 }
 
-export class SqlitePullRequests implements PullRequestStore {
+export class SqlitePullRequests implements Omit<PullRequestStore, "recordBranchPush" | "lastBranchPush"> {
   readonly #db: DatabaseSync;
   readonly #location: string;
   readonly #busyWaitMs: number;
@@ -231,49 +230,6 @@ export class SqlitePullRequests implements PullRequestStore {
         .all(keyParams(key))
         .map((row) => this.#toComment(row)),
     );
-  }
-
-  async recordBranchPush(push: Omit<BranchPush, "pushedAt">): Promise<void> {
-    await this.#guard(`record the push of ${push.branch}`, () => {
-      this.#db
-        .prepare(
-          `${insertSql("branch_pushes", ["forge", "repository", "branch", "sha", "run_id", "pushed_at"])}
-           ON CONFLICT (forge, repository, branch) DO UPDATE SET
-             sha = excluded.sha, run_id = excluded.run_id, pushed_at = excluded.pushed_at`,
-        )
-        .run({
-          forge: push.forge,
-          repository: push.repository,
-          branch: push.branch,
-          sha: push.sha,
-          run_id: push.runId,
-          pushed_at: new Date().toISOString(),
-        });
-    });
-  }
-
-  async lastBranchPush(key: {
-    forge: string;
-    repository: string;
-    branch: string;
-  }): Promise<BranchPush | undefined> {
-    return this.#guard(`read the last push of ${key.branch}`, () => {
-      const row = this.#db
-        .prepare(
-          "SELECT * FROM branch_pushes WHERE forge = $forge AND repository = $repository AND branch = $branch",
-        )
-        .get({ forge: key.forge, repository: key.repository, branch: key.branch });
-      if (!row) return undefined;
-      const value = {
-        forge: row.forge,
-        repository: row.repository,
-        branch: row.branch,
-        sha: row.sha,
-        runId: row.run_id,
-        pushedAt: row.pushed_at,
-      };
-      return parseStored(StoredBranchPush, value, `the push of ${key.branch}`, this.#location);
-    });
   }
 
   /** Throw StoreConflictError when another record of the branch is open (the index backs this up). */

@@ -9,6 +9,7 @@ import type { RunLease } from "../run-queue.ts";
 import { applyRunUpdate } from "../run-update.ts";
 import type { RunListQuery, RunUpdate, Store } from "../store.ts";
 import { readRows } from "../unreadable-rows.ts";
+import { SqliteBranchPushes } from "./sqlite-branch-pushes.ts";
 import { SqliteFollowUps } from "./sqlite-follow-ups.ts";
 import { defaultBusyWaitMs, guarded } from "./sqlite-guard.ts";
 import { openDatabase } from "./sqlite-open.ts";
@@ -45,6 +46,7 @@ class SqliteStore implements Store {
   readonly #pullRequests: SqlitePullRequests;
   readonly #followUps: SqliteFollowUps;
   readonly #queue: SqliteQueue;
+  readonly #branchPushes: SqliteBranchPushes;
   readonly #busyWaitMs: number;
 
   constructor(db: DatabaseSync, location: string, busyWaitMs: number) {
@@ -54,6 +56,7 @@ class SqliteStore implements Store {
     this.#pullRequests = new SqlitePullRequests(db, location, busyWaitMs);
     this.#followUps = new SqliteFollowUps(db, location, busyWaitMs);
     this.#queue = new SqliteQueue(db, location, busyWaitMs);
+    this.#branchPushes = new SqliteBranchPushes(db, location, busyWaitMs);
   }
 
   // The run queue (leases, cancel, events after a seq) lives in sqlite-queue.ts.
@@ -83,8 +86,8 @@ class SqliteStore implements Store {
     this.#pullRequests.addPullRequestComment(key, comment);
   listPullRequestComments: Store["listPullRequestComments"] = (key) =>
     this.#pullRequests.listPullRequestComments(key);
-  recordBranchPush: Store["recordBranchPush"] = (push) => this.#pullRequests.recordBranchPush(push);
-  lastBranchPush: Store["lastBranchPush"] = (key) => this.#pullRequests.lastBranchPush(key);
+  recordBranchPush: Store["recordBranchPush"] = (push) => this.#branchPushes.recordBranchPush(push);
+  lastBranchPush: Store["lastBranchPush"] = (key) => this.#branchPushes.lastBranchPush(key);
 
   async createTask(task: Task): Promise<void> {
     await this.#guard(`create task ${task.id}`, () => {
