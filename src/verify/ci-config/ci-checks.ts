@@ -4,7 +4,7 @@
 // and every skipped step (setup, network, secrets, shell syntax) is reported in the notes.
 import path from "node:path";
 import type { DetectDefaults } from "../ecosystem.ts";
-import { inferParser } from "../infer-parser.ts";
+import { inferParserOrAuto } from "../infer-parser.ts";
 import type { VerifierCommand } from "../verifier.ts";
 import type { CheckKind } from "./check-kind.ts";
 import type { CiFile, CiFiles, CiStep } from "./ci-file.ts";
@@ -134,7 +134,7 @@ async function addCheck(state: Derivation, step: CiStep, command: BlockCommand, 
       command: argv[0]!,
       args: argv.slice(1),
       cwd,
-      parser: inferParser(
+      parser: inferParserOrAuto(
         (script !== undefined && (await state.scripts.body(cwd, script))) || command.argv.join(" "),
       ),
       // A build is slow and later checks of its job may need its output: the gate runs them.
