@@ -2,15 +2,19 @@
 // each case on an emptied schema. Without a server the file skips with the reason printed, unless
 // SLIPWAY_REQUIRE_POSTGRES=1 (CI sets it), which makes that a failure.
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { after, describe, test } from "node:test";
+import { promisify } from "node:util";
 import postgres, { type Sql } from "postgres";
 import { SlipwayConfig } from "../../config/config-schema.ts";
 import { openConfiguredStore } from "../open-store.ts";
 import { describeQueueContract } from "../run-queue.contract.ts";
 import { describeStoreContract } from "../store.contract.ts";
+import { makeRun, makeTask } from "../store-fixtures.ts";
 import { openPostgresStore } from "./postgres-store.ts";
 import { startTestPostgres, type TestPostgres } from "./test-postgres.ts";
 
+const run = promisify(execFile);
 const started = await startTestPostgres();
 const schema = `contract_${process.pid}`;
 let admin: Sql | undefined;
@@ -51,6 +55,42 @@ function registerCases(server: TestPostgres): void {
         assert.equal(error.message.includes("hunter2secret"), false, "the password leaked into the message");
         return true;
       });
+    });
+
+    test("claimers in separate processes racing for 60 runs lease each exactly once", async () => {
+      const store = await freshStore(server);
+      const task = makeTask();
+      await store.createTask(task);
+      const ids: string[] = [];
+      for (let index = 0; index < 60; index++) {
+        const queued = makeRun(task, index, { status: "queued" });
+        await store.createRun(queued);
+        await store.enqueueRun(queued.id);
+        ids.push(queued.id);
+      }
+      await store.close();
+      const moduleUrl = new URL("./postgres-store.ts", import.meta.url).href;
+      const script = `
+        import { openPostgresStore } from ${JSON.stringify(moduleUrl)};
+        const store = await openPostgresStore(process.env.TEST_DB_URL, { schema: process.env.TEST_DB_SCHEMA });
+        const claimed = [];
+        for (let i = 0; i < 100; i++) {
+          const lease = await store.claimRun("worker-" + process.pid, 60000, { maxConcurrentRuns: 1000, maxRunsPerRepository: 1000 });
+          if (!lease) break;
+          claimed.push(lease.runId);
+        }
+        await store.close();
+        process.stdout.write(JSON.stringify(claimed));`;
+      const env = { ...process.env, TEST_DB_URL: server.url, TEST_DB_SCHEMA: schema };
+      const claimer = () =>
+        run(process.execPath, ["--no-warnings", "--input-type=module", "-e", script], {
+          env,
+          timeout: 120_000,
+        });
+      const outputs = await Promise.all([claimer(), claimer(), claimer()]);
+      const claimed = outputs.flatMap((output) => JSON.parse(output.stdout) as string[]);
+      assert.equal(claimed.length, ids.length, "no run claimed twice, none left over");
+      assert.deepEqual([...claimed].sort(), [...ids].sort());
     });
 
     test("store.backend postgres opens the database whose URL the variable store.urlEnv names", async () => {
