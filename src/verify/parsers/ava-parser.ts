@@ -5,7 +5,7 @@ import type { Finding } from "../../core/finding.ts";
 import type { OutputParser } from "../verifier.ts";
 import { clip, dedent, outputLines, trimBlankLines } from "./output-text.ts";
 
-const failLine = /^\s*✘ \[fail\]: (.+?)\s*$/;
+const failLine = /^\s*✘ \[fail\]: (.+)$/;
 const ruleLine = /^\s*─\s*$/;
 const locationLine = /^((?:\/|\.{0,2}\/?)?[\w@.+/-]+\.[cm]?[jt]sx?):(\d+)$/;
 const pointerLine = /^› (?:file:\/\/)?(\S+?):(\d+):(\d+)$/;
@@ -84,7 +84,9 @@ function explanationOf(body: string[]): string[] {
 /** One finding per failed AVA test. */
 export function parseAvaOutput(output: string): Finding[] {
   const lines = outputLines(output);
-  const failures = lines.map((line) => failLine.exec(line)?.[1]).filter((text) => text !== undefined);
+  const failures = lines
+    .map((line) => failLine.exec(line)?.[1]?.trimEnd())
+    .filter((text) => text !== undefined);
   if (failures.length === 0) return [];
   const blocks = readBlocks(lines);
   const titles = [...blocks.keys()];

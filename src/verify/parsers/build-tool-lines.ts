@@ -6,7 +6,7 @@ import type { Finding } from "../../core/finding.ts";
 const linkerScope = /^\S*\bld(?:\.\w+)?: (\S+?): in function [`'‘](.+?)['’]:$/;
 /** GNU ld: `main.c:7: undefined reference to `add'` or `link.c:(.text+0xf): undefined reference …`. */
 const linkerReference =
-  /^(?:\S*\bld(?:\.\w+)?: )?(\S+?):(?:(\d+)|\([^)]*\)): ((?:undefined reference to|multiple definition of) .*)$/;
+  /^(?:\S*\bld(?:\.\w+)?: )?(\S+?):(?:(\d+)|\([^)\s]{0,200}\)): ((?:undefined reference to|multiple definition of) .*)$/;
 /** `ld: cannot find -lfoo: No such file or directory`, `ld.lld: error: undefined symbol: add`. */
 const linkerError =
   /^\S*\bld(?:\.\w+)?: (?:error: )?(cannot find .*|undefined symbol: .*|duplicate symbol: .*)$/;
@@ -19,9 +19,15 @@ const driverEcho =
 const driverError =
   /^(?:\S*\/)?(?:gcc|g\+\+|cc|c\+\+|clang(?:\+\+)?|cc1(?:plus)?)(?:-\d+)?: (fatal error|error|warning): (.*)$/;
 /** `Makefile:3: *** missing separator.  Stop.` — make's own error with its file and line. */
-const makefileError = /^(\S+?):(\d+): \*\*\* (.*?)\.?\s+Stop\.$/;
+const makefileError = /^(\S+?):(\d+): \*\*\* (.*)$/;
 /** `make: *** No rule to make target 'x'.  Stop.` — make's own error. */
-const makeError = /^g?make(?:\[\d+\])?: \*\*\* ((?!\[).*?)\.?\s+Stop\.$/;
+const makeError = /^g?make(?:\[\d+\])?: \*\*\* ((?!\[).*)$/;
+const stopSuffix = "Stop.";
+
+/** make's message without its `.  Stop.` end (cut by position: a regex would be quadratic on spaces). */
+function withoutStop(text: string): string {
+  return text.slice(0, -stopSuffix.length).trimEnd().replace(/\.$/, "");
+}
 /** `make[2]: *** [build.make:76: main.o] Error 1` and ninja's `FAILED: main.o`: which target failed. */
 const makeTargetFailed =
   /^(?:g?make(?:\[\d+\])?: \*\*\* \[.*\] (?:Error \d+|Segmentation fault.*)|FAILED: .+)$/;
@@ -60,18 +66,19 @@ export function readBuildLine(line: string): BuildLine | undefined {
     if (driver[1] === "warning") finding.severity = "warning";
     return { kind: "finding", finding };
   }
-  const makefile = makefileError.exec(line);
+  const stops = line.endsWith(stopSuffix);
+  const makefile = stops ? makefileError.exec(line) : null;
   if (makefile) {
     const finding: Finding = {
       kind: "build",
       file: makefile[1]!,
       line: Number(makefile[2]),
-      message: makefile[3]!,
+      message: withoutStop(makefile[3]!),
     };
     return { kind: "finding", finding };
   }
-  const make = makeError.exec(line);
-  if (make) return { kind: "finding", finding: { kind: "build", message: `make: ${make[1]!}` } };
+  const make = stops ? makeError.exec(line) : null;
+  if (make) return { kind: "finding", finding: { kind: "build", message: `make: ${withoutStop(make[1]!)}` } };
   if (makeTargetFailed.test(line)) return { kind: "target-failed", text: line.trim() };
   return undefined;
 }

@@ -12,12 +12,14 @@ const startLine = /^\s+Start\s+\d+: /;
 const endOfResults = /^(\d+% tests passed|Total Test time|The following tests|Errors while running CTest)/;
 const noTests = /^No tests were found!!!$/;
 /** `prog: file.c:8: main: Assertion `x' failed.` — glibc's assert. */
-const assertion = /(\S+?):(\d+): [^:]*: (Assertion .* failed\.)$/;
+const assertion = /(?:^|\s)(\S+?):(\d+): [^:]*: (Assertion .* failed\.)$/;
 /** A source location in what a test printed (GoogleTest, Catch2, a hand-written `file:line:`). */
 const location =
   /(?:^|[\s(])((?:\/|\.{1,2}\/)?[\w.+/-]+\.(?:c|cc|cpp|cxx|c\+\+|h|hh|hpp|hxx|m|mm|cu|f90|rs|go|py)):(\d+)(?::\d+)?:?\s*(.*)$/;
 const maxContextLines = 10;
 const maxMessageChars = 300;
+/** CTest's own lines are short; longer ones are a test's output, never matched against them. */
+const maxResultLineChars = 1_000;
 
 interface FailedTest {
   number: string;
@@ -36,7 +38,7 @@ function readResults(lines: string[]): Map<string, FailedTest> {
   const failed = new Map<string, FailedTest>();
   let current: FailedTest | undefined;
   for (const line of lines) {
-    const result = resultLine.exec(line);
+    const result = line.length <= maxResultLineChars ? resultLine.exec(line) : null;
     if (result) {
       const [, number, name, status] = result;
       current =
@@ -57,7 +59,7 @@ function readFailedList(lines: string[], failed: Map<string, FailedTest>): void 
   const start = lines.findIndex((line) => failedListStart.test(line));
   if (start < 0) return;
   for (const line of lines.slice(start + 1)) {
-    const entry = failedListEntry.exec(line);
+    const entry = line.length <= maxResultLineChars ? failedListEntry.exec(line) : null;
     if (!entry) break;
     const [, number, name, status] = entry;
     const known = failed.get(number!);

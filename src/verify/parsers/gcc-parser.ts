@@ -11,13 +11,11 @@ const header = /^(\S.*?):(\d+):(?:(\d+):)? (fatal error|error|warning|note): (.*
 const includeLine = /^(?:In file included from|\s+from) \S+?:\d+(?::\d+)?[:,]$/;
 /** `main.c: In function ‘main’:` and the other scopes GCC names before a group of diagnostics. */
 const scopeLine =
-  /^\S.*?: (?:In (?:static |member |)function|In constructor|In destructor|In lambda|In instantiation of|At global scope|At top level).*:$/;
+  /^\S[^:]*: (?:In (?:static |member |)function|In constructor|In destructor|In lambda|In instantiation of|At global scope|At top level).*:$/;
 /** GCC's code frame: `    6 |   char *s = 5;` and `      |   ^`. */
-const gutterLine = /^\s*\d*\s+\|/;
+const gutterLine = /^\s*\d*\s\|/;
 /** Clang's caret line under the source line it points into. */
 const caretLine = /^[\s~]*\^[\s~^]*$/;
-/** The warning option at the end of a message: `[-Wunused-variable]`, `[-Werror,-Wformat]`. */
-const optionSuffix = /\s+\[(-W[^\]\s]+)\]$/;
 const maxContextLines = 8;
 
 /** The lines of a diagnostic's code frame starting at `start`, as GCC or Clang prints it. */
@@ -35,13 +33,16 @@ function frameAt(lines: string[], start: number): string[] {
 
 /** `-Werror=format` and `-Werror,-Wformat` name the same option as `-Wformat`. */
 function optionOf(message: string): { message: string; rule?: string } {
-  const option = optionSuffix.exec(message);
-  if (!option) return { message };
-  const last = option[1]!
+  // The warning option ends the message: `[-Wunused-variable]`, `[-Werror,-Wformat]`. Found by
+  // position rather than a regex, which a long run of spaces would make quadratic.
+  const open = message.lastIndexOf(" [-W");
+  const option = open < 0 || !message.endsWith("]") ? "" : message.slice(open + 2, -1);
+  if (option === "" || /[\s\]]/.test(option)) return { message };
+  const last = option
     .split(",")
     .at(-1)!
     .replace(/^-Werror=/, "-W");
-  return { message: message.slice(0, option.index), rule: last };
+  return { message: message.slice(0, open).trimEnd(), rule: last };
 }
 
 function addContext(finding: Finding, lines: string[]): void {

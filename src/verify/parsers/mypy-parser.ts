@@ -8,7 +8,8 @@ import { clip, outputLines } from "./output-text.ts";
 const locatedLine = /^(\S.*?):(\d+)(?::(\d+))?(?::\d+:\d+)?: (error|note): (.*)$/;
 // An error about a whole file (duplicate module, bad package name) has no line.
 const fileLine = /^(\S[^:]*?\.pyi?): (error): (.*)$/;
-const errorCode = /^(.*?)\s+\[([a-z0-9-]+)\]$/;
+// The code at the end, found from its own start: `^(.*?)\s+\[…` was quadratic on a run of spaces.
+const errorCode = /\s\[([a-z0-9-]+)\]$/;
 /** Note lines kept per error. */
 const maxNotes = 5;
 
@@ -39,11 +40,11 @@ function readDiagnostic(line: string): Diagnostic | undefined {
 
 function errorFinding(diagnostic: Diagnostic): Finding {
   const coded = errorCode.exec(diagnostic.text);
-  const rule = coded?.[2];
+  const rule = coded?.[1];
   const finding: Finding = {
     kind: rule === "syntax" ? "compile" : "type",
     file: diagnostic.file,
-    message: clip((coded?.[1] ?? diagnostic.text).trim(), 500),
+    message: clip((coded ? diagnostic.text.slice(0, coded.index) : diagnostic.text).trim(), 500),
   };
   if (diagnostic.line !== undefined) finding.line = diagnostic.line;
   if (diagnostic.column !== undefined) finding.column = diagnostic.column;

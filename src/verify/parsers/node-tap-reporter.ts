@@ -4,7 +4,9 @@
 import type { Finding } from "../../core/finding.ts";
 import { clip, dedent, outputLines } from "./output-text.ts";
 
-const failureLine = /^✖ (.+?)(?: ((?:\/|\.{0,2}\/?)?[\w@.+/-]+\.[cm]?[jt]sx?):(\d+):(\d+))?\s*$/;
+const failureLine = /^✖ (.+)$/;
+/** The location the summary puts after a name: ` test/x.js:3:5` at the end of the line. */
+const trailingLocation = / ((?:\/|\.{0,2}\/?)?[\w@.+/-]+\.[cm]?[jt]sx?):(\d+):(\d+)$/;
 const locationLine = /^\s+(\S+\.[cm]?[jt]sx?):(\d+):(\d+)$/;
 const stackFrame = /\(([^\s()]+):(\d+):(\d+)\)$/;
 const maxDiffLines = 14;
@@ -24,9 +26,10 @@ function readBlocks(output: string): Block[] {
     if (!head) continue;
     const body: string[] = [];
     while (index + 1 < lines.length && /^\s+\S/.test(lines[index + 1]!)) body.push(lines[++index]!);
-    const block: Block = { name: head[1]!.trim(), lines: dedent(body) };
-    if (head[2] !== undefined)
-      block.location = { file: head[2], line: Number(head[3]), column: Number(head[4]) };
+    const text = head[1]!.trimEnd();
+    const at = trailingLocation.exec(text);
+    const block: Block = { name: (at ? text.slice(0, at.index) : text).trim(), lines: dedent(body) };
+    if (at) block.location = { file: at[1]!, line: Number(at[2]), column: Number(at[3]) };
     const known = blocks.get(block.name);
     if (!known) blocks.set(block.name, block);
     else {
