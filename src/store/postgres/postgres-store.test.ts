@@ -3,6 +3,9 @@
 // SLIPWAY_REQUIRE_POSTGRES=1 (CI sets it), which makes that a failure.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { after, describe, test } from "node:test";
 import { promisify } from "node:util";
 import postgres, { type Sql } from "postgres";
@@ -91,6 +94,41 @@ function registerCases(server: TestPostgres): void {
       const claimed = outputs.flatMap((output) => JSON.parse(output.stdout) as string[]);
       assert.equal(claimed.length, ids.length, "no run claimed twice, none left over");
       assert.deepEqual([...claimed].sort(), [...ids].sort());
+    });
+
+    test("`slipway runs` with store.backend postgres reads the database; without the variable it is one line, exit 2", async () => {
+      const directory = await mkdtemp(path.join(tmpdir(), "slipway-pg-cli-"));
+      try {
+        const config = path.join(directory, "slipway.yaml");
+        await writeFile(config, "store:\n  backend: postgres\n  urlEnv: CLI_DB_URL\n");
+        const slipway = new URL("../../../bin/slipway.js", import.meta.url).pathname;
+        const args = [
+          slipway,
+          "--config",
+          config,
+          "--data-dir",
+          path.join(directory, "data"),
+          "runs",
+          "--json",
+        ];
+        const { CLI_DB_URL: _unset, ...env } = process.env;
+        const listed = await run(process.execPath, args, {
+          env: { ...env, CLI_DB_URL: server.url },
+          timeout: 60_000,
+        });
+        assert.ok(Array.isArray(JSON.parse(listed.stdout)));
+        await assert.rejects(
+          run(process.execPath, args, { env, timeout: 60_000 }),
+          (error: Error & { code?: number; stderr?: string }) => {
+            assert.equal(error.code, 2);
+            assert.match(error.stderr ?? "", /CLI_DB_URL \(store\.urlEnv\) is not set/);
+            assert.equal((error.stderr ?? "").trim().split("\n").length, 1);
+            return true;
+          },
+        );
+      } finally {
+        await rm(directory, { recursive: true, force: true });
+      }
     });
 
     test("store.backend postgres opens the database whose URL the variable store.urlEnv names", async () => {
