@@ -15,7 +15,7 @@ import { describeQueueContract } from "../run-queue.contract.ts";
 import { describeStoreContract } from "../store.contract.ts";
 import { makeRun, makeTask } from "../store-fixtures.ts";
 import { openPostgresStore } from "./postgres-store.ts";
-import { startTestPostgres, type TestPostgres } from "./test-postgres.ts";
+import { startTestPostgres, type TestPostgres } from "./postgres-server-fixture.ts";
 
 const run = promisify(execFile);
 const started = await startTestPostgres();
