@@ -2,10 +2,11 @@
 // runs (which replace the detectors' guesses of the kinds they cover), then the repository's
 // `.slipway.yml` settings, which may add, override or replace them. A run passes the settings and
 // CI files it read at the base commit; only `slipway verify --repo DIR` reads the directory's own.
+
+import { checkoutFilesIn } from "./ci-config/checkout-files.ts";
 import { deriveCiChecks } from "./ci-config/ci-checks.ts";
 import type { CiFiles } from "./ci-config/ci-file.ts";
 import { readCiFilesInDirectory } from "./ci-config/ci-files-in-directory.ts";
-import { packageScriptsIn } from "./ci-config/package-scripts.ts";
 import { preferCiChecks } from "./ci-config/prefer-ci-checks.ts";
 import type { DetectDefaults } from "./ecosystem.ts";
 import { ecosystemDetectors } from "./ecosystem-registry.ts";
@@ -72,7 +73,7 @@ export async function detectRunVerifiers(
   }
   let commands = detected;
   if (options.ciFiles && repoConfig?.config.fromCi !== false) {
-    const derived = await deriveCiChecks(options.ciFiles, defaults, packageScriptsIn(worktree));
+    const derived = await deriveCiChecks(options.ciFiles, defaults, checkoutFilesIn(worktree));
     const preferred = preferCiChecks(detected, derived.checks);
     commands = preferred.commands;
     notes.push(...derived.notes, ...preferred.notes);

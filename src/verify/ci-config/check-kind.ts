@@ -19,8 +19,9 @@ export function kindsOfTaskName(name: string): CheckKind[] {
     return [];
   if (/type|tsc/.test(base)) return ["type"];
   if (/format|fmt|prettier|style/.test(base)) return /check|lint|verify|ci/.test(base) ? ["format"] : [];
-  if (/lint|clippy|vet|check/.test(base)) return ["lint"];
+  if (/lint|clippy|vet/.test(base)) return ["lint"];
   if (/test|spec|e2e|cover/.test(base)) return ["test"];
+  if (/check/.test(base)) return ["lint"];
   if (/^(build|compile|all)([^a-z]|$)/.test(base)) return ["build"];
   return [];
 }

@@ -13,7 +13,10 @@ const derive = (
   deriveCiChecks(
     { files, notes: [] },
     { timeoutMs: 1000 },
-    { body: async (cwd, script) => (scripts[cwd] ? (scripts[cwd][script] ?? null) : undefined) },
+    {
+      scriptBody: async (cwd, script) => (scripts[cwd] ? (scripts[cwd][script] ?? null) : undefined),
+      isDirectory: async (cwd) => !cwd.startsWith("made-by-ci"),
+    },
   );
 const lines = (derived: CiDerivation) =>
   derived.checks.map(({ command }) => `${command.name}: ${[command.command, ...command.args].join(" ")}`);
@@ -216,5 +219,21 @@ def docs(session):
     const derived = await derive([{ path: ".github/workflows/ci.yml", text }]);
     assert.deepEqual(lines(derived), ["lint: npm run lint"]);
     assert.match(derived.notes.join("\n"), /`npm test` is not run: its job starts services \(postgres\)/);
+  });
+
+  test("a package script run by npm, pnpm and yarn jobs is one check; a directory the CI makes is left out", async () => {
+    const text = workflow("npm run test:ci", "pnpm run test:ci", "yarn run test:ci");
+    const derived = await derive([
+      { path: ".github/workflows/a.yml", text },
+      {
+        path: ".github/workflows/b.yml",
+        text: "on: pull_request\njobs:\n  p:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm test\n        working-directory: made-by-ci/package\n",
+      },
+    ]);
+    assert.deepEqual(lines(derived), ["test:ci: npm run test:ci"]);
+    assert.match(
+      derived.notes.join("\n"),
+      /`npm test` is not run: it runs in made-by-ci\/package, which the checkout does not have/,
+    );
   });
 });

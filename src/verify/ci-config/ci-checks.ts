@@ -29,13 +29,15 @@ export interface CiDerivation {
   notes: string[];
 }
 
-/** The package scripts of the checkout, looked up by directory and name. */
-export interface PackageScripts {
+/** What derivation reads of the checkout (the worktree: the CI's commands run there). */
+export interface CheckoutFiles {
   /**
    * The body of `script` in `cwd`'s package.json; null when that package.json has no such script;
    * undefined when there is no readable package.json there.
    */
-  body(cwd: string, script: string): Promise<string | null | undefined>;
+  scriptBody(cwd: string, script: string): Promise<string | null | undefined>;
+  /** True when `cwd` is a directory of the checkout (not a link, not missing). */
+  isDirectory(cwd: string): Promise<boolean>;
 }
 
 type CheckRole = Extract<CommandRole, { role: "check" }>;
@@ -58,11 +60,13 @@ interface Derivation {
   tox?: ReturnType<typeof toxEnvironments>;
   nox?: ReturnType<typeof noxSessions>;
   defaults: DetectDefaults;
-  scripts: PackageScripts;
+  checkout: CheckoutFiles;
   checks: CiCheck[];
   notes: string[];
   setup: Set<string>;
   other: Set<string>;
+  /** Keys of the commands already derived (a command in several jobs or workflows is one check). */
+  seen: Set<string>;
   /** Jobs in which a build has run: later checks there need it, so they run at the gate only. */
   builtJobs: Set<string>;
 }
@@ -90,8 +94,10 @@ async function obstacle(
 ): Promise<string | undefined> {
   if (step.services.length > 0 && role.kinds.includes("test"))
     return `its job starts services (${step.services.join(", ")}) that the sandbox does not have`;
+  if (cwd !== "." && !(await state.checkout.isDirectory(cwd)))
+    return `it runs in ${cwd}, which the checkout does not have (the CI makes it)`;
   if (role.script === undefined || role.beyondPackage) return undefined;
-  const body = await state.scripts.body(cwd, role.script);
+  const body = await state.checkout.scriptBody(cwd, role.script);
   return body === null ? `${cwd}/package.json has no ${role.script} script` : undefined;
 }
 
@@ -114,13 +120,13 @@ async function addCheck(state: Derivation, step: CiStep, command: BlockCommand, 
   );
   const argv =
     env.length > 0 ? ["env", ...env.map(([key, value]) => `${key}=${value}`), ...command.argv] : command.argv;
-  const key = JSON.stringify([cwd, argv]);
-  if (
-    state.checks.some(
-      (check) => JSON.stringify([check.command.cwd, [check.command.command, ...check.command.args]]) === key,
-    )
-  )
-    return;
+  // One package script is one check, whichever manager the workflows run it with (npm, pnpm, yarn jobs).
+  const key =
+    script !== undefined && !role.beyondPackage
+      ? JSON.stringify([cwd, `script:${script}`])
+      : JSON.stringify([cwd, argv]);
+  if (state.seen.has(key)) return;
+  state.seen.add(key);
   if (state.checks.length >= maxChecks) {
     state.notes.push(`ci: more than ${maxChecks} checks derived; ${command.text} and later ones left out`);
     return;
@@ -135,7 +141,7 @@ async function addCheck(state: Derivation, step: CiStep, command: BlockCommand, 
       args: argv.slice(1),
       cwd,
       parser: inferParserOrAuto(
-        (script !== undefined && (await state.scripts.body(cwd, script))) || command.argv.join(" "),
+        (script !== undefined && (await state.checkout.scriptBody(cwd, script))) || command.argv.join(" "),
       ),
       // A build is slow and later checks of its job may need its output: the gate runs them.
       speeds: built || kinds.includes("build") ? ["full"] : ["fast", "full"],
@@ -191,13 +197,13 @@ function summarise(state: Derivation): void {
 
 /**
  * The checks a repository's CI runs, derived from `ciFiles` (read by the caller: at the base
- * commit for a run). Nothing is executed here; `scripts` gives package scripts' bodies
- * (a check's parser comes from the script it runs) and says which exist.
+ * commit for a run). Nothing is executed here; `checkout` gives package scripts' bodies
+ * (a check's parser comes from the script it runs), which exist, and which directories.
  */
 export async function deriveCiChecks(
   ciFiles: CiFiles,
   defaults: DetectDefaults,
-  scripts: PackageScripts,
+  checkout: CheckoutFiles,
 ): Promise<CiDerivation> {
   const byPath = (name: string) => ciFiles.files.find((file) => file.path === name);
   const files = { tox: byPath("tox.ini"), nox: byPath("noxfile.py") };
@@ -206,12 +212,13 @@ export async function deriveCiChecks(
     tox: files.tox && toxEnvironments(files.tox),
     nox: files.nox && noxSessions(files.nox),
     defaults,
-    scripts,
+    checkout,
     checks: [],
     notes: [...ciFiles.notes],
     setup: new Set(),
     other: new Set(),
     builtJobs: new Set(),
+    seen: new Set(),
   };
   state.notes.push(...(state.tox?.notes ?? []), ...(state.nox?.notes ?? []));
   const runners = ciFiles.files.flatMap((file) =>

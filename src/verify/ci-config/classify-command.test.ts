@@ -57,8 +57,19 @@ describe("classifyCommand", () => {
     ["uv run --locked --with tox-uv tox run -e typing", "expand"],
     ["npm run system-test", "network"],
     ["pnpm test:e2e", "network"],
+    ["pnpm run --filter @zod/integration test:all", "network"],
     ["npm run license-check", "network"],
     ["turbo run test:integration", "network"],
+    ["scripts/test", "check:test"],
+    ["./scripts/check", "check:test+lint+type+format"],
+    ["bash ci/lint.sh", "check:lint"],
+    ["python manage.py test", "check:test"],
+    ["node scripts/test-types.mjs", "check:type"],
+    ["bash integration/test.sh", "network"],
+    ["scripts/install", "other"],
+    ["/usr/local/bin/run-tests", "other"],
+    ["sh ../outside/test.sh", "other"],
+    ["mvn --errors --batch-mode -Ddoclint=all", "check:test+build"],
   ];
   for (const [line, expected] of cases) {
     test(`${line} → ${expected}`, () => assert.equal(role(line), expected));

@@ -3,6 +3,7 @@
 // does not have, or something else. Only checks are ever run; nothing unrecognised is.
 import path from "node:path";
 import { type CheckKind, kindsOfTaskName, needsServices } from "./check-kind.ts";
+import { repositoryScript } from "./repository-script.ts";
 
 export type CommandRole =
   | {
@@ -118,7 +119,9 @@ function classifyPackageManager(tool: string, argv: string[]): CommandRole {
     return classifyCommand(argv.slice(argv.indexOf(sub)));
   const script = sub === "run" || sub === "run-script" ? firstWord(argv, argv.indexOf(sub) + 1) : sub;
   if (script === undefined) return other(`${tool} run names no script`);
-  const role = check(kindsOfTaskName(script), script, script);
+  // The packages it runs in count too: `pnpm --filter @scope/integration test` needs services.
+  const packages = flagValues(argv, ["-F", "--filter", "-w", "--workspace"]);
+  const role = check(kindsOfTaskName(script), script, script, [script, ...packages].join(" "));
   const beyondPackage = argv.some((word) => workspaceOptions.test(word));
   return role.role === "check" && beyondPackage ? { ...role, beyondPackage } : role;
 }
@@ -152,8 +155,11 @@ function classifyBuildTool(tool: string, argv: string[]): CommandRole {
   if (goals.some((goal) => /go-offline|dependencies|resolve/.test(goal)))
     return { role: "setup", why: `${tool} ${goals.join(" ")} downloads` };
   const skipsTests = argv.some((word) => /skipTests|maven\.test\.skip|^-x$/.test(word));
-  const tests = goals.some((goal) => /^(test|verify|install|check|build|integration-test)$/.test(goal));
-  if (tests && !skipsTests) return check(["test", "build"], `${tool}-${goals.join("-")}`);
+  // A bare `mvn` runs the project's defaultGoal, which is what its CI means by it.
+  const tests =
+    (tool === "mvn" && goals.length === 0) ||
+    goals.some((goal) => /^(test|verify|install|check|build|integration-test)$/.test(goal));
+  if (tests && !skipsTests) return check(["test", "build"], [tool, ...goals].join("-"));
   if (goals.some((goal) => /compile|package|assemble|classes|build|install|verify/.test(goal)))
     return check(["build"], `${tool}-${goals.join("-")}`);
   return other(`${tool} ${goals.join(" ")} is not a check`);
@@ -228,8 +234,10 @@ export function classifyCommand(argv: string[]): CommandRole {
   if (tool === "go") return classifyGo(argv);
   if (/^(mvn|mvnw|gradle|gradlew)$/.test(tool)) return classifyBuildTool(tool.replace(/w$/, ""), argv);
   if (/^(ruff|black|isort|coverage)$/.test(tool)) return classifyPythonTool(tool, argv);
-  if (tool === "node")
-    return argv.includes("--test") ? check(["test"], "node-test") : other("node runs a script");
+  if (tool === "node" && argv.includes("--test")) return check(["test"], "node-test");
+  const script = repositoryScript(argv);
+  // The path, not only the name, says whether it needs services (`integration/test.sh`).
+  if (script) return check(script.kinds, script.name, undefined, script.name);
   if (tool === "make") {
     const target = firstWord(argv) ?? "all";
     return check(kindsOfTaskName(target), `make-${target}`, undefined, target);

@@ -84,4 +84,19 @@ jobs:
     assert.match(read("jobs: [unclosed").notes[0]!, /is not read/);
     assert.match(read(`${"[".repeat(100_000)}`).notes[0]!, /is not read/);
   });
+
+  test("reads workflows that run on pushes or pull requests, not release, schedule or manual ones", () => {
+    const job = "jobs:\n  a:\n    runs-on: ubuntu-latest\n    steps: [{ run: make check }]\n";
+    const runs = (on: string) => read(`on: ${on}\n${job}`).steps.length;
+    assert.equal(runs("[push, pull_request]"), 1);
+    assert.equal(runs("{ push: { branches: [main] } }"), 1);
+    assert.equal(runs("merge_group"), 1);
+    assert.equal(runs("{ push: { tags: ['v*'] } }"), 0);
+    assert.equal(runs("{ release: { types: [published] } }"), 0);
+    assert.equal(runs("{ schedule: [{ cron: '0 0 * * *' }], workflow_dispatch: {} }"), 0);
+    assert.match(
+      read(`on: workflow_dispatch\n${job}`).notes[0]!,
+      /does not run on pushes or pull requests; not read/,
+    );
+  });
 });

@@ -154,12 +154,40 @@ function readJob(
   if (actions.length > 0) out.notes.push(`ci: ${where}: action steps are not run (${actions.join(", ")})`);
 }
 
+const changeEvents = new Set(["pull_request", "pull_request_target", "merge_group"]);
+
+/**
+ * True when the workflow runs on pushes of branches or on pull requests: the project's CI. One run
+ * only on tags, releases, schedules or by hand publishes or reports, and its builds are not checks.
+ */
+function runsOnChanges(on: unknown): boolean {
+  if (on === undefined) return true;
+  const events =
+    typeof on === "string"
+      ? { [on]: null }
+      : Array.isArray(on)
+        ? Object.fromEntries(on.map((event) => [String(event), null]))
+        : (asRecord(on) ?? {});
+  if (Object.keys(events).some((event) => changeEvents.has(event))) return true;
+  if (!("push" in events)) return false;
+  const push = asRecord(events.push);
+  const onlyTags =
+    push !== undefined &&
+    (push.tags !== undefined || push["tags-ignore"] !== undefined) &&
+    push.branches === undefined &&
+    push["branches-ignore"] === undefined;
+  return !onlyTags;
+}
+
 /** The command steps of one workflow file, with notes on everything skipped. */
 export function workflowSteps(file: CiFile): CiSteps {
   const out: CiSteps = { steps: [], notes: [] };
   const parsed = parseCiYaml(file.text);
   if ("problem" in parsed) return { steps: [], notes: [`ci: ${file.path} is not read: ${parsed.problem}`] };
   const workflow = asRecord(parsed.value);
+  if (!runsOnChanges(workflow?.on)) {
+    return { steps: [], notes: [`ci: ${file.path} does not run on pushes or pull requests; not read`] };
+  }
   const jobs = Object.entries(asRecord(workflow?.jobs) ?? {});
   if (jobs.length > maxJobs) out.notes.push(`ci: ${file.path}: only the first ${maxJobs} jobs are read`);
   const defaultsRun = asRecord(asRecord(workflow?.defaults)?.run);

@@ -1,9 +1,10 @@
-// The package scripts of a checkout, for CI-derived checks: a script's body chooses the check's
-// output parser (a `test` script that runs vitest reads as vitest), and a CI step naming a script
-// its package.json lacks is left out. Read through safe-fs: no links, no FIFOs, bounded size.
+// What CI derivation needs to know of the checkout: package scripts (a script's body chooses the
+// check's output parser — a `test` script that runs vitest reads as vitest — and a CI step naming a
+// script its package.json lacks is left out) and whether a step's directory exists. Read through
+// safe-fs: no links, no FIFOs, bounded size.
 import path from "node:path";
-import { readRegularFileInside } from "../../workspace/safe-fs.ts";
-import type { PackageScripts } from "./ci-checks.ts";
+import { entryKindInside, readRegularFileInside } from "../../workspace/safe-fs.ts";
+import type { CheckoutFiles } from "./ci-checks.ts";
 
 const maxPackageJsonBytes = 4 * 1024 * 1024;
 
@@ -22,16 +23,19 @@ async function readScripts(worktree: string, cwd: string): Promise<Record<string
   }
 }
 
-/** The scripts of the package.json files in `worktree`, each file read once. */
-export function packageScriptsIn(worktree: string): PackageScripts {
+/** The checkout at `worktree`, each package.json read once. */
+export function checkoutFilesIn(worktree: string): CheckoutFiles {
   const cache = new Map<string, Promise<Record<string, unknown> | undefined>>();
   return {
-    async body(cwd, script) {
+    async scriptBody(cwd, script) {
       if (!cache.has(cwd)) cache.set(cwd, readScripts(worktree, cwd));
       const scripts = await cache.get(cwd);
       if (scripts === undefined) return undefined;
       const body = scripts[script];
       return typeof body === "string" ? body : null;
+    },
+    async isDirectory(cwd) {
+      return (await entryKindInside(worktree, cwd)) === "directory";
     },
   };
 }
