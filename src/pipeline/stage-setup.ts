@@ -75,6 +75,7 @@ async function keyFor(context: RunContext, plan: SetupPlan): Promise<SnapshotKey
     baseCommit: context.run.baseCommit!,
     plan,
     sandbox: context.services.sandboxBackend.name,
+    dataDir: context.services.dataDir,
     signal: context.signal,
   });
   if ("problem" in key) {

@@ -2,17 +2,13 @@
 // the repository, its manifests and lockfiles as the base commit holds them (read from git's
 // objects, never the worktree the agent may rewrite), the setup commands, the host's toolchain
 // versions and the platform. Two runs with the same key would install the same tree.
-import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import path from "node:path";
-import { promisify } from "node:util";
 import { parseTreeEntries } from "../../pipeline/base-verify-config.ts";
 import { runGit } from "../../workspace/git.ts";
 import type { SetupPlan } from "../plan-setup.ts";
+import { versionsOf } from "./toolchain-versions.ts";
 
-const run = promisify(execFile);
-/** A toolchain that does not print its version within this long counts as absent. */
-const versionTimeoutMs = 10_000;
 /** A tree listing larger than this is refused (a repository with millions of files). */
 const maxListingBytes = 64 * 1024 * 1024;
 
@@ -81,28 +77,14 @@ const toolchains: Record<string, string[][]> = {
   ],
 };
 
-async function versionOf(argv: string[], signal?: AbortSignal): Promise<string> {
-  try {
-    const { stdout, stderr } = await run(argv[0]!, argv.slice(1), {
-      timeout: versionTimeoutMs,
-      signal,
-      maxBuffer: 64 * 1024,
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/" },
-    });
-    return `${stdout}${stderr}`.trim().split("\n").slice(0, 3).join(" ");
-  } catch {
-    // Not installed, or it failed: either way the key records that, and a later install changes it.
-    return "absent";
-  }
-}
-
 /** `name version` lines of the toolchains of `ecosystems`, in a stable order. */
 export async function toolchainVersions(
   ecosystems: readonly string[],
   signal?: AbortSignal,
+  dataDir?: string,
 ): Promise<string[]> {
   const argvs = [...new Set(ecosystems)].sort().flatMap((ecosystem) => toolchains[ecosystem] ?? []);
-  const versions = await Promise.all(argvs.map((argv) => versionOf(argv, signal)));
+  const versions = await versionsOf(argvs, dataDir, signal);
   return argvs.map((argv, index) => `${argv[0]} ${versions[index]}`);
 }
 
@@ -137,6 +119,8 @@ export interface SnapshotKeyRequest {
   plan: SetupPlan;
   /** The sandbox backend that runs setup (its toolchain is the host's for bwrap, an image's for docker). */
   sandbox: string;
+  /** Where versions already asked are remembered (absent: every toolchain is asked). */
+  dataDir?: string;
   signal?: AbortSignal;
 }
 
@@ -149,7 +133,7 @@ export interface SnapshotKey {
 export async function snapshotKeyOf(request: SnapshotKeyRequest): Promise<SnapshotKey> {
   const [manifests, versions] = await Promise.all([
     manifestEntries(request.mirrorPath, request.baseCommit, request.signal),
-    toolchainVersions(request.plan.ecosystems, request.signal),
+    toolchainVersions(request.plan.ecosystems, request.signal, request.dataDir),
   ]);
   const { plan } = request;
   const parts = [
