@@ -136,7 +136,8 @@ async function mountPointFor(worktree: string, directory: string): Promise<strin
     throw new Error(`${directory} already exists in the worktree: nothing is mounted over it`);
   const target = path.join(worktree, directory);
   await mkdir(target, { recursive: true });
-  // Nothing of the run is running (setup's sandbox is gone, the agent's not made): no race with a link.
+  // Nothing of the run runs now (setup's sandbox is gone and the agent's not made, or at the gate
+  // the agent's processes were ended): no one can swap a directory for a link after this check.
   if ((await realpath(target)) !== path.join(await realpath(worktree), directory))
     throw new Error(`${directory} leads out of the worktree through a link`);
   return target;
