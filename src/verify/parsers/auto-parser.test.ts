@@ -15,6 +15,7 @@ import {
   simpleTestFile,
 } from "../verify-fixtures.ts";
 import { parseRecognisedOutput, recogniseParsers } from "./auto-parser.ts";
+import { splitLabelledOutput } from "./prefixed-output.ts";
 
 const fixture = (name: string): Promise<string> =>
   readFile(path.join(import.meta.dirname, "fixtures", name), "utf8");
@@ -122,4 +123,65 @@ test("megabytes of blank lines are read in linear time; TAP diagnostics that nev
   assert.deepEqual(recogniseParsers(unclosed), ["node-tap"]);
   // A block that never closes is no block: it does not swallow the failures after it.
   assert.equal(parseRecognisedOutput(unclosed, 1).length, 5_000);
+});
+
+describe("task runners that label and interleave their scripts' lines", () => {
+  const runners = [
+    ["turbo", "wrappers/turbo2-run-test.txt"],
+    ["pnpm -r", "wrappers/pnpm9-recursive-test.txt"],
+    ["run-s --print-label", "wrappers/run-s-print-label.txt"],
+    ["concurrently", "wrappers/concurrently.txt"],
+  ] as const;
+  for (const [runner, file] of runners) {
+    test(`${runner}: each package's failing test, with its file from the repository's root`, async () => {
+      const output = await fixture(file);
+      const command = {
+        name: "test",
+        command: "npm",
+        args: ["test"],
+        cwd: ".",
+        parser: "auto",
+        speeds: [],
+        timeoutMs: 1,
+      };
+      const execution = {
+        exitCode: 1,
+        signal: null,
+        output,
+        timedOut: false,
+        truncated: false,
+        durationMs: 5,
+      };
+      // The recording's monorepo lay at /tmp/h4-mono (fixtures/wrappers/README.md).
+      const result = toVerifierResult(command, execution, ["/tmp/h4-mono"]);
+      const found = result.findings.map(({ test: name, file, line }) => [name, file, line]);
+      assert.deepEqual(
+        found.sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+        [
+          ["adds", "packages/core/test/math.test.mjs", 4],
+          ["renders label", "packages/ui/test/button.test.mjs", 3],
+        ],
+      );
+    });
+  }
+
+  test("other tools' output is never taken for labelled lines", async () => {
+    for (const file of [
+      "node-tap/tap21-tap.txt",
+      "ava/ava6-default.txt",
+      "c/clang14-compile-and-link.txt",
+      "c/ctest-j2-output-on-failure.txt",
+    ]) {
+      assert.equal(splitLabelledOutput(await fixture(file)), undefined, file);
+    }
+  });
+
+  test("pnpm names the directory: a relative file with no absolute spelling is joined to it", () => {
+    const output = [
+      "packages/api test: src/a.ts(3,5): error TS2322: Type 'string' is not assignable to type 'number'.",
+      "packages/api test: Found 1 error.",
+    ].join("\n");
+    const [finding] = parseRecognisedOutput(output, 2);
+    assert.deepEqual([finding?.file, finding?.line, finding?.rule], ["packages/api/src/a.ts", 3, "TS2322"]);
+  });
 });

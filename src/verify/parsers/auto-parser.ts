@@ -1,7 +1,9 @@
 // Recognises the tools of a check from its output, for commands whose text names no known tool (a
 // wrapper such as ts-scripts, npm-run-all, c8, turbo, a nested `npm run`, make): every parser whose
 // signature appears reads the output, in the order the tools printed, so a chain that runs tsc then
-// vitest yields both kinds of findings. Nothing recognised: no findings (the generic fallback follows).
+// vitest yields both kinds of findings. A task runner's labelled, interleaved lines (turbo, pnpm -r,
+// npm-run-all -l) are split back per script first. Nothing recognised: no findings (the generic
+// fallback follows).
 import type { Finding } from "../../core/finding.ts";
 import type { OutputParser } from "../verifier.ts";
 import { avaParser } from "./ava-parser.ts";
@@ -20,6 +22,7 @@ import { mypyParser } from "./mypy-parser.ts";
 import { nodeTapParser } from "./node-tap-parser.ts";
 import { nodeTestParser } from "./node-test-parser.ts";
 import { stripAnsi } from "./output-text.ts";
+import { type OutputGroup, resolveGroupFiles, splitLabelledOutput } from "./prefixed-output.ts";
 import { pytestParser } from "./pytest-parser.ts";
 import { ruffParser } from "./ruff-parser.ts";
 import { tapParser } from "./tap-parser.ts";
@@ -88,8 +91,8 @@ const signatures: readonly Signature[] = [
   { parser: gradleParser, pattern: /^BUILD FAILED in |^FAILURE: Build failed/m },
 ];
 
-/** The parsers whose signature appears in `output`, in the order their tools printed. */
-export function recogniseParsers(output: string): string[] {
+/** The parsers whose signature appears in one text, in the order their tools printed. */
+function recogniseInText(output: string): string[] {
   const text = stripAnsi(output);
   const found = signatures
     .map((signature) => ({ signature, at: text.search(signature.pattern) }))
@@ -101,14 +104,31 @@ export function recogniseParsers(output: string): string[] {
     .map(({ signature }) => signature.parser.name);
 }
 
-/** Findings of every recognised tool, each problem once; [] when no tool is recognised. */
-export function parseRecognisedOutput(output: string, exitCode: number | null): Finding[] {
-  const names = recogniseParsers(output);
+/** The output as one text, or split by the labels a task runner put before each line. */
+function textsOf(output: string): OutputGroup[] {
+  return splitLabelledOutput(output) ?? [{ label: "", text: output }];
+}
+
+/** The parsers whose signature appears in `output` (in any labelled script's part of it). */
+export function recogniseParsers(output: string): string[] {
+  return [...new Set(textsOf(output).flatMap((group) => recogniseInText(group.text)))];
+}
+
+function parseText(text: string, exitCode: number | null): Finding[] {
+  const names = recogniseInText(text);
   const parsers = signatures
     .map((signature) => signature.parser)
     .filter((parser) => names.includes(parser.name));
   parsers.sort((a, b) => names.indexOf(a.name) - names.indexOf(b.name));
-  return uniqueFindings(parsers.flatMap((parser) => parser.parse(output, exitCode)));
+  return parsers.flatMap((parser) => parser.parse(text, exitCode));
+}
+
+/** Findings of every recognised tool, each problem once; [] when no tool is recognised. */
+export function parseRecognisedOutput(output: string, exitCode: number | null): Finding[] {
+  const findings = textsOf(output).flatMap((group) =>
+    resolveGroupFiles(parseText(group.text, exitCode), group),
+  );
+  return uniqueFindings(findings);
 }
 
 export const autoParser: OutputParser = {

@@ -80,6 +80,10 @@ function hostileOutputs(size: number): Record<string, string> {
     "diagnostics that never close": "  ---\n".repeat(size / 6),
     "a stack frame of parentheses": `    at ${"(".repeat(size)}`,
     locations: "a.js:1:1 ".repeat(size / 9),
+    // Lines just under the length labelled lines are read at (prefixed-output.ts).
+    "label-like lines": `x:${"a".repeat(1_990)}\n`.repeat(size / 2_000),
+    "label-like lines with colons": `${"a:".repeat(995)}\n`.repeat(size / 2_000),
+    "pnpm-like lines": `a ${"a".repeat(1_990)}\n`.repeat(size / 2_000),
   };
 }
 
