@@ -2,6 +2,7 @@
 // retries (bounded) the transactions Postgres asks to retry (serialization failure, deadlock).
 import { setTimeout as sleep } from "node:timers/promises";
 import { SlipwayError, StoreError } from "../../core/errors.ts";
+import { StoreBusyError } from "../store-errors.ts";
 
 /** SQLSTATEs that mean "run the transaction again". */
 const retryable = new Set(["40001", "40P01"]);
@@ -36,6 +37,12 @@ export async function pgGuarded<T>(action: string, location: string, work: () =>
       if (typeof code === "string" && retryable.has(code) && tries < maxTries) {
         await sleep(tries * 5 + Math.random() * 10);
         continue;
+      }
+      if (code === "55P03") {
+        throw new StoreBusyError(
+          `could not ${action}: another Slipway process held a lock on ${location} past the lock timeout: try again when it has finished`,
+          { details: { location, sqlstate: code }, cause: error },
+        );
       }
       throw new StoreError(`could not ${action}: ${postgresFailureCause(location, error)}`, {
         details: { location, ...(typeof code === "string" ? { sqlstate: code } : {}) },

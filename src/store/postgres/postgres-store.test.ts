@@ -13,9 +13,10 @@ import { SlipwayConfig } from "../../config/config-schema.ts";
 import { openConfiguredStore } from "../open-store.ts";
 import { describeQueueContract } from "../run-queue.contract.ts";
 import { describeStoreContract } from "../store.contract.ts";
+import { StoreBusyError } from "../store-errors.ts";
 import { makeRun, makeTask } from "../store-fixtures.ts";
-import { openPostgresStore } from "./postgres-store.ts";
 import { startTestPostgres, type TestPostgres } from "./postgres-server-fixture.ts";
+import { openPostgresStore } from "./postgres-store.ts";
 
 const run = promisify(execFile);
 const started = await startTestPostgres();
@@ -128,6 +129,35 @@ function registerCases(server: TestPostgres): void {
         );
       } finally {
         await rm(directory, { recursive: true, force: true });
+      }
+    });
+
+    test("a write waiting past the lock timeout on another transaction's lock fails with StoreBusyError", async () => {
+      await freshStore(server).then((emptied) => emptied.close());
+      const store = await openPostgresStore(server.url, { schema, lockTimeoutMs: 200 });
+      try {
+        const task = makeTask();
+        await store.createTask(task);
+        const locked = makeRun(task, 1);
+        await store.createRun(locked);
+        await admin!.begin(async (tx) => {
+          await tx`SELECT 1 FROM runs WHERE id = ${locked.id} FOR UPDATE`;
+          await assert.rejects(store.updateRun(locked.id, { turns: 1 }), (error: Error) => {
+            assert.ok(error instanceof StoreBusyError);
+            assert.match(
+              error.message,
+              /held a lock on postgres:\/\/127\.0\.0\.1:\d+\/postgres past the lock timeout/,
+            );
+            return true;
+          });
+        });
+        assert.equal(
+          (await store.updateRun(locked.id, { turns: 2 })).turns,
+          2,
+          "once the lock is gone the write goes through",
+        );
+      } finally {
+        await store.close();
       }
     });
 

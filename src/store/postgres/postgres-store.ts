@@ -233,7 +233,13 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Connections in the pool; default 4. */
   maxConnections?: number;
+  /** How long a statement waits for another transaction's lock before StoreBusyError; default 5 s. */
+  lockTimeoutMs?: number;
 }
+
+/** Every wait is bounded: a lock held by a stuck transaction fails the statement instead of hanging it. */
+const statementTimeoutMs = 60_000;
+const idleInTransactionTimeoutMs = 60_000;
 
 /** `postgres://host:port/db` with no user or password, for messages. */
 export function describePostgresUrl(url: string): string {
@@ -261,7 +267,12 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     connect_timeout: 10,
     idle_timeout: 30,
     onnotice: () => undefined,
-    ...(options.schema === undefined ? {} : { connection: { search_path: options.schema } }),
+    connection: {
+      lock_timeout: options.lockTimeoutMs ?? 5000,
+      statement_timeout: statementTimeoutMs,
+      idle_in_transaction_session_timeout: idleInTransactionTimeoutMs,
+      ...(options.schema === undefined ? {} : { search_path: options.schema }),
+    },
   });
   try {
     await pgGuarded("open the database", location, async () => {
