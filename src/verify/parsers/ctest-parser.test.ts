@@ -24,12 +24,14 @@ test("one finding per failed test, named, with the status from the FAILED list a
   );
 });
 
-test("what a failed test printed is its context, under its status; the passing test is absent", () => {
+test("the context adds what the message does not say: the status, never the message's one line again", () => {
   const findings = parseCtestOutput(output);
-  assert.equal(
-    findings.find((finding) => finding.test === "exits")?.context,
-    "(Failed)\nsomething went wrong",
-  );
+  const context = (name: string): string | undefined =>
+    findings.find((finding) => finding.test === name)?.context;
+  assert.equal(context("adds"), "(Subprocess aborted)");
+  assert.equal(context("subtracts"), "(Failed)");
+  assert.equal(context("exits"), undefined, "Failed: something went wrong says it all");
+  assert.equal(context("crashes"), undefined);
   assert.ok(findings.every((finding) => finding.test !== "passes" && finding.kind === "test"));
 });
 
@@ -42,7 +44,7 @@ test("without --output-on-failure the FAILED list alone names the tests", () => 
     "Errors while running CTest",
   ].join("\n");
   assert.deepEqual(parseCtestOutput(listOnly), [
-    { kind: "test", test: "parser.handles empty input", message: "Failed", context: "(Failed)" },
+    { kind: "test", test: "parser.handles empty input", message: "Failed" },
   ]);
 });
 

@@ -97,8 +97,11 @@ export function parseCtestOutput(output: string): Finding[] {
     const finding: Finding = { kind: "test", test: test.name, message: clip(message, maxMessageChars) };
     if (file !== undefined) finding.file = file.replace(/^\.\//, "");
     if (line !== undefined) finding.line = line;
-    const context = trimBlankLines(test.output).slice(0, maxContextLines);
-    finding.context = [`(${test.status})`, ...context].join("\n");
+    // The context says what the message does not: the status, and output beyond its one line.
+    const shown = trimBlankLines(test.output).slice(0, maxContextLines);
+    const status = message.startsWith(test.status) ? [] : [`(${test.status})`];
+    const context = [...status, ...(shown.length > 1 ? shown : [])];
+    if (context.length > 0) finding.context = context.join("\n");
     return finding;
   });
   if (findings.length === 0 && lines.some((line) => noTests.test(line)))
