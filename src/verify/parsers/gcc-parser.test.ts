@@ -143,3 +143,29 @@ test("lld's undefined symbol takes its place from the `>>> referenced by` line",
     { kind: "build", message: "undefined symbol: add", file: "main.c", line: 3 },
   ]);
 });
+
+const skipCpp = missingProgram("g++");
+test("a C++ template error keeps where the template was instantiated", { skip: skipCpp }, async () => {
+  const source = [
+    "#include <string>",
+    "template <typename T> int twice(T value) { return value * 2; }",
+    "int main() {",
+    '  std::string s = "x";',
+    "  return twice(s);",
+    "}",
+    "",
+  ].join("\n");
+  const root = await makeProject({ "tmpl.cpp": source });
+  try {
+    const findings = parseCompilerOutput(await captureOutput(root, "g++", ["-c", "tmpl.cpp"]));
+    assert.equal(findings.length, 1);
+    assert.deepEqual([findings[0]!.file, findings[0]!.line], ["tmpl.cpp", 2]);
+    assert.match(findings[0]!.message, /no match for .operator\*./);
+    assert.match(
+      findings[0]!.context ?? "",
+      /In instantiation of[^\n]*\ntmpl\.cpp:5:15: +required from here/,
+    );
+  } finally {
+    await removeProject(root);
+  }
+});

@@ -12,6 +12,8 @@ const includeLine = /^(?:In file included from|\s+from) \S+?:\d+(?::\d+)?[:,]$/;
 /** `main.c: In function ‘main’:` and the other scopes GCC names before a group of diagnostics. */
 const scopeLine =
   /^\S[^:]*: (?:In (?:static |member |)function|In constructor|In destructor|In lambda|In instantiation of|At global scope|At top level).*:$/;
+/** `tmpl.cpp:5:15:   required from here`: where a template was instantiated, before its error. */
+const requiredFromLine = /^\S[^:]*:\d+:\d+: +required (?:from|by) /;
 /** GCC's code frame: `    6 |   char *s = 5;` and `      |   ^`. */
 const gutterLine = /^\s*\d*\s\|/;
 /** Clang's caret line under the source line it points into. */
@@ -98,7 +100,7 @@ export function parseCompilerOutput(output: string): Finding[] {
   const state: State = { findings: [], preamble: [], failedTargets: [] };
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index]!;
-    if (includeLine.test(line) || scopeLine.test(line)) {
+    if (includeLine.test(line) || scopeLine.test(line) || requiredFromLine.test(line)) {
       // A new include chain starts a new preamble; a scope line after it belongs to the same one.
       if (line.startsWith("In file included from")) state.preamble = [];
       state.preamble.push(line.trim());
