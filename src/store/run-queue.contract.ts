@@ -166,11 +166,13 @@ function leaseCases(current: () => Fixture): void {
       requeued: [],
       interrupted: [],
       cancelled: [],
+      adopted: [],
     });
     assert.deepEqual(await store.expireLeases(later(), 2), {
       requeued: [id],
       interrupted: [],
       cancelled: [],
+      adopted: [],
     });
     assert.equal((await store.getRun(id!))?.status, "queued");
     const second = await store.claimRun("worker-2", minute, roomy);
@@ -179,6 +181,7 @@ function leaseCases(current: () => Fixture): void {
       requeued: [],
       interrupted: [id],
       cancelled: [],
+      adopted: [],
     });
     const run = await store.getRun(id!);
     assert.equal(run?.status, "finished");
@@ -253,12 +256,36 @@ function leaseCases(current: () => Fixture): void {
     await assert.rejects(store.updateRun(id!, { turns: 3 }, second), leaseLost);
   });
 
+  test("a run stored queued but never queued is adopted by expireLeases after the grace, not before", async () => {
+    const { store } = current();
+    const task = makeTask();
+    await store.createTask(task);
+    const orphan = makeRun(task, ++minutes, {
+      status: "queued",
+      startedAt: new Date(Date.now() - 5 * minute).toISOString(),
+    });
+    const fresh = makeRun(task, ++minutes, { status: "queued", startedAt: new Date().toISOString() });
+    await store.createRun(orphan);
+    await store.createRun(fresh);
+    assert.equal(await store.claimRun("worker-1", minute, roomy), undefined);
+    const result = await store.expireLeases(new Date(), 3);
+    assert.deepEqual(result.adopted, [orphan.id]);
+    assert.deepEqual((await store.expireLeases(new Date(), 3)).adopted, [], "adopted once");
+    assert.equal((await store.claimRun("worker-1", minute, roomy))?.runId, orphan.id);
+    await store.enqueueRun(fresh.id);
+  });
+
   test("a finished run whose worker never released is dropped from the queue, not restarted", async () => {
     const { store } = current();
     const [id] = await queueRuns(store, 1);
     await store.claimRun("worker-1", minute, roomy);
     await store.updateRun(id!, { status: "finished", outcome: "success", endedAt: new Date().toISOString() });
-    assert.deepEqual(await store.expireLeases(later(), 3), { requeued: [], interrupted: [], cancelled: [] });
+    assert.deepEqual(await store.expireLeases(later(), 3), {
+      requeued: [],
+      interrupted: [],
+      cancelled: [],
+      adopted: [],
+    });
     assert.equal(await store.claimRun("worker-2", minute, roomy), undefined);
     assert.equal((await store.getRun(id!))?.outcome, "success");
   });
@@ -290,6 +317,7 @@ function cancelCases(current: () => Fixture): void {
       requeued: [],
       interrupted: [],
       cancelled: [id],
+      adopted: [],
     });
     assert.equal((await store.getRun(id!))?.outcome, "cancelled");
   });

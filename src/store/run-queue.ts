@@ -26,7 +26,15 @@ export interface ExpiredLeases {
   interrupted: string[];
   /** Finished "cancelled": cancel was requested and then the lease expired (no worker left to honour it). */
   cancelled: string[];
+  /**
+   * Runs stored "queued" more than `orphanGraceMs` before `now` but never queued (their submitter
+   * stopped between createRun and enqueueRun): queued now, so no run waits forever.
+   */
+  adopted: string[];
 }
+
+/** How old a stored-but-never-queued run must be before expireLeases queues it itself. */
+export const orphanGraceMs = 60_000;
 
 export type CancelResult = "cancelled" | "signalled" | "finished" | "unknown";
 

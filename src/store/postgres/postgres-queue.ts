@@ -5,7 +5,14 @@
 import type { Sql, TransactionSql } from "postgres";
 import { StoreError } from "../../core/errors.ts";
 import type { RunEvent } from "../../core/run.ts";
-import type { CancelResult, ClaimLimits, ExpiredLeases, RunLease, RunQueue } from "../run-queue.ts";
+import {
+  type CancelResult,
+  type ClaimLimits,
+  type ExpiredLeases,
+  orphanGraceMs,
+  type RunLease,
+  type RunQueue,
+} from "../run-queue.ts";
 import { checkClaim, checkEventsAfter, expiredDetail } from "../run-queue-rules.ts";
 import { type Row, rowToEvent } from "../sqlite/sqlite-rows.ts";
 import { LeaseLostError } from "../store-errors.ts";
@@ -96,7 +103,22 @@ export class PostgresQueue implements RunQueue {
 
   async expireLeases(now: Date, maxAttempts: number): Promise<ExpiredLeases> {
     return this.#transaction("expire run leases", async (tx) => {
-      const result: ExpiredLeases = { requeued: [], interrupted: [], cancelled: [] };
+      // Stored "queued" before the grace but never queued: their submitter stopped in between.
+      const cutoff = new Date(now.getTime() - orphanGraceMs).toISOString();
+      const adopted = await tx`
+        INSERT INTO run_queue (run_id, repo)
+        SELECT r.id, t.repo FROM runs r JOIN tasks t ON t.id = r.task_id
+        WHERE r.status = 'queued' AND r.started_at < ${cutoff}
+          AND NOT EXISTS (SELECT 1 FROM run_queue q WHERE q.run_id = r.id)
+        ORDER BY r.started_at, r.id
+        ON CONFLICT (run_id) DO NOTHING
+        RETURNING run_id`;
+      const result: ExpiredLeases = {
+        requeued: [],
+        interrupted: [],
+        cancelled: [],
+        adopted: adopted.map((row) => String(row.run_id)),
+      };
       const rows = await tx`
         SELECT q.run_id, r.status, r.attempt, r.cancel_requested_at FROM run_queue q JOIN runs r ON r.id = q.run_id
         WHERE q.worker_id IS NOT NULL AND q.lease_expires_ms < ${now.getTime()}

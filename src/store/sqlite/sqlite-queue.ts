@@ -3,7 +3,14 @@
 import type { DatabaseSync } from "node:sqlite";
 import { StoreError } from "../../core/errors.ts";
 import type { RunEvent } from "../../core/run.ts";
-import type { CancelResult, ClaimLimits, ExpiredLeases, RunLease, RunQueue } from "../run-queue.ts";
+import {
+  type CancelResult,
+  type ClaimLimits,
+  type ExpiredLeases,
+  orphanGraceMs,
+  type RunLease,
+  type RunQueue,
+} from "../run-queue.ts";
 import { checkClaim, checkEventsAfter, expiredDetail } from "../run-queue-rules.ts";
 import { LeaseLostError } from "../store-errors.ts";
 import { guarded } from "./sqlite-guard.ts";
@@ -110,7 +117,12 @@ export class SqliteQueue implements RunQueue {
 
   async expireLeases(now: Date, maxAttempts: number): Promise<ExpiredLeases> {
     return this.#write("expire run leases", () => {
-      const result: ExpiredLeases = { requeued: [], interrupted: [], cancelled: [] };
+      const result: ExpiredLeases = {
+        requeued: [],
+        interrupted: [],
+        cancelled: [],
+        adopted: this.#adoptOrphans(now),
+      };
       const rows = this.#db
         .prepare(
           `SELECT q.run_id, r.status, r.attempt, r.cancel_requested_at FROM run_queue q JOIN runs r ON r.id = q.run_id
@@ -181,6 +193,23 @@ export class SqliteQueue implements RunQueue {
           .map((row) => rowToEvent(row, this.#location)),
       this.#busyWaitMs,
     );
+  }
+
+  /** Queue the runs stored "queued" before the grace that never reached the queue; inside a write transaction. */
+  #adoptOrphans(now: Date): string[] {
+    const cutoff = new Date(now.getTime() - orphanGraceMs).toISOString();
+    const orphans = this.#db
+      .prepare(
+        `SELECT r.id, t.repo FROM runs r JOIN tasks t ON t.id = r.task_id
+         WHERE r.status = 'queued' AND r.started_at < ? AND NOT EXISTS (SELECT 1 FROM run_queue q WHERE q.run_id = r.id)
+         ORDER BY r.started_at, r.id`,
+      )
+      .all(cutoff);
+    const insert = this.#db.prepare(
+      "INSERT INTO run_queue (run_id, position, repo) VALUES (?, (SELECT coalesce(max(position), 0) + 1 FROM run_queue), ?)",
+    );
+    for (const orphan of orphans) insert.run(String(orphan.id), String(orphan.repo));
+    return orphans.map((orphan) => String(orphan.id));
   }
 
   /** Throw LeaseLostError unless `lease` is still held; call inside a write transaction. */
