@@ -2,13 +2,16 @@
 // and `runs`, from the built package as a user installs it, and from the TypeScript sources as a
 // clone runs them, against `node -e 0` (node's own start-up). Each case runs interleaved with the
 // others, round after round, so the machine's changing load weighs on all alike; the median is kept.
-// Measured by /usr/bin/time (GNU time: the rusage of the finished child). Prints a markdown table.
+// Measured by /usr/bin/time (GNU time: the rusage of the finished child). `runs` lists a store of
+// 20 finished runs, as a user's would. Prints a markdown table.
 // Run: npm run build && node bench/cli-startup.ts [rounds=15]
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { openSqliteStore } from "../src/store/sqlite/sqlite-store.ts";
+import { makeRun, makeTask } from "../src/store/store-fixtures.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const rounds = Number(process.argv[2] ?? 15);
@@ -45,7 +48,7 @@ interface Sample {
 function measure(args: string[], work: string): Sample {
   const timesFile = path.join(work, "times");
   const result = spawnSync("/usr/bin/time", ["-f", "%U %S %M", "-o", timesFile, process.execPath, ...args], {
-    // A fresh HOME and data directory: no user config is read, and `runs` lists an empty store.
+    // A fresh HOME: no user config is read; the data directory holds the store fillStore made.
     env: { PATH: process.env.PATH, HOME: path.join(work, "home"), SLIPWAY_DATA_DIR: path.join(work, "data") },
     stdio: "ignore",
     timeout: runTimeoutMs,
@@ -53,6 +56,21 @@ function measure(args: string[], work: string): Sample {
   if (result.status !== 0) throw new Error(`node ${args.join(" ")} failed (exit ${result.status})`);
   const [user, system, kilobytes] = readFileSync(timesFile, "utf8").trim().split(/\s+/).slice(-3).map(Number);
   return { cpuMs: ((user ?? 0) + (system ?? 0)) * 1000, memoryMiB: (kilobytes ?? 0) / 1024 };
+}
+
+/** The store `runs` reads: 20 finished runs of one task (`runs` never creates a store itself). */
+async function fillStore(dataDir: string): Promise<void> {
+  const store = await openSqliteStore(path.join(dataDir, "slipway.db"));
+  try {
+    const task = makeTask();
+    await store.createTask(task);
+    for (let index = 0; index < 20; index += 1) {
+      const run = makeRun(task, index, { status: "finished", stage: "done", outcome: "success", turns: 4 });
+      await store.createRun({ ...run, endedAt: new Date(Date.parse(run.startedAt) + 90_000).toISOString() });
+    }
+  } finally {
+    await store.close();
+  }
 }
 
 function median(values: number[]): number {
@@ -65,6 +83,8 @@ const work = mkdtempSync(path.join(tmpdir(), "slipway-startup-"));
 try {
   const built = installedLayout(path.join(work, "package"));
   mkdirSync(path.join(work, "home"));
+  mkdirSync(path.join(work, "data"));
+  await fillStore(path.join(work, "data"));
   const source = path.join(root, "bin", "slipway.js");
   const cases = [
     { label: "`node -e 0`", args: ["-e", "0"] },
@@ -73,7 +93,7 @@ try {
       { label: `\`slipway ${command}\` (sources, a clone)`, args: [source, command] },
     ]),
   ];
-  // One unmeasured round first: it creates the store `runs` reads and warms the file cache.
+  // One unmeasured round first: it fills the compile cache and warms the file cache.
   for (const each of cases) measure(each.args, work);
   const samples = cases.map(() => [] as Sample[]);
   for (let round = 0; round < rounds; round += 1) {

@@ -163,6 +163,10 @@ export async function main(argv: string[]): Promise<number> {
   dropBlankVariables(process.env);
   try {
     const named = commandNamed(argv);
+    // One command per process: zod's compiled fast path (a generated function per object schema,
+    // built on its first parse) costs more to build than it saves on the few values a command
+    // parses. Not loaded for `--help` and `--version`, which parse nothing.
+    if (named !== undefined) (await import("zod")).z.config({ jitless: true });
     const program = await buildProgram(new Set(named === undefined ? [] : [named]));
     await program.parseAsync(argv, { from: "user" });
     return typeof process.exitCode === "number" ? process.exitCode : 0;

@@ -1,9 +1,10 @@
 // Loads configuration: built-in defaults < user file < project file < environment < command-line
 // flags. Every error names the source (file or variable), the key and what is wrong.
 import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import path from "node:path";
-import { parse as parseYaml } from "yaml";
+import type * as Yaml from "yaml";
 import type { z } from "zod";
 import { ConfigError } from "../core/errors.ts";
 import { SlipwayConfig } from "./config-schema.ts";
@@ -27,6 +28,16 @@ export interface LoadedConfig {
 }
 
 export const configFileName = "slipway.yaml";
+
+const requireModule = createRequire(import.meta.url);
+
+/**
+ * The YAML parser (about 70 modules) is loaded when a config file exists, not at start-up: most
+ * commands of a machine without one, and every reading command, must start without it.
+ */
+function parseYaml(text: string): unknown {
+  return (requireModule("yaml") as typeof Yaml).parse(text);
+}
 
 export function userConfigPath(env: NodeJS.ProcessEnv): string {
   const base = env.XDG_CONFIG_HOME || path.join(env.HOME || homedir(), ".config");

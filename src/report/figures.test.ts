@@ -27,6 +27,10 @@ test("money is rounded to cents, or to 4 significant digits under a cent", () =>
 
 test("token counts are grouped by thousands", () => {
   assert.equal(formatTokens(1234567), "1,234,567");
+  assert.equal(formatTokens(999), "999");
+  assert.equal(formatTokens(-1234.4), "-1,234");
+  assert.equal(formatCost(-1234567.891), "-$1,234,567.89");
+  assert.equal(formatCost(999.999), "$1,000.00");
 });
 
 test("JSON rounds every money field to micro-dollars and leaves other numbers alone", () => {
