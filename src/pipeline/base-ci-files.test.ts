@@ -5,7 +5,7 @@ import { rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import { git, makeRepo } from "../../test/helpers/git-fixture.ts";
-import { maxCiFileBytes } from "../verify/ci-config/ci-file.ts";
+import { maxCiFileBytes, maxTotalCiBytes } from "../verify/ci-config/ci-file.ts";
 import { readBaseCiFiles } from "./base-ci-files.ts";
 
 const created: string[] = [];
@@ -64,5 +64,17 @@ describe("readBaseCiFiles", () => {
     symlinkSync("real", path.join(repo, ".github"));
     const { files } = await readBaseCiFiles(path.join(repo, ".git"), commitAll(repo));
     assert.deepEqual(files, []);
+  });
+
+  test("stops reading once the CI files together pass the total limit", async () => {
+    const big = `# ${"x".repeat(maxCiFileBytes - 100)}\n`;
+    const files = Object.fromEntries(
+      Array.from({ length: 6 }, (_, index) => [`.github/workflows/w${index}.yml`, big]),
+    );
+    const repo = makeRepo(files);
+    created.push(repo);
+    const read = await readBaseCiFiles(path.join(repo, ".git"), git(repo, "rev-parse", "HEAD"));
+    assert.equal(read.files.length, Math.floor(maxTotalCiBytes / Buffer.byteLength(big)));
+    assert.match(read.notes.join("\n"), /w4\.yml and later CI files are not read: together they pass/);
   });
 });

@@ -6,6 +6,7 @@ import {
   ciRootFiles,
   isWorkflowName,
   maxCiFileBytes,
+  maxTotalCiBytes,
   maxWorkflowFiles,
   workflowFolder,
 } from "../verify/ci-config/ci-file.ts";
@@ -51,6 +52,7 @@ export async function readBaseCiFiles(
   }
   const roots = ciRootFiles.flatMap((name) => entries.filter((entry) => entry.path === name));
   const files: CiFile[] = [];
+  let total = 0;
   for (const entry of [...workflows.slice(0, maxWorkflowFiles), ...roots]) {
     // A link at the base is the repository's own trick: never followed.
     if (entry.type !== "blob" || !["100644", "100755"].includes(entry.mode)) {
@@ -58,7 +60,15 @@ export async function readBaseCiFiles(
       continue;
     }
     try {
-      files.push({ path: entry.path, text: await readBlob(mirrorPath, entry.objectId, signal) });
+      const text = await readBlob(mirrorPath, entry.objectId, signal);
+      total += Buffer.byteLength(text);
+      if (total > maxTotalCiBytes) {
+        notes.push(
+          `ci: ${entry.path} and later CI files are not read: together they pass ${maxTotalCiBytes} bytes`,
+        );
+        break;
+      }
+      files.push({ path: entry.path, text });
     } catch (error) {
       if (signal?.aborted) throw error;
       notes.push(`ci: ${entry.path} at the base commit is not read (larger than ${maxCiFileBytes} bytes?)`);

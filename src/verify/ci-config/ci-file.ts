@@ -19,6 +19,8 @@ export const ciRootFiles = [".gitlab-ci.yml", "tox.ini", "noxfile.py", "turbo.js
 export const workflowFolder = ".github/workflows";
 /** A CI file is a few kilobytes; larger ones are refused, not parsed. */
 export const maxCiFileBytes = 256 * 1024;
+/** All CI files together: reading and parsing them happens on every verification of a run. */
+export const maxTotalCiBytes = 1024 * 1024;
 /** Workflows read at most (in name order); more are left with a note. */
 export const maxWorkflowFiles = 40;
 

@@ -8,6 +8,7 @@ import {
   ciRootFiles,
   isWorkflowName,
   maxCiFileBytes,
+  maxTotalCiBytes,
   maxWorkflowFiles,
   workflowFolder,
 } from "./ci-file.ts";
@@ -55,9 +56,16 @@ export async function readCiFilesInDirectory(directory: string): Promise<CiFiles
     ...(await workflowNames(directory, notes)).map((name) => `${workflowFolder}/${name}`),
     ...ciRootFiles,
   ];
+  let total = 0;
   for (const file of paths) {
     const read = await readOne(directory, file, notes);
-    if (read) files.push(read);
+    if (!read) continue;
+    total += Buffer.byteLength(read.text);
+    if (total > maxTotalCiBytes) {
+      notes.push(`ci: ${file} and later CI files are not read: together they pass ${maxTotalCiBytes} bytes`);
+      break;
+    }
+    files.push(read);
   }
   return { files, notes };
 }

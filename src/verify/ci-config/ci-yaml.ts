@@ -23,8 +23,43 @@ export function isCiReference(value: unknown): value is CiReference {
   return Array.isArray(asRecord(value)?.reference);
 }
 
+/** Flow collections (`[`, `{`) nested at most: real CI files nest a few; a parser recursing through
+ * thousands would spend seconds before giving up. */
+export const maxCiYamlFlowDepth = 64;
+
+/**
+ * The deepest nesting of `[`/`{` outside quotes and comments, in one linear scan. Quotes end at a
+ * line's end here (so a stray quote cannot hide what follows; this can only overcount), and `#`
+ * starts a comment only after a space or at a line's start, as in YAML.
+ */
+function flowDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let quote: string | undefined;
+  let comment = false;
+  let previous = "\n";
+  for (const char of text) {
+    if (char === "\n") {
+      quote = undefined;
+      comment = false;
+    } else if (comment) {
+      // the rest of the line is a comment
+    } else if (quote) {
+      if (char === quote) quote = undefined;
+    } else if (char === '"' || char === "'") quote = char;
+    else if (char === "#" && /\s/.test(previous)) comment = true;
+    else if (char === "[" || char === "{") deepest = Math.max(deepest, ++depth);
+    else if ((char === "]" || char === "}") && depth > 0) depth--;
+    previous = char;
+  }
+  return deepest;
+}
+
 /** The parsed document, or a one-line problem. */
 export function parseCiYaml(text: string): { value: unknown } | { problem: string } {
+  if (flowDepth(text) > maxCiYamlFlowDepth) {
+    return { problem: `it nests collections deeper than ${maxCiYamlFlowDepth} levels` };
+  }
   try {
     // merge: GitLab files use `<<: *defaults`; maxAliasCount limits what aliases may expand to.
     return {

@@ -99,4 +99,12 @@ jobs:
       /does not run on pushes or pull requests; not read/,
     );
   });
+
+  test("a run text full of unclosed expressions is refused in one pass", { timeout: 30_000 }, () => {
+    const run = "${{ ".repeat(60_000);
+    const text = `jobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: "${run}"\n`;
+    const { steps, notes } = read(text);
+    assert.deepEqual(steps, []);
+    assert.match(notes.join("\n"), /uses an expression the gate cannot resolve/);
+  });
 });

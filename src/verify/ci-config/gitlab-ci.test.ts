@@ -86,4 +86,21 @@ unit:
       ["npm run lint", "npm ci", "npm test"],
     );
   });
+
+  test("a lattice of templates extending each other is resolved once per template", {
+    timeout: 30_000,
+  }, () => {
+    // Ten templates per level over nine levels: 10^9 paths if each were resolved for every job.
+    const levels = Array.from({ length: 9 }, (_, level) =>
+      Array.from({ length: 10 }, (_, index) => {
+        const bases = level < 8 ? Array.from({ length: 10 }, (_, base) => `.t${level + 1}_${base}`) : [];
+        return `.t${level}_${index}:\n  extends: [${bases.join(", ")}]\n  script: [make test]\n`;
+      }).join(""),
+    );
+    const { steps } = read(`${levels.join("")}unit:\n  extends: [.t0_0]\n`);
+    assert.deepEqual(
+      steps.map((step) => step.run),
+      ["make test"],
+    );
+  });
 });

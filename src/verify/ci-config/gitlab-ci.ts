@@ -27,28 +27,37 @@ const maxJobs = 500;
 
 type Job = Record<string, unknown>;
 
-/** The job with its `extends:` bases merged under it (later bases win, the job wins over all). */
-function resolveExtends(
-  name: string,
-  jobs: Record<string, unknown>,
-  depth = 0,
-  seen = new Set<string>(),
-): Job | string {
-  const job = asRecord(jobs[name]);
-  if (!job) return `extends an unknown job ${name}`;
-  if (seen.has(name) || depth > maxExtendsDepth)
-    return `its extends chain is circular or deeper than ${maxExtendsDepth}`;
-  const bases = [job.extends]
-    .flat()
-    .map(scalarText)
-    .filter((base): base is string => base !== undefined);
-  let merged: Job = {};
-  for (const base of bases) {
-    const resolved = resolveExtends(base, jobs, depth + 1, new Set([...seen, name]));
-    if (typeof resolved === "string") return resolved;
-    merged = { ...merged, ...resolved };
-  }
-  return { ...merged, ...job };
+/**
+ * Resolves `extends:` (later bases win, the job wins over all), each job once: a shared base is
+ * not resolved again for every job that reaches it, so a lattice of templates costs linear time.
+ */
+function extendsResolver(jobs: Record<string, unknown>): (name: string) => Job | string {
+  const resolved = new Map<string, Job | string>();
+  const resolving = new Set<string>();
+  const resolve = (name: string, depth: number): Job | string => {
+    const known = resolved.get(name);
+    if (known !== undefined) return known;
+    const job = asRecord(jobs[name]);
+    if (!job) return `extends an unknown job ${name}`;
+    if (resolving.has(name) || depth > maxExtendsDepth)
+      return `its extends chain is circular or deeper than ${maxExtendsDepth}`;
+    resolving.add(name);
+    let merged: Job | string = {};
+    for (const base of [job.extends].flat().map(scalarText)) {
+      if (base === undefined) continue;
+      const resolvedBase = resolve(base, depth + 1);
+      if (typeof resolvedBase === "string") {
+        merged = resolvedBase;
+        break;
+      }
+      merged = { ...merged, ...resolvedBase };
+    }
+    resolving.delete(name);
+    const result = typeof merged === "string" ? merged : { ...merged, ...job };
+    resolved.set(name, result);
+    return result;
+  };
+  return (name) => resolve(name, 0);
 }
 
 /** How deep nested lists and `!reference`s are followed (GitLab's own limit is 10). */
@@ -100,9 +109,10 @@ export function gitlabSteps(file: CiFile): CiSteps {
   const globalBefore = defaults.before_script ?? root.before_script;
   const globalVariables = literalVariables(root.variables);
   const names = Object.keys(root).filter((key) => !reservedKeys.has(key) && !key.startsWith("."));
+  const resolveJob = extendsResolver(root);
   for (const name of names.slice(0, maxJobs)) {
     const where = `${file.path} ${name}`;
-    const job = resolveExtends(name, root);
+    const job = resolveJob(name);
     if (typeof job === "string") {
       out.notes.push(`ci: ${where} ${job}; not derived`);
       continue;

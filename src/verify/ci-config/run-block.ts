@@ -53,6 +53,8 @@ function needsShell(text: string): string | undefined {
  * shell would do the same), outside single quotes; unknown variables stay, and needsShell refuses them.
  */
 export function expandKnownVariables(text: string, env: Record<string, string>): string {
+  // Sticky: matched at `index` without copying the rest of the text for every `$`.
+  const variable = /\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))/y;
   let result = "";
   let quote: "'" | '"' | undefined;
   for (let index = 0; index < text.length; index++) {
@@ -64,10 +66,8 @@ export function expandKnownVariables(text: string, env: Record<string, string>):
     }
     if (char === "'" && quote !== '"') quote = quote === "'" ? undefined : "'";
     else if (char === '"' && quote !== "'") quote = quote === '"' ? undefined : '"';
-    const match =
-      quote === "'" || char !== "$"
-        ? null
-        : /^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))/.exec(text.slice(index));
+    variable.lastIndex = index;
+    const match = quote === "'" || char !== "$" ? null : variable.exec(text);
     const name = match?.[1] ?? match?.[2];
     // A value with shell syntax of its own would be read differently here than by a shell: left.
     if (match && name !== undefined && Object.hasOwn(env, name) && !/['"\\$`|;&<>(){}*?]/.test(env[name]!)) {
