@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
+  assertDockerWorktreeMountable,
   type ContainerSpec,
   containerDefinition,
   ownerHostLabel,
@@ -102,6 +103,28 @@ describe("docker container definition", () => {
       { Type: "bind", Source: parents.source, Target: "/srv", ReadOnly: true },
       { Type: "bind", Source: "/srv/worktrees/run-1", Target: "/srv/worktrees/run-1", ReadOnly: false },
     ]);
+  });
+
+  test("refuses a worktree whose own path would cover the container's or the system's directories", () => {
+    // Pure: a refused path must never reach the hand-over (chown -R) that follows in prepareSandbox.
+    for (const worktree of [
+      "/",
+      "/usr",
+      "/lib",
+      "/home",
+      "/tmp",
+      "/etc/x",
+      "/proc/1",
+      "/run/x",
+      "/home/sandbox/w",
+    ])
+      assert.throws(
+        () => assertDockerWorktreeMountable(worktree),
+        /cannot be mounted at its own path/,
+        worktree,
+      );
+    for (const worktree of ["/tmp/w", "/root/.slipway/worktrees/run-1", "/usr/src/app", "/app"])
+      assert.doesNotThrow(() => assertDockerWorktreeMountable(worktree), worktree);
   });
 
   test("with allowed hosts, mounts only the egress socket directory read-only and keeps no network", () => {

@@ -1,7 +1,9 @@
 // The Docker container that holds one sandbox, as an engine definition: every wall of the docker
 // backend is one setting here, built by a pure function so it can be read and tested in one place.
 import type { ContainerCreateOptions, MountSettings } from "dockerode";
+import { systemDirectories } from "../bwrap/toolchain-mounts.ts";
 import { bridgeMaxChildren, insideSocketDirectory } from "../egress/sandbox-bridge.ts";
+import { assertWorktreeMountable, privateInsideDirectories } from "../worktree-mount-path.ts";
 import { type HeartbeatSettings, insideHeartbeatDirectory, keepAliveArgv } from "./owner-heartbeat.ts";
 import { type Identity, isSandboxIdentity } from "./worktree-owner.ts";
 import type { WorktreeParents } from "./worktree-parents.ts";
@@ -104,6 +106,16 @@ export const fixedWritableMountPoints = ["/tmp", sandboxHome, controlDirectory, 
 /** The mount points writable by someone inside a container for `worktree`: the worktree and the fixed ones. */
 export function writableMountPoints(worktree: string): string[] {
   return [worktree, ...fixedWritableMountPoints];
+}
+
+/**
+ * Throw a SandboxError when `worktree` (real path) cannot be mounted at its own path in a sandbox
+ * container: it would cover one of the container's own mounts or the image's (or the host's)
+ * system directories, or lie inside a directory the container provides itself.
+ */
+export function assertDockerWorktreeMountable(worktree: string): void {
+  const ownMounts = [...fixedWritableMountPoints, insideSocketDirectory, ...systemDirectories];
+  assertWorktreeMountable(worktree, ownMounts, [...privateInsideDirectories, sandboxHome]);
 }
 
 /** The declared volumes that get a tmpfs of their own: those no mount of the sandbox covers already. */

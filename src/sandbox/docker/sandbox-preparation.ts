@@ -7,13 +7,16 @@ import { homedir } from "node:os";
 import path from "node:path";
 import type Docker from "dockerode";
 import { SandboxError } from "../../core/errors.ts";
-import { insideSocketDirectory, proxySocketName } from "../egress/sandbox-bridge.ts";
+import { proxySocketName } from "../egress/sandbox-bridge.ts";
 import { openSandboxEgress, type SandboxEgress } from "../egress/sandbox-egress.ts";
 import { protectedHostPaths } from "../mount-safety.ts";
 import type { SandboxOptions } from "../sandbox.ts";
-import { assertWorktreeMountable, privateInsideDirectories } from "../worktree-mount-path.ts";
 import { platformPath } from "./command-wrapper.ts";
-import { fixedWritableMountPoints, sandboxHome, writableMountPoints } from "./container-config.ts";
+import {
+  assertDockerWorktreeMountable,
+  fixedWritableMountPoints,
+  writableMountPoints,
+} from "./container-config.ts";
 import { connectEngine, defaultSocketPath, type ImageFacts, imageEnvironmentValue } from "./docker-engine.ts";
 import type { DockerBackendOptions } from "./docker-sandbox.ts";
 import { type HostToolchain, hostToolchain } from "./host-toolchain.ts";
@@ -100,12 +103,8 @@ export async function prepareSandbox(
   const docker = connectEngine(socketPath);
   const image = await localImage(docker, settings.image, socketPath);
   const realWorktree = realWorktreeOf(options.worktree);
-  // The worktree goes at its own path: it must not cover or enter the container's own mounts.
-  assertWorktreeMountable(
-    realWorktree,
-    [...fixedWritableMountPoints, insideSocketDirectory],
-    [...privateInsideDirectories, sandboxHome],
-  );
+  // Before anything is made or handed over (a refused path is never chown'ed).
+  assertDockerWorktreeMountable(realWorktree);
   await sweepOrphans(socketPath);
   const toolchain = settings.hostToolchainMounts
     ? hostToolchain(
