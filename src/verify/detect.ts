@@ -72,12 +72,13 @@ export async function detectRunVerifiers(
     notes.push(...found.notes);
   }
   let commands = detected;
-  if (options.ciFiles && repoConfig?.config.fromCi !== false) {
+  // `.slipway.yml` replacing every check leaves nothing for the CI's checks to replace.
+  if (options.ciFiles && repoConfig?.config.fromCi !== false && !repoConfig?.config.replace) {
     const derived = await deriveCiChecks(options.ciFiles, defaults, checkoutFilesIn(worktree));
     const preferred = preferCiChecks(detected, derived.checks);
     commands = preferred.commands;
     notes.push(...derived.notes, ...preferred.notes);
-  } else if (options.ciFiles && options.ciFiles.files.length > 0) {
+  } else if (options.ciFiles && options.ciFiles.files.length > 0 && !repoConfig?.config.replace) {
     notes.push(`${repoConfig?.file}: verify.fromCi is false, so no checks are derived from the CI files`);
   }
   if (repoConfig) {

@@ -107,4 +107,27 @@ jobs:
     assert.deepEqual(steps, []);
     assert.match(notes.join("\n"), /uses an expression the gate cannot resolve/);
   });
+
+  test("leaves out steps and jobs whose if: is false on a Linux runner", () => {
+    const { steps, notes } = read(`
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: npm run test:windows
+        if: runner.os == 'Windows'
+      - run: npm test
+        if: github.event_name == 'push'
+  mac-only:
+    if: \${{ startsWith(matrix.os, 'macos') }}
+    strategy: { matrix: { os: [ubuntu-latest, macos-latest] } }
+    runs-on: \${{ matrix.os }}
+    steps: [{ run: npm run test:mac }]
+`);
+    assert.deepEqual(
+      steps.map((step) => step.run),
+      ["npm test"],
+    );
+    assert.equal(notes.filter((note) => /false for the gate's Linux runner/.test(note)).length, 2);
+  });
 });

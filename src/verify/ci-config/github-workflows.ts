@@ -4,6 +4,7 @@
 
 import { type CiFile, type CiSteps, maxStepsPerFile } from "./ci-file.ts";
 import { asRecord, parseCiYaml, scalarText } from "./ci-yaml.ts";
+import { mayRun } from "./workflow-condition.ts";
 import { type ExpressionScope, resolveExpressions } from "./workflow-expressions.ts";
 import { matrixCombinations, pickCombination } from "./workflow-matrix.ts";
 
@@ -76,6 +77,12 @@ function readStep(context: JobContext, step: Record<string, unknown>, index: num
   }
   const run = scalarText(step.run);
   if (run === undefined) return;
+  if (!mayRun(step.if, context.scope)) {
+    context.out.notes.push(
+      `ci: ${where} runs only when ${String(step.if)}, false for the gate's Linux runner and matrix combination; not derived`,
+    );
+    return;
+  }
   const shell = scalarText(step.shell);
   if (shell !== undefined && !/^(bash|sh)\b/.test(shell)) {
     context.out.notes.push(`ci: ${where} runs in ${shell}, which the gate does not use; not derived`);
@@ -131,6 +138,12 @@ function readJob(
   // like the sandbox's, so it is read (a project that tests only on macOS still has checks).
   if ("text" in runsOn && /windows/i.test(runsOn.text) && !/ubuntu|linux|macos/i.test(runsOn.text)) {
     out.notes.push(`ci: ${where} runs on ${runsOn.text}, not Linux; not derived`);
+    return;
+  }
+  if (!mayRun(job.if, { matrix: picked.matrix })) {
+    out.notes.push(
+      `ci: ${where} runs only when ${String(job.if)}, false for the gate's Linux runner and matrix combination; not derived`,
+    );
     return;
   }
   if (picked.note) out.notes.push(`ci: ${where}: ${picked.note}`);
