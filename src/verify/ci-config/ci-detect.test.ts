@@ -43,6 +43,16 @@ describe("detection with CI files", () => {
       result.commands.map((command) => [command.name, command.command, ...command.args].join(" ")),
       ["lint npx eslint src", "test npm run test", "build npm run build"],
     );
+    const replaced = await project({
+      ...files,
+      ".slipway.yml": 'verify:\n  replace: true\n  commands:\n    - name: only\n      run: "make check"\n',
+    });
+    const replacing = await detectVerifiers(replaced);
+    assert.deepEqual(names(replacing), ["only"]);
+    assert.ok(
+      !replacing.notes.some((note) => note.startsWith("ci:")),
+      "nothing derived when all is replaced",
+    );
     const off = await project({ ...files, ".slipway.yml": "verify:\n  fromCi: false\n" });
     const detected = await detectVerifiers(off);
     assert.deepEqual(names(detected), ["lint", "test", "build"]);
