@@ -13,6 +13,7 @@ import { createBwrapBackend } from "../src/sandbox/bwrap/bwrap-sandbox.ts";
 import { contractOptions, tempDirectory } from "../src/sandbox/sandbox.contract.ts";
 import {
   cacheDirectory,
+  cacheEnvFor,
   cacheFolder,
   cachesRoot,
   mountDownloadCaches,
@@ -102,6 +103,20 @@ describe("download caches shared between setups of a repository", () => {
     assert.ok(existsSync(path.join(cached.worktree, "node_modules", "is-number", "index.js")));
     const uncached = await setUp(repo, offline, false);
     assert.equal(uncached.result.passed, false, "without the cache the same install needs the registry");
+  });
+
+  test("only pnpm's commands get the store directory (npm warns about a setting it does not know)", () => {
+    const caches = {
+      env: { npm_config_cache: "/w/.slipway-setup-cache/node/npm" },
+      ecosystems: ["node"],
+      notes: [],
+    };
+    assert.equal(cacheEnvFor(caches, "npm ci --no-audit --no-fund").npm_config_store_dir, undefined);
+    assert.equal(
+      cacheEnvFor(caches, "pnpm install --frozen-lockfile").npm_config_store_dir,
+      "/w/.slipway-setup-cache/node/pnpm-store",
+    );
+    assert.deepEqual(cacheEnvFor(undefined, "pnpm install"), {});
   });
 
   test("a repository with its own entry at the cache folder gets no cache, and the entry is not followed", {

@@ -3,7 +3,7 @@
 // a token, caches that saw it), outlives the setup. The run's setup stage and `slipway setup` share it.
 // With `caches`, the repository's package-manager download caches are mounted for the setup only.
 import type { SandboxBackend, SandboxOptions } from "../sandbox/sandbox.ts";
-import { mountDownloadCaches, unmountDownloadCaches } from "./caches/download-caches.ts";
+import { cacheEnvFor, mountDownloadCaches, unmountDownloadCaches } from "./caches/download-caches.ts";
 import type { SetupPlan } from "./plan-setup.ts";
 import { readSecrets, runSetupCommands, type SetupRunResult } from "./run-setup.ts";
 
@@ -38,7 +38,10 @@ export async function runSetupInOwnSandbox(request: SetupSandboxRequest): Promis
     : undefined;
   plan.notes.push(...(caches?.notes ?? []));
   // The caches' variables come first: a command's own (declared) environment wins.
-  const commands = plan.commands.map((command) => ({ ...command, env: { ...caches?.env, ...command.env } }));
+  const commands = plan.commands.map((command) => ({
+    ...command,
+    env: { ...cacheEnvFor(caches, command.name), ...command.env },
+  }));
   try {
     const sandbox = await request.backend.create(request.options);
     try {

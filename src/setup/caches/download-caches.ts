@@ -28,7 +28,6 @@ const cacheVariables: Record<string, (dir: string) => Record<string, string>> = 
   node: (dir) => ({
     npm_config_cache: `${dir}/npm`,
     npm_config_prefer_offline: "true",
-    npm_config_store_dir: `${dir}/pnpm-store`,
     YARN_CACHE_FOLDER: `${dir}/yarn`,
     BUN_INSTALL_CACHE_DIR: `${dir}/bun`,
   }),
@@ -42,6 +41,18 @@ const cacheVariables: Record<string, (dir: string) => Record<string, string>> = 
   go: (dir) => ({ GOMODCACHE: `${dir}/mod` }),
   java: (dir) => ({ MAVEN_OPTS: `-Dmaven.repo.local=${dir}/m2`, GRADLE_USER_HOME: `${dir}/gradle` }),
 };
+
+/**
+ * The variables for the setup command named `name`: the caches' and, for pnpm, its store (npm warns
+ * about a store-dir it does not know, so only pnpm's commands get it).
+ */
+export function cacheEnvFor(caches: MountedCaches | undefined, name: string): Record<string, string> {
+  if (!caches?.env.npm_config_cache) return { ...caches?.env };
+  const node = caches.env.npm_config_cache.replace(/\/npm$/, "");
+  return name.startsWith("pnpm ")
+    ? { ...caches.env, npm_config_store_dir: `${node}/pnpm-store` }
+    : { ...caches.env };
+}
 
 /** The ecosystems whose downloads are cached. */
 export const cachedEcosystems = Object.keys(cacheVariables);
