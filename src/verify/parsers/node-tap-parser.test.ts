@@ -56,6 +56,25 @@ test("a test file that exits without a failing assertion is one finding saying h
   ]);
 });
 
+for (const [version, file, root] of [
+  ["16", "tap16-broken.txt", "/tmp/h4-tap16"],
+  ["21", "tap21-broken.txt", "/tmp/h4-js"],
+] as const) {
+  test(`tap ${version}: a test file that does not load is named with node's error and its file:line`, async () => {
+    const findings = parseNodeTapOutput(await fixture(file));
+    assert.deepEqual(findings, [
+      {
+        kind: "test",
+        test: "t2/broken.test.js",
+        message: "SyntaxError: missing ) after argument list",
+        file: `${root}/t2/broken.test.js`,
+        line: 2,
+        context: "t.pass('x'\n       ^^^",
+      },
+    ]);
+  });
+}
+
 test("a subtest name keeps an escaped # and loses the time directive; todo and skip never fail", () => {
   assert.deepEqual(splitDirective("passes \\# with hash # time=0.451ms"), {
     name: "passes # with hash",

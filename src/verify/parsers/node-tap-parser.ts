@@ -112,6 +112,30 @@ function leafFinding(path: string[], name: string, fields: Record<string, unknow
   return finding;
 }
 
+/** Non-TAP lines kept between two top-level results: what a test file printed to stderr (the
+ * diagnostics blocks under results are skipped over, never kept). */
+const maxPrintedLines = 200;
+const tapLine = /^\s*(TAP version|1\.\.|#|ok |not ok |Bail out!|---\s*$|\.\.\.\s*$)/;
+
+/**
+ * A test file that did not load prints node's error before its result: `/path/file.js:2`, the code
+ * frame, then `SyntaxError: …`. That says why, and where, better than its exit code.
+ */
+function withLoadError(finding: Finding, printed: string[]): Finding {
+  const errorIndex = printed.findIndex((line) => /^\w*Error: ./.test(line));
+  if (errorIndex < 0) return finding;
+  const where = printed.slice(0, errorIndex).findLastIndex((line) => /^\S+:\d+$/.test(line));
+  const located: Finding = { ...finding, message: clip(printed[errorIndex]!, maxMessageChars) };
+  if (where >= 0) {
+    const [, file, line] = /^(\S+):(\d+)$/.exec(printed[where]!)!;
+    Object.assign(located, { file: file!.replace(/^file:\/\//, ""), line: Number(line) });
+    delete located.column;
+    const frame = printed.slice(where + 1, errorIndex).filter((line) => line.trim() !== "");
+    if (frame.length > 0) located.context = frame.join("\n");
+  }
+  return located;
+}
+
 interface Frame {
   indent: number;
   name: string;
@@ -124,8 +148,10 @@ export function parseNodeTapStream(output: string): Finding[] {
   const lines = outputLines(output);
   const findings: Finding[] = [];
   const open: Frame[] = [];
+  let printed: string[] = [];
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index]!;
+    if (line.trim() !== "" && !tapLine.test(line) && printed.length < maxPrintedLines) printed.push(line);
     const subtest = subtestLine.exec(line);
     if (subtest) {
       open.push({ indent: subtest[1]!.length, name: splitDirective(subtest[2]!).name, failures: 0 });
@@ -140,15 +166,17 @@ export function parseNodeTapStream(output: string): Finding[] {
     index = end;
     const closes = open.at(-1)?.indent === indent ? open.pop() : undefined;
     const failed = result[2] === "not ok" && !/^(todo|skip)\b/i.test(directive ?? "");
+    const topLevel = indent === 0;
+    const before = printed;
+    if (topLevel) printed = [];
     // A subtest (or file) fails because of its leaves; alone it is a finding (a crash, a timeout).
     if (!failed || (closes && closes.failures > 0)) continue;
-    findings.push(
-      leafFinding(
-        open.map((frame) => frame.name),
-        name,
-        fields,
-      ),
+    const finding = leafFinding(
+      open.map((frame) => frame.name),
+      name,
+      fields,
     );
+    findings.push(topLevel && closes ? withLoadError(finding, before) : finding);
     for (const frame of open) frame.failures += 1;
   }
   return findings;
