@@ -5,12 +5,11 @@
 import { parse as parseYaml } from "yaml";
 import type { Finding } from "../../core/finding.ts";
 import type { OutputParser } from "../verifier.ts";
-import { parseTapReporterBlocks } from "./node-tap-reporter.ts";
+import { describeDiff, parseTapReporterBlocks } from "./node-tap-reporter.ts";
 import { clip, dedent, outputLines } from "./output-text.ts";
 
 const subtestLine = /^(\s*)# Subtest: (.*)$/;
 const resultLine = /^(\s*)(not ok|ok) \d+(?: - (.*))?$/;
-const maxDiffLines = 14;
 /** Longest YAML diagnostics block read; node-tap's are tens of lines. */
 const maxYamlLines = 500;
 const maxMessageChars = 400;
@@ -66,22 +65,6 @@ function locationOf(fields: Record<string, unknown>): Pick<Finding, "file" | "li
     .map((text) => /\(?([^\s()]+):(\d+):(\d+)\)?$/.exec(text.trim()))
     .find((match) => match && !match[1]!.includes("node_modules") && !match[1]!.startsWith("node:"));
   return frame ? { file: frame[1]!, line: Number(frame[2]), column: Number(frame[3]) } : {};
-}
-
-/** `expected X, actual Y` when the diff is one line against one; the whole diff is the context. */
-export function describeDiff(diff: string | undefined): { summary?: string; context?: string } {
-  if (!diff) return {};
-  const lines = diff.split("\n").filter((line) => line.trim() !== "");
-  const body = lines.filter(
-    (line) => !/^(---|\+\+\+|@@) /.test(line) && !/^(---|\+\+\+) (expected|actual)$/.test(line),
-  );
-  const removed = body.filter((line) => line.startsWith("-"));
-  const added = body.filter((line) => line.startsWith("+"));
-  const summary =
-    body.length === 2 && removed.length === 1 && added.length === 1
-      ? `expected ${removed[0]!.slice(1).trim()}, actual ${added[0]!.slice(1).trim()}`
-      : undefined;
-  return { summary, context: body.slice(0, maxDiffLines).join("\n") };
 }
 
 /** The finding of one failing assertion named `name` under the subtests `path`. */

@@ -62,21 +62,32 @@ function diffOf(lines: string[]): string[] {
   return diff.filter((line) => !line.startsWith("@@")).slice(0, maxDiffLines);
 }
 
+/** `expected X, actual Y` when the diff is one line against one; the whole diff is the context. */
+export function describeDiff(diff: string | undefined): { summary?: string; context?: string } {
+  if (!diff) return {};
+  const lines = diff.split("\n").filter((line) => line.trim() !== "");
+  const body = lines.filter(
+    (line) => !/^(---|\+\+\+|@@) /.test(line) && !/^(---|\+\+\+) (expected|actual)$/.test(line),
+  );
+  const removed = body.filter((line) => line.startsWith("-"));
+  const added = body.filter((line) => line.startsWith("+"));
+  const summary =
+    body.length === 2 && removed.length === 1 && added.length === 1
+      ? `expected ${removed[0]!.slice(1).trim()}, actual ${added[0]!.slice(1).trim()}`
+      : undefined;
+  return { summary, context: body.slice(0, maxDiffLines).join("\n") };
+}
+
 /** One finding per `✖` failure of node-tap's base or terse reporter. */
 export function parseTapReporterBlocks(output: string): Finding[] {
   return readBlocks(output).map((block) => {
-    const diff = diffOf(block.lines);
-    const removed = diff.filter((line) => line.startsWith("-"));
-    const added = diff.filter((line) => line.startsWith("+"));
+    const { summary, context } = describeDiff(diffOf(block.lines).join("\n"));
     const leaf = block.name.split(" > ").at(-1)!;
-    const values =
-      diff.length === 2 && removed.length === 1 && added.length === 1
-        ? `: expected ${removed[0]!.slice(1).trim()}, actual ${added[0]!.slice(1).trim()}`
-        : "";
-    const finding: Finding = { kind: "test", test: block.name, message: clip(`${leaf}${values}`, 400) };
+    const message = summary ? `${leaf}: ${summary}` : leaf;
+    const finding: Finding = { kind: "test", test: block.name, message: clip(message, 400) };
     const location = locationOf(block);
     if (location) Object.assign(finding, location);
-    if (diff.length > 0) finding.context = diff.join("\n");
+    if (context) finding.context = context;
     return finding;
   });
 }
