@@ -1,14 +1,12 @@
 // The repository's CI files as they stand at the base commit, read from the mirror's objects: the
 // agent can rewrite the worktree's workflows, and those would otherwise choose the gate's checks.
 import {
-  type CiFile,
   type CiFiles,
   ciRootFiles,
-  isWorkflowName,
   maxCiFileBytes,
-  maxTotalCiBytes,
-  maxWorkflowFiles,
+  readWithinTotal,
   workflowFolder,
+  workflowPathsToRead,
 } from "../verify/ci-config/ci-file.ts";
 import { runGit } from "../workspace/git.ts";
 import { parseTreeEntries } from "./base-verify-config.ts";
@@ -41,38 +39,30 @@ export async function readBaseCiFiles(
     ["ls-tree", "-z", "--full-tree", baseCommit, "--", ...ciRootFiles, `${workflowFolder}/`],
     { gitDir: mirrorPath, signal, maxOutputBytes: maxListingBytes },
   );
-  const entries = parseTreeEntries(listing.stdout);
-  const workflows = entries
-    .filter((entry) => entry.path.startsWith(`${workflowFolder}/`))
-    .filter((entry) => isWorkflowName(entry.path.slice(workflowFolder.length + 1)))
-    .sort((a, b) => (a.path < b.path ? -1 : 1));
+  const entries = new Map(parseTreeEntries(listing.stdout).map((entry) => [entry.path, entry]));
   const notes: string[] = [];
-  if (workflows.length > maxWorkflowFiles) {
-    notes.push(`ci: only the first ${maxWorkflowFiles} workflows in ${workflowFolder} are read`);
-  }
-  const roots = ciRootFiles.flatMap((name) => entries.filter((entry) => entry.path === name));
-  const files: CiFile[] = [];
-  let total = 0;
-  for (const entry of [...workflows.slice(0, maxWorkflowFiles), ...roots]) {
+  const workflowNames = [...entries.keys()]
+    .filter((name) => name.startsWith(`${workflowFolder}/`))
+    .map((name) => name.slice(workflowFolder.length + 1));
+  const paths = [
+    ...workflowPathsToRead(workflowNames, notes),
+    ...ciRootFiles.filter((name) => entries.has(name)),
+  ];
+  const read = async (file: string): Promise<string | undefined> => {
+    const entry = entries.get(file)!;
     // A link at the base is the repository's own trick: never followed.
     if (entry.type !== "blob" || !["100644", "100755"].includes(entry.mode)) {
-      notes.push(`ci: ${entry.path} at the base commit is not a regular file; it is not read`);
-      continue;
+      notes.push(`ci: ${file} at the base commit is not a regular file; it is not read`);
+      return undefined;
     }
     try {
-      const text = await readBlob(mirrorPath, entry.objectId, signal);
-      total += Buffer.byteLength(text);
-      if (total > maxTotalCiBytes) {
-        notes.push(
-          `ci: ${entry.path} and later CI files are not read: together they pass ${maxTotalCiBytes} bytes`,
-        );
-        break;
-      }
-      files.push({ path: entry.path, text });
+      return await readBlob(mirrorPath, entry.objectId, signal);
     } catch (error) {
       if (signal?.aborted) throw error;
-      notes.push(`ci: ${entry.path} at the base commit is not read (larger than ${maxCiFileBytes} bytes?)`);
+      notes.push(`ci: ${file} at the base commit is not read (larger than ${maxCiFileBytes} bytes?)`);
+      return undefined;
     }
-  }
+  };
+  const files = await readWithinTotal(paths, read, notes);
   return { files, notes };
 }

@@ -29,6 +29,42 @@ export function isWorkflowName(name: string): boolean {
   return /^[^/]+\.ya?ml$/.test(name);
 }
 
+/**
+ * The workflow paths to read among `names` (file names in the workflows folder): workflow files
+ * only, in name order, at most maxWorkflowFiles (a note says when more were left).
+ */
+export function workflowPathsToRead(names: string[], notes: string[], more = false): string[] {
+  const workflows = names.filter(isWorkflowName).sort();
+  if (workflows.length > maxWorkflowFiles || more) {
+    notes.push(`ci: only the first ${maxWorkflowFiles} workflows in ${workflowFolder} are read`);
+  }
+  return workflows.slice(0, maxWorkflowFiles).map((name) => `${workflowFolder}/${name}`);
+}
+
+/**
+ * The files of `paths`, read in order by `read` (undefined: refused, and `read` noted why), until
+ * together they would pass maxTotalCiBytes.
+ */
+export async function readWithinTotal(
+  paths: string[],
+  read: (path: string) => Promise<string | undefined>,
+  notes: string[],
+): Promise<CiFile[]> {
+  const files: CiFile[] = [];
+  let total = 0;
+  for (const path of paths) {
+    const text = await read(path);
+    if (text === undefined) continue;
+    total += Buffer.byteLength(text);
+    if (total > maxTotalCiBytes) {
+      notes.push(`ci: ${path} and later CI files are not read: together they pass ${maxTotalCiBytes} bytes`);
+      break;
+    }
+    files.push({ path, text });
+  }
+  return files;
+}
+
 /** One command text a CI file runs (a `run:` step, a `script:` line, a tox command …). */
 export interface CiStep {
   /** Where it came from, for notes: `.github/workflows/ci.yml jobs.test step 3`. */

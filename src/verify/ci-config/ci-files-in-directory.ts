@@ -3,17 +3,15 @@
 // commit instead (pipeline/base-ci-files.ts), never from the agent's worktree.
 import { entryKindInside, listDirectoryInside, readRegularFileInside } from "../../workspace/safe-fs.ts";
 import {
-  type CiFile,
   type CiFiles,
   ciRootFiles,
-  isWorkflowName,
   maxCiFileBytes,
-  maxTotalCiBytes,
-  maxWorkflowFiles,
+  readWithinTotal,
   workflowFolder,
+  workflowPathsToRead,
 } from "./ci-file.ts";
 
-async function readOne(directory: string, file: string, notes: string[]): Promise<CiFile | undefined> {
+async function readOne(directory: string, file: string, notes: string[]): Promise<string | undefined> {
   const kind = await entryKindInside(directory, file);
   if (kind === "missing") return undefined;
   if (kind !== "file") {
@@ -21,16 +19,15 @@ async function readOne(directory: string, file: string, notes: string[]): Promis
     return undefined;
   }
   try {
-    const bytes = await readRegularFileInside(directory, file, { maxBytes: maxCiFileBytes });
-    return { path: file, text: bytes.toString("utf8") };
+    return (await readRegularFileInside(directory, file, { maxBytes: maxCiFileBytes })).toString("utf8");
   } catch (error) {
     notes.push(`ci: ${file} is not read: ${(error as Error).message}`);
     return undefined;
   }
 }
 
-/** The workflow file names in `.github/workflows`, sorted, at most maxWorkflowFiles. */
-async function workflowNames(directory: string, notes: string[]): Promise<string[]> {
+/** The workflow paths of `.github/workflows` to read (none when it is not a plain directory). */
+async function workflowPaths(directory: string, notes: string[]): Promise<string[]> {
   const kind = await entryKindInside(directory, workflowFolder);
   if (kind === "missing") return [];
   if (kind !== "directory") {
@@ -38,34 +35,17 @@ async function workflowNames(directory: string, notes: string[]): Promise<string
     return [];
   }
   const listing = await listDirectoryInside(directory, workflowFolder, { maxEntries: 1000 });
-  const names = listing.entries
-    .filter((entry) => isWorkflowName(entry.name))
-    .map((entry) => entry.name)
-    .sort();
-  if (names.length > maxWorkflowFiles || listing.cut) {
-    notes.push(`ci: only the first ${maxWorkflowFiles} workflows in ${workflowFolder} are read`);
-  }
-  return names.slice(0, maxWorkflowFiles);
+  return workflowPathsToRead(
+    listing.entries.map((entry) => entry.name),
+    notes,
+    listing.cut,
+  );
 }
 
 /** The CI files of `directory` (the user's own checkout), with notes on what was refused. */
 export async function readCiFilesInDirectory(directory: string): Promise<CiFiles> {
   const notes: string[] = [];
-  const files: CiFile[] = [];
-  const paths = [
-    ...(await workflowNames(directory, notes)).map((name) => `${workflowFolder}/${name}`),
-    ...ciRootFiles,
-  ];
-  let total = 0;
-  for (const file of paths) {
-    const read = await readOne(directory, file, notes);
-    if (!read) continue;
-    total += Buffer.byteLength(read.text);
-    if (total > maxTotalCiBytes) {
-      notes.push(`ci: ${file} and later CI files are not read: together they pass ${maxTotalCiBytes} bytes`);
-      break;
-    }
-    files.push(read);
-  }
+  const paths = [...(await workflowPaths(directory, notes)), ...ciRootFiles];
+  const files = await readWithinTotal(paths, (file) => readOne(directory, file, notes), notes);
   return { files, notes };
 }
