@@ -58,6 +58,9 @@ const detectedKinds: Record<string, CheckKind> = {
   "go-build": "build",
   "mvn-compile": "build",
   "gradle-compile": "build",
+  "cmake-configure": "build",
+  "cmake-build": "build",
+  ctest: "test",
 };
 
 /**

@@ -26,6 +26,7 @@ describe("preferCiChecks", () => {
       command("clippy", "cargo clippy --workspace --all-targets"),
       command("cargo-test", "cargo test --workspace"),
       command("package.json", "node -e 0"),
+      command("ctest", "sh -c ctest"),
     ];
     const { commands, notes } = preferCiChecks(detected, [
       ci("tsc", "npx tsc --build", ["type"]),
