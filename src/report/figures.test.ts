@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { formatCost, formatDuration, formatTokens, roundUsd, toJson } from "./figures.ts";
+import { formatCost, formatDuration, formatElapsed, formatTokens, roundUsd, toJson } from "./figures.ts";
 
 test("durations have one style, a space before the unit, and never print 60 of a unit", () => {
   assert.equal(formatDuration(362), "362 ms");
@@ -12,6 +12,9 @@ test("durations have one style, a space before the unit, and never print 60 of a
   assert.equal(formatDuration(59_960), "1 min 0 s");
   assert.equal(formatDuration(119_600), "2 min 0 s");
   assert.equal(formatDuration(125_000), "2 min 5 s");
+  // A ticking clock shows whole seconds, then the same style.
+  assert.equal(formatElapsed(12_900), "12 s");
+  assert.equal(formatElapsed(125_000), "2 min 5 s");
 });
 
 test("money is rounded to cents, or to 4 significant digits under a cent", () => {

@@ -12,6 +12,11 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
 }
 
+/** A clock that ticks while something runs: whole seconds (`12 s`) under a minute, then as formatDuration. */
+export function formatElapsed(ms: number): string {
+  return ms >= 0 && ms < 60_000 ? `${Math.floor(ms / 1000)} s` : formatDuration(ms);
+}
+
 /**
  * `1234567` → `1,234,567`: digits grouped by hand, as en-US does. `toLocaleString` would first load
  * the ICU number formatting data, about 12 ms of CPU in every `slipway runs`.

@@ -1,7 +1,7 @@
 // Prints a run's progress: plain lines always, and on a terminal a spinner line below them that
 // says what runs now and for how long, redrawn at most every 100 ms and erased before any line.
 import type { ProgressEvent } from "../../pipeline/run-context.ts";
-import { formatDuration } from "../../report/figures.ts";
+import { formatElapsed } from "../../report/figures.ts";
 import { progressLine } from "../progress-printer.ts";
 import { spinnerStatus } from "./spinner-status.ts";
 import { eraseLine, paint, type TerminalStyle, terminalStyle } from "./terminal-style.ts";
@@ -32,10 +32,6 @@ function everyInterval(tick: () => void, intervalMs: number): () => void {
   return () => clearInterval(timer);
 }
 
-function elapsedText(ms: number): string {
-  return ms < 60_000 ? `${Math.floor(ms / 1000)} s` : formatDuration(ms);
-}
-
 export function createLiveProgress(options: LiveProgressOptions): LiveProgress {
   const now = options.now ?? Date.now;
   const schedule = options.schedule ?? everyInterval;
@@ -53,7 +49,7 @@ export function createLiveProgress(options: LiveProgressOptions): LiveProgress {
   };
   const tick = (): void => {
     if (status === undefined) return;
-    const text = `${frames[frame % frames.length]} ${status} · ${elapsedText(now() - since)}`;
+    const text = `${frames[frame % frames.length]} ${status} · ${formatElapsed(now() - since)}`;
     frame += 1;
     options.write(`${eraseLine}${[...text].slice(0, width).join("")}`);
     drawn = true;
