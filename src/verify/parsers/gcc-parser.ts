@@ -1,6 +1,7 @@
 // Reads GCC and Clang output (`file:line:col: error: …`, `warning:`, `fatal error:`), with each
 // diagnostic's notes, code frame and include chain as context, the linker's errors with the object
-// and function they come from, and make's or ninja's failed target as a low-priority warning.
+// and function they come from, and make's or ninja's failed target as a low-priority warning when
+// nothing else explains the failure.
 import type { Finding } from "../../core/finding.ts";
 import type { OutputParser } from "../verifier.ts";
 import { type BuildLine, readBuildLine } from "./build-tool-lines.ts";
@@ -119,10 +120,12 @@ export function parseCompilerOutput(output: string): Finding[] {
   const errors = state.findings.filter((finding) => finding.severity !== "warning");
   const warnings = state.findings.filter((finding) => finding.severity === "warning");
   const target = state.failedTargets[0];
-  // Which target failed says nothing about why; it is kept last, as a warning, for orientation.
-  const targetNote: Finding[] = target
-    ? [{ kind: "build", severity: "warning", message: `build step failed: ${target}` }]
-    : [];
+  // Which target failed says nothing about why: beside an error it is noise. Alone it is a warning
+  // (a warning never explains a failure, so the output's tail is shown with it).
+  const targetNote: Finding[] =
+    target && errors.length === 0
+      ? [{ kind: "build", severity: "warning", message: `build step failed: ${target}` }]
+      : [];
   return [...errors, ...warnings, ...targetNote];
 }
 
