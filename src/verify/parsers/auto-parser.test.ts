@@ -1,13 +1,16 @@
 // The `auto` parser: tools recognised from their output. A real nested `npm run` chain runs tsc and
-// node's test runner; recorded outputs of node-tap, AVA, Clang and CTest are each recognised alone.
+// node's test runner; real Biome and recorded outputs of node-tap, AVA, Clang, CTest and task runners
+// (turbo, pnpm -r, run-s, concurrently) are each recognised alone.
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { inferParser } from "../infer-parser.ts";
+import { linkNodeTool } from "../node/node-fixtures.ts";
 import { runVerifiers, toVerifierResult } from "../run-verifiers.ts";
 import type { VerificationReport } from "../verifier.ts";
 import {
+  captureOutput,
   linkTypescript,
   makeProject,
   removeProject,
@@ -184,4 +187,21 @@ describe("task runners that label and interleave their scripts' lines", () => {
     const [finding] = parseRecognisedOutput(output, 2);
     assert.deepEqual([finding?.file, finding?.line, finding?.rule], ["packages/api/src/a.ts", 3, "TS2322"]);
   });
+});
+
+test("Biome's own output is recognised as Biome alone (its `Found 3 errors.` is not ruff's)", async () => {
+  const root = await makeProject({
+    "biome.json": "{}\n",
+    "x.ts": "export const a = 1 == 2;\nlet   b=3\nexport { b }\n",
+  });
+  try {
+    await linkNodeTool(root, "biome");
+    const output = await captureOutput(root, "node_modules/.bin/biome", ["check", "."]);
+    assert.match(output, /^Found \d+ errors\.$/m);
+    assert.deepEqual(recogniseParsers(output), ["biome"]);
+    const rules = parseRecognisedOutput(output, 1).map((finding) => finding.rule);
+    assert.ok(rules.includes("lint/suspicious/noDoubleEquals") && rules.includes("format"), String(rules));
+  } finally {
+    await removeProject(root);
+  }
 });

@@ -67,7 +67,8 @@ const signatures: readonly Signature[] = [
   { parser: eslintParser, pattern: /^✖ \d+ problems? \(\d+ errors?, \d+ warnings?\)$/m },
   {
     parser: biomeParser,
-    pattern: /^\S.*?:\d+:\d+ (?:lint|format|assist|parse)[\w/.-]*(?:[ \t]+[A-Z]+)*[ \t]+━+$/m,
+    // A located diagnostic (`x.ts:2:1 lint/style/useConst ━━━`) or a whole file's (`x.ts format ━━━`).
+    pattern: /^\S+? (?:lint|format|assist|parse)[\w/.-]*(?:[ \t]+[A-Z]+)*[ \t]+━+$/m,
   },
   { parser: cmakeParser, pattern: /^CMake (?:Error|Warning|Deprecation)/m },
   {
@@ -84,7 +85,8 @@ const signatures: readonly Signature[] = [
     pattern: /^=+ (?:test session starts|FAILURES|ERRORS|short test summary info) =+$/m,
   },
   { parser: mypyParser, pattern: /^Found \d+ errors? in \d+ files? \(checked \d+ source files?\)$/m },
-  { parser: ruffParser, pattern: /^Found \d+ errors?\.$|^\S+\.py:\d+:\d+: [A-Z]+\d+ /m },
+  // Not "Found N errors.", which Biome prints too: ruff's own lines, concise or full (` --> x.py:1:8`).
+  { parser: ruffParser, pattern: /^\S+\.pyi?:\d+:\d+: [A-Z]+\d+ |^[ \t]*--> \S+\.pyi?:\d+:\d+$/m },
   { parser: cargoParser, pattern: /^error(?:\[E\d+\])?: .*\n[ \t]+--> |^test result: (?:ok|FAILED)\. /m },
   { parser: goParser, pattern: /^--- FAIL: |^FAIL[ \t]+\S+[ \t]+[\d.]+s$|^ok[ \t]+\S+[ \t]+[\d.]+s$/m },
   { parser: mavenParser, pattern: /^\[INFO\] BUILD (?:FAILURE|SUCCESS)$/m },
