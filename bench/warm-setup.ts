@@ -3,18 +3,21 @@
 // runs npm ci and saves a snapshot), warm (the snapshot is restored), the same project with setup
 // off (no dependencies), and `git clone && npm ci` with an empty npm cache on the host; and the disk
 // the run's volume holds when the model is first called (warm minus setup off: disk added per warm run).
-// Run: node bench/warm-setup.ts [warm repetitions]   (prints a markdown table; needs the registry)
+// Run: node bench/warm-setup.ts [warm repetitions] [docker]   (a markdown table; needs the registry;
+// bwrap unless `docker` is given)
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, statfsSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startScriptedModelServer } from "../src/models/scripted-server/scripted-model-server.ts";
+import { dockerTestSkipReason, testImage } from "../src/sandbox/docker/test-image.ts";
 import { cliEnv, slipwayBin } from "../test/helpers/cli.ts";
 import { testSandbox } from "../test/helpers/scripted-run.ts";
 import { registryReach } from "../test/helpers/setup-project.ts";
 
 const repetitions = Number(process.argv[2] ?? 3);
+const onDocker = process.argv[3] === "docker";
 const devDependencies = {
   next: "15.0.3",
   react: "18.3.1",
@@ -98,8 +101,13 @@ async function timeToFirstCall(
       "--task",
       `bench ${started}`,
     ],
-    { env, stdio: "ignore" },
+    { env, stdio: ["ignore", "ignore", "pipe"] },
   );
+  // The end of what the run printed to stderr, to say why when it never called the model.
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString("utf8")).slice(-2000);
+  });
   let elapsed = Number.NaN;
   let bytes = 0;
   for (let waited = 0; waited < 600_000; waited += 5) {
@@ -115,19 +123,48 @@ async function timeToFirstCall(
     child.exitCode !== null ? resolve(undefined) : child.once("close", resolve),
   );
   await server.close();
-  if (Number.isNaN(elapsed)) throw new Error("the run never called the model");
+  if (Number.isNaN(elapsed)) throw new Error(`the run never called the model: ${stderr}`);
   return { ms: elapsed, bytes };
+}
+
+/** The setup-restore events of every run in `dataDir`: how long each restore took and how. */
+function restores(dataDir: string, config: string): string[] {
+  const cli = (...args: string[]) =>
+    execFileSync(process.execPath, [slipwayBin, "--data-dir", dataDir, "--config", config, ...args], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+  const found: string[] = [];
+  for (const { id } of JSON.parse(cli("runs", "--json")) as { id: string }[]) {
+    const { events } = JSON.parse(cli("show", id, "--json")) as {
+      events: { type: string; data: Record<string, unknown> }[];
+    };
+    const restore = events.find((event) => event.type === "setup-restore")?.data;
+    if (restore)
+      found.push(
+        `${restore.durationMs} ms (${restore.mode}${restore.fallback ? `: ${restore.fallback}` : ""})`,
+      );
+  }
+  return found;
 }
 
 async function main(): Promise<void> {
   const reach = await registryReach();
   if (reach.skip) throw new Error(`needs registry.npmjs.org: ${reach.skip}`);
-  const sandbox = await testSandbox();
+  if (onDocker) {
+    const problem = await dockerTestSkipReason();
+    if (problem) throw new Error(`no Docker engine: ${problem}`);
+  }
+  const sandbox = onDocker ? "docker" : await testSandbox();
   const scratch = mkdtempSync(path.join(tmpdir(), "slipway-bench-warm-"));
   const repo = makeProject(scratch);
   const dataDir = path.join(scratch, "data");
   execFileSync("mkdir", ["-p", dataDir]);
-  const base = { judge: { enabled: false }, sandbox: { egressAllowAddresses: reach.allowAddresses } };
+  const docker = onDocker ? { dockerImage: testImage, dockerHostToolchain: true } : {};
+  const base = {
+    judge: { enabled: false },
+    sandbox: { egressAllowAddresses: reach.allowAddresses, ...docker },
+  };
   const withSetup = path.join(scratch, "with-setup.json");
   const withoutSetup = path.join(scratch, "without-setup.json");
   writeFileSync(withSetup, JSON.stringify(base));
@@ -165,6 +202,7 @@ async function main(): Promise<void> {
   console.log(
     `\nwarm − setup off: ${seconds(median(warm) - median(bare))}; git clone && npm ci ÷ warm: ${(cloneInstall / median(warm)).toFixed(1)}×`,
   );
+  console.log(`setup-restore in the warm runs' traces: ${restores(dataDir, withSetup).join(", ")}`);
   const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
   console.log(
     `run volume in use at the first model call: warm ${mib(median(warmDisk))}, setup off ${mib(median(bareDisk))}; added per warm run ${mib(median(warmDisk) - median(bareDisk))}`,
