@@ -205,3 +205,13 @@ test("Biome's own output is recognised as Biome alone (its `Found 3 errors.` is 
     await removeProject(root);
   }
 });
+
+test("go build's compiler errors are recognised as Go's (recorded from go 1.19)", () => {
+  const output = [
+    "# ex.com/g",
+    './g.go:2:23: cannot use "s" (untyped string constant) as int value in return statement',
+  ].join("\n");
+  assert.deepEqual(recogniseParsers(output), ["go"]);
+  const [finding] = parseRecognisedOutput(output, 1);
+  assert.deepEqual([finding?.file, finding?.line], ["./g.go", 2]);
+});

@@ -88,7 +88,11 @@ const signatures: readonly Signature[] = [
   // Not "Found N errors.", which Biome prints too: ruff's own lines, concise or full (` --> x.py:1:8`).
   { parser: ruffParser, pattern: /^\S+\.pyi?:\d+:\d+: [A-Z]+\d+ |^[ \t]*--> \S+\.pyi?:\d+:\d+$/m },
   { parser: cargoParser, pattern: /^error(?:\[E\d+\])?: .*\n[ \t]+--> |^test result: (?:ok|FAILED)\. /m },
-  { parser: goParser, pattern: /^--- FAIL: |^FAIL[ \t]+\S+[ \t]+[\d.]+s$|^ok[ \t]+\S+[ \t]+[\d.]+s$/m },
+  // go test's results, or the compiler's `./g.go:2:23: message` (go build, go vet).
+  {
+    parser: goParser,
+    pattern: /^--- FAIL: |^FAIL[ \t]+\S+[ \t]+[\d.]+s$|^ok[ \t]+\S+[ \t]+[\d.]+s$|^\S+\.go:\d+:\d+: /m,
+  },
   { parser: mavenParser, pattern: /^\[INFO\] BUILD (?:FAILURE|SUCCESS)$/m },
   { parser: gradleParser, pattern: /^BUILD FAILED in |^FAILURE: Build failed/m },
 ];
