@@ -137,6 +137,21 @@ describe("copy-on-write snapshot mounts", { skip: overlay ?? false }, () => {
     });
   }
 
+  test("a worktree reached through a link is unmounted all the same (the mount table holds real paths)", async () => {
+    const lower = makeLower();
+    const real = tempDirectory("snapshot-real");
+    const linked = path.join(tempDirectory("snapshot-link"), "to-real");
+    symlinkSync(real, linked);
+    const worktree = path.join(linked, "worktree");
+    mkdirSync(worktree);
+    await mountDependencies(worktree, lower, ["node_modules"]);
+    assert.equal(dependencyMountsUnder(worktree).length, 1);
+    assert.equal(await unmountDependencies(worktree), 1);
+    assert.deepEqual(dependencyMountsUnder(real), []);
+    for (const directory of [real, path.dirname(linked), lower])
+      rmSync(directory, { recursive: true, force: true });
+  });
+
   test("cache prune, even --all, keeps a snapshot a run has mounted", async () => {
     const dataDir = tempDirectory("snapshot-data");
     const source = makeLower();

@@ -6,7 +6,7 @@
 // name `slipway-deps`, so the mounts under a worktree are found again in /proc/self/mountinfo, also
 // by crash recovery.
 import { execFile } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { chmod, chown, mkdir, realpath, rm, rmdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -104,20 +104,37 @@ function dependencyMounts(): DependencyMount[] {
     }));
 }
 
+/**
+ * Which of `mountPoints` are at or under `root`, deepest first. The table holds real paths (mount
+ * resolves links in its target): a root reached through a link (a data directory under a linked
+ * /tmp) is compared by its real path too.
+ */
+function under(root: string, mountPoints: string[]): string[] {
+  let real = root;
+  try {
+    real = realpathSync(root);
+  } catch {
+    // Gone: its mount points, if any, are still listed by the path they were made at.
+  }
+  const inside = (mountPoint: string) =>
+    [root, real].some((base) => mountPoint === base || mountPoint.startsWith(`${base}/`));
+  return mountPoints.filter(inside).sort((a, b) => b.length - a.length);
+}
+
 /** The mount points of any kind at or under `root`, deepest first. */
 export function mountPointsUnder(root: string): string[] {
-  return mountTable()
-    .map((entry) => entry.mountPoint)
-    .filter((mountPoint) => mountPoint === root || mountPoint.startsWith(`${root}/`))
-    .sort((a, b) => b.length - a.length);
+  return under(
+    root,
+    mountTable().map((entry) => entry.mountPoint),
+  );
 }
 
 /** The mount points of Slipway's overlays at or under `root`, deepest first. */
 export function dependencyMountsUnder(root: string): string[] {
-  return dependencyMounts()
-    .map((mount) => mount.mountPoint)
-    .filter((mountPoint) => mountPoint === root || mountPoint.startsWith(`${root}/`))
-    .sort((a, b) => b.length - a.length);
+  return under(
+    root,
+    dependencyMounts().map((mount) => mount.mountPoint),
+  );
 }
 
 /** True when a Slipway overlay mounted now reads from `directory` (or below it): it must not be removed. */
