@@ -236,4 +236,23 @@ def docs(session):
       /`npm test` is not run: it runs in made-by-ci\/package, which the checkout does not have/,
     );
   });
+
+  test("a reusable workflow of the repository that the CI calls is read; one nothing calls is not", async () => {
+    const caller = "on: [pull_request]\njobs:\n  test:\n    uses: ./.github/workflows/_test.yml\n";
+    const callee =
+      "on: workflow_call\njobs:\n  unit:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm test\n";
+    const lone =
+      "on: workflow_call\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm run lint\n";
+    const derived = await derive([
+      { path: ".github/workflows/_lint.yml", text: lone },
+      { path: ".github/workflows/_test.yml", text: callee },
+      { path: ".github/workflows/ci.yml", text: caller },
+    ]);
+    assert.deepEqual(lines(derived), ["test: npm test"]);
+    assert.match(
+      derived.notes.join("\n"),
+      /ci\.yml jobs\.test calls \.github\/workflows\/_test\.yml, whose steps are read/,
+    );
+    assert.match(derived.notes.join("\n"), /_lint\.yml does not run on pushes or pull requests/);
+  });
 });

@@ -7,7 +7,7 @@ import type { DetectDefaults } from "../ecosystem.ts";
 import { inferParserOrAuto } from "../infer-parser.ts";
 import type { VerifierCommand } from "../verifier.ts";
 import type { CheckKind } from "./check-kind.ts";
-import type { CiFile, CiFiles, CiStep } from "./ci-file.ts";
+import type { CiFile, CiFiles, CiStep, CiSteps } from "./ci-file.ts";
 import { type CommandRole, classifyCommand } from "./classify-command.ts";
 import { workflowSteps } from "./github-workflows.ts";
 import { gitlabSteps } from "./gitlab-ci.ts";
@@ -221,13 +221,10 @@ export async function deriveCiChecks(
     seen: new Set(),
   };
   state.notes.push(...(state.tox?.notes ?? []), ...(state.nox?.notes ?? []));
-  const runners = ciFiles.files.flatMap((file) =>
-    file.path.startsWith(".github/")
-      ? [workflowSteps(file)]
-      : file.path === ".gitlab-ci.yml"
-        ? [gitlabSteps(file)]
-        : [],
-  );
+  const runners = [
+    ...githubSteps(ciFiles.files),
+    ...ciFiles.files.filter((file) => file.path === ".gitlab-ci.yml").map(gitlabSteps),
+  ];
   for (const { steps, notes } of runners) {
     state.notes.push(...notes);
     for (const step of steps) await deriveStep(state, step, 0);
@@ -235,6 +232,20 @@ export async function deriveCiChecks(
   if (state.checks.length === 0) await deriveFromTaskRunners(state, ciFiles);
   summarise(state);
   return { checks: state.checks, notes: state.notes };
+}
+
+/**
+ * The steps of every workflow; a reusable workflow that a CI workflow calls is read as CI too (one
+ * level: what it calls in turn is noted, not followed).
+ */
+function githubSteps(files: CiFile[]): CiSteps[] {
+  const workflows = files.filter((file) => file.path.startsWith(".github/"));
+  const read = new Map(workflows.map((file) => [file.path, workflowSteps(file)]));
+  const called = new Set([...read.values()].flatMap((steps) => steps.calls ?? []));
+  for (const file of workflows) {
+    if (called.has(file.path)) read.set(file.path, workflowSteps(file, true));
+  }
+  return [...read.values()];
 }
 
 /** No CI file gave a check: the task runners' own check tasks (tox envlist, nox defaults, turbo/nx). */

@@ -85,6 +85,8 @@ export interface CiStep {
 export interface CiSteps {
   steps: CiStep[];
   notes: string[];
+  /** Reusable workflows of the repository its jobs call (`uses: ./.github/workflows/x.yml`). */
+  calls?: string[];
 }
 
 /** Steps read from one file at most, so a huge generated workflow cannot flood detection. */

@@ -125,7 +125,14 @@ function readJob(
 ) {
   const where = `${file} jobs.${jobName}`;
   if (job.uses !== undefined) {
-    out.notes.push(`ci: ${where} calls a reusable workflow (${scalarText(job.uses) ?? "?"}); not read`);
+    const uses = scalarText(job.uses) ?? "?";
+    const local = /^\.\/(\.github\/workflows\/[^/@\s]+)$/.exec(uses)?.[1];
+    if (local) out.calls = [...(out.calls ?? []), local];
+    out.notes.push(
+      local
+        ? `ci: ${where} calls ${local}, whose steps are read from that file`
+        : `ci: ${where} calls a reusable workflow (${uses}); not read`,
+    );
     return;
   }
   const picked = pickMatrix(job);
@@ -173,7 +180,7 @@ const changeEvents = new Set(["pull_request", "pull_request_target", "merge_grou
  * True when the workflow runs on pushes of branches or on pull requests: the project's CI. One run
  * only on tags, releases, schedules or by hand publishes or reports, and its builds are not checks.
  */
-function runsOnChanges(on: unknown): boolean {
+function runsOnChanges(on: unknown, calledByCi: boolean): boolean {
   if (on === undefined) return true;
   const events =
     typeof on === "string"
@@ -182,6 +189,7 @@ function runsOnChanges(on: unknown): boolean {
         ? Object.fromEntries(on.map((event) => [String(event), null]))
         : (asRecord(on) ?? {});
   if (Object.keys(events).some((event) => changeEvents.has(event))) return true;
+  if (calledByCi && "workflow_call" in events) return true;
   if (!("push" in events)) return false;
   const push = asRecord(events.push);
   const onlyTags =
@@ -192,13 +200,16 @@ function runsOnChanges(on: unknown): boolean {
   return !onlyTags;
 }
 
-/** The command steps of one workflow file, with notes on everything skipped. */
-export function workflowSteps(file: CiFile): CiSteps {
+/**
+ * The command steps of one workflow file, with notes on everything skipped. `calledByCi`: a CI
+ * workflow of the repository calls this one (`uses: ./.github/workflows/…`), so `workflow_call` counts.
+ */
+export function workflowSteps(file: CiFile, calledByCi = false): CiSteps {
   const out: CiSteps = { steps: [], notes: [] };
   const parsed = parseCiYaml(file.text);
   if ("problem" in parsed) return { steps: [], notes: [`ci: ${file.path} is not read: ${parsed.problem}`] };
   const workflow = asRecord(parsed.value);
-  if (!runsOnChanges(workflow?.on)) {
+  if (!runsOnChanges(workflow?.on, calledByCi)) {
     return { steps: [], notes: [`ci: ${file.path} does not run on pushes or pull requests; not read`] };
   }
   const jobs = Object.entries(asRecord(workflow?.jobs) ?? {});
