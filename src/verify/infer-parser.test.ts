@@ -20,6 +20,8 @@ test("a line that runs one known tool gets that tool's parser, whatever coverage
     ["cmake --build build", "cmake"],
     ["gcc -Wall -Werror -c main.c", "gcc"],
     ["./node_modules/.bin/jest --ci", "jest"],
+    ["pnpm exec vitest run", "vitest"],
+    ["yarn jest", "jest"],
   ];
   for (const [line, parser] of cases) assert.equal(inferParser(line), parser, line);
 });

@@ -37,12 +37,14 @@ const toolParsers: readonly { pattern: RegExp; parser: string }[] = [
  * nyc are not among them: the tool they wrap is on the same line.)
  */
 const dispatchers: readonly RegExp[] = [
-  /(^|[\s/])(npm|pnpm|yarn|bun)\s+(run|run-script|test|t|tst|-r|--recursive|-w|--workspaces?|workspaces?|--filter|exec)\b/,
-  /(^|[\s/])(yarn|bun)\s+[\w:.-]+\s*($|&|;|\|)/, // `yarn test:unit`, `bun check`: a script by name
+  /(^|[\s/])(npm|pnpm|yarn|bun)\s+(run|run-script|test|t|tst|-r|--recursive|-w|--workspaces?|workspaces?|--filter)\b/,
   /(^|[\s/])(npm-run-all2?|run-s|run-p|ts-scripts|turbo|nx|lerna|concurrently|wireit|ultra)\b/,
   /(^|[\s/])(make|gmake|just|task|tox|nox)(\s|$)/,
   /(^|[\s/])(sh|bash|zsh)\s+\S+|(^|[\s;&|])\.?\.?\/?[\w./-]+\.sh\b/,
 ];
+
+/** `yarn test:unit`, `bun check`: a script run by its name alone (`yarn jest` runs the tool itself). */
+const scriptByName = /(^|[\s/])(yarn|bun)\s+[\w:.-]+\s*($|&|;|\|)/;
 
 /** The distinct parsers of the known tools in `commandLine`, in the order of `toolParsers`. */
 function toolsIn(commandLine: string): string[] {
@@ -58,7 +60,9 @@ function toolsIn(commandLine: string): string[] {
  */
 export function inferParser(commandLine: string): string {
   const tools = toolsIn(commandLine);
-  const dispatches = dispatchers.some((pattern) => pattern.test(commandLine));
+  const dispatches =
+    dispatchers.some((pattern) => pattern.test(commandLine)) ||
+    (tools.length === 0 && scriptByName.test(commandLine));
   if (tools.length === 1 && !dispatches) return tools[0]!;
   if (tools.length > 1 || dispatches) return "auto";
   return "generic";
