@@ -36,6 +36,13 @@ export function needsServices(name: string): boolean {
   );
 }
 
+/** True when a check tool's arguments point at tests that need services or measure time. */
+export function commandNeedsServices(argv: string[]): boolean {
+  return argv
+    .slice(1)
+    .some((word) => /e2e|integration|system-?test|smoke|playwright|cypress|bench|codspeed/i.test(word));
+}
+
 /** Check names (after a workspace prefix) the ecosystem detectors give, by kind. */
 const detectedKinds: Record<string, CheckKind> = {
   typecheck: "type",

@@ -70,6 +70,9 @@ describe("classifyCommand", () => {
     ["/usr/local/bin/run-tests", "other"],
     ["sh ../outside/test.sh", "other"],
     ["mvn --errors --batch-mode -Ddoclint=all", "check:test+build"],
+    ["pytest --codspeed -n auto bench/test_benchmarks.py", "network"],
+    ["pytest tests/integration -q", "network"],
+    ["uv run --only-group tox tox run -e lint", "expand"],
   ];
   for (const [line, expected] of cases) {
     test(`${line} → ${expected}`, () => assert.equal(role(line), expected));

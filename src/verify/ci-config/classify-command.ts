@@ -2,7 +2,7 @@
 // a setup step (installs belong to the setup stage), a step that needs network or secrets the gate
 // does not have, or something else. Only checks are ever run; nothing unrecognised is.
 import path from "node:path";
-import { type CheckKind, kindsOfTaskName, needsServices } from "./check-kind.ts";
+import { type CheckKind, commandNeedsServices, kindsOfTaskName, needsServices } from "./check-kind.ts";
 import { repositoryScript } from "./repository-script.ts";
 
 export type CommandRole =
@@ -66,12 +66,18 @@ const other = (why: string): CommandRole => ({ role: "other", why });
  * A check of `kinds`, unless its task name says it needs services the offline sandbox lacks.
  * `script` is set for a package script only (its parser comes from the script's body).
  */
-function check(kinds: CheckKind[], name: string, script?: string, task = script): CommandRole {
+function check(
+  kinds: CheckKind[],
+  name: string,
+  script?: string,
+  task = script,
+  command?: string[],
+): CommandRole {
   if (kinds.length === 0) return other(`${name} is not a check`);
-  if (task !== undefined && needsServices(task))
+  if ((task !== undefined && needsServices(task)) || (command !== undefined && commandNeedsServices(command)))
     return {
       role: "network",
-      why: `${task} likely needs the network or services; declare it in .slipway.yml to run it`,
+      why: `${task ?? command?.join(" ")} likely needs the network or services; declare it in .slipway.yml to run it`,
     };
   return { role: "check", kinds, name, script };
 }
@@ -222,7 +228,11 @@ export function classifyCommand(argv: string[]): CommandRole {
     // `uv run --locked --with x tox …`: the options before the command (and their values) go.
     let index = 2;
     while (argv[index]?.startsWith("-"))
-      index += /^--(with|extra|group|python|package|project|directory|env-file)$/.test(argv[index]!) ? 2 : 1;
+      index += /^--(with|extra|group|only-group|python|package|project|directory|env-file|index)$/.test(
+        argv[index]!,
+      )
+        ? 2
+        : 1;
     return classifyCommand(argv.slice(index));
   }
   if (packageManagers.has(tool)) return classifyPackageManager(tool, argv);
@@ -257,5 +267,6 @@ export function classifyCommand(argv: string[]): CommandRole {
       ? check(["build"], "cmake")
       : other("cmake");
   const kinds = toolKinds[tool];
-  return kinds ? check(kinds, tool) : other(`${tool} is not a known check`);
+  // `pytest tests/integration`, `pytest --codspeed bench/`: the arguments say what it needs.
+  return kinds ? check(kinds, tool, undefined, undefined, argv) : other(`${tool} is not a known check`);
 }
