@@ -5,9 +5,9 @@ import { setupDetectors } from "./setup-registry.ts";
 
 test("every ecosystem folder under src/setup/ is registered, and nothing else", async () => {
   const entries = await readdir(import.meta.dirname, { withFileTypes: true });
-  // snapshots/ keeps what setup produced between runs; it is no ecosystem.
+  // snapshots/ keeps what setup produced between runs, caches/ its downloads; neither is an ecosystem.
   const folders = entries
-    .filter((entry) => entry.isDirectory() && entry.name !== "snapshots")
+    .filter((entry) => entry.isDirectory() && !["snapshots", "caches"].includes(entry.name))
     .map((entry) => entry.name);
   assert.deepEqual([...setupDetectors.keys()].sort(), folders.sort());
 });
