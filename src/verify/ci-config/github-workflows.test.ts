@@ -130,4 +130,20 @@ jobs:
     );
     assert.equal(notes.filter((note) => /false for the gate's Linux runner/.test(note)).length, 2);
   });
+
+  test("resolves a working directory named through the matrix", () => {
+    const { steps } = read(`
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    strategy: { matrix: { package: [core, web] } }
+    steps:
+      - run: npm test
+        working-directory: packages/\${{ matrix.package }}
+`);
+    assert.deepEqual(
+      steps.map((step) => step.cwd),
+      ["packages/core"],
+    );
+  });
 });

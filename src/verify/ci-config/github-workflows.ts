@@ -105,7 +105,18 @@ function readStep(context: JobContext, step: Record<string, unknown>, index: num
     context.out.notes.push(`ci: ${where} ${why} (${resolved.unresolved}); not derived`);
     return;
   }
-  const cwd = workingDirectory(step["working-directory"], context.cwd);
+  // `working-directory: ${{ matrix.package }}` names the directory through the picked combination.
+  const directory = resolveExpressions(workingDirectory(step["working-directory"], context.cwd), {
+    matrix: context.scope.matrix,
+    env,
+  });
+  if ("unresolved" in directory) {
+    context.out.notes.push(
+      `ci: ${where} runs in a directory the gate cannot resolve (${directory.unresolved}); not derived`,
+    );
+    return;
+  }
+  const cwd = directory.text;
   context.out.steps.push({
     source: where,
     run: resolved.text,
