@@ -77,4 +77,14 @@ describe("readBaseCiFiles", () => {
     assert.equal(read.files.length, Math.floor(maxTotalCiBytes / Buffer.byteLength(big)));
     assert.match(read.notes.join("\n"), /w4\.yml and later CI files are not read: together they pass/);
   });
+
+  test("reads nothing without a mirror or a resolved commit (git would otherwise pick the process's repository)", async () => {
+    assert.deepEqual(await readBaseCiFiles(undefined, "a".repeat(40)), {
+      files: [],
+      notes: ["ci: no repository mirror, so no CI files are read"],
+    });
+    const repo = makeRepo({ ".github/workflows/ci.yml": "jobs: {}\n" });
+    created.push(repo);
+    assert.deepEqual((await readBaseCiFiles(path.join(repo, ".git"), "HEAD")).files, []);
+  });
 });

@@ -28,12 +28,14 @@ async function readBlob(mirrorPath: string, objectId: string, signal?: AbortSign
  * with a note (CI derivation is advice, so a refused file never fails the run).
  */
 export async function readBaseCiFiles(
-  mirrorPath: string,
-  baseCommit: string,
+  mirrorPath: string | undefined,
+  baseCommit: string | undefined,
   signal?: AbortSignal,
 ): Promise<CiFiles> {
-  if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(baseCommit)) {
-    return { files: [], notes: [`ci: "${baseCommit}" is not a commit id, so no CI files are read`] };
+  // Without a mirror, git would find a repository from the process's directory: never that one.
+  if (!mirrorPath) return { files: [], notes: ["ci: no repository mirror, so no CI files are read"] };
+  if (baseCommit === undefined || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(baseCommit)) {
+    return { files: [], notes: [`ci: "${baseCommit ?? ""}" is not a commit id, so no CI files are read`] };
   }
   const listing = await runGit(
     ["ls-tree", "-z", "--full-tree", baseCommit, "--", ...ciRootFiles, `${workflowFolder}/`],

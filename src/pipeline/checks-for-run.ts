@@ -12,7 +12,7 @@ export async function checksForRun(
 ): Promise<{ commands: VerifierCommand[]; notes: string[] }> {
   // Read from the mirror's objects at the base commit on every call: the worktree's workflows are
   // the agent's to rewrite, and the base's objects never change.
-  const ciFiles = await readBaseCiFiles(context.mirrorPath!, context.run.baseCommit!, context.signal);
+  const ciFiles = await readBaseCiFiles(context.mirrorPath, context.run.baseCommit, context.signal);
   const detected = await detectRunVerifiers(context.sandbox!.worktree, context.repoVerifyConfig, {
     timeoutMs: context.services.config.verify.timeoutSeconds * 1000,
     ciFiles,
