@@ -156,13 +156,13 @@ def docs(session):
     });
     const derived = await derive([{ path: "turbo.json", text: turbo }]);
     assert.deepEqual(lines(derived), [
-      "turbo-build: node_modules/.bin/turbo run build",
-      "turbo-check-types: node_modules/.bin/turbo run check-types",
-      "turbo-test: node_modules/.bin/turbo run test",
+      "turbo-build: node_modules/.bin/turbo run build --force",
+      "turbo-check-types: node_modules/.bin/turbo run check-types --force",
+      "turbo-test: node_modules/.bin/turbo run test --force",
     ]);
     const nx = JSON.stringify({ targetDefaults: { lint: {}, serve: {} } });
     assert.deepEqual(lines(await derive([{ path: "nx.json", text: nx }])), [
-      "nx-lint: node_modules/.bin/nx run-many -t lint",
+      "nx-lint: node_modules/.bin/nx run-many -t lint --skip-nx-cache",
     ]);
   });
 

@@ -22,10 +22,14 @@ export function taskRunnerSteps(file: CiFile): { steps: CiStep[]; notes: string[
     .slice(0, maxTasks)
     // `web#build` is one package's task; `//#lint` a root task: both are run through their own names.
     .filter((name) => !name.includes("#") && !name.includes(":") && kindsOfTaskName(name).length > 0);
-  const binary = turbo ? "node_modules/.bin/turbo run" : "node_modules/.bin/nx run-many -t";
+  // Without their caches: a check must run the tasks, not replay a result stored earlier.
+  const command = (name: string) =>
+    turbo
+      ? `node_modules/.bin/turbo run ${name} --force`
+      : `node_modules/.bin/nx run-many -t ${name} --skip-nx-cache`;
   const steps = names.map((name) => ({
     source: `${file.path} task ${name}`,
-    run: `${binary} ${name}`,
+    run: command(name),
     cwd: ".",
     env: {},
     services: [],
