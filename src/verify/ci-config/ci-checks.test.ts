@@ -255,4 +255,12 @@ def docs(session):
     );
     assert.match(derived.notes.join("\n"), /_lint\.yml does not run on pushes or pull requests/);
   });
+
+  test("notes quoting the CI file carry no terminal escapes or line breaks", async () => {
+    const text =
+      'jobs:\n  "a\\e[2J\\nfake: ok":\n    runs-on: ubuntu-latest\n    steps:\n      - run: "echo \\e[31mred | tee x"\n';
+    const derived = await derive([{ path: ".github/workflows/ci.yml", text }]);
+    assert.ok(derived.notes.length > 0);
+    for (const note of derived.notes) assert.doesNotMatch(note, /\p{Cc}/u);
+  });
 });

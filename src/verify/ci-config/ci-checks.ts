@@ -42,6 +42,18 @@ export interface CheckoutFiles {
 
 type CheckRole = Extract<CommandRole, { role: "check" }>;
 
+/** Notes kept at most: a generated CI file must not flood the trace. */
+const maxNotes = 200;
+
+/**
+ * A note as one printable line of bounded length: its text quotes the CI files, which may carry
+ * terminal escapes or line breaks meant to forge lines in `slipway verify`'s output or the trace.
+ */
+function printable(note: string): string {
+  const line = note.replace(/[\p{Cc}\u2028\u2029]/gu, "?");
+  return line.length > 400 ? `${line.slice(0, 399)}…` : line;
+}
+
 /** Checks derived at most; more is a generated CI file, not a project's own checks. */
 const maxChecks = 30;
 /** Variables never passed on: the sandbox sets them, and a CI's value would break every tool. */
@@ -231,7 +243,7 @@ export async function deriveCiChecks(
   }
   if (state.checks.length === 0) await deriveFromTaskRunners(state, ciFiles);
   summarise(state);
-  return { checks: state.checks, notes: state.notes };
+  return { checks: state.checks, notes: state.notes.slice(0, maxNotes).map(printable) };
 }
 
 /**

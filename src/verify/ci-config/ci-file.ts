@@ -26,7 +26,8 @@ export const maxWorkflowFiles = 40;
 
 /** True for a workflow file name (`ci.yml`, `test.yaml`). */
 export function isWorkflowName(name: string): boolean {
-  return /^[^/]+\.ya?ml$/.test(name);
+  // No control characters: the name is printed in notes and traces.
+  return /^[^/\p{Cc}]+\.ya?ml$/u.test(name);
 }
 
 /**

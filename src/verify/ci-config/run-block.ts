@@ -28,6 +28,7 @@ const assignment = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
 
 /** True when `text` has shell syntax outside single quotes that plain argv cannot carry. */
 function needsShell(text: string): string | undefined {
+  if (/\p{Cc}/u.test(text.replaceAll("\t", " "))) return "it contains control characters";
   let quote: string | undefined;
   for (let index = 0; index < text.length; index++) {
     const char = text[index]!;
