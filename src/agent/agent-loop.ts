@@ -3,6 +3,7 @@
 import type { LanguageModel, ToolSet } from "ai";
 import type { Price } from "../config/config-schema.ts";
 import { ModelError } from "../core/errors.ts";
+import type { RecordRunEvent } from "../core/events/run-events.ts";
 import { addUsage, emptyUsage, type RunLimits, type Usage } from "../core/run.ts";
 import { callModel, type ModelCallResult } from "../models/model-call.ts";
 import { checkLimits, type LimitOutcome } from "../models/run-limits.ts";
@@ -10,7 +11,7 @@ import type { AgentTool, ToolContext } from "../tools/tool.ts";
 import type { AgentSession } from "./agent-session.ts";
 import { dispatchToolCalls } from "./tool-dispatch.ts";
 
-export type RecordEvent = (type: string, data: Record<string, unknown>) => Promise<void>;
+export type RecordEvent = RecordRunEvent;
 
 export interface AgentLoopOptions {
   model: LanguageModel;

@@ -2,6 +2,7 @@
 import type { LanguageModel, ToolSet } from "ai";
 import type { AgentSession } from "../agent/agent-session.ts";
 import type { Price, SlipwayConfig } from "../config/config-schema.ts";
+import type { RunEventBody, RunEventData, RunEventType } from "../core/events/run-events.ts";
 import type { Run, RunOutcome, RunStage, Task } from "../core/run.ts";
 import type { Forge } from "../forge/forge.ts";
 import type { GuardPolicy } from "../judge/guards/guard.ts";
@@ -12,13 +13,8 @@ import type { AgentTool } from "../tools/tool.ts";
 import type { LoadedRepoVerifyConfig } from "../verify/repo-config.ts";
 import type { VerificationReport } from "../verify/verifier.ts";
 
-/** A progress notice for whoever watches the run (the CLI prints these). */
-export interface ProgressEvent {
-  runId: string;
-  stage: RunStage;
-  type: string;
-  data: Record<string, unknown>;
-}
+/** A progress notice for whoever watches the run (the CLI prints these): one typed event. */
+export type ProgressEvent = { runId: string; stage: RunStage } & RunEventBody;
 
 export interface RunServices {
   store: Store;
@@ -75,11 +71,11 @@ export interface StageResult {
 
 export type Stage = (context: RunContext) => Promise<StageResult>;
 
-/** Append an event to the run's trace and tell the watcher. */
-export async function recordEvent(
+/** Append an event to the run's trace and tell the watcher; `data` must match `type`'s schema (tsc checks). */
+export async function recordEvent<T extends RunEventType>(
   context: RunContext,
-  type: string,
-  data: Record<string, unknown>,
+  type: T,
+  data: RunEventData<T>,
 ): Promise<void> {
   const event = await context.services.store.appendEvent({
     runId: context.run.id,
@@ -88,7 +84,12 @@ export async function recordEvent(
     stage: context.run.stage,
     data,
   });
-  context.services.onProgress({ runId: event.runId, stage: event.stage, type: event.type, data: event.data });
+  context.services.onProgress({ ...progressBody(type, data), runId: event.runId, stage: event.stage });
+}
+
+/** The generic pair as its union member: `data` was checked against `type` where it was recorded. */
+function progressBody<T extends RunEventType>(type: T, data: RunEventData<T>): RunEventBody {
+  return { type, data } as RunEventBody;
 }
 
 /** The reason a run's signal is aborted with when someone cancelled it (`slipway cancel`). */

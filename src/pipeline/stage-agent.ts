@@ -5,6 +5,7 @@ import { runAgentLoop } from "../agent/agent-loop.ts";
 import { answerFinish, newAgentSession } from "../agent/agent-session.ts";
 import { discloseInstructions, openInstructions } from "../agent/instructions-disclosure.ts";
 import { buildSystemPrompt, buildTaskMessage } from "../agent/system-prompt.ts";
+import type { RecordRunEvent } from "../core/events/run-events.ts";
 import { readReviewRecord } from "../judge/review/review-record.ts";
 import type { ToolContext } from "../tools/tool.ts";
 import { narrowFastChecks } from "../verify/nearest-tests.ts";
@@ -46,7 +47,7 @@ function toolContextFor(context: RunContext, signal: AbortSignal): ToolContext {
 
 export async function agentStage(context: RunContext): Promise<StageResult> {
   const { services, task } = context;
-  const record = (type: string, data: Record<string, unknown>) => recordEvent(context, type, data);
+  const record: RecordRunEvent = (type, data) => recordEvent(context, type, data);
   if (!context.session) {
     await record("agent-start", { task: task.text });
     // The repository's instructions come from the base commit's objects, never from the worktree.

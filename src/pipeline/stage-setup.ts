@@ -3,6 +3,7 @@
 // setup.secretEnv in its commands' environment. That sandbox is ended (killAll, dispose) before the
 // agent's sandbox, which has no network and no secret, is created. A failed setup ends the run as
 // setup_failed with a one-line cause, before any model call.
+import type { EgressDecision } from "../sandbox/egress/egress-decision.ts";
 import { sandboxOptionsFor } from "../sandbox/sandbox-options.ts";
 import { planSetup, type SetupPlan } from "../setup/plan-setup.ts";
 import type { SetupRunResult } from "../setup/run-setup.ts";
@@ -35,7 +36,7 @@ async function runInSetupSandbox(context: RunContext, plan: SetupPlan): Promise<
   let egressEvents = 0;
   const options = {
     ...sandboxOptionsFor(config, context.run.worktree!, plan.allowHosts),
-    onEgress: (decision: { verdict: string; host: string; port: number; reason: string }) => {
+    onEgress: (decision: EgressDecision) => {
       if (egressEvents++ >= maxEgressEvents) return;
       // Recorded without waiting: the proxy's callback must not throw or block.
       void recordEvent(context, "setup-egress", { ...decision }).catch(() => undefined);

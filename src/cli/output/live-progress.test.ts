@@ -1,12 +1,57 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { RunEventBody, type RunEventData, type RunEventType } from "../../core/events/run-events.ts";
 import type { ProgressEvent } from "../../pipeline/run-context.ts";
 import { createLiveProgress, spinnerIntervalMs } from "./live-progress.ts";
 import { eraseLine, terminalStyle } from "./terminal-style.ts";
 
-function event(type: string, data: Record<string, unknown> = {}): ProgressEvent {
-  return { runId: "run_1", stage: "gate", type, data };
+/** An event as the pipeline records it: parsed with the union, so a test's shape is a real one. */
+function event<T extends RunEventType>(type: T, data: RunEventData<T>): ProgressEvent {
+  return { runId: "run_1", stage: "gate", ...RunEventBody.parse({ type, data }) };
 }
+
+const gateStart = {
+  removedOutsideTree: [],
+  restoredFromSetup: [],
+  dependenciesMounted: false,
+  notRestored: [],
+  speed: "full" as const,
+  notes: [],
+};
+
+const failedTest = {
+  name: "test",
+  command: "node --test",
+  passed: false,
+  exitCode: 1,
+  timedOut: false,
+  durationMs: 5,
+  findings: [],
+  summary: "1 failing",
+  unparsed: false,
+};
+
+const runStart = {
+  repo: "/repo",
+  baseRef: "HEAD",
+  branch: "b",
+  forge: "local /repo",
+  model: "m",
+  sandbox: "bwrap",
+  isolated: true,
+  sandboxLimits: {
+    memoryMb: 2048,
+    maxProcesses: 256,
+    commandTimeoutSeconds: 60,
+    verifyTimeoutSeconds: 600,
+    network: "none" as const,
+    allowHosts: [],
+  },
+  limits: { maxTurns: 10, maxMinutes: 10, maxTokens: 100_000, maxCostUsd: 1 },
+  priced: false,
+  judge: null,
+  attempt: 1,
+};
 
 /** A printer whose clock and timer the test moves by hand (no real waiting). */
 function harness(env: Record<string, string | undefined>, isTTY: boolean, columns = 80) {
@@ -43,7 +88,7 @@ const escapeCode = "\u001b";
 
 test("on a terminal, a spinner says what runs and for how long, redrawn every 100 ms at most", () => {
   const { output, intervals, progress, advance } = harness({ TERM: "xterm" }, true);
-  progress.event(event("verify-start", { speed: "full", checks: ["typecheck", "test"] }));
+  progress.event(event("verify-start", { ...gateStart, checks: ["typecheck", "test"] }));
   advance(3_000);
   assert.deepEqual(intervals, [spinnerIntervalMs]);
   assert.ok(spinnerIntervalMs >= 100);
@@ -60,11 +105,9 @@ test("on a terminal, a spinner says what runs and for how long, redrawn every 10
 
 test("on a terminal, marks are in colour; the spinner stops when the run ends", () => {
   const { output, progress, advance, ticking } = harness({}, true);
-  progress.event(
-    event("verify-end", { speed: "full", results: [{ name: "test", passed: false, durationMs: 5 }] }),
-  );
+  progress.event(event("verify-end", { speed: "full", passed: false, results: [failedTest] }));
   assert.match(output.join(""), new RegExp(`${escapeCode}\\[31m✗`));
-  progress.event(event("judge-start"));
+  progress.event(event("judge-start", { chunks: 1, files: ["a.ts"] }));
   advance(100);
   progress.event(event("run-end", { outcome: "success" }));
   assert.equal(ticking(), false);
@@ -78,10 +121,8 @@ for (const [why, env, isTTY] of [
 ] as const) {
   test(`${why}: plain lines only, no colour, no spinner, no timer`, () => {
     const { output, intervals, progress, advance } = harness(env, isTTY);
-    progress.event(event("verify-start", { speed: "full", checks: ["test"] }));
-    progress.event(
-      event("verify-end", { speed: "full", results: [{ name: "test", passed: false, durationMs: 5 }] }),
-    );
+    progress.event(event("verify-start", { ...gateStart, checks: ["test"] }));
+    progress.event(event("verify-end", { speed: "full", passed: false, results: [failedTest] }));
     advance(1_000);
     assert.deepEqual(intervals, []);
     assert.deepEqual(output, ["  gate   running test\n", "  gate   ✗ test (5 ms)\n"]);
@@ -91,7 +132,7 @@ for (const [why, env, isTTY] of [
 
 test("a terminal that reports no width gets 80 columns, not a spinner cut to nothing", () => {
   const { output, progress, advance } = harness({}, true, 0);
-  progress.event(event("run-start", { model: "m", sandbox: "bwrap", isolated: true, branch: "b" }));
+  progress.event(event("run-start", runStart));
   advance(100);
   assert.match(output.at(-1)!, /preparing the workspace · 0 s$/);
 });

@@ -2,6 +2,7 @@
 // answer is asked again once, and a second one fails closed (no verdict, no commit).
 import type { LanguageModel, ModelMessage } from "ai";
 import type { Price } from "../../config/config-schema.ts";
+import type { RecordRunEvent } from "../../core/events/run-events.ts";
 import { addUsage, emptyUsage, type Usage } from "../../core/run.ts";
 import { callModel } from "../../models/model-call.ts";
 import { costOf } from "../../models/price-table.ts";
@@ -23,7 +24,7 @@ export interface JudgeRequest {
   signal: AbortSignal;
   timeoutMs: number;
   modelRetries: number;
-  record: (type: string, data: Record<string, unknown>) => Promise<void>;
+  record: RecordRunEvent;
   /** What the run's limits leave for the judge; a call that would pass it is not made. */
   budget?: SpendBudget;
 }

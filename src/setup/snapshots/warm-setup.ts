@@ -6,6 +6,7 @@
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { describeError } from "../../core/errors.ts";
+import type { SetupSnapshotData } from "../../core/events/setup-events.ts";
 import { setupCopyPath } from "../setup-copy.ts";
 import { mountDependencies, overlayProblem } from "./dependency-mounts.ts";
 import { type SnapshotKey, type SnapshotKeyRequest, snapshotKeyOf } from "./snapshot-key.ts";
@@ -123,7 +124,7 @@ export async function saveWarm(
   key: SnapshotKey,
   repo: string,
   directories: readonly string[],
-): Promise<Record<string, unknown>> {
+): Promise<SetupSnapshotData> {
   const started = performance.now();
   try {
     const meta = await saveSnapshot({
