@@ -256,6 +256,23 @@ def docs(session):
     assert.match(derived.notes.join("\n"), /_lint\.yml does not run on pushes or pull requests/);
   });
 
+  test("only plain variables reach a check: PATH, odd names and values with escapes or $ stay out", async () => {
+    const text = `env:
+  CI_LEVEL: full
+  PATH: /opt/evil
+  "BAD NAME": x
+  ESCAPED: "a\\e[2Jb"
+  REFERS: $HOME/x
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - run: npm test
+`;
+    const derived = await derive([{ path: ".github/workflows/ci.yml", text }]);
+    assert.deepEqual(lines(derived), ["test: env CI_LEVEL=full npm test"]);
+  });
+
   test("notes quoting the CI file carry no terminal escapes or line breaks", async () => {
     const text =
       'jobs:\n  "a\\e[2J\\nfake: ok":\n    runs-on: ubuntu-latest\n    steps:\n      - run: "echo \\e[31mred | tee x"\n';

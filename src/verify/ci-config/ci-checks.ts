@@ -128,7 +128,11 @@ async function addCheck(state: Derivation, step: CiStep, command: BlockCommand, 
     return;
   }
   const env = Object.entries(command.env).filter(
-    ([key, value]) => !reservedVariables.has(key) && !value.includes("$"),
+    ([key, value]) =>
+      /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) &&
+      !reservedVariables.has(key) &&
+      !value.includes("$") &&
+      !/\p{Cc}/u.test(value),
   );
   const argv =
     env.length > 0 ? ["env", ...env.map(([key, value]) => `${key}=${value}`), ...command.argv] : command.argv;
