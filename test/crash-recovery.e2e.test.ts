@@ -1,5 +1,5 @@
-// A run whose process is killed mid-run leaves the store consistent: the next start marks it
-// interrupted and removes its worktree.
+// A run whose process is killed mid-run leaves the store consistent: reading commands leave it alone,
+// the next writing start (run, worker) marks it interrupted and removes its worktree.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -10,7 +10,7 @@ import { runCli, slipwayBin } from "./helpers/cli.ts";
 import { makeRepo } from "./helpers/git-fixture.ts";
 import { baseArgs, setUpScriptedRun } from "./helpers/scripted-run.ts";
 
-test("a killed run is marked interrupted on the next start and its worktree is removed", async () => {
+test("a killed run is left alone by `runs` and marked interrupted by the next writing start, its worktree removed", async () => {
   const repo = makeRepo();
   const setup = await setUpScriptedRun(
     {
@@ -41,6 +41,15 @@ test("a killed run is marked interrupted on the next start and its worktree is r
     child.kill("SIGKILL");
     await new Promise((resolve) => child.once("close", resolve));
 
+    // A reading command never recovers: from here it cannot tell a dead run from one another host
+    // or PID namespace is running, so the run and its worktree stay as they are.
+    const before = await runCli([...baseArgs(setup), "runs", "--json"], { env: setup.env });
+    const seen = JSON.parse(before.stdout) as { id: string; status: string; worktree?: string }[];
+    assert.equal(seen[0]!.status, "running");
+    assert.ok(seen[0]!.worktree && existsSync(seen[0]!.worktree), `worktree ${seen[0]!.worktree} kept`);
+    // A writing start recovers (here a worker with nothing to do).
+    const worker = await runCli([...baseArgs(setup), "worker", "--once"], { env: setup.env });
+    assert.equal(worker.code, 0, worker.stderr);
     const listed = await runCli([...baseArgs(setup), "runs", "--json"], { env: setup.env });
     const runs = JSON.parse(listed.stdout) as {
       id: string;

@@ -55,10 +55,13 @@ test("a warm run killed while its snapshot is mounted leaves no mount after the 
     await new Promise((resolve) => child.once("close", resolve));
     assert.equal(dependencyMountsUnder(cold.dataDir).length, 1, "a killed run cannot unmount");
 
+    // Recovery runs in writing starts only (run, worker): a worker with nothing to do.
+    const worker = await runCli([...baseArgs(shared), "worker", "--once"], { env });
+    assert.equal(worker.code, 0, worker.stderr);
     const listed = await runCli([...baseArgs(shared), "runs", "--json"], { env });
     const runs = JSON.parse(listed.stdout) as { id: string; outcome: string; task?: string }[];
     const killed = runs.find((run) => run.outcome === "interrupted");
-    assert.ok(killed, listed.stdout);
+    assert.ok(killed, `${listed.stdout} ${listed.stderr}`);
     assert.deepEqual(dependencyMountsUnder(cold.dataDir), [], "recovery unmounted the overlay");
     assert.equal(existsSync(path.join(cold.dataDir, "volumes", killed.id)), false);
     assert.equal(existsSync(path.join(cold.dataDir, "volumes", `${killed.id}.img`)), false);

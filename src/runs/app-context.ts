@@ -46,7 +46,7 @@ export function loadAppSettings(global: GlobalOptions, flags: Record<string, unk
 /** Open the store of `settings` (creating the data directory and the store when missing). */
 export async function openAppStore(settings: AppSettings): Promise<AppContext> {
   // store.backend picks SQLite in the data directory or Postgres (store/open-store.ts).
-  const store = await openConfiguredStore(settings);
+  const store = await openConfiguredStore(settings, { integrityCheck: "interval" });
   await recoverInterruptedRuns(store, { sweepContainers: "when-orphans" }).catch(() => {
     // Recovery must never keep a command from running (a read-only `runs` least of all): the runs
     // it could not look at are looked at again by the next command.
@@ -72,7 +72,9 @@ export async function withExistingStore<T>(
   missing: () => T,
 ): Promise<T> {
   if (!storeExists(settings)) return missing();
-  const app = await openAppStore(settings);
+  // No recovery and no integrity check here: a reading command must never end a run it cannot judge
+  // alive (another host or PID namespace may hold it) nor pay for reading every page of the file.
+  const app = { ...settings, store: await openConfiguredStore(settings, { integrityCheck: "never" }) };
   try {
     return await work(app);
   } finally {

@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import type { SlipwayConfig } from "../config/config-schema.ts";
 import { ConfigError } from "../core/errors.ts";
-import { openSqliteStore } from "./sqlite/sqlite-store.ts";
+import { openSqliteStore, type SqliteStoreOptions } from "./sqlite/sqlite-store.ts";
 import type { Store } from "./store.ts";
 
 export interface StoreSettings {
@@ -41,12 +41,15 @@ export function storeExists(settings: StoreSettings): boolean {
   return settings.config.store.backend === "postgres" || existsSync(sqliteStoreFile(settings.dataDir));
 }
 
-/** Open (creating or migrating as needed) the configured store. */
-export async function openConfiguredStore(settings: StoreSettings): Promise<Store> {
+/** Open (creating or migrating as needed) the configured store; `options` apply to SQLite. */
+export async function openConfiguredStore(
+  settings: StoreSettings,
+  options: Pick<SqliteStoreOptions, "integrityCheck"> = {},
+): Promise<Store> {
   if (settings.config.store.backend === "postgres") {
     // Loaded only when configured: the Postgres driver (TLS, streams) must not slow every SQLite start.
     const { openPostgresStore } = await import("./postgres/postgres-store.ts");
     return openPostgresStore(postgresUrl(settings));
   }
-  return openSqliteStore(sqliteStoreFile(settings.dataDir));
+  return openSqliteStore(sqliteStoreFile(settings.dataDir), options);
 }

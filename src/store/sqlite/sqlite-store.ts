@@ -12,7 +12,7 @@ import { readRows } from "../unreadable-rows.ts";
 import { SqliteBranchPushes } from "./sqlite-branch-pushes.ts";
 import { SqliteFollowUps } from "./sqlite-follow-ups.ts";
 import { defaultBusyWaitMs, guarded } from "./sqlite-guard.ts";
-import { openDatabase } from "./sqlite-open.ts";
+import { type IntegrityCheckMode, openDatabase } from "./sqlite-open.ts";
 import { SqlitePullRequests } from "./sqlite-pull-requests.ts";
 import { SqliteQueue } from "./sqlite-queue.ts";
 import {
@@ -250,6 +250,12 @@ class SqliteStore implements Store {
 export interface SqliteStoreOptions {
   /** How long a call waits (asynchronously) for another process's write lock; default 5 s. */
   busyWaitMs?: number;
+  /**
+   * `always` (the default) runs quick_check at every open; `interval` at most once an hour while
+   * the file is the one last found sound (integrity-check-memo.ts); `never` for reading commands,
+   * which skip rows they cannot parse and write nothing.
+   */
+  integrityCheck?: IntegrityCheckMode;
 }
 
 /**
@@ -270,7 +276,7 @@ export async function openSqliteStore(filePath: string, options: SqliteStoreOpti
   const { db, damaged } = await guarded(
     "open the database",
     location,
-    () => openDatabase(location),
+    () => openDatabase(location, options.integrityCheck ?? "always"),
     busyWaitMs,
   );
   const store = new SqliteStore(db, location, busyWaitMs);
