@@ -1,6 +1,6 @@
 // A warm run killed while its snapshot is mounted (the agent's first model call) leaves no mount
-// behind: the next start's recovery unmounts the overlay before removing the worktree and volume,
-// and the snapshot is intact and usable.
+// behind: the next writing start's recovery unmounts the overlay before removing the worktree and
+// volume, and the snapshot is intact and usable.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
