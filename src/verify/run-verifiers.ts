@@ -5,6 +5,7 @@ import type { Finding, VerifierResult } from "../core/finding.ts";
 import type { ExecResult, Sandbox } from "../sandbox/sandbox.ts";
 import { relativizeFindings } from "./finding-paths.ts";
 import { genericParser, tailFinding } from "./parsers/generic-parser.ts";
+import { locateGoTestFiles } from "./parsers/go-test-paths.ts";
 import { stripAnsi } from "./parsers/output-text.ts";
 import { findParser } from "./parsers/parser-registry.ts";
 import { checkLine, summarizeReport } from "./summarize.ts";
@@ -90,7 +91,14 @@ export function toVerifierResult(
     exitCode: result.exitCode,
     timedOut: result.timedOut,
     durationMs: result.durationMs,
-    findings: [...extra, ...relativizeFindings(findings, worktrees, command.cwd)],
+    findings: [
+      ...extra,
+      ...relativizeFindings(
+        locateGoTestFiles(findings, worktrees[0] ?? "", command.cwd),
+        worktrees,
+        command.cwd,
+      ),
+    ],
     summary: "",
     unparsed: !passed && (unparsed || isGeneric),
     rawChars: result.output.length,

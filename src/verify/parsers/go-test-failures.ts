@@ -22,6 +22,10 @@ interface FailedTest {
 const failHeader = /^(\s*)--- FAIL: (.+?) \(\d+(?:\.\d+)?s\)$/;
 const logStart = /^(\S+?\.go):(\d+): ?(.*)$/;
 const packageResult = /^(?:FAIL|ok)\s+(\S+)(?:\s|$)/;
+// go test -v: `=== RUN   TestX` (also CONT, NAME) opens a test's log lines, which come BEFORE its
+// `--- FAIL:` header; PAUSE and any `--- ` result header close it.
+const runMarker = /^=== (RUN|CONT|NAME|PAUSE)\s+(\S.*)$/;
+const resultHeader = /^\s*--- (?:PASS|FAIL|SKIP): /;
 const maxContextLines = 12;
 const maxFoldedLines = 3;
 const maxFoldedChars = 200;
@@ -85,6 +89,40 @@ function reported(tests: FailedTest[]): FailedTest[] {
   return tests.filter((test) => test.logs.length > 0 || test.panic || !test.hasFailingSubtest);
 }
 
+/**
+ * The log lines go test -v prints between `=== RUN TestX` and TestX's result header, by test
+ * name: without -v they follow the `--- FAIL:` header and the main loop reads them there.
+ */
+class VerboseLogs {
+  private running: string | undefined;
+  private readonly byTest = new Map<string, string[]>();
+
+  /** Whether `line` was a -v marker or a log line of the running test (then it is kept). */
+  take(line: string): boolean {
+    const marker = runMarker.exec(line);
+    if (marker) {
+      this.running = marker[1] === "PAUSE" ? undefined : marker[2]!.trim();
+      return true;
+    }
+    if (resultHeader.test(line)) {
+      this.running = undefined;
+      return false;
+    }
+    if (this.running === undefined || !line.startsWith(" ") || line.trim() === "") return false;
+    const logs = this.byTest.get(this.running) ?? [];
+    logs.push(line);
+    this.byTest.set(this.running, logs);
+    return true;
+  }
+
+  /** The lines `name` logged before its header (a copy: the header's own lines append to it). */
+  logsOf(name: string): string[] {
+    const logs = this.byTest.get(name) ?? [];
+    this.byTest.delete(name);
+    return [...logs];
+  }
+}
+
 /** Failing tests in `lines` (go test output). */
 export function readGoTestFailures(lines: string[]): GoTestFailures {
   const findings: Finding[] = [];
@@ -96,15 +134,21 @@ export function readGoTestFailures(lines: string[]): GoTestFailures {
     pending = [];
     open.length = 0;
   };
+  const verbose = new VerboseLogs();
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index]!;
+    if (verbose.take(line)) {
+      consumed.add(index);
+      continue;
+    }
     const header = failHeader.exec(line);
     if (header) {
       const depth = header[1]!.length / 4;
       while (open.length > 0 && open[open.length - 1]!.depth >= depth) open.pop();
       const parent = open[open.length - 1];
       if (parent) parent.hasFailingSubtest = true;
-      const test: FailedTest = { name: header[2]!, depth, logs: [], hasFailingSubtest: false };
+      const logs = verbose.logsOf(header[2]!);
+      const test: FailedTest = { name: header[2]!, depth, logs, hasFailingSubtest: false };
       pending.push(test);
       open.push(test);
       consumed.add(index);
