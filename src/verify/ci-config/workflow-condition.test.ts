@@ -9,6 +9,7 @@ const scope = { matrix: { os: "ubuntu-latest", node: "20" } };
 describe("mayRun", () => {
   const cases: [string, boolean][] = [
     ["runner.os == 'Windows'", false],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not a template
     ["${{ runner.os == 'linux' }}", true],
     ["runner.os != 'Linux'", false],
     ["matrix.os == 'windows-latest'", false],
