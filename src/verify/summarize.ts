@@ -20,10 +20,30 @@ const countNouns: Record<FindingKind, [string, string]> = {
   unknown: ["problem", "problems"],
 };
 
+const warningNouns: Record<FindingKind, [string, string]> = {
+  test: ["test warning", "test warnings"],
+  type: ["type warning", "type warnings"],
+  compile: ["compile warning", "compile warnings"],
+  lint: ["lint warning", "lint warnings"],
+  build: ["build warning", "build warnings"],
+  unknown: ["warning", "warnings"],
+};
+
+/** `3 compile errors, 2 compile warnings`: counted by kind and severity, errors before warnings. */
 function describeCounts(findings: Finding[]): string {
-  const counts = new Map<FindingKind, number>();
-  for (const finding of findings) counts.set(finding.kind, (counts.get(finding.kind) ?? 0) + 1);
-  return [...counts].map(([kind, count]) => `${count} ${countNouns[kind][count === 1 ? 0 : 1]}`).join(", ");
+  const counts = new Map<string, { nouns: [string, string]; count: number }>();
+  const ordered = [
+    ...findings.filter((finding) => finding.severity !== "warning"),
+    ...findings.filter((finding) => finding.severity === "warning"),
+  ];
+  for (const finding of ordered) {
+    const warning = finding.severity === "warning";
+    const key = `${warning ? "w" : "e"}:${finding.kind}`;
+    const entry = counts.get(key) ?? { nouns: (warning ? warningNouns : countNouns)[finding.kind], count: 0 };
+    entry.count++;
+    counts.set(key, entry);
+  }
+  return [...counts.values()].map(({ nouns, count }) => `${count} ${nouns[count === 1 ? 0 : 1]}`).join(", ");
 }
 
 /** One line for a check: ✓/✗, name, duration and what it found. */
