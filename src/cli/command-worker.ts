@@ -16,7 +16,7 @@ export function registerWorkerCommand(program: Command, global: () => GlobalOpti
       "execute queued runs (`slipway run --detach`) until stopped; many workers can share one data directory",
     )
     .option("--concurrency <n>", "runs executed at once by this worker", positiveInteger, 1)
-    .option("--once", "execute the runs queued now and exit when none is left", false)
+    .option("--once", "exit when no run is left: none queued, none held by another worker", false)
     .action(async (flags: WorkerFlags) => {
       const settings = loadAppSettings(global());
       const app = await openAppStore(settings);

@@ -39,6 +39,8 @@ export interface WorkerSummary {
 interface ActiveRun {
   lease: RunLease;
   fence: Fence;
+  /** Stopped by a stopping worker: its lease is left to expire. */
+  handedBack: boolean;
   controller: AbortController;
   done: Promise<void>;
 }
@@ -75,6 +77,9 @@ function keepLease(store: Store, active: ActiveRun, leaseMs: number, intervalMs:
     void (async () => {
       const renewed = await store.renewLease(active.lease, leaseMs);
       if (!renewed) {
+        // A lease cannot be renewed on a run this attempt has just finished: that one is not lost.
+        const run = await store.getRun(active.lease.runId);
+        if (run?.status === "finished" && run.attempt === active.lease.attempt) return;
         active.fence.lost = true;
         active.fence.reason = `the worker lost its lease on run ${active.lease.runId} (attempt ${active.lease.attempt})`;
         active.controller.abort(new Error(active.fence.reason));
@@ -121,7 +126,14 @@ async function executeLeased(
   } finally {
     release();
     // A fenced attempt keeps no lease to drop: it expired, or it is left to expire (handed back).
-    if (!active.fence.lost) await app.store.releaseRun(active.lease).catch(() => undefined);
+    // A handed-back run keeps its lease until it expires, so the next worker restarts it; any other
+    // is released (a lease another attempt took is not this one's: the store drops nothing then).
+    if (!active.handedBack) {
+      // Not dropped, the lease still ends: it expires, and the next expiry pass removes it.
+      await app.store
+        .releaseRun(active.lease)
+        .catch((error) => notice(`run ${runId}: its lease was not released: ${describeError(error)}`));
+    }
   }
 }
 
@@ -159,6 +171,7 @@ async function claimRuns(
     const entry: ActiveRun = {
       lease,
       fence: { lost: false, reason: "" },
+      handedBack: false,
       controller: new AbortController(),
       done: Promise.resolve(),
     };
@@ -174,12 +187,23 @@ async function drain(active: Map<string, ActiveRun>, drainMs: number): Promise<v
   const timedOut = await Promise.race([all.then(() => false), sleep(drainMs, true, { ref: false })]);
   if (!timedOut) return;
   for (const entry of active.values()) {
+    entry.handedBack = true;
     entry.fence.lost = true;
     entry.fence.reason = "the worker was stopped before the run ended; another worker restarts it";
     entry.controller.abort(new Error(entry.fence.reason));
   }
   // Bounded too: a stage that ignores its signal does not keep the worker alive.
   await Promise.race([all, sleep(drainMs, undefined, { ref: false })]);
+}
+
+/**
+ * Whether other workers hold runs: a run they finish may free a limit that keeps a queued run from
+ * being claimed now, and a run whose worker died comes back to the queue when its lease expires.
+ * (Runs executed in their own `slipway run` process hold no lease and count for no limit.)
+ */
+async function othersHoldRuns(store: Store): Promise<boolean> {
+  const running = await store.listUnfinishedRuns();
+  return running.some((run) => run.spec !== undefined && run.spec !== null && run.state.owner !== "process");
 }
 
 /** Run the worker until `stop` (or, with `once`, until the queue has nothing left for it). */
@@ -193,7 +217,8 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
       options.onNotice?.(`expiring leases failed: ${describeError(error)}`),
     );
     const claimed = await claimRuns(options, workerId, active, summary);
-    if (options.once && claimed === 0 && active.size === 0) break;
+    if (options.once && claimed === 0 && active.size === 0 && !(await othersHoldRuns(options.app.store)))
+      break;
     const wake = [...active.values()].map((entry) => entry.done);
     await Promise.race([sleep(pollMs, undefined, { signal: options.stop }).catch(() => undefined), ...wake]);
   }
