@@ -103,4 +103,26 @@ unit:
       ["make test"],
     );
   });
+
+  test("leaves out release jobs: a deploy or release stage, or tags only", () => {
+    const { steps, notes } = read(`
+stages: [test, deploy]
+unit: { stage: test, script: [make test] }
+pages: { stage: deploy, script: [make docs] }
+package: { only: [tags], script: [make dist] }
+upload: { only: { refs: [tags] }, script: [make upload] }
+`);
+    assert.deepEqual(
+      steps.map((step) => step.run),
+      ["make test"],
+    );
+    assert.deepEqual(
+      notes.map((note) => note.replace(/^ci: \.gitlab-ci\.yml /, "")),
+      [
+        "pages is in the deploy stage; not derived",
+        "package runs only for tags; not derived",
+        "upload runs only for tags; not derived",
+      ],
+    );
+  });
 });

@@ -97,6 +97,16 @@ function serviceNames(value: unknown): string[] {
     .filter((name): name is string => name !== undefined);
 }
 
+/** Why a job is a release or deploy job rather than a check (tags only, a deploy stage), if it is. */
+function releaseOnly(job: Job): string | undefined {
+  const stage = scalarText(job.stage);
+  if (stage !== undefined && /deploy|release|publish/i.test(stage)) return `is in the ${stage} stage`;
+  const only = job.only;
+  const refs = Array.isArray(only) ? only : asRecord(only)?.refs;
+  const list = Array.isArray(refs) ? refs.map(scalarText) : [];
+  return list.length > 0 && list.every((ref) => ref === "tags") ? "runs only for tags" : undefined;
+}
+
 /** The command steps of `.gitlab-ci.yml`, with notes on what is skipped. */
 export function gitlabSteps(file: CiFile): CiSteps {
   const out: CiSteps = { steps: [], notes: [] };
@@ -118,6 +128,11 @@ export function gitlabSteps(file: CiFile): CiSteps {
       continue;
     }
     if (job.trigger !== undefined) continue;
+    const release = releaseOnly(job);
+    if (release) {
+      out.notes.push(`ci: ${where} ${release}; not derived`);
+      continue;
+    }
     if (scalarText(job.when) === "manual") {
       out.notes.push(`ci: ${where} runs only by hand; not derived`);
       continue;
