@@ -34,9 +34,17 @@ export const defaultCommandAllowlist: readonly string[] = [
   "./mvnw",
   "gradle",
   "./gradlew",
-  // Make
-  "make test",
-  "make check",
+  // C and C++: make runs the Makefile's recipes whatever the target (as `npm run` runs scripts),
+  // so it is allowed whole; CMake configures and builds, CTest runs the tests, and the compilers.
+  "make",
+  "cmake",
+  "ctest",
+  "gcc",
+  "g++",
+  "cc",
+  "c++",
+  "clang",
+  "clang++",
   // Reading files
   "ls",
   "cat",

@@ -67,6 +67,14 @@ export const defaultToolchainNames = [
   "gradle",
   "java",
   "make",
+  // C and C++: CMake, CTest and the compilers (most often under /usr; a Kitware or pip cmake is not).
+  "cmake",
+  "ctest",
+  "gcc",
+  "g++",
+  "cc",
+  "c++",
+  "clang",
 ] as const;
 
 export interface ToolchainContext {
