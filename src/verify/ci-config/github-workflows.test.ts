@@ -146,4 +146,18 @@ jobs:
       ["packages/core"],
     );
   });
+
+  test("leaves out jobs that deploy, release or publish", () => {
+    const { steps, notes } = read(`
+jobs:
+  test: { runs-on: ubuntu-latest, steps: [{ run: npm test }] }
+  deploy-docs: { runs-on: ubuntu-latest, steps: [{ run: npm run build }] }
+  ship: { name: Publish to npm, runs-on: ubuntu-latest, steps: [{ run: npm run build }] }
+`);
+    assert.deepEqual(
+      steps.map((step) => step.run),
+      ["npm test"],
+    );
+    assert.equal(notes.filter((note) => /deploys or releases; not derived/.test(note)).length, 2);
+  });
 });

@@ -135,6 +135,11 @@ function readJob(
   out: CiSteps,
 ) {
   const where = `${file} jobs.${jobName}`;
+  const title = `${jobName} ${scalarText(job.name) ?? ""}`;
+  if (/deploy|release|publish/i.test(title)) {
+    out.notes.push(`ci: ${where} deploys or releases; not derived`);
+    return;
+  }
   if (job.uses !== undefined) {
     const uses = scalarText(job.uses) ?? "?";
     const local = /^\.\/(\.github\/workflows\/[^/@\s]+)$/.exec(uses)?.[1];
