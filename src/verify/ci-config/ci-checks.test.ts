@@ -55,7 +55,7 @@ describe("deriveCiChecks", () => {
     );
     const notes = derived.notes.join("\n");
     assert.match(notes, /step 6 needs secrets the gate does not have/);
-    assert.match(notes, /`npx vercel deploy --prod` is not run: vercel needs the network/);
+    assert.match(notes, /jobs\.deploy deploys or releases; not derived/);
     assert.match(notes, /action steps are not run \(actions\/checkout@v4, actions\/setup-node@v4\)/);
     assert.match(notes, /install steps are left to the setup stage: npm ci/);
   });

@@ -48,6 +48,7 @@ describe("classifyCommand", () => {
     ["turbo run deploy", "other"],
     ["nx run-many -t test", "check:test"],
     ["curl -s https://codecov.io/bash", "network"],
+    ["npx vercel deploy --prod", "network"],
     ["docker push image", "network"],
     ["git push origin main", "network"],
     ["sudo apt-get install -y libfoo", "setup"],

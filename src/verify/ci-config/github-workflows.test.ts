@@ -43,7 +43,7 @@ jobs:
   test("reports steps that need secrets or expressions the gate cannot resolve", () => {
     const { steps, notes } = read(`
 jobs:
-  release:
+  ship:
     runs-on: ubuntu-latest
     steps:
       - run: npm publish
