@@ -21,7 +21,8 @@ type WriteMethod =
   | "renewLease"
   | "releaseRun"
   | "expireLeases"
-  | "requestCancel";
+  | "requestCancel"
+  | "recordSpend";
 
 /** Every Store method is either a read (delegated) or a write (refused): a new method must be sorted. */
 type ReadMethod = Exclude<keyof Store, WriteMethod>;
@@ -44,6 +45,7 @@ const writeMethods: Record<WriteMethod, true> = {
   releaseRun: true,
   expireLeases: true,
   requestCancel: true,
+  recordSpend: true,
 };
 
 const readMethods: Record<ReadMethod, true> = {
@@ -62,6 +64,7 @@ const readMethods: Record<ReadMethod, true> = {
   countFollowUps: true,
   cancelRequested: true,
   listEventsAfter: true,
+  spendByRepository: true,
 };
 
 /**

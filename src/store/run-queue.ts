@@ -16,6 +16,8 @@ export interface ClaimLimits {
   maxConcurrentRuns: number;
   /** At most this many leased runs whose task has the same repo. */
   maxRunsPerRepository: number;
+  /** Repositories whose queued runs are not claimed now (their budget is spent: they wait). */
+  skipRepositories?: readonly string[];
 }
 
 /** What one expireLeases pass did: runs put back in the queue, runs ended for good. */

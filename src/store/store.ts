@@ -1,6 +1,7 @@
 // The store contract: tasks, runs, the append-only event trace, pull requests. SQLite now, Postgres later; both
 // must pass the same contract suite (store.contract.ts).
 import type { Run, RunEvent, RunOutcome, RunStage, Task, Usage } from "../core/run.ts";
+import type { BudgetLedger } from "./budget-ledger.ts";
 import type { FollowUpStore } from "./follow-up-store.ts";
 import type { PullRequestStore } from "./pull-request-store.ts";
 import type { RunLease, RunQueue } from "./run-queue.ts";
@@ -34,8 +35,8 @@ export interface RunListQuery {
   onUnreadable?: (row: UnreadableRow) => void;
 }
 
-/** Tasks, runs and their trace; pull requests and branch pushes (see pull-request-store.ts); the run queue (run-queue.ts). */
-export interface Store extends PullRequestStore, FollowUpStore, RunQueue {
+/** Tasks, runs and their trace; pull requests and branch pushes (see pull-request-store.ts); the run queue (run-queue.ts); the budget ledger (budget-ledger.ts). */
+export interface Store extends PullRequestStore, FollowUpStore, RunQueue, BudgetLedger {
   createTask(task: Task): Promise<void>;
   getTask(id: string): Promise<Task | undefined>;
   /** Insert a new run. Its events start at seq 1. */

@@ -93,6 +93,17 @@ export const postgresMigrations: readonly PostgresMigration[] = [
         WHERE state = 'open';
     `,
   },
+  {
+    version: 3,
+    name: "budget-spend-ledger",
+    sql: `
+      CREATE TABLE budget_spend (
+        run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE, day TEXT NOT NULL,
+        repo TEXT NOT NULL, cost_usd DOUBLE PRECISION NOT NULL, PRIMARY KEY (run_id, day)
+      );
+      CREATE INDEX budget_spend_day ON budget_spend (day, repo);
+    `,
+  },
 ];
 
 /** One key for every Slipway migrator on a database: they take turns. */

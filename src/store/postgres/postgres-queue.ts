@@ -69,6 +69,7 @@ export class PostgresQueue implements RunQueue {
         WHERE q.worker_id IS NULL AND r.status = 'queued'
           AND (SELECT count(*) FROM run_queue l WHERE l.repo = q.repo AND l.worker_id IS NOT NULL)
               < ${limits.maxRunsPerRepository}
+          AND q.repo NOT IN (SELECT jsonb_array_elements_text(${JSON.stringify(limits.skipRepositories ?? [])}::text::jsonb))
         ORDER BY q.position LIMIT 1 FOR UPDATE OF q, r SKIP LOCKED`;
       if (!picked) return undefined;
       const runId = String(picked.run_id);

@@ -10,6 +10,7 @@ import { after, describe, test } from "node:test";
 import { promisify } from "node:util";
 import postgres, { type Sql } from "postgres";
 import { SlipwayConfig } from "../../config/config-schema.ts";
+import { describeBudgetLedgerContract } from "../budget-ledger.contract.ts";
 import { openConfiguredStore } from "../open-store.ts";
 import { describeQueueContract } from "../run-queue.contract.ts";
 import { describeStoreContract } from "../store.contract.ts";
@@ -32,7 +33,7 @@ after(async () => {
 async function freshStore(server: TestPostgres) {
   const store = await openPostgresStore(server.url, { schema });
   admin ??= postgres(server.url, { max: 1, onnotice: () => undefined, connection: { search_path: schema } });
-  await admin`TRUNCATE tasks, runs, run_events, pull_requests, pull_request_comments, branch_pushes, follow_ups, run_queue RESTART IDENTITY CASCADE`;
+  await admin`TRUNCATE tasks, runs, run_events, pull_requests, pull_request_comments, branch_pushes, follow_ups, run_queue, budget_spend RESTART IDENTITY CASCADE`;
   return store;
 }
 
@@ -43,6 +44,12 @@ function registerCases(server: TestPostgres): void {
   }));
 
   describeQueueContract("postgres", async () => ({
+    store: await freshStore(server),
+    another: () => openPostgresStore(server.url, { schema }),
+    cleanup: async () => undefined,
+  }));
+
+  describeBudgetLedgerContract("postgres", async () => ({
     store: await freshStore(server),
     another: () => openPostgresStore(server.url, { schema }),
     cleanup: async () => undefined,

@@ -18,6 +18,7 @@ import {
 } from "../sqlite/sqlite-rows.ts";
 import type { RunListQuery, RunUpdate, Store } from "../store.ts";
 import { readRows } from "../unreadable-rows.ts";
+import { PostgresBudgetLedger } from "./postgres-budget-ledger.ts";
 import { PostgresFollowUps } from "./postgres-follow-ups.ts";
 import { pgGuarded } from "./postgres-guard.ts";
 import { applyPostgresMigrations } from "./postgres-migrations.ts";
@@ -41,6 +42,7 @@ class PostgresStore implements Store {
   readonly #queue: PostgresQueue;
   readonly #pullRequests: PostgresPullRequests;
   readonly #followUps: PostgresFollowUps;
+  readonly #ledger: PostgresBudgetLedger;
 
   constructor(sql: Sql, location: string) {
     this.#sql = sql;
@@ -48,6 +50,7 @@ class PostgresStore implements Store {
     this.#queue = new PostgresQueue(sql, location);
     this.#pullRequests = new PostgresPullRequests(sql, location);
     this.#followUps = new PostgresFollowUps(sql, location);
+    this.#ledger = new PostgresBudgetLedger(sql, location);
   }
 
   enqueueRun: Store["enqueueRun"] = (runId) => this.#queue.enqueueRun(runId);
@@ -60,6 +63,8 @@ class PostgresStore implements Store {
   cancelRequested: Store["cancelRequested"] = (runId) => this.#queue.cancelRequested(runId);
   listEventsAfter: Store["listEventsAfter"] = (runId, afterSeq, limit) =>
     this.#queue.listEventsAfter(runId, afterSeq, limit);
+  recordSpend: Store["recordSpend"] = (record) => this.#ledger.recordSpend(record);
+  spendByRepository: Store["spendByRepository"] = (day) => this.#ledger.spendByRepository(day);
   claimFollowUp: Store["claimFollowUp"] = (claim) => this.#followUps.claimFollowUp(claim);
   attachFollowUpRun: Store["attachFollowUpRun"] = (key, trigger, runId) =>
     this.#followUps.attachFollowUpRun(key, trigger, runId);

@@ -170,6 +170,21 @@ export const sqliteMigrations: readonly Migration[] = [
         WHERE state = 'open';
     `,
   },
+  {
+    version: 6,
+    name: "budget-spend-ledger",
+    // What each run spent per UTC day, charged to its repository (store/budget-ledger.ts).
+    sql: `
+      CREATE TABLE budget_spend (
+        run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        day TEXT NOT NULL,
+        repo TEXT NOT NULL,
+        cost_usd REAL NOT NULL,
+        PRIMARY KEY (run_id, day)
+      ) STRICT;
+      CREATE INDEX budget_spend_day ON budget_spend (day, repo);
+    `,
+  },
 ];
 
 const createLedger = `

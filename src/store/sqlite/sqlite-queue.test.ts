@@ -9,6 +9,7 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
+import { describeBudgetLedgerContract } from "../budget-ledger.contract.ts";
 import { describeQueueContract } from "../run-queue.contract.ts";
 import { StoreBusyError } from "../store-errors.ts";
 import { makeRun, makeTask } from "../store-fixtures.ts";
@@ -16,7 +17,8 @@ import { openSqliteStore } from "./sqlite-store.ts";
 
 const run = promisify(execFile);
 
-describeQueueContract("sqlite", async () => {
+/** A fresh SQLite store in a temporary directory, with a second connection to the same file. */
+async function openQueueStore() {
   const directory = await mkdtemp(path.join(tmpdir(), "slipway-queue-"));
   const file = path.join(directory, "slipway.db");
   const store = await openSqliteStore(file);
@@ -25,7 +27,10 @@ describeQueueContract("sqlite", async () => {
     another: () => openSqliteStore(file),
     cleanup: () => rm(directory, { recursive: true, force: true }),
   };
-});
+}
+
+describeQueueContract("sqlite", openQueueStore);
+describeBudgetLedgerContract("sqlite", openQueueStore);
 
 /** A child process holding `file`'s write lock (BEGIN IMMEDIATE) until its stdin closes or says so. */
 async function holdWriteLock(file: string): Promise<{ release: () => Promise<void> }> {

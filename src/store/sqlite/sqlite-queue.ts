@@ -21,6 +21,7 @@ const pickSql = `
   SELECT q.run_id FROM run_queue q JOIN runs r ON r.id = q.run_id
   WHERE q.worker_id IS NULL AND r.status = 'queued'
     AND (SELECT count(*) FROM run_queue l WHERE l.repo = q.repo AND l.worker_id IS NOT NULL) < $perRepo
+    AND q.repo NOT IN (SELECT value FROM json_each($skip))
   ORDER BY q.position LIMIT 1`;
 
 export class SqliteQueue implements RunQueue {
@@ -75,7 +76,10 @@ export class SqliteQueue implements RunQueue {
         this.#db.prepare("SELECT count(*) AS n FROM run_queue WHERE worker_id IS NOT NULL").get()?.n,
       );
       if (leased >= limits.maxConcurrentRuns) return undefined;
-      const picked = this.#db.prepare(pickSql).get({ perRepo: limits.maxRunsPerRepository });
+      const picked = this.#db.prepare(pickSql).get({
+        perRepo: limits.maxRunsPerRepository,
+        skip: JSON.stringify(limits.skipRepositories ?? []),
+      });
       if (!picked) return undefined;
       const runId = String(picked.run_id);
       const expires = Date.now() + leaseMs;

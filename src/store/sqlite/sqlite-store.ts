@@ -10,6 +10,7 @@ import { applyRunUpdate } from "../run-update.ts";
 import type { RunListQuery, RunUpdate, Store } from "../store.ts";
 import { readRows } from "../unreadable-rows.ts";
 import { SqliteBranchPushes } from "./sqlite-branch-pushes.ts";
+import { SqliteBudgetLedger } from "./sqlite-budget-ledger.ts";
 import { SqliteFollowUps } from "./sqlite-follow-ups.ts";
 import { defaultBusyWaitMs, guarded } from "./sqlite-guard.ts";
 import { type IntegrityCheckMode, openDatabase } from "./sqlite-open.ts";
@@ -47,6 +48,7 @@ class SqliteStore implements Store {
   readonly #followUps: SqliteFollowUps;
   readonly #queue: SqliteQueue;
   readonly #branchPushes: SqliteBranchPushes;
+  readonly #ledger: SqliteBudgetLedger;
   readonly #busyWaitMs: number;
 
   constructor(db: DatabaseSync, location: string, busyWaitMs: number) {
@@ -56,6 +58,7 @@ class SqliteStore implements Store {
     this.#pullRequests = new SqlitePullRequests(db, location, busyWaitMs);
     this.#followUps = new SqliteFollowUps(db, location, busyWaitMs);
     this.#queue = new SqliteQueue(db, location, busyWaitMs);
+    this.#ledger = new SqliteBudgetLedger(db, location, busyWaitMs);
     this.#branchPushes = new SqliteBranchPushes(db, location, busyWaitMs);
   }
 
@@ -70,6 +73,10 @@ class SqliteStore implements Store {
   cancelRequested: Store["cancelRequested"] = (runId) => this.#queue.cancelRequested(runId);
   listEventsAfter: Store["listEventsAfter"] = (runId, afterSeq, limit) =>
     this.#queue.listEventsAfter(runId, afterSeq, limit);
+
+  // The budget ledger lives in sqlite-budget-ledger.ts.
+  recordSpend: Store["recordSpend"] = (record) => this.#ledger.recordSpend(record);
+  spendByRepository: Store["spendByRepository"] = (day) => this.#ledger.spendByRepository(day);
 
   // Pull requests, comments and branch pushes live in sqlite-pull-requests.ts.
   claimFollowUp: Store["claimFollowUp"] = (claim) => this.#followUps.claimFollowUp(claim);
