@@ -39,6 +39,33 @@ function pickLocation(
   return own.at(-1) ?? inside.at(-1) ?? locations.at(-1);
 }
 
+/** A SyntaxError's own place, as Python prints it inside the error: `File "…/mod.py", line 6`. */
+const syntaxPlace = /^\s*File "(.+)", line (\d+)/;
+
+/**
+ * Where a module that failed to import is broken: a SyntaxError's own `File "…", line N`, else
+ * the innermost frame inside the project (the import that failed, in whichever module made it),
+ * not the test module's import line that led there.
+ */
+function collectionLocation(block: ReportBlock, errorLines: string[]): TracebackLocation | undefined {
+  for (let index = errorLines.length - 1; index >= 0; index--) {
+    const place = syntaxPlace.exec(errorLines[index]!);
+    if (place) return { file: place[1]!, line: Number(place[2]) };
+  }
+  return block.locations.filter((location) => !path.isAbsolute(location.file)).at(-1);
+}
+
+/**
+ * A SyntaxError prints its place and code before `SyntaxError: invalid syntax`: that last line
+ * goes first (it becomes the message), the place and code after it (context).
+ */
+function syntaxErrorFirst(lines: string[]): string[] {
+  if (lines.length === 0 || !syntaxPlace.test(lines[0]!)) return lines;
+  const named = lines.findIndex((line) => /^\s*\w+(Error|Exception)\b/.test(line));
+  if (named < 0) return lines;
+  return [lines[named]!, ...lines.slice(0, named), ...lines.slice(named + 1)];
+}
+
 const phaseLabels: Record<string, string> = {
   setup: "error at setup: ",
   teardown: "error at teardown: ",
@@ -54,7 +81,7 @@ interface FailedTest {
 }
 
 function findingFor(failed: FailedTest, block: ReportBlock | undefined): Finding {
-  const errorLines = trimBlankLines(dedent(block?.errorLines ?? []));
+  const errorLines = syntaxErrorFirst(trimBlankLines(dedent(block?.errorLines ?? [])));
   const first = errorLines[0]?.trim();
   const isError = failed.outcome === "error";
   const phase = (block?.phase && phaseLabels[block.phase]) ?? (isError ? "error: " : "");
@@ -62,15 +89,20 @@ function findingFor(failed: FailedTest, block: ReportBlock | undefined): Finding
   const message = detail ? `${phase}${detail}` : phase.replace(/: $/, "") || "failed";
   const finding: Finding = { kind: "test", test: failed.test, message: clip(message, 500) };
   if (failed.nodeFile) finding.file = failed.nodeFile;
-  const location = block && pickLocation(block.locations, failed.nodeFile);
+  const collecting = block?.phase === "collecting" ? collectionLocation(block, errorLines) : undefined;
+  const location = collecting ?? (block && pickLocation(block.locations, failed.nodeFile));
   if (location) {
     finding.file = location.file;
     finding.line = location.line;
   }
   const context = errorLines.slice(1, 1 + maxContextLines).map((line) => clip(line, maxLineChars));
   const deepest = block?.locations.at(-1);
-  if (deepest && deepest !== location && !path.isAbsolute(deepest.file)) {
+  if (deepest && deepest !== location && !path.isAbsolute(deepest.file) && !collecting) {
     context.unshift(`raised at ${deepest.file}:${deepest.line}`);
+  }
+  const imported = collecting && block && pickLocation(block.locations, failed.nodeFile);
+  if (imported && (imported.file !== collecting.file || imported.line !== collecting.line)) {
+    context.unshift(`imported at ${imported.file}:${imported.line}`);
   }
   if (context.length > 0) finding.context = context.join("\n");
   return finding;
