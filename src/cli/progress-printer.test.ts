@@ -19,6 +19,7 @@ const failedCheck = {
   findings: [],
   summary: "1 failing test",
   unparsed: false,
+  rawChars: 40,
 };
 
 test("a failed check's progress shows a failure mark only, never a tick beside it", () => {

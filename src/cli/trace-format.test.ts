@@ -12,10 +12,18 @@ test("the trace prints an event's money rounded and its offset with a spaced uni
       at,
       stage: "review",
       type: "judge-end",
-      data: { usage: { costUsd: 0.1 + 0.2 } },
+      data: {
+        valid: true,
+        verdict: "approve",
+        in_scope: true,
+        problems: [],
+        confidence: 0.9,
+        usage: { inputTokens: 10, outputTokens: 2, costUsd: 0.1 + 0.2 },
+      },
     },
   ];
   const text = renderTrace(events);
   assert.match(text, /^#001 \+ {4}0\.0 s {2}review/);
   assert.match(text, /"costUsd":0\.3}/);
+  assert.doesNotMatch(text, /unknown/);
 });

@@ -3,6 +3,7 @@
 import { rm } from "node:fs/promises";
 import { hostname } from "node:os";
 import { describeError } from "../core/errors.ts";
+import { eventRow } from "../core/events/run-events.ts";
 import { processAlive } from "../core/process-alive.ts";
 import type { Run } from "../core/run.ts";
 import { engineSocketPresent } from "../sandbox/docker/engine-socket.ts";
@@ -86,13 +87,15 @@ async function recoverRun(store: Store, orphan: Run): Promise<Run | undefined> {
   const run = await store.getRun(orphan.id);
   if (run?.status !== "running") return undefined;
   const problem = await removeRunLeftovers(run);
-  await store.appendEvent({
-    runId: run.id,
-    at: new Date().toISOString(),
-    type: "run-interrupt",
-    stage: run.stage,
-    data: { ownerPid: run.ownerPid, worktreeRemoved: problem === undefined, problem },
-  });
+  await store.appendEvent(
+    eventRow({
+      runId: run.id,
+      at: new Date().toISOString(),
+      type: "run-interrupt",
+      stage: run.stage,
+      data: { ownerPid: run.ownerPid, worktreeRemoved: problem === undefined, problem },
+    }),
+  );
   return store.updateRun(run.id, {
     status: "finished",
     outcome: "interrupted",

@@ -5,6 +5,7 @@ import type { LanguageModel } from "ai";
 import { toModelToolSet } from "../agent/model-tools.ts";
 import type { SlipwayConfig } from "../config/config-schema.ts";
 import { describeError, SlipwayError, StoreError } from "../core/errors.ts";
+import { eventRow } from "../core/events/run-events.ts";
 import type { Run, Task } from "../core/run.ts";
 import { parseRunSpec, type RunSpec } from "../core/run-spec.ts";
 import type { Forge } from "../forge/forge.ts";
@@ -97,26 +98,30 @@ async function prepareAttempt(run: Run, spec: RunSpec, deps: RunDependencies): P
 /** A run that could not start ends here, with the reason in its trace. */
 async function endBeforeStart(run: Run, error: unknown, deps: RunDependencies): Promise<Run> {
   const message = describeError(error);
-  await deps.store.appendEvent({
-    runId: run.id,
-    at: new Date().toISOString(),
-    type: "run-error",
-    stage: run.stage,
-    data: { message, code: SlipwayError.isInstance(error) ? error.code : "internal" },
-  });
+  await deps.store.appendEvent(
+    eventRow({
+      runId: run.id,
+      at: new Date().toISOString(),
+      type: "run-error",
+      stage: run.stage,
+      data: { message, code: SlipwayError.isInstance(error) ? error.code : "internal" },
+    }),
+  );
   const ended = await deps.store.updateRun(run.id, {
     status: "finished",
     outcome: deps.signal.aborted ? "interrupted" : "error",
     outcomeDetail: message,
     endedAt: new Date().toISOString(),
   });
-  await deps.store.appendEvent({
-    runId: run.id,
-    at: new Date().toISOString(),
-    type: "run-end",
-    stage: ended.stage,
-    data: { outcome: ended.outcome, detail: message },
-  });
+  await deps.store.appendEvent(
+    eventRow({
+      runId: run.id,
+      at: new Date().toISOString(),
+      type: "run-end",
+      stage: ended.stage,
+      data: { outcome: ended.outcome, detail: message },
+    }),
+  );
   return ended;
 }
 

@@ -29,6 +29,7 @@ const failedTest = {
   findings: [],
   summary: "1 failing",
   unparsed: false,
+  rawChars: 40,
 };
 
 const runStart = {

@@ -35,6 +35,8 @@ export const EventVerifierResult = z.object({
   findings: z.array(EventFinding),
   summary: z.string(),
   unparsed: z.boolean(),
+  /** Size of the raw output in characters. */
+  rawChars: z.number(),
 });
 
 export const EventGuardFinding = z.object({

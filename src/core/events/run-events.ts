@@ -1,7 +1,7 @@
 // The one versioned schema of every event a run records: a discriminated union on `type`, the
 // generic types recording is checked against, and the reader that never throws on an old row.
 import { z } from "zod";
-import type { RunEvent } from "../run.ts";
+import type { RunEvent, RunStage } from "../run.ts";
 import { agentEvents } from "./agent-events.ts";
 import { EventStage } from "./event-parts.ts";
 import { publishEvents } from "./publish-events.ts";
@@ -28,6 +28,17 @@ export type RunEventDataOf<T extends RunEventType> = Extract<RunEventBody, { typ
 
 /** What recording an event of `type` takes (the schema's input: optional fields may be absent). */
 export type RunEventData<T extends RunEventType> = Extract<z.input<typeof RunEventBody>, { type: T }>["data"];
+
+/** A row to append, checked by tsc against its type's schema: for writers that call the store directly. */
+export function eventRow<T extends RunEventType>(row: {
+  runId: string;
+  at: string;
+  stage: RunStage;
+  type: T;
+  data: RunEventData<T>;
+}): Omit<RunEvent, "seq"> {
+  return row;
+}
 
 /** How a module below the pipeline records events (agent loop, judge): typed like the pipeline's `recordEvent`. */
 export type RecordRunEvent = <T extends RunEventType>(type: T, data: RunEventData<T>) => Promise<void>;
@@ -72,14 +83,18 @@ export function readRunEvents(rows: readonly RunEvent[]): ReadRunEvent[] {
   return rows.map(readRunEvent);
 }
 
-/** The union as JSON Schema (draft 2020-12), stamped with its version: docs/events.schema.json. */
-export function runEventsJsonSchema(): Record<string, unknown> {
-  return {
-    $id: "https://slipway.dev/schemas/run-events.schema.json",
+/** How docs/events.schema.json is regenerated; the staleness test names it. */
+export const regenerateEventsSchemaCommand = "npm run docs:events";
+
+/** The union as JSON Schema (draft 2020-12), stamped with its version: the text of docs/events.schema.json. */
+export function renderRunEventsJsonSchema(): string {
+  const schema = {
+    $comment: `Generated from the zod schemas in src/core/events/ by \`${regenerateEventsSchemaCommand}\`. Do not edit by hand: a test fails when this file differs from the schemas.`,
     title: "Slipway run event",
     description:
       "One row of a run's trace: runId, seq, at, stage, and a `type` that decides the shape of `data`.",
     schemaVersion: runEventsSchemaVersion,
     ...z.toJSONSchema(TypedRunEvent, { io: "output" }),
   };
+  return `${JSON.stringify(schema, null, 2)}\n`;
 }
