@@ -113,7 +113,9 @@ export async function runAgentLoop(
       result = await modelStep(session, options, options.limits.maxMinutes * 60_000 - elapsed);
     } catch (error) {
       if (options.signal.aborted) throw error;
-      if (!ModelError.isInstance(error)) throw error;
+      // By code: isInstance is SlipwayError's, true for any Slipway error (a store write that failed
+      // inside the step is the store's failure, not the model's).
+      if (!ModelError.isInstance(error) || !error.code.startsWith("model_")) throw error;
       const timedOut = Date.now() - options.runStartedAt >= options.limits.maxMinutes * 60_000;
       if (timedOut)
         return {

@@ -2,6 +2,8 @@
 // transition table, saves the run after every stage, and always ends with cleanup.
 import { describeError, SlipwayError } from "../core/errors.ts";
 import type { Run, RunOutcome, RunStage } from "../core/run.ts";
+import { applyRunUpdate } from "../store/run-update.ts";
+import type { RunUpdate } from "../store/store.ts";
 import { type RunContext, recordEvent, type Stage, type StageResult, wasCancelled } from "./run-context.ts";
 import { pastDeadline, timeLimitDetail } from "./run-deadline.ts";
 import { agentStage } from "./stage-agent.ts";
@@ -12,6 +14,7 @@ import { publishStage } from "./stage-publish.ts";
 import { reviewStage } from "./stage-review.ts";
 import { setupStage } from "./stage-setup.ts";
 import { workspaceStage } from "./stage-workspace.ts";
+import { isPassingStoreFailure, retryStoreWrite, storeFailureDetail } from "./store-write-retry.ts";
 import { isAllowedTransition, maxStageSteps } from "./transitions.ts";
 
 /** The stages whose work the run's wall-time limit covers (setup, the agent's, and what judges it). */
@@ -44,11 +47,15 @@ async function runStage(context: RunContext, stage: Exclude<RunStage, "done">): 
         : "the run was stopped"
       : outOfTime
         ? timeLimitDetail(context, `the ${stage} stage`)
-        : describeError(error);
+        : isPassingStoreFailure(error)
+          ? storeFailureDetail(error)
+          : describeError(error);
     await recordEvent(context, "run-error", {
       message,
       code: SlipwayError.isInstance(error) ? error.code : "internal",
       stack: !SlipwayError.isInstance(error) && error instanceof Error ? error.stack : undefined,
+    }).catch(() => {
+      // The store may be what failed: the outcome's detail carries the message all the same.
     });
     const outcome: RunOutcome = cancelled
       ? "cancelled"
@@ -80,18 +87,64 @@ export async function drivePipeline(context: RunContext): Promise<Run> {
       throw new SlipwayError("internal", `pipeline bug: stage ${stage} may not move to ${result.next}`);
     }
     if (result.outcome && !outcome) outcome = { outcome: result.outcome, detail: result.outcomeDetail };
-    context.run = await store.updateRun(context.run.id, { ...result.update, stage: result.next });
-    await recordEvent(context, "stage-end", { stage, next: result.next, outcome: result.outcome });
-    stage = result.next;
+    // The outcome is stored before cleanup starts: a run killed while cleaning up (after it opened
+    // its pull request) is still recorded with what it did, not as interrupted.
+    const decided =
+      result.next === "cleanup" && outcome ? { outcome: outcome.outcome, outcomeDetail: outcome.detail } : {};
+    stage = await saveStep(
+      context,
+      { ...result.update, ...decided, stage: result.next },
+      stage,
+      result,
+      (error) => {
+        outcome ??= { outcome: "error", detail: storeFailureDetail(error) };
+      },
+    );
     if (step > maxStageSteps + 2) break;
   }
   const final = outcome ?? { outcome: "error" as const, detail: "the pipeline ended without an outcome" };
-  context.run = await store.updateRun(context.run.id, {
-    status: "finished",
-    outcome: final.outcome,
-    outcomeDetail: final.detail,
-    endedAt: new Date().toISOString(),
-  });
-  await recordEvent(context, "run-end", { outcome: final.outcome, detail: final.detail });
+  // The end event first: a follower that sees the run finished has all its events to read, and a
+  // worker's fenced writes go through only while the run is still running.
+  await retryStoreWrite(() =>
+    recordEvent(context, "run-end", { outcome: final.outcome, detail: final.detail }),
+  );
+  context.run = await retryStoreWrite(() =>
+    store.updateRun(context.run.id, {
+      status: "finished",
+      stage: context.run.stage,
+      outcome: final.outcome,
+      outcomeDetail: final.detail,
+      endedAt: new Date().toISOString(),
+      // Cleanup's removal of the worktree may have been kept in memory only (saveStep).
+      ...(context.run.worktree === undefined ? { worktree: null } : {}),
+    }),
+  );
   return context.run;
+}
+
+/**
+ * Store one step's update and its stage-end event; returns the stage to run next. When the store
+ * stays unwritable past the retry bound, the run goes on in memory to cleanup (so its sandbox and
+ * worktree still go) and `onStoreFailure` gives it the store's failure as its cause.
+ */
+async function saveStep(
+  context: RunContext,
+  update: RunUpdate,
+  stage: RunStage,
+  result: StageResult,
+  onStoreFailure: (error: unknown) => void,
+): Promise<RunStage> {
+  const { store } = context.services;
+  try {
+    context.run = await retryStoreWrite(() => store.updateRun(context.run.id, update));
+    await retryStoreWrite(() =>
+      recordEvent(context, "stage-end", { stage, next: result.next, outcome: result.outcome }),
+    );
+    return result.next;
+  } catch (error) {
+    if (!isPassingStoreFailure(error)) throw error;
+    context.run = applyRunUpdate(context.run, update);
+    onStoreFailure(error);
+    return result.next === "done" ? "done" : "cleanup";
+  }
 }
