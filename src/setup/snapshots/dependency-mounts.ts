@@ -206,9 +206,10 @@ export async function mountDependencies(
 
 /**
  * Unmount every Slipway overlay at or under `worktree` (lazily when busy), remove each now empty
- * mount point and the upper layers. Removing the mount point also detaches the copies a sandbox made
- * of the mount when it was created (the kernel does so on rmdir), so no sandbox keeps seeing what
- * the agent wrote. Safe to call when nothing is mounted; returns how many mounts went.
+ * mount point and the upper layers. In the tests a sandbox made before no longer sees what the agent
+ * wrote once the host unmounted; removing the mount point is defence in depth, since the kernel
+ * detaches other namespaces' mounts on a removed directory. Safe to call when nothing is mounted;
+ * returns how many mounts went.
  */
 export async function unmountDependencies(worktree: string): Promise<number> {
   const mounts = dependencyMountsUnder(worktree);
