@@ -17,7 +17,9 @@ interface SetupFlags {
 
 const inPlaceHelp = `
 The repository is used in place: the install writes where it would in your shell (node_modules,
-.venv). Secrets named in setup.secretEnv are handed to the install commands only.
+.venv). Secrets named in setup.secretEnv are handed to the install commands only. Each package
+folder with a lockfile or module of its own (web/, services/api, tools/) is installed in that
+folder; a packageManager pin of pnpm or yarn is installed with corepack first.
 
 Exit codes: 0 setup passed (or nothing to install), 16 setup failed, 2 bad input or configuration.`;
 
