@@ -11,6 +11,14 @@ export {
   StoreError,
   WorkspaceError,
 } from "./core/errors.ts";
+export {
+  type ReadRunEvent,
+  RunEventBody,
+  type RunEventDataOf,
+  type RunEventType,
+  runEventsSchemaVersion,
+  type UnknownRunEvent,
+} from "./core/events/run-events.ts";
 export type { Run, RunEvent } from "./core/run.ts";
 export type { ProgressEvent } from "./pipeline/run-context.ts";
 export type { SlipwayApiOptions } from "./runs/api-settings.ts";

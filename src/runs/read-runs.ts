@@ -1,7 +1,8 @@
 // The programmatic `slipway runs` and `slipway show`: read what runs recorded, never creating a
 // data directory or a store (a directory with none has no runs).
 import { z } from "zod";
-import type { Run, RunEvent } from "../core/run.ts";
+import { type ReadRunEvent, readRunEvents } from "../core/events/run-events.ts";
+import type { Run } from "../core/run.ts";
 import { apiSettings, parseApiInput, SlipwayApiOptions } from "./api-settings.ts";
 import { withExistingStore } from "./app-context.ts";
 
@@ -36,18 +37,22 @@ export async function getRun(id: string, options: SlipwayApiOptions = {}): Promi
   );
 }
 
-/** A run's trace in order (by id or unique prefix); undefined when there is no such run. */
+/**
+ * A run's trace in order (by id or unique prefix), each event typed by the run event schema (one
+ * that does not parse comes back as `type: "unknown"` with its `rawType`); undefined when there is
+ * no such run.
+ */
 export async function getRunEvents(
   id: string,
   options: SlipwayApiOptions = {},
-): Promise<RunEvent[] | undefined> {
+): Promise<ReadRunEvent[] | undefined> {
   const runId = parseApiInput(RunId, id, "getRunEvents");
   const settings = apiSettings(parseApiInput(SlipwayApiOptions, options, "getRunEvents"));
   return withExistingStore(
     settings,
     async (app) => {
       const run = await app.store.getRun(runId);
-      return run ? app.store.listEvents(run.id) : undefined;
+      return run ? readRunEvents(await app.store.listEvents(run.id)) : undefined;
     },
     () => undefined,
   );
