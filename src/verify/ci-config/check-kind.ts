@@ -2,7 +2,7 @@
 // or target name (`check:type`, `test-types`, `format-check`), and the kinds of a detected check.
 import type { VerifierCommand } from "../verifier.ts";
 
-export const checkKinds = ["test", "lint", "type", "format", "build"] as const;
+const checkKinds = ["test", "lint", "type", "format", "build"] as const;
 export type CheckKind = (typeof checkKinds)[number];
 
 /** Names of aggregate scripts that run the project's whole check suite. */

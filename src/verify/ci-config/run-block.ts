@@ -53,7 +53,7 @@ function needsShell(text: string): string | undefined {
  * `$NAME` and `${NAME}` replaced by the values the step's environment gives them (a CI runner's
  * shell would do the same), outside single quotes; unknown variables stay, and needsShell refuses them.
  */
-export function expandKnownVariables(text: string, env: Record<string, string>): string {
+function expandKnownVariables(text: string, env: Record<string, string>): string {
   // Sticky: matched at `index` without copying the rest of the text for every `$`.
   const variable = /\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))/y;
   let result = "";

@@ -34,8 +34,3 @@ export function resolveExpressions(text: string, scope: ExpressionScope): Resolv
   }
   return { text: result + text.slice(from) };
 }
-
-/** True when `text` holds an expression at all. */
-export function hasExpression(text: string): boolean {
-  return /\$\{\{/.test(text);
-}
