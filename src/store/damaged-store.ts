@@ -18,6 +18,7 @@ type WriteMethod =
   | "attachFollowUpRun"
   | "enqueueRun"
   | "claimRun"
+  | "holdRun"
   | "renewLease"
   | "releaseRun"
   | "expireLeases"
@@ -41,6 +42,7 @@ const writeMethods: Record<WriteMethod, true> = {
   attachFollowUpRun: true,
   enqueueRun: true,
   claimRun: true,
+  holdRun: true,
   renewLease: true,
   releaseRun: true,
   expireLeases: true,

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { SlipwayError } from "../core/errors.ts";
 import type { RunLease } from "./run-queue.ts";
+import { holdCases } from "./run-queue-hold.contract.ts";
 import type { Store } from "./store.ts";
 import { makeRun, makeTask } from "./store-fixtures.ts";
 
@@ -371,5 +372,6 @@ export function describeQueueContract(name: string, open: OpenQueueStore): void 
     describe("leases", () => leaseCases(current));
     describe("cancel", () => cancelCases(current));
     describe("events after a seq", () => eventsAfterCases(current));
+    describe("runs held by their own process", () => holdCases(current));
   });
 }

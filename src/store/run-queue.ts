@@ -24,7 +24,10 @@ export interface ClaimLimits {
 export interface ExpiredLeases {
   /** Back to "queued" (attempt < maxAttempts); a worker restarts them. */
   requeued: string[];
-  /** Finished "interrupted": their last allowed attempt lost its lease. */
+  /**
+   * Finished: their last allowed attempt or their own process (holdRun) lost its lease, outcome
+   * interrupted; or they had stored their outcome before cleanup, which they keep.
+   */
   interrupted: string[];
   /** Finished "cancelled": cancel was requested and then the lease expired (no worker left to honour it). */
   cancelled: string[];
@@ -34,6 +37,12 @@ export interface ExpiredLeases {
    */
   adopted: string[];
 }
+
+/**
+ * Holder ids of runs executed by the process that submitted them (`slipway run`, holdRun): when
+ * such a lease expires the run ends interrupted, it is never queued for a worker.
+ */
+export const inProcessHolderPrefix = "process:";
 
 /** How old a stored-but-never-queued run must be before expireLeases queues it itself. */
 export const orphanGraceMs = 60_000;
@@ -45,6 +54,12 @@ export interface RunQueue {
   enqueueRun(runId: string): Promise<void>;
   /** Atomically lease the oldest queued run the limits allow (attempt+1, status "running"); undefined when none. */
   claimRun(workerId: string, leaseMs: number, limits: ClaimLimits): Promise<RunLease | undefined>;
+  /**
+   * Lease a run its submitter executes itself (stored "running", not in the queue) to `holderId`,
+   * which starts with inProcessHolderPrefix; renewed and released like a claimed run's lease, and
+   * when it expires the run ends interrupted. Liveness by lease, never by pid or hostname.
+   */
+  holdRun(runId: string, holderId: string, leaseMs: number): Promise<RunLease>;
   /** Extend a lease still held; undefined when it was lost (expired, taken by another attempt, finished). */
   renewLease(lease: RunLease, leaseMs: number): Promise<RunLease | undefined>;
   /** Drop the lease of a run whose outcome is recorded. */

@@ -13,7 +13,14 @@ import {
   type RunLease,
   type RunQueue,
 } from "../run-queue.ts";
-import { checkClaim, checkEventsAfter, expiredDetail } from "../run-queue-rules.ts";
+import {
+  checkClaim,
+  checkEventsAfter,
+  checkHold,
+  expiredRow,
+  expiryDecision,
+  holdRefused,
+} from "../run-queue-rules.ts";
 import { type Row, rowToEvent } from "../sqlite/sqlite-rows.ts";
 import { LeaseLostError } from "../store-errors.ts";
 import { pgGuarded } from "./postgres-guard.ts";
@@ -81,6 +88,26 @@ export class PostgresQueue implements RunQueue {
     });
   }
 
+  async holdRun(runId: string, holderId: string, leaseMs: number): Promise<RunLease> {
+    checkHold(holderId, leaseMs);
+    return this.#transaction(`hold run ${runId}`, async (tx) => {
+      const [run] = await tx`
+        SELECT r.status, r.attempt, t.repo, (SELECT 1 FROM run_queue q WHERE q.run_id = r.id) AS queued
+        FROM runs r JOIN tasks t ON t.id = r.task_id WHERE r.id = ${runId} FOR UPDATE OF r`;
+      if (run?.status !== "running" || run.queued !== null) throw holdRefused(runId, run?.status);
+      const expires = Date.now() + leaseMs;
+      await tx`
+        INSERT INTO run_queue (run_id, repo, worker_id, lease_expires_ms)
+        VALUES (${runId}, ${String(run.repo)}, ${holderId}, ${expires})`;
+      return {
+        runId,
+        workerId: holderId,
+        attempt: Number(run.attempt),
+        expiresAt: new Date(expires).toISOString(),
+      };
+    });
+  }
+
   async renewLease(lease: RunLease, leaseMs: number): Promise<RunLease | undefined> {
     return pgGuarded(`renew the lease of run ${lease.runId}`, this.#location, async () => {
       const now = Date.now();
@@ -121,7 +148,8 @@ export class PostgresQueue implements RunQueue {
         adopted: adopted.map((row) => String(row.run_id)),
       };
       const rows = await tx`
-        SELECT q.run_id, r.status, r.attempt, r.cancel_requested_at FROM run_queue q JOIN runs r ON r.id = q.run_id
+        SELECT q.run_id, q.worker_id, r.status, r.attempt, r.cancel_requested_at, r.outcome, r.outcome_detail
+        FROM run_queue q JOIN runs r ON r.id = q.run_id
         WHERE q.worker_id IS NOT NULL AND q.lease_expires_ms < ${now.getTime()}
         ORDER BY q.position FOR UPDATE OF q, r SKIP LOCKED`;
       for (const row of rows) {
@@ -131,16 +159,15 @@ export class PostgresQueue implements RunQueue {
           await tx`DELETE FROM run_queue WHERE run_id = ${runId}`;
           continue;
         }
-        const attempt = Number(row.attempt);
-        if (row.cancel_requested_at === null && attempt < maxAttempts) {
+        const decision = expiryDecision(expiredRow(row), maxAttempts);
+        if (decision.kind === "requeue") {
           await tx`UPDATE run_queue SET worker_id = NULL, lease_expires_ms = NULL WHERE run_id = ${runId}`;
           await tx`UPDATE runs SET status = 'queued' WHERE id = ${runId}`;
           result.requeued.push(runId);
           continue;
         }
-        const outcome = row.cancel_requested_at === null ? "interrupted" : "cancelled";
-        await finish(tx, runId, outcome, expiredDetail(outcome, attempt), now);
-        (outcome === "interrupted" ? result.interrupted : result.cancelled).push(runId);
+        await finish(tx, runId, decision.outcome, decision.detail, now);
+        result[decision.reported].push(runId);
       }
       return result;
     });
@@ -191,7 +218,7 @@ export async function assertHeld(tx: TransactionSql, lease: RunLease): Promise<v
 async function finish(
   tx: TransactionSql,
   runId: string,
-  outcome: "cancelled" | "interrupted",
+  outcome: string,
   detail: string,
   at: Date,
 ): Promise<void> {

@@ -11,7 +11,14 @@ import {
   type RunLease,
   type RunQueue,
 } from "../run-queue.ts";
-import { checkClaim, checkEventsAfter, expiredDetail } from "../run-queue-rules.ts";
+import {
+  checkClaim,
+  checkEventsAfter,
+  checkHold,
+  expiredRow,
+  expiryDecision,
+  holdRefused,
+} from "../run-queue-rules.ts";
 import { LeaseLostError } from "../store-errors.ts";
 import { guarded } from "./sqlite-guard.ts";
 import { rowToEvent } from "./sqlite-rows.ts";
@@ -93,6 +100,32 @@ export class SqliteQueue implements RunQueue {
     });
   }
 
+  async holdRun(runId: string, holderId: string, leaseMs: number): Promise<RunLease> {
+    checkHold(holderId, leaseMs);
+    return this.#write(`hold run ${runId}`, () => {
+      const run = this.#db
+        .prepare(
+          `SELECT r.status, r.attempt, t.repo, (SELECT 1 FROM run_queue q WHERE q.run_id = r.id) AS queued
+           FROM runs r JOIN tasks t ON t.id = r.task_id WHERE r.id = ?`,
+        )
+        .get(runId);
+      if (run?.status !== "running" || run.queued !== null) throw holdRefused(runId, run?.status);
+      const expires = Date.now() + leaseMs;
+      this.#db
+        .prepare(
+          `INSERT INTO run_queue (run_id, position, repo, worker_id, lease_expires_ms)
+           VALUES (?, (SELECT coalesce(max(position), 0) + 1 FROM run_queue), ?, ?, ?)`,
+        )
+        .run(runId, String(run.repo), holderId, expires);
+      return {
+        runId,
+        workerId: holderId,
+        attempt: Number(run.attempt),
+        expiresAt: new Date(expires).toISOString(),
+      };
+    });
+  }
+
   async renewLease(lease: RunLease, leaseMs: number): Promise<RunLease | undefined> {
     return this.#write(`renew the lease of run ${lease.runId}`, () => {
       const now = Date.now();
@@ -129,7 +162,8 @@ export class SqliteQueue implements RunQueue {
       };
       const rows = this.#db
         .prepare(
-          `SELECT q.run_id, r.status, r.attempt, r.cancel_requested_at FROM run_queue q JOIN runs r ON r.id = q.run_id
+          `SELECT q.run_id, q.worker_id, r.status, r.attempt, r.cancel_requested_at, r.outcome, r.outcome_detail
+           FROM run_queue q JOIN runs r ON r.id = q.run_id
            WHERE q.worker_id IS NOT NULL AND q.lease_expires_ms < ? ORDER BY q.position`,
         )
         .all(now.getTime());
@@ -140,8 +174,8 @@ export class SqliteQueue implements RunQueue {
           this.#db.prepare("DELETE FROM run_queue WHERE run_id = ?").run(runId);
           continue;
         }
-        const attempt = Number(row.attempt);
-        if (row.cancel_requested_at === null && attempt < maxAttempts) {
+        const decision = expiryDecision(expiredRow(row), maxAttempts);
+        if (decision.kind === "requeue") {
           this.#db
             .prepare("UPDATE run_queue SET worker_id = NULL, lease_expires_ms = NULL WHERE run_id = ?")
             .run(runId);
@@ -149,9 +183,8 @@ export class SqliteQueue implements RunQueue {
           result.requeued.push(runId);
           continue;
         }
-        const outcome = row.cancel_requested_at === null ? "interrupted" : "cancelled";
-        this.#finish(runId, outcome, expiredDetail(outcome, attempt), now);
-        (outcome === "interrupted" ? result.interrupted : result.cancelled).push(runId);
+        this.#finish(runId, decision.outcome, decision.detail, now);
+        result[decision.reported].push(runId);
       }
       return result;
     });
@@ -229,7 +262,7 @@ export class SqliteQueue implements RunQueue {
   }
 
   /** End a run that no worker holds: out of the queue, finished with `outcome`. */
-  #finish(runId: string, outcome: "cancelled" | "interrupted", detail: string, at: Date): void {
+  #finish(runId: string, outcome: string, detail: string, at: Date): void {
     this.#db.prepare("DELETE FROM run_queue WHERE run_id = ?").run(runId);
     this.#db
       .prepare(

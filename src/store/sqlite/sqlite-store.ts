@@ -66,6 +66,7 @@ class SqliteStore implements Store {
   enqueueRun: Store["enqueueRun"] = (runId) => this.#queue.enqueueRun(runId);
   claimRun: Store["claimRun"] = (workerId, leaseMs, limits) =>
     this.#queue.claimRun(workerId, leaseMs, limits);
+  holdRun: Store["holdRun"] = (runId, holderId, leaseMs) => this.#queue.holdRun(runId, holderId, leaseMs);
   renewLease: Store["renewLease"] = (lease, leaseMs) => this.#queue.renewLease(lease, leaseMs);
   releaseRun: Store["releaseRun"] = (lease) => this.#queue.releaseRun(lease);
   expireLeases: Store["expireLeases"] = (now, maxAttempts) => this.#queue.expireLeases(now, maxAttempts);
