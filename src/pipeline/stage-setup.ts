@@ -61,6 +61,7 @@ function warmContext(context: RunContext): WarmContext {
     maxBytes: context.services.config.cache.maxBytes,
     // A run that restored a snapshot reads it again at its gate, within its wall time.
     inUseMs: context.services.config.limits.maxMinutes * 60_000,
+    sandbox: context.services.sandboxBackend.name,
     signal: context.signal,
   };
 }

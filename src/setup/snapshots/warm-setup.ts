@@ -26,6 +26,8 @@ export interface WarmContext {
   maxBytes: number;
   /** How long after its last restore a snapshot may still be read by a running run's gate. */
   inUseMs: number;
+  /** The sandbox backend's name: docker's worktree hand-over makes a mount cost more than a copy. */
+  sandbox?: string;
   signal?: AbortSignal;
 }
 
@@ -52,9 +54,20 @@ export async function warmKey(request: SnapshotKeyRequest): Promise<SnapshotKey 
   }
 }
 
+/**
+ * Why backend `name` gets a copy rather than a mount, or undefined. The docker backend, run as root,
+ * hands the worktree to the sandbox's own uid with `chown -R`, which through an overlay copies up
+ * every inode: measured 3–5 s and 45 MiB for 10,000 entries, against 1.3 s to copy and chown them.
+ */
+export function copyRatherThanMount(name: string | undefined): string | undefined {
+  return name === "docker"
+    ? "the docker sandbox hands the worktree to its user with chown -R, which would copy up every file of an overlay: a copy is faster"
+    : undefined;
+}
+
 /** Mount the snapshot copy-on-write into the worktree; the reason when it cannot be (then nothing is mounted). */
 async function mountWarm(context: WarmContext, meta: SnapshotMeta): Promise<string | undefined> {
-  const problem = overlayProblem();
+  const problem = copyRatherThanMount(context.sandbox) ?? overlayProblem();
   if (problem) return problem;
   try {
     await mountDependencies(
