@@ -4,6 +4,7 @@
 // it cannot make sections, mentions, images, links or comments.
 
 import type { Run } from "../core/run.ts";
+import { readRunState } from "../core/run-state.ts";
 import { type ReviewRecord, readReviewRecord } from "../judge/review/review-record.ts";
 import { formatCost, formatDuration, formatTokens } from "../report/figures.ts";
 import { runTotals } from "../report/run-totals.ts";
@@ -68,15 +69,7 @@ function literalInline(text: string, inTable = false): string {
 
 /** The verifier results the gate saved on the run; malformed entries are left out. */
 function checkLines(state: Record<string, unknown>): CheckLine[] {
-  if (!Array.isArray(state.verification)) return [];
-  return state.verification.filter(
-    (entry): entry is CheckLine =>
-      typeof entry === "object" &&
-      entry !== null &&
-      typeof (entry as CheckLine).name === "string" &&
-      typeof (entry as CheckLine).passed === "boolean" &&
-      typeof (entry as CheckLine).durationMs === "number",
-  );
+  return readRunState(state).verification ?? [];
 }
 
 function filesSection(files: readonly string[]): string {

@@ -1,6 +1,7 @@
 // The steps of the publish stage, each small: the pull request's base branch, the push lease, the
 // draft, and what the run keeps of its pull request.
 import { z } from "zod";
+import { readRunState } from "../core/run-state.ts";
 import type { Forge, PullRequest, PullRequestDraft } from "../forge/forge.ts";
 import { buildPullRequestBody } from "../forge/pr-body.ts";
 import { GitCommandError, runGit } from "../workspace/git.ts";
@@ -76,8 +77,7 @@ export async function pushLease(context: RunContext, forge: Forge): Promise<stri
 export async function pullRequestDraft(context: RunContext): Promise<PullRequestDraft> {
   const { task, run, services } = context;
   const settings = services.config.forge;
-  const summary =
-    context.finishSummary ?? (typeof run.state.summary === "string" ? run.state.summary : undefined);
+  const summary = context.finishSummary ?? readRunState(run.state).summary;
   return {
     head: run.branch,
     base: await baseBranchFor(context.mirrorPath!, task.baseRef, context.signal),

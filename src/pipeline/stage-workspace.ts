@@ -1,10 +1,7 @@
 // Stage workspace: mirror the repository, add a fresh worktree at the base ref, open the sandbox.
 import { InputError } from "../core/errors.ts";
-import {
-  parseRepoGuardSection,
-  resolveGuardPolicy,
-  type TaskGuardGrants,
-} from "../judge/review/guard-policy-sources.ts";
+import { readRunState } from "../core/run-state.ts";
+import { parseRepoGuardSection, resolveGuardPolicy } from "../judge/review/guard-policy-sources.ts";
 import { openRunSpace, unquotedWorktreePath } from "../workspace/run-volume.ts";
 import { createWorktree } from "../workspace/worktree.ts";
 import { readBaseRepoConfig, verifyConfigOf } from "./base-verify-config.ts";
@@ -75,7 +72,7 @@ export async function workspaceStage(context: RunContext): Promise<StageResult> 
   context.guardPolicy = resolveGuardPolicy(
     services.config.guards,
     repoConfig ? parseRepoGuardSection(repoConfig.file, repoConfig.text) : {},
-    (run.state.guardGrants ?? {}) as TaskGuardGrants,
+    readRunState(run.state).guardGrants ?? {},
   );
   context.repoVerifyConfig = verifyConfigOf(repoConfig);
   // The agent's sandbox is created by the setup stage, after the setup's own sandbox is gone.

@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { mkdir, open, rm, rmdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { WorkspaceError } from "../core/errors.ts";
+import { readRunState } from "../core/run-state.ts";
 
 /** How long one of mkfs, mount or umount may take before the volume is given up. */
 const toolTimeoutMs = 30_000;
@@ -172,8 +173,5 @@ export async function openRunSpace(request: RunSpaceRequest): Promise<RunSpace> 
 
 /** The volume recorded in a run's state (`state.volume`), when it has one. */
 export function recordedVolume(state: Record<string, unknown>): RunSpace["volume"] {
-  const volume = state.volume;
-  if (typeof volume !== "object" || volume === null) return undefined;
-  const { mountPoint, image } = volume as Record<string, unknown>;
-  return typeof mountPoint === "string" && typeof image === "string" ? { mountPoint, image } : undefined;
+  return readRunState(state).volume;
 }

@@ -1,0 +1,24 @@
+// A run's state read back: typed, and one damaged key never loses the others or throws.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { readRunState } from "./run-state.ts";
+
+test("the state's keys come back typed, a damaged one left out, unknown ones dropped", () => {
+  const state = readRunState({
+    mirrorPath: "/data/mirrors/a",
+    volume: { mountPoint: "/v/run_1", image: 7 },
+    followUp: { parentRunId: "run_0", pullRequest: 3, kind: "ci", trigger: "ci:abc" },
+    verification: [{ name: "test", passed: true, durationMs: 5, summary: "✓ test" }],
+    somethingElse: 1,
+  });
+  assert.deepEqual(state, {
+    mirrorPath: "/data/mirrors/a",
+    followUp: { parentRunId: "run_0", pullRequest: 3, kind: "ci", trigger: "ci:abc" },
+    verification: [{ name: "test", passed: true, durationMs: 5, summary: "✓ test" }],
+  });
+});
+
+test("a state that is not an object reads as empty", () => {
+  assert.deepEqual(readRunState(null), {});
+  assert.deepEqual(readRunState("[]"), {});
+});

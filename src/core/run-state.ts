@@ -1,0 +1,68 @@
+// What a run keeps between stages and attempts in `run.state`, as one schema: the store saves it
+// as JSON, and readers get it back through `readRunState`, typed, with a damaged key left out.
+import { z } from "zod";
+import { EventPullRequest } from "./events/event-parts.ts";
+import { RunSpecFollowUp, RunSpecGuardGrants } from "./run-spec.ts";
+
+/** One full check's result as the gate saved it (the PR body and the report list these). */
+export const RunStateCheck = z.object({
+  name: z.string(),
+  passed: z.boolean(),
+  durationMs: z.number(),
+  summary: z.string().optional(),
+});
+export type RunStateCheck = z.infer<typeof RunStateCheck>;
+
+/** What the setup stage produced (setup/setup-outcome.ts's SetupOutcome). */
+const RunStateSetup = z.object({
+  passed: z.boolean(),
+  source: z.enum(["declared", "detected"]),
+  ecosystems: z.array(z.string()),
+  producedDirectories: z.array(z.string()),
+  commands: z.array(z.string()),
+  durationMs: z.number(),
+  cause: z.string().optional(),
+  restoredFrom: z.string().optional(),
+  restoredBy: z.enum(["overlay", "copy"]).optional(),
+});
+
+export const RunState = z.object({
+  /** `process`: executed by the process that submitted it (no lease; recovery asks if it lives). */
+  owner: z.literal("process").optional(),
+  /** The task's `--allow-*` grants, fixed at intake. */
+  guardGrants: RunSpecGuardGrants.optional(),
+  followUp: RunSpecFollowUp.optional(),
+  originIssue: z.number().int().positive().optional(),
+  /** The mirror the worktree was made from. */
+  mirrorPath: z.string().optional(),
+  /** The run's own disk volume, when `sandbox.diskMb` gave it one. */
+  volume: z.object({ mountPoint: z.string(), image: z.string() }).optional(),
+  /** The agent's finish summary. */
+  summary: z.string().optional(),
+  setup: RunStateSetup.optional(),
+  /** The tree the gate verified (and review read). */
+  frozenTree: z.string().optional(),
+  verification: z.array(RunStateCheck).optional(),
+  /** Guard rounds, verdicts and the judge's usage: its schema is judge/review/review-record.ts's. */
+  review: z.unknown().optional(),
+  pullRequest: EventPullRequest.optional(),
+});
+export type RunState = z.infer<typeof RunState>;
+
+const StateBag = z.record(z.string(), z.unknown());
+
+/**
+ * The typed state of a stored run. Each key is parsed on its own, so one damaged key (an older
+ * version's, a hand-edited row) is left out instead of losing the rest; never throws.
+ */
+export function readRunState(state: unknown): RunState {
+  const bag = StateBag.safeParse(state);
+  const parsed: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(RunState.shape)) {
+    const value = bag.success ? bag.data[key] : undefined;
+    if (value === undefined) continue;
+    const field = schema.safeParse(value);
+    if (field.success) parsed[key] = field.data;
+  }
+  return RunState.parse(parsed);
+}
