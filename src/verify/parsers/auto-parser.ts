@@ -27,6 +27,7 @@ import { pytestParser } from "./pytest-parser.ts";
 import { ruffParser } from "./ruff-parser.ts";
 import { tapParser } from "./tap-parser.ts";
 import { tscParser } from "./tsc-parser.ts";
+import { tsdParser } from "./tsd-parser.ts";
 import { uniqueFindings } from "./unique-findings.ts";
 import { vitestParser } from "./vitest-parser.ts";
 
@@ -53,7 +54,10 @@ const signatures: readonly Signature[] = [
   },
   { parser: jestParser, pattern: /^Test Suites: \d+ (?:failed|passed)/m },
   { parser: mochaParser, pattern: /^[ \t]+\d+ passing \(\d+m?s\)[ \t]*$/m },
-  { parser: avaParser, pattern: /^[ \t]*✘ \[fail\]: /m },
+  // AVA 6 marks a failure `✘ [fail]: title`; AVA 3 `✖ title`, known by its closing count.
+  { parser: avaParser, pattern: /^[ \t]*✘ \[fail\]: |^[ \t]{2}\d+ (?:tests? failed|known failures?)$/m },
+  // tsd's (and xo's) pretty formatter: `  ✖  2:13  message` under a `  file:line:col` header.
+  { parser: tsdParser, pattern: /^[ \t]+[✖⚠][ \t]{2}\d+:\d+[ \t]{2}\S/m },
   {
     parser: nodeTapParser,
     pattern: /^[ \t]*(?:not )?ok \d+ - .* # time=[\d.]+m?s$|^# \{ total: \d+|^Asserts:[ \t]+\d+ pass/m,

@@ -1,11 +1,13 @@
-// Reads AVA's default reporter: `✘ [fail]: file › title message` lines, then one block per failure
-// between `─` rules with the title, `file:line`, a code frame, the message, AVA's
-// `Difference (- actual, + expected):` and the stack.
+// Reads AVA's default reporter: `✘ [fail]: file › title message` lines (AVA 3: `✖ title`), then
+// one block per failure between `─` rules with the title, `file:line`, a code frame, the message,
+// AVA's `Difference (- actual, + expected):` (AVA 3: `Difference:`) and the stack.
 import type { Finding } from "../../core/finding.ts";
 import type { OutputParser } from "../verifier.ts";
 import { clip, dedent, outputLines, trimBlankLines } from "./output-text.ts";
 
 const failLine = /^\s*✘ \[fail\]: (.+)$/;
+/** AVA 3's mark, read only above the first rule: one space, then the title (tsd's `✖  1:2` has two). */
+const olderFailLine = /^\s*✖ (\S.*)$/;
 const ruleLine = /^\s*─\s*$/;
 const locationLine = /^((?:\/|\.{0,2}\/?)?[\w@.+/-]+\.[cm]?[jt]sx?):(\d+)$/;
 const pointerLine = /^› (?:file:\/\/)?(\S+?):(\d+):(\d+)$/;
@@ -57,7 +59,7 @@ function locationOf(body: string[]): Pick<Finding, "file" | "line" | "column"> {
 
 /** AVA's difference block: `- actual` and `+ expected` lines, and the value it summarises to. */
 function differenceOf(body: string[]): { lines: string[]; values?: string } {
-  const start = body.findIndex((line) => line.trim() === "Difference (- actual, + expected):");
+  const start = body.findIndex((line) => /^Difference(?: \(- actual, \+ expected\))?:$/.test(line.trim()));
   if (start < 0) return { lines: [] };
   const lines = trimBlankLines(body.slice(start + 1));
   const end = lines.findIndex((line) => line.trim().startsWith("›") || line.trim() === "");
@@ -81,12 +83,19 @@ function explanationOf(body: string[]): string[] {
     );
 }
 
+/** The failed tests' lines: AVA 6's anywhere, AVA 3's in the list above the first rule. */
+function failureTexts(lines: string[]): string[] {
+  const rule = lines.findIndex((line) => ruleLine.test(line));
+  return lines
+    .map((line, index) => (failLine.exec(line) ?? (index < rule ? olderFailLine.exec(line) : null))?.[1])
+    .filter((text) => text !== undefined)
+    .map((text) => text.trimEnd());
+}
+
 /** One finding per failed AVA test. */
 export function parseAvaOutput(output: string): Finding[] {
   const lines = outputLines(output);
-  const failures = lines
-    .map((line) => failLine.exec(line)?.[1]?.trimEnd())
-    .filter((text) => text !== undefined);
+  const failures = failureTexts(lines);
   if (failures.length === 0) return [];
   const blocks = readBlocks(lines);
   const titles = [...blocks.keys()];
@@ -97,7 +106,7 @@ export function parseAvaOutput(output: string): Finding[] {
     const explanation = explanationOf(body);
     const thrown = explanation.map((line) => errorLine.exec(line)).find((match) => match !== null);
     // "Value must match expression:" says what on the next line.
-    const said = explanation[0]?.startsWith("Difference (")
+    const said = explanation[0]?.startsWith("Difference")
       ? undefined
       : explanation[0]?.endsWith(":")
         ? `${explanation[0]} ${explanation[1] ?? ""}`.trim()

@@ -3,7 +3,7 @@
 // before warnings, and the last lines of output.
 import type { Finding, FindingSeverity } from "../../core/finding.ts";
 import type { OutputParser } from "../verifier.ts";
-import { clip, isRunnerNoise, outputLines } from "./output-text.ts";
+import { clip, isCoverageTableLine, isRunnerNoise, outputLines } from "./output-text.ts";
 
 /** Shapes of a diagnostic line, each with the severity it carries. */
 const diagnosticPatterns: readonly [RegExp, FindingSeverity][] = [
@@ -37,7 +37,7 @@ export function diagnosticSeverity(line: string): FindingSeverity | undefined {
 function meaningfulLines(output: string): string[] {
   return outputLines(output)
     .map((line) => line.trimEnd())
-    .filter((line) => line.trim() !== "" && !isRunnerNoise(line));
+    .filter((line) => line.trim() !== "" && !isRunnerNoise(line) && !isCoverageTableLine(line));
 }
 
 /** The tail of `lines` as one finding: its last line, the tail as context. */

@@ -4,7 +4,8 @@ import type { Finding } from "../../core/finding.ts";
 import { failureToFinding } from "./node-test-failure.ts";
 import { dedent } from "./output-text.ts";
 
-const treeLine = /^( *)([▶✔✖﹣⚠]) (.*)$/;
+// One space, then the name: tsd's and xo's `✖  1:13  message` (two spaces) is no test.
+const treeLine = /^( *)([▶✔✖﹣⚠]) (\S.*)$/;
 const failingHeader = /^✖ failing tests:\s*$/;
 const declaredLine = /^test at (.+)$/;
 const resultLine = /^✖ (.*)$/;

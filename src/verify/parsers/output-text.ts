@@ -28,6 +28,18 @@ const runnerNoise = [
   /^error: script "\S+" exited with code \d+/, // bun
 ];
 
+// A coverage tool's text table (istanbul's, as c8 and nyc print it): a report, never a diagnostic.
+const coverageTable = [
+  /^-+(\|-+)+\|?$/, // ----------|---------|
+  /^\s*File\s*\|\s*% Stmts\b/, // the header
+  /^[^|]*(\|\s*[\d.]*\s*){4}\|[^|]*$/, // ` index.js |  100 |  100 |  100 |  100 | 12-14`
+];
+
+/** True for a row of a c8/nyc/istanbul coverage table. */
+export function isCoverageTableLine(line: string): boolean {
+  return coverageTable.some((pattern) => pattern.test(line));
+}
+
 /** True for a line a package manager printed around a script rather than the script's own output. */
 export function isRunnerNoise(line: string): boolean {
   return runnerNoise.some((pattern) => pattern.test(line));

@@ -23,6 +23,7 @@ import { pytestParser } from "./pytest-parser.ts";
 import { ruffParser } from "./ruff-parser.ts";
 import { tapParser } from "./tap-parser.ts";
 import { tscParser } from "./tsc-parser.ts";
+import { tsdParser } from "./tsd-parser.ts";
 import { vitestParser } from "./vitest-parser.ts";
 
 export const outputParsers: ReadonlyMap<string, OutputParser> = new Map(
@@ -49,6 +50,7 @@ export const outputParsers: ReadonlyMap<string, OutputParser> = new Map(
     gccParser,
     cmakeParser,
     ctestParser,
+    tsdParser,
     autoParser,
   ].map((parser) => [parser.name, parser]),
 );
