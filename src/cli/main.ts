@@ -54,6 +54,11 @@ export const commandTable: readonly CommandEntry[] = [
     load: async () => (await import("./command-stats.ts")).registerStatsCommand,
   },
   {
+    name: "budget",
+    summary: "model spend today and this month (UTC) against each budget, overall and per repository",
+    load: async () => (await import("./command-budget.ts")).registerBudgetCommand,
+  },
+  {
     name: "verify",
     summary:
       "detect a repository's checks (build, tests, linters) and run them in a sandbox, outside any agent run",

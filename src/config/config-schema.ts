@@ -402,6 +402,43 @@ export const RepositoryConfig = z
   })
   .strict();
 
+const BudgetAmounts = {
+  dailyUsd: z.number().positive().optional().describe("dollars per UTC day; none: no daily limit"),
+  monthlyUsd: z
+    .number()
+    .positive()
+    .optional()
+    .describe("dollars per UTC calendar month; none: no monthly limit"),
+};
+
+export const BudgetsConfig = z
+  .object({
+    ...BudgetAmounts,
+    whenExhausted: z
+      .enum(["wait", "end"])
+      .default("wait")
+      .describe(
+        "a run whose budget is spent: wait in the queue until the day or month rolls over (or the budget is raised), or end as budget_exhausted",
+      ),
+    repositories: z
+      .array(
+        z
+          .object({
+            match: z
+              .string()
+              .min(1)
+              .describe(
+                "the repository as runs name it (a git URL or an absolute path); a trailing * matches every repository that starts with what precedes it, each with its own budget",
+              ),
+            ...BudgetAmounts,
+          })
+          .strict(),
+      )
+      .default([])
+      .describe("budgets per repository, first match wins; each matching repository is charged apart"),
+  })
+  .strict();
+
 const Price = z
   .object({
     inputPerMillion: z.number().min(0).describe("dollars per million input tokens"),
@@ -435,6 +472,9 @@ export const SlipwayConfig = z
     store: StoreConfig.prefault({}).describe(
       "the store backend: SQLite by default, Postgres for several hosts",
     ),
+    budgets: BudgetsConfig.prefault({}).describe(
+      "dollars across runs (agent and judge, from the price table), overall and per repository; see docs/budgets.md",
+    ),
     queue: QueueConfig.prefault({}).describe(
       "the queue `slipway run --detach` fills and `slipway worker` drains",
     ),
@@ -461,3 +501,4 @@ export type SandboxConfig = z.infer<typeof SandboxConfig>;
 export type ForgeConfig = z.infer<typeof ForgeConfig>;
 export type RepositoryConfig = z.infer<typeof RepositoryConfig>;
 export type QueueConfig = z.infer<typeof QueueConfig>;
+export type BudgetsConfig = z.infer<typeof BudgetsConfig>;

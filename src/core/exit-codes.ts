@@ -19,6 +19,7 @@ export const outcomeExitCodes: Readonly<Record<RunOutcome, number>> = {
   publish_failed: 15,
   setup_failed: 16,
   cancelled: 18,
+  budget_exhausted: 19,
 };
 
 /** The data directory or its store cannot be used (full disk, not writable, locked, damaged). */

@@ -18,6 +18,7 @@ export const runOutcomes = [
   "error",
   "interrupted",
   "cancelled",
+  "budget_exhausted",
 ] as const;
 export type RunOutcome = (typeof runOutcomes)[number];
 

@@ -3,6 +3,7 @@
 // A later attempt (its worker lost the lease) first removes what the last one left.
 import type { LanguageModel } from "ai";
 import { toModelToolSet } from "../agent/model-tools.ts";
+import { gateRun } from "../budget/budget-gate.ts";
 import type { SlipwayConfig } from "../config/config-schema.ts";
 import { describeError, SlipwayError, StoreError } from "../core/errors.ts";
 import { eventRow } from "../core/events/run-events.ts";
@@ -149,10 +150,14 @@ function servicesOf(deps: RunDependencies, forge: Forge): RunServices {
  */
 export async function executeRecordedRun(
   runId: string,
-  deps: RunDependencies,
+  given: RunDependencies,
   opened?: { forge: Forge; warnings: ForgeWarnings },
 ): Promise<Run> {
   const startedAt = Date.now();
+  // Budgets across runs: a spent one ends the run before any model call (src/budget/).
+  const gated = await gateRun(runId, given);
+  if ("ended" in gated) return gated.ended;
+  const deps: RunDependencies = { ...given, store: gated.store };
   const recorded = await loadRecordedRun(deps.store, runId);
   const { task, spec } = recorded;
   const warnings = opened?.warnings ?? forgeWarnings();

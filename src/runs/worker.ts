@@ -4,6 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
+import { budgetClaimLimits } from "../budget/claim-budget.ts";
 import { describeError } from "../core/errors.ts";
 import type { Run } from "../core/run.ts";
 import { removeRunLeftovers } from "../pipeline/recover-runs.ts";
@@ -165,7 +166,8 @@ async function claimRuns(
   };
   let claimed = 0;
   while (active.size < options.concurrency && !options.stop.aborted) {
-    const lease = await store.claimRun(workerId, leaseMs, limits);
+    // Runs whose budget is spent wait in the queue (budgets.whenExhausted: wait): the claim skips them.
+    const lease = await store.claimRun(workerId, leaseMs, await budgetClaimLimits(store, config, limits));
     if (!lease) break;
     claimed++;
     const entry: ActiveRun = {

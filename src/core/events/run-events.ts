@@ -3,6 +3,7 @@
 import { z } from "zod";
 import type { RunEvent, RunStage } from "../run.ts";
 import { agentEvents } from "./agent-events.ts";
+import { budgetEvents } from "./budget-events.ts";
 import { EventStage } from "./event-parts.ts";
 import { publishEvents } from "./publish-events.ts";
 import { reviewEvents } from "./review-events.ts";
@@ -19,6 +20,7 @@ export const RunEventBody = z.discriminatedUnion("type", [
   ...agentEvents,
   ...reviewEvents,
   ...publishEvents,
+  ...budgetEvents,
 ]);
 export type RunEventBody = z.infer<typeof RunEventBody>;
 export type RunEventType = RunEventBody["type"];
