@@ -37,6 +37,10 @@ export const EventVerifierResult = z.object({
   unparsed: z.boolean(),
   /** Size of the raw output in characters. */
   rawChars: z.number(),
+  /** Why it was not run (an earlier check of its CI job failed). */
+  notRun: z.string().optional(),
+  /** The program it needs that is not installed here. */
+  unavailable: z.string().optional(),
 });
 
 export const EventGuardFinding = z.object({
