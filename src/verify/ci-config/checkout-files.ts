@@ -4,6 +4,7 @@
 // safe-fs: no links, no FIFOs, bounded size.
 import path from "node:path";
 import { entryKindInside, readRegularFileInside } from "../../workspace/safe-fs.ts";
+import { findPinnedLauncher, packageManagers } from "../node/package-manager.ts";
 import type { CheckoutFiles } from "./ci-checks.ts";
 
 const maxPackageJsonBytes = 4 * 1024 * 1024;
@@ -36,6 +37,10 @@ export function checkoutFilesIn(worktree: string): CheckoutFiles {
     },
     async isDirectory(cwd) {
       return (await entryKindInside(worktree, cwd)) === "directory";
+    },
+    async pinnedLauncher(cwd, manager) {
+      const known = packageManagers.find((name) => name === manager);
+      return known === undefined ? undefined : findPinnedLauncher(worktree, cwd, known);
     },
   };
 }

@@ -13,6 +13,7 @@ import { workflowSteps } from "./github-workflows.ts";
 import { gitlabSteps } from "./gitlab-ci.ts";
 import { noxSessions, noxSteps } from "./noxfile.ts";
 import { type BlockCommand, splitRunBlock } from "./run-block.ts";
+import { neededFrom, type Provided, providedBy } from "./setup-dependencies.ts";
 import { toxEnvironments, toxSteps } from "./tox-ini.ts";
 import { taskRunnerSteps } from "./turbo-tasks.ts";
 
@@ -38,6 +39,11 @@ export interface CheckoutFiles {
   scriptBody(cwd: string, script: string): Promise<string | null | undefined>;
   /** True when `cwd` is a directory of the checkout (not a link, not missing). */
   isDirectory(cwd: string): Promise<boolean>;
+  /**
+   * The launcher of the pinned package manager `manager` that setup wrote for `cwd` (a path
+   * relative to `cwd`), or undefined when there is none and the manager on PATH runs.
+   */
+  pinnedLauncher?(cwd: string, manager: string): Promise<string | undefined>;
 }
 
 type CheckRole = Extract<CommandRole, { role: "check" }>;
@@ -81,6 +87,8 @@ interface Derivation {
   seen: Set<string>;
   /** Jobs in which a build has run: later checks there need it, so they run at the gate only. */
   builtJobs: Set<string>;
+  /** By job: what its install steps (not run) would have provided, which later commands may need. */
+  provided: Map<string, Provided[]>;
 }
 
 /** A repository-relative directory, or undefined when it is absolute or leaves the repository. */
@@ -134,8 +142,9 @@ async function addCheck(state: Derivation, step: CiStep, command: BlockCommand, 
       !value.includes("$") &&
       !/\p{Cc}/u.test(value),
   );
+  const program = await launcherFor(state, cwd, command.argv);
   const argv =
-    env.length > 0 ? ["env", ...env.map(([key, value]) => `${key}=${value}`), ...command.argv] : command.argv;
+    env.length > 0 ? ["env", ...env.map(([key, value]) => `${key}=${value}`), ...program] : program;
   // One package script is one check, whichever manager the workflows run it with (npm, pnpm, yarn jobs).
   const key =
     script !== undefined && !role.beyondPackage
@@ -162,10 +171,23 @@ async function addCheck(state: Derivation, step: CiStep, command: BlockCommand, 
       // A build is slow and later checks of its job may need its output: the gate runs them.
       speeds: built || kinds.includes("build") ? ["full"] : ["fast", "full"],
       timeoutMs: state.defaults.timeoutMs,
+      job: step.job,
     },
     kinds,
     source: step.source,
   });
+}
+
+/**
+ * `argv` with a package manager that setup provided pinned (corepack, offline) swapped in for its
+ * name, as detected scripts run: by name it is missing, or corepack's shim that downloads.
+ */
+async function launcherFor(state: Derivation, cwd: string, argv: string[]): Promise<string[]> {
+  const manager = argv[0];
+  if (manager === undefined || !/^(npm|pnpm|yarn|bun)$/.test(manager) || !state.checkout.pinnedLauncher)
+    return argv;
+  const launcher = await state.checkout.pinnedLauncher(cwd, manager);
+  return launcher === undefined ? argv : [launcher, ...argv.slice(1)];
 }
 
 async function deriveStep(state: Derivation, step: CiStep, depth: number): Promise<void> {
@@ -175,10 +197,20 @@ async function deriveStep(state: Derivation, step: CiStep, depth: number): Promi
   }
   for (const command of block.commands) {
     const role = classifyCommand(command.argv);
-    if (role.role === "check") await addCheck(state, step, command, role);
+    const needed =
+      role.role === "check" ? neededFrom(state.provided.get(step.job) ?? [], command.argv) : undefined;
+    if (needed) {
+      state.notes.push(
+        `ci: ${step.source}: \`${command.text}\` is not run: it needs the ${needed.what} that \`${needed.by}\` installs, which is not run`,
+      );
+    } else if (role.role === "check") await addCheck(state, step, command, role);
     else if (role.role === "expand") await expandRunner(state, step, role.runner, role.names, depth);
-    else if (role.role === "setup") state.setup.add(command.text);
-    else if (role.role === "network")
+    else if (role.role === "setup") {
+      state.setup.add(command.text);
+      const provided = providedBy(command.text, command.argv);
+      if (provided.length > 0)
+        state.provided.set(step.job, [...(state.provided.get(step.job) ?? []), ...provided]);
+    } else if (role.role === "network")
       state.notes.push(`ci: ${step.source}: \`${command.text}\` is not run: ${role.why}`);
     else state.other.add(command.argv.slice(0, 2).join(" "));
   }
@@ -199,8 +231,28 @@ async function expandRunner(
     );
     return;
   }
-  const steps = runner === "tox" ? toxSteps(file, state.tox!, names) : noxSteps(file, state.nox!, names);
+  // The CI's TOXENV / NOXSESSION pick the environments as `-e` / `-s` would; never the whole envlist.
+  const chosen =
+    names.length > 0 ? names : selectedByEnv(state, step, runner === "tox" ? "TOXENV" : "NOXSESSION");
+  const steps = runner === "tox" ? toxSteps(file, state.tox!, chosen) : noxSteps(file, state.nox!, chosen);
   for (const expanded of steps) await deriveStep(state, expanded, depth + 1);
+}
+
+/** The environments a job's or step's variable names (comma-separated), or none: the defaults. */
+function selectedByEnv(state: Derivation, step: CiStep, variable: string): string[] {
+  const value = step.env[variable];
+  if (value === undefined) return [];
+  const names = value
+    .split(",")
+    .map((name) => name.trim())
+    .filter(Boolean);
+  if (names.length === 0 || names.some((name) => !/^[\w.-]+$/.test(name))) {
+    state.notes.push(
+      `ci: ${step.source}: ${variable} is not a literal list of names; the defaults are derived`,
+    );
+    return [];
+  }
+  return names;
 }
 
 function summarise(state: Derivation): void {
@@ -235,6 +287,7 @@ export async function deriveCiChecks(
     other: new Set(),
     builtJobs: new Set(),
     seen: new Set(),
+    provided: new Map(),
   };
   state.notes.push(...(state.tox?.notes ?? []), ...(state.nox?.notes ?? []));
   const runners = [
