@@ -40,4 +40,8 @@ export interface VerifierResult {
   unparsed: boolean;
   /** Size of the raw output in characters, to measure what the summary saved. */
   rawChars: number;
+  /** Why it was not run (an earlier check of its CI job failed): it did not pass, nor fail on its own. */
+  notRun?: string;
+  /** The program it needs that is not installed here: it did not pass, but says nothing of the change. */
+  unavailable?: string;
 }

@@ -4,6 +4,7 @@ import { realpath } from "node:fs/promises";
 import type { Finding, VerifierResult } from "../core/finding.ts";
 import type { ExecResult, Sandbox } from "../sandbox/sandbox.ts";
 import { relativizeFindings } from "./finding-paths.ts";
+import { missingProgram, unavailableHint } from "./missing-program.ts";
 import { genericParser, tailFinding } from "./parsers/generic-parser.ts";
 import { locateGoTestFiles } from "./parsers/go-test-paths.ts";
 import { stripAnsi } from "./parsers/output-text.ts";
@@ -103,8 +104,40 @@ export function toVerifierResult(
     unparsed: !passed && (unparsed || isGeneric),
     rawChars: result.output.length,
   };
+  const missing = passed ? undefined : missingProgram(output, result.exitCode);
+  if (missing !== undefined) return unavailableResult(verifierResult, missing);
   verifierResult.summary = checkLine(verifierResult, result.truncated);
   return verifierResult;
+}
+
+/** A check whose program is not installed here: one finding saying so and how to go on, no guesses. */
+function unavailableResult(result: VerifierResult, program: string): VerifierResult {
+  const message = `not available here: ${program}; ${unavailableHint(result.name)}`;
+  return {
+    ...result,
+    findings: [{ kind: "unknown", severity: "error", message }],
+    unparsed: false,
+    unavailable: program,
+    summary: `✗ ${result.name}: not available here: ${program}`,
+  };
+}
+
+/** A check left out because an earlier check of its CI job failed: CI would not have run it either. */
+function notRunResult(command: VerifierCommand, failed: string): VerifierResult {
+  const notRun = `${failed} failed before it`;
+  return {
+    name: command.name,
+    command: commandLine(command),
+    passed: false,
+    exitCode: null,
+    timedOut: false,
+    durationMs: 0,
+    findings: [],
+    summary: `- ${command.name}: not run: ${notRun}`,
+    unparsed: false,
+    rawChars: 0,
+    notRun,
+  };
 }
 
 /**
@@ -123,9 +156,18 @@ export async function runVerifiers(
   const real = await realpath(sandbox.worktree).catch(() => sandbox.worktree);
   if (real !== sandbox.worktree) worktrees.push(real);
   const results: VerifierResult[] = [];
+  /** The first failed check of each CI job in this pass. */
+  const failedJobs = new Map<string, string>();
   for (const command of selected) {
     signal.throwIfAborted();
-    results.push(await runOne(sandbox, command, worktrees, signal));
+    const failed = command.job === undefined ? undefined : failedJobs.get(command.job);
+    if (failed !== undefined) {
+      results.push(notRunResult(command, failed));
+      continue;
+    }
+    const result = await runOne(sandbox, command, worktrees, signal);
+    results.push(result);
+    if (!result.passed && command.job !== undefined) failedJobs.set(command.job, command.name);
     signal.throwIfAborted();
   }
   const report: VerificationReport = {

@@ -17,6 +17,11 @@ export interface VerifierCommand {
   /** The speeds this check runs at. */
   speeds: VerifySpeed[];
   timeoutMs: number;
+  /**
+   * The CI job it was derived from: as the CI stops a job at its first failed step, a check whose
+   * job already failed in this pass is not run (it would read stale build output).
+   */
+  job?: string;
 }
 
 /** Turns one command's raw output into findings. Pure: no I/O. */
