@@ -6,6 +6,7 @@ import path from "node:path";
 import { test } from "node:test";
 import type { RunEvent } from "../run.ts";
 import {
+  type RecordRunEvent,
   readRunEvent,
   readRunEvents,
   regenerateEventsSchemaCommand,
@@ -53,4 +54,19 @@ test("an unknown type, a damaged data shape and a non-object data are read as un
   assert.match(damaged.problem, /^data\.isError: /);
   assert.deepEqual(damaged.data, { id: "c1", name: "bash", isError: "yes", text: "x" });
   assert.deepEqual(events[2]!.data, {});
+});
+
+test("recording checks the data against its type's schema at compile time (tsc runs this file)", async () => {
+  const recorded: string[] = [];
+  const record: RecordRunEvent = async (type) => {
+    recorded.push(type);
+  };
+  await record("tool-result", { id: "c1", name: "bash", isError: false, text: "ok" });
+  // @ts-expect-error: isError is a boolean
+  await record("tool-result", { id: "c1", name: "bash", isError: "no", text: "ok" });
+  // @ts-expect-error: no event has this type
+  await record("tool-results", { id: "c1" });
+  // @ts-expect-error: a field the schema does not have
+  await record("forge-warning", { message: "m", extra: 1 });
+  assert.equal(recorded.length, 4);
 });
