@@ -67,7 +67,7 @@ export function copyRatherThanMount(name: string | undefined): string | undefine
 
 /** Mount the snapshot copy-on-write into the worktree; the reason when it cannot be (then nothing is mounted). */
 async function mountWarm(context: WarmContext, meta: SnapshotMeta): Promise<string | undefined> {
-  const problem = copyRatherThanMount(context.sandbox) ?? overlayProblem();
+  const problem = overlayProblem() ?? copyRatherThanMount(context.sandbox);
   if (problem) return problem;
   try {
     await mountDependencies(
