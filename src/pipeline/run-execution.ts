@@ -9,6 +9,7 @@ import { describeError, SlipwayError, StoreError } from "../core/errors.ts";
 import { eventRow } from "../core/events/run-events.ts";
 import type { Run, Task } from "../core/run.ts";
 import { parseRunSpec, type RunSpec } from "../core/run-spec.ts";
+import { readRunState } from "../core/run-state.ts";
 import type { Forge } from "../forge/forge.ts";
 import { forgeSettingsFor, openForge } from "../forge/registry.ts";
 import { priceFor } from "../models/price-table.ts";
@@ -169,7 +170,7 @@ export async function executeRecordedRun(
   } catch (error) {
     return endBeforeStart(run, error, deps);
   }
-  const mirrorPath = run.state.mirrorPath as string;
+  const { mirrorPath } = readRunState(run.state);
   const context: RunContext = {
     services: servicesOf(deps, forge),
     task,

@@ -6,6 +6,7 @@ import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { budgetClaimLimits } from "../budget/claim-budget.ts";
 import { describeError } from "../core/errors.ts";
+import { eventRow } from "../core/events/run-events.ts";
 import type { Run } from "../core/run.ts";
 import { removeRunLeftovers } from "../pipeline/recover-runs.ts";
 import { RunCancellation } from "../pipeline/run-context.ts";
@@ -52,21 +53,25 @@ async function endUnexecutable(store: Store, runId: string, error: unknown): Pro
   const run = await store.getRun(runId);
   if (!run || run.status === "finished") return;
   const at = new Date().toISOString();
-  await store.appendEvent({
-    runId,
-    at,
-    type: "run-error",
-    stage: run.stage,
-    data: { message, code: "worker" },
-  });
+  await store.appendEvent(
+    eventRow({
+      runId,
+      at,
+      type: "run-error",
+      stage: run.stage,
+      data: { message, code: "worker" },
+    }),
+  );
   await store.updateRun(runId, { status: "finished", outcome: "error", outcomeDetail: message, endedAt: at });
-  await store.appendEvent({
-    runId,
-    at,
-    type: "run-end",
-    stage: run.stage,
-    data: { outcome: "error", detail: message },
-  });
+  await store.appendEvent(
+    eventRow({
+      runId,
+      at,
+      type: "run-end",
+      stage: run.stage,
+      data: { outcome: "error", detail: message },
+    }),
+  );
 }
 
 /** Renew the lease and look for a cancel, every `intervalMs`, until `until` settles. */
