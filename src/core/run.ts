@@ -110,11 +110,17 @@ export interface Run {
   /** The process that last worked on the run, for display only: leases, not pids, decide liveness. */
   ownerPid: number;
   ownerHost: string;
-  /** Stage-specific state saved after each stage, so a stage can pick up what the last one left. */
+  /**
+   * Stage-specific state saved after each stage, so a stage can pick up what the last one left.
+   * Stored as JSON; read it typed with `readRunState` (run-state.ts holds its schema, RunState).
+   */
   state: Record<string, unknown>;
 }
 
-/** One entry of the append-only trace. `type` is noun-verb: `run-start`, `tool-call`, `verify-end`. */
+/**
+ * One entry of the append-only trace, as stored. `type` is noun-verb: `run-start`, `tool-call`,
+ * `verify-end`; events/run-events.ts declares every type's `data` and reads rows typed (readRunEvent).
+ */
 export interface RunEvent {
   runId: string;
   seq: number;
