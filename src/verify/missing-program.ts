@@ -23,6 +23,8 @@ const maxNameChars = 80;
  * counts: a test that prints "not found" and fails for another reason is a failure.
  */
 export function missingProgram(output: string, exitCode: number | null): string | undefined {
+  const toolchain = missingRustToolchain(output, exitCode);
+  if (toolchain !== undefined) return toolchain;
   if (exitCode !== 127) return undefined;
   for (const pattern of patterns) {
     const name = pattern.exec(output)?.[1];
@@ -31,12 +33,34 @@ export function missingProgram(output: string, exitCode: number | null): string 
   return undefined;
 }
 
+/**
+ * A rust-toolchain file pins a toolchain (or a component or target of one) this machine has not
+ * installed: rustup's proxy starts installing it before running cargo, and the first thing that
+ * fails is a temp file in the read-only $RUSTUP_HOME/tmp. A writable tmp would not help: the
+ * install needs the network and writes the toolchains folder, which no sandbox may change.
+ */
+function missingRustToolchain(output: string, exitCode: number | null): string | undefined {
+  if (exitCode === 0 || exitCode === null) return undefined;
+  const syncing = /^info: syncing channel updates for '?([^'\s]+)'?/m.exec(output);
+  if (!syncing) return undefined;
+  if (
+    !/^error: (could not create temp file|could not download|failed to install|could not rename|.*Read-only file system)/m.test(
+      output,
+    )
+  )
+    return undefined;
+  return `Rust toolchain ${printableName(syncing[1]!)} (pinned by rust-toolchain.toml or rust-toolchain, not installed)`;
+}
+
 function printableName(name: string): string {
   const clean = name.replace(/[^\w@%+=:,./-]/g, "?");
   return clean.length > maxNameChars ? `${clean.slice(0, maxNameChars - 1)}…` : clean;
 }
 
 /** The one line that says how to go on without a check that cannot run here. */
-export function unavailableHint(check: string): string {
-  return `install it in setup (.slipway.yml setup.commands), or declare a check named ${check} under verify.commands to run something else, or set verify.fromCi: false`;
+export function unavailableHint(check: string, program: string): string {
+  const install = program.startsWith("Rust toolchain ")
+    ? "install that toolchain on this machine (rustup toolchain install; sandboxes never write it)"
+    : "install it in setup (.slipway.yml setup.commands) or on this machine";
+  return `${install}, or declare a check named ${check} under verify.commands in .slipway.yml to run something else, or set verify.fromCi: false there`;
 }

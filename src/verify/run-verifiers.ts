@@ -112,7 +112,7 @@ export function toVerifierResult(
 
 /** A check whose program is not installed here: one finding saying so and how to go on, no guesses. */
 function unavailableResult(result: VerifierResult, program: string): VerifierResult {
-  const message = `not available here: ${program}; ${unavailableHint(result.name)}`;
+  const message = `not available here: ${program}; ${unavailableHint(result.name, program)}`;
   return {
     ...result,
     findings: [{ kind: "unknown", severity: "error", message }],
