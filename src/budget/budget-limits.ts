@@ -39,7 +39,9 @@ function line(
   limitUsd: number,
   spentUsd: number,
 ): BudgetLine {
-  return { scope, period, key, limitUsd, spentUsd, leftUsd: Math.max(0, limitUsd - spentUsd) };
+  // Sums of float dollars drift (0.6 + 0.1 + 0.3 < 1): under a millionth of a dollar left is spent.
+  const left = limitUsd - spentUsd;
+  return { scope, period, key, limitUsd, spentUsd, leftUsd: left < 1e-6 ? 0 : left };
 }
 
 /** The overall limits against the sum of every repository's spend. */
