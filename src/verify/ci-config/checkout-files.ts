@@ -24,6 +24,26 @@ async function readScripts(worktree: string, cwd: string): Promise<Record<string
   }
 }
 
+/** Folders climbed at most from a step's directory to the project's .venv. */
+const maxLevels = 20;
+
+/**
+ * `.venv/bin/<program>` in `cwd` or a folder above it inside the checkout, relative to `cwd`. The
+ * venv's python is a link to an interpreter outside the worktree: present as a link, never
+ * followed here (only the sandbox runs it, as the Python detector's checks do).
+ */
+async function findVenvProgram(worktree: string, cwd: string, program: string): Promise<string | undefined> {
+  let current = path.posix.normalize(cwd);
+  for (let level = 0; level <= maxLevels; level++) {
+    const candidate = path.posix.join(current, ".venv", "bin", program);
+    const kind = await entryKindInside(worktree, candidate);
+    if (kind === "file" || kind === "symlink") return path.posix.relative(cwd, candidate);
+    if (current === "." || current === "") return undefined;
+    current = path.posix.dirname(current);
+  }
+  return undefined;
+}
+
 /** The checkout at `worktree`, each package.json read once. */
 export function checkoutFilesIn(worktree: string): CheckoutFiles {
   const cache = new Map<string, Promise<Record<string, unknown> | undefined>>();
@@ -37,6 +57,9 @@ export function checkoutFilesIn(worktree: string): CheckoutFiles {
     },
     async isDirectory(cwd) {
       return (await entryKindInside(worktree, cwd)) === "directory";
+    },
+    async venvProgram(cwd, program) {
+      return findVenvProgram(worktree, cwd, program);
     },
     async pinnedLauncher(cwd, manager) {
       const known = packageManagers.find((name) => name === manager);

@@ -44,6 +44,8 @@ export interface CheckoutFiles {
    * relative to `cwd`), or undefined when there is none and the manager on PATH runs.
    */
   pinnedLauncher?(cwd: string, manager: string): Promise<string | undefined>;
+  /** `.venv/bin/<program>` of the project (relative to `cwd`), when setup or the user made one. */
+  venvProgram?(cwd: string, program: string): Promise<string | undefined>;
 }
 
 type CheckRole = Extract<CommandRole, { role: "check" }>;
@@ -60,6 +62,9 @@ function printable(note: string): string {
   return line.length > 400 ? `${line.slice(0, 399)}…` : line;
 }
 
+/** Programs a Python project's CI runs from its environment (the .venv setup made, if any). */
+const pythonPrograms =
+  /^(python|python3|python3\.\d+|pytest|py\.test|coverage|mypy|flake8|pylint|ruff|black|isort|pyright)$/;
 /** Checks derived at most; more is a generated CI file, not a project's own checks. */
 const maxChecks = 30;
 /** Variables never passed on: the sandbox sets them, and a CI's value would break every tool. */
@@ -179,11 +184,18 @@ async function addCheck(state: Derivation, step: CiStep, command: BlockCommand, 
 }
 
 /**
- * `argv` with a package manager that setup provided pinned (corepack, offline) swapped in for its
- * name, as detected scripts run: by name it is missing, or corepack's shim that downloads.
+ * `argv` with the program the project's environment provides swapped in for its name, as detected
+ * checks run: a package manager that setup pinned (corepack, offline: by name it is missing, or
+ * corepack's shim that downloads), a Python program of the project's .venv.
  */
 async function launcherFor(state: Derivation, cwd: string, argv: string[]): Promise<string[]> {
   const manager = argv[0];
+  // The project's .venv, as the Python detector's checks use it: the CI's `python -m unittest` ran
+  // in the environment its install steps made, not in the machine's bare python.
+  if (manager !== undefined && pythonPrograms.test(manager) && state.checkout.venvProgram) {
+    const local = await state.checkout.venvProgram(cwd, manager);
+    return local === undefined ? argv : [local, ...argv.slice(1)];
+  }
   if (manager === undefined || !/^(npm|pnpm|yarn|bun)$/.test(manager) || !state.checkout.pinnedLauncher)
     return argv;
   const launcher = await state.checkout.pinnedLauncher(cwd, manager);

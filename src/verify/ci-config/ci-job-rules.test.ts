@@ -67,6 +67,24 @@ describe("checks derived from CI on real projects' shapes", () => {
     assert.deepEqual(lines(derived), ["packages/a:test: ../../node_modules/.slipway-corepack/bin/yarn test"]);
   });
 
+  test("a CI's python, pytest or coverage runs from the project's .venv when there is one (F9)", async () => {
+    const subStep = "      - run: pytest -q\n        working-directory: sub\n";
+    const text = `${workflow(job("tests", "", "python -m unittest", "coverage run -m unittest")).text}${subStep}`;
+    const files = [{ path: ".github/workflows/ci.yml", text }];
+    const venv = { ".venv/bin/python": "", ".venv/bin/pytest": "", "sub/x.py": "" };
+    // coverage is not in the .venv (only the CI's own `pip install coverage` would add it): by name.
+    assert.deepEqual(lines(await derive(files, venv)), [
+      "unittest: .venv/bin/python -m unittest",
+      "coverage: coverage run -m unittest",
+      "sub:pytest: ../.venv/bin/pytest -q",
+    ]);
+    assert.deepEqual(lines(await derive(files, { "sub/x.py": "" })), [
+      "unittest: python -m unittest",
+      "coverage: coverage run -m unittest",
+      "sub:pytest: pytest -q",
+    ]);
+  });
+
   const toxIni = {
     path: "tox.ini",
     text: "[tox]\nenvlist = py, flake8\n[testenv]\ncommands = python -m pytest -rfsxX\n[testenv:flake8]\ncommands = flake8 six.py\n",
