@@ -235,8 +235,8 @@ describe("durable runs", () => {
     await waitForEvents(
       w,
       runId,
-      (all) => all.some((event) => event.type === "agent-start"),
-      "the agent stage",
+      (all) => all.some((event) => event.type === "model-request"),
+      "the model call (its answer is 30 s away: nothing more is recorded until the run is stopped)",
     );
     const before = (await events(w, runId)).length;
     stopping.child.kill("SIGTERM");
@@ -252,7 +252,7 @@ describe("durable runs", () => {
     const rescuer = await w.cli("worker", "--once");
     assert.equal(rescuer.code, 0, rescuer.stderr);
     const { run } = await shown(w, runId);
-    assert.deepEqual([run.outcome, run.attempt], ["success", 2]);
+    assert.deepEqual([run.outcome, run.attempt], ["success", 2], JSON.stringify(run));
     const ends = (await events(w, runId)).filter(
       (event) => event.type === "run-end" || event.type === "run-error",
     );
