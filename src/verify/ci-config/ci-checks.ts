@@ -12,6 +12,7 @@ import { type CommandRole, classifyCommand } from "./classify-command.ts";
 import { workflowSteps } from "./github-workflows.ts";
 import { gitlabSteps } from "./gitlab-ci.ts";
 import { noxSessions, noxSteps } from "./noxfile.ts";
+import { projectProgram } from "./project-programs.ts";
 import { type BlockCommand, splitRunBlock } from "./run-block.ts";
 import { neededFrom, type Provided, providedBy } from "./setup-dependencies.ts";
 import { toxEnvironments, toxSteps } from "./tox-ini.ts";
@@ -62,9 +63,6 @@ function printable(note: string): string {
   return line.length > 400 ? `${line.slice(0, 399)}…` : line;
 }
 
-/** Programs a Python project's CI runs from its environment (the .venv setup made, if any). */
-const pythonPrograms =
-  /^(python|python3|python3\.\d+|pytest|py\.test|coverage|mypy|flake8|pylint|ruff|black|isort|pyright)$/;
 /** Checks derived at most; more is a generated CI file, not a project's own checks. */
 const maxChecks = 30;
 /** Variables never passed on: the sandbox sets them, and a CI's value would break every tool. */
@@ -147,7 +145,7 @@ async function addCheck(state: Derivation, step: CiStep, command: BlockCommand, 
       !value.includes("$") &&
       !/\p{Cc}/u.test(value),
   );
-  const program = await launcherFor(state, cwd, command.argv);
+  const program = await projectProgram(state.checkout, cwd, command.argv);
   const argv =
     env.length > 0 ? ["env", ...env.map(([key, value]) => `${key}=${value}`), ...program] : program;
   // One package script is one check, whichever manager the workflows run it with (npm, pnpm, yarn jobs).
@@ -181,25 +179,6 @@ async function addCheck(state: Derivation, step: CiStep, command: BlockCommand, 
     kinds,
     source: step.source,
   });
-}
-
-/**
- * `argv` with the program the project's environment provides swapped in for its name, as detected
- * checks run: a package manager that setup pinned (corepack, offline: by name it is missing, or
- * corepack's shim that downloads), a Python program of the project's .venv.
- */
-async function launcherFor(state: Derivation, cwd: string, argv: string[]): Promise<string[]> {
-  const manager = argv[0];
-  // The project's .venv, as the Python detector's checks use it: the CI's `python -m unittest` ran
-  // in the environment its install steps made, not in the machine's bare python.
-  if (manager !== undefined && pythonPrograms.test(manager) && state.checkout.venvProgram) {
-    const local = await state.checkout.venvProgram(cwd, manager);
-    return local === undefined ? argv : [local, ...argv.slice(1)];
-  }
-  if (manager === undefined || !/^(npm|pnpm|yarn|bun)$/.test(manager) || !state.checkout.pinnedLauncher)
-    return argv;
-  const launcher = await state.checkout.pinnedLauncher(cwd, manager);
-  return launcher === undefined ? argv : [launcher, ...argv.slice(1)];
 }
 
 async function deriveStep(state: Derivation, step: CiStep, depth: number): Promise<void> {
