@@ -23,6 +23,8 @@ test("a killed run is left alone by `runs` and marked interrupted by the next wr
       ],
     },
     "anthropic",
+    // A short lease: the killed run's expires soon, and recovery goes by lease alone.
+    { queue: { leaseSeconds: 1 } },
   );
   try {
     const child = spawn(
@@ -47,7 +49,8 @@ test("a killed run is left alone by `runs` and marked interrupted by the next wr
     const seen = JSON.parse(before.stdout) as { id: string; status: string; worktree?: string }[];
     assert.equal(seen[0]!.status, "running");
     assert.ok(seen[0]!.worktree && existsSync(seen[0]!.worktree), `worktree ${seen[0]!.worktree} kept`);
-    // A writing start recovers (here a worker with nothing to do).
+    // Once its lease has expired, a writing start recovers it (here a worker with nothing to do).
+    await sleep(1_500);
     const worker = await runCli([...baseArgs(setup), "worker", "--once"], { env: setup.env });
     assert.equal(worker.code, 0, worker.stderr);
     const listed = await runCli([...baseArgs(setup), "runs", "--json"], { env: setup.env });

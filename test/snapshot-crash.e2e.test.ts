@@ -27,7 +27,8 @@ test("a warm run killed while its snapshot is mounted leaves no mount after the 
   skip: overlay ?? false,
 }, async () => {
   const repo = makeSetupProject({ dependency: "tarball" });
-  const settings = { setup: { secretEnv: [canaryVariable] } };
+  // A short lease: the killed run is recovered by lease, a second after it stops renewing.
+  const settings = { setup: { secretEnv: [canaryVariable] }, queue: { leaseSeconds: 1 } };
   const cold = await setUpScriptedRun(stop, "anthropic", settings);
   const warm = await setUpScriptedRun(slow, "anthropic", settings);
   const shared = { ...warm, dataDir: cold.dataDir, configFile: cold.configFile };
@@ -55,7 +56,8 @@ test("a warm run killed while its snapshot is mounted leaves no mount after the 
     await new Promise((resolve) => child.once("close", resolve));
     assert.equal(dependencyMountsUnder(cold.dataDir).length, 1, "a killed run cannot unmount");
 
-    // Recovery runs in writing starts only (run, worker): a worker with nothing to do.
+    // Recovery runs in writing starts only (run, worker), once the run's lease has expired.
+    await sleep(1_500);
     const worker = await runCli([...baseArgs(shared), "worker", "--once"], { env });
     assert.equal(worker.code, 0, worker.stderr);
     const listed = await runCli([...baseArgs(shared), "runs", "--json"], { env });

@@ -19,7 +19,8 @@ export function registerWorkerCommand(program: Command, global: () => GlobalOpti
     .option("--once", "exit when no run is left: none queued, none held by another worker", false)
     .action(async (flags: WorkerFlags) => {
       const settings = loadAppSettings(global());
-      const app = await openAppStore(settings);
+      // Its loop sweeps expired leases at once and says what it requeued or ended.
+      const app = await openAppStore(settings, { recover: false });
       const stop = new AbortController();
       // SIGTERM or Ctrl-C: claim nothing more; current runs finish, or are handed back after a lease.
       const onSignal = (): void => {

@@ -1,30 +1,35 @@
-// Crash recovery: a run whose owning process died is marked interrupted and its worktree removed,
-// and sandbox containers whose owning process is gone (a killed run or sandbox exec) are removed.
+// Crash recovery by lease: a run whose holder (a worker, or the `slipway run` executing it) stopped
+// renewing its lease is requeued or ended and its worktree removed, and sandbox containers whose
+// owning process is gone are removed. No decision rests on a pid or a hostname.
+
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
-import { hostname } from "node:os";
 import { describeError } from "../core/errors.ts";
 import { eventRow } from "../core/events/run-events.ts";
-import { processAlive } from "../core/process-alive.ts";
 import type { Run } from "../core/run.ts";
+import { readRunState } from "../core/run-state.ts";
 import { engineSocketPresent } from "../sandbox/docker/engine-socket.ts";
+import { type ExpiredLeases, inProcessHolderPrefix } from "../store/run-queue.ts";
 import type { Store } from "../store/store.ts";
 
+/** Past its wall-time limit by this much, a run nobody holds a lease on cannot still be running. */
+const unleasedGraceMs = 10 * 60_000;
+
 /**
- * A run executed by the process that submitted it (`slipway run`, no lease) is orphaned when that
- * process is gone. Runs a worker executes are never judged by pid: their lease expires instead.
+ * A running run with no lease (stored by a Slipway from before leases, or its process died between
+ * storing it and taking the lease) is judged by its wall-time limit, never by pid or hostname.
  */
-function isOrphaned(run: Run): boolean {
-  const inProcess = run.state.owner === "process" || run.spec === undefined || run.spec === null;
-  if (!inProcess || run.status !== "running") return false;
-  if (run.ownerHost !== hostname()) return false;
-  if (run.ownerPid === process.pid) return false;
-  return !processAlive(run.ownerPid);
+function pastItsTime(run: Run, now: number): boolean {
+  if (run.status !== "running") return false;
+  const started = Date.parse(run.startedAt);
+  return Number.isFinite(started) && started + run.limits.maxMinutes * 60_000 + unleasedGraceMs < now;
 }
 
 /** Remove a dead attempt's worktree and volume; returns what went wrong, or undefined. */
 export async function removeRunLeftovers(run: Run): Promise<string | undefined> {
   if (!run.worktree) return undefined;
-  const mirrorPath = typeof run.state.mirrorPath === "string" ? run.state.mirrorPath : undefined;
+  const { mirrorPath } = readRunState(run.state);
   try {
     // Loaded only when there is something to remove: every command that opens the store recovers
     // first, and `slipway runs` must start without the workspace and setup modules.
@@ -35,7 +40,8 @@ export async function removeRunLeftovers(run: Run): Promise<string | undefined> 
         import("../workspace/run-volume.ts"),
       ]);
     // A warm snapshot's overlays first: the worktree's removal must not walk into them.
-    await releaseSetupMounts(run.worktree);
+    // (A worktree already gone, or never made, has none.)
+    if (existsSync(run.worktree)) await releaseSetupMounts(run.worktree);
     if (mirrorPath) await removeWorktree(mirrorPath, run.worktree);
     await rm(run.worktree, { recursive: true, force: true });
     const volume = recordedVolume(run.state);
@@ -73,7 +79,12 @@ export interface RecoveryOptions {
    * is swept when the next docker sandbox starts.
    */
   sweepContainers?: "always" | "when-orphans";
+  /** queue.maxAttempts: a worker's run whose lease expires is requeued until it has had this many. */
+  maxAttempts?: number;
 }
+
+/** queue.maxAttempts' default, for callers without a configuration. */
+const defaultMaxAttempts = 3;
 
 async function sweepContainers(): Promise<void> {
   await removeOrphanedSandboxContainers().catch(() => {
@@ -82,10 +93,8 @@ async function sweepContainers(): Promise<void> {
   });
 }
 
-async function recoverRun(store: Store, orphan: Run): Promise<Run | undefined> {
-  // Read again just before writing: another command's recovery may have finished it meanwhile.
-  const run = await store.getRun(orphan.id);
-  if (run?.status !== "running") return undefined;
+/** Record why a run ended and remove what it left; the run is already finished or held by us. */
+async function cleanUpEnded(store: Store, run: Run, detail?: string): Promise<Run> {
   const problem = await removeRunLeftovers(run);
   await store.appendEvent(
     eventRow({
@@ -97,30 +106,83 @@ async function recoverRun(store: Store, orphan: Run): Promise<Run | undefined> {
     }),
   );
   return store.updateRun(run.id, {
-    status: "finished",
-    outcome: "interrupted",
-    outcomeDetail: `the process running it (pid ${run.ownerPid}) stopped during stage ${run.stage}`,
-    endedAt: new Date().toISOString(),
+    ...(detail === undefined
+      ? {}
+      : {
+          status: "finished" as const,
+          outcome: run.outcome ?? "interrupted",
+          outcomeDetail:
+            run.outcome === undefined ? detail : `${run.outcomeDetail ?? run.outcome} (${detail})`,
+          endedAt: new Date().toISOString(),
+        }),
     worktree: problem === undefined ? null : run.worktree,
   });
 }
 
 /**
- * Mark every orphaned in-process run on this host as interrupted; returns the runs it recovered.
- * Each run is recovered on its own: one that fails (a bad row, a failed write) is skipped and
- * tried again by the next command, never stopping the others or the command.
+ * A running run without a lease, past its wall time: taken with holdRun first (one recovery wins,
+ * the others are refused), so concurrent recoveries record it once.
  */
-export async function recoverInterruptedRuns(store: Store, options: RecoveryOptions = {}): Promise<Run[]> {
-  const orphans = (await store.listUnfinishedRuns()).filter(isOrphaned);
-  if ((options.sweepContainers ?? "always") === "always" || orphans.length > 0) await sweepContainers();
-  const recovered: Run[] = [];
-  for (const orphan of orphans) {
+async function recoverUnleased(store: Store, stale: Run): Promise<Run | undefined> {
+  const holder = `${inProcessHolderPrefix}recovery:${process.pid}:${randomBytes(4).toString("hex")}`;
+  const lease = await store.holdRun(stale.id, holder, 60_000).catch(() => undefined);
+  if (!lease) return undefined;
+  try {
+    const run = await store.getRun(stale.id);
+    if (run?.status !== "running") return undefined;
+    const detail = `it ran past its ${run.limits.maxMinutes} min wall time with no process holding its lease (stage ${run.stage})`;
+    return await cleanUpEnded(store, run, detail);
+  } finally {
+    await store.releaseRun(lease).catch(() => undefined);
+  }
+}
+
+/** Run `work` for each id on its own: one that fails is left for the next recovery, never stopping the rest. */
+async function eachRun(ids: string[], work: (id: string) => Promise<Run | undefined>): Promise<Run[]> {
+  const done: Run[] = [];
+  for (const id of ids) {
     try {
-      const run = await recoverRun(store, orphan);
-      if (run) recovered.push(run);
+      const run = await work(id);
+      if (run) done.push(run);
     } catch {
-      // Left running for the next command to try again; this command goes on.
+      // Left for the next recovery (its leftovers stay recorded on the run); this one goes on.
     }
   }
-  return recovered;
+  return done;
+}
+
+/** What one sweep did: the store's expiry pass, and the runs it ended and cleaned here. */
+export interface SweepResult {
+  expired: ExpiredLeases;
+  ended: Run[];
+}
+
+/**
+ * Recovery, for writing starts (run) and the worker's periodic sweep; never for reading commands.
+ * Runs whose lease expired are requeued or ended by the store (expireLeases hands each to one caller
+ * only, so concurrent sweeps record each run once); those ended here get a run-interrupt event and
+ * lose their worktree and volume. Unleased runs past their wall time are ended the same way. Each
+ * run is handled on its own: one that fails is left for the next sweep.
+ */
+export async function sweepExpiredRuns(store: Store, options: RecoveryOptions = {}): Promise<SweepResult> {
+  const expired = await store.expireLeases(new Date(), options.maxAttempts ?? defaultMaxAttempts);
+  const ended = await eachRun([...expired.interrupted, ...expired.cancelled], async (id) => {
+    const run = await store.getRun(id);
+    return run ? cleanUpEnded(store, run) : undefined;
+  });
+  const now = Date.now();
+  const unleased = (await store.listUnfinishedRuns()).filter((run) => pastItsTime(run, now));
+  ended.push(
+    ...(await eachRun(
+      unleased.map((run) => run.id),
+      (id) => store.getRun(id).then((run) => run && recoverUnleased(store, run)),
+    )),
+  );
+  if ((options.sweepContainers ?? "always") === "always" || ended.length > 0) await sweepContainers();
+  return { expired, ended };
+}
+
+/** sweepExpiredRuns, for a start that only needs the runs it ended. */
+export async function recoverInterruptedRuns(store: Store, options: RecoveryOptions = {}): Promise<Run[]> {
+  return (await sweepExpiredRuns(store, options)).ended;
 }

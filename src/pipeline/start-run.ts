@@ -10,6 +10,7 @@ import type { Store } from "../store/store.ts";
 import { resolveRepoSource } from "../workspace/repo-source.ts";
 import { checkBaseRef } from "./check-base-ref.ts";
 import { taskTitle } from "./commit-message.ts";
+import { holdRunLease } from "./hold-run-lease.ts";
 import { executeRecordedRun, forgeWarnings, openRunForge, type RunDependencies } from "./run-execution.ts";
 import { branchForTaskKey, deriveTaskKey, validateTaskKey } from "./task-key.ts";
 
@@ -111,7 +112,6 @@ function initialState(spec: RunSpec): Record<string, unknown> {
     guardGrants: spec.guardGrants,
     ...(spec.followUp ? { followUp: { parentRunId: undefined, ...spec.followUp } } : {}),
     ...(spec.originIssue ? { originIssue: spec.originIssue } : {}),
-    // A run executed by the process that submitted it has no lease: recovery asks whether that process lives.
   };
 }
 
@@ -176,5 +176,13 @@ export async function startRun(request: RunRequest, deps: RunDependencies): Prom
   const warnings = forgeWarnings();
   const forge = await openRunForge(deps, spec.repository, warnings);
   const { run } = await recordRun(spec, deps.store, "running");
-  return executeRecordedRun(run.id, deps, { forge, warnings });
+  // Held by lease like a worker's run: if this process dies, the lease expires and any later
+  // writing start (run, worker) ends the run, wherever this process ran.
+  const held = await holdRunLease(deps.store, run.id, deps.config.queue.leaseSeconds * 1000);
+  try {
+    const signal = AbortSignal.any([deps.signal, held.lost]);
+    return await executeRecordedRun(run.id, { ...deps, store: held.store, signal }, { forge, warnings });
+  } finally {
+    await held.release();
+  }
 }

@@ -43,11 +43,21 @@ export function loadAppSettings(global: GlobalOptions, flags: Record<string, unk
   return { config, dataDir: resolveDataDir(config.dataDir, env), env };
 }
 
-/** Open the store of `settings` (creating the data directory and the store when missing). */
-export async function openAppStore(settings: AppSettings): Promise<AppContext> {
+/**
+ * Open the store of `settings` (creating the data directory and the store when missing), and
+ * recover runs whose lease expired unless `recover` is false (a worker sweeps in its own loop).
+ */
+export async function openAppStore(
+  settings: AppSettings,
+  options: { recover?: boolean } = {},
+): Promise<AppContext> {
   // store.backend picks SQLite in the data directory or Postgres (store/open-store.ts).
   const store = await openConfiguredStore(settings, { integrityCheck: "interval" });
-  await recoverInterruptedRuns(store, { sweepContainers: "when-orphans" }).catch(() => {
+  if (options.recover === false) return { ...settings, store };
+  await recoverInterruptedRuns(store, {
+    sweepContainers: "when-orphans",
+    maxAttempts: settings.config.queue.maxAttempts,
+  }).catch(() => {
     // Recovery must never keep a command from running (a read-only `runs` least of all): the runs
     // it could not look at are looked at again by the next command.
   });

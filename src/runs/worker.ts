@@ -8,7 +8,7 @@ import { budgetClaimLimits } from "../budget/claim-budget.ts";
 import { describeError } from "../core/errors.ts";
 import { eventRow } from "../core/events/run-events.ts";
 import type { Run } from "../core/run.ts";
-import { removeRunLeftovers } from "../pipeline/recover-runs.ts";
+import { sweepExpiredRuns } from "../pipeline/recover-runs.ts";
 import { RunCancellation } from "../pipeline/run-context.ts";
 import type { RunLease } from "../store/run-queue.ts";
 import type { Store } from "../store/store.ts";
@@ -147,13 +147,14 @@ async function executeLeased(
 async function expireLeases(options: WorkerOptions): Promise<void> {
   const { store, config } = options.app;
   const notice = options.onNotice ?? (() => {});
-  const expired = await store.expireLeases(new Date(), config.queue.maxAttempts);
+  // The same sweep as a run's start (recover-runs.ts): ended runs get their event and lose their leftovers.
+  const { expired, ended } = await sweepExpiredRuns(store, {
+    maxAttempts: config.queue.maxAttempts,
+    sweepContainers: "when-orphans",
+  });
   for (const runId of expired.requeued) notice(`run ${runId}: its worker's lease expired; queued again`);
-  for (const runId of [...expired.interrupted, ...expired.cancelled]) {
-    const run = await store.getRun(runId);
-    if (run) await removeRunLeftovers(run);
-    notice(`run ${runId}: its worker's lease expired; ended as ${run?.outcome ?? "interrupted"}`);
-  }
+  for (const run of ended)
+    notice(`run ${run.id}: its lease expired; ended as ${run.outcome ?? "interrupted"}`);
 }
 
 /** Claim runs while this worker has room; returns how many it claimed. */
