@@ -8,7 +8,7 @@ import { oneLine, renderTable } from "./format.ts";
 import { positiveInteger } from "./option-parsers.ts";
 
 function durationOf(run: Run): string {
-  if (!run.endedAt) return "running";
+  if (!run.endedAt) return run.status === "queued" ? "queued" : "running";
   return formatDuration(Date.parse(run.endedAt) - Date.parse(run.startedAt));
 }
 
@@ -21,7 +21,7 @@ export function renderRunsTable(rows: { run: Run; title: string }[]): string {
     return [
       run.id,
       run.startedAt.replace("T", " ").slice(0, 19),
-      run.outcome ?? run.stage,
+      run.outcome ?? (run.status === "queued" ? "queued" : run.stage),
       String(run.turns),
       formatTokens(totals.inputTokens + totals.outputTokens),
       formatCost(totals.totalCostUsd),

@@ -115,6 +115,7 @@ describe("durable runs", () => {
     const w = await world([{ toolCalls: [edit] }, { toolCalls: [finish] }]);
     const runId = await w.detach();
     assert.equal((await shown(w, runId)).run.status, "queued");
+    assert.match((await w.cli("runs")).stdout, new RegExp(`${runId} .* queued .* queued `));
     const follower = w.start("logs", "-f", "--json", runId);
     await sleep(300); // The follower is polling a queued run with no events yet.
     const worker = await w.cli("worker", "--once");
