@@ -17,6 +17,7 @@ const toolParsers: readonly { pattern: RegExp; parser: string }[] = [
   { pattern: /(?<!reporter|-R)(^|[\s/])tap(\s|$)/, parser: "node-tap" },
   { pattern: /(^|[\s/])tape(\s|$)/, parser: "tap" },
   { pattern: /(^|[\s/])(pytest|py\.test)\b/, parser: "pytest" },
+  { pattern: /(^|\s)-m\s+unittest\b|(^|[\s/])unittest\s+discover\b/, parser: "unittest" },
   { pattern: /(^|[\s/])(eslint|next lint)\b/, parser: "eslint" },
   { pattern: /(^|[\s/])biome\b/, parser: "biome" },
   { pattern: /(^|[\s/-])tsc\b/, parser: "tsc" },

@@ -29,6 +29,7 @@ import { tapParser } from "./tap-parser.ts";
 import { tscParser } from "./tsc-parser.ts";
 import { tsdParser } from "./tsd-parser.ts";
 import { uniqueFindings } from "./unique-findings.ts";
+import { unittestParser } from "./unittest-parser.ts";
 import { vitestParser } from "./vitest-parser.ts";
 
 interface Signature {
@@ -88,6 +89,8 @@ const signatures: readonly Signature[] = [
     parser: pytestParser,
     pattern: /^=+ (?:test session starts|FAILURES|ERRORS|short test summary info) =+$/m,
   },
+  // unittest's block header: `FAIL: test_add (tests.test_misc.TestMisc.test_add)`.
+  { parser: unittestParser, pattern: /^(?:FAIL|ERROR): \S+ \([\w.]+\)/m },
   { parser: mypyParser, pattern: /^Found \d+ errors? in \d+ files? \(checked \d+ source files?\)$/m },
   // Not "Found N errors.", which Biome prints too: ruff's own lines, concise or full (` --> x.py:1:8`).
   { parser: ruffParser, pattern: /^\S+\.pyi?:\d+:\d+: [A-Z]+\d+ |^[ \t]*--> \S+\.pyi?:\d+:\d+$/m },

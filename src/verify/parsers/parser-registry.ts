@@ -24,6 +24,7 @@ import { ruffParser } from "./ruff-parser.ts";
 import { tapParser } from "./tap-parser.ts";
 import { tscParser } from "./tsc-parser.ts";
 import { tsdParser } from "./tsd-parser.ts";
+import { unittestParser } from "./unittest-parser.ts";
 import { vitestParser } from "./vitest-parser.ts";
 
 export const outputParsers: ReadonlyMap<string, OutputParser> = new Map(
@@ -51,6 +52,7 @@ export const outputParsers: ReadonlyMap<string, OutputParser> = new Map(
     cmakeParser,
     ctestParser,
     tsdParser,
+    unittestParser,
     autoParser,
   ].map((parser) => [parser.name, parser]),
 );
