@@ -37,3 +37,31 @@ it("writes through until the fence is set, then throws on every write and still 
   assert.deepEqual(await fenced.listEvents(run.id), []);
   await fenced.close();
 });
+
+it("carries the worker's lease: once another attempt took the run, the old attempt's writes are refused by the store", async () => {
+  const store = await openSqliteStore(path.join(dir, "lease.db"));
+  const task = makeTask();
+  await store.createTask(task);
+  const run = makeRun(task, 0, { status: "queued" });
+  await store.createRun(run);
+  await store.enqueueRun(run.id);
+  const limits = { maxConcurrentRuns: 5, maxRunsPerRepository: 5 };
+  const first = (await store.claimRun("worker-1", 1, limits))!;
+  // The fence is not set: worker-1 has not noticed yet that its lease ran out.
+  const stale = fencedStore(store, { lost: false, reason: "", lease: first });
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  await store.expireLeases(new Date(), 3);
+  const second = (await store.claimRun("worker-2", 60_000, limits))!;
+  assert.equal(second.attempt, 2);
+  await assert.rejects(
+    stale.updateRun(run.id, { turns: 9 }),
+    (error: Error) => error.name === "LeaseLostError",
+  );
+  await assert.rejects(
+    stale.appendEvent({ runId: run.id, at: new Date().toISOString(), type: "x", stage: "agent", data: {} }),
+    (error: Error) => error.name === "LeaseLostError",
+  );
+  const current = fencedStore(store, { lost: false, reason: "", lease: second });
+  assert.equal((await current.updateRun(run.id, { turns: 2 })).turns, 2, "the holder's writes go through");
+  await store.close();
+});

@@ -178,7 +178,7 @@ async function claimRuns(
     claimed++;
     const entry: ActiveRun = {
       lease,
-      fence: { lost: false, reason: "" },
+      fence: { lost: false, reason: "", lease },
       handedBack: false,
       controller: new AbortController(),
       done: Promise.resolve(),
