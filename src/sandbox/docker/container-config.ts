@@ -4,6 +4,7 @@ import type { ContainerCreateOptions, MountSettings } from "dockerode";
 import { systemDirectories } from "../bwrap/toolchain-mounts.ts";
 import { bridgeMaxChildren, insideSocketDirectory } from "../egress/sandbox-bridge.ts";
 import { assertWorktreeMountable, privateInsideDirectories } from "../worktree-mount-path.ts";
+import type { CaFileMount } from "./host-ca-files.ts";
 import { type HeartbeatSettings, insideHeartbeatDirectory, keepAliveArgv } from "./owner-heartbeat.ts";
 import { type Identity, isSandboxIdentity } from "./worktree-owner.ts";
 import type { WorktreeParents } from "./worktree-parents.ts";
@@ -73,6 +74,8 @@ export interface ContainerSpec {
   readOnlyDirectories: string[];
   /** Paths inside those directories hidden behind an empty read-only file (global registry config). */
   maskedFiles?: string[];
+  /** The host's CA-bundle files, read-only at the path the certificate variables name (host-ca-files). */
+  caFiles?: CaFileMount[];
   /** Labels: the sandbox label and owner labels are added to these. */
   labels: Record<string, string>;
   ownerPid: number;
@@ -187,6 +190,7 @@ export function containerDefinition(spec: ContainerSpec): ContainerCreateOptions
         bindMount(spec.worktree, spec.worktree, false),
         ...spec.readOnlyDirectories.map((directory) => bindMount(directory, directory, true)),
         ...(spec.maskedFiles ?? []).map((file) => bindMount("/dev/null", file, true)),
+        ...(spec.caFiles ?? []).map((file) => bindMount(file.source, file.target, true)),
         ...(spec.egressSocketDirectory
           ? [bindMount(spec.egressSocketDirectory, insideSocketDirectory, true)]
           : []),

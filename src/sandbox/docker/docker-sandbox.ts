@@ -268,6 +268,7 @@ export async function createDockerSandbox(
       cpus: settings.cpus ?? defaultCpus,
       readOnlyDirectories: prepared.toolchain?.directories ?? [],
       maskedFiles: prepared.toolchain?.masked ?? [],
+      caFiles: prepared.caFiles,
       labels: settings.labels ?? {},
       ownerPid: process.pid,
       ownerHost: hostname(),

@@ -19,6 +19,7 @@ import {
 } from "./container-config.ts";
 import { connectEngine, defaultSocketPath, type ImageFacts, imageEnvironmentValue } from "./docker-engine.ts";
 import type { DockerBackendOptions } from "./docker-sandbox.ts";
+import { type CaFileMount, hostCaFiles } from "./host-ca-files.ts";
 import { type HostToolchain, hostToolchain } from "./host-toolchain.ts";
 import { removeLeftoverContainers } from "./leftover-containers.ts";
 import { type OwnerHeartbeat, startOwnerHeartbeat } from "./owner-heartbeat.ts";
@@ -45,6 +46,8 @@ export interface PreparedSandbox {
   helperPath: string;
   /** What covers the top directory of the worktree's path inside, when anything does. */
   worktreeParents: WorktreeParents | undefined;
+  /** The host's CA-bundle files shown read-only at their own paths. */
+  caFiles: CaFileMount[];
 }
 
 function realWorktreeOf(worktree: string): string {
@@ -106,15 +109,11 @@ export async function prepareSandbox(
   // Before anything is made or handed over (a refused path is never chown'ed).
   assertDockerWorktreeMountable(realWorktree);
   await sweepOrphans(socketPath);
-  const toolchain = settings.hostToolchainMounts
-    ? hostToolchain(
-        process.env.PATH ?? "",
-        protectedHostPaths([homedir()], {
-          roots: [realWorktree],
-          secrets: settings.dataDir ? [settings.dataDir] : [],
-        }),
-      )
-    : undefined;
+  const guarded = protectedHostPaths([homedir()], {
+    roots: [realWorktree],
+    secrets: settings.dataDir ? [settings.dataDir] : [],
+  });
+  const toolchain = settings.hostToolchainMounts ? hostToolchain(process.env.PATH ?? "", guarded) : undefined;
   const declaredVolumes = declaredVolumesOf(image);
   const insidePath = (toolchain ? toolchain.path : imageEnvironmentValue(image, "PATH")) || fallbackPath;
   const helperPath = platformPath(insidePath, [...writableMountPoints(realWorktree), ...declaredVolumes]);
@@ -146,6 +145,7 @@ export async function prepareSandbox(
     insidePath,
     helperPath,
     worktreeParents,
+    caFiles: hostCaFiles(realWorktree, guarded),
   };
 }
 
