@@ -1,12 +1,11 @@
 // A lock file per mirror (O_EXCL), so two runs never clone or fetch one mirror at once. The file holds
 // pid, host and a lease the holder renews while it works: a holder that stops renewing (a crashed
-// process, a lost host) loses the lock once the lease ends, wherever it ran.
+// process, a lost host) loses the lock once the lease ends, wherever it ran; pid and host only name it.
 import { randomBytes } from "node:crypto";
-import { link, open, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { link, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { WorkspaceError } from "../core/errors.ts";
-import { processAlive } from "../core/process-alive.ts";
 
 export interface FileLockOptions {
   /** How long to wait for another holder before giving up (default 10 minutes: a big clone takes time). */
@@ -44,16 +43,29 @@ function holderLine(token: string, leaseMs: number): string {
   return `${process.pid} ${hostname()} ${Date.now() + leaseMs} ${token}\n`;
 }
 
-/** Stale: its lease has ended (any host), or it is on this host and its process is gone. */
+/**
+ * How long a lock without a lease (written by a Slipway from before leases, which never renews) is
+ * honoured after its file was written: as long as that version waited for one.
+ */
+const leaselessLockMs = 600_000;
+
+/**
+ * Stale: its lease has ended, whatever host or PID namespace wrote it. Never judged by pid or
+ * hostname: a live holder in another container or PID namespace looks dead from here.
+ */
 function isStale(holder: LockHolder | undefined): boolean {
   if (holder === undefined) return false;
-  if (holder.expiresAt !== undefined && holder.expiresAt < Date.now()) return true;
-  return holder.host === hostname() && !processAlive(holder.pid);
+  return (holder.expiresAt ?? Number.POSITIVE_INFINITY) < Date.now();
 }
 
 async function readHolder(file: string): Promise<LockHolder | undefined> {
   try {
-    return parseLockHolder(await readFile(file, "utf8"));
+    const [text, stats] = await Promise.all([readFile(file, "utf8"), stat(file)]);
+    const holder = parseLockHolder(text);
+    // A lease-less lock's lease is its file's age (a garbled file is left to the wait's bound).
+    return holder && holder.expiresAt === undefined
+      ? { ...holder, expiresAt: stats.mtimeMs + leaselessLockMs }
+      : holder;
   } catch {
     // Gone between the failed create and this read: the next attempt will tell.
     return undefined;
