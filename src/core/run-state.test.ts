@@ -1,7 +1,7 @@
 // A run's state read back: typed, and one damaged key never loses the others or throws.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { readRunState } from "./run-state.ts";
+import { readRunState, withRunState } from "./run-state.ts";
 
 test("the state's keys come back typed, a damaged one left out, unknown ones dropped", () => {
   const state = readRunState({
@@ -21,4 +21,13 @@ test("the state's keys come back typed, a damaged one left out, unknown ones dro
 test("a state that is not an object reads as empty", () => {
   assert.deepEqual(readRunState(null), {});
   assert.deepEqual(readRunState("[]"), {});
+});
+
+test("a stage's state patch is checked against the schema at compile time (tsc runs this file)", () => {
+  const state = withRunState({ kept: true }, { mirrorPath: "/m", summary: "done" });
+  assert.deepEqual(state, { kept: true, mirrorPath: "/m", summary: "done" });
+  // @ts-expect-error: the summary is a string
+  withRunState({}, { summary: 3 });
+  // @ts-expect-error: a volume has a mount point and an image
+  withRunState({}, { volume: { mountPoint: "/v" } });
 });

@@ -51,6 +51,14 @@ export type RunState = z.infer<typeof RunState>;
 
 const StateBag = z.record(z.string(), z.unknown());
 
+/** What a stage may add to the state: each key typed by the schema (tsc checks every writer). */
+export type RunStatePatch = z.input<typeof RunState>;
+
+/** `state` with `patch`'s keys set, for a stage's update; keys the schema does not know are kept. */
+export function withRunState(state: Record<string, unknown>, patch: RunStatePatch): Record<string, unknown> {
+  return { ...state, ...patch };
+}
+
 /**
  * The typed state of a stored run. Each key is parsed on its own, so one damaged key (an older
  * version's, a hand-edited row) is left out instead of losing the rest; never throws.

@@ -9,7 +9,7 @@ import { describeError, SlipwayError, StoreError } from "../core/errors.ts";
 import { eventRow } from "../core/events/run-events.ts";
 import type { Run, Task } from "../core/run.ts";
 import { parseRunSpec, type RunSpec } from "../core/run-spec.ts";
-import { readRunState } from "../core/run-state.ts";
+import { readRunState, withRunState } from "../core/run-state.ts";
 import type { Forge } from "../forge/forge.ts";
 import { forgeSettingsFor, openForge } from "../forge/registry.ts";
 import { priceFor } from "../models/price-table.ts";
@@ -94,7 +94,7 @@ async function prepareAttempt(run: Run, spec: RunSpec, deps: RunDependencies): P
   }
   const { mirrorPath } = await ensureMirror(spec.repository, deps.dataDir, deps.signal);
   const baseCommit = current.baseCommit ?? (await resolveBaseRef(mirrorPath, spec.baseRef, deps.signal));
-  return store.updateRun(current.id, { baseCommit, state: { ...current.state, mirrorPath } });
+  return store.updateRun(current.id, { baseCommit, state: withRunState(current.state, { mirrorPath }) });
 }
 
 /** A run that could not start ends here, with the reason in its trace. */

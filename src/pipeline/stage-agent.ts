@@ -6,6 +6,7 @@ import { answerFinish, newAgentSession } from "../agent/agent-session.ts";
 import { discloseInstructions, openInstructions } from "../agent/instructions-disclosure.ts";
 import { buildSystemPrompt, buildTaskMessage } from "../agent/system-prompt.ts";
 import type { RecordRunEvent } from "../core/events/run-events.ts";
+import { withRunState } from "../core/run-state.ts";
 import { readReviewRecord } from "../judge/review/review-record.ts";
 import type { ToolContext } from "../tools/tool.ts";
 import { narrowFastChecks } from "../verify/nearest-tests.ts";
@@ -102,7 +103,10 @@ export async function agentStage(context: RunContext): Promise<StageResult> {
   const update = { turns: context.session.turns, usage: context.session.usage };
   if (result.kind === "finished") {
     context.finishSummary = result.summary;
-    return { next: "gate", update: { ...update, state: { ...context.run.state, summary: result.summary } } };
+    return {
+      next: "gate",
+      update: { ...update, state: withRunState(context.run.state, { summary: result.summary }) },
+    };
   }
   if (result.kind === "limit")
     return { next: "cleanup", update, outcome: result.outcome, outcomeDetail: result.detail };

@@ -3,6 +3,7 @@
 // with the findings, a bounded number of times; then the run ends as verify_failed. Checks that
 // change a file of the frozen tree end the run: what was verified must be what is committed.
 
+import { withRunState } from "../core/run-state.ts";
 import { releaseSetupMounts, restoreSetupDirectories } from "../setup/setup-copy.ts";
 import { seesLaterMounts, snapshotTree } from "../setup/snapshots/warm-setup.ts";
 import { noChecksRefusal } from "../verify/no-checks.ts";
@@ -16,8 +17,7 @@ import { type RunContext, recordEvent, type StageResult } from "./run-context.ts
 import { deadlineSignal, pastDeadline, timeLimitDetail } from "./run-deadline.ts";
 
 function verificationState(context: RunContext, report: VerificationReport): Record<string, unknown> {
-  return {
-    ...context.run.state,
+  return withRunState(context.run.state, {
     frozenTree: context.frozenTree,
     verification: report.results.map(({ name, passed, durationMs, summary: line }) => ({
       name,
@@ -25,7 +25,7 @@ function verificationState(context: RunContext, report: VerificationReport): Rec
       durationMs,
       summary: line,
     })),
-  };
+  });
 }
 
 export async function gateStage(context: RunContext): Promise<StageResult> {

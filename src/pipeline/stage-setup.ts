@@ -3,6 +3,7 @@
 // setup.secretEnv in its commands' environment. That sandbox is ended (killAll, dispose) before the
 // agent's sandbox, which has no network and no secret, is created. A failed setup ends the run as
 // setup_failed with a one-line cause, before any model call.
+import { withRunState } from "../core/run-state.ts";
 import type { EgressDecision } from "../sandbox/egress/egress-decision.ts";
 import { sandboxOptionsFor } from "../sandbox/sandbox-options.ts";
 import { planSetup, type SetupPlan } from "../setup/plan-setup.ts";
@@ -133,7 +134,7 @@ export async function setupStage(context: RunContext): Promise<StageResult> {
     ...(restore ? { commands: [], restoredFrom: key!.key, restoredBy: restore.mode } : {}),
   };
   await recordEvent(context, "setup-end", { ...outcome, results: result?.results ?? [], notes: plan.notes });
-  const update = { state: { ...context.run.state, setup: outcome } };
+  const update = { state: withRunState(context.run.state, { setup: outcome }) };
   if (result && !result.passed) {
     const detail = pastDeadline(context) ? timeLimitDetail(context, "setup") : result.cause;
     const ended = pastDeadline(context) ? "time_limit" : "setup_failed";

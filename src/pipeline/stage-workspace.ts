@@ -1,9 +1,9 @@
 // Stage workspace: mirror the repository, add a fresh worktree at the base ref, open the sandbox.
 import { InputError } from "../core/errors.ts";
-import { readRunState } from "../core/run-state.ts";
+import { readRunState, withRunState } from "../core/run-state.ts";
 import { parseRepoGuardSection, resolveGuardPolicy } from "../judge/review/guard-policy-sources.ts";
 import { openRunSpace, unquotedWorktreePath } from "../workspace/run-volume.ts";
-import { createWorktree } from "../workspace/worktree.ts";
+import { BranchInUseError, createWorktree } from "../workspace/worktree.ts";
 import { readBaseRepoConfig, verifyConfigOf } from "./base-verify-config.ts";
 import { type RunContext, recordEvent, type StageResult } from "./run-context.ts";
 
@@ -22,7 +22,7 @@ async function openSpace(context: RunContext): Promise<string> {
     acceptNoQuota: services.config.sandbox.acceptWeaker.includes("disk-quota"),
     signal: context.signal,
   });
-  const state = space.volume ? { ...run.state, volume: space.volume } : run.state;
+  const state = space.volume ? withRunState(run.state, { volume: space.volume }) : run.state;
   // Saved before the worktree exists, so a crash in between still lets recovery remove it.
   context.run = await services.store.updateRun(run.id, { worktree: space.worktreePath, state });
   return space.worktreePath;
@@ -60,12 +60,17 @@ export async function workspaceStage(context: RunContext): Promise<StageResult> 
   const mirrorPath = context.mirrorPath!;
   const worktreePath = await openSpace(context);
   // The base was resolved to a commit before the run was recorded; the worktree starts there.
-  const { baseCommit } = await createWorktree({
+  const created = await createWorktree({
     mirrorPath,
     baseRef: run.baseCommit!,
     branch: run.branch,
     worktreePath,
+  }).catch((error: unknown) => {
+    if (error instanceof BranchInUseError) return error;
+    throw error;
   });
+  if (created instanceof BranchInUseError) return taskBusy(context);
+  const { baseCommit } = created;
   // Guard and verification settings come from the base commit's objects, never from the worktree's
   // file, which the agent can edit and the repository can make a link to a host file or a FIFO.
   const repoConfig = await readBaseRepoConfig(mirrorPath, baseCommit, context.signal);
@@ -85,4 +90,21 @@ export async function workspaceStage(context: RunContext): Promise<StageResult> 
     durationMs: Math.round(performance.now() - started),
   });
   return { next: "setup", update: { baseCommit, worktree: worktreePath } };
+}
+
+/**
+ * Another run of this task holds its branch (git lets one worktree check a branch out): this run
+ * stands down with its own outcome, naming the other run, instead of failing on git's message.
+ */
+async function taskBusy(context: RunContext): Promise<StageResult> {
+  const { run, services } = context;
+  const other = (await services.store.listUnfinishedRuns().catch(() => [])).find(
+    (candidate) => candidate.branch === run.branch && candidate.id !== run.id,
+  );
+  const who = other ? `run ${other.id}` : "another run";
+  return {
+    next: "cleanup",
+    outcome: "task_busy",
+    outcomeDetail: `${who} of the same task is working on branch ${run.branch}: this run stood down (one run per task at a time); wait for it, or pass --task-key <a new key> for a separate branch and pull request`,
+  };
 }

@@ -5,6 +5,7 @@ import { hostname } from "node:os";
 import { newId } from "../core/ids.ts";
 import type { Run, Task } from "../core/run.ts";
 import { parseRunSpec, type RunSpec } from "../core/run-spec.ts";
+import { withRunState } from "../core/run-state.ts";
 import type { TaskGuardGrants } from "../judge/review/guard-policy-sources.ts";
 import type { Store } from "../store/store.ts";
 import { resolveRepoSource } from "../workspace/repo-source.ts";
@@ -108,11 +109,14 @@ export async function validateRunSpec(spec: unknown, signal?: AbortSignal): Prom
 
 /** The state a run starts with: what its stages read of the spec (guards, follow-up, origin issue). */
 function initialState(spec: RunSpec): Record<string, unknown> {
-  return {
-    guardGrants: spec.guardGrants,
-    ...(spec.followUp ? { followUp: { parentRunId: undefined, ...spec.followUp } } : {}),
-    ...(spec.originIssue ? { originIssue: spec.originIssue } : {}),
-  };
+  return withRunState(
+    {},
+    {
+      guardGrants: spec.guardGrants,
+      ...(spec.followUp ? { followUp: { parentRunId: undefined, ...spec.followUp } } : {}),
+      ...(spec.originIssue ? { originIssue: spec.originIssue } : {}),
+    },
+  );
 }
 
 /**
