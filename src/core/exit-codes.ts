@@ -20,6 +20,7 @@ export const outcomeExitCodes: Readonly<Record<RunOutcome, number>> = {
   setup_failed: 16,
   cancelled: 18,
   budget_exhausted: 19,
+  task_busy: 20,
 };
 
 /** The data directory or its store cannot be used (full disk, not writable, locked, damaged). */

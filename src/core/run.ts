@@ -19,6 +19,8 @@ export const runOutcomes = [
   "interrupted",
   "cancelled",
   "budget_exhausted",
+  // Another run of the same task held its branch: this one stood down (issue 14).
+  "task_busy",
 ] as const;
 export type RunOutcome = (typeof runOutcomes)[number];
 

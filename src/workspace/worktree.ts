@@ -85,6 +85,16 @@ export interface CreateWorktreeRequest {
  * Add a fresh worktree at `worktreePath` with `branch` (re)set to the base commit. Nothing is left
  * behind when the ref is unknown or the checkout fails.
  */
+/** The task's branch is checked out by another worktree: another run of the same task is at work. */
+export class BranchInUseError extends WorkspaceError {
+  readonly branch: string;
+  constructor(branch: string, cause: unknown) {
+    super(`branch ${branch} is checked out by another run of the same task`, { details: { branch }, cause });
+    this.name = "BranchInUseError";
+    this.branch = branch;
+  }
+}
+
 export async function createWorktree(request: CreateWorktreeRequest): Promise<{ baseCommit: string }> {
   const { mirrorPath, branch, worktreePath, signal } = request;
   const baseCommit = await resolveBaseRef(mirrorPath, request.baseRef, signal);
@@ -110,6 +120,10 @@ export async function createWorktree(request: CreateWorktreeRequest): Promise<{ 
     );
   } catch (error) {
     await removeWorktree(mirrorPath, worktreePath).catch(() => undefined);
+    // git's own lock on a branch: another worktree (another run of the same task) has it checked out.
+    if (/is already (checked out|used by worktree) at/.test((error as Error).message)) {
+      throw new BranchInUseError(branch, error);
+    }
     throw new WorkspaceError(`cannot create the worktree ${worktreePath}: ${(error as Error).message}`, {
       details: { mirrorPath, worktreePath, branch, baseCommit },
       cause: error,
