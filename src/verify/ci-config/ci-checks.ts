@@ -188,8 +188,7 @@ async function deriveStep(state: Derivation, step: CiStep, depth: number): Promi
   }
   for (const command of block.commands) {
     const role = classifyCommand(command.argv);
-    const needed =
-      role.role === "check" ? neededFrom(state.provided.get(step.job) ?? [], command.argv) : undefined;
+    const needed = role.role === "check" ? await neededHere(state, step, command) : undefined;
     if (needed) {
       state.notes.push(
         `ci: ${step.source}: \`${command.text}\` is not run: it needs the ${needed.what} that \`${needed.by}\` installs, which is not run`,
@@ -227,6 +226,24 @@ async function expandRunner(
     names.length > 0 ? names : selectedByEnv(state, step, runner === "tox" ? "TOXENV" : "NOXSESSION");
   const steps = runner === "tox" ? toxSteps(file, state.tox!, chosen) : noxSteps(file, state.nox!, chosen);
   for (const expanded of steps) await deriveStep(state, expanded, depth + 1);
+}
+
+/**
+ * The dropped install step of the job that `command` needs; a pip-installed program only when the
+ * project has a .venv that lacks it.
+ */
+async function neededHere(
+  state: Derivation,
+  step: CiStep,
+  command: BlockCommand,
+): Promise<Provided | undefined> {
+  const needed = neededFrom(state.provided.get(step.job) ?? [], command.argv);
+  const cwd = insideDirectory(command.cwd);
+  if (needed?.unlessInVenv === undefined || cwd === undefined || !state.checkout.venvProgram) return needed;
+  // No .venv: the machine's own Python runs it, which may have it; if not, it says "not available here".
+  const venv = state.checkout.venvProgram;
+  if ((await venv(cwd, "python")) === undefined) return undefined;
+  return (await venv(cwd, needed.unlessInVenv)) === undefined ? needed : undefined;
 }
 
 /** The environments a job's or step's variable names (comma-separated), or none: the defaults. */

@@ -85,6 +85,23 @@ describe("checks derived from CI on real projects' shapes", () => {
     ]);
   });
 
+  test("a program only a dropped `pip install` adds is left out when the project's .venv lacks it (F9)", async () => {
+    const text = workflow(
+      job("cov", "", "pip install . coverage pytest-cov", "coverage run -m pytest", "python -m pytest -x"),
+    ).text;
+    const files = [{ path: ".github/workflows/ci.yml", text }];
+    const venv = { ".venv/bin/python": "", ".venv/bin/pytest": "" };
+    const derived = await derive(files, venv);
+    assert.deepEqual(lines(derived), ["pytest: .venv/bin/python -m pytest -x"]);
+    assert.match(
+      derived.notes.join("\n"),
+      /`coverage run -m pytest` is not run: it needs the program coverage that `pip install \. coverage pytest-cov` installs/,
+    );
+    // With it in the .venv, or with no .venv at all (the machine's Python may have it), it runs.
+    assert.equal(lines(await derive(files, { ...venv, ".venv/bin/coverage": "" })).length, 2);
+    assert.equal(lines(await derive(files, {})).length, 2);
+  });
+
   const toxIni = {
     path: "tox.ini",
     text: "[tox]\nenvlist = py, flake8\n[testenv]\ncommands = python -m pytest -rfsxX\n[testenv:flake8]\ncommands = flake8 six.py\n",

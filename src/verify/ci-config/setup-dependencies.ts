@@ -10,6 +10,11 @@ export interface Provided {
   /** What it would provide (`target thumbv6m-none-eabi`), for the note. */
   what: string;
   needs(argv: string[]): boolean;
+  /**
+   * The program, when the command still runs if the project's .venv has it (a CI's `pip install
+   * pytest` is often what setup installed too); undefined: it is needed in any case.
+   */
+  unlessInVenv?: string;
 }
 
 /** Words of an install command after its subcommand, options (and their values) left out. */
@@ -84,10 +89,50 @@ function rustupProvides(text: string, rest: string[]): Provided[] {
     .map((name) => ({ by: text, what: `toolchain ${name}`, needs: (argv) => argv.includes(`+${name}`) }));
 }
 
+/** The program a command runs, `python -m X` read as X. */
+function invoked(argv: string[]): { tool: string; rest: string[] } {
+  const found = program(argv);
+  if (/^python[0-9.]*$/.test(found.tool) && found.rest[0] === "-m" && found.rest[1])
+    return { tool: found.rest[1], rest: found.rest.slice(2) };
+  return found;
+}
+
+const pipOptionsWithValue = new Set([
+  "-r",
+  "--requirement",
+  "-c",
+  "--constraint",
+  "-e",
+  "--editable",
+  "-i",
+  "--index-url",
+  "--extra-index-url",
+  "-t",
+  "--target",
+  "--prefix",
+  "-f",
+  "--find-links",
+]);
+
+/** `pip install . coverage pytest-cov>=4`: the named packages (paths and requirement files left out). */
+function pipProvides(text: string, rest: string[]): Provided[] {
+  const names = operands(rest, pipOptionsWithValue)
+    .filter((word) => word !== "install" && !/^[./]/.test(word) && !word.includes("/"))
+    .map((word) => (word.split(/[<>=!~[;@\s]/)[0] ?? "").toLowerCase())
+    .filter((name) => /^[a-z0-9][\w.-]*$/.test(name));
+  return names.map((name) => ({
+    by: text,
+    what: `program ${name}`,
+    needs: (later: string[]) => invoked(later).tool === name,
+    unlessInVenv: name,
+  }));
+}
+
 /** What an install command would provide that later commands may need (empty: nothing known). */
 export function providedBy(text: string, argv: string[]): Provided[] {
-  const { tool, rest } = program(argv);
+  const { tool, rest } = invoked(argv);
   if (tool === "rustup") return rustupProvides(text, rest);
+  if ((tool === "pip" || tool === "pip3") && rest.includes("install")) return pipProvides(text, rest);
   if ((tool === "apt-get" || tool === "apt") && rest.includes("install")) {
     const packages = operands(rest, new Set(["-o", "-t", "--target-release"])).filter(
       (word) => word !== "install",
