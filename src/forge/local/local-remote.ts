@@ -113,9 +113,42 @@ async function refuseCheckedOut(remote: LocalRemote, push: LocalPush): Promise<v
   }
 }
 
+/** Where pushes park the fetched commit; named `<epoch ms>-<pid>-<random>` so a sweep can age them. */
+const incomingPrefix = "refs/slipway-incoming/";
+
+/** An incoming ref older than this belongs to a push that died: none lasts past its transfer timeout. */
+const staleIncomingMs = transferTimeoutMs + 10 * 60_000;
+
+/**
+ * Delete the temporary refs that pushes killed mid-way left in the user's repository (they keep
+ * objects alive). Judged by the time in the name, never by pid: only refs older than any live push,
+ * or of the old `<pid>-<random>` form. Failures are ignored: the push itself must not depend on it.
+ */
+export async function sweepIncomingRefs(
+  remote: LocalRemote,
+  signal?: AbortSignal,
+  now = Date.now(),
+): Promise<string[]> {
+  const options = remoteOptions(remote, signal);
+  const listed = await runGit(["for-each-ref", "--format=%(refname)", incomingPrefix], options).catch(
+    () => undefined,
+  );
+  const stale = (listed?.stdout ?? "")
+    .split("\n")
+    .filter((ref) => ref.startsWith(incomingPrefix))
+    .filter((ref) => {
+      const [first = "", ...rest] = ref.slice(incomingPrefix.length).split("-");
+      // The old form (<pid>-<random>, two parts) predates the time stamp: no push of this version.
+      return rest.length < 2 || Number(first) + staleIncomingMs < now;
+    })
+    .slice(0, 1000);
+  for (const ref of stale) await runGit(["update-ref", "-d", ref], options).catch(() => undefined);
+  return stale;
+}
+
 /** Copy the mirror's branch into the remote under a temporary ref; returns that ref. */
 async function fetchIntoRemote(remote: LocalRemote, push: LocalPush): Promise<string> {
-  const incoming = `refs/slipway-incoming/${process.pid}-${randomBytes(6).toString("hex")}`;
+  const incoming = `${incomingPrefix}${Date.now()}-${process.pid}-${randomBytes(6).toString("hex")}`;
   try {
     await fetchRef(remote, push, incoming);
   } catch (error) {
@@ -142,6 +175,8 @@ async function fetchRef(remote: LocalRemote, push: LocalPush, incoming: string):
  */
 export async function pushToLocalRemote(remote: LocalRemote, push: LocalPush): Promise<void> {
   await refuseCheckedOut(remote, push);
+  // What earlier pushes killed mid-way left here goes first (the next push is the sweep's moment).
+  await sweepIncomingRefs(remote, push.signal);
   const options = remoteOptions(remote, push.signal);
   const incoming = await fetchIntoRemote(remote, push);
   try {
