@@ -8,6 +8,8 @@ import { buildSystemPrompt, buildTaskMessage } from "../agent/system-prompt.ts";
 import type { RecordRunEvent } from "../core/events/run-events.ts";
 import { withRunState } from "../core/run-state.ts";
 import { readReviewRecord } from "../judge/review/review-record.ts";
+import { mountOfflineCaches, type OfflineCaches, withOfflineEnv } from "../setup/caches/offline-caches.ts";
+import { seesLaterMounts } from "../setup/snapshots/warm-setup.ts";
 import type { ToolContext } from "../tools/tool.ts";
 import { narrowFastChecks } from "../verify/nearest-tests.ts";
 import { runVerifiers } from "../verify/run-verifiers.ts";
@@ -17,9 +19,29 @@ import { checksForRun } from "./checks-for-run.ts";
 import { type RunContext, recordEvent, type StageResult } from "./run-context.ts";
 import { deadlineSignal, withinDeadline } from "./run-deadline.ts";
 
-function toolContextFor(context: RunContext, signal: AbortSignal): ToolContext {
+/**
+ * Show setup's Cargo/Go/Maven/Gradle downloads to the sandbox's commands (see offline-caches), where
+ * the sandbox sees host mounts made after it started (bwrap); a docker container made before does not.
+ */
+export async function showOfflineCaches(context: RunContext): Promise<OfflineCaches> {
+  const { services } = context;
+  if (!services.config.cache.enabled || !seesLaterMounts(services.sandboxBackend.name))
+    return { env: {}, ecosystems: [], notes: [] };
+  return mountOfflineCaches({
+    dataDir: services.dataDir,
+    repo: context.task.repo,
+    worktree: context.sandbox!.worktree,
+    signal: context.signal,
+  });
+}
+
+function toolContextFor(
+  context: RunContext,
+  signal: AbortSignal,
+  offlineEnv: Record<string, string>,
+): ToolContext {
   const { config } = context.services;
-  const sandbox = context.sandbox!;
+  const sandbox = withOfflineEnv(context.sandbox!, offlineEnv);
   return {
     worktree: sandbox.worktree,
     sandbox,
@@ -72,13 +94,15 @@ export async function agentStage(context: RunContext): Promise<StageResult> {
     verifyMaxRetries: services.config.verify.maxRetries,
   });
   const instructions = context.session.instructions;
+  // Made afresh each time the agent (re)starts: the gate took them away before freezing the tree.
+  const offline = await showOfflineCaches(context);
   const result = await runAgentLoop(context.session, {
     model: services.model,
     price: services.price,
     system,
     tools: services.tools,
     modelTools: services.modelTools,
-    toolContext: toolContextFor(context, deadlineSignal(context)),
+    toolContext: toolContextFor(context, deadlineSignal(context), offline.env),
     toolOutputChars: services.config.toolOutputChars,
     limits: context.run.limits,
     runStartedAt: context.startedAt,

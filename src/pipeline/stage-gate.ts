@@ -4,6 +4,7 @@
 // change a file of the frozen tree end the run: what was verified must be what is committed.
 
 import { withRunState } from "../core/run-state.ts";
+import { releaseOfflineCaches, withOfflineEnv } from "../setup/caches/offline-caches.ts";
 import { releaseSetupMounts, restoreSetupDirectories } from "../setup/setup-copy.ts";
 import { seesLaterMounts, snapshotTree } from "../setup/snapshots/warm-setup.ts";
 import { noChecksRefusal } from "../verify/no-checks.ts";
@@ -15,6 +16,7 @@ import { checksForRun } from "./checks-for-run.ts";
 import { changedSinceFreeze, describePaths, freezeWorktree } from "./frozen-tree.ts";
 import { type RunContext, recordEvent, type StageResult } from "./run-context.ts";
 import { deadlineSignal, pastDeadline, timeLimitDetail } from "./run-deadline.ts";
+import { showOfflineCaches } from "./stage-agent.ts";
 
 function verificationState(context: RunContext, report: VerificationReport): Record<string, unknown> {
   return withRunState(context.run.state, {
@@ -33,6 +35,8 @@ export async function gateStage(context: RunContext): Promise<StageResult> {
     return { next: "cleanup", outcome: "time_limit", outcomeDetail: timeLimitDetail(context, "the gate") };
   }
   const sandbox = context.sandbox!;
+  // Setup's downloads go before the tree is frozen: nothing of a cache can be committed.
+  await releaseOfflineCaches(sandbox.worktree, context.services.dataDir);
   const tree = await freezeWorktree(context);
   const files = await changedPathsBetween(
     context.mirrorPath!,
@@ -78,6 +82,8 @@ export async function gateStage(context: RunContext): Promise<StageResult> {
       update: { filesChanged: files },
     };
   }
+  // Setup's Cargo/Go/Maven/Gradle downloads, each check writing to its own private layer only.
+  const offline = await showOfflineCaches(context);
   await recordEvent(context, "verify-start", {
     removedOutsideTree: removed.slice(0, 20),
     restoredFromSetup: dependencies.restored,
@@ -85,9 +91,23 @@ export async function gateStage(context: RunContext): Promise<StageResult> {
     notRestored: dependencies.skipped,
     speed: "full",
     checks: commands.map((command) => command.name),
-    notes,
+    notes: [
+      ...notes,
+      ...offline.notes,
+      ...offline.ecosystems.map((name) => `setup's ${name} downloads shown offline`),
+    ],
   });
-  const report = await runVerifiers(sandbox, commands, "full", deadlineSignal(context));
+  let report: VerificationReport;
+  try {
+    report = await runVerifiers(
+      withOfflineEnv(sandbox, offline.env),
+      commands,
+      "full",
+      deadlineSignal(context),
+    );
+  } finally {
+    await releaseOfflineCaches(sandbox.worktree, context.services.dataDir);
+  }
   // A check cut to the time left ends at the deadline: the run is out of time, not failed.
   if (pastDeadline(context)) {
     return { next: "cleanup", outcome: "time_limit", outcomeDetail: timeLimitDetail(context, "the gate") };

@@ -63,7 +63,7 @@ function unescapeMountPath(text: string): string {
   return text.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8)));
 }
 
-interface DependencyMount {
+export interface DependencyMount {
   mountPoint: string;
   /** The lower layer, from the mount's options. */
   lower: string;
@@ -95,7 +95,7 @@ function mountTable(): MountEntry[] {
 }
 
 /** Slipway's overlay mounts. */
-function dependencyMounts(): DependencyMount[] {
+export function dependencyMounts(): DependencyMount[] {
   return mountTable()
     .filter((entry) => entry.fsType === "overlay" && entry.source === mountSource)
     .map((entry) => ({

@@ -1,0 +1,176 @@
+// What setup downloaded for Cargo, Go, Maven and Gradle, shown to the agent and the gate (which have
+// no network): each ecosystem's download cache (<dataDir>/caches/<ecosystem>/<repo id>) as the lower
+// layer of an overlay at `<worktree>/.slipway-deps/<ecosystem>`, with an empty private upper layer
+// beside the worktree (`<worktree>.layers`, the run's volume). The tools write there (cargo's lock
+// file, Maven's resolver notes), and so can a hostile agent: nothing written through the overlay
+// reaches the cache the next run's setup and checks read. The overlays are gone before the worktree
+// is frozen (nothing of a cache can be committed) and are made again for the gate's checks.
+import { execFile } from "node:child_process";
+import { chmod, chown, mkdir, readdir, realpath, rm, rmdir, stat } from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+import type { ExecRequest, Sandbox } from "../../sandbox/sandbox.ts";
+import { entryKindInside } from "../../workspace/safe-fs.ts";
+import {
+  dependencyMounts,
+  layersPath,
+  mountPointsUnder,
+  mountSource,
+  overlayProblem,
+} from "../snapshots/dependency-mounts.ts";
+import { cacheDirectory, cachesRoot } from "./download-caches.ts";
+
+const run = promisify(execFile);
+const toolTimeoutMs = 30_000;
+
+/** The worktree folder holding the overlays; a repository's own entry there means none are made. */
+export const offlineFolder = ".slipway-deps";
+
+/**
+ * The variables that point each tool at its cache (paths inside: the worktree's own path) and keep
+ * it from the network. Go's -mod stays readonly: a check must not rewrite go.mod or go.sum. Maven
+ * 3.8 has no variable for --offline (MAVEN_ARGS is 3.9's): the sandbox has no network anyway.
+ */
+const offlineVariables: Record<string, (dir: string) => Record<string, string>> = {
+  rust: (dir) => ({ CARGO_HOME: dir, CARGO_NET_OFFLINE: "true" }),
+  go: (dir) => ({ GOMODCACHE: `${dir}/mod`, GOPROXY: "off", GOSUMDB: "off" }),
+  java: (dir) => ({
+    MAVEN_OPTS: `-Dmaven.repo.local=${dir}/m2`,
+    MAVEN_ARGS: "--offline",
+    GRADLE_USER_HOME: `${dir}/gradle`,
+  }),
+};
+
+export const offlineEcosystems = Object.keys(offlineVariables);
+
+export interface OfflineCaches {
+  /** Variables for every command of the agent and the gate. */
+  env: Record<string, string>;
+  ecosystems: string[];
+  /** Why caches were left out. */
+  notes: string[];
+}
+
+function tool(argv: string[], signal?: AbortSignal): Promise<unknown> {
+  return run(argv[0]!, argv.slice(1), {
+    timeout: toolTimeoutMs,
+    signal,
+    env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", LC_ALL: "C" },
+  });
+}
+
+async function nonEmptyDirectory(directory: string): Promise<boolean> {
+  try {
+    return (await stat(directory)).isDirectory() && (await readdir(directory)).length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Mount `lower` copy-on-write at `target` (made here, checked not to lead out of `worktree`). */
+async function mountOverlay(worktree: string, ecosystem: string, lower: string, signal?: AbortSignal) {
+  const layers = path.join(layersPath(worktree), `offline-${ecosystem}`);
+  if (/[,:\\\n]/.test(lower) || /[,:\\\n]/.test(layers)) throw new Error(`${lower} cannot be named to mount`);
+  const upper = path.join(layers, "upper");
+  const work = path.join(layers, "work");
+  await rm(layers, { recursive: true, force: true });
+  await mkdir(upper, { recursive: true, mode: 0o700 });
+  await mkdir(work, { recursive: true, mode: 0o700 });
+  // The merged directory's owner and mode are the upper's: make them the cache's.
+  const lowerStat = await stat(lower);
+  await chown(upper, lowerStat.uid, lowerStat.gid);
+  await chmod(upper, lowerStat.mode & 0o7777);
+  const relative = path.join(offlineFolder, ecosystem);
+  const target = path.join(worktree, relative);
+  await mkdir(target);
+  // Nothing of the run runs now (the agent's processes were ended): no link can be swapped in after this.
+  if ((await realpath(target)) !== path.join(await realpath(worktree), relative))
+    throw new Error(`${relative} leads out of the worktree through a link`);
+  const options = `nosuid,nodev,lowerdir=${lower},upperdir=${upper},workdir=${work}`;
+  await tool(["mount", "-t", "overlay", mountSource, "-o", options, target], signal);
+}
+
+/**
+ * Mount the download caches of `repo` that hold anything. Never fails the run: without overlays
+ * (not root, no overlayfs) or with the folder taken, nothing is mounted and a note says why.
+ */
+export async function mountOfflineCaches(request: {
+  dataDir: string;
+  repo: string;
+  worktree: string;
+  signal?: AbortSignal;
+}): Promise<OfflineCaches> {
+  const none = (note?: string): OfflineCaches => ({ env: {}, ecosystems: [], notes: note ? [note] : [] });
+  const present: string[] = [];
+  for (const ecosystem of offlineEcosystems) {
+    if (await nonEmptyDirectory(cacheDirectory(request.dataDir, ecosystem, request.repo)))
+      present.push(ecosystem);
+  }
+  if (present.length === 0) return none();
+  const problem = overlayProblem();
+  if (problem) return none(`setup's downloads are not shown offline: ${problem}`);
+  if ((await entryKindInside(request.worktree, offlineFolder)) !== "missing")
+    return none(`setup's downloads are not shown offline: the repository has ${offlineFolder}`);
+  const env: Record<string, string> = {};
+  try {
+    await mkdir(path.join(request.worktree, offlineFolder), { mode: 0o755 });
+    for (const ecosystem of present) {
+      const lower = await realpath(cacheDirectory(request.dataDir, ecosystem, request.repo));
+      await mountOverlay(request.worktree, ecosystem, lower, request.signal);
+      Object.assign(env, offlineVariables[ecosystem]!(path.join(request.worktree, offlineFolder, ecosystem)));
+    }
+  } catch (error) {
+    await releaseOfflineCaches(request.worktree, request.dataDir);
+    return none(`setup's downloads are not shown offline: ${(error as Error).message.split("\n")[0]}`);
+  }
+  return { env, ecosystems: present, notes: [] };
+}
+
+/**
+ * Unmount every overlay under `worktree` whose lower layer is a download cache of `dataDir`,
+ * wherever the agent may have moved it, then remove the folder and the upper layers. Safe when
+ * nothing is mounted; returns how many mounts went.
+ */
+export async function releaseOfflineCaches(worktree: string, dataDir: string): Promise<number> {
+  const caches = await realpath(cachesRoot(dataDir)).catch(() => cachesRoot(dataDir));
+  const real = await realpath(worktree).catch(() => worktree);
+  const moved = dependencyMounts()
+    .filter((mount) => mount.lower.startsWith(`${caches}/`))
+    .map((mount) => mount.mountPoint)
+    .filter((point) => [worktree, real].some((base) => point.startsWith(`${base}/`)));
+  const folder = path.join(worktree, offlineFolder);
+  const mounts = [...new Set([...moved, ...mountPointsUnder(folder)])].sort((a, b) => b.length - a.length);
+  for (const mountPoint of mounts) {
+    try {
+      await tool(["umount", mountPoint]);
+    } catch {
+      // Busy: detach it now; the kernel frees it when the last user goes.
+      await tool(["umount", "--lazy", mountPoint]);
+    }
+  }
+  // Only the empty mount points and the folder go (rmdir): a repository's or the agent's own files
+  // there stay, and a removal never recurses into anything that could still be a cache.
+  if (
+    mountPointsUnder(folder).length === 0 &&
+    (await entryKindInside(worktree, offlineFolder)) === "directory"
+  ) {
+    for (const ecosystem of offlineEcosystems)
+      await rmdir(path.join(folder, ecosystem)).catch(() => undefined);
+    await rmdir(folder).catch(() => undefined);
+  }
+  for (const ecosystem of offlineEcosystems)
+    await rm(path.join(layersPath(worktree), `offline-${ecosystem}`), { recursive: true, force: true });
+  return mounts.length;
+}
+
+/** `sandbox` with `env` under every command's own environment (a check's own variables win). */
+export function withOfflineEnv(sandbox: Sandbox, env: Record<string, string>): Sandbox {
+  if (Object.keys(env).length === 0) return sandbox;
+  return {
+    backend: sandbox.backend,
+    worktree: sandbox.worktree,
+    exec: (request: ExecRequest) => sandbox.exec({ ...request, env: { ...env, ...request.env } }),
+    killAll: () => sandbox.killAll(),
+    dispose: () => sandbox.dispose(),
+  };
+}

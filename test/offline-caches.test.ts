@@ -1,0 +1,137 @@
+// Setup's downloads reach the agent and the gate offline, and a hostile agent cannot poison them.
+// Real pieces: a Go module whose dependency (another local module, served by a file:// module proxy
+// the test writes) was downloaded into the repository's download cache by the host's `go mod
+// download`, as setup's would; `go test` then runs in a bwrap sandbox with no network, in both
+// process spaces, through the overlay; what the agent writes there never reaches the cache.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { after, describe, test } from "node:test";
+import { createBwrapBackend } from "../src/sandbox/bwrap/bwrap-sandbox.ts";
+import { askingFor, contractOptions, shell, tempDirectory } from "../src/sandbox/sandbox.contract.ts";
+import { cacheDirectory } from "../src/setup/caches/download-caches.ts";
+import {
+  mountOfflineCaches,
+  offlineFolder,
+  releaseOfflineCaches,
+  withOfflineEnv,
+} from "../src/setup/caches/offline-caches.ts";
+import { overlayProblem } from "../src/setup/snapshots/dependency-mounts.ts";
+
+function goMissing(): string | undefined {
+  try {
+    execFileSync("go", ["version"], { stdio: "pipe", timeout: 10_000 });
+    return undefined;
+  } catch {
+    return "go is not installed here";
+  }
+}
+const skip = overlayProblem() ?? goMissing() ?? false;
+if (skip) console.log(`# skipping the offline download cache cases: ${skip}`);
+
+const scratch = tempDirectory("offline-caches");
+after(() => rmSync(scratch, { recursive: true, force: true }));
+const dataDir = path.join(scratch, "data");
+const repo = "https://example.test/app.git";
+const dep = "example.com/dep@v1.0.0";
+const depSource = "package dep\n\nfunc Answer() int { return 42 }\n";
+
+/** A file:// module proxy serving example.com/dep v1.0.0 (the zip written by python's zipfile). */
+function writeProxy(proxy: string): void {
+  const dir = path.join(proxy, "example.com/dep/@v");
+  mkdirSync(dir, { recursive: true });
+  const mod = "module example.com/dep\n\ngo 1.19\n";
+  writeFileSync(path.join(dir, "list"), "v1.0.0\n");
+  writeFileSync(path.join(dir, "v1.0.0.mod"), mod);
+  writeFileSync(path.join(dir, "v1.0.0.info"), '{"Version":"v1.0.0","Time":"2024-01-01T00:00:00Z"}');
+  const zip = `import zipfile,sys\nz=zipfile.ZipFile(sys.argv[1],"w")\nz.writestr("${dep}/go.mod",sys.argv[2])\nz.writestr("${dep}/dep.go",sys.argv[3])\nz.close()\n`;
+  execFileSync("python3", ["-c", zip, path.join(dir, "v1.0.0.zip"), mod, depSource], { timeout: 10_000 });
+}
+
+/** The app's worktree, its go.sum, and the repository's go download cache filled as setup fills it. */
+function prepare(worktree: string): string {
+  const proxy = path.join(scratch, "proxy");
+  if (!existsSync(proxy)) writeProxy(proxy);
+  writeFileSync(
+    path.join(worktree, "go.mod"),
+    "module example.com/app\n\ngo 1.19\n\nrequire example.com/dep v1.0.0\n",
+  );
+  writeFileSync(
+    path.join(worktree, "app_test.go"),
+    'package app\n\nimport (\n\t"testing"\n\n\t"example.com/dep"\n)\n\nfunc TestAnswer(t *testing.T) {\n\tif dep.Answer() != 42 {\n\t\tt.Fatal("wrong answer")\n\t}\n}\n',
+  );
+  const cache = cacheDirectory(dataDir, "go", repo);
+  mkdirSync(cache, { recursive: true, mode: 0o700 });
+  const env = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: scratch,
+    GOCACHE: path.join(scratch, "gocache"),
+    GOMODCACHE: path.join(cache, "mod"),
+    GOPROXY: `file://${proxy}`,
+    GOSUMDB: "off",
+    GOFLAGS: "-mod=mod",
+  };
+  execFileSync("go", ["mod", "download", "-x"], { cwd: worktree, env, stdio: "pipe", timeout: 120_000 });
+  execFileSync("go", ["mod", "tidy"], { cwd: worktree, env, stdio: "pipe", timeout: 120_000 });
+  return path.join(cache, "mod", dep);
+}
+
+/** Every file under `root` with its bytes and mode, to compare the cache before and after. */
+function fingerprint(root: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const file = path.join(dir, name);
+      const stat = statSync(file);
+      if (stat.isDirectory()) walk(file);
+      else out.push(`${path.relative(root, file)} ${stat.mode.toString(8)} ${readFileSync(file, "hex")}`);
+    }
+  };
+  walk(root);
+  return out;
+}
+
+describe("setup's downloads offline", { skip }, () => {
+  for (const space of ["run", "command"] as const) {
+    test(`bwrap, ${space} space: go test finds the dependency offline; the agent's writes never reach the cache`, async () => {
+      const worktree = tempDirectory("offline-worktree");
+      try {
+        const depDir = prepare(worktree);
+        const before = fingerprint(cacheDirectory(dataDir, "go", repo));
+        const offline = await mountOfflineCaches({ dataDir, repo, worktree });
+        assert.deepEqual(offline.ecosystems, ["go"], offline.notes.join("; "));
+        assert.equal(offline.env.GOPROXY, "off");
+        const sandbox = askingFor(await createBwrapBackend().create(contractOptions(worktree)), space);
+        try {
+          const checked = withOfflineEnv(sandbox, offline.env);
+          const tested = await checked.exec(shell("go test ./...", { timeoutMs: 180_000 }));
+          assert.equal(tested.exitCode, 0, tested.output);
+          assert.match(tested.output, /ok\s+example\.com\/app/);
+          // The agent rewrites the dependency's source and plants a module in the cache.
+          const inside = path.join(worktree, offlineFolder, "go/mod", dep);
+          const attack = await checked.exec(
+            shell(
+              `chmod -R u+w "${inside}" && printf 'package dep\\nfunc Answer() int { return 0 }\\n' > "${inside}/dep.go" && mkdir -p "$GOMODCACHE/evil" && echo planted > "$GOMODCACHE/evil/x" && echo WROTE`,
+            ),
+          );
+          assert.match(
+            attack.output,
+            /WROTE/,
+            "the overlay takes the agent's writes (in its private upper layer)",
+          );
+        } finally {
+          await sandbox.dispose();
+        }
+        assert.equal(await releaseOfflineCaches(worktree, dataDir), 1);
+        assert.equal(existsSync(path.join(worktree, offlineFolder)), false, "nothing is left to commit");
+        assert.deepEqual(fingerprint(cacheDirectory(dataDir, "go", repo)), before);
+        assert.equal(readFileSync(path.join(depDir, "dep.go"), "utf8"), depSource);
+      } finally {
+        await releaseOfflineCaches(worktree, dataDir);
+        rmSync(worktree, { recursive: true, force: true });
+        rmSync(`${worktree}.layers`, { recursive: true, force: true });
+      }
+    });
+  }
+});
