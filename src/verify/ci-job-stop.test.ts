@@ -71,7 +71,25 @@ test("a failed check stops its CI job; missing programs are said as not availabl
   assert.match(report.summary, /^✗ scripts\/lint\.sh: not available here: slipway-absent-linter$/m);
   if (missingProgram("flake8")) {
     assert.equal(byName.get("flake8")?.unavailable, "flake8");
-    assert.match(report.summary, /not available here: flake8; install it in setup .* verify\.fromCi: false/);
+    assert.match(
+      report.summary,
+      /not available here: flake8; install it in setup .*, or skip the check in \.slipway\.yml \(verify: \{ skip: \[flake8\] \}\)/,
+    );
   }
   assert.doesNotMatch(report.summary, /output not parsed/);
+});
+
+test("verify.skip in .slipway.yml leaves out a check that is not available here; a name no check has is said", async () => {
+  const root = await makeProject({
+    ...files,
+    ".slipway.yml": "verify:\n  skip: [flake8, scripts/lint.sh, no-such-check]\n",
+  });
+  cleanups.push(() => removeProject(root));
+  const { commands, notes } = await detectVerifiers(root);
+  assert.deepEqual(
+    commands.map((command) => command.name),
+    ["make-all", "make-test"],
+  );
+  assert.ok(notes.includes(".slipway.yml skips: flake8, scripts/lint.sh, no-such-check"));
+  assert.ok(notes.includes(".slipway.yml: verify.skip names no check: no-such-check"));
 });

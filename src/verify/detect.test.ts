@@ -270,7 +270,7 @@ describe("a run's detection", () => {
     });
     const fromBase = {
       file: ".slipway.yml",
-      config: { replace: false, commands: [], none: false, fromCi: true },
+      config: { replace: false, commands: [], none: false, fromCi: true, skip: [] },
     };
     assert.deepEqual(
       (await detectRunVerifiers(root, fromBase)).commands.map((command) => command.name),

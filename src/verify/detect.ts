@@ -83,7 +83,14 @@ export async function detectRunVerifiers(
   }
   if (repoConfig) {
     const { file, config } = repoConfig;
+    const before = new Set(commands.map((command) => command.name));
+    for (const command of config.commands) before.add(command.name);
     commands = applyRepoConfig(commands, config, defaults);
+    if (config.skip.length > 0) {
+      const unknown = config.skip.filter((name) => !before.has(name));
+      notes.push(`${file} skips: ${config.skip.join(", ")}`);
+      if (unknown.length > 0) notes.push(`${file}: verify.skip names no check: ${unknown.join(", ")}`);
+    }
     const names = config.commands.map((check) => check.name).join(", ");
     if (config.replace) notes.push(`${file} replaces the detected checks with: ${names || "none"}`);
     else if (names) notes.push(`${file} declares: ${names}`);

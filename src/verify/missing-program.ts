@@ -62,5 +62,5 @@ export function unavailableHint(check: string, program: string): string {
   const install = program.startsWith("Rust toolchain ")
     ? "install that toolchain on this machine (rustup toolchain install; sandboxes never write it)"
     : "install it in setup (.slipway.yml setup.commands) or on this machine";
-  return `${install}, or declare a check named ${check} under verify.commands in .slipway.yml to run something else, or set verify.fromCi: false there`;
+  return `${install}, or skip the check in .slipway.yml (verify: { skip: [${check}] })`;
 }

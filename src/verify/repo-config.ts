@@ -59,6 +59,13 @@ export const RepoVerifyConfig = z
       .describe(
         "false: do not derive checks from the CI files (.github/workflows, .gitlab-ci.yml, tox.ini …)",
       ),
+    skip: z
+      .array(z.string().regex(/^[\w.:@/-]+$/, "use letters, digits and . _ : @ / - only"))
+      .max(100)
+      .default(() => [])
+      .describe(
+        "names of checks not to run, whether detected, derived from the CI or declared (one whose program is not available here, say)",
+      ),
   })
   .strict()
   .superRefine((config, context) => {
@@ -130,16 +137,22 @@ export function declaredCommand(check: DeclaredCheck, defaults: DetectDefaults):
   };
 }
 
-/** Declared checks on top of detected ones: same name overrides in place, new names append. */
+/**
+ * Declared checks on top of detected ones: same name overrides in place, new names append; the
+ * names under `skip` are left out, whichever way they came.
+ */
 export function applyRepoConfig(
   detected: VerifierCommand[],
   config: RepoVerifyConfig,
   defaults: DetectDefaults,
 ): VerifierCommand[] {
   const declared = config.commands.map((check) => declaredCommand(check, defaults));
-  if (config.replace) return declared;
+  if (config.replace) return declared.filter((command) => !config.skip.includes(command.name));
   const byName = new Map(declared.map((command) => [command.name, command]));
   const merged = detected.map((command) => byName.get(command.name) ?? command);
   const detectedNames = new Set(detected.map((command) => command.name));
-  return [...merged, ...declared.filter((command) => !detectedNames.has(command.name))];
+  const skipped = new Set(config.skip);
+  return [...merged, ...declared.filter((command) => !detectedNames.has(command.name))].filter(
+    (command) => !skipped.has(command.name),
+  );
 }
