@@ -29,7 +29,8 @@ export const offlineFolder = ".slipway-deps";
 /**
  * The variables that point each tool at its cache (paths inside: the worktree's own path) and keep
  * it from the network. Go's -mod stays readonly: a check must not rewrite go.mod or go.sum. Maven
- * 3.8 has no variable for --offline (MAVEN_ARGS is 3.9's): the sandbox has no network anyway.
+ * reads MAVEN_ARGS from 3.9 on (older ones ignore it; the sandbox has no network anyway). Gradle
+ * has no variable for --offline: it finds what GRADLE_USER_HOME holds and fails on what it lacks.
  */
 const offlineVariables: Record<string, (dir: string) => Record<string, string>> = {
   rust: (dir) => ({ CARGO_HOME: dir, CARGO_NET_OFFLINE: "true" }),
