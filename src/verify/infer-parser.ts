@@ -13,6 +13,7 @@ const toolParsers: readonly { pattern: RegExp; parser: string }[] = [
   { pattern: /(^|[\s/])mocha\b/, parser: "mocha" },
   { pattern: /(^|[\s/])ava(\s|$)/, parser: "ava" },
   { pattern: /(^|[\s/])tsd(\s|$)/, parser: "tsd" },
+  { pattern: /(^|[\s/])xo(\s|$)/, parser: "xo" },
   // Not `--reporter tap` (Mocha, node --test-reporter): that is the format, not the runner.
   { pattern: /(?<!reporter|-R)(^|[\s/])tap(\s|$)/, parser: "node-tap" },
   { pattern: /(^|[\s/])tape(\s|$)/, parser: "tap" },

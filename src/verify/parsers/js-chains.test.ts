@@ -53,6 +53,28 @@ const brief = (findings: { kind: string; file?: string; line?: number; message: 
 test("a chain naming tsd or ava beside another tool reads its output; tsd alone has its parser", () => {
   assert.equal(inferParser("xo && c8 ava && tsd"), "auto");
   assert.equal(inferParser("tsd"), "tsd");
+  assert.equal(inferParser("xo"), "xo");
+});
+
+test("xo first in the chain: lint findings with their rules at file:line", () => {
+  const result = check("xo && c8 ava && tsd", recorded("xo.txt"));
+  assert.deepEqual(
+    result.findings.map(({ kind, file, line, rule }) => ({ kind, file, line, rule })),
+    [
+      { kind: "lint", file: "source/lint.js", line: 1, rule: "import/newline-after-import" },
+      { kind: "lint", file: "source/lint.js", line: 2, rule: "no-var" },
+      { kind: "lint", file: "source/lint.js", line: 2, rule: "no-unused-vars" },
+      { kind: "lint", file: "source/lint.js", line: 3, rule: "semi" },
+    ],
+  );
+  assert.equal(
+    result.findings[0]?.message,
+    "Expected 1 empty line after import statement not followed by another import.",
+  );
+  assert.match(
+    result.findings[2]?.message ?? "",
+    /^unused is assigned a value but never used\. Allowed unused vars must match \/\^_\/u\.$/,
+  );
 });
 
 test("tsd after node --test: type findings at file:line, no failing test with a made-up name", () => {

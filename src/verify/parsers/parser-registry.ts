@@ -23,7 +23,7 @@ import { pytestParser } from "./pytest-parser.ts";
 import { ruffParser } from "./ruff-parser.ts";
 import { tapParser } from "./tap-parser.ts";
 import { tscParser } from "./tsc-parser.ts";
-import { tsdParser } from "./tsd-parser.ts";
+import { tsdParser, xoParser } from "./tsd-parser.ts";
 import { unittestParser } from "./unittest-parser.ts";
 import { vitestParser } from "./vitest-parser.ts";
 
@@ -52,6 +52,7 @@ export const outputParsers: ReadonlyMap<string, OutputParser> = new Map(
     cmakeParser,
     ctestParser,
     tsdParser,
+    xoParser,
     unittestParser,
     autoParser,
   ].map((parser) => [parser.name, parser]),

@@ -6,7 +6,7 @@ import type { OutputParser } from "../verifier.ts";
 import { clip, outputLines } from "./output-text.ts";
 
 const fileHeader = /^[ \t]{2}(\S[^\t]*?\.[cm]?[jt]sx?):(\d+):(\d+)[ \t]*$/;
-const problemLine = /^[ \t]+([✖⚠])[ \t]{2}(\d+):(\d+)[ \t]{2}(.*?)[ \t]*$/;
+const problemLine = /^[ \t]+([✖⚠])[ \t]{2}(\d+):(\d+)[ \t]{2,}(\S.*?)[ \t]*$/;
 /** `message  rule-id` as the pretty formatter prints a lint rule; tsd's type errors have none. */
 const trailingRule = /^(.*\S)[ \t]{2,}((?:@[\w-]+\/)?[\w-]+(?:\/[\w-]+)*)$/;
 const maxMessageChars = 400;
@@ -44,5 +44,11 @@ export function parseTsdOutput(output: string): Finding[] {
 
 export const tsdParser: OutputParser = {
   name: "tsd",
+  parse: (output) => parseTsdOutput(output),
+};
+
+/** xo prints through the same formatter: its findings carry the rule, so they are lint. */
+export const xoParser: OutputParser = {
+  name: "xo",
   parse: (output) => parseTsdOutput(output),
 };
