@@ -61,7 +61,8 @@ export const realProjects: RealProject[] = [
       {
         kind: "compile",
         file: "source/index.d.ts",
-        after: "import {ColorInfo, ColorSupportLevel} from './vendor/supports-color/index.js';",
+        // Not right after the imports: xo would first report its own rule (newline-after-import) there.
+        after: "export const colors: readonly ColorName[];",
         insert: "export const slipwayPlanted: number = 'not a number';",
       },
     ],
@@ -132,7 +133,8 @@ export const realProjects: RealProject[] = [
     repo: "benjaminp/six",
     ecosystem: "python",
     prepare: [],
-    ci: ["python3 -m pytest -q test_six.py"],
+    // CI runs `python -m tox` with TOXENV=py: the py environment's `python -m pytest -rfsxX` only.
+    ci: ["python3 -m pytest -rfsxX"],
     plants: [
       {
         kind: "test",
@@ -151,8 +153,13 @@ export const realProjects: RealProject[] = [
   {
     repo: "hukkin/tomli",
     ecosystem: "python",
-    prepare: [],
-    ci: ["python3 -m unittest"],
+    // CI installs the package first (`pip install .`, which needs flit_core from PyPI): a .venv whose
+    // .pth puts src/ on the path does the same offline.
+    prepare: [
+      "python3 -m venv .venv",
+      `.venv/bin/python -c "import site, pathlib; pathlib.Path(site.getsitepackages()[0], 'tomli-src.pth').write_text('../../../../src')"`,
+    ],
+    ci: [".venv/bin/python -m unittest"],
     plants: [
       {
         kind: "test",
