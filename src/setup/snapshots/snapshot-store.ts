@@ -26,6 +26,8 @@ export const SnapshotMeta = z.object({
   lastUsedAt: z.string(),
   /** The lines the key hashes: why two snapshots of one repository differ. */
   parts: z.array(z.string()),
+  /** Real path of the worktree the snapshot was installed in: rewritten at restore (worktree-paths). */
+  worktree: z.string().optional(),
 });
 export type SnapshotMeta = z.infer<typeof SnapshotMeta>;
 
@@ -85,6 +87,8 @@ export interface SaveRequest {
   /** Where the directories are copied from (the setup copy: what setup left, before any agent). */
   source: string;
   directories: readonly string[];
+  /** The worktree setup installed in (its absolute paths are in the saved files). */
+  worktree?: string;
   signal?: AbortSignal;
 }
 
@@ -110,6 +114,7 @@ export async function saveSnapshot(request: SaveRequest): Promise<SnapshotMeta |
       createdAt: now,
       lastUsedAt: now,
       parts: request.parts,
+      ...(request.worktree ? { worktree: request.worktree } : {}),
     };
     await writeMeta(temporary, meta);
     try {

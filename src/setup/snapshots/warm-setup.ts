@@ -3,7 +3,7 @@
 // copy otherwise (the trace says which, and why); after a successful cold install, save what it
 // produced. Neither may fail a run: a snapshot that cannot be restored falls back to installing,
 // one that cannot be saved is only noted.
-import { rm } from "node:fs/promises";
+import { realpath, rm } from "node:fs/promises";
 import path from "node:path";
 import { describeError } from "../../core/errors.ts";
 import type { SetupSnapshotData } from "../../core/events/setup-events.ts";
@@ -19,6 +19,7 @@ import {
   saveSnapshot,
   snapshotTreePath,
 } from "./snapshot-store.ts";
+import { rewriteWorktreePaths } from "./worktree-paths.ts";
 
 export interface WarmContext {
   dataDir: string;
@@ -97,10 +98,22 @@ export async function restoreWarm(context: WarmContext, key: string): Promise<Re
   // and eviction keeps while it may be in use (snapshotInUseMs) — one copy instead of two.
   await rm(setupCopyPath(context.worktree), { recursive: true, force: true });
   const fallback = await mountWarm(context, meta);
-  if (fallback === undefined)
+  // The installing run's absolute paths (a venv's #! lines) name this worktree instead.
+  // Never fails the restore: a path left as it was costs the agent a script, not the run.
+  const rewrite = async () =>
+    rewriteWorktreePaths(
+      await realpath(context.worktree),
+      meta.directories,
+      meta.worktree,
+      context.signal,
+    ).catch(() => undefined);
+  if (fallback === undefined) {
+    await rewrite();
     return { key, restored: true, directories: meta.directories, durationMs: elapsed(), mode: "overlay" };
+  }
   try {
     await restoreSnapshot(context.dataDir, meta, [context.worktree], context.signal);
+    await rewrite();
     return {
       key,
       restored: true,
@@ -146,6 +159,7 @@ export async function saveWarm(
       repo,
       parts: key.parts,
       source: setupCopyPath(context.worktree),
+      worktree: await realpath(context.worktree),
       directories,
       signal: context.signal,
     });
