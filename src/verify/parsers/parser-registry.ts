@@ -23,9 +23,10 @@ import { pytestParser } from "./pytest-parser.ts";
 import { ruffParser } from "./ruff-parser.ts";
 import { tapParser } from "./tap-parser.ts";
 import { tscParser } from "./tsc-parser.ts";
-import { tsdParser, xoParser } from "./tsd-parser.ts";
+import { tsdParser } from "./tsd-parser.ts";
 import { unittestParser } from "./unittest-parser.ts";
 import { vitestParser } from "./vitest-parser.ts";
+import { xoParser } from "./xo-parser.ts";
 
 export const outputParsers: ReadonlyMap<string, OutputParser> = new Map(
   [

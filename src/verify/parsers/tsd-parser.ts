@@ -46,9 +46,3 @@ export const tsdParser: OutputParser = {
   name: "tsd",
   parse: (output) => parseTsdOutput(output),
 };
-
-/** xo prints through the same formatter: its findings carry the rule, so they are lint. */
-export const xoParser: OutputParser = {
-  name: "xo",
-  parse: (output) => parseTsdOutput(output),
-};
