@@ -2,7 +2,6 @@
 // GitLab CI (tox and nox environments they call expanded), else the check tasks of tox.ini,
 // noxfile.py, turbo.json and nx.json. Each command is classified; only checks become commands,
 // and every skipped step (setup, network, secrets, shell syntax) is reported in the notes.
-import path from "node:path";
 import type { DetectDefaults } from "../ecosystem.ts";
 import { inferParserOrAuto } from "../infer-parser.ts";
 import type { VerifierCommand } from "../verifier.ts";
@@ -15,6 +14,7 @@ import { noxSessions, noxSteps } from "./noxfile.ts";
 import { projectProgram } from "./project-programs.ts";
 import { type BlockCommand, splitRunBlock } from "./run-block.ts";
 import { neededFrom, type Provided, providedBy } from "./setup-dependencies.ts";
+import { insideDirectory, maxNotes, passedVariables, printable, uniqueName } from "./step-command.ts";
 import { toxEnvironments, toxSteps } from "./tox-ini.ts";
 import { taskRunnerSteps } from "./turbo-tasks.ts";
 
@@ -51,31 +51,8 @@ export interface CheckoutFiles {
 
 type CheckRole = Extract<CommandRole, { role: "check" }>;
 
-/** Notes kept at most: a generated CI file must not flood the trace. */
-const maxNotes = 200;
-
-/**
- * A note as one printable line of bounded length: its text quotes the CI files, which may carry
- * terminal escapes or line breaks meant to forge lines in `slipway verify`'s output or the trace.
- */
-function printable(note: string): string {
-  const line = note.replace(/[\p{Cc}\u2028\u2029]/gu, "?");
-  return line.length > 400 ? `${line.slice(0, 399)}…` : line;
-}
-
 /** Checks derived at most; more is a generated CI file, not a project's own checks. */
 const maxChecks = 30;
-/** Variables never passed on: the sandbox sets them, and a CI's value would break every tool. */
-const reservedVariables = new Set([
-  "PATH",
-  "HOME",
-  "SHELL",
-  "USER",
-  "TMPDIR",
-  "LD_PRELOAD",
-  "LD_LIBRARY_PATH",
-]);
-
 interface Derivation {
   files: { tox?: CiFile; nox?: CiFile };
   tox?: ReturnType<typeof toxEnvironments>;
@@ -92,20 +69,6 @@ interface Derivation {
   builtJobs: Set<string>;
   /** By job: what its install steps (not run) would have provided, which later commands may need. */
   provided: Map<string, Provided[]>;
-}
-
-/** A repository-relative directory, or undefined when it is absolute or leaves the repository. */
-function insideDirectory(cwd: string): string | undefined {
-  if (path.posix.isAbsolute(cwd) || cwd.includes("${{")) return undefined;
-  const normal = path.posix.normalize(cwd).replace(/\/$/, "");
-  return normal === ".." || normal.startsWith("../") ? undefined : normal || ".";
-}
-
-function uniqueName(name: string, taken: CiCheck[]): string {
-  const names = new Set(taken.map((check) => check.command.name));
-  let unique = name;
-  for (let index = 2; names.has(unique); index++) unique = `${name}-${index}`;
-  return unique;
 }
 
 /** Why a check cannot run in the sandbox as the CI runs it, or undefined when it can. */
@@ -138,13 +101,7 @@ async function addCheck(state: Derivation, step: CiStep, command: BlockCommand, 
     state.notes.push(`ci: ${step.source}: \`${command.text}\` is not run: ${blocked}`);
     return;
   }
-  const env = Object.entries(command.env).filter(
-    ([key, value]) =>
-      /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) &&
-      !reservedVariables.has(key) &&
-      !value.includes("$") &&
-      !/\p{Cc}/u.test(value),
-  );
+  const env = passedVariables(command.env);
   const program = await projectProgram(state.checkout, cwd, command.argv);
   const argv =
     env.length > 0 ? ["env", ...env.map(([key, value]) => `${key}=${value}`), ...program] : program;
@@ -164,7 +121,10 @@ async function addCheck(state: Derivation, step: CiStep, command: BlockCommand, 
   const prefix = cwd === "." ? "" : `${cwd}:`;
   state.checks.push({
     command: {
-      name: uniqueName(`${prefix}${name}`.replace(/[^\w.:@/-]/g, "-"), state.checks),
+      name: uniqueName(
+        `${prefix}${name}`.replace(/[^\w.:@/-]/g, "-"),
+        state.checks.map((check) => check.command.name),
+      ),
       command: argv[0]!,
       args: argv.slice(1),
       cwd,
