@@ -1,8 +1,10 @@
 // A Rust project pinning a toolchain this machine lacks: rustup's proxy tries to install it in the
 // sandbox and fails on its read-only home; the check says which toolchain is not available here.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { after, test } from "node:test";
 import { bwrapSandboxBackend } from "../sandbox/bwrap/bwrap-sandbox.ts";
+import { missingProgram as missingFrom } from "./missing-program.ts";
 import { runVerifiers } from "./run-verifiers.ts";
 import { makeProject, missingProgram, removeProject } from "./verify-fixtures.ts";
 
@@ -50,5 +52,22 @@ test("a pinned Rust toolchain that is not installed is 'not available here', not
     assert.match(report.summary, /rustup toolchain install/);
   } finally {
     await sandbox.dispose();
+  }
+});
+
+test("how real shells and env say a program is missing is read as that program, only with exit 127", () => {
+  const ways: [string, string[]][] = [
+    ["sh", ["-c", 'shift; exec "$@"', "wrapper", "x", "slipway-absent-tool"]],
+    ["sh", ["-c", "slipway-absent-tool --check"]],
+    ["bash", ["-c", "slipway-absent-tool --check"]],
+    ["bash", ["-c", "exec slipway-absent-tool"]],
+    ["env", ["slipway-absent-tool"]],
+  ];
+  for (const [program, args] of ways) {
+    const run = spawnSync(program, args, { encoding: "utf8", timeout: 10_000 });
+    const output = `${run.stdout}${run.stderr}`;
+    assert.equal(run.status, 127, `${program} ${args.join(" ")}: ${output}`);
+    assert.equal(missingFrom(output, 127), "slipway-absent-tool", output);
+    assert.equal(missingFrom(output, 1), undefined);
   }
 });

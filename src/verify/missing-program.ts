@@ -10,9 +10,12 @@ const patterns: RegExp[] = [
   /exec: "([^"]+)": executable file not found in \$PATH/m,
   /^bwrap: execvp (\S+): No such file or directory/m,
   /^env: ['‘]?([^'’:\s]+)['’]?: No such file or directory/m,
-  // dash (`sh: 1: flake8: not found`) and bash (`bash: flake8: command not found`).
-  /^(?:\S*sh): (?:line )?(?:\d+: )?(\S+): (?:command )?not found/m,
+  // dash (`sh: 1: flake8: not found`, `sh: 1: exec: flake8: not found` from the docker backend's
+  // wrapper script) and bash (`bash: flake8: command not found`).
+  /^(?:\S*sh): (?:line )?(?:\d+: )?(?:exec: )?(\S+): (?:command )?not found/m,
   /^(\S+): command not found/m,
+  // Any wrapper script that ends in `exec "$@"`, whatever its $0.
+  /^\S+: (?:line )?(?:\d+: )?exec: (\S+): not found/m,
 ];
 
 /** Longest program name shown: the name comes from the check's output. */
