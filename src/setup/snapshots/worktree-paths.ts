@@ -18,6 +18,7 @@ const scriptFolders = ["bin", ".bin", "Scripts"];
 const maxFiles = 4096;
 const maxFileBytes = 256 * 1024;
 const maxListing = 4096;
+const parallelFiles = 16;
 
 async function list(worktree: string, relative: string): Promise<ListedEntry[]> {
   try {
@@ -49,6 +50,30 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
+/** Replace `pattern` in `file` when it is a small regular text file; true when it was rewritten. */
+async function rewriteFile(
+  worktree: string,
+  file: string,
+  pattern: RegExp,
+  replacement: string,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  try {
+    const bytes = await readRegularFileInside(worktree, file, { maxBytes: maxFileBytes, signal });
+    if (bytes.includes(0)) return false;
+    // latin1 maps each byte to one character and back: bytes outside the path stay as they were.
+    const text = bytes.toString("latin1");
+    const changed = text.replace(pattern, replacement);
+    if (changed === text) return false;
+    await writeRegularFileInside(worktree, file, Buffer.from(changed, "latin1"));
+    return true;
+  } catch (error) {
+    // Too large, hard-linked, swapped for a link: left as it is.
+    if (FileAccessError.isFileAccessError(error)) return false;
+    throw error;
+  }
+}
+
 /**
  * Rewrite `from` (the worktree the snapshot was installed in) to `worktree` in the known script
  * and path files of `directories`. Only regular text files (no NUL byte) under the size cap, never
@@ -62,30 +87,21 @@ export async function rewriteWorktreePaths(
   signal?: AbortSignal,
 ): Promise<{ rewritten: string[]; examined: number }> {
   const rewritten: string[] = [];
-  let examined = 0;
-  if (!from || from === worktree) return { rewritten, examined };
+  if (!from || from === worktree) return { rewritten, examined: 0 };
   // Paths as latin1 text of their UTF-8 bytes, like the files' text below.
   const asBytes = (text: string) => Buffer.from(text, "utf8").toString("latin1");
   const pattern = new RegExp(`${escapeRegExp(asBytes(from))}(?=$|[^A-Za-z0-9._-])`, "g");
   const replacement = asBytes(worktree).replaceAll("$", "$$$$");
-  for (const directory of directories) {
-    for (const file of await candidates(worktree, directory)) {
-      if (examined >= maxFiles) return { rewritten, examined };
-      examined += 1;
-      try {
-        const bytes = await readRegularFileInside(worktree, file, { maxBytes: maxFileBytes, signal });
-        if (bytes.includes(0)) continue;
-        // latin1 maps each byte to one character and back: bytes outside the path stay as they were.
-        const text = bytes.toString("latin1");
-        const changed = text.replace(pattern, replacement);
-        if (changed === text) continue;
-        await writeRegularFileInside(worktree, file, Buffer.from(changed, "latin1"));
-        rewritten.push(file);
-      } catch (error) {
-        // Too large, hard-linked, swapped for a link: left as it is.
-        if (!FileAccessError.isFileAccessError(error)) throw error;
-      }
-    }
+  const files: string[] = [];
+  for (const directory of directories) files.push(...(await candidates(worktree, directory)));
+  const examined = Math.min(files.length, maxFiles);
+  // A few at a time: each file is a read and maybe a write, mostly waiting on the disk.
+  for (let start = 0; start < examined; start += parallelFiles) {
+    const batch = files.slice(start, Math.min(start + parallelFiles, examined));
+    const changed = await Promise.all(
+      batch.map((file) => rewriteFile(worktree, file, pattern, replacement, signal)),
+    );
+    rewritten.push(...batch.filter((_, index) => changed[index]));
   }
   return { rewritten, examined };
 }
