@@ -85,6 +85,10 @@ describe("gateRun", () => {
       "0.90",
       "the run's save was charged to the ledger",
     );
+    // The judge's usage is saved with the review record in the run's state: it is charged too.
+    const judgeUsage = { inputTokens: 1, outputTokens: 1, costUsd: 0.05 };
+    await gated.store.updateRun(runId, { state: { review: { judgeUsage } } });
+    assert.equal((await store.spendByRepository(utcDay(now)))[0]?.monthUsd.toFixed(2), "0.95");
   });
 
   test("a restarted run keeps what it already spent within its limit; a spent budget ends the next run", async () => {
