@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { after, describe, it } from "node:test";
 import { git, makeRepo } from "../../test/helpers/git-fixture.ts";
 import { InputError } from "../core/errors.ts";
-import { checkBaseRef, namesListedRef, parseRemoteRefs } from "./check-base-ref.ts";
+import { checkBaseRef, checkFollowUpBase, namesListedRef, parseRemoteRefs } from "./check-base-ref.ts";
 
 const repo = makeRepo({ "README.md": "one\n" });
 const first = git(repo, "rev-parse", "HEAD");
@@ -45,6 +45,21 @@ describe("checkBaseRef", () => {
       checkBaseRef(`${repo}-missing`, "main"),
       (error) => error instanceof InputError && /cannot read the repository/.test(error.message),
     );
+  });
+});
+
+describe("checkFollowUpBase", () => {
+  const elsewhere = "1234567890123456789012345678901234567890";
+  it("accepts the pull request's head the forge's branch names, though the source lacks it", async () => {
+    await checkFollowUpBase(repo, elsewhere, async () => elsewhere);
+  });
+  it("refuses a head the forge's branch no longer names and the source lacks, as checkBaseRef does", async () => {
+    for (const onForge of [null, first]) {
+      await assert.rejects(
+        checkFollowUpBase(repo, elsewhere, async () => onForge),
+        (error) => error instanceof InputError && error.code === "ref_unknown",
+      );
+    }
   });
 });
 

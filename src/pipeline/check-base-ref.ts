@@ -104,3 +104,20 @@ export async function checkBaseRef(source: string, baseRef: string, signal?: Abo
     await rm(scratch, { recursive: true, force: true });
   }
 }
+
+/**
+ * A follow-up's base is its pull request's head, which lives where the forge keeps the branch: with
+ * the local forge and a separate `forge.remote`, that is not the task's source. It passes when the
+ * forge's branch still names it (`headOnForge` asks the forge); otherwise it is checked in the source
+ * as any base is, so an unknown base is still refused before anything is written.
+ */
+export async function checkFollowUpBase(
+  source: string,
+  baseRef: string,
+  headOnForge: () => Promise<string | null>,
+  signal?: AbortSignal,
+): Promise<void> {
+  const wanted = baseRef.trim();
+  if (/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(wanted) && (await headOnForge()) === wanted) return;
+  await checkBaseRef(source, baseRef, signal);
+}

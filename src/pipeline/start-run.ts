@@ -6,10 +6,11 @@ import { newId } from "../core/ids.ts";
 import type { Run, Task } from "../core/run.ts";
 import { parseRunSpec, type RunSpec } from "../core/run-spec.ts";
 import { withRunState } from "../core/run-state.ts";
+import type { Forge } from "../forge/forge.ts";
 import type { TaskGuardGrants } from "../judge/review/guard-policy-sources.ts";
 import type { Store } from "../store/store.ts";
 import { resolveRepoSource } from "../workspace/repo-source.ts";
-import { checkBaseRef } from "./check-base-ref.ts";
+import { checkBaseRef, checkFollowUpBase } from "./check-base-ref.ts";
 import { taskTitle } from "./commit-message.ts";
 import { holdRunLease } from "./hold-run-lease.ts";
 import { executeRecordedRun, forgeWarnings, openRunForge, type RunDependencies } from "./run-execution.ts";
@@ -163,6 +164,18 @@ export async function recordRun(
   return { task, run };
 }
 
+/** A follow-up's base is its pull request's head, looked up on the forge's branch first. */
+function checkRequestBase(spec: RunSpec, forge: Forge, signal: AbortSignal): Promise<void> {
+  if (!spec.followUp) return checkBaseRef(spec.repository, spec.baseRef, signal);
+  const branch = branchForTaskKey(spec.taskKey);
+  return checkFollowUpBase(
+    spec.repository,
+    spec.baseRef,
+    () => forge.remoteBranchSha(branch, signal),
+    signal,
+  );
+}
+
 /** Validate the request, record the run and drive it to its end in this process. */
 export async function startRun(request: RunRequest, deps: RunDependencies): Promise<Run> {
   const spec = await specOfRequest(
@@ -175,10 +188,10 @@ export async function startRun(request: RunRequest, deps: RunDependencies): Prom
     },
     deps.signal,
   );
-  if (!request.baseChecked) await checkBaseRef(spec.repository, spec.baseRef, deps.signal);
   // Built before anything is written: a forge without a remote or a token fails the run up front.
   const warnings = forgeWarnings();
   const forge = await openRunForge(deps, spec.repository, warnings);
+  if (!request.baseChecked) await checkRequestBase(spec, forge, deps.signal);
   const { run } = await recordRun(spec, deps.store, "running");
   // Held by lease like a worker's run: if this process dies, the lease expires and any later
   // writing start (run, worker) ends the run, wherever this process ran.
