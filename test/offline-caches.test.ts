@@ -2,7 +2,9 @@
 // Real pieces: a Go module whose dependency (another local module, served by a file:// module proxy
 // the test writes) was downloaded into the repository's download cache by the host's `go mod
 // download`, as setup's would; `go test` then runs in a bwrap sandbox with no network, in both
-// process spaces, through the overlay; what the agent writes there never reaches the cache.
+// process spaces, through the overlay; what the agent writes there never reaches the cache. Cargo:
+// crates.io is out of reach here, so the crate comes from a directory source (config.toml and
+// vendor/) the test writes into the repository's CARGO_HOME cache, as `cargo vendor` would lay it out.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -92,7 +94,79 @@ function fingerprint(root: string): string[] {
   return out;
 }
 
+/** The rust cache of `cargoRepo`: a CARGO_HOME whose config replaces crates.io with its vendor/. */
+function prepareCargo(worktree: string, cargoRepo: string): string {
+  const home = cacheDirectory(dataDir, "rust", cargoRepo);
+  mkdirSync(path.join(home, "vendor/dep/src"), { recursive: true, mode: 0o700 });
+  // A relative directory is read from CARGO_HOME's parent: inside, <worktree>/.slipway-deps.
+  writeFileSync(
+    path.join(home, "config.toml"),
+    '[source.crates-io]\nreplace-with = "vendored"\n[source.vendored]\ndirectory = "rust/vendor"\n',
+  );
+  writeFileSync(
+    path.join(home, "vendor/dep/Cargo.toml"),
+    '[package]\nname = "dep"\nversion = "1.0.0"\nedition = "2021"\n',
+  );
+  writeFileSync(path.join(home, "vendor/dep/src/lib.rs"), "pub fn answer() -> i32 { 42 }\n");
+  writeFileSync(path.join(home, "vendor/dep/.cargo-checksum.json"), '{"files":{},"package":null}');
+  mkdirSync(path.join(worktree, "src"));
+  writeFileSync(
+    path.join(worktree, "Cargo.toml"),
+    '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\ndep = "1.0.0"\n',
+  );
+  writeFileSync(
+    path.join(worktree, "src/lib.rs"),
+    "#[cfg(test)]\nmod tests {\n    #[test]\n    fn answer() {\n        assert_eq!(dep::answer(), 42);\n    }\n}\n",
+  );
+  return home;
+}
+
+function cargoMissing(): string | false {
+  try {
+    execFileSync("cargo", ["--version"], { stdio: "pipe", timeout: 30_000 });
+    return false;
+  } catch {
+    return "cargo is not installed here";
+  }
+}
+
 describe("setup's downloads offline", { skip }, () => {
+  test("bwrap: cargo test finds a crate of CARGO_HOME offline; the agent's writes never reach it", {
+    skip: cargoMissing(),
+  }, async () => {
+    const worktree = tempDirectory("offline-cargo");
+    const cargoRepo = "https://example.test/crate.git";
+    try {
+      const home = prepareCargo(worktree, cargoRepo);
+      const before = fingerprint(home);
+      const offline = await mountOfflineCaches({ dataDir, repo: cargoRepo, worktree });
+      assert.deepEqual(offline.ecosystems, ["rust"], offline.notes.join("; "));
+      assert.equal(offline.env.CARGO_NET_OFFLINE, "true");
+      const backend = createBwrapBackend({ toolchains: ["cargo", "rustc"] });
+      const sandbox = askingFor(await backend.create(contractOptions(worktree)), "run");
+      try {
+        const checked = withOfflineEnv(sandbox, offline.env);
+        const tested = await checked.exec(shell("cargo test", { timeoutMs: 300_000 }));
+        assert.equal(tested.exitCode, 0, tested.output);
+        assert.match(tested.output, /1 passed/);
+        const attack = await checked.exec(
+          shell(
+            'echo "pub fn answer() -> i32 { 0 }" > "$CARGO_HOME/vendor/dep/src/lib.rs" && echo x > "$CARGO_HOME/config.toml" && echo WROTE',
+          ),
+        );
+        assert.match(attack.output, /WROTE/);
+      } finally {
+        await sandbox.dispose();
+      }
+      assert.equal(await releaseOfflineCaches(worktree, dataDir), 1);
+      assert.deepEqual(fingerprint(home), before, "the cache is as setup left it");
+    } finally {
+      await releaseOfflineCaches(worktree, dataDir);
+      rmSync(worktree, { recursive: true, force: true });
+      rmSync(`${worktree}.layers`, { recursive: true, force: true });
+    }
+  });
+
   for (const space of ["run", "command"] as const) {
     test(`bwrap, ${space} space: go test finds the dependency offline; the agent's writes never reach the cache`, async () => {
       const worktree = tempDirectory("offline-worktree");
