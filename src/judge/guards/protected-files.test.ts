@@ -101,6 +101,12 @@ describe("protected-files guard", { skip: gitMissing }, () => {
       ".mocharc.yml",
       "eslint.config.js",
       "biome.json",
+      "node_modules/.bin/vitest",
+      "node_modules/.slipway-corepack/bin/pnpm",
+      "packages/web/node_modules/jest/bin/jest.js",
+      ".venv/bin/pytest",
+      "services/api/.venv/bin/python",
+      "__pypackages__/3.11/lib/pytest.py",
     ];
     const diff = await diffOfChange(
       repo,

@@ -194,6 +194,13 @@ const dependencies = [
   "**/Package.resolved",
 ];
 
+/**
+ * Installed dependencies and the tools setup provides: the gate runs programs from here (a venv's
+ * pytest, a pinned package manager's launcher, node_modules/.bin), so a committed copy could stand
+ * in for the real tool and make broken code pass. Setup makes them; a change never should.
+ */
+const installedDependencies = ["**/node_modules/**", "**/.venv/**", "**/__pypackages__/**"];
+
 /** Globs a change must not touch without explicit permission (allowProtected). */
 export const defaultProtectedPaths: readonly string[] = [
   ...ciConfiguration,
@@ -206,4 +213,5 @@ export const defaultProtectedPaths: readonly string[] = [
   ...checkSettings,
   ...developerMachine,
   ...dependencies,
+  ...installedDependencies,
 ];
