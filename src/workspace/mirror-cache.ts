@@ -6,7 +6,7 @@ import path from "node:path";
 import { WorkspaceError } from "../core/errors.ts";
 import { GitCommandError, runGit } from "./git.ts";
 import { secureMirrorConfig } from "./mirror-config.ts";
-import { withFileLock } from "./mirror-lock.ts";
+import { mirrorLockPath, withFileLock } from "./mirror-lock.ts";
 import { mirrorPathFor } from "./mirror-name.ts";
 
 export { mirrorFetchRefspecs, slipwayBranchPattern } from "./mirror-config.ts";
@@ -143,7 +143,7 @@ export async function ensureMirror(
   // Mirrors and the worktrees' admin dirs inside them are the platform's: no other user reads them.
   await mkdir(path.dirname(mirrorPath), { recursive: true, mode: 0o700 });
   await chmod(path.dirname(mirrorPath), 0o700);
-  const lockPath = mirrorPath.replace(/\.git$/, ".lock");
+  const lockPath = mirrorLockPath(mirrorPath);
   await withFileLock(
     lockPath,
     async () => {
@@ -153,7 +153,8 @@ export async function ensureMirror(
       } else await cloneMirror(source, mirrorPath, signal);
       await followSourceHead(mirrorPath, signal);
     },
-    { timeoutMs: options.lockTimeoutMs, signal },
+    // Polled as often as the worktree adds and removes that share the lock, so a fetch is not starved.
+    { timeoutMs: options.lockTimeoutMs, signal, pollMs: 50 },
   );
   return { mirrorPath };
 }

@@ -169,3 +169,21 @@ export async function withFileLock<T>(
     if ((await readHolder(lockPath))?.token === token) await rm(lockPath, { force: true });
   }
 }
+
+/** The lock file of the bare mirror `mirrorPath` (`<name>.git` → `<name>.lock`, beside it). */
+export function mirrorLockPath(mirrorPath: string): string {
+  return mirrorPath.replace(/\.git$/, ".lock");
+}
+
+/**
+ * Run `work` under the mirror's lock. Worktree adds, removes and prunes take it as fetches do: a fetch
+ * walks every worktree's HEAD, and one that a concurrent `worktree add` has half-written (or a remove
+ * has half-deleted) failed the fetch with "bad object worktrees/<name>/HEAD". Short holdings: polled often.
+ */
+export function withMirrorLock<T>(
+  mirrorPath: string,
+  work: () => Promise<T>,
+  options: Pick<FileLockOptions, "timeoutMs" | "signal"> = {},
+): Promise<T> {
+  return withFileLock(mirrorLockPath(mirrorPath), work, { ...options, pollMs: 50 });
+}

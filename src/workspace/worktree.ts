@@ -4,6 +4,7 @@ import { chmod, mkdir, readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { InputError, WorkspaceError } from "../core/errors.ts";
 import { GitCommandError, runGit } from "./git.ts";
+import { withMirrorLock } from "./mirror-lock.ts";
 import { findWorktreeAdminDir } from "./worktree-admin.ts";
 
 export { type CommitRequest, changedFiles, commitAll, type GitIdentity } from "./worktree-commit.ts";
@@ -111,15 +112,34 @@ export async function createWorktree(request: CreateWorktreeRequest): Promise<{ 
   }
   await mkdir(path.dirname(path.resolve(worktreePath)), { recursive: true });
   try {
-    await runGit(
-      ["worktree", "add", "--quiet", "--no-track", "-B", branch, path.resolve(worktreePath), baseCommit],
-      {
-        gitDir: mirrorPath,
-        signal,
+    // Under the mirror's lock: a fetch meanwhile would read this worktree's half-written HEAD.
+    await withMirrorLock(
+      mirrorPath,
+      async () => {
+        try {
+          await runGit(
+            [
+              "worktree",
+              "add",
+              "--quiet",
+              "--no-track",
+              "-B",
+              branch,
+              path.resolve(worktreePath),
+              baseCommit,
+            ],
+            { gitDir: mirrorPath, signal },
+          );
+        } catch (error) {
+          await removeRegistered(mirrorPath, worktreePath).catch(() => undefined);
+          throw error;
+        }
       },
+      { signal },
     );
   } catch (error) {
-    await removeWorktree(mirrorPath, worktreePath).catch(() => undefined);
+    // The lock's own errors (a bounded wait that ran out, a cancel) say what happened already.
+    if (error instanceof WorkspaceError && !(error instanceof GitCommandError)) throw error;
     // git's own lock on a branch: another worktree (another run of the same task) has it checked out.
     if (/is already (checked out|used by worktree) at/.test((error as Error).message)) {
       throw new BranchInUseError(branch, error);
@@ -157,6 +177,18 @@ async function removeTree(target: string): Promise<void> {
  * as its worktree is left alone.
  */
 export async function removeWorktree(
+  mirrorPath: string,
+  worktreePath: string,
+  signal?: AbortSignal,
+): Promise<void> {
+  // The checkout itself (maybe big) is deleted outside the lock; the admin directory a fetch reads, under it.
+  if (await findWorktreeAdminDir(mirrorPath, worktreePath)) await removeTree(worktreePath);
+  if (!existsSync(mirrorPath)) return;
+  await withMirrorLock(mirrorPath, () => removeRegistered(mirrorPath, worktreePath, signal), { signal });
+}
+
+/** Delete the worktree (if the mirror knows it) and its admin directory, then prune; the caller holds the lock. */
+async function removeRegistered(
   mirrorPath: string,
   worktreePath: string,
   signal?: AbortSignal,
