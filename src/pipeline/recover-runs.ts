@@ -86,6 +86,15 @@ export interface RecoveryOptions {
 /** queue.maxAttempts' default, for callers without a configuration. */
 const defaultMaxAttempts = 3;
 
+/** bwrap sandboxes whose process died: scratch directories and cgroups whose lease ended (by time only). */
+async function sweepSandboxFiles(): Promise<void> {
+  if (process.platform !== "linux") return;
+  const { sweepSandboxLeftovers } = await import("../sandbox/bwrap/sandbox-leftovers.ts");
+  await sweepSandboxLeftovers().catch(() => {
+    // Left for the next sweep; a start must not fail on another run's leftovers.
+  });
+}
+
 async function sweepContainers(): Promise<void> {
   await removeOrphanedSandboxContainers().catch(() => {
     // An engine that does not answer must not stop every command from starting; each docker
@@ -179,6 +188,7 @@ export async function sweepExpiredRuns(store: Store, options: RecoveryOptions = 
     )),
   );
   if ((options.sweepContainers ?? "always") === "always" || ended.length > 0) await sweepContainers();
+  await sweepSandboxFiles();
   return { expired, ended };
 }
 

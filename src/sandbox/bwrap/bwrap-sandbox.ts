@@ -39,6 +39,7 @@ import {
   removeSandboxCgroups,
   type SandboxCgroups,
 } from "./sandbox-cgroups.ts";
+import { holdSandboxLease } from "./sandbox-leftovers.ts";
 import { guardedPaths, prepareScratch, realWorktreeOf } from "./sandbox-scratch.ts";
 import { SharedProcessSpace } from "./shared-process-space.ts";
 import { defaultToolchainNames } from "./toolchain-mounts.ts";
@@ -283,6 +284,11 @@ export async function createBwrapSandbox(
     const guarded = guardedPaths(settings, realWorktree, scratchDir);
     const server = commandServerLayout(guarded, mounted);
     const cgroups = await sandboxCgroups(check.host, options, settings);
+    // Renewed while the scratch directory lives: if this process dies, a sweep removes both.
+    await holdSandboxLease(scratchDir, cgroups).catch(async (error: unknown) => {
+      await removeSandboxCgroups(cgroups);
+      throw error;
+    });
     const worktree = options.worktree;
     return new BwrapSandbox({
       worktree,
