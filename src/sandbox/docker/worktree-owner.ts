@@ -68,16 +68,61 @@ async function chownTree(root: string, owner: Identity): Promise<void> {
   }
 }
 
+/** The longest the one-owner check may take (it stops at the first entry of another owner). */
+const ownerScanTimeoutMs = 5 * 60_000;
+
+/**
+ * The first entry below `root` (links themselves, never followed) whose owner or group is not
+ * `owner`'s, or undefined when every entry has that one owner.
+ */
+async function otherOwnedEntry(root: string, owner: Identity): Promise<string | undefined> {
+  const { stdout } = await run(
+    "find",
+    [
+      "-P",
+      root,
+      "(",
+      "!",
+      "-uid",
+      String(owner.uid),
+      "-o",
+      "!",
+      "-gid",
+      String(owner.gid),
+      ")",
+      "-print",
+      "-quit",
+    ],
+    { timeout: ownerScanTimeoutMs, maxBuffer: 1024 * 1024 },
+  ).catch((error: unknown) => {
+    throw new SandboxError(`could not read the owners of the files in ${root}: ${String(error)}`, {
+      details: { worktree: root },
+      cause: error,
+    });
+  });
+  return stdout.split("\n")[0] || undefined;
+}
+
 /**
  * Decide who runs the sandbox's commands for `worktree`. A worktree owned by an unprivileged user
  * (the platform's own) is used as it is, by that user: files stay the platform's, as with bwrap. A
  * worktree owned by root (the platform runs as root) is handed to a fresh unused uid for the
- * sandbox's life. Throws SandboxError when the hand-over is incomplete.
+ * sandbox's life, when everything in it has that one owner (else SandboxError, nothing changed).
+ * Throws SandboxError when the hand-over is incomplete.
  */
 export async function grantWorktreeAccess(worktree: string): Promise<WorktreeAccess> {
   const stat = await lstat(worktree);
   const owner = { uid: stat.uid, gid: stat.gid };
   if (owner.uid !== 0) return { identity: owner, handedOverFrom: undefined };
+  // The hand-back gives everything to one owner: a directory of several owners (someone's own
+  // checkout, not a worktree Slipway made) would come back flattened. Refused, nothing changed.
+  const other = await otherOwnedEntry(worktree, owner);
+  if (other !== undefined) {
+    throw new SandboxError(
+      `${worktree} is owned by ${owner.uid}:${owner.gid} but ${other} is not: the docker sandbox hands the directory to its own user and back to one owner, which would change the owners of such files; run as the directory's owner, give the files one owner, or use --sandbox bwrap`,
+      { code: "sandbox_unavailable", details: { worktree, entry: other } },
+    );
+  }
   const identity = unusedIdentity();
   const access = { identity, handedOverFrom: owner };
   try {
