@@ -18,12 +18,7 @@ export interface BudgetGateDependencies {
 /** End `run` as budget_exhausted, with why, in its trace and its record. */
 async function endExhausted(store: Store, run: Run, detail: string): Promise<Run> {
   const at = new Date().toISOString();
-  const ended = await store.updateRun(run.id, {
-    status: "finished",
-    outcome: "budget_exhausted",
-    outcomeDetail: detail,
-    endedAt: at,
-  });
+  // The event first: a run's writes carry its lease, and finishing the run ends the lease.
   await store.appendEvent(
     eventRow({
       runId: run.id,
@@ -33,7 +28,12 @@ async function endExhausted(store: Store, run: Run, detail: string): Promise<Run
       data: { outcome: "budget_exhausted", detail },
     }),
   );
-  return ended;
+  return store.updateRun(run.id, {
+    status: "finished",
+    outcome: "budget_exhausted",
+    outcomeDetail: detail,
+    endedAt: at,
+  });
 }
 
 /**
