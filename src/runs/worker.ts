@@ -220,10 +220,18 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
   const summary: WorkerSummary = { workerId, finished: [], handedBack: [] };
   const active = new Map<string, ActiveRun>();
   const pollMs = options.app.config.queue.pollSeconds * 1000;
+  // The expiry sweep (store passes, a scan of sandbox leftovers) runs at most every third of a lease,
+  // not before each claim: a lease ends no sooner than that anyway, and a worker busy with short runs
+  // loops once per finished run.
+  const sweepEveryMs = (options.app.config.queue.leaseSeconds * 1000) / 3;
+  let sweptAt = Number.NEGATIVE_INFINITY;
   while (!options.stop.aborted) {
-    await expireLeases(options).catch((error) =>
-      options.onNotice?.(`expiring leases failed: ${describeError(error)}`),
-    );
+    if (Date.now() - sweptAt >= sweepEveryMs) {
+      sweptAt = Date.now();
+      await expireLeases(options).catch((error) =>
+        options.onNotice?.(`expiring leases failed: ${describeError(error)}`),
+      );
+    }
     const claimed = await claimRuns(options, workerId, active, summary);
     if (options.once && claimed === 0 && active.size === 0 && !(await othersHoldRuns(options.app.store)))
       break;
