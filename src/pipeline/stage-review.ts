@@ -98,10 +98,17 @@ async function judgeStep(context: RunContext, record: ReviewRecord, diff: Parsed
     modelRetries: context.services.modelRetries,
     record: (type, data) => recordEvent(context, type, data),
     budget: remainingBudget(context.run.limits, spent),
+    saveUsage: async (callUsage) => {
+      // Saved per call, so an interrupted review's cost is in the run's totals.
+      record.judgeModel = judge.modelName;
+      record.judgeUsage = addUsage(record.judgeUsage, callUsage);
+      record.judgeCalls += 1;
+      context.run = await context.services.store.updateRun(context.run.id, {
+        state: withRecord(context, record),
+      });
+    },
   });
   record.judgeModel = judge.modelName;
-  record.judgeUsage = addUsage(record.judgeUsage, result.usage);
-  record.judgeCalls += result.calls;
   if (result.kind === "limit") {
     await recordEvent(context, "judge-end", { valid: false, detail: result.detail, usage: result.usage });
     return {

@@ -25,6 +25,11 @@ export interface JudgeRequest {
   timeoutMs: number;
   modelRetries: number;
   record: RecordRunEvent;
+  /**
+   * Called with each answered call's usage before anything else happens, as the agent loop saves
+   * its own: a review cut off (SIGINT, a lost lease) still counts what its calls cost.
+   */
+  saveUsage?: (callUsage: Usage) => Promise<void>;
   /** What the run's limits leave for the judge; a call that would pass it is not made. */
   budget?: SpendBudget;
 }
@@ -80,6 +85,7 @@ async function judgeChunk(
         void request.record("model-retry", { judge: true, ...retry }).catch(() => undefined),
     });
     usage = addUsage(usage, answer.usage);
+    await request.saveUsage?.(answer.usage);
     const parsed = parseJudgeAnswer(answer.text);
     await request.record("judge-answer", {
       chunk: chunkIndex,
