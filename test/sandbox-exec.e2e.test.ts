@@ -77,7 +77,10 @@ describe("slipway sandbox exec", () => {
     const result = await exec(["--backend", "bwrap", "--", "sh", "-c", "echo started; sleep 60"], { cwd });
     assert.equal(result.code, 124);
     assert.equal(result.stdout, "started\n");
-    assert.match(result.stderr, /timed out after 1s \(commands\.timeoutSeconds\); the command was killed/);
+    assert.match(
+      result.stderr,
+      /timed out after 1\.0 s \(commands\.timeoutSeconds\); the command was killed/,
+    );
   });
 
   test("the same limits as a run: a fork beyond sandbox.maxProcesses fails", {

@@ -10,6 +10,7 @@ import type { Command } from "commander";
 import { resolveDataDir } from "../config/data-dir.ts";
 import { loadConfig } from "../config/load-config.ts";
 import { InputError, SlipwayError } from "../core/errors.ts";
+import { formatDuration } from "../report/figures.ts";
 import { chooseConfiguredSandbox } from "../sandbox/registry.ts";
 import type { ExecRequest, ExecResult, SandboxOptions } from "../sandbox/sandbox.ts";
 import { sandboxOptionsFor } from "../sandbox/sandbox-options.ts";
@@ -184,7 +185,7 @@ async function execPlan(
       process.stderr.write(`slipway: output beyond ${commandOutputBytes} bytes was dropped\n`);
     if (result.timedOut) {
       process.stderr.write(
-        `slipway: timed out after ${config.commands.timeoutSeconds}s (commands.timeoutSeconds); the command was killed\n`,
+        `slipway: timed out after ${formatDuration(config.commands.timeoutSeconds * 1000)} (commands.timeoutSeconds); the command was killed\n`,
       );
     }
     return exitStatusOf(result);

@@ -1,5 +1,6 @@
 // run_command: runs one allowlisted program in the sandbox, without a shell, and reports how it ended.
 import { z } from "zod";
+import { formatDuration } from "../report/figures.ts";
 import type { ExecResult } from "../sandbox/sandbox.ts";
 import { stripWorktreePrefixes, worktreeSpellings } from "../verify/finding-paths.ts";
 import { formatArgv, matchAllowlist, parseCommandLine } from "./command-line.ts";
@@ -17,7 +18,7 @@ const RunCommandInput = z.object({
 });
 
 function describeEnding(result: ExecResult, timeoutMs: number): string {
-  if (result.timedOut) return `timed out after ${formatCount(timeoutMs / 1000)}s; the process was killed`;
+  if (result.timedOut) return `timed out after ${formatDuration(timeoutMs)}; the process was killed`;
   if (result.exitCode === null) return `killed by ${result.signal ?? "a signal"}`;
   return `exit code ${result.exitCode}`;
 }

@@ -2,6 +2,7 @@
 // the sandbox like every other process a tool starts; file names are shown quoted when they hold
 // controls or `:`, so a name cannot forge a match line.
 import { z } from "zod";
+import { formatDuration } from "../report/figures.ts";
 import { formatCount } from "./file-text.ts";
 import { shownName } from "./shown-name.ts";
 import { defineTool, fail, ok } from "./tool.ts";
@@ -80,7 +81,8 @@ export const searchTool = defineTool({
       // The agent's own command: it enters the run's long-lived process space.
       processSpace: "run",
     });
-    if (result.timedOut) return fail(`search timed out after ${searchTimeoutMs / 1000}s; narrow the path`);
+    if (result.timedOut)
+      return fail(`search timed out after ${formatDuration(searchTimeoutMs)}; narrow the path`);
     if (result.exitCode === 1 && result.stdout === "") {
       return ok(`no matches for /${input.pattern}/ in ${target.relative}`);
     }

@@ -117,7 +117,7 @@ test("a hanging check is stopped at its timeout and reported as timed out", asyn
   assert.equal(result?.passed, false);
   assert.equal(report.passed, false);
   assert.match(report.summary, /^✗ hang \(.*\): timed out/m);
-  assert.match(report.summary, /timed out after 1s/);
+  assert.match(report.summary, /timed out after 1\.0 s/);
 });
 
 test("a passing project passes with one ✓ line per check and no findings", needsNpm, async () => {

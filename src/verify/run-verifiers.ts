@@ -2,6 +2,7 @@
 // command's output into findings; the raw log never leaves here.
 import { realpath } from "node:fs/promises";
 import type { Finding, VerifierResult } from "../core/finding.ts";
+import { formatDuration } from "../report/figures.ts";
 import type { ExecResult, Sandbox } from "../sandbox/sandbox.ts";
 import { relativizeFindings } from "./finding-paths.ts";
 import { missingProgram, unavailableHint } from "./missing-program.ts";
@@ -80,7 +81,7 @@ export function toVerifierResult(
   if (result.timedOut) {
     extra.push({
       kind: "unknown",
-      message: `timed out after ${Math.round(command.timeoutMs / 1000)}s and was stopped`,
+      message: `timed out after ${formatDuration(command.timeoutMs)} and was stopped`,
     });
   } else if (result.exitCode === null) {
     extra.push({ kind: "unknown", message: `killed by ${result.signal ?? "a signal"} (out of memory?)` });
