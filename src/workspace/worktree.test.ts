@@ -86,6 +86,28 @@ describe("createWorktree", () => {
     assert.equal(existsSync(path.join(mirrorPath, "worktrees")), false);
   });
 
+  test("a full id that names no commit, or a bad branch name with a full id, fails as before the fast path", async () => {
+    const { mirrorPath, worktreePath } = await setUp();
+    const blob = git(mirrorPath, "rev-parse", "HEAD:a.txt");
+    for (const baseRef of [blob, "0".repeat(40)]) {
+      await assert.rejects(
+        createWorktree({ mirrorPath, baseRef, branch, worktreePath }),
+        (error: unknown) => {
+          assert.ok(SlipwayError.isInstance(error));
+          assert.equal(error.code, "ref_unknown", error.message);
+          return true;
+        },
+      );
+    }
+    const head = git(mirrorPath, "rev-parse", "HEAD");
+    await assert.rejects(
+      createWorktree({ mirrorPath, baseRef: head, branch: "slipway/bad..name", worktreePath }),
+      /not a valid branch name/,
+    );
+    assert.equal(existsSync(worktreePath), false);
+    assert.deepEqual(branchesOf(mirrorPath), ["main"]);
+  });
+
   test("running the same task again resets its branch to the new base", async () => {
     const { source, mirrorPath, dataDir, worktreePath } = await setUp();
     await createWorktree({ mirrorPath, baseRef: "main", branch, worktreePath });

@@ -96,14 +96,22 @@ export class BranchInUseError extends WorkspaceError {
   }
 }
 
-export async function createWorktree(request: CreateWorktreeRequest): Promise<{ baseCommit: string }> {
-  const { mirrorPath, branch, worktreePath, signal } = request;
-  const baseCommit = await resolveBaseRef(mirrorPath, request.baseRef, signal);
+async function checkBranchName(mirrorPath: string, branch: string, signal?: AbortSignal): Promise<void> {
   try {
     await runGit(["check-ref-format", "--branch", branch], { gitDir: mirrorPath, signal });
   } catch (error) {
     throw new InputError(`"${branch}" is not a valid branch name`, { details: { branch }, cause: error });
   }
+}
+
+/** A full commit id (what a run's resolved base is): `worktree add` is left to check it, saving two git spawns. */
+const fullObjectId = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
+export async function createWorktree(request: CreateWorktreeRequest): Promise<{ baseCommit: string }> {
+  const { mirrorPath, branch, worktreePath, signal } = request;
+  const resolved = fullObjectId.test(request.baseRef);
+  const baseCommit = resolved ? request.baseRef : await resolveBaseRef(mirrorPath, request.baseRef, signal);
+  if (!resolved) await checkBranchName(mirrorPath, branch, signal);
   if (existsSync(worktreePath)) {
     // Never reuse or clean up a directory this call did not create.
     throw new WorkspaceError(`${worktreePath} already exists; remove it or choose another worktree path`, {
@@ -143,6 +151,11 @@ export async function createWorktree(request: CreateWorktreeRequest): Promise<{ 
     // git's own lock on a branch: another worktree (another run of the same task) has it checked out.
     if (/is already (checked out|used by worktree) at/.test((error as Error).message)) {
       throw new BranchInUseError(branch, error);
+    }
+    // A full id that names no commit here, or a bad branch name: the same errors as the checks before.
+    if (resolved) {
+      await resolveBaseRef(mirrorPath, baseCommit, signal);
+      await checkBranchName(mirrorPath, branch, signal);
     }
     throw new WorkspaceError(`cannot create the worktree ${worktreePath}: ${(error as Error).message}`, {
       details: { mirrorPath, worktreePath, branch, baseCommit },
