@@ -54,12 +54,20 @@ describe("checkFollowUpBase", () => {
     await checkFollowUpBase(repo, elsewhere, async () => elsewhere);
   });
   it("refuses a head the forge's branch no longer names and the source lacks, as checkBaseRef does", async () => {
-    for (const onForge of [null, first]) {
-      await assert.rejects(
-        checkFollowUpBase(repo, elsewhere, async () => onForge),
-        (error) => error instanceof InputError && error.code === "ref_unknown",
-      );
-    }
+    await assert.rejects(
+      checkFollowUpBase(repo, elsewhere, async () => null),
+      (error) =>
+        error instanceof InputError && error.code === "ref_unknown" && /was not found in/.test(error.message),
+    );
+    await assert.rejects(
+      checkFollowUpBase(repo, elsewhere, async () => first),
+      (error) =>
+        error instanceof InputError &&
+        error.code === "ref_unknown" &&
+        error.message.includes(
+          `no longer the head of the pull request's branch on the forge (now ${first.slice(0, 12)})`,
+        ),
+    );
   });
 });
 

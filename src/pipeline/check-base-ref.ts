@@ -118,6 +118,17 @@ export async function checkFollowUpBase(
   signal?: AbortSignal,
 ): Promise<void> {
   const wanted = baseRef.trim();
-  if (/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(wanted) && (await headOnForge()) === wanted) return;
-  await checkBaseRef(source, baseRef, signal);
+  const fullId = /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(wanted);
+  const head = fullId ? await headOnForge() : null;
+  if (head === wanted) return;
+  try {
+    await checkBaseRef(source, baseRef, signal);
+  } catch (error) {
+    if (!(head && error instanceof InputError && error.code === "ref_unknown")) throw error;
+    // Someone else pushed to the pull request's branch since Slipway did: say so, not "not found".
+    throw new InputError(
+      `follow-up base ${wanted.slice(0, 12)} is not in ${source} and no longer the head of the pull request's branch on the forge (now ${head.slice(0, 12)}): the branch moved since Slipway pushed it`,
+      { code: "ref_unknown", details: { ref: wanted, repo: source, forgeHead: head }, cause: error },
+    );
+  }
 }
