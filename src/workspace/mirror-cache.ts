@@ -1,7 +1,7 @@
 // The bare mirror cache: one mirror per repository, cloned once (atomically) and fetched before each run.
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chmod, mkdir, readdir, rename, rm } from "node:fs/promises";
+import { chmod, mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { WorkspaceError } from "../core/errors.ts";
 import { GitCommandError, runGit } from "./git.ts";
@@ -35,7 +35,7 @@ async function removeLeftoverClones(mirrorPath: string): Promise<void> {
   }
 }
 
-async function cloneMirror(source: string, mirrorPath: string, signal?: AbortSignal): Promise<void> {
+async function cloneMirror(source: string, mirrorPath: string, signal?: AbortSignal): Promise<Set<string>> {
   await removeLeftoverClones(mirrorPath);
   const temporary = `${mirrorPath}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
   try {
@@ -47,9 +47,10 @@ async function cloneMirror(source: string, mirrorPath: string, signal?: AbortSig
       { signal, timeoutMs: transferTimeoutMs },
     );
     await secureMirrorConfig(temporary, source);
-    await fetchMirror(source, temporary, signal);
+    const refs = await fetchMirror(source, temporary, signal);
     await chmod(temporary, 0o700);
     await rename(temporary, mirrorPath);
+    return refs;
   } catch (error) {
     await rm(temporary, { recursive: true, force: true });
     if (!(error instanceof GitCommandError)) throw error;
@@ -60,18 +61,22 @@ async function cloneMirror(source: string, mirrorPath: string, signal?: AbortSig
   }
 }
 
-/** Delete refs outside branches, tags and Slipway's own: what a mirror made by `clone --mirror` once copied. */
-async function removePrivateRefs(mirrorPath: string, signal?: AbortSignal): Promise<void> {
+/**
+ * Delete refs outside branches, tags and Slipway's own: what a mirror made by `clone --mirror` once
+ * copied. Returns the refs kept, so following the source's HEAD needs no second look.
+ */
+async function removePrivateRefs(mirrorPath: string, signal?: AbortSignal): Promise<Set<string>> {
   const { stdout } = await runGit(["for-each-ref", "--format=%(refname)"], { gitDir: mirrorPath, signal });
-  const stray = stdout
-    .split("\n")
-    .filter((ref) => ref.length > 0 && !/^refs\/(heads|tags|slipway[^/]*)\//.test(ref));
-  if (stray.length === 0) return;
-  const input = stray.map((ref) => `delete ${ref}\n`).join("");
-  await runGit(["update-ref", "--no-deref", "--stdin"], { gitDir: mirrorPath, signal, input });
+  const refs = stdout.split("\n").filter((ref) => ref.length > 0);
+  const stray = refs.filter((ref) => !/^refs\/(heads|tags|slipway[^/]*)\//.test(ref));
+  if (stray.length > 0) {
+    const input = stray.map((ref) => `delete ${ref}\n`).join("");
+    await runGit(["update-ref", "--no-deref", "--stdin"], { gitDir: mirrorPath, signal, input });
+  }
+  return new Set(refs.filter((ref) => !stray.includes(ref)));
 }
 
-async function fetchMirror(source: string, mirrorPath: string, signal?: AbortSignal): Promise<void> {
+async function fetchMirror(source: string, mirrorPath: string, signal?: AbortSignal): Promise<Set<string>> {
   try {
     // The config is rewritten from the known source first: nothing a run wrote there is read.
     await secureMirrorConfig(mirrorPath, source);
@@ -80,7 +85,7 @@ async function fetchMirror(source: string, mirrorPath: string, signal?: AbortSig
       signal,
       timeoutMs: transferTimeoutMs,
     });
-    await removePrivateRefs(mirrorPath, signal);
+    return await removePrivateRefs(mirrorPath, signal);
   } catch (error) {
     if (!(error instanceof GitCommandError)) throw error;
     throw new WorkspaceError(
@@ -115,14 +120,17 @@ export async function hasObject(mirrorPath: string, object: string, signal?: Abo
  * Point the mirror's HEAD where the source's HEAD is now, so `--base HEAD` means the branch (or
  * commit) the source has checked out today, not on the day the mirror was cloned.
  */
-async function followSourceHead(mirrorPath: string, signal?: AbortSignal): Promise<void> {
+async function followSourceHead(mirrorPath: string, refs: Set<string>, signal?: AbortSignal): Promise<void> {
   const { stdout } = await runGit(["ls-remote", uploadPack, "--symref", "origin", "HEAD"], {
     gitDir: mirrorPath,
     signal,
   });
   const { branch, commit } = parseRemoteHead(stdout);
-  if (branch && (await hasObject(mirrorPath, branch, signal))) {
-    await runGit(["symbolic-ref", "HEAD", branch], { gitDir: mirrorPath, signal });
+  if (branch && refs.has(branch)) {
+    // Written only when it changes (one git spawn less per run on the usual path).
+    const head = await readFile(path.join(mirrorPath, "HEAD"), "utf8").catch(() => "");
+    if (head !== `ref: ${branch}\n`)
+      await runGit(["symbolic-ref", "HEAD", branch], { gitDir: mirrorPath, signal });
   } else if (commit && (await hasObject(mirrorPath, `${commit}^{commit}`, signal))) {
     await runGit(["update-ref", "--no-deref", "HEAD", commit], { gitDir: mirrorPath, signal });
   }
@@ -147,11 +155,12 @@ export async function ensureMirror(
   await withFileLock(
     lockPath,
     async () => {
+      let refs: Set<string>;
       if (existsSync(mirrorPath)) {
         await chmod(mirrorPath, 0o700);
-        await fetchMirror(source, mirrorPath, signal);
-      } else await cloneMirror(source, mirrorPath, signal);
-      await followSourceHead(mirrorPath, signal);
+        refs = await fetchMirror(source, mirrorPath, signal);
+      } else refs = await cloneMirror(source, mirrorPath, signal);
+      await followSourceHead(mirrorPath, refs, signal);
     },
     // Polled as often as the worktree adds and removes that share the lock, so a fetch is not starved.
     { timeoutMs: options.lockTimeoutMs, signal, pollMs: 50 },
