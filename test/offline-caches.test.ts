@@ -172,9 +172,17 @@ describe("setup's downloads offline", { skip }, () => {
       const worktree = tempDirectory("offline-worktree");
       try {
         const depDir = prepare(worktree);
+        execFileSync("git", ["init", "--quiet"], { cwd: worktree, timeout: 10_000 });
         const before = fingerprint(cacheDirectory(dataDir, "go", repo));
         const offline = await mountOfflineCaches({ dataDir, repo, worktree });
         assert.deepEqual(offline.ecosystems, ["go"], offline.notes.join("; "));
+        // git status (the agent's, the fast checks' changed files) lists none of the cache's files.
+        const status = execFileSync("git", ["status", "--porcelain", "--untracked-files=all"], {
+          cwd: worktree,
+          encoding: "utf8",
+          timeout: 30_000,
+        });
+        assert.doesNotMatch(status, /slipway-deps/);
         assert.equal(offline.env.GOPROXY, "off");
         const sandbox = askingFor(await createBwrapBackend().create(contractOptions(worktree)), space);
         try {

@@ -6,7 +6,7 @@
 // reaches the cache the next run's setup and checks read. The overlays are gone before the worktree
 // is frozen (nothing of a cache can be committed) and are made again for the gate's checks.
 import { execFile } from "node:child_process";
-import { chmod, chown, mkdir, readdir, realpath, rm, rmdir, stat } from "node:fs/promises";
+import { chmod, chown, mkdir, readdir, realpath, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { ExecRequest, Sandbox } from "../../sandbox/sandbox.ts";
@@ -41,6 +41,8 @@ const offlineVariables: Record<string, (dir: string) => Record<string, string>> 
     GRADLE_USER_HOME: `${dir}/gradle`,
   }),
 };
+
+const ignoreEverything = "# Slipway: setup's downloads, shown to this run only and never committed\n*\n";
 
 export const offlineEcosystems = Object.keys(offlineVariables);
 
@@ -115,6 +117,8 @@ export async function mountOfflineCaches(request: {
   const env: Record<string, string> = {};
   try {
     await mkdir(path.join(request.worktree, offlineFolder), { mode: 0o755 });
+    // git status (the agent's, the fast checks' changed files) would list every file of a cache.
+    await writeFile(path.join(request.worktree, offlineFolder, ".gitignore"), ignoreEverything);
     for (const ecosystem of present) {
       const lower = await realpath(cacheDirectory(request.dataDir, ecosystem, request.repo));
       await mountOverlay(request.worktree, ecosystem, lower, request.signal);
@@ -157,6 +161,8 @@ export async function releaseOfflineCaches(worktree: string, dataDir: string): P
   ) {
     for (const ecosystem of offlineEcosystems)
       await rmdir(path.join(folder, ecosystem)).catch(() => undefined);
+    // A link at the name is removed, never followed.
+    await rm(path.join(folder, ".gitignore"), { force: true });
     await rmdir(folder).catch(() => undefined);
   }
   for (const ecosystem of offlineEcosystems)
