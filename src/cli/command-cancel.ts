@@ -30,6 +30,8 @@ export function registerCancelCommand(program: Command, global: () => GlobalOpti
         () => {
           throw notFound(noStoreLine(settings.dataDir));
         },
+        // It writes the cancel flag: a store that failed its integrity check refuses it.
+        "writes",
       );
       process.stdout.write(`${line}\n`);
     });

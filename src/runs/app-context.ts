@@ -80,11 +80,14 @@ export async function withExistingStore<T>(
   settings: AppSettings,
   work: (app: AppContext) => Promise<T>,
   missing: () => T,
+  /** `writes` for a command that changes one record (cancel): the integrity check's interval applies. */
+  access: "reads" | "writes" = "reads",
 ): Promise<T> {
   if (!storeExists(settings)) return missing();
-  // No recovery and no integrity check here: a reading command must never end a run it cannot judge
-  // alive (another host or PID namespace may hold it) nor pay for reading every page of the file.
-  const app = { ...settings, store: await openConfiguredStore(settings, { integrityCheck: "never" }) };
+  // No recovery here, and no integrity check for reading: a reading command must never end a run it
+  // cannot judge alive (another host or PID namespace may hold it) nor read every page of the file.
+  const integrityCheck = access === "writes" ? "interval" : "never";
+  const app = { ...settings, store: await openConfiguredStore(settings, { integrityCheck }) };
   try {
     return await work(app);
   } finally {
