@@ -100,9 +100,11 @@ describe("removeLeftoverContainers on the engine", () => {
     const orphan = await createLabelled(deadPid());
     const owned = await createLabelled(process.pid);
     const removed = await removeLeftoverContainers({ maxAgeMs: 3_600_000, labels: testLabels });
-    assert.deepEqual(
-      removed.map((entry) => entry.id),
-      [orphan],
+    // Test files run in parallel, and every docker sandbox start sweeps orphans on this engine: the
+    // orphan may already be gone by another process's sweep, so this call removes it or nothing.
+    assert.ok(
+      removed.every((entry) => entry.id === orphan),
+      JSON.stringify(removed),
     );
     assert.equal(await exists(orphan), false);
     assert.equal(await exists(owned), true);
