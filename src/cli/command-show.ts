@@ -4,6 +4,7 @@ import { InputError } from "../core/errors.ts";
 import { type GlobalOptions, loadAppSettings, noStoreLine, withExistingStore } from "./app-context.ts";
 import { toJson } from "./output/figures.ts";
 import { runTotals } from "./output/run-totals.ts";
+import { terminalSafe } from "./output/terminal-text.ts";
 import { buildRunReport, renderRunReport } from "./run-report.ts";
 import { renderTrace } from "./trace-format.ts";
 
@@ -26,7 +27,10 @@ export function registerShowCommand(program: Command, global: () => GlobalOption
           const events = await app.store.listEvents(run.id);
           return flags.json
             ? toJson({ run: { ...run, totals: runTotals(run) }, task, events })
-            : `${renderRunReport(buildRunReport(run, task)).trimStart()}\n\ntask\n    ${task.text.trim().split("\n").join("\n    ")}\n\ntrace\n${renderTrace(events)}`;
+            : // The report and task quote the agent's and an issue's text: nothing of it acts on the terminal.
+              terminalSafe(
+                `${renderRunReport(buildRunReport(run, task)).trimStart()}\n\ntask\n    ${task.text.trim().split("\n").join("\n    ")}\n\ntrace\n${renderTrace(events)}`,
+              );
         },
         () => {
           throw notFound(noStoreLine(settings.dataDir));

@@ -4,6 +4,7 @@
 import { type ReadRunEvent, readRunEvent } from "../core/events/run-events.ts";
 import type { RunEvent } from "../core/run.ts";
 import { toJson } from "./output/figures.ts";
+import { terminalSafe } from "./output/terminal-text.ts";
 
 function indent(text: string, prefix = "    "): string {
   return text
@@ -53,11 +54,14 @@ function eventHeading(event: ReadRunEvent, startedAt: number): string {
   return `#${String(event.seq).padStart(3, "0")} +${offset} s  ${event.stage.padEnd(9)} ${type}${headingDetail(event)}`;
 }
 
-/** One event as the trace shows it, its time counted from `startedAt` (epoch ms); `logs -f` prints these. */
+/**
+ * One event as the trace shows it, its time counted from `startedAt` (epoch ms); `logs -f` prints
+ * these. Terminal-safe: the text is the agent's and its programs' output.
+ */
 export function renderTraceEvent(row: RunEvent, startedAt: number): string {
   const event = readRunEvent(row);
   const body = eventBody(event);
-  return body ? `${eventHeading(event, startedAt)}\n${body}` : eventHeading(event, startedAt);
+  return terminalSafe(body ? `${eventHeading(event, startedAt)}\n${body}` : eventHeading(event, startedAt));
 }
 
 export function renderTrace(events: RunEvent[]): string {

@@ -1,0 +1,59 @@
+// Agent text and sandboxed programs' output reach `slipway logs` and `slipway show` on the user's terminal: escapes must not.
+import assert from "node:assert/strict";
+import { rmSync } from "node:fs";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.ts";
+import { makeRun, makeTask } from "../../src/store/store-fixtures.ts";
+import { cliEnv, runCli } from "../helpers/cli.ts";
+import { tempDir } from "../helpers/git-fixture.ts";
+
+const dataDir = tempDir("escapes");
+let runId = "";
+// OSC 52 writes the user's clipboard, OSC 0 sets the window title, CSI 2J clears the screen, \r
+// overwrites a line, a bidi override reorders what the user reads.
+const hostile = "done\u001b]52;c;ZWNobyBwd25lZA==\u0007\u001b]0;title\u0007\u001b[2J\rforged\u202eevil";
+
+before(async () => {
+  const store = await openSqliteStore(path.join(dataDir, "slipway.db"));
+  const task = makeTask({ text: `Fix it.${hostile}` });
+  await store.createTask(task);
+  const run = makeRun(task, 0);
+  await store.createRun(run);
+  runId = run.id;
+  const at = new Date().toISOString();
+  await store.appendEvent({
+    runId,
+    at,
+    stage: "agent",
+    type: "tool-result",
+    data: { id: "c1", name: "run_command", text: `exit 0\n${hostile}`, isError: false },
+  });
+  await store.appendEvent({
+    runId,
+    at,
+    stage: "agent",
+    type: "model-response",
+    data: { turn: 1, text: hostile, toolCalls: [] },
+  });
+  await store.close();
+});
+after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+function assertInert(stdout: string): void {
+  assert.match(stdout, /forged/, "the text itself is shown");
+  const unsafe = stdout.match(/[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu)?.filter((char) => char !== "\n");
+  assert.deepEqual(unsafe ?? [], [], "no control or bidi character reaches the terminal");
+}
+
+test("slipway logs shows a tool result's and the model's escapes as inert text", async () => {
+  const result = await runCli(["--data-dir", dataDir, "logs", runId], { env: cliEnv({}) });
+  assert.equal(result.code, 0, result.stderr);
+  assertInert(result.stdout);
+});
+
+test("slipway show shows the task's and the trace's escapes as inert text", async () => {
+  const result = await runCli(["--data-dir", dataDir, "show", runId], { env: cliEnv({}) });
+  assert.equal(result.code, 0, result.stderr);
+  assertInert(result.stdout);
+});
