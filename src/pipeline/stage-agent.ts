@@ -10,6 +10,7 @@ import { withRunState } from "../core/run-state.ts";
 import { readReviewRecord } from "../judge/review/review-record.ts";
 import { mountOfflineCaches, type OfflineCaches, withOfflineEnv } from "../setup/caches/offline-caches.ts";
 import { seesLaterMounts } from "../setup/snapshots/warm-setup.ts";
+import { pinnedManagerBin, withPinnedManagerPath } from "../tools/pinned-manager-path.ts";
 import type { ToolContext } from "../tools/tool.ts";
 import { narrowFastChecks } from "../verify/nearest-tests.ts";
 import { runVerifiers } from "../verify/run-verifiers.ts";
@@ -39,9 +40,10 @@ function toolContextFor(
   context: RunContext,
   signal: AbortSignal,
   offlineEnv: Record<string, string>,
+  pinnedBin: string | undefined,
 ): ToolContext {
   const { config } = context.services;
-  const sandbox = withOfflineEnv(context.sandbox!, offlineEnv);
+  const sandbox = withPinnedManagerPath(withOfflineEnv(context.sandbox!, offlineEnv), pinnedBin);
   return {
     worktree: sandbox.worktree,
     sandbox,
@@ -96,13 +98,20 @@ export async function agentStage(context: RunContext): Promise<StageResult> {
   const instructions = context.session.instructions;
   // Made afresh each time the agent (re)starts: the gate took them away before freezing the tree.
   const offline = await showOfflineCaches(context);
+  // The package manager package.json pinned at the base, as setup installed it, before any other.
+  const pinnedBin = await pinnedManagerBin(
+    context.mirrorPath!,
+    context.run.baseCommit!,
+    context.sandbox!.worktree,
+    context.signal,
+  );
   const result = await runAgentLoop(context.session, {
     model: services.model,
     price: services.price,
     system,
     tools: services.tools,
     modelTools: services.modelTools,
-    toolContext: toolContextFor(context, deadlineSignal(context), offline.env),
+    toolContext: toolContextFor(context, deadlineSignal(context), offline.env, pinnedBin),
     toolOutputChars: services.config.toolOutputChars,
     limits: context.run.limits,
     runStartedAt: context.startedAt,

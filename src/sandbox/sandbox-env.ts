@@ -47,3 +47,13 @@ export function sandboxEnvironment(
   env.GIT_CONFIG_NOSYSTEM = "1";
   return { ...env, ...extra };
 }
+
+/** `env` with `directories` first on its PATH (a copy; `env` itself is unchanged). */
+export function withPathFirst(
+  env: Record<string, string>,
+  directories: readonly string[] | undefined,
+): Record<string, string> {
+  if (directories === undefined || directories.length === 0) return env;
+  const rest = env.PATH === undefined || env.PATH === "" ? [] : [env.PATH];
+  return { ...env, PATH: [...directories, ...rest].join(":") };
+}

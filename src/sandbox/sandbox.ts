@@ -10,6 +10,11 @@ export interface ExecRequest {
   cwd?: string;
   /** Extra environment, on top of the sandbox's minimal allowlisted environment. */
   env?: Record<string, string>;
+  /**
+   * Directories (absolute, as seen inside) put first on the command's PATH, before the sandbox's
+   * own: e.g. the launcher of the package manager setup pinned (see tools/pinned-manager-path.ts).
+   */
+  pathFirst?: readonly string[];
   /** Kill the whole process tree after this long. */
   timeoutMs: number;
   /** Keep at most this many bytes of output; the rest is counted, not kept. */

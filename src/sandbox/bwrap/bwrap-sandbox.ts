@@ -15,7 +15,7 @@ import {
   type SandboxBackend,
   type SandboxOptions,
 } from "../sandbox.ts";
-import { sandboxEnvironment } from "../sandbox-env.ts";
+import { sandboxEnvironment, withPathFirst } from "../sandbox-env.ts";
 import { spawnCapped } from "../spawn-capped.ts";
 import { insidePath } from "../worktree-mount-path.ts";
 import { bwrapInvocation, type ProcessLimits } from "./bwrap-arguments.ts";
@@ -158,7 +158,7 @@ export class BwrapSandbox implements Sandbox {
   }
 
   private async execSomewhere(request: ExecRequest): Promise<ExecResult> {
-    const env = this.commandEnvironment(request.env);
+    const env = withPathFirst(this.commandEnvironment(request.env), request.pathFirst);
     const stops = [this.stop.signal, this.killing.signal, ...(request.signal ? [request.signal] : [])];
     const signal = AbortSignal.any(stops);
     if (request.processSpace === "run") {

@@ -19,7 +19,7 @@ import {
   type SandboxBackend,
   type SandboxOptions,
 } from "../sandbox.ts";
-import { sandboxEnvironment } from "../sandbox-env.ts";
+import { sandboxEnvironment, withPathFirst } from "../sandbox-env.ts";
 import { notStartedResult } from "../spawn-capped.ts";
 import { insidePath } from "../worktree-mount-path.ts";
 import { nothingToStop, reaperArgv, reaperRounds, stopArgv, wrappedArgv } from "./command-wrapper.ts";
@@ -119,7 +119,7 @@ export class DockerSandbox implements Sandbox {
       commandId,
       identity: this.parts.access.identity,
       workingDir,
-      env: this.environment(request.env),
+      env: withPathFirst(this.environment(request.env), request.pathFirst),
       command: request.command,
       args: request.args,
       timeoutMs: request.timeoutMs,

@@ -6,7 +6,7 @@ import path from "node:path";
 import { SandboxError } from "../../core/errors.ts";
 import { resolveInside } from "../../workspace/paths.ts";
 import type { ExecRequest, ExecResult, Sandbox, SandboxBackend, SandboxOptions } from "../sandbox.ts";
-import { sandboxEnvironment } from "../sandbox-env.ts";
+import { sandboxEnvironment, withPathFirst } from "../sandbox-env.ts";
 import { spawnCapped } from "../spawn-capped.ts";
 
 class NoneSandbox implements Sandbox {
@@ -22,10 +22,9 @@ class NoneSandbox implements Sandbox {
 
   async exec(request: ExecRequest): Promise<ExecResult> {
     const cwd = resolveInside(this.worktree, request.cwd ?? ".");
-    const env = sandboxEnvironment(
-      path.join(this.scratch, "home"),
-      path.join(this.scratch, "tmp"),
-      request.env,
+    const env = withPathFirst(
+      sandboxEnvironment(path.join(this.scratch, "home"), path.join(this.scratch, "tmp"), request.env),
+      request.pathFirst,
     );
     return spawnCapped({ ...request, argv: [request.command, ...request.args], cwd, env });
   }
