@@ -1,6 +1,7 @@
 // What `slipway doctor` checks on this machine: each sandbox backend (works, or why not and how to
 // fix it), the bwrap backend's toolchain mounts, and the node and git Slipway needs. Gathering
 // here; formatting in command-doctor.ts.
+import { homedir } from "node:os";
 import type { SlipwayConfig } from "../config/config-schema.ts";
 import { resolveDataDir } from "../config/data-dir.ts";
 import {
@@ -19,6 +20,7 @@ import { runVolumeProblem } from "../workspace/run-volume.ts";
 import { checkForge } from "./doctor-forge.ts";
 import { checkModel } from "./doctor-model.ts";
 import { nextSteps } from "./doctor-next.ts";
+import { checkPinnedManager } from "./doctor-package-manager.ts";
 import type { DoctorFinding } from "./doctor-request.ts";
 import { checkBwrapMounts, type ReadOnlyMountCheck, type ToolchainCheck } from "./doctor-toolchains.ts";
 
@@ -183,6 +185,8 @@ export async function runDoctorChecks(config: SlipwayConfig): Promise<DoctorRepo
     checkModel(config, process.env),
     checkForge(config, process.env),
   ]);
+  // The project doctor runs in: a pinned pnpm/yarn that is only corepack's shim fails every check offline.
+  const managerFindings = await checkPinnedManager(process.cwd(), process.env, homedir());
   const protections = bwrapProtections(bwrapLimits, bwrapKill, config.sandbox.acceptWeaker);
   const bwrapWorks = backends.some((backend) => backend.name === "bwrap" && backend.works);
   const bwrapSharedSpace =
@@ -200,7 +204,7 @@ export async function runDoctorChecks(config: SlipwayConfig): Promise<DoctorRepo
     ? undefined
     : backendForRuns(config.sandbox.backend, backends, protections.refusal !== undefined);
   const ok = backends.some((backend) => backend.isolates && backend.works);
-  const findings = [...modelFindings, ...forgeFindings];
+  const findings = [...modelFindings, ...forgeFindings, ...managerFindings];
   const toolProblems = tools.flatMap((tool) => (tool.problem ? [tool.problem] : []));
   return {
     diskQuota,

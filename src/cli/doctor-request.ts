@@ -8,7 +8,8 @@ const maxBodyBytes = 256 * 1024;
 
 /** The outcome of a finding: `warning` leaves doctor's exit code alone, the fix says what to do. */
 export interface DoctorFinding {
-  name: "model" | "forge";
+  /** `pnpm`/`yarn`: the package manager package.json pins (doctor-package-manager.ts). */
+  name: "model" | "forge" | "pnpm" | "yarn";
   state: "ok" | "warning" | "skipped";
   detail: string;
   fix?: string;
