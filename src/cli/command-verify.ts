@@ -1,5 +1,6 @@
 // `slipway verify`: detect a repository's checks and run them in a sandbox, outside any agent
 // run; prints what was detected and what the checks found. Exit 0 when all pass, 4 when one fails.
+import { homedir } from "node:os";
 import { type Command, Option } from "commander";
 import { outcomeExitCodes } from "../core/exit-codes.ts";
 import { chooseConfiguredSandbox } from "../sandbox/registry.ts";
@@ -10,6 +11,7 @@ import {
   verifyDirectory,
 } from "../verify/verify-directory.ts";
 import { type GlobalOptions, openApp } from "./app-context.ts";
+import { terminalSafe } from "./output/terminal-text.ts";
 
 interface VerifyFlags {
   repo: string;
@@ -22,6 +24,10 @@ const inPlaceHelp = `
 The repository is used in place: no worktree, no copy, and Slipway itself writes nothing in it.
 The checks it runs are the repository's own and may write there as they would in your shell
 (build outputs such as dist/, caches such as tsconfig.tsbuildinfo or node_modules/.vite).
+Your dependency caches (Go's module cache, ~/.cargo/registry and git, ~/.m2/repository,
+~/.gradle/caches and wrapper/dists) are shown to the checks read-only, offline, while they run,
+through overlays at .slipway-deps/ (needs root; otherwise a note says they are not); never
+~/.m2/settings.xml, ~/.cargo/credentials, ~/.gradle/gradle.properties or ~/.netrc.
 
 Exit codes: 0 every check passed (or none, declared by verify.none), 4 a check failed
 or no check was found, 2 bad input or configuration.`;
@@ -102,11 +108,13 @@ export function registerVerifyCommand(program: Command, global: () => GlobalOpti
           checkTimeoutMs: app.config.verify.timeoutSeconds * 1000,
           summaryChars: app.config.verify.summaryChars,
           signal,
+          hostCaches: { home: homedir(), env: process.env },
         });
         const { sandbox, detected, report } = result;
         const text = flags.json
           ? JSON.stringify({ directory: result.directory, sandbox, ...detected, ...report }, null, 2)
-          : renderVerifyResult(result);
+          : // Test names and messages are the repository's output: nothing of it acts on the terminal.
+            terminalSafe(renderVerifyResult(result));
         process.stdout.write(`${text}\n`);
         process.exitCode = report.passed ? outcomeExitCodes.success : outcomeExitCodes.verify_failed;
       } finally {

@@ -1,5 +1,6 @@
 // The programmatic `slipway verify`: detect a directory's checks and run them in the configured
 // sandbox, in place; returns what was detected and the report.
+import { homedir } from "node:os";
 import { z } from "zod";
 import { chooseConfiguredSandbox } from "../sandbox/registry.ts";
 import {
@@ -38,5 +39,6 @@ export async function verifyDirectory(input: VerifyDirectoryOptions): Promise<Ve
     checkTimeoutMs: settings.config.verify.timeoutSeconds * 1000,
     summaryChars: settings.config.verify.summaryChars,
     signal: signal ?? new AbortController().signal,
+    hostCaches: { home: homedir(), env: process.env },
   });
 }

@@ -1,11 +1,13 @@
 // Verification outside any agent run: detect a directory's checks and run them at one speed in a
 // sandbox opened on that directory as it is (no worktree, no copy). Slipway writes nothing there;
 // the checks themselves may (build outputs, caches), as they would in the developer's own shell.
-import { stat } from "node:fs/promises";
+import { realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { InputError } from "../core/errors.ts";
 import type { SandboxBackend } from "../sandbox/sandbox.ts";
+import { withOfflineEnv as withEnv } from "../setup/caches/offline-caches.ts";
 import { type DetectedVerifiers, detectVerifiers } from "./detect.ts";
+import { type HostCacheLocations, mountHostCaches } from "./host-caches.ts";
 import { noChecksRefusal } from "./no-checks.ts";
 import { runVerifiers } from "./run-verifiers.ts";
 import { summarizeReport } from "./summarize.ts";
@@ -24,6 +26,11 @@ export interface VerifyDirectoryRequest {
   /** Size of the summary, as the agent would see it. */
   summaryChars: number;
   signal: AbortSignal;
+  /**
+   * The invoking user's home and environment: their dependency caches (only those) are shown to the
+   * checks read-only (src/verify/host-caches.ts). Absent: the checks see none.
+   */
+  hostCaches?: HostCacheLocations;
 }
 
 export interface VerifyDirectoryResult {
@@ -59,17 +66,31 @@ export async function verifyDirectory(request: VerifyDirectoryRequest): Promise<
     const report: VerificationReport = { speed: request.speed, passed: false, results: [], summary: refusal };
     return { directory, sandbox: request.backend.name, detected, report };
   }
-  const sandbox = await request.backend.create({
-    worktree: directory,
-    allowHosts: [],
-    memoryMb: request.memoryMb,
-    maxProcesses: request.maxProcesses,
-  });
+  const caches = request.hostCaches
+    ? await mountHostCaches(await realpath(directory), request.hostCaches)
+    : undefined;
   try {
-    const report = await runVerifiers(sandbox, detected.commands, request.speed, request.signal);
-    report.summary = summarizeReport(report, request.summaryChars);
-    return { directory, sandbox: sandbox.backend, detected, report };
+    const sandbox = await request.backend.create({
+      worktree: directory,
+      allowHosts: [],
+      memoryMb: request.memoryMb,
+      maxProcesses: request.maxProcesses,
+    });
+    try {
+      const env = caches?.env ?? {};
+      const report = await runVerifiers(
+        withEnv(sandbox, env),
+        detected.commands,
+        request.speed,
+        request.signal,
+      );
+      report.summary = summarizeReport(report, request.summaryChars);
+      const notes = [...detected.notes, ...(caches?.notes ?? [])];
+      return { directory, sandbox: sandbox.backend, detected: { ...detected, notes }, report };
+    } finally {
+      await sandbox.dispose();
+    }
   } finally {
-    await sandbox.dispose();
+    await caches?.release();
   }
 }
