@@ -10,6 +10,7 @@ import type { SandboxBackend } from "../sandbox/sandbox.ts";
 import type { AppContext } from "./app-context.ts";
 import { toJson } from "./output/figures.ts";
 import { createTerminalProgress } from "./output/live-progress.ts";
+import { terminalSafe } from "./output/terminal-text.ts";
 import { renderRunReport } from "./run-report.ts";
 
 export interface ExecuteRunOptions {
@@ -43,7 +44,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<{ run: Run
       signal: controller.signal,
       onProgress: json ? undefined : progress.event,
     });
-    process.stdout.write(json ? `${toJson(report)}\n` : `${renderRunReport(report)}\n`);
+    process.stdout.write(json ? `${toJson(report)}\n` : `${terminalSafe(renderRunReport(report))}\n`);
     return { run, exitCode: outcomeExitCodes[run.outcome ?? "error"] };
   } finally {
     progress.stop();

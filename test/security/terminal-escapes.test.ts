@@ -6,7 +6,7 @@ import { after, before, test } from "node:test";
 import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.ts";
 import { makeRun, makeTask } from "../../src/store/store-fixtures.ts";
 import { cliEnv, runCli } from "../helpers/cli.ts";
-import { tempDir } from "../helpers/git-fixture.ts";
+import { makeRepo, tempDir } from "../helpers/git-fixture.ts";
 
 const dataDir = tempDir("escapes");
 let runId = "";
@@ -40,8 +40,8 @@ before(async () => {
 });
 after(() => rmSync(dataDir, { recursive: true, force: true }));
 
-function assertInert(stdout: string): void {
-  assert.match(stdout, /forged/, "the text itself is shown");
+function assertInert(stdout: string, shown = /forged/): void {
+  assert.match(stdout, shown, "the text itself is shown");
   const unsafe = stdout.match(/[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu)?.filter((char) => char !== "\n");
   assert.deepEqual(unsafe ?? [], [], "no control or bidi character reaches the terminal");
 }
@@ -56,4 +56,30 @@ test("slipway show shows the task's and the trace's escapes as inert text", asyn
   const result = await runCli(["--data-dir", dataDir, "show", runId], { env: cliEnv({}) });
   assert.equal(result.code, 0, result.stderr);
   assertInert(result.stdout);
+});
+
+// A hostile repository's test names itself and fails with a full terminal reset (RIS) and a DCS
+// string: the ANSI stripping before parsing removes colours (CSI) and OSC only. (A CI file's command
+// or job name with control characters is refused by the CI reader: tried, not derived.)
+const hostileTest = `import { test } from "node:test";
+test("x\\u001bc\\u001bPq\\u001b\\\\ named", () => { throw new Error("boom\\u001bc\\u001b7 m"); });
+`;
+
+test("slipway verify shows a check's escapes as inert text", async () => {
+  const repo = makeRepo({
+    "package.json": JSON.stringify({ name: "f", scripts: { test: "node --test" } }),
+    "test/a.test.mjs": hostileTest,
+  });
+  const data = tempDir("escapes-verify");
+  try {
+    const result = await runCli(["--data-dir", data, "verify", "--repo", repo, "--sandbox", "bwrap"], {
+      env: cliEnv({}),
+    });
+    assert.equal(result.code, 4, result.stderr);
+    assert.match(result.stdout, /boom/, result.stdout);
+    assertInert(result.stdout, /named/);
+  } finally {
+    rmSync(repo, { recursive: true, force: true });
+    rmSync(data, { recursive: true, force: true });
+  }
 });
