@@ -6,7 +6,7 @@ import { type CiFile, type CiSteps, maxStepsPerFile } from "./ci-file.ts";
 import { asRecord, parseCiYaml, scalarText } from "./ci-yaml.ts";
 import { mayRun } from "./workflow-condition.ts";
 import { type ExpressionScope, resolveExpressions } from "./workflow-expressions.ts";
-import { matrixCombinations, pickCombination } from "./workflow-matrix.ts";
+import { matrixCombinations, matrixProblem, pickCombination } from "./workflow-matrix.ts";
 
 /** Jobs read from one workflow at most. */
 const maxJobs = 100;
@@ -19,6 +19,8 @@ function pickMatrix(
   if (strategy?.matrix === undefined) return { matrix: {} };
   const matrix = asRecord(strategy.matrix);
   if (!matrix) return { problem: "its matrix is an expression" };
+  const tooLarge = matrixProblem(matrix);
+  if (tooLarge) return { problem: tooLarge };
   const runsOn = (combination: Record<string, string>) => {
     const resolved = resolveExpressions(JSON.stringify(job["runs-on"] ?? ""), {
       matrix: combination,

@@ -7,6 +7,13 @@ type Combination = Record<string, string>;
 
 /** Combinations looked at most: a matrix of many axes is not enumerated in full. */
 const maxCombinations = 256;
+/**
+ * Values a matrix may hold (axis values, include and exclude keys) and axes it may have: real ones
+ * hold tens. Each axis step copies every kept combination, so a hostile workflow's 60,000-value axes
+ * (an anchor aliased into every job) cost the host 3.6 s and 1.3 GiB per job before this bound.
+ */
+export const maxMatrixValues = 1024;
+export const maxMatrixAxes = 32;
 
 function scalarRecord(value: unknown): Combination | undefined {
   const record = asRecord(value);
@@ -40,6 +47,23 @@ function product(axes: [string, string[]][]): Combination[] {
 
 const matches = (combination: Combination, entry: Combination, keys: string[]) =>
   keys.every((key) => combination[key] === entry[key]);
+
+/** Why `matrix` is too large to expand, or undefined. Counts without copying anything. */
+export function matrixProblem(matrix: Record<string, unknown>): string | undefined {
+  let axes = 0;
+  let values = 0;
+  for (const [key, value] of Object.entries(matrix)) {
+    if (key === "include" || key === "exclude") {
+      for (const entry of [value].flat()) values += Object.keys(asRecord(entry) ?? {}).length;
+    } else if (Array.isArray(value)) {
+      axes++;
+      values += value.length;
+    }
+  }
+  if (axes > maxMatrixAxes) return `its matrix has more than ${maxMatrixAxes} axes`;
+  if (values > maxMatrixValues) return `its matrix holds more than ${maxMatrixValues} values`;
+  return undefined;
+}
 
 /** Every combination GitHub would run (bounded), with include entries applied as it applies them. */
 export function matrixCombinations(matrix: Record<string, unknown>): Combination[] {

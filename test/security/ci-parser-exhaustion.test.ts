@@ -1,0 +1,38 @@
+// A hostile repository's workflow must not make the host-side CI reader spend seconds and gigabytes:
+// a matrix is expanded only when it is of a real matrix's size.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { workflowSteps } from "../../src/verify/ci-config/github-workflows.ts";
+
+/** One anchor of `values` entries aliased into both axes of `jobs` jobs' matrices. */
+function aliasedMatrixWorkflow(values: number, jobs: number): string {
+  let text = `on: [push]\nx: &v [${Array(values).fill("1").join(",")}]\njobs:\n`;
+  for (let index = 0; index < jobs; index++) {
+    text += `  j${index}:\n    runs-on: ubuntu-latest\n    strategy: { matrix: { a: *v, b: *v } }\n    steps: [ { run: "make test" } ]\n`;
+  }
+  return text;
+}
+
+test("a job whose matrix holds thousands of values is left out with a note, not expanded", () => {
+  // 2,000 values per axis: the old reader built 256 × 2,000 combinations per axis and derived the job
+  // (at 60,000 values and ten jobs it spent 36 s and 1.3 GiB on a 41 KB file).
+  const read = workflowSteps({ path: ".github/workflows/ci.yml", text: aliasedMatrixWorkflow(2000, 3) });
+  assert.equal(read.steps.length, 0, JSON.stringify(read.steps[0]));
+  assert.equal(
+    read.notes.filter((note) => /matrix holds more than 1024 values; not derived/.test(note)).length,
+    3,
+  );
+});
+
+test("a matrix of many axes is left out; a real matrix is still expanded", () => {
+  const axes = Array.from({ length: 40 }, (_, index) => `a${index}: [1]`).join(", ");
+  const many = `on: [push]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    strategy: { matrix: { ${axes} } }\n    steps: [ { run: "make test" } ]\n`;
+  assert.match(
+    workflowSteps({ path: "w.yml", text: many }).notes.join("\n"),
+    /more than 32 axes; not derived/,
+  );
+  const real = aliasedMatrixWorkflow(3, 1);
+  const read = workflowSteps({ path: "w.yml", text: real });
+  assert.equal(read.steps.length, 1);
+  assert.match(read.notes.join("\n"), /one combination \(a=1, b=1\)/);
+});
