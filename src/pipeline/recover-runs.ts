@@ -1,6 +1,7 @@
 // Crash recovery by lease: a run whose holder (a worker, or the `slipway run` executing it) stopped
-// renewing its lease is requeued or ended and its worktree removed, and sandbox containers whose
-// owning process is gone are removed. No decision rests on a pid or a hostname.
+// renewing its lease is requeued or ended and its worktree removed, and the docker sandbox containers
+// of runs that are finished or lost their lease are removed. No run's fate rests on a pid or a
+// hostname (only `sandbox exec`'s containers, which serve no run, are judged by their owner's pid).
 
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -56,16 +57,19 @@ export async function removeRunLeftovers(run: Run): Promise<string | undefined> 
 const engineSweepTimeoutMs = 5_000;
 
 /**
- * Remove the docker sandbox containers whose owning process on this host is gone: their agent's
- * code would otherwise run on indefinitely. Returns the ids removed. Loads the Docker client only
- * when an engine socket exists; throws SandboxError when the engine cannot be asked.
+ * Remove the docker sandbox containers of runs that are finished or whose lease expired (by the
+ * store's record, after expireLeases), and those of `sandbox exec` (no run) whose owning process on
+ * this host is gone: their agent's code would otherwise run on indefinitely. Returns the ids removed.
+ * Loads the Docker client only when an engine socket exists; throws SandboxError when the engine
+ * cannot be asked.
  */
-export async function removeOrphanedSandboxContainers(socketPath?: string): Promise<string[]> {
+export async function removeOrphanedSandboxContainers(store: Store, socketPath?: string): Promise<string[]> {
   if (!(await engineSocketPresent(socketPath))) return [];
   const { removeLeftoverContainers } = await import("../sandbox/docker/leftover-containers.ts");
   const removed = await removeLeftoverContainers({
     maxAgeMs: Number.POSITIVE_INFINITY,
     socketPath,
+    lookUpRun: (runId) => store.getRun(runId),
     signal: AbortSignal.timeout(engineSweepTimeoutMs),
   });
   return removed.map((container) => container.id);
@@ -95,8 +99,8 @@ async function sweepSandboxFiles(): Promise<void> {
   });
 }
 
-async function sweepContainers(): Promise<void> {
-  await removeOrphanedSandboxContainers().catch(() => {
+async function sweepContainers(store: Store): Promise<void> {
+  await removeOrphanedSandboxContainers(store).catch(() => {
     // An engine that does not answer must not stop every command from starting; each docker
     // sandbox's start runs the same sweep and a run on docker fails there if the engine is broken.
   });
@@ -187,7 +191,7 @@ export async function sweepExpiredRuns(store: Store, options: RecoveryOptions = 
       (id) => store.getRun(id).then((run) => run && recoverUnleased(store, run)),
     )),
   );
-  if ((options.sweepContainers ?? "always") === "always" || ended.length > 0) await sweepContainers();
+  if ((options.sweepContainers ?? "always") === "always" || ended.length > 0) await sweepContainers(store);
   await sweepSandboxFiles();
   return { expired, ended };
 }

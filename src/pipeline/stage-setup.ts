@@ -37,6 +37,7 @@ async function runInSetupSandbox(context: RunContext, plan: SetupPlan): Promise<
   let egressEvents = 0;
   const options = {
     ...sandboxOptionsFor(config, context.run.worktree!, plan.allowHosts),
+    run: { id: context.run.id, attempt: context.run.attempt },
     onEgress: (decision: EgressDecision) => {
       if (egressEvents++ >= maxEgressEvents) return;
       // Recorded without waiting: the proxy's callback must not throw or block.
@@ -142,8 +143,10 @@ export async function setupStage(context: RunContext): Promise<StageResult> {
   }
   context.setup = outcome;
   // The agent's sandbox: no allowHosts, so no network; created only once the setup's is gone.
-  context.sandbox = await services.sandboxBackend.create(
-    sandboxOptionsFor(services.config, context.run.worktree!),
-  );
+  // Labelled with the run and attempt: recovery removes its container once the run's lease is gone.
+  context.sandbox = await services.sandboxBackend.create({
+    ...sandboxOptionsFor(services.config, context.run.worktree!),
+    run: { id: context.run.id, attempt: context.run.attempt },
+  });
   return { next: "agent", update };
 }

@@ -85,6 +85,11 @@ export interface SandboxOptions {
    * no disk but host git hashes all of it when the tree is frozen.
    */
   maxFileMb?: number;
+  /**
+   * The run (and its attempt) this sandbox serves, when it serves one: docker labels its container
+   * with them, so recovery removes it once the run is finished or its lease expired (store lookup).
+   */
+  run?: { id: string; attempt: number };
   /** Called for each request the egress proxy allows or refuses (for the run trace); must not throw. */
   onEgress?: (decision: EgressDecision) => void;
 }

@@ -40,6 +40,10 @@ export const ownerHostLabel = "slipway.owner-host";
  * pid reused by another process after a crash must not make the container look owned.
  */
 export const ownerStartLabel = "slipway.owner-start";
+/** Label holding the id of the run the container serves: recovery sweeps it by the run's lease, not a pid. */
+export const runIdLabel = "slipway.run-id";
+/** Label holding the run's attempt: a later attempt (the last one's lease expired) makes it a leftover. */
+export const runAttemptLabel = "slipway.run-attempt";
 
 /**
  * Processes the sandbox needs beyond `maxProcesses`: the init, the waiting shell and its sleep, a

@@ -35,7 +35,7 @@ import {
   withinTime,
 } from "./docker-engine.ts";
 import { runHelper, runInContainer } from "./docker-exec.ts";
-import { processStartTime } from "./leftover-containers.ts";
+import { processStartTime, runLabels } from "./leftover-containers.ts";
 import type { HeartbeatSettings, OwnerHeartbeat } from "./owner-heartbeat.ts";
 import { localImage, removeContainer, startContainer } from "./sandbox-container.ts";
 import { prepareSandbox, releasePrepared } from "./sandbox-preparation.ts";
@@ -269,7 +269,7 @@ export async function createDockerSandbox(
       readOnlyDirectories: prepared.toolchain?.directories ?? [],
       maskedFiles: prepared.toolchain?.masked ?? [],
       caFiles: prepared.caFiles,
-      labels: settings.labels ?? {},
+      labels: { ...settings.labels, ...runLabels(options.run) },
       ownerPid: process.pid,
       ownerHost: hostname(),
       ownerStart: processStartTime(process.pid),
