@@ -97,3 +97,26 @@ it("removes the containers of ended runs and lost attempts, keeps a held run's w
     await store.close();
   }
 });
+
+it("a run queued again after its worker's lease expired loses its attempt's container, even when sweeping only after orphans", {
+  skip,
+}, async () => {
+  const store = await openSqliteStore(path.join(dir, "requeue.db"));
+  const task = makeTask();
+  await store.createTask(task);
+  const run = makeRun(task, 1, { status: "queued", attempt: 0 });
+  await store.createRun(run);
+  await store.enqueueRun(run.id);
+  const limits = { maxConcurrentRuns: 4, maxRunsPerRepository: 4 };
+  const lease = await store.claimRun("worker-gone", 1, limits);
+  assert.equal(lease?.attempt, 1);
+  const container = await sandboxContainer(process.pid, runLabels({ id: run.id, attempt: 1 }));
+  await sleep(5);
+  try {
+    await recoverInterruptedRuns(store, { sweepContainers: "when-orphans", maxAttempts: 3 });
+    assert.equal((await store.getRun(run.id))?.status, "queued");
+    assert.equal(await exists(container), false, "the lost attempt's container is removed");
+  } finally {
+    await store.close();
+  }
+});

@@ -78,7 +78,7 @@ export async function removeOrphanedSandboxContainers(store: Store, socketPath?:
 export interface RecoveryOptions {
   /**
    * `always` (the default) asks the Docker engine for orphaned sandbox containers on every call;
-   * `when-orphans` only when a run of this host was found orphaned — the Docker client costs every
+   * `when-orphans` only when this sweep ended or requeued a run (its containers are then leftovers) — the Docker client costs every
    * command ~130 ms to load, and a container without its owner also stops itself (heartbeat) and
    * is swept when the next docker sandbox starts.
    */
@@ -191,7 +191,8 @@ export async function sweepExpiredRuns(store: Store, options: RecoveryOptions = 
       (id) => store.getRun(id).then((run) => run && recoverUnleased(store, run)),
     )),
   );
-  if ((options.sweepContainers ?? "always") === "always" || ended.length > 0) await sweepContainers(store);
+  if ((options.sweepContainers ?? "always") === "always" || ended.length > 0 || expired.requeued.length > 0)
+    await sweepContainers(store);
   await sweepSandboxFiles();
   return { expired, ended };
 }
