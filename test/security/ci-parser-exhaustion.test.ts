@@ -36,3 +36,30 @@ test("a matrix of many axes is left out; a real matrix is still expanded", () =>
   assert.equal(read.steps.length, 1);
   assert.match(read.notes.join("\n"), /one combination \(a=1, b=1\)/);
 });
+
+/** A 2,000-name env map aliased into every job's and step's env. */
+function aliasedEnvWorkflow(jobs: number, steps: number, names = 2000): string {
+  const env = Array.from({ length: names }, (_, index) => `K${index}: v`).join(", ");
+  const step = '{ run: "make test", env: *e }';
+  let text = `on: [push]\nx: &e { ${env} }\ns: &s [${Array(steps).fill(step).join(", ")}]\njobs:\n`;
+  for (let index = 0; index < jobs; index++)
+    text += `  j${index}:\n    runs-on: ubuntu-latest\n    env: *e\n    steps: *s\n`;
+  return text;
+}
+
+test("a job or step setting thousands of variables is left out with a note", () => {
+  // The old reader resolved and copied every name into every step's check (20,000 names in 50
+  // jobs of 5 steps: 15 s on a 232 KB file, 250 checks of 20,000 variables each).
+  const read = workflowSteps({ path: "w.yml", text: aliasedEnvWorkflow(2, 2) });
+  assert.equal(read.steps.length, 0);
+  assert.match(
+    read.notes.join("\n"),
+    /jobs\.j0: its workflow or job sets more than 100 variables; not derived/,
+  );
+  const stepOnly = aliasedEnvWorkflow(1, 1).replace("    env: *e\n", "");
+  const steps = workflowSteps({ path: "w.yml", text: stepOnly });
+  assert.equal(steps.steps.length, 0);
+  assert.match(steps.notes.join("\n"), /step 1 sets more than 100 variables; not derived/);
+  const few = workflowSteps({ path: "w.yml", text: aliasedEnvWorkflow(1, 1, 3) });
+  assert.deepEqual(few.steps[0]?.env, { K0: "v", K1: "v", K2: "v" });
+});

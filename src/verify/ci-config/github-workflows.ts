@@ -36,6 +36,18 @@ function pickMatrix(
   };
 }
 
+/**
+ * Variables one `env:` map may set: real ones set a few. Every step's check carries its job's
+ * variables, so a hostile file's 20,000-name map aliased into each job and step cost the host 15 s.
+ */
+export const maxEnvVariables = 100;
+
+/** True when `env` is a map of more than maxEnvVariables names. */
+function tooManyVariables(env: unknown): boolean {
+  const record = asRecord(env);
+  return record !== undefined && Object.keys(record).length > maxEnvVariables;
+}
+
 /** Literal variables of an `env:` map, resolving what can be; the names that could not be are listed. */
 function literalEnv(
   env: unknown,
@@ -88,6 +100,10 @@ function readStep(context: JobContext, step: Record<string, unknown>, index: num
   const shell = scalarText(step.shell);
   if (shell !== undefined && !/^(bash|sh)\b/.test(shell)) {
     context.out.notes.push(`ci: ${where} runs in ${shell}, which the gate does not use; not derived`);
+    return;
+  }
+  if (tooManyVariables(step.env)) {
+    context.out.notes.push(`ci: ${where} sets more than ${maxEnvVariables} variables; not derived`);
     return;
   }
   const stepEnv = literalEnv(step.env, context.scope);
@@ -168,6 +184,12 @@ function readJob(
   if (!mayRun(job.if, { matrix: picked.matrix })) {
     out.notes.push(
       `ci: ${where} runs only when ${String(job.if)}, false for the gate's Linux runner and matrix combination; not derived`,
+    );
+    return;
+  }
+  if (tooManyVariables(base.env) || tooManyVariables(job.env)) {
+    out.notes.push(
+      `ci: ${where}: its workflow or job sets more than ${maxEnvVariables} variables; not derived`,
     );
     return;
   }
