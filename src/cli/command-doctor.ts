@@ -163,7 +163,7 @@ export function registerDoctorCommand(program: Command, global: () => GlobalOpti
   program
     .command("doctor")
     .description(
-      "check the sandboxes, node and git, the model (key, reachability) and the forge token, and say what to do next",
+      "check the sandboxes, node and git, the model (key, reachability), the forge token and the pnpm/yarn package.json pins, and say what to do next",
     )
     .option("--json", "print the report as JSON", false)
     .action(async (flags: { json: boolean }) => {

@@ -94,7 +94,7 @@ export const commandTable: readonly CommandEntry[] = [
   {
     name: "doctor",
     summary:
-      "check the sandboxes, node and git, the model (key, reachability) and the forge token, and say what to do next",
+      "check the sandboxes, node and git, the model (key, reachability), the forge token and the pnpm/yarn package.json pins, and say what to do next",
     load: async () => (await import("./command-doctor.ts")).registerDoctorCommand,
   },
   {
