@@ -9,7 +9,9 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { after, test } from "node:test";
+import { createBwrapBackend } from "../src/sandbox/bwrap/bwrap-sandbox.ts";
 import { sandboxBackends } from "../src/sandbox/registry.ts";
+import { contractOptions, shell } from "../src/sandbox/sandbox.contract.ts";
 import { mountPointsUnder, overlayProblem } from "../src/setup/snapshots/dependency-mounts.ts";
 import { hostCachesFolder } from "../src/verify/host-caches.ts";
 import { cliEnv, runCli } from "./helpers/cli.ts";
@@ -150,4 +152,30 @@ test("verify --repo: the user's Go module cache is shown read-only, their creden
   assert.equal(existsSync(path.join(worktree, hostCachesFolder)), false);
   assert.deepEqual(mountPointsUnder(worktree), []);
   assert.equal(git(worktree, "status", "--porcelain").trim(), "");
+});
+
+test("bwrap: Debian's Maven starts (its m2.conf is there), the global settings.xml is not", async (t) => {
+  const bwrap = await sandboxBackends.get("bwrap")?.availability();
+  const mvnMissing = existsSync("/usr/share/maven/bin/m2.conf")
+    ? undefined
+    : "Debian's maven is not installed";
+  const skip = mvnMissing ?? (bwrap?.available ? undefined : `bwrap: ${bwrap?.reason ?? "missing"}`);
+  if (skip) {
+    t.skip(`needs Debian's maven and bwrap: ${skip}`);
+    return;
+  }
+  const worktree = path.join(scratch, "maven");
+  mkdirSync(worktree, { recursive: true });
+  const sandbox = await createBwrapBackend().create(contractOptions(worktree));
+  try {
+    const version = await sandbox.exec(shell("mvn -v", { timeoutMs: 60_000 }));
+    assert.equal(version.exitCode, 0, version.output);
+    assert.match(version.output, /Apache Maven/);
+    const settings = await sandbox.exec(
+      shell("test -e /etc/maven/settings.xml && echo present || echo absent"),
+    );
+    assert.equal(settings.stdout.trim(), "absent");
+  } finally {
+    await sandbox.dispose();
+  }
 });

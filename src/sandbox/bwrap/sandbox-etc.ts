@@ -23,6 +23,10 @@ const hostEtcEntries = [
   "services",
   "mime.types",
   "os-release",
+  // Debian's Maven launcher reads /usr/share/maven/bin/m2.conf, a link to /etc/maven/m2.conf, and
+  // its logging setup; never /etc/maven/settings.xml (global settings may hold server passwords).
+  "maven/m2.conf",
+  "maven/logging",
 ] as const;
 
 /** JDK configuration directories (`/usr/lib/jvm/*\/conf` links into them). */
