@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { workflowSteps } from "../../src/verify/ci-config/github-workflows.ts";
+import { gitlabSteps } from "../../src/verify/ci-config/gitlab-ci.ts";
 
 /** One anchor of `values` entries aliased into both axes of `jobs` jobs' matrices. */
 function aliasedMatrixWorkflow(values: number, jobs: number): string {
@@ -62,4 +63,23 @@ test("a job or step setting thousands of variables is left out with a note", () 
   assert.match(steps.notes.join("\n"), /step 1 sets more than 100 variables; not derived/);
   const few = workflowSteps({ path: "w.yml", text: aliasedEnvWorkflow(1, 1, 3) });
   assert.deepEqual(few.steps[0]?.env, { K0: "v", K1: "v", K2: "v" });
+});
+
+test("a GitLab job whose variables (its own or the file's) number thousands is left out with a note", () => {
+  const variables = Array.from({ length: 2000 }, (_, index) => `K${index}: v`).join(", ");
+  const text = `.v: &v { ${variables} }\na: { script: [make test], variables: *v }\nb: { script: [make lint], variables: { A: b } }\n`;
+  const read = gitlabSteps({ path: ".gitlab-ci.yml", text });
+  assert.deepEqual(
+    read.steps.map((step) => [step.run, step.env]),
+    [["make lint", { A: "b" }]],
+  );
+  assert.match(
+    read.notes.join("\n"),
+    /\.gitlab-ci\.yml a: it or the file sets more than 100 variables; not derived/,
+  );
+  const global = gitlabSteps({
+    path: ".gitlab-ci.yml",
+    text: `variables: { ${variables} }\nb: { script: [make lint] }\n`,
+  });
+  assert.equal(global.steps.length, 0);
 });

@@ -1,5 +1,6 @@
 // What CI derivation reads and yields: the CI files of a repository (by path and text), the
 // command steps read from them, and the bounds every reader keeps to (CI files are hostile input).
+import { asRecord } from "./ci-yaml.ts";
 
 /** One CI or task-runner file: its path from the repository root and its text. */
 export interface CiFile {
@@ -92,3 +93,24 @@ export interface CiSteps {
 
 /** Steps read from one file at most, so a huge generated workflow cannot flood detection. */
 export const maxStepsPerFile = 400;
+
+/**
+ * Variables one `env:`/`variables:` map may set: real ones set a few. Every step's check carries its
+ * job's variables, so a hostile file's 20,000-name map aliased into each job cost the host seconds.
+ */
+export const maxEnvVariables = 100;
+
+const judgedMaps = new WeakMap<object, boolean>();
+
+/** True when `value` is a map of more than maxEnvVariables names. */
+export function tooManyVariables(value: unknown): boolean {
+  const record = asRecord(value);
+  if (record === undefined) return false;
+  // An aliased map is one object met in every job: counted once.
+  let verdict = judgedMaps.get(record);
+  if (verdict === undefined) {
+    verdict = Object.keys(record).length > maxEnvVariables;
+    judgedMaps.set(record, verdict);
+  }
+  return verdict;
+}

@@ -2,7 +2,7 @@
 // matrix values, literal environment and working directory. Action steps (`uses:`), reusable
 // workflows, other shells and non-Linux jobs are skipped and reported, never run.
 
-import { type CiFile, type CiSteps, maxStepsPerFile } from "./ci-file.ts";
+import { type CiFile, type CiSteps, maxEnvVariables, maxStepsPerFile, tooManyVariables } from "./ci-file.ts";
 import { asRecord, parseCiYaml, scalarText } from "./ci-yaml.ts";
 import { mayRun } from "./workflow-condition.ts";
 import { type ExpressionScope, resolveExpressions } from "./workflow-expressions.ts";
@@ -34,18 +34,6 @@ function pickMatrix(
     matrix: picked,
     note: shown.length > 0 ? `matrix: one combination (${shown.join(", ")})` : undefined,
   };
-}
-
-/**
- * Variables one `env:` map may set: real ones set a few. Every step's check carries its job's
- * variables, so a hostile file's 20,000-name map aliased into each job and step cost the host 15 s.
- */
-export const maxEnvVariables = 100;
-
-/** True when `env` is a map of more than maxEnvVariables names. */
-function tooManyVariables(env: unknown): boolean {
-  const record = asRecord(env);
-  return record !== undefined && Object.keys(record).length > maxEnvVariables;
 }
 
 /** Literal variables of an `env:` map, resolving what can be; the names that could not be are listed. */

@@ -3,7 +3,7 @@
 // refused), anchors and `<<` merges by the YAML reader. `include:`, triggers and manual jobs are
 // reported, not read.
 
-import { type CiFile, type CiSteps, maxStepsPerFile } from "./ci-file.ts";
+import { type CiFile, type CiSteps, maxEnvVariables, maxStepsPerFile, tooManyVariables } from "./ci-file.ts";
 import { asRecord, isCiReference, parseCiYaml, scalarText } from "./ci-yaml.ts";
 
 /** Top-level keys that are settings, not jobs. */
@@ -137,6 +137,11 @@ export function gitlabSteps(file: CiFile): CiSteps {
       out.notes.push(`ci: ${where} runs only by hand; not derived`);
       continue;
     }
+    if (tooManyVariables(root.variables) || tooManyVariables(job.variables)) {
+      out.notes.push(`ci: ${where}: it or the file sets more than ${maxEnvVariables} variables; not derived`);
+      continue;
+    }
+    if (out.steps.length >= maxStepsPerFile) break;
     const lines = [...scriptLines(job.before_script ?? globalBefore, root), ...scriptLines(job.script, root)];
     const env = { ...globalVariables, ...literalVariables(job.variables) };
     const services = serviceNames(job.services ?? defaults.services ?? root.services);
