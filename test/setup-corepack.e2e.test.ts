@@ -1,7 +1,8 @@
 // End to end: a repository whose package.json pins pnpm (`packageManager`, with its hash) on a
 // machine with no pnpm. The setup stage has corepack install exactly that version from
 // registry.npmjs.org through the egress proxy; the gate, with no network, then runs `pnpm test`
-// (which runs `pnpm run` again inside) with the pinned pnpm, offline.
+// (which runs `pnpm run` again inside) with the pinned pnpm, offline; the agent's own `pnpm run`
+// finds it first on its PATH.
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import type { ModelScript } from "../src/models/scripted-server/script.ts";
@@ -53,6 +54,8 @@ const script: ModelScript = {
         },
       ],
     },
+    // The agent's own command: setup's launcher is first on its PATH, so pnpm is the pinned one.
+    { toolCalls: [{ name: "run_command", input: { command: "pnpm run check-version" } }] },
     { toolCalls: [{ name: "finish", input: { summary: "add() adds." } }] },
   ],
 };
@@ -106,6 +109,10 @@ describe("a packageManager pin (corepack)", { skip }, () => {
       (verifyStart.data.notes as string[]).some((note) => note.includes("pinned pnpm")),
       JSON.stringify(verifyStart.data.notes),
     );
+    const agentCommand = events.find(
+      (event) => event.type === "tool-result" && event.data.name === "run_command",
+    )!;
+    assert.match(String(agentCommand.data.text), /exit code 0\n[\s\S]*pinned pnpm\/9\.1\.0/);
     // Nothing of the pinned pnpm is committed: it lives in the ignored node_modules.
     assert.deepEqual(git(repo, "diff", "--name-only", "main", report.branch).split("\n"), ["src/add.js"]);
   });
