@@ -6,14 +6,14 @@
 // checks were shown looking for the canary, and writes into the shown Maven repository.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { after, test } from "node:test";
 import { createBwrapBackend } from "../src/sandbox/bwrap/bwrap-sandbox.ts";
 import { sandboxBackends } from "../src/sandbox/registry.ts";
 import { contractOptions, shell } from "../src/sandbox/sandbox.contract.ts";
 import { mountPointsUnder, overlayProblem } from "../src/setup/snapshots/dependency-mounts.ts";
-import { hostCachesFolder } from "../src/verify/host-caches.ts";
+import { hostCachesFolder, mountHostCaches } from "../src/verify/host-caches.ts";
 import { cliEnv, runCli } from "./helpers/cli.ts";
 import { git, tempDir, writeFiles } from "./helpers/git-fixture.ts";
 
@@ -178,4 +178,25 @@ test("bwrap: Debian's Maven starts (its m2.conf is there), the global settings.x
   } finally {
     await sandbox.dispose();
   }
+});
+
+test("a directory whose .slipway-deps is a link gets no caches, and nothing is mounted through the link", async (t) => {
+  const problem = overlayProblem();
+  if (problem) {
+    t.skip(`needs overlays: ${problem}`);
+    return;
+  }
+  const home = path.join(scratch, "link-home");
+  const directory = path.join(scratch, "link-repo");
+  const elsewhere = path.join(scratch, "elsewhere");
+  writeFiles(home, { ".m2/repository/org/x/x.pom": "<project/>\n" });
+  mkdirSync(elsewhere, { recursive: true });
+  mkdirSync(directory, { recursive: true });
+  symlinkSync(elsewhere, path.join(directory, hostCachesFolder));
+  const caches = await mountHostCaches(directory, { home, env: {} });
+  await caches.release();
+  assert.deepEqual(caches.env, {});
+  assert.match(caches.notes.join("\n"), /not shown to the checks: the directory has \.slipway-deps/);
+  assert.deepEqual(readdirSync(elsewhere), []);
+  assert.deepEqual(mountPointsUnder(elsewhere), []);
 });
