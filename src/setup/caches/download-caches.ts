@@ -13,7 +13,7 @@ import { mkdir, realpath, rm, rmdir } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { entryKindInside } from "../../workspace/safe-fs.ts";
-import { mountPointsUnder } from "../snapshots/dependency-mounts.ts";
+import { mountPointsUnder, mountsUnder } from "../snapshots/dependency-mounts.ts";
 
 const run = promisify(execFile);
 const toolTimeoutMs = 30_000;
@@ -125,10 +125,23 @@ export async function mountDownloadCaches(request: CacheRequest): Promise<Mounte
   return { env, ecosystems, notes: [] };
 }
 
-/** Unmount the caches of `worktree` (lazily when busy) and remove their folder; safe when none. */
+/** A bind mount's root (its source inside its file system) that is a download cache directory. */
+const cacheRoot = new RegExp(`/caches/(${Object.keys(cacheVariables).join("|")})/[0-9a-f]{16}$`);
+
+/**
+ * Unmount the caches of `worktree` (lazily when busy) and remove their folder; safe when none.
+ * Setup's commands may have renamed the folder away (its mounts go with it, found by their cache
+ * root anywhere under the worktree) and put a link at its name: nothing under where it leads is touched.
+ */
 export async function unmountDownloadCaches(worktree: string): Promise<number> {
   const folder = path.join(worktree, cacheFolder);
-  const mounts = mountPointsUnder(folder);
+  const ownFolder = (await entryKindInside(worktree, cacheFolder)) === "directory";
+  const moved = mountsUnder(worktree)
+    .filter((mount) => cacheRoot.test(mount.root))
+    .map((mount) => mount.mountPoint);
+  const mounts = [...new Set([...moved, ...(ownFolder ? mountPointsUnder(folder) : [])])].sort(
+    (a, b) => b.length - a.length,
+  );
   for (const mountPoint of mounts) {
     try {
       await tool(["umount", mountPoint]);
@@ -137,7 +150,7 @@ export async function unmountDownloadCaches(worktree: string): Promise<number> {
     }
   }
   // Only empty mount points are left: rmdir each, never a recursive removal that could reach a cache.
-  if (mounts.length > 0 || (await entryKindInside(worktree, cacheFolder)) === "directory") {
+  if (ownFolder) {
     for (const ecosystem of cachedEcosystems)
       await rmdir(path.join(folder, ecosystem)).catch(() => undefined);
     await rmdir(folder).catch(() => undefined);

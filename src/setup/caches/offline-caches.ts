@@ -144,7 +144,11 @@ export async function releaseOfflineCaches(worktree: string, dataDir: string): P
     .map((mount) => mount.mountPoint)
     .filter((point) => [worktree, real].some((base) => point.startsWith(`${base}/`)));
   const folder = path.join(worktree, offlineFolder);
-  const mounts = [...new Set([...moved, ...mountPointsUnder(folder)])].sort((a, b) => b.length - a.length);
+  // The agent may have renamed the folder away (its mounts went with it: `moved` finds them) and put
+  // a link at its name: the mounts under where a link leads are the host's, never looked at.
+  const ownFolder = async () => (await entryKindInside(worktree, offlineFolder)) === "directory";
+  const underFolder = (await ownFolder()) ? mountPointsUnder(folder) : [];
+  const mounts = [...new Set([...moved, ...underFolder])].sort((a, b) => b.length - a.length);
   for (const mountPoint of mounts) {
     try {
       await tool(["umount", mountPoint]);
@@ -155,10 +159,7 @@ export async function releaseOfflineCaches(worktree: string, dataDir: string): P
   }
   // Only the empty mount points and the folder go (rmdir): a repository's or the agent's own files
   // there stay, and a removal never recurses into anything that could still be a cache.
-  if (
-    mountPointsUnder(folder).length === 0 &&
-    (await entryKindInside(worktree, offlineFolder)) === "directory"
-  ) {
+  if ((await ownFolder()) && mountPointsUnder(folder).length === 0) {
     for (const ecosystem of offlineEcosystems)
       await rmdir(path.join(folder, ecosystem)).catch(() => undefined);
     // A link at the name is removed, never followed.

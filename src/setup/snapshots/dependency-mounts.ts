@@ -71,6 +71,8 @@ export interface DependencyMount {
 
 interface MountEntry {
   mountPoint: string;
+  /** The mount's root inside its file system (a bind mount's source directory there). */
+  root: string;
   fsType: string;
   source: string;
   options: string;
@@ -89,7 +91,14 @@ function mountTable(): MountEntry[] {
     const [own, rest] = line.split(" - ");
     if (!own || !rest) continue;
     const [fsType = "", source = "", options = ""] = rest.split(" ");
-    entries.push({ mountPoint: unescapeMountPath(own.split(" ")[4] ?? ""), fsType, source, options });
+    const fields = own.split(" ");
+    entries.push({
+      mountPoint: unescapeMountPath(fields[4] ?? ""),
+      root: unescapeMountPath(fields[3] ?? ""),
+      fsType,
+      source,
+      options,
+    });
   }
   return entries;
 }
@@ -127,6 +136,21 @@ export function mountPointsUnder(root: string): string[] {
     root,
     mountTable().map((entry) => entry.mountPoint),
   );
+}
+
+/** The mounts of any kind at or under `root` with their roots, deepest first. */
+export function mountsUnder(root: string): { mountPoint: string; root: string }[] {
+  const table = mountTable();
+  const points = new Set(
+    under(
+      root,
+      table.map((entry) => entry.mountPoint),
+    ),
+  );
+  return table
+    .filter((entry) => points.has(entry.mountPoint))
+    .map((entry) => ({ mountPoint: entry.mountPoint, root: entry.root }))
+    .sort((a, b) => b.mountPoint.length - a.mountPoint.length);
 }
 
 /** The mount points of Slipway's overlays at or under `root`, deepest first. */
