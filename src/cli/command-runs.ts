@@ -6,6 +6,7 @@ import { runTotals } from "../report/run-totals.ts";
 import { type GlobalOptions, loadAppSettings, noStoreLine, withExistingStore } from "./app-context.ts";
 import { oneLine, renderTable } from "./format.ts";
 import { positiveInteger } from "./option-parsers.ts";
+import { terminalSafe } from "./output/terminal-text.ts";
 
 function durationOf(run: Run): string {
   if (!run.endedAt) return run.status === "queued" ? "queued" : "running";
@@ -53,7 +54,8 @@ export function registerRunsCommand(program: Command, global: () => GlobalOption
           );
           return flags.json
             ? toJson(rows.map(({ run, title }) => ({ ...run, title, totals: runTotals(run) })))
-            : renderRunsTable(rows);
+            : // Task titles quote issues and users: nothing of them acts on the terminal.
+              terminalSafe(renderRunsTable(rows));
         },
         () => (flags.json ? "[]" : noStoreLine(settings.dataDir)),
       );

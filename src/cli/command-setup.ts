@@ -7,6 +7,7 @@ import { chooseConfiguredSandbox } from "../sandbox/registry.ts";
 import { type SetupDirectoryResult, setupDirectory } from "../setup/setup-directory.ts";
 import { existingDirectory } from "../verify/verify-directory.ts";
 import { type GlobalOptions, openApp } from "./app-context.ts";
+import { terminalSafe } from "./output/terminal-text.ts";
 
 interface SetupFlags {
   repo: string;
@@ -80,7 +81,8 @@ export function registerSetupCommand(program: Command, global: () => GlobalOptio
           dryRun: flags.dryRun,
           signal: controller.signal,
         });
-        const text = flags.json ? JSON.stringify(outcome, null, 2) : renderSetupResult(outcome);
+        // Install output and package.json fields are the repository's: nothing of them acts on the terminal.
+        const text = flags.json ? JSON.stringify(outcome, null, 2) : terminalSafe(renderSetupResult(outcome));
         process.stdout.write(`${text}\n`);
         const passed = outcome.result?.passed ?? true;
         process.exitCode = passed ? outcomeExitCodes.success : outcomeExitCodes.setup_failed;

@@ -16,7 +16,7 @@ const hostile = "done\u001b]52;c;ZWNobyBwd25lZA==\u0007\u001b]0;title\u0007\u001
 
 before(async () => {
   const store = await openSqliteStore(path.join(dataDir, "slipway.db"));
-  const task = makeTask({ text: `Fix it.${hostile}` });
+  const task = makeTask({ text: `Fix it.${hostile}`, title: `Fix it.${hostile}` });
   await store.createTask(task);
   const run = makeRun(task, 0);
   await store.createRun(run);
@@ -78,6 +78,29 @@ test("slipway verify shows a check's escapes as inert text", async () => {
     assert.equal(result.code, 4, result.stderr);
     assert.match(result.stdout, /boom/, result.stdout);
     assertInert(result.stdout, /named/);
+  } finally {
+    rmSync(repo, { recursive: true, force: true });
+    rmSync(data, { recursive: true, force: true });
+  }
+});
+
+test("slipway runs shows a task title's escapes as inert text", async () => {
+  const result = await runCli(["--data-dir", dataDir, "runs"], { env: cliEnv({}) });
+  assert.equal(result.code, 0, result.stderr);
+  assertInert(result.stdout, /Fix it/);
+});
+
+test("slipway setup shows a package.json's escapes as inert text", async () => {
+  const repo = makeRepo({
+    "package.json": JSON.stringify({ name: "f", packageManager: "pnpm\u001b]0;title\u0007\u001bc" }),
+  });
+  const data = tempDir("escapes-setup");
+  try {
+    const result = await runCli(["--data-dir", data, "setup", "--repo", repo, "--dry-run"], {
+      env: cliEnv({}),
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assertInert(result.stdout, /packageManager/);
   } finally {
     rmSync(repo, { recursive: true, force: true });
     rmSync(data, { recursive: true, force: true });
