@@ -6,7 +6,7 @@
 // checks were shown looking for the canary, and writes into the shown Maven repository.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { after, test } from "node:test";
 import { createBwrapBackend } from "../src/sandbox/bwrap/bwrap-sandbox.ts";
@@ -199,4 +199,35 @@ test("a directory whose .slipway-deps is a link gets no caches, and nothing is m
   assert.match(caches.notes.join("\n"), /not shown to the checks: the directory has \.slipway-deps/);
   assert.deepEqual(readdirSync(elsewhere), []);
   assert.deepEqual(mountPointsUnder(elsewhere), []);
+});
+
+test("a check that renames .slipway-deps and links a host directory there cannot make the release unmount it", async (t) => {
+  const problem = overlayProblem();
+  if (problem) {
+    t.skip(`needs overlays: ${problem}`);
+    return;
+  }
+  const home = path.join(scratch, "moved-home");
+  const directory = path.join(scratch, "moved-repo");
+  const victim = path.join(scratch, "victim");
+  writeFiles(home, { ".m2/repository/org/x/x.pom": "<project/>\n" });
+  writeFiles(victim, { "mnt/.keep": "" });
+  mkdirSync(directory, { recursive: true });
+  // A host mount that is not the verification's: the release must leave it.
+  execFileSync("mount", ["-t", "tmpfs", "-o", "size=1m", "victim", path.join(victim, "mnt")], {
+    timeout: 10_000,
+  });
+  try {
+    const caches = await mountHostCaches(directory, { home, env: {} });
+    assert.equal(mountPointsUnder(path.join(directory, hostCachesFolder)).length, 1);
+    // What a hostile check could do in the sandbox before it ends.
+    renameSync(path.join(directory, hostCachesFolder), path.join(directory, "moved"));
+    symlinkSync(victim, path.join(directory, hostCachesFolder));
+    await caches.release();
+    assert.deepEqual(mountPointsUnder(path.join(victim, "mnt")), [path.join(victim, "mnt")]);
+    assert.deepEqual(mountPointsUnder(path.join(directory, "moved")), []);
+    assert.equal(existsSync(path.join(home, ".m2/repository/org/x/x.pom")), true);
+  } finally {
+    execFileSync("umount", [path.join(victim, "mnt")], { timeout: 10_000 });
+  }
 });

@@ -6,8 +6,8 @@
 // tools write there (Cargo's and Gradle's lock files, Go's lookups), and so could a hostile
 // repository: nothing reaches the user's cache. Mounted and released around the checks.
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
-import { chmod, chown, mkdir, mkdtemp, realpath, rm, stat, writeFile } from "node:fs/promises";
+import { existsSync, readFileSync } from "node:fs";
+import { chmod, chown, lstat, mkdir, mkdtemp, realpath, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -121,9 +121,36 @@ async function mountCache(directory: string, cache: HostCache, layers: string): 
   await tool(["mount", "-t", "overlay", mountSource, "-o", options, target]);
 }
 
-/** Unmount everything under the folder, then remove it (only when nothing is mounted there). */
+/** A mount point as /proc/self/mountinfo writes it: space, tab, newline and backslash as octal. */
+function unescapeMountPath(text: string): string {
+  return text.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8)));
+}
+
+/**
+ * The mount points of this verification's overlays, found by their upper layers (in `layers`, made
+ * for this call alone), wherever a check moved them, deepest first. Never found by a path in the
+ * verified directory: a check can rename the folder and leave a link to a host directory there.
+ */
+function ownMounts(layers: string): string[] {
+  let table = "";
+  try {
+    table = readFileSync("/proc/self/mountinfo", "utf8");
+  } catch {
+    return [];
+  }
+  const points: string[] = [];
+  for (const line of table.split("\n")) {
+    const [own, rest] = line.split(" - ");
+    const [fsType, source, options = ""] = (rest ?? "").split(" ");
+    if (fsType !== "overlay" || source !== mountSource || !options.includes(`upperdir=${layers}/`)) continue;
+    points.push(unescapeMountPath(own?.split(" ")[4] ?? ""));
+  }
+  return points.filter((point) => point !== "").sort((a, b) => b.length - a.length);
+}
+
+/** Unmount this call's overlays, then remove the folder (only a real directory with no mount left). */
 async function releaseFolder(folder: string, layers: string): Promise<void> {
-  for (const mountPoint of mountPointsUnder(folder)) {
+  for (const mountPoint of ownMounts(layers)) {
     try {
       await tool(["umount", mountPoint]);
     } catch {
@@ -131,9 +158,12 @@ async function releaseFolder(folder: string, layers: string): Promise<void> {
       await tool(["umount", "--lazy", mountPoint]).catch(() => undefined);
     }
   }
-  // Removed only with no mount left under it: a removal never recurses into a user's cache.
-  if (mountPointsUnder(folder).length === 0) await rm(folder, { recursive: true, force: true });
-  await rm(layers, { recursive: true, force: true });
+  // A link at the folder's name is left alone (a check made it); a removal never recurses into a
+  // user's cache: the folder goes only when no mount is left under it.
+  const kind = await lstat(folder).catch(() => undefined);
+  if (kind?.isDirectory() && mountPointsUnder(folder).length === 0)
+    await rm(folder, { recursive: true, force: true });
+  if (ownMounts(layers).length === 0) await rm(layers, { recursive: true, force: true });
 }
 
 /**
@@ -160,7 +190,8 @@ export async function mountHostCaches(
       `your dependency caches are not shown to the checks: the directory has ${hostCachesFolder}`,
     );
   const folder = path.join(directory, hostCachesFolder);
-  const layers = await mkdtemp(path.join(tmpdir(), "slipway-host-caches-"));
+  // Real: the mount table lists upper layers as the kernel resolved them.
+  const layers = await realpath(await mkdtemp(path.join(tmpdir(), "slipway-host-caches-")));
   let released = false;
   const release = async (): Promise<void> => {
     if (released) return;
