@@ -71,7 +71,14 @@ async function drain(
   assert.equal(
     finishedPerWorker.reduce((sum, count) => sum + count, 0),
     runCount,
-    `every run finished by exactly one worker:\n${results.map((result) => result.stderr.split("\n").filter((line) => !/started|no_change/.test(line)).join("\n")).join("\n---\n")}`,
+    `every run finished by exactly one worker:\n${results
+      .map((result) =>
+        result.stderr
+          .split("\n")
+          .filter((line) => !/started|no_change/.test(line))
+          .join("\n"),
+      )
+      .join("\n---\n")}`,
   );
 
   const opened = await openConfiguredStore(app);
