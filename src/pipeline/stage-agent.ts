@@ -8,7 +8,13 @@ import { buildSystemPrompt, buildTaskMessage } from "../agent/system-prompt.ts";
 import type { RecordRunEvent } from "../core/events/run-events.ts";
 import { withRunState } from "../core/run-state.ts";
 import { readReviewRecord } from "../judge/review/review-record.ts";
-import { mountOfflineCaches, type OfflineCaches, withOfflineEnv } from "../setup/caches/offline-caches.ts";
+import { sandboxOptionsFor } from "../sandbox/sandbox-options.ts";
+import {
+  mountOfflineCaches,
+  type OfflineCaches,
+  releaseOfflineCaches,
+  withOfflineEnv,
+} from "../setup/caches/offline-caches.ts";
 import { seesLaterMounts } from "../setup/snapshots/warm-setup.ts";
 import { pinnedManagerBin, withPinnedManagerPath } from "../tools/pinned-manager-path.ts";
 import type { ToolContext } from "../tools/tool.ts";
@@ -21,19 +27,39 @@ import { type RunContext, recordEvent, type StageResult } from "./run-context.ts
 import { deadlineSignal, withinDeadline } from "./run-deadline.ts";
 
 /**
- * Show setup's Cargo/Go/Maven/Gradle downloads to the sandbox's commands (see offline-caches), where
- * the sandbox sees host mounts made after it started (bwrap); a docker container made before does not.
+ * Show setup's Cargo/Go/Maven/Gradle downloads to the sandbox's commands (see offline-caches). A
+ * sandbox that sees host mounts made after it started (bwrap) gets them in the worktree; a docker
+ * container keeps the mounts of its creation, so it is replaced by one that binds the overlays
+ * (mounted beside the worktree) at their place. `context.sandbox` may be a new sandbox after this.
  */
 export async function showOfflineCaches(context: RunContext): Promise<OfflineCaches> {
   const { services } = context;
-  if (!services.config.cache.enabled || !seesLaterMounts(services.sandboxBackend.name))
-    return { env: {}, ecosystems: [], notes: [] };
-  return mountOfflineCaches({
+  const backend = services.sandboxBackend.name;
+  const docker = backend === "docker";
+  if (!services.config.cache.enabled || !(docker || seesLaterMounts(backend)))
+    return { env: {}, ecosystems: [], notes: [], binds: [] };
+  const worktree = context.sandbox!.worktree;
+  const offline = await mountOfflineCaches({
     dataDir: services.dataDir,
     repo: context.task.repo,
-    worktree: context.sandbox!.worktree,
+    worktree,
+    outside: docker,
     signal: context.signal,
   });
+  if (!docker || offline.binds.length === 0) return offline;
+  try {
+    await context.sandbox!.dispose();
+    context.sandbox = undefined;
+    context.sandbox = await services.sandboxBackend.create({
+      ...sandboxOptionsFor(services.config, worktree),
+      run: { id: context.run.id, attempt: context.run.attempt },
+      cacheBinds: offline.binds,
+    });
+  } catch (error) {
+    await releaseOfflineCaches(worktree, services.dataDir);
+    throw error;
+  }
+  return offline;
 }
 
 function toolContextFor(

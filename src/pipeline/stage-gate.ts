@@ -99,8 +99,9 @@ export async function gateStage(context: RunContext): Promise<StageResult> {
   });
   let report: VerificationReport;
   try {
+    // context.sandbox: on docker, showing the caches replaced the sandbox by one that binds them.
     report = await runVerifiers(
-      withOfflineEnv(sandbox, offline.env),
+      withOfflineEnv(context.sandbox!, offline.env),
       commands,
       "full",
       deadlineSignal(context),

@@ -92,6 +92,11 @@ export interface SandboxOptions {
   run?: { id: string; attempt: number };
   /** Called for each request the egress proxy allows or refuses (for the run trace); must not throw. */
   onEgress?: (decision: EgressDecision) => void;
+  /**
+   * Docker only: host directories (setup's cache overlays, see offline-caches) bound read-write at
+   * `<worktree>/.slipway-deps/<name>` in the container. bwrap sees the host's mounts there instead.
+   */
+  cacheBinds?: { name: string; source: string }[];
 }
 
 /** `SandboxOptions.maxFileMb` when the options do not say. */

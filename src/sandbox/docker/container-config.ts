@@ -95,6 +95,31 @@ export interface ContainerSpec {
    * anonymous volume (uncapped, on the host's disk) for them.
    */
   declaredVolumes?: string[];
+  /**
+   * Setup's download caches (see offline-caches): each source is a copy-on-write overlay mounted on
+   * the host outside the worktree, bound at a target inside `<worktree>/.slipway-deps/`. The host's
+   * worktree holds only empty directories there, so nothing of a cache can be committed and the
+   * ownership hand-back (chown -R on the host) never walks into a cache.
+   */
+  cacheBinds?: CacheBind[];
+}
+
+export interface CacheBind {
+  source: string;
+  target: string;
+}
+
+/** The folder of the worktree the cache binds go under (offline-caches' offlineFolder). */
+const cacheFolder = ".slipway-deps";
+
+/** Throw when a cache bind would land anywhere but one level under `<worktree>/.slipway-deps/`. */
+export function assertCacheBinds(worktree: string, binds: readonly CacheBind[]): void {
+  const prefix = `${worktree}/${cacheFolder}/`;
+  for (const bind of binds) {
+    const name = bind.target.slice(prefix.length);
+    if (!bind.target.startsWith(prefix) || !/^[a-z]+$/.test(name) || !bind.source.startsWith("/"))
+      throw new Error(`cache bind ${bind.source} -> ${bind.target} is not under ${prefix}`);
+  }
 }
 
 function bindMount(source: string, target: string, readOnly: boolean): MountSettings {
@@ -156,6 +181,7 @@ function volumeTmpfs(spec: ContainerSpec): Record<string, string> {
  * disk), memory without swap, a pids limit, CPUs, an init that reaps orphans, and labels.
  */
 export function containerDefinition(spec: ContainerSpec): ContainerCreateOptions {
+  assertCacheBinds(spec.worktree, spec.cacheBinds ?? []);
   const memoryBytes = spec.memoryMb * 1024 * 1024;
   const headroom = processHeadroom + (spec.egressSocketDirectory ? bridgeMaxChildren : 0);
   // RLIMIT_NPROC counts per uid across the host: only a uid of the sandbox's own can carry it.
@@ -192,6 +218,8 @@ export function containerDefinition(spec: ContainerSpec): ContainerCreateOptions
           ? [bindMount(spec.worktreeParents.source, spec.worktreeParents.target, true)]
           : []),
         bindMount(spec.worktree, spec.worktree, false),
+        // Writable: writes reach the overlay's private upper layer, never the shared cache below it.
+        ...(spec.cacheBinds ?? []).map((bind) => bindMount(bind.source, bind.target, false)),
         ...spec.readOnlyDirectories.map((directory) => bindMount(directory, directory, true)),
         ...(spec.maskedFiles ?? []).map((file) => bindMount("/dev/null", file, true)),
         ...(spec.caFiles ?? []).map((file) => bindMount(file.source, file.target, true)),

@@ -276,6 +276,10 @@ export async function createDockerSandbox(
       egressSocketDirectory: prepared.egress?.socketDirectory,
       declaredVolumes: prepared.declaredVolumes,
       heartbeat: { directory: prepared.heartbeat.directory, settings: prepared.heartbeat.settings },
+      cacheBinds: (options.cacheBinds ?? []).map(({ name, source }) => ({
+        source,
+        target: path.join(prepared.realWorktree, ".slipway-deps", name),
+      })),
     });
     const container = await startContainer(prepared.docker, definition, settings.image, prepared.helperPath);
     await setUpContainer(container, prepared, settings);

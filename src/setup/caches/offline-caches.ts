@@ -52,6 +52,8 @@ export interface OfflineCaches {
   ecosystems: string[];
   /** Why caches were left out. */
   notes: string[];
+  /** With `outside`: each overlay's mount point beside the worktree, for the container to bind. */
+  binds: { name: string; source: string }[];
 }
 
 function tool(argv: string[], signal?: AbortSignal): Promise<unknown> {
@@ -70,8 +72,18 @@ async function nonEmptyDirectory(directory: string): Promise<boolean> {
   }
 }
 
-/** Mount `lower` copy-on-write at `target` (made here, checked not to lead out of `worktree`). */
-async function mountOverlay(worktree: string, ecosystem: string, lower: string, signal?: AbortSignal) {
+/**
+ * Mount `lower` copy-on-write at `<worktree>/.slipway-deps/<ecosystem>` (made here, checked not to
+ * lead out of `worktree`), or, with `outside`, at a directory of the layers beside the worktree (for
+ * a docker container to bind; the worktree keeps an empty directory there). Returns the mount point.
+ */
+async function mountOverlay(
+  worktree: string,
+  ecosystem: string,
+  lower: string,
+  outside: boolean,
+  signal?: AbortSignal,
+): Promise<string> {
   const layers = path.join(layersPath(worktree), `offline-${ecosystem}`);
   if (/[,:\\\n]/.test(lower) || /[,:\\\n]/.test(layers)) throw new Error(`${lower} cannot be named to mount`);
   const upper = path.join(layers, "upper");
@@ -89,8 +101,11 @@ async function mountOverlay(worktree: string, ecosystem: string, lower: string, 
   // Nothing of the run runs now (the agent's processes were ended): no link can be swapped in after this.
   if ((await realpath(target)) !== path.join(await realpath(worktree), relative))
     throw new Error(`${relative} leads out of the worktree through a link`);
+  const mountPoint = outside ? path.join(layers, "merged") : target;
+  if (outside) await mkdir(mountPoint, { mode: 0o700 });
   const options = `nosuid,nodev,lowerdir=${lower},upperdir=${upper},workdir=${work}`;
-  await tool(["mount", "-t", "overlay", mountSource, "-o", options, target], signal);
+  await tool(["mount", "-t", "overlay", mountSource, "-o", options, mountPoint], signal);
+  return mountPoint;
 }
 
 /**
@@ -101,9 +116,16 @@ export async function mountOfflineCaches(request: {
   dataDir: string;
   repo: string;
   worktree: string;
+  /** Mount beside the worktree, not in it (docker: the container binds them at its creation). */
+  outside?: boolean;
   signal?: AbortSignal;
 }): Promise<OfflineCaches> {
-  const none = (note?: string): OfflineCaches => ({ env: {}, ecosystems: [], notes: note ? [note] : [] });
+  const none = (note?: string): OfflineCaches => ({
+    env: {},
+    ecosystems: [],
+    notes: note ? [note] : [],
+    binds: [],
+  });
   const present: string[] = [];
   for (const ecosystem of offlineEcosystems) {
     if (await nonEmptyDirectory(cacheDirectory(request.dataDir, ecosystem, request.repo)))
@@ -115,20 +137,28 @@ export async function mountOfflineCaches(request: {
   if ((await entryKindInside(request.worktree, offlineFolder)) !== "missing")
     return none(`setup's downloads are not shown offline: the repository has ${offlineFolder}`);
   const env: Record<string, string> = {};
+  const binds: OfflineCaches["binds"] = [];
   try {
     await mkdir(path.join(request.worktree, offlineFolder), { mode: 0o755 });
     // git status (the agent's, the fast checks' changed files) would list every file of a cache.
     await writeFile(path.join(request.worktree, offlineFolder, ".gitignore"), ignoreEverything);
     for (const ecosystem of present) {
       const lower = await realpath(cacheDirectory(request.dataDir, ecosystem, request.repo));
-      await mountOverlay(request.worktree, ecosystem, lower, request.signal);
+      const source = await mountOverlay(
+        request.worktree,
+        ecosystem,
+        lower,
+        !!request.outside,
+        request.signal,
+      );
+      if (request.outside) binds.push({ name: ecosystem, source });
       Object.assign(env, offlineVariables[ecosystem]!(path.join(request.worktree, offlineFolder, ecosystem)));
     }
   } catch (error) {
     await releaseOfflineCaches(request.worktree, request.dataDir);
     return none(`setup's downloads are not shown offline: ${(error as Error).message.split("\n")[0]}`);
   }
-  return { env, ecosystems: present, notes: [] };
+  return { env, ecosystems: present, notes: [], binds };
 }
 
 /**
@@ -139,10 +169,12 @@ export async function mountOfflineCaches(request: {
 export async function releaseOfflineCaches(worktree: string, dataDir: string): Promise<number> {
   const caches = await realpath(cachesRoot(dataDir)).catch(() => cachesRoot(dataDir));
   const real = await realpath(worktree).catch(() => worktree);
+  // Docker's overlays are mounted beside the worktree, in its layers (see mountOverlay).
+  const layers = layersPath(worktree);
   const moved = dependencyMounts()
     .filter((mount) => mount.lower.startsWith(`${caches}/`))
     .map((mount) => mount.mountPoint)
-    .filter((point) => [worktree, real].some((base) => point.startsWith(`${base}/`)));
+    .filter((point) => [worktree, real, layers].some((base) => point.startsWith(`${base}/`)));
   const folder = path.join(worktree, offlineFolder);
   // The agent may have renamed the folder away (its mounts went with it: `moved` finds them) and put
   // a link at its name: the mounts under where a link leads are the host's, never looked at.
