@@ -7,10 +7,21 @@
 // vendor/) the test writes into the repository's CARGO_HOME cache, as `cargo vendor` would lay it out.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import { createBwrapBackend } from "../src/sandbox/bwrap/bwrap-sandbox.ts";
+import { dockerSandboxBackend } from "../src/sandbox/docker/docker-sandbox.ts";
+import { dockerTestSkipReason, testImage } from "../src/sandbox/docker/test-image.ts";
 import { askingFor, contractOptions, shell, tempDirectory } from "../src/sandbox/sandbox.contract.ts";
 import { cacheDirectory } from "../src/setup/caches/download-caches.ts";
 import {
@@ -31,6 +42,9 @@ function goMissing(): string | undefined {
 }
 const skip = overlayProblem() ?? goMissing() ?? false;
 if (skip) console.log(`# skipping the offline download cache cases: ${skip}`);
+const dockerReason = skip ? undefined : await dockerTestSkipReason();
+const dockerSkip = dockerReason ? `no Docker engine here: ${dockerReason}` : false;
+if (dockerSkip) console.log(`# skipping the docker offline cache case: ${dockerSkip}`);
 
 const scratch = tempDirectory("offline-caches");
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -216,4 +230,58 @@ describe("setup's downloads offline", { skip }, () => {
       }
     });
   }
+  test("docker: the container binds the overlays; go test finds the dependency; the cache and the host worktree stay clean", {
+    skip: dockerSkip,
+  }, async () => {
+    const worktree = tempDirectory("offline-docker");
+    try {
+      const depDir = prepare(worktree);
+      // Writable by anyone, so only the overlay stands between the agent and the shared cache.
+      chmodSync(path.join(depDir, "dep.go"), 0o666);
+      const before = fingerprint(cacheDirectory(dataDir, "go", repo));
+      const offline = await mountOfflineCaches({ dataDir, repo, worktree, outside: true });
+      assert.deepEqual(offline.ecosystems, ["go"], offline.notes.join("; "));
+      assert.deepEqual(
+        offline.binds.map((bind) => bind.name),
+        ["go"],
+      );
+      // On the host the worktree holds an empty directory only: no chown -R, no commit reaches a cache.
+      assert.deepEqual(readdirSync(path.join(worktree, offlineFolder, "go")), []);
+      const backend = dockerSandboxBackend({ image: testImage, hostToolchainMounts: true });
+      const sandbox = await backend.create({ ...contractOptions(worktree), cacheBinds: offline.binds });
+      try {
+        const checked = withOfflineEnv(sandbox, offline.env);
+        const tested = await checked.exec(shell("go test ./...", { timeoutMs: 180_000 }));
+        assert.equal(tested.exitCode, 0, tested.output);
+        assert.match(tested.output, /ok\s+example\.com\/app/);
+        const inside = path.join(worktree, offlineFolder, "go/mod", dep);
+        const attack = await checked.exec(
+          shell(
+            `printf 'package dep\\nfunc Answer() int { return 0 }\\n' > "${inside}/dep.go" && cat "${inside}/dep.go" && echo WROTE`,
+          ),
+        );
+        assert.match(
+          attack.output,
+          /return 0 }\nWROTE/,
+          "the overlay takes the agent's write (its private upper)",
+        );
+        assert.deepEqual(
+          readdirSync(path.join(worktree, offlineFolder, "go")),
+          [],
+          "nothing on the host side",
+        );
+      } finally {
+        await sandbox.dispose();
+      }
+      assert.equal(await releaseOfflineCaches(worktree, dataDir), 1);
+      assert.equal(existsSync(path.join(worktree, offlineFolder)), false, "nothing is left to commit");
+      assert.deepEqual(fingerprint(cacheDirectory(dataDir, "go", repo)), before);
+      assert.equal(readFileSync(path.join(depDir, "dep.go"), "utf8"), depSource);
+    } finally {
+      await releaseOfflineCaches(worktree, dataDir);
+      chmodSync(path.join(cacheDirectory(dataDir, "go", repo), "mod", dep, "dep.go"), 0o444);
+      rmSync(worktree, { recursive: true, force: true });
+      rmSync(`${worktree}.layers`, { recursive: true, force: true });
+    }
+  });
 });

@@ -94,7 +94,9 @@ async function mountOverlay(
   // The merged directory's owner and mode are the upper's: make them the cache's.
   const lowerStat = await stat(lower);
   await chown(upper, lowerStat.uid, lowerStat.gid);
-  await chmod(upper, lowerStat.mode & 0o7777);
+  // A container's agent runs as a uid of its own (worktree-owner), not the cache's owner (setup
+  // made its root 0700): it may read and search the root, never write it.
+  await chmod(upper, (lowerStat.mode & 0o7777) | (outside ? 0o555 : 0));
   const relative = path.join(offlineFolder, ecosystem);
   const target = path.join(worktree, relative);
   await mkdir(target);
