@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
+  assertCacheBinds,
   assertDockerWorktreeMountable,
   type ContainerSpec,
   containerDefinition,
@@ -160,5 +161,29 @@ describe("docker container definition", () => {
       [ownerPidLabel]: "4242",
       [ownerHostLabel]: "builder",
     });
+  });
+});
+
+describe("cache binds", () => {
+  test("bind setup's cache overlays read-write under <worktree>/.slipway-deps only", () => {
+    const cacheBinds = [
+      {
+        source: "/srv/worktrees/run-1.layers/offline-go/merged",
+        target: "/srv/worktrees/run-1/.slipway-deps/go",
+      },
+    ];
+    const mounts = containerDefinition({ ...spec, cacheBinds }).HostConfig?.Mounts ?? [];
+    assert.ok(
+      mounts.some(
+        (mount) => mount.Target === cacheBinds[0]!.target && mount.Source === cacheBinds[0]!.source,
+      ),
+    );
+    for (const target of [
+      "/srv/worktrees/run-1/src",
+      "/srv/worktrees/run-1/.slipway-deps/../../etc",
+      "/etc/passwd",
+      "/srv/worktrees/run-1/.slipway-deps/go/x",
+    ])
+      assert.throws(() => assertCacheBinds(spec.worktree, [{ source: "/x", target }]), /not under/);
   });
 });
