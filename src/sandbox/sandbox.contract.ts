@@ -19,6 +19,29 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { ExecRequest, Sandbox, SandboxBackend, SandboxOptions } from "./sandbox.ts";
 
 /** Pids of host processes with `marker` as one of their arguments (sandboxed ones included). */
+/**
+ * The entries of `parent` on the way to a toolchain the sandbox mounts on purpose (node itself and
+ * PATH's directories, read-only): a checkout whose Node lives in it (CI's `.node24`) may sit in the
+ * same temporary directory as the worktree, and its path then shows beside the worktree.
+ */
+function toolchainEntriesUnder(parent: string): string[] {
+  const directories = [path.dirname(process.execPath), ...(process.env.PATH ?? "").split(":")];
+  const entries = new Set<string>();
+  for (const directory of directories.filter(Boolean)) {
+    let real: string;
+    try {
+      real = realpathSync(directory);
+    } catch {
+      continue; // a PATH entry that does not exist is mounted by no one
+    }
+    const relative = path.relative(parent, real);
+    if (relative && !relative.startsWith("..") && !path.isAbsolute(relative)) {
+      entries.add(relative.split(path.sep)[0]!);
+    }
+  }
+  return [...entries];
+}
+
 export function processesWithArgument(marker: string): number[] {
   const found: number[] = [];
   for (const entry of readdirSync("/proc")) {
@@ -158,7 +181,14 @@ export function describeSandboxContract(
         const parent = path.dirname(realpathSync(worktree));
         const result = await open().exec(shell(`ls -A "${parent}"`));
         assert.equal(result.exitCode, 0, result.output);
-        assert.equal(result.stdout, `${path.basename(worktree)}\n`);
+        // The worktree, and at most the way to a toolchain this backend mounts (an image of its own mounts none).
+        const shown = result.stdout.split("\n").filter(Boolean);
+        const toolchains = toolchainEntriesUnder(parent);
+        assert.ok(shown.includes(path.basename(worktree)), result.stdout);
+        assert.deepEqual(
+          shown.filter((entry) => entry !== path.basename(worktree) && !toolchains.includes(entry)),
+          [],
+        );
       } finally {
         rmSync(sibling, { recursive: true, force: true });
       }
