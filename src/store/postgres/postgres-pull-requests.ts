@@ -3,7 +3,7 @@
 import type { Sql } from "postgres";
 import { StoreError } from "../../core/errors.ts";
 import type { PullRequestComment } from "../../forge/forge.ts";
-import { StoredBranchPush, StoredPullRequest, StoredPullRequestComment } from "../pull-request-schemas.ts";
+import { rowToBranchPush, rowToPullRequest, rowToPullRequestComment } from "../pull-request-rows.ts";
 import type {
   BranchPush,
   NewPullRequest,
@@ -13,9 +13,8 @@ import type {
   PullRequestStore,
   PullRequestUpdate,
 } from "../pull-request-store.ts";
-import { compact, optional, type Row } from "../sqlite/sqlite-rows.ts";
+import type { Row } from "../sqlite/sqlite-rows.ts";
 import { oneOpenPerHeadIndex, openPullRequestConflict } from "../store-errors.ts";
-import { parseStored } from "../store-schemas.ts";
 import { pgGuarded } from "./postgres-guard.ts";
 
 function toParams(record: PullRequestRecord): Record<string, string | number | null> {
@@ -105,7 +104,7 @@ export class PostgresPullRequests implements PullRequestStore {
         const now = new Date().toISOString();
         const [row] = await tx`
           INSERT INTO pull_requests ${tx(toParams({ ...record, number, createdAt: now, updatedAt: now }))} RETURNING *`;
-        return this.#toRecord(row as Row);
+        return rowToPullRequest(row as Row, this.#location);
       }),
     );
   }
@@ -134,7 +133,7 @@ export class PostgresPullRequests implements PullRequestStore {
           task_key = coalesce(excluded.task_key, pull_requests.task_key),
           updated_at = excluded.updated_at
         RETURNING *`;
-        return this.#toRecord(row as Row);
+        return rowToPullRequest(row as Row, this.#location);
       }),
     );
   }
@@ -154,7 +153,7 @@ export class PostgresPullRequests implements PullRequestStore {
           });
         }
         const defined = Object.fromEntries(Object.entries(update).filter(([, value]) => value !== undefined));
-        const before = this.#toRecord(row as Row);
+        const before = rowToPullRequest(row as Row, this.#location);
         const next = { ...before, ...defined, updatedAt: new Date().toISOString() };
         if (next.state === "open" && before.state !== "open") {
           const open = await this.#openNumber(next, key.number);
@@ -164,7 +163,7 @@ export class PostgresPullRequests implements PullRequestStore {
         const [updated] = await tx`
           UPDATE pull_requests SET ${tx(params)}
           WHERE forge = ${key.forge} AND repository = ${key.repository} AND number = ${key.number} RETURNING *`;
-        return this.#toRecord(updated as Row);
+        return rowToPullRequest(updated as Row, this.#location);
       }),
     );
   }
@@ -173,7 +172,7 @@ export class PostgresPullRequests implements PullRequestStore {
     return this.#guard(`read ${describeKey(key)}`, async () => {
       const [row] = await this.#sql`
         SELECT * FROM pull_requests WHERE forge = ${key.forge} AND repository = ${key.repository} AND number = ${key.number}`;
-      return row ? this.#toRecord(row as Row) : undefined;
+      return row ? rowToPullRequest(row as Row, this.#location) : undefined;
     });
   }
 
@@ -194,7 +193,7 @@ export class PostgresPullRequests implements PullRequestStore {
       const rows = await sql`
         SELECT * FROM pull_requests WHERE true ${filters[0]!} ${filters[1]!} ${filters[2]!} ${filters[3]!}
         ORDER BY created_at DESC, number DESC LIMIT ${query.limit}`;
-      return (rows as Row[]).map((row) => this.#toRecord(row));
+      return (rows as Row[]).map((row) => rowToPullRequest(row, this.#location));
     });
   }
 
@@ -214,7 +213,7 @@ export class PostgresPullRequests implements PullRequestStore {
           details: { ...key },
         });
       }
-      return this.#toComment(row as Row);
+      return rowToPullRequestComment(row as Row, this.#location);
     });
   }
 
@@ -223,7 +222,7 @@ export class PostgresPullRequests implements PullRequestStore {
       const rows = await this.#sql`
         SELECT * FROM pull_request_comments
         WHERE forge = ${key.forge} AND repository = ${key.repository} AND number = ${key.number} ORDER BY id`;
-      return (rows as Row[]).map((row) => this.#toComment(row));
+      return (rows as Row[]).map((row) => rowToPullRequestComment(row, this.#location));
     });
   }
 
@@ -252,42 +251,7 @@ export class PostgresPullRequests implements PullRequestStore {
       const [row] = await this.#sql`
         SELECT * FROM branch_pushes WHERE forge = ${key.forge} AND repository = ${key.repository} AND branch = ${key.branch}`;
       if (!row) return undefined;
-      const value = {
-        forge: row.forge,
-        repository: row.repository,
-        branch: row.branch,
-        sha: row.sha,
-        runId: row.run_id,
-        pushedAt: row.pushed_at,
-      };
-      return parseStored(StoredBranchPush, value, `the push of ${key.branch}`, this.#location);
+      return rowToBranchPush(row as Row, this.#location);
     });
-  }
-
-  #toRecord(row: Row): PullRequestRecord {
-    const value = {
-      forge: row.forge,
-      repository: row.repository,
-      number: row.number,
-      url: row.url,
-      head: row.head,
-      base: row.base,
-      headSha: row.head_sha,
-      state: row.state,
-      reviewState: optional(row.review_state),
-      title: row.title,
-      body: row.body,
-      runId: optional(row.run_id),
-      taskKey: optional(row.task_key),
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    };
-    const what = `pull request #${String(row.number)} of ${String(row.forge)}`;
-    return parseStored(StoredPullRequest, compact(value), what, this.#location);
-  }
-
-  #toComment(row: Row): PullRequestComment {
-    const value = { id: String(row.id), author: row.author, body: row.body, createdAt: row.created_at };
-    return parseStored(StoredPullRequestComment, value, `comment ${String(row.id)}`, this.#location);
   }
 }

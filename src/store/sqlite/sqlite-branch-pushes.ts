@@ -1,11 +1,10 @@
 // The SQLite side of the branch-push records: the last sha Slipway pushed per branch (the lease a
 // forced push must hold), in the branch_pushes table of migration 2.
 import type { DatabaseSync } from "node:sqlite";
-import { StoredBranchPush } from "../pull-request-schemas.ts";
+import { rowToBranchPush } from "../pull-request-rows.ts";
 import type { BranchPush, PullRequestStore } from "../pull-request-store.ts";
-import { parseStored } from "../store-schemas.ts";
 import { guarded } from "./sqlite-guard.ts";
-import { insertSql } from "./sqlite-rows.ts";
+import { insertSql, type Row } from "./sqlite-rows.ts";
 
 export class SqliteBranchPushes implements Pick<PullRequestStore, "recordBranchPush" | "lastBranchPush"> {
   readonly #db: DatabaseSync;
@@ -53,15 +52,7 @@ export class SqliteBranchPushes implements Pick<PullRequestStore, "recordBranchP
         )
         .get({ forge: key.forge, repository: key.repository, branch: key.branch });
       if (!row) return undefined;
-      const value = {
-        forge: row.forge,
-        repository: row.repository,
-        branch: row.branch,
-        sha: row.sha,
-        runId: row.run_id,
-        pushedAt: row.pushed_at,
-      };
-      return parseStored(StoredBranchPush, value, `the push of ${key.branch}`, this.#location);
+      return rowToBranchPush(row as Row, this.#location);
     });
   }
 }

@@ -3,7 +3,7 @@
 import type { DatabaseSync } from "node:sqlite";
 import { StoreError } from "../../core/errors.ts";
 import type { PullRequestComment } from "../../forge/forge.ts";
-import { StoredPullRequest, StoredPullRequestComment } from "../pull-request-schemas.ts";
+import { rowToPullRequest, rowToPullRequestComment } from "../pull-request-rows.ts";
 import type {
   NewPullRequest,
   PullRequestKey,
@@ -13,9 +13,8 @@ import type {
   PullRequestUpdate,
 } from "../pull-request-store.ts";
 import { openPullRequestConflict } from "../store-errors.ts";
-import { parseStored } from "../store-schemas.ts";
 import { guarded } from "./sqlite-guard.ts";
-import { compact, insertSql, optional, type Row, type RowParams } from "./sqlite-rows.ts";
+import { insertSql, type RowParams } from "./sqlite-rows.ts";
 import { inImmediateTransaction } from "./transaction.ts";
 
 const pullRequestColumns = [
@@ -191,7 +190,7 @@ export class SqlitePullRequests implements Omit<PullRequestStore, "recordBranchP
       return this.#db
         .prepare(sql)
         .all(params)
-        .map((row) => this.#toRecord(row));
+        .map((row) => rowToPullRequest(row, this.#location));
     });
   }
 
@@ -218,7 +217,7 @@ export class SqlitePullRequests implements Omit<PullRequestStore, "recordBranchP
             body: comment.body,
             created_at: new Date().toISOString(),
           });
-        return this.#toComment(row!);
+        return rowToPullRequestComment(row!, this.#location);
       }),
     );
   }
@@ -228,7 +227,7 @@ export class SqlitePullRequests implements Omit<PullRequestStore, "recordBranchP
       this.#db
         .prepare(`SELECT * FROM pull_request_comments WHERE ${keyWhere} ORDER BY id`)
         .all(keyParams(key))
-        .map((row) => this.#toComment(row)),
+        .map((row) => rowToPullRequestComment(row, this.#location)),
     );
   }
 
@@ -245,33 +244,6 @@ export class SqlitePullRequests implements Omit<PullRequestStore, "recordBranchP
 
   #read(key: PullRequestKey): PullRequestRecord | undefined {
     const row = this.#db.prepare(`SELECT * FROM pull_requests WHERE ${keyWhere}`).get(keyParams(key));
-    return row ? this.#toRecord(row) : undefined;
-  }
-
-  #toRecord(row: Row): PullRequestRecord {
-    const value = {
-      forge: row.forge,
-      repository: row.repository,
-      number: row.number,
-      url: row.url,
-      head: row.head,
-      base: row.base,
-      headSha: row.head_sha,
-      state: row.state,
-      reviewState: optional(row.review_state),
-      title: row.title,
-      body: row.body,
-      runId: optional(row.run_id),
-      taskKey: optional(row.task_key),
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    };
-    const what = `pull request #${String(row.number)} of ${String(row.forge)}`;
-    return parseStored(StoredPullRequest, compact(value), what, this.#location);
-  }
-
-  #toComment(row: Row): PullRequestComment {
-    const value = { id: String(row.id), author: row.author, body: row.body, createdAt: row.created_at };
-    return parseStored(StoredPullRequestComment, value, `comment ${String(row.id)}`, this.#location);
+    return row ? rowToPullRequest(row, this.#location) : undefined;
   }
 }
