@@ -183,7 +183,9 @@ export async function main(argv: string[]): Promise<number> {
     // The error module is loaded only when something failed: it is not needed to start.
     const { describeError, SlipwayError } = await import("../core/errors.ts");
     const { errorExitCode } = await import("../core/exit-codes.ts");
-    process.stderr.write(`slipway: ${describeError(error)}\n`);
+    const { terminalSafe } = await import("./output/terminal-text.ts");
+    // A message can quote a path, a branch, a check's output or a model's error body: hostile text.
+    process.stderr.write(`slipway: ${terminalSafe(describeError(error))}\n`);
     return errorExitCode(SlipwayError.isInstance(error) ? error.code : undefined);
   }
 }

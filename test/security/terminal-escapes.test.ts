@@ -1,12 +1,13 @@
 // Agent text and sandboxed programs' output reach `slipway logs` and `slipway show` on the user's terminal: escapes must not.
 import assert from "node:assert/strict";
-import { rmSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.ts";
 import { makeRun, makeTask } from "../../src/store/store-fixtures.ts";
 import { cliEnv, runCli } from "../helpers/cli.ts";
-import { makeRepo, tempDir } from "../helpers/git-fixture.ts";
+import { addProject, makeRepo, tempDir } from "../helpers/git-fixture.ts";
+import { baseArgs, setUpScriptedRun } from "../helpers/scripted-run.ts";
 
 const dataDir = tempDir("escapes");
 let runId = "";
@@ -104,5 +105,82 @@ test("slipway setup shows a package.json's escapes as inert text", async () => {
   } finally {
     rmSync(repo, { recursive: true, force: true });
     rmSync(data, { recursive: true, force: true });
+  }
+});
+
+// Errors reach stderr through main's one error line: a message quoting a path (here a directory
+// whose name carries a screen clear, an OSC 52 clipboard write and a bare CR) printed them raw.
+test("slipway run's error line shows a quoted path's escapes as inert text", async () => {
+  const parent = tempDir("escapes-error");
+  const directory = path.join(parent, `repo${hostile}`);
+  mkdirSync(directory);
+  try {
+    const result = await runCli(
+      ["--data-dir", path.join(parent, "data"), "run", "--repo", directory, "--task", "x"],
+      {
+        env: cliEnv({}),
+      },
+    );
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /not a git repository/);
+    assertInert(result.stderr);
+  } finally {
+    rmSync(parent, { recursive: true, force: true });
+  }
+});
+
+test("slipway verify's error line shows a hostile .slipway.yml's escapes as inert text", async () => {
+  // The declared command's first word is quoted by the error that refuses it.
+  const repo = makeRepo({
+    ".slipway.yml": 'verify:\n  commands:\n    - { name: t, run: "X=\\e[2J\\e]52;c;QQ==\\aforged true" }\n',
+  });
+  const data = tempDir("escapes-verify-config");
+  try {
+    const result = await runCli(["--data-dir", data, "verify", "--repo", repo], { env: cliEnv({}) });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /sets a variable/);
+    assertInert(result.stderr);
+  } finally {
+    rmSync(repo, { recursive: true, force: true });
+    rmSync(data, { recursive: true, force: true });
+  }
+});
+
+// `slipway run`'s progress on stderr names the agent's paths, its commands' output and the model's
+// error body as they happen; all three carry the escapes here.
+test("slipway run's live progress shows an agent's path, output and model error as inert text", async () => {
+  const setup = await setUpScriptedRun(
+    {
+      turns: [
+        {
+          toolCalls: [
+            { name: "read_file", input: { path: `src/${hostile}.js` } },
+            // Its output carries them (node -p prints the string the escapes in its source make).
+            {
+              name: "run_command",
+              input: { command: String.raw`node -p '"out\u001b[2J\u001b]52;c;QQ==\u0007\rforged"'` },
+            },
+          ],
+        },
+        { error: { status: 400, message: `refused ${hostile}` } },
+      ],
+    },
+    "anthropic",
+  );
+  const repo = makeRepo(addProject);
+  try {
+    const result = await runCli([...baseArgs(setup), "run", "--repo", repo, "--task", "x"], {
+      env: setup.env,
+    });
+    assert.equal(result.code, 11, result.stderr);
+    assert.match(result.stderr, /read_file: file not found: src\/done/);
+
+    assert.match(result.stderr, /✓ run_command: .*exit code 0 out/);
+    assert.match(result.stderr, /model failed: .*refused done/);
+    assertInert(result.stderr);
+  } finally {
+    await setup.server.close();
+    rmSync(repo, { recursive: true, force: true });
+    rmSync(setup.dataDir, { recursive: true, force: true });
   }
 });

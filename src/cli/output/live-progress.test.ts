@@ -137,3 +137,20 @@ test("a terminal that reports no width gets 80 columns, not a spinner cut to not
   advance(100);
   assert.match(output.at(-1)!, /preparing the workspace · 0 s$/);
 });
+
+test("on a terminal, an agent's command in the spinner and its output in a line are inert; our colours stay", () => {
+  const { output, progress, advance } = harness({}, true);
+  const hostile = "x\u001b[2J\u001b]52;c;QQ==\u0007\u001bc\u202eforged";
+  progress.event(event("tool-call", { turn: 1, id: "c1", name: "run_command", input: { command: hostile } }));
+  advance(100);
+  assert.match(
+    output.at(-1)!,
+    /run_command x\\u\{1b\}\[2J\\u\{1b\}\]52;c;QQ==\\u\{7\}\\u\{1b\}c\\u\{202e\}forged/,
+  );
+  progress.event(event("tool-result", { id: "c1", name: "run_command", isError: true, text: hostile }));
+  const printed = output.join("");
+  assert.match(printed, new RegExp(`${escapeCode}\\[31m✗`), "the mark keeps its colour");
+  // What is left once our own erase and colour codes are taken out is plain text.
+  const rest = printed.replaceAll(eraseLine, "").replace(new RegExp(`${escapeCode}\\[\\d+m`, "g"), "");
+  assert.deepEqual(rest.match(/[\p{Cc}\u202a-\u202e]/gu)?.filter((char) => char !== "\n") ?? [], []);
+});

@@ -1,10 +1,13 @@
 // Prints a run's progress: plain lines always, and on a terminal a spinner line below them that
 // says what runs now and for how long, redrawn at most every 100 ms and erased before any line.
+// Every line's text is made inert here, the one place progress reaches the terminal: check names,
+// paths, commands and error messages in it are the agent's or the repository's.
 import type { ProgressEvent } from "../../pipeline/run-context.ts";
 import { formatElapsed } from "../../report/figures.ts";
 import { progressLine } from "../progress-printer.ts";
 import { spinnerStatus } from "./spinner-status.ts";
 import { eraseLine, paint, type TerminalStyle, terminalStyle } from "./terminal-style.ts";
+import { terminalSafe } from "./terminal-text.ts";
 
 export interface LiveProgressOptions {
   write: (text: string) => void;
@@ -61,8 +64,10 @@ export function createLiveProgress(options: LiveProgressOptions): LiveProgress {
     status = undefined;
   };
   const event = (progress: ProgressEvent): void => {
-    const line = progressLine(progress);
-    if (line !== undefined) {
+    const text = progressLine(progress);
+    if (text !== undefined) {
+      // Escaped before our own colours and erase codes are added, which must stay live.
+      const line = terminalSafe(text);
       erase();
       options.write(`${options.style.colour ? paint(line) : line}\n`);
     }
@@ -70,7 +75,7 @@ export function createLiveProgress(options: LiveProgressOptions): LiveProgress {
     const next = spinnerStatus(progress);
     if (next === null) stop();
     else if (next !== undefined) {
-      status = next;
+      status = terminalSafe(next);
       since = now();
       cancel ??= schedule(tick, spinnerIntervalMs);
     }
