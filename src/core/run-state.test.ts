@@ -24,8 +24,8 @@ test("a state that is not an object reads as empty", () => {
 });
 
 test("a stage's state patch is checked against the schema at compile time (tsc runs this file)", () => {
-  const state = withRunState({ kept: true }, { mirrorPath: "/m", summary: "done" });
-  assert.deepEqual(state, { kept: true, mirrorPath: "/m", summary: "done" });
+  const state = withRunState({ summary: "kept" }, { mirrorPath: "/m", frozenTree: "abc" });
+  assert.deepEqual(state, { summary: "kept", mirrorPath: "/m", frozenTree: "abc" });
   // @ts-expect-error: the summary is a string
   withRunState({}, { summary: 3 });
   // @ts-expect-error: a volume has a mount point and an image

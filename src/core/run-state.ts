@@ -1,5 +1,6 @@
 // What a run keeps between stages and attempts in `run.state`, as one schema: the store saves it
-// as JSON, and readers get it back through `readRunState`, typed, with a damaged key left out.
+// as JSON and parses it with `readRunState` when it reads a run, so `run.state` is typed, with a
+// damaged key left out.
 import { z } from "zod";
 import { EventPullRequest } from "./events/event-parts.ts";
 import { RunSpecFollowUp, RunSpecGuardGrants } from "./run-spec.ts";
@@ -52,16 +53,17 @@ export type RunState = z.infer<typeof RunState>;
 const StateBag = z.record(z.string(), z.unknown());
 
 /** What a stage may add to the state: each key typed by the schema (tsc checks every writer). */
-export type RunStatePatch = z.input<typeof RunState>;
+export type RunStatePatch = RunState;
 
-/** `state` with `patch`'s keys set, for a stage's update; keys the schema does not know are kept. */
-export function withRunState(state: Record<string, unknown>, patch: RunStatePatch): Record<string, unknown> {
+/** `state` with `patch`'s keys set, for a stage's update. */
+export function withRunState(state: RunState, patch: RunStatePatch): RunState {
   return { ...state, ...patch };
 }
 
 /**
- * The typed state of a stored run. Each key is parsed on its own, so one damaged key (an older
- * version's, a hand-edited row) is left out instead of losing the rest; never throws.
+ * The typed state of a stored run (the store reads every run's state through this). Each key is
+ * parsed on its own, so one damaged key (an older version's, a hand-edited row) is left out
+ * instead of losing the rest, and keys the schema does not know are dropped; never throws.
  */
 export function readRunState(state: unknown): RunState {
   const bag = StateBag.safeParse(state);

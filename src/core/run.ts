@@ -1,4 +1,5 @@
 // Domain types of a run: the task it serves, its stages and outcomes, its usage and its limits.
+import type { RunState } from "./run-state.ts";
 
 /** Every way a run can end. Each limit has its own outcome so reports can count them apart. */
 export const runOutcomes = [
@@ -114,9 +115,10 @@ export interface Run {
   ownerHost: string;
   /**
    * Stage-specific state saved after each stage, so a stage can pick up what the last one left.
-   * Stored as JSON; read it typed with `readRunState` (run-state.ts holds its schema, RunState).
+   * Stored as JSON and parsed by the store when a run is read (run-state.ts's RunState and
+   * readRunState: a damaged key is left out); a stage adds keys with `withRunState`.
    */
-  state: Record<string, unknown>;
+  state: RunState;
 }
 
 /**

@@ -4,7 +4,7 @@
 // it cannot make sections, mentions, images, links or comments.
 
 import type { Run } from "../core/run.ts";
-import { readRunState } from "../core/run-state.ts";
+import type { RunState } from "../core/run-state.ts";
 import { type ReviewRecord, readReviewRecord } from "../judge/review/review-record.ts";
 import { formatCost, formatDuration, formatTokens } from "../report/figures.ts";
 import { runTotals } from "../report/run-totals.ts";
@@ -68,8 +68,8 @@ function literalInline(text: string, inTable = false): string {
 }
 
 /** The verifier results the gate saved on the run; malformed entries are left out. */
-function checkLines(state: Record<string, unknown>): CheckLine[] {
-  return readRunState(state).verification ?? [];
+function checkLines(state: RunState): CheckLine[] {
+  return state.verification ?? [];
 }
 
 function filesSection(files: readonly string[]): string {

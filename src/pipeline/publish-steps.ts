@@ -1,7 +1,7 @@
 // The steps of the publish stage, each small: the pull request's base branch, the push lease, the
 // draft, and what the run keeps of its pull request.
 import { z } from "zod";
-import { readRunState } from "../core/run-state.ts";
+import type { RunState } from "../core/run-state.ts";
 import type { Forge, PullRequest, PullRequestDraft } from "../forge/forge.ts";
 import { buildPullRequestBody } from "../forge/pr-body.ts";
 import { GitCommandError, runGit } from "../workspace/git.ts";
@@ -21,9 +21,8 @@ export const PublishedPullRequest = z.object({
 export type PublishedPullRequest = z.infer<typeof PublishedPullRequest>;
 
 /** The pull request saved in a run's state, or undefined when the run published none. */
-export function readPublishedPullRequest(state: Record<string, unknown>): PublishedPullRequest | undefined {
-  const parsed = PublishedPullRequest.safeParse(state.pullRequest);
-  return parsed.success ? parsed.data : undefined;
+export function readPublishedPullRequest(state: RunState): PublishedPullRequest | undefined {
+  return state.pullRequest;
 }
 
 /**
@@ -77,7 +76,7 @@ export async function pushLease(context: RunContext, forge: Forge): Promise<stri
 export async function pullRequestDraft(context: RunContext): Promise<PullRequestDraft> {
   const { task, run, services } = context;
   const settings = services.config.forge;
-  const summary = context.finishSummary ?? readRunState(run.state).summary;
+  const summary = context.finishSummary ?? run.state.summary;
   return {
     head: run.branch,
     base: await baseBranchFor(context.mirrorPath!, task.baseRef, context.signal),

@@ -9,7 +9,6 @@ import { rm } from "node:fs/promises";
 import { describeError } from "../core/errors.ts";
 import { eventRow } from "../core/events/run-events.ts";
 import type { Run } from "../core/run.ts";
-import { readRunState } from "../core/run-state.ts";
 import { engineSocketPresent } from "../sandbox/docker/engine-socket.ts";
 import { type ExpiredLeases, inProcessHolderPrefix } from "../store/run-queue.ts";
 import type { Store } from "../store/store.ts";
@@ -30,7 +29,7 @@ function pastItsTime(run: Run, now: number): boolean {
 /** Remove a dead attempt's worktree and volume; returns what went wrong, or undefined. */
 export async function removeRunLeftovers(run: Run): Promise<string | undefined> {
   if (!run.worktree) return undefined;
-  const { mirrorPath } = readRunState(run.state);
+  const { mirrorPath } = run.state;
   try {
     // Loaded only when there is something to remove: every command that opens the store recovers
     // first, and `slipway runs` must start without the workspace and setup modules.

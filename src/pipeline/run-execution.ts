@@ -9,7 +9,7 @@ import { describeError, SlipwayError, StoreError } from "../core/errors.ts";
 import { eventRow } from "../core/events/run-events.ts";
 import type { Run, Task } from "../core/run.ts";
 import { parseRunSpec, type RunSpec } from "../core/run-spec.ts";
-import { readRunState, withRunState } from "../core/run-state.ts";
+import { withRunState } from "../core/run-state.ts";
 import type { Forge } from "../forge/forge.ts";
 import { forgeSettingsFor, openForge } from "../forge/registry.ts";
 import { priceFor } from "../models/price-table.ts";
@@ -170,7 +170,7 @@ export async function executeRecordedRun(
   } catch (error) {
     return endBeforeStart(run, error, deps);
   }
-  const { mirrorPath } = readRunState(run.state);
+  const { mirrorPath } = run.state;
   const context: RunContext = {
     services: servicesOf(deps, forge),
     task,

@@ -3,7 +3,7 @@
 // with the findings, a bounded number of times; then the run ends as verify_failed. Checks that
 // change a file of the frozen tree end the run: what was verified must be what is committed.
 
-import { withRunState } from "../core/run-state.ts";
+import { type RunState, withRunState } from "../core/run-state.ts";
 import { releaseOfflineCaches, withOfflineEnv } from "../setup/caches/offline-caches.ts";
 import { releaseSetupMounts, restoreSetupDirectories } from "../setup/setup-copy.ts";
 import { seesLaterMounts, snapshotTree } from "../setup/snapshots/warm-setup.ts";
@@ -18,7 +18,7 @@ import { type RunContext, recordEvent, type StageResult } from "./run-context.ts
 import { deadlineSignal, pastDeadline, timeLimitDetail } from "./run-deadline.ts";
 import { showOfflineCaches } from "./stage-agent.ts";
 
-function verificationState(context: RunContext, report: VerificationReport): Record<string, unknown> {
+function verificationState(context: RunContext, report: VerificationReport): RunState {
   return withRunState(context.run.state, {
     frozenTree: context.frozenTree,
     verification: report.results.map(({ name, passed, durationMs, summary: line }) => ({

@@ -3,7 +3,7 @@
 // request a person closed is not reopened; a refused push overwrites nothing. Either way the run
 // ends `publish_failed` and the commit stays on the mirror's branch.
 import { ForgeError } from "../core/errors.ts";
-import { withRunState } from "../core/run-state.ts";
+import { type RunState, withRunState } from "../core/run-state.ts";
 import { quotedCodeBlock } from "../forge/follow-up/untrusted-text.ts";
 import type { PullRequest } from "../forge/forge.ts";
 import {
@@ -16,7 +16,7 @@ import {
 } from "./publish-steps.ts";
 import { type RunContext, recordEvent, type StageResult } from "./run-context.ts";
 
-function withPullRequest(context: RunContext, published: PublishedPullRequest): Record<string, unknown> {
+function withPullRequest(context: RunContext, published: PublishedPullRequest): RunState {
   return withRunState(context.run.state, { pullRequest: published });
 }
 

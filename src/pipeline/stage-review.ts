@@ -3,7 +3,7 @@
 // the run (guard_failed, vetoed). A judge without a valid verdict fails closed (judge_failed).
 
 import { addUsage, emptyUsage } from "../core/run.ts";
-import { withRunState } from "../core/run-state.ts";
+import { type RunState, withRunState } from "../core/run-state.ts";
 import type { ParsedDiff } from "../judge/diff/parse-diff.ts";
 import { reviewLimitsFor } from "../judge/diff/review-limits.ts";
 import { collectDiff } from "../judge/guards/collect-diff.ts";
@@ -37,7 +37,7 @@ async function runDiff(context: RunContext): Promise<ParsedDiff> {
   );
 }
 
-function withRecord(context: RunContext, record: ReviewRecord): Record<string, unknown> {
+function withRecord(context: RunContext, record: ReviewRecord): RunState {
   return withRunState(context.run.state, { review: record });
 }
 

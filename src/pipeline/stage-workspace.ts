@@ -1,6 +1,6 @@
 // Stage workspace: mirror the repository, add a fresh worktree at the base ref, open the sandbox.
 import { InputError } from "../core/errors.ts";
-import { readRunState, withRunState } from "../core/run-state.ts";
+import { withRunState } from "../core/run-state.ts";
 import { parseRepoGuardSection, resolveGuardPolicy } from "../judge/review/guard-policy-sources.ts";
 import { openRunSpace, unquotedWorktreePath } from "../workspace/run-volume.ts";
 import { BranchInUseError, createWorktree } from "../workspace/worktree.ts";
@@ -77,7 +77,7 @@ export async function workspaceStage(context: RunContext): Promise<StageResult> 
   context.guardPolicy = resolveGuardPolicy(
     services.config.guards,
     repoConfig ? parseRepoGuardSection(repoConfig.file, repoConfig.text) : {},
-    readRunState(run.state).guardGrants ?? {},
+    run.state.guardGrants ?? {},
   );
   context.repoVerifyConfig = verifyConfigOf(repoConfig);
   // The agent's sandbox is created by the setup stage, after the setup's own sandbox is gone.

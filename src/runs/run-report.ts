@@ -1,6 +1,5 @@
 // The report printed when a run ends, for humans and (as an object) for --json.
 import type { Run, Task } from "../core/run.ts";
-import { readRunState } from "../core/run-state.ts";
 import { readReviewRecord } from "../judge/review/review-record.ts";
 import { type PublishedPullRequest, readPublishedPullRequest } from "../pipeline/publish-steps.ts";
 import { formatCost, formatDuration, formatTokens } from "../report/figures.ts";
@@ -95,7 +94,7 @@ function pullRequestLine(pullRequest: PublishedPullRequest): string {
 
 export function buildRunReport(run: Run, task: Task): RunReport {
   const ended = run.endedAt ? Date.parse(run.endedAt) : Date.now();
-  const verification = readRunState(run.state).verification ?? [];
+  const verification = run.state.verification ?? [];
   return {
     runId: run.id,
     outcome: run.outcome ?? "running",

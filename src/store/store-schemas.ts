@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { StoreError } from "../core/errors.ts";
 import { type Run, type RunEvent, runOutcomes, runStages, type Task } from "../core/run.ts";
+import { readRunState } from "../core/run-state.ts";
 
 const isoTime = z.string().min(1);
 const UsageRecord = z.object({
@@ -54,7 +55,8 @@ export const StoredRun: z.ZodType<Run> = z.object({
   spec: z.unknown().optional(),
   ownerPid: z.number().int(),
   ownerHost: z.string(),
-  state: ObjectRecord,
+  // Not an object: the row is unreadable. A damaged key inside it: that key is left out (readRunState).
+  state: ObjectRecord.transform(readRunState),
 });
 
 /** One trace event as stored. */

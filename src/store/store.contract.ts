@@ -61,7 +61,7 @@ function runLookupCases(current: () => Store): void {
       turns: 7,
       usage: { inputTokens: 1200, outputTokens: 340, costUsd: 0.0123 },
       endedAt: new Date(baseTime + 5 * 60_000).toISOString(),
-      state: { agent: { summary: "done", attempts: [1, 2] }, verified: true },
+      state: { summary: "done", verification: [{ name: "test", passed: true, durationMs: 5 }] },
     });
     await store.createRun(bare);
     await store.createRun(full);
@@ -130,7 +130,7 @@ function runUpdateCases(current: () => Store): void {
       turns: 3,
       usage: { inputTokens: 10, outputTokens: 5, costUsd: 0.01 },
       filesChanged: ["README.md"],
-      state: { workspace: { path: "/tmp/worktrees/a" } },
+      state: { mirrorPath: "/tmp/mirrors/a" },
     };
     const updated = await store.updateRun(run.id, change);
     const expected: Run = { ...run, ...change };

@@ -1,6 +1,7 @@
 // The store contract: tasks, runs, the append-only event trace, pull requests. SQLite now, Postgres later; both
 // must pass the same contract suite (store.contract.ts).
 import type { Run, RunEvent, RunOutcome, RunStage, Task, Usage } from "../core/run.ts";
+import type { RunState } from "../core/run-state.ts";
 import type { BudgetLedger } from "./budget-ledger.ts";
 import type { FollowUpStore } from "./follow-up-store.ts";
 import type { PullRequestStore } from "./pull-request-store.ts";
@@ -20,7 +21,7 @@ export interface RunUpdate {
   turns?: number;
   usage?: Usage;
   endedAt?: string;
-  state?: Record<string, unknown>;
+  state?: RunState;
 }
 
 export interface RunListQuery {

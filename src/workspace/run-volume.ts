@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { mkdir, open, rm, rmdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { WorkspaceError } from "../core/errors.ts";
-import { readRunState } from "../core/run-state.ts";
+import type { RunState } from "../core/run-state.ts";
 
 /** How long one of mkfs, mount or umount may take before the volume is given up. */
 const toolTimeoutMs = 30_000;
@@ -172,6 +172,6 @@ export async function openRunSpace(request: RunSpaceRequest): Promise<RunSpace> 
 }
 
 /** The volume recorded in a run's state (`state.volume`), when it has one. */
-export function recordedVolume(state: Record<string, unknown>): RunSpace["volume"] {
-  return readRunState(state).volume;
+export function recordedVolume(state: RunState): RunSpace["volume"] {
+  return state.volume;
 }

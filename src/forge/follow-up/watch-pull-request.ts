@@ -3,7 +3,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { InputError } from "../../core/errors.ts";
 import type { Task } from "../../core/run.ts";
-import { readRunState } from "../../core/run-state.ts";
 import type { PullRequestKey, PullRequestRecord } from "../../store/pull-request-store.ts";
 import type { Store } from "../../store/store.ts";
 import { type ShepherdAction, type ShepherdDeps, shepherdOnce } from "./shepherd.ts";
@@ -29,7 +28,7 @@ export async function originalTaskOf(store: Store, record: PullRequestRecord): P
   for (let depth = 0; runId && depth < maxAncestry; depth++) {
     const run = await store.getRun(runId);
     if (!run) break;
-    const parent = readRunState(run.state).followUp?.parentRunId;
+    const parent = run.state.followUp?.parentRunId;
     if (!parent) {
       const task = await store.getTask(run.taskId);
       if (task) return task;
