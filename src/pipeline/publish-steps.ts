@@ -1,6 +1,5 @@
 // The steps of the publish stage, each small: the pull request's base branch, the push lease, the
 // draft, and what the run keeps of its pull request.
-import { z } from "zod";
 import type { RunState } from "../core/run-state.ts";
 import type { Forge, PullRequest, PullRequestDraft } from "../forge/forge.ts";
 import { buildPullRequestBody } from "../forge/pr-body.ts";
@@ -8,17 +7,8 @@ import { GitCommandError, runGit } from "../workspace/git.ts";
 import { hasObject } from "../workspace/mirror-cache.ts";
 import type { RunContext } from "./run-context.ts";
 
-/** What a run records of its pull request (run.state.pullRequest); reports read it back. */
-export const PublishedPullRequest = z.object({
-  forge: z.string(),
-  repository: z.string(),
-  number: z.number().int(),
-  url: z.string(),
-  state: z.enum(["open", "closed", "merged"]),
-  /** What this run did to it. */
-  action: z.enum(["opened", "updated", "followed_up", "not_reopened"]),
-});
-export type PublishedPullRequest = z.infer<typeof PublishedPullRequest>;
+/** What a run records of its pull request (run.state.pullRequest, run-state.ts's schema); reports read it back. */
+export type PublishedPullRequest = NonNullable<RunState["pullRequest"]>;
 
 /** The pull request saved in a run's state, or undefined when the run published none. */
 export function readPublishedPullRequest(state: RunState): PublishedPullRequest | undefined {
