@@ -137,12 +137,12 @@ export function registerRunCommand(program: Command, global: () => GlobalOptions
         return;
       }
       // An unknown base is refused before the store or a mirror exists.
-      await checkBaseRef(repo, flags.base);
+      const listedRefs = await checkBaseRef(repo, flags.base);
       await withRunServices(settings, async (agent, app) => {
         const { exitCode } = await executeRun({
           ...agent,
           app,
-          request: { ...request, baseChecked: true },
+          request: { ...request, baseChecked: true, listedRefs },
           json: flags.json,
         });
         process.exitCode = exitCode;

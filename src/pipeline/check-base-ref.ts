@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { InputError } from "../core/errors.ts";
 import { GitCommandError, runGit } from "../workspace/git.ts";
+import type { ListedRefs } from "../workspace/mirror-current.ts";
 
 /** As the mirror is cloned: the source's own upload-pack setting is never used. */
 const uploadPack = "--upload-pack=git-upload-pack";
@@ -31,14 +32,16 @@ export function namesListedRef(refs: ReadonlyMap<string, string>, wanted: string
   return /^[0-9a-f]{4,64}$/.test(wanted) && [...refs.values()].some((commit) => commit.startsWith(wanted));
 }
 
-async function listRefs(source: string, cwd: string, signal?: AbortSignal): Promise<Map<string, string>> {
+async function listRefs(source: string, cwd: string, signal?: AbortSignal): Promise<ListedRefs> {
   try {
-    const { stdout } = await runGit(["ls-remote", uploadPack, "--", source], {
+    // --symref: HEAD's branch too, so the run's mirror can tell it is current without asking again.
+    const { stdout } = await runGit(["ls-remote", uploadPack, "--symref", "--", source], {
       cwd,
       signal,
       timeoutMs: listTimeoutMs,
     });
-    return parseRemoteRefs(stdout);
+    const headBranch = /^ref: (refs\/heads\/\S+)\tHEAD$/m.exec(stdout)?.[1];
+    return { refs: parseRemoteRefs(stdout), ...(headBranch ? { headBranch } : {}) };
   } catch (error) {
     if (!(error instanceof GitCommandError)) throw error;
     throw new InputError(`cannot read the repository ${source}: ${error.message}`, {
@@ -83,22 +86,28 @@ function unknownBase(source: string, wanted: string, refs: ReadonlyMap<string, s
 }
 
 /**
- * Throw InputError `ref_unknown` when `baseRef` names nothing in `source`. An abbreviated commit id
- * no ref points at cannot be asked for without the whole history: it passes here and is resolved
- * (or refused) when the run's workspace is made.
+ * Throw InputError `ref_unknown` when `baseRef` names nothing in `source`; returns the refs it listed
+ * (the run's mirror skips its fetch when it holds exactly these). An abbreviated commit id no ref
+ * points at cannot be asked for without the whole history: it passes here and is resolved (or
+ * refused) when the run's workspace is made.
  */
-export async function checkBaseRef(source: string, baseRef: string, signal?: AbortSignal): Promise<void> {
+export async function checkBaseRef(
+  source: string,
+  baseRef: string,
+  signal?: AbortSignal,
+): Promise<ListedRefs> {
   const wanted = baseRef.trim() || "HEAD";
   const scratch = await mkdtemp(path.join(tmpdir(), "slipway-base-"));
   try {
-    const refs = await listRefs(source, scratch, signal);
-    if (namesListedRef(refs, wanted)) return;
-    if (/^[0-9a-f]{4,39}$/.test(wanted)) return;
+    const listed = await listRefs(source, scratch, signal);
+    const { refs } = listed;
+    if (namesListedRef(refs, wanted)) return listed;
+    if (/^[0-9a-f]{4,39}$/.test(wanted)) return listed;
     if (
       /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(wanted) &&
       (await sourceHasCommit(source, wanted, scratch, signal))
     )
-      return;
+      return listed;
     throw unknownBase(source, wanted, refs);
   } finally {
     await rm(scratch, { recursive: true, force: true });

@@ -18,10 +18,12 @@ import { sandboxLimitsFor } from "../sandbox/sandbox-options.ts";
 import type { Store } from "../store/store.ts";
 import { builtinTools } from "../tools/registry.ts";
 import { ensureMirror } from "../workspace/mirror-cache.ts";
+import type { ListedRefs } from "../workspace/mirror-current.ts";
 import { resolveBaseRef } from "../workspace/worktree.ts";
 import { drivePipeline } from "./drive-pipeline.ts";
 import { removeRunLeftovers } from "./recover-runs.ts";
 import { type ProgressEvent, type RunContext, type RunServices, recordEvent } from "./run-context.ts";
+import { closeRunPlace, openRunPlace } from "./stage-workspace.ts";
 
 export interface RunDependencies {
   store: Store;
@@ -80,8 +82,16 @@ async function loadRecordedRun(
   return { run, task, spec: parseRunSpec(run.spec) };
 }
 
-/** What an attempt needs before its stages: a clean start, the mirror, the base commit. */
-async function prepareAttempt(run: Run, spec: RunSpec, deps: RunDependencies): Promise<Run> {
+/**
+ * What an attempt needs before its stages: a clean start, the mirror, the base commit and the run's
+ * place (its volume). The place is made while the mirror is fetched: neither needs the other.
+ */
+async function prepareAttempt(
+  run: Run,
+  spec: RunSpec,
+  deps: RunDependencies,
+  listedRefs?: ListedRefs,
+): Promise<Run> {
   const { store } = deps;
   let current = run;
   if (current.attempt > 1) {
@@ -92,9 +102,26 @@ async function prepareAttempt(run: Run, spec: RunSpec, deps: RunDependencies): P
       throw new SlipwayError("workspace_failed", `cannot remove the last attempt's worktree: ${problem}`);
     current = await store.updateRun(current.id, { stage: "created", worktree: null });
   }
-  const { mirrorPath } = await ensureMirror(spec.repository, deps.dataDir, deps.signal);
-  const baseCommit = current.baseCommit ?? (await resolveBaseRef(mirrorPath, spec.baseRef, deps.signal));
-  return store.updateRun(current.id, { baseCommit, state: withRunState(current.state, { mirrorPath }) });
+  const before = current;
+  const [placed, mirrored] = await Promise.allSettled([
+    openRunPlace(before, deps),
+    (async () => {
+      const { mirrorPath } = await ensureMirror(spec.repository, deps.dataDir, deps.signal, { listedRefs });
+      const baseCommit = before.baseCommit ?? (await resolveBaseRef(mirrorPath, spec.baseRef, deps.signal));
+      return { mirrorPath, baseCommit };
+    })(),
+  ]);
+  if (mirrored.status === "rejected") {
+    // The run ends before its stages: the volume made for it goes now (cleanup never runs).
+    if (placed.status === "fulfilled") await closeRunPlace(placed.value, before, store);
+    throw mirrored.reason;
+  }
+  if (placed.status === "rejected") throw placed.reason;
+  const { mirrorPath, baseCommit } = mirrored.value;
+  return store.updateRun(current.id, {
+    baseCommit,
+    state: withRunState(placed.value.state, { mirrorPath }),
+  });
 }
 
 /** A run that could not start ends here, with the reason in its trace. */
@@ -147,12 +174,13 @@ function servicesOf(deps: RunDependencies, forge: Forge): RunServices {
 /**
  * Execute the recorded run `runId` (status running) to its end and return the finished run. A run
  * that cannot start (its forge, mirror or base fails) is finished with outcome `error` and a
- * `run-error` event. `opened` is a forge the caller built already (and the warnings it gave).
+ * `run-error` event. `opened` is a forge the caller built already (and the warnings it gave), and
+ * the source's refs when the caller listed them just now (checkBaseRef).
  */
 export async function executeRecordedRun(
   runId: string,
   given: RunDependencies,
-  opened?: { forge: Forge; warnings: ForgeWarnings },
+  opened?: { forge: Forge; warnings: ForgeWarnings; listedRefs?: ListedRefs },
 ): Promise<Run> {
   const startedAt = Date.now();
   // Budgets across runs: a spent one ends the run before any model call (src/budget/).
@@ -166,7 +194,7 @@ export async function executeRecordedRun(
   let forge: Forge;
   try {
     forge = opened?.forge ?? (await openRunForge(deps, spec.repository, warnings));
-    run = await prepareAttempt(run, spec, deps);
+    run = await prepareAttempt(run, spec, deps, opened?.listedRefs);
   } catch (error) {
     return endBeforeStart(run, error, deps);
   }

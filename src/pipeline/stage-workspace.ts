@@ -1,8 +1,11 @@
-// Stage workspace: mirror the repository, add a fresh worktree at the base ref, open the sandbox.
+// Stage workspace: add a fresh worktree at the base ref on the run's place (made with the mirror's fetch).
+import type { SlipwayConfig } from "../config/config-schema.ts";
 import { InputError } from "../core/errors.ts";
-import { withRunState } from "../core/run-state.ts";
+import type { Run } from "../core/run.ts";
+import { readRunState, withRunState } from "../core/run-state.ts";
 import { parseRepoGuardSection, resolveGuardPolicy } from "../judge/review/guard-policy-sources.ts";
-import { openRunSpace, unquotedWorktreePath } from "../workspace/run-volume.ts";
+import type { Store } from "../store/store.ts";
+import { closeRunVolume, openRunSpace, unquotedWorktreePath } from "../workspace/run-volume.ts";
 import { BranchInUseError, createWorktree } from "../workspace/worktree.ts";
 import { readBaseRepoConfig, verifyConfigOf } from "./base-verify-config.ts";
 import { type RunContext, recordEvent, type StageResult } from "./run-context.ts";
@@ -12,27 +15,49 @@ export function worktreePathFor(dataDir: string, runId: string): string {
   return unquotedWorktreePath(dataDir, runId);
 }
 
-/** Make the run's disk-capped place and record it before anything is in it, so recovery finds it. */
-async function openSpace(context: RunContext): Promise<string> {
-  const { services, run } = context;
+/** What making a run's place needs: where the data lives, the quota's settings, the store. */
+export interface RunPlaceServices {
+  store: Store;
+  config: SlipwayConfig;
+  dataDir: string;
+  signal: AbortSignal;
+}
+
+/**
+ * Make the run's disk-capped place (its volume, a fresh filesystem) and record it before anything is
+ * in it, so cleanup and recovery find it. Returns the run as saved, `worktree` set. Made before the
+ * workspace stage, while the mirror is fetched (see run-execution's prepareAttempt).
+ */
+export async function openRunPlace(run: Run, services: RunPlaceServices): Promise<Run> {
   const space = await openRunSpace({
     dataDir: services.dataDir,
     runId: run.id,
     diskBytes: services.config.sandbox.diskMb * 1024 * 1024,
     acceptNoQuota: services.config.sandbox.acceptWeaker.includes("disk-quota"),
-    signal: context.signal,
+    signal: services.signal,
   });
   const state = space.volume ? withRunState(run.state, { volume: space.volume }) : run.state;
   // Saved before the worktree exists, so a crash in between still lets recovery remove it.
-  context.run = await services.store.updateRun(run.id, { worktree: space.worktreePath, state });
-  return space.worktreePath;
+  try {
+    return await services.store.updateRun(run.id, { worktree: space.worktreePath, state });
+  } catch (error) {
+    if (space.volume) await closeRunVolume(space.volume.mountPoint, space.volume.image);
+    throw error;
+  }
+}
+
+/** Undo openRunPlace for a run that ends before its workspace stage: the volume goes, the record too. */
+export async function closeRunPlace(placed: Run, before: Run, store: Store): Promise<void> {
+  const { volume } = readRunState(placed.state);
+  if (volume) await closeRunVolume(volume.mountPoint, volume.image);
+  await store.updateRun(placed.id, { worktree: null, state: before.state });
 }
 
 /**
  * A new run of a task starts its branch again from the base, and its push replaces the pull
  * request's head. When that head is a follow-up's commit (work a reviewer asked for on the pull
  * request), replacing it would discard that work while the thread says it was pushed: refused here,
- * before anything is created or spent. Someone else's commit is left to the publish stage's lease.
+ * before the worktree is made or anything spent (the empty volume made already goes at cleanup). Someone else's commit is left to the publish stage's lease.
  */
 async function refuseDiscardingFollowUp(context: RunContext): Promise<void> {
   const { services, run } = context;
@@ -58,7 +83,9 @@ export async function workspaceStage(context: RunContext): Promise<StageResult> 
   const started = performance.now();
   await refuseDiscardingFollowUp(context);
   const mirrorPath = context.mirrorPath!;
-  const worktreePath = await openSpace(context);
+  // The place (the run's volume) was made and recorded while the mirror was fetched.
+  const worktreePath = run.worktree;
+  if (!worktreePath) throw new Error("the run's place was not made before its workspace stage");
   // The base was resolved to a commit before the run was recorded; the worktree starts there.
   const created = await createWorktree({
     mirrorPath,

@@ -9,6 +9,7 @@ import { withRunState } from "../core/run-state.ts";
 import type { Forge } from "../forge/forge.ts";
 import type { TaskGuardGrants } from "../judge/review/guard-policy-sources.ts";
 import type { Store } from "../store/store.ts";
+import type { ListedRefs } from "../workspace/mirror-current.ts";
 import { resolveRepoSource } from "../workspace/repo-source.ts";
 import { checkBaseRef, checkFollowUpBase } from "./check-base-ref.ts";
 import { taskTitle } from "./commit-message.ts";
@@ -31,8 +32,13 @@ export interface RunRequest {
   followUp?: FollowUpLink;
   /** The forge issue the task comes from: the pull request's link is commented there. */
   originIssue?: number;
-  /** The caller looked the base up already (checkBaseRef, before it opened the store). */
+  /**
+   * The caller resolved `repo` (resolveRepoSource) and looked the base up there already (checkBaseRef,
+   * before it opened the store).
+   */
   baseChecked?: boolean;
+  /** What that look-up listed: the run's mirror is not fetched when it holds exactly these refs. */
+  listedRefs?: ListedRefs;
 }
 
 /** A follow-up run's link to its pull request and the run that opened it. */
@@ -58,7 +64,8 @@ export async function specOfRequest(
   settings: SpecSettings,
   signal?: AbortSignal,
 ): Promise<RunSpec> {
-  const repository = await resolveRepoSource(request.repo, signal);
+  // A caller that checked the base resolved the repository for it: its git commands need not run twice.
+  const repository = request.baseChecked ? request.repo : await resolveRepoSource(request.repo, signal);
   const taskKey =
     request.taskKey === undefined
       ? deriveTaskKey(repository, request.baseRef, request.taskText)
@@ -164,16 +171,19 @@ export async function recordRun(
   return { task, run };
 }
 
-/** A follow-up's base is its pull request's head, looked up on the forge's branch first. */
-function checkRequestBase(spec: RunSpec, forge: Forge, signal: AbortSignal): Promise<void> {
+/**
+ * A follow-up's base is its pull request's head, looked up on the forge's branch first. Returns the
+ * source's refs when they were listed.
+ */
+async function checkRequestBase(
+  spec: RunSpec,
+  forge: Forge,
+  signal: AbortSignal,
+): Promise<ListedRefs | undefined> {
   if (!spec.followUp) return checkBaseRef(spec.repository, spec.baseRef, signal);
   const branch = branchForTaskKey(spec.taskKey);
-  return checkFollowUpBase(
-    spec.repository,
-    spec.baseRef,
-    () => forge.remoteBranchSha(branch, signal),
-    signal,
-  );
+  await checkFollowUpBase(spec.repository, spec.baseRef, () => forge.remoteBranchSha(branch, signal), signal);
+  return undefined;
 }
 
 /** Validate the request, record the run and drive it to its end in this process. */
@@ -191,14 +201,20 @@ export async function startRun(request: RunRequest, deps: RunDependencies): Prom
   // Built before anything is written: a forge without a remote or a token fails the run up front.
   const warnings = forgeWarnings();
   const forge = await openRunForge(deps, spec.repository, warnings);
-  if (!request.baseChecked) await checkRequestBase(spec, forge, deps.signal);
+  const listedRefs = request.baseChecked
+    ? request.listedRefs
+    : await checkRequestBase(spec, forge, deps.signal);
   const { run } = await recordRun(spec, deps.store, "running");
   // Held by lease like a worker's run: if this process dies, the lease expires and any later
   // writing start (run, worker) ends the run, wherever this process ran.
   const held = await holdRunLease(deps.store, run.id, deps.config.queue.leaseSeconds * 1000);
   try {
     const signal = AbortSignal.any([deps.signal, held.lost]);
-    return await executeRecordedRun(run.id, { ...deps, store: held.store, signal }, { forge, warnings });
+    return await executeRecordedRun(
+      run.id,
+      { ...deps, store: held.store, signal },
+      { forge, warnings, listedRefs },
+    );
   } finally {
     await held.release();
   }

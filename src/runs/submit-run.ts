@@ -55,7 +55,7 @@ export async function submitRun(input: SubmitRunOptions): Promise<RunReport> {
   const settings = apiSettings(options, configFlags(options));
   const repo = await resolveRepoSource(options.repo, signal);
   // An unknown base is refused before the store or a mirror exists.
-  await checkBaseRef(repo, options.base, signal);
+  const listedRefs = await checkBaseRef(repo, options.base, signal);
   return withRunServices(settings, async (agent, app) => {
     const { report } = await runInProcess({
       app,
@@ -65,6 +65,7 @@ export async function submitRun(input: SubmitRunOptions): Promise<RunReport> {
         taskText: options.task,
         baseRef: options.base,
         baseChecked: true,
+        listedRefs,
         guardGrants: { allowedPaths: options.allowPaths, allowProtected: [], allowBinary: [] },
         taskKey: options.taskKey,
       },

@@ -6,6 +6,7 @@ import path from "node:path";
 import { WorkspaceError } from "../core/errors.ts";
 import { GitCommandError, runGit } from "./git.ts";
 import { secureMirrorConfig } from "./mirror-config.ts";
+import { type ListedRefs, mirrorHoldsListing } from "./mirror-current.ts";
 import { mirrorLockPath, withFileLock } from "./mirror-lock.ts";
 import { mirrorPathFor } from "./mirror-name.ts";
 
@@ -24,6 +25,11 @@ const uploadPack = "--upload-pack=git-upload-pack";
 export interface MirrorOptions {
   /** How long to wait for another run using the same mirror (default 10 minutes). */
   lockTimeoutMs?: number;
+  /**
+   * The source's refs as intake listed them moments ago: when the mirror holds exactly these, the
+   * fetch is skipped (the run starts from what that listing saw, as it would had the fetch run then).
+   */
+  listedRefs?: ListedRefs;
 }
 
 async function removeLeftoverClones(mirrorPath: string): Promise<void> {
@@ -136,10 +142,22 @@ async function followSourceHead(mirrorPath: string, refs: Set<string>, signal?: 
   }
 }
 
+/** Whether the mirror holds `listed` already; its config is rewritten first, as before a fetch. */
+async function holdsListing(
+  source: string,
+  mirrorPath: string,
+  listed: ListedRefs,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  await secureMirrorConfig(mirrorPath, source);
+  return mirrorHoldsListing(mirrorPath, listed, signal);
+}
+
 /**
  * Make sure `<dataDir>/mirrors/<name>.git` is an up-to-date bare mirror of `source` (a URL or an
  * absolute local path): cloned the first time (into a temp name, renamed when complete), fetched with
- * pruning afterwards. Runs on one mirror are serialized by a lock file.
+ * pruning afterwards — or not at all when it holds `options.listedRefs` already. Runs on one mirror are
+ * serialized by a lock file.
  */
 export async function ensureMirror(
   source: string,
@@ -158,6 +176,8 @@ export async function ensureMirror(
       let refs: Set<string>;
       if (existsSync(mirrorPath)) {
         await chmod(mirrorPath, 0o700);
+        if (options.listedRefs && (await holdsListing(source, mirrorPath, options.listedRefs, signal)))
+          return;
         refs = await fetchMirror(source, mirrorPath, signal);
       } else refs = await cloneMirror(source, mirrorPath, signal);
       await followSourceHead(mirrorPath, refs, signal);
