@@ -20,7 +20,7 @@ import { spawnCapped } from "../spawn-capped.ts";
 import { insidePath } from "../worktree-mount-path.ts";
 import { bwrapInvocation, type ProcessLimits } from "./bwrap-arguments.ts";
 import { type BwrapEgress, egressArgv, openBwrapEgress } from "./bwrap-egress.ts";
-import { type BwrapHost, checkBwrapHost } from "./bwrap-host.ts";
+import { type BwrapHost, type BwrapHostCheck, checkBwrapHost } from "./bwrap-host.ts";
 import {
   type CommandServerLayout,
   commandServerArgv,
@@ -266,12 +266,16 @@ async function sandboxCgroups(host: BwrapHost, options: SandboxOptions, settings
   throw new SandboxError(refusal, { code: "sandbox_unavailable" });
 }
 
-/** Check the host, then prepare a sandbox for `options.worktree`. Throws SandboxError when it cannot. */
+/**
+ * Check the host (`checkHost`, by default a fresh check), then prepare a sandbox for
+ * `options.worktree`. Throws SandboxError when it cannot.
+ */
 export async function createBwrapSandbox(
   options: SandboxOptions,
   settings: BwrapSettings = {},
+  checkHost: () => Promise<BwrapHostCheck> = () => checkBwrapHost(settings.bwrapPath),
 ): Promise<BwrapSandbox> {
-  const check = await checkBwrapHost(settings.bwrapPath);
+  const check = await checkHost();
   if (!check.ok) throw new SandboxError(check.reason, { code: "sandbox_unavailable" });
   const realWorktree = realWorktreeOf(options.worktree);
   const egress = await openBwrapEgress(options, settings.egress);
@@ -309,16 +313,29 @@ export async function createBwrapSandbox(
   }
 }
 
+/** How long a backend trusts a host check that passed: a run asks at its start and for each sandbox. */
+const passedCheckReuseMs = 60_000;
+
 /** A bwrap backend with `settings`; `bwrapSandboxBackend` is the one with the defaults. */
 export function createBwrapBackend(settings: BwrapSettings = {}): SandboxBackend {
+  // A check starts two processes (bwrap --version, a probe sandbox), 20–100 ms on a loaded host,
+  // and a run asked twice before its first model call. A passed check is reused for a minute; a
+  // failed one is never kept, so a host that was fixed is seen at the next ask.
+  let passed: { at: number; check: BwrapHostCheck } | undefined;
+  const checkHost = async (): Promise<BwrapHostCheck> => {
+    if (passed && Date.now() - passed.at < passedCheckReuseMs) return passed.check;
+    const check = await checkBwrapHost(settings.bwrapPath);
+    passed = check.ok ? { at: Date.now(), check } : undefined;
+    return check;
+  };
   return {
     name: "bwrap",
     isolates: true,
     async availability() {
-      const check = await checkBwrapHost(settings.bwrapPath);
+      const check = await checkHost();
       return check.ok ? { available: true } : { available: false, reason: check.reason };
     },
-    create: (options) => createBwrapSandbox(options, settings),
+    create: (options) => createBwrapSandbox(options, settings, checkHost),
   };
 }
 
