@@ -1,4 +1,4 @@
-// Agent text and sandboxed programs' output reach `slipway logs` and `slipway show` on the user's terminal: escapes must not.
+// Agent text, sandboxed programs' output and the repository's own text reach the user's terminal (logs, show, verify, runs, setup, run's live progress, error lines): escapes must not.
 import assert from "node:assert/strict";
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
@@ -174,7 +174,6 @@ test("slipway run's live progress shows an agent's path, output and model error 
     });
     assert.equal(result.code, 11, result.stderr);
     assert.match(result.stderr, /read_file: file not found: src\/done/);
-
     assert.match(result.stderr, /✓ run_command: .*exit code 0 out/);
     assert.match(result.stderr, /model failed: .*refused done/);
     assertInert(result.stderr);
