@@ -2,7 +2,7 @@
 import type { SlipwayConfig } from "../config/config-schema.ts";
 import { InputError } from "../core/errors.ts";
 import type { Run } from "../core/run.ts";
-import { readRunState, withRunState } from "../core/run-state.ts";
+import { withRunState } from "../core/run-state.ts";
 import { parseRepoGuardSection, resolveGuardPolicy } from "../judge/review/guard-policy-sources.ts";
 import type { Store } from "../store/store.ts";
 import { closeRunVolume, openRunSpace, unquotedWorktreePath } from "../workspace/run-volume.ts";
@@ -48,7 +48,7 @@ export async function openRunPlace(run: Run, services: RunPlaceServices): Promis
 
 /** Undo openRunPlace for a run that ends before its workspace stage: the volume goes, the record too. */
 export async function closeRunPlace(placed: Run, before: Run, store: Store): Promise<void> {
-  const { volume } = readRunState(placed.state);
+  const { volume } = placed.state;
   if (volume) await closeRunVolume(volume.mountPoint, volume.image);
   await store.updateRun(placed.id, { worktree: null, state: before.state });
 }

@@ -5,7 +5,7 @@ import { hostname } from "node:os";
 import { newId } from "../core/ids.ts";
 import type { Run, Task } from "../core/run.ts";
 import { parseRunSpec, type RunSpec } from "../core/run-spec.ts";
-import { withRunState } from "../core/run-state.ts";
+import { type RunState, withRunState } from "../core/run-state.ts";
 import type { Forge } from "../forge/forge.ts";
 import type { TaskGuardGrants } from "../judge/review/guard-policy-sources.ts";
 import type { Store } from "../store/store.ts";
@@ -116,7 +116,7 @@ export async function validateRunSpec(spec: unknown, signal?: AbortSignal): Prom
 }
 
 /** The state a run starts with: what its stages read of the spec (guards, follow-up, origin issue). */
-function initialState(spec: RunSpec): Record<string, unknown> {
+function initialState(spec: RunSpec): RunState {
   return withRunState(
     {},
     {
