@@ -3,13 +3,9 @@ import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { InputError } from "../core/errors.ts";
 import { checkBaseRef } from "../pipeline/check-base-ref.ts";
-import { type RunRequest, specOfRequest } from "../pipeline/start-run.ts";
-import { specSettingsOf } from "../runs/run-spec-settings.ts";
-import { submitRunSpec } from "../runs/submit-run-spec.ts";
+import type { RunRequest } from "../pipeline/start-run.ts";
 import { resolveRepoSource } from "../workspace/repo-source.ts";
-import { withRunServices } from "./agent-services.ts";
 import { type AppSettings, type GlobalOptions, loadAppSettings } from "./app-context.ts";
-import { executeRun } from "./execute-run.ts";
 import { collect, positiveInteger, positiveNumber } from "./option-parsers.ts";
 
 interface RunFlags {
@@ -64,9 +60,23 @@ function configFlags(flags: RunFlags): Record<string, unknown> {
 
 /** `--detach`: the run is validated, stored and queued for `slipway worker`; its id is printed. */
 async function submitDetached(request: RunRequest, settings: AppSettings, json: boolean): Promise<void> {
+  const [{ specOfRequest }, { specSettingsOf }, { submitRunSpec }] = await Promise.all([
+    import("../pipeline/start-run.ts"),
+    import("../runs/run-spec-settings.ts"),
+    import("../runs/submit-run-spec.ts"),
+  ]);
   const spec = await specOfRequest(request, specSettingsOf(settings.config));
   const { runId } = await submitRunSpec(spec, settings);
   process.stdout.write(json ? `${JSON.stringify({ runId, status: "queued" })}\n` : `${runId}\n`);
+}
+
+/** The modules that execute a run in this process. */
+async function loadRunMachinery() {
+  const [{ withRunServices }, { executeRun }] = await Promise.all([
+    import("./agent-services.ts"),
+    import("./execute-run.ts"),
+  ]);
+  return { withRunServices, executeRun };
 }
 
 export function registerRunCommand(program: Command, global: () => GlobalOptions): void {
@@ -119,6 +129,11 @@ export function registerRunCommand(program: Command, global: () => GlobalOptions
       // Everything a user can get wrong is checked before the data directory or the store is made.
       const taskText = readTask(flags);
       const settings = loadAppSettings(global(), configFlags(flags));
+      // The run's machinery (pipeline, agent, models, sandboxes: most of the CLI's modules) loads
+      // while intake's git commands run, instead of before them.
+      const machinery = flags.detach ? undefined : loadRunMachinery();
+      // Awaited below; when intake fails first, its error is the one to report, not a load error.
+      machinery?.catch(() => undefined);
       const repo = await resolveRepoSource(flags.repo);
       const request: RunRequest = {
         repo,
@@ -137,7 +152,10 @@ export function registerRunCommand(program: Command, global: () => GlobalOptions
         return;
       }
       // An unknown base is refused before the store or a mirror exists.
-      const listedRefs = await checkBaseRef(repo, flags.base);
+      const [listedRefs, { withRunServices, executeRun }] = await Promise.all([
+        checkBaseRef(repo, flags.base),
+        machinery!,
+      ]);
       await withRunServices(settings, async (agent, app) => {
         const { exitCode } = await executeRun({
           ...agent,

@@ -8,10 +8,6 @@ import { type RunContext, recordEvent, type Stage, type StageResult, wasCancelle
 import { pastDeadline, timeLimitDetail } from "./run-deadline.ts";
 import { agentStage } from "./stage-agent.ts";
 import { cleanupStage } from "./stage-cleanup.ts";
-import { commitStage } from "./stage-commit.ts";
-import { gateStage } from "./stage-gate.ts";
-import { publishStage } from "./stage-publish.ts";
-import { reviewStage } from "./stage-review.ts";
 import { setupStage } from "./stage-setup.ts";
 import { workspaceStage } from "./stage-workspace.ts";
 import { isPassingStoreFailure, retryStoreWrite, storeFailureDetail } from "./store-write-retry.ts";
@@ -25,10 +21,12 @@ const stages: Readonly<Record<Exclude<RunStage, "done">, Stage>> = {
   workspace: workspaceStage,
   setup: setupStage,
   agent: agentStage,
-  gate: gateStage,
-  review: reviewStage,
-  commit: commitStage,
-  publish: publishStage,
+  // Loaded when reached (about 90 modules: verifiers, parsers, judge, forge publishing): a run's
+  // start, up to the agent's first model call, does not wait for what judges and ships its work.
+  gate: async (context) => (await import("./stage-gate.ts")).gateStage(context),
+  review: async (context) => (await import("./stage-review.ts")).reviewStage(context),
+  commit: async (context) => (await import("./stage-commit.ts")).commitStage(context),
+  publish: async (context) => (await import("./stage-publish.ts")).publishStage(context),
   cleanup: cleanupStage,
 };
 

@@ -18,11 +18,7 @@ import {
 import { seesLaterMounts } from "../setup/snapshots/warm-setup.ts";
 import { pinnedManagerBin, withPinnedManagerPath } from "../tools/pinned-manager-path.ts";
 import type { ToolContext } from "../tools/tool.ts";
-import { narrowFastChecks } from "../verify/nearest-tests.ts";
-import { runVerifiers } from "../verify/run-verifiers.ts";
-import { summarizeReport } from "../verify/summarize.ts";
 import { changedFiles } from "../workspace/worktree-commit.ts";
-import { checksForRun } from "./checks-for-run.ts";
 import { type RunContext, recordEvent, type StageResult } from "./run-context.ts";
 import { deadlineSignal, withinDeadline } from "./run-deadline.ts";
 
@@ -81,6 +77,14 @@ function toolContextFor(
     mirrorPath: context.mirrorPath,
     signal,
     verify: async (verifySignal) => {
+      // Loaded at the first verify call: the run's start does not wait for the checks' modules.
+      const [{ checksForRun }, { narrowFastChecks }, { runVerifiers }, { summarizeReport }] =
+        await Promise.all([
+          import("./checks-for-run.ts"),
+          import("../verify/nearest-tests.ts"),
+          import("../verify/run-verifiers.ts"),
+          import("../verify/summarize.ts"),
+        ]);
       const { commands } = await checksForRun(context);
       // The fast set runs the tests nearest to what the agent changed, where the ecosystem allows.
       const changed = await changedFiles(context.mirrorPath!, sandbox.worktree, verifySignal);
