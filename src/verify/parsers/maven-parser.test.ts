@@ -119,3 +119,26 @@ test("a build that fails before compiling is reported by its own [ERROR] lines, 
     /^Could not resolve dependencies for project com\.example:calc.* before\.$/,
   );
 });
+
+/** mvn -q -B test on jBCrypt (JUnit 3.8.1 under Surefire 2.22.3) with a planted failing assertion. */
+const surefire2Junit3 = `[ERROR] Tests run: 6, Failures: 1, Errors: 0, Skipped: 0, Time elapsed: 11.577 s <<< FAILURE! - in org.mindrot.TestBCrypt
+[ERROR] testInternationalChars(org.mindrot.TestBCrypt)  Time elapsed: 0.001 s  <<< FAILURE!
+junit.framework.ComparisonFailure: expected:<slipway> but was:<planted>
+	at junit.framework.Assert.assertEquals(Assert.java:81)
+	at junit.framework.Assert.assertEquals(Assert.java:87)
+	at org.mindrot.TestBCrypt.testInternationalChars(TestBCrypt.java:182)
+[ERROR] Failures: 
+[ERROR]   org.mindrot.TestBCrypt#testInternationalChars ComparisonFailure expected:<slip...
+[ERROR] Tests run: 6, Failures: 1, Errors: 0, Skipped: 0
+`;
+
+test("a results entry spelled `pkg.Class#method` (no line) is the block's test, not a second failing test", () => {
+  assert.deepEqual(parseMavenOutput(surefire2Junit3), [
+    {
+      kind: "test",
+      test: "org.mindrot.TestBCrypt.testInternationalChars",
+      message: "expected:<slipway> but was:<planted>",
+      context: "at TestBCrypt.testInternationalChars(TestBCrypt.java:182)",
+    },
+  ]);
+});

@@ -80,7 +80,7 @@ function readBlocks(lines: string[]): TestBlock[] {
   return blocks;
 }
 
-/** `CalculatorTest.subtracts:14 expected:<1> but was:<5>` entries of the results' lists. */
+/** `CalculatorTest.subtracts:14 expected:<1> but was:<5>` (or `pkg.Class#method …`) entries of the results' lists. */
 function readResultEntries(lines: string[]): { name: string; message: string }[] {
   const entries: { name: string; message: string }[] = [];
   let inList = false;
@@ -97,7 +97,12 @@ function readResultEntries(lines: string[]): { name: string; message: string }[]
     const text = entry[1]!;
     if (/^\s*Run \d+:/.test(text)) continue;
     const [token = "", ...rest] = text.split(" ");
-    entries.push({ name: token.replace(/:\d+.*$/, "").replace(/->.*$/, ""), message: rest.join(" ") });
+    // Without a line, Surefire 2.x writes `pkg.Class#method`: the same test as a block's `pkg.Class.method`.
+    const name = token
+      .replace(/:\d+.*$/, "")
+      .replace(/->.*$/, "")
+      .replace("#", ".");
+    entries.push({ name, message: rest.join(" ") });
   }
   return entries;
 }
