@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { readRunState, withRunState } from "./run-state.ts";
 
-test("the state's keys come back typed, a damaged one left out, unknown ones dropped", () => {
+test("the state's keys come back typed, a damaged one left out, unknown ones kept as they are", () => {
   const state = readRunState({
     mirrorPath: "/data/mirrors/a",
     volume: { mountPoint: "/v/run_1", image: 7 },
@@ -15,7 +15,13 @@ test("the state's keys come back typed, a damaged one left out, unknown ones dro
     mirrorPath: "/data/mirrors/a",
     followUp: { parentRunId: "run_0", pullRequest: 3, kind: "ci", trigger: "ci:abc" },
     verification: [{ name: "test", passed: true, durationMs: 5, summary: "✓ test" }],
+    somethingElse: 1,
   });
+});
+
+test("keys named like Object's own properties are carried, never taken for schema keys", () => {
+  const state = readRunState(JSON.parse('{"constructor": 1, "toString": "x", "summary": "s"}'));
+  assert.deepEqual({ ...state }, { constructor: 1, toString: "x", summary: "s" });
 });
 
 test("a state that is not an object reads as empty", () => {

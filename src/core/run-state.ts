@@ -1,6 +1,6 @@
 // What a run keeps between stages and attempts in `run.state`, as one schema: the store saves it
 // as JSON and parses it with `readRunState` when it reads a run, so `run.state` is typed, with a
-// damaged key left out.
+// damaged key left out and a newer version's keys carried along untouched.
 import { z } from "zod";
 import { EventPullRequest } from "./events/event-parts.ts";
 import { RunSpecFollowUp, RunSpecGuardGrants } from "./run-spec.ts";
@@ -63,16 +63,22 @@ export function withRunState(state: RunState, patch: RunStatePatch): RunState {
 /**
  * The typed state of a stored run (the store reads every run's state through this). Each key is
  * parsed on its own, so one damaged key (an older version's, a hand-edited row) is left out
- * instead of losing the rest, and keys the schema does not know are dropped; never throws.
+ * instead of losing the rest; never throws. Keys the schema does not know are kept as they are,
+ * unseen by typed readers: a newer worker sharing the store wrote them, and an older worker's
+ * next update must not erase them.
  */
 export function readRunState(state: unknown): RunState {
   const bag = StateBag.safeParse(state);
+  if (!bag.success) return {};
   const parsed: Record<string, unknown> = {};
-  for (const [key, schema] of Object.entries(RunState.shape)) {
-    const value = bag.success ? bag.data[key] : undefined;
-    if (value === undefined) continue;
-    const field = schema.safeParse(value);
-    if (field.success) parsed[key] = field.data;
+  const unknownKeys: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(bag.data)) {
+    const schema = Object.hasOwn(RunState.shape, key) ? RunState.shape[key as keyof RunState] : undefined;
+    if (schema === undefined) unknownKeys[key] = value;
+    else if (value !== undefined) {
+      const field = schema.safeParse(value);
+      if (field.success) parsed[key] = field.data;
+    }
   }
-  return RunState.parse(parsed);
+  return { ...unknownKeys, ...RunState.parse(parsed) };
 }

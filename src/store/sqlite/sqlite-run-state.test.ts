@@ -34,16 +34,21 @@ async function runWithStoredState(name: string, stateJson: string): Promise<{ fi
   return { file, runId: run.id };
 }
 
-test("a run's state reads back typed: a damaged key and an unknown one left out, the rest kept", async () => {
+test("a run's state reads back typed: a damaged key left out, a newer version's key kept through an update", async () => {
   const stored = { summary: "kept", mirrorPath: 42, volume: { mountPoint: "/v" }, fromElsewhere: true };
   const { file, runId } = await runWithStoredState("damaged-key", JSON.stringify(stored));
   const store = await openSqliteStore(file);
   try {
     const run = await store.getRun(runId);
-    assert.deepEqual(run?.state, { summary: "kept" });
-    // The next stage's update writes the typed state back: the damaged keys do not come back.
+    assert.deepEqual(run?.state, { summary: "kept", fromElsewhere: true });
+    // The next stage's update writes the state back: the damaged keys do not come back, and the key
+    // only a newer worker knows survives an older worker's update.
     await store.updateRun(runId, { state: withRunState(run!.state, { frozenTree: "abc" }) });
-    assert.deepEqual((await store.getRun(runId))?.state, { summary: "kept", frozenTree: "abc" });
+    assert.deepEqual((await store.getRun(runId))?.state, {
+      summary: "kept",
+      fromElsewhere: true,
+      frozenTree: "abc",
+    });
   } finally {
     await store.close();
   }
