@@ -16,6 +16,7 @@ import { type AgentServices, prepareAgentServices, recordedRunsOf } from "./agen
 import type { AppContext, GlobalOptions } from "./app-context.ts";
 import { positiveNumber } from "./option-parsers.ts";
 import { createTerminalProgress } from "./output/live-progress.ts";
+import { terminalSafe } from "./output/terminal-text.ts";
 import { findOne, forgeName, noPullRequest, pullRequestNumber, withApp } from "./pr-lookup.ts";
 
 /** A CI log beyond this is cut from the front: the failure is at the end. */
@@ -29,7 +30,12 @@ interface WatchFlags {
   json: boolean;
 }
 
-function actionLine(action: ShepherdAction): string {
+/** One action as a line for the terminal: check names and triggers come from the forge, so inert. */
+export function actionLine(action: ShepherdAction): string {
+  return terminalSafe(actionText(action));
+}
+
+function actionText(action: ShepherdAction): string {
   switch (action.kind) {
     case "followed_up":
       return `follow-up ${action.trigger}: run ${action.runId} ended ${action.outcome}`;

@@ -3,10 +3,16 @@ import type { Command } from "commander";
 import { runWorker } from "../runs/worker.ts";
 import { type GlobalOptions, loadAppSettings, openAppStore } from "./app-context.ts";
 import { positiveInteger } from "./option-parsers.ts";
+import { terminalSafe } from "./output/terminal-text.ts";
 
 interface WorkerFlags {
   concurrency: number;
   once: boolean;
+}
+
+/** A worker's notice as a stderr line: it can quote a run's outcome detail (a model's error body). */
+export function workerNoticeLine(notice: string): string {
+  return `worker: ${terminalSafe(notice)}\n`;
 }
 
 export function registerWorkerCommand(program: Command, global: () => GlobalOptions): void {
@@ -35,7 +41,7 @@ export function registerWorkerCommand(program: Command, global: () => GlobalOpti
           concurrency: flags.concurrency,
           once: flags.once,
           stop: stop.signal,
-          onNotice: (line) => process.stderr.write(`worker: ${line}\n`),
+          onNotice: (line) => process.stderr.write(workerNoticeLine(line)),
         });
         process.stderr.write(
           `worker: ${summary.finished.length} run(s) finished, ${summary.handedBack.length} handed back\n`,
