@@ -8,6 +8,7 @@ import { relativizeFindings } from "./finding-paths.ts";
 import { missingProgram, unavailableHint } from "./missing-program.ts";
 import { genericParser, tailFinding } from "./parsers/generic-parser.ts";
 import { locateGoTestFiles } from "./parsers/go-test-paths.ts";
+import { locateJvmTestFiles } from "./parsers/jvm-test-paths.ts";
 import { stripAnsi } from "./parsers/output-text.ts";
 import { findParser } from "./parsers/parser-registry.ts";
 import { checkLine, summarizeReport } from "./summarize.ts";
@@ -96,7 +97,11 @@ export function toVerifierResult(
     findings: [
       ...extra,
       ...relativizeFindings(
-        locateGoTestFiles(findings, worktrees[0] ?? "", command.cwd),
+        locateJvmTestFiles(
+          locateGoTestFiles(findings, worktrees[0] ?? "", command.cwd),
+          worktrees[0] ?? "",
+          command.cwd,
+        ),
         worktrees,
         command.cwd,
       ),

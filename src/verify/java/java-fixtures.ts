@@ -87,6 +87,8 @@ const calculator = [
   "",
 ];
 const calculatorFile = "src/main/java/com/example/Calculator.java";
+/** Failing tests are named at their assertion's line in this file (from the frame's bare file name). */
+const testFile = "src/test/java/com/example/CalculatorTest.java";
 
 /** A String returned as an int on Calculator.java:8. */
 export const mavenCompileError: PlantedFixture = {
@@ -110,7 +112,7 @@ export const mavenFailingTests: PlantedFixture = {
     "pom.xml": pom,
     ...offlineMavenSettings(),
     [calculatorFile]: [...calculator, "}", ""].join("\n"),
-    "src/test/java/com/example/CalculatorTest.java": [
+    [testFile]: [
       "package com.example;",
       "",
       "import static org.junit.jupiter.api.Assertions.assertEquals;",
@@ -148,9 +150,14 @@ export const mavenFailingTests: PlantedFixture = {
   },
   speed: "full",
   planted: [
-    { kind: "test", test: "com.example.CalculatorTest.subtracts" },
-    { kind: "test", test: "com.example.CalculatorTest.describesNothing" },
-    { kind: "test", test: "com.example.CalculatorTest$WithNegatives.subtractsNegatives" },
+    { kind: "test", test: "com.example.CalculatorTest.subtracts", file: testFile, line: 16 },
+    { kind: "test", test: "com.example.CalculatorTest.describesNothing", file: testFile, line: 22 },
+    {
+      kind: "test",
+      test: "com.example.CalculatorTest$WithNegatives.subtractsNegatives",
+      file: testFile,
+      line: 29,
+    },
   ],
   unavailable: mavenUnavailable,
 };
@@ -204,7 +211,7 @@ export const gradleFailingTests: PlantedFixture = {
     "settings.gradle": "rootProject.name = 'calc'\n",
     "build.gradle": buildGradle,
     [calculatorFile]: [...calculator, "}", ""].join("\n"),
-    "src/test/java/com/example/CalculatorTest.java": [
+    [testFile]: [
       "package com.example;",
       "",
       "import static org.junit.Assert.assertEquals;",
@@ -233,8 +240,8 @@ export const gradleFailingTests: PlantedFixture = {
   },
   speed: "full",
   planted: [
-    { kind: "test", test: "com.example.CalculatorTest > subtracts" },
-    { kind: "test", test: "com.example.CalculatorTest > describesNothing" },
+    { kind: "test", test: "com.example.CalculatorTest > subtracts", file: testFile, line: 15 },
+    { kind: "test", test: "com.example.CalculatorTest > describesNothing", file: testFile, line: 21 },
   ],
 };
 
