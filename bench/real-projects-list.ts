@@ -22,6 +22,11 @@ export interface RealProject {
   plants: Plant[];
   /** Extra PATH entries (relative to the checkout) for prepare, CI and nothing else. */
   path?: string[];
+  /**
+   * Java: build from this machine's Maven repository with Debian's packaged one copied over it
+   * (bench/real-projects-maven.ts), for the CI commands and `slipway verify` alike.
+   */
+  mavenRepository?: "machine-and-debian";
   notes?: string;
 }
 
@@ -301,8 +306,32 @@ export const realProjects: RealProject[] = [
     ecosystem: "java",
     prepare: [],
     ci: ["mvn -B -o test"],
+    mavenRepository: "machine-and-debian",
     notes:
       "offline Maven cannot resolve the release plugins the pom declares as build extensions (maven-bundle-plugin, central-publishing)",
     plants: [],
+  },
+  {
+    repo: "jeremyh/jBCrypt",
+    ecosystem: "java",
+    prepare: [],
+    // No CI file: Maven's own test phase, as the README's "JUnit regression tests" are run.
+    ci: ["mvn -B -o test"],
+    mavenRepository: "machine-and-debian",
+    notes: "no CI config in the repository: `mvn test` (offline), Maven's own test phase",
+    plants: [
+      {
+        kind: "test",
+        file: "src/test/java/org/mindrot/TestBCrypt.java",
+        after: "public void testInternationalChars() {",
+        insert: '\t\tassertEquals("slipway", "planted");',
+      },
+      {
+        kind: "compile",
+        file: "src/main/java/org/mindrot/BCrypt.java",
+        after: "private static final int BCRYPT_SALT_LEN = 16;",
+        insert: '\tprivate static final int SLIPWAY_PLANTED = "not a number";',
+      },
+    ],
   },
 ];

@@ -11,6 +11,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { parsePinnedManager, providePinnedManager } from "../src/setup/node/pinned-manager.ts";
 import { type Plant, type RealProject, realProjects } from "./real-projects-list.ts";
+import { machineAndDebianMavenHome } from "./real-projects-maven.ts";
 
 const repoRoot = path.resolve(import.meta.dirname, "..");
 const mirrors = "/work/.mirror";
@@ -69,12 +70,26 @@ function shell(line: string, cwd: string, extraPath: string[] = [], env: Record<
   return { ok: result.status === 0, seconds: (performance.now() - started) / 1000, output };
 }
 
-function runVerify(directory: string, dataDir: string): VerifyRun {
+/** What a failed command said: Maven's first [ERROR] lines (its closing advice says nothing), else the tail. */
+function failureLines(output: string): string[] {
+  const lines = output.trim().split("\n");
+  const errors = lines.filter(
+    (line) => /^\[ERROR\] \S/.test(line) && !/Help \d|-e switch|-X switch/.test(line),
+  );
+  return errors.length > 0 ? errors.slice(0, 2).map((line) => line.slice(0, 300)) : lines.slice(-4);
+}
+
+function runVerify(directory: string, dataDir: string, env: Record<string, string> = {}): VerifyRun {
   const started = performance.now();
   const result = spawnSync(
     process.execPath,
     [path.join(repoRoot, "bin/slipway.js"), "--data-dir", dataDir, "verify", "--repo", directory, "--json"],
-    { encoding: "utf8", timeout: commandTimeoutMs, maxBuffer: 64 * 1024 * 1024 },
+    {
+      encoding: "utf8",
+      env: { ...process.env, ...env },
+      timeout: commandTimeoutMs,
+      maxBuffer: 64 * 1024 * 1024,
+    },
   );
   const seconds = (performance.now() - started) / 1000;
   let report: VerifyJson | undefined;
@@ -150,6 +165,10 @@ function measure(project: RealProject, dataDir: string): ProjectResult {
   const mirror = path.join(mirrors, project.repo.replace("/", "+"), "repo");
   const commit = execFileSync("git", ["-C", mirror, "rev-parse", "HEAD"], { encoding: "utf8" }).trim();
   const directory = mkdtempSync(path.join(tmpdir(), `slipway-real-${project.repo.replace("/", "+")}-`));
+  const maven = project.mavenRepository ? machineAndDebianMavenHome() : undefined;
+  // Only the Java rows: $HOME is where `slipway verify` finds the Maven repository it shows.
+  const env = maven?.env ?? {};
+  const verifyEnv: Record<string, string> = maven ? { HOME: maven.home } : {};
   try {
     execFileSync("git", ["clone", "--quiet", mirror, directory], {
       stdio: "pipe",
@@ -157,30 +176,31 @@ function measure(project: RealProject, dataDir: string): ProjectResult {
     });
     const notes = project.ecosystem === "node" ? providePinnedByHand(directory) : [];
     if (project.notes) notes.push(project.notes);
+    if (maven) notes.push(maven.note);
     for (const line of project.prepare) {
-      const prepared = shell(line, directory, project.path);
+      const prepared = shell(line, directory, project.path, env);
       if (!prepared.ok)
         notes.push(`prepare failed: ${line}: ${prepared.output.trim().split("\n").slice(-3).join(" | ")}`);
     }
     let ciSeconds = 0;
     let ciTail: string | undefined;
     for (const line of project.ci) {
-      const run = shell(line, directory, project.path);
+      const run = shell(line, directory, project.path, env);
       ciSeconds += run.seconds;
       if (!run.ok) {
-        ciTail = `${line}: ${run.output.trim().split("\n").slice(-4).join(" | ")}`;
+        ciTail = `${line}: ${failureLines(run.output).join(" | ")}`;
         break;
       }
     }
     const base = { repo: project.repo, ecosystem: project.ecosystem, commit, ciSeconds, notes };
     if (ciTail !== undefined) return { ...base, ciPassed: false, ciTail, plants: [] };
     // CI left its build output (dist/, target/, build/): verify sees the checkout as a developer's.
-    const verify = runVerify(directory, dataDir);
+    const verify = runVerify(directory, dataDir, verifyEnv);
     const plants: PlantResult[] = [];
     for (const planted of project.plants) {
       const { original, line } = plant(directory, planted);
       try {
-        const run = runVerify(directory, dataDir);
+        const run = runVerify(directory, dataDir, verifyEnv);
         plants.push({
           kind: planted.kind,
           expected: `${planted.file}:${line}`,
@@ -194,6 +214,7 @@ function measure(project: RealProject, dataDir: string): ProjectResult {
     return { ...base, ciPassed: true, verify, plants };
   } finally {
     rmSync(directory, { recursive: true, force: true });
+    maven?.remove();
   }
 }
 
