@@ -308,7 +308,7 @@ export const realProjects: RealProject[] = [
     ci: ["mvn -B -o test"],
     mavenRepository: "machine-and-debian",
     notes:
-      "offline Maven cannot resolve the release plugins the pom declares as build extensions (maven-bundle-plugin, central-publishing)",
+      "offline Maven cannot resolve the build extension the pom declares (maven-bundle-plugin 5.1.9), in neither repository",
     plants: [],
   },
   {
