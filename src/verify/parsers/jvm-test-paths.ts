@@ -2,7 +2,7 @@
 // test's class (`pkg.Class.method`, `pkg.Class > method`) and a frame with a bare file name,
 // `at Class.method(Class.java:12)`: the file is the package's folder under a source root
 // (src/test/java, …) of the project or of one of its modules, when exactly one such file exists.
-import { type Dirent, lstatSync, readdirSync, realpathSync } from "node:fs";
+import { type Dir, type Dirent, lstatSync, opendirSync, realpathSync } from "node:fs";
 import path from "node:path";
 import type { Finding } from "../../core/finding.ts";
 
@@ -44,11 +44,17 @@ function regularFileInside(file: string, root: string): boolean {
 
 /** Sub-folders of `dir` that may be modules: real folders (no links), not hidden, not build output. */
 function childFolders(worktree: string, dir: string): string[] {
-  let entries: Dirent[];
+  const entries: Dirent[] = [];
+  let handle: Dir | undefined;
   try {
-    entries = readdirSync(path.join(worktree, dir), { withFileTypes: true }).slice(0, maxEntries);
+    // Read at most maxEntries names: a hostile checkout may hold a million files in one folder.
+    handle = opendirSync(path.join(worktree, dir));
+    for (let entry = handle.readSync(); entry && entries.length < maxEntries; entry = handle.readSync())
+      entries.push(entry);
   } catch {
     return [];
+  } finally {
+    handle?.closeSync();
   }
   return entries
     .filter((entry) => entry.isDirectory() && !entry.name.startsWith(".") && !notModules.has(entry.name))
