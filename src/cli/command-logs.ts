@@ -4,6 +4,7 @@ import { InputError } from "../core/errors.ts";
 import { followRunEvents } from "../runs/follow-run-events.ts";
 import { type GlobalOptions, loadAppSettings, noStoreLine, withExistingStore } from "./app-context.ts";
 import { positiveNumber } from "./option-parsers.ts";
+import { watchStdoutClosed } from "./output/stdout-closed.ts";
 import { renderTraceEvent } from "./trace-format.ts";
 
 interface LogsFlags {
@@ -40,7 +41,8 @@ export function registerLogsCommand(program: Command, global: () => GlobalOption
             return followRunEvents(app.store, run.id, {
               follow: flags.follow,
               pollMs: settings.config.queue.pollSeconds * 1000,
-              signal: stop.signal,
+              // A reader that closed stdout (`| head`) ends following too.
+              signal: AbortSignal.any([stop.signal, watchStdoutClosed()]),
               onEvent: (event) => {
                 startedAt ??= Date.parse(event.at);
                 process.stdout.write(
@@ -54,7 +56,7 @@ export function registerLogsCommand(program: Command, global: () => GlobalOption
           },
         );
         // Following stopped before the run ended (timeout, Ctrl-C): say so in the exit code.
-        if (flags.follow && !finished) process.exitCode = 1;
+        if (flags.follow && !finished && !watchStdoutClosed().aborted) process.exitCode = 1;
       } finally {
         clearTimeout(timer);
         process.removeListener("SIGINT", onSignal);

@@ -66,8 +66,9 @@ describe("the CLI's wiring", () => {
 
   test("--help loads no command's module and none of the SDKs", () => {
     const { own, packages } = modulesLoaded(["--help"]);
-    // env-overrides.ts imports nothing: main drops blank variables with it before anything reads them.
-    assert.deepEqual(own, ["cli/main.ts", "config/env-overrides.ts"]);
+    // env-overrides.ts and stdout-closed.ts import nothing: main drops blank variables before
+    // anything reads them, and watches stdout for a reader that goes away.
+    assert.deepEqual(own, ["cli/main.ts", "config/env-overrides.ts", "cli/output/stdout-closed.ts"]);
     assert.deepEqual([...packages], ["commander"]);
   });
 

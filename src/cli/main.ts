@@ -1,10 +1,12 @@
 // The `slipway` command line: registers the commands and maps errors to one line and an exit code.
 // Start-up loads only the command that argv names: each command's module (and the store, models,
 // sandboxes and SDKs it pulls in) is imported on demand, so `--help` or `runs` stays cheap.
+
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { dropBlankVariables } from "../config/env-overrides.ts";
 import type { GlobalOptions } from "./app-context.ts";
+import { watchStdoutClosed } from "./output/stdout-closed.ts";
 
 type Register = (program: Command, global: () => GlobalOptions) => void;
 
@@ -166,6 +168,7 @@ export async function buildProgram(load?: ReadonlySet<string>): Promise<Command>
 export async function main(argv: string[]): Promise<number> {
   // Before any command (and the provider SDKs it loads) reads the environment: blank is unset.
   dropBlankVariables(process.env);
+  watchStdoutClosed();
   try {
     const named = commandNamed(argv);
     // One command per process: zod's compiled fast path (a generated function per object schema,
