@@ -56,3 +56,12 @@ test("a table cell keeps its row: pipes in a description are escaped, a long def
   assert.ok(page.includes("| `guards.globs` | string list | listed below |  | a \\| b |"));
   assert.ok(page.includes("Default of `guards.globs`: `dir0/**`, `dir1/**`"));
 });
+
+test("every key of both files, the repository's setup and verify sections too, says what it means", () => {
+  const page = renderConfigReference();
+  const undescribed = page.split("\n").filter((line) => line.includes("(no description in the schema)"));
+  assert.deepEqual(undescribed, []);
+  for (const key of ["setup.commands", "setup.env", "setup.allowHosts", "verify.commands[].run"]) {
+    assert.ok(page.includes(`| \`${key}\` |`), `${key} is in the reference`);
+  }
+});

@@ -1,6 +1,7 @@
 // Renders docs/configuration-reference.md from the zod schemas, so the reference lists exactly the
 // keys, types and defaults the loaders accept; a test fails when the committed page is stale.
 import { z } from "zod";
+import { RepoSetupConfig } from "../setup/repo-setup-config.ts";
 import { RepoVerifyConfig } from "../verify/repo-config.ts";
 import { SlipwayConfig } from "./config-schema.ts";
 import { envOverrides } from "./env-overrides.ts";
@@ -203,11 +204,16 @@ const repositoryGuardsNote = [
 export function renderConfigReference(
   platformSchema: z.ZodType = SlipwayConfig,
   repositoryVerifySchema: z.ZodType = RepoVerifyConfig,
+  repositorySetupSchema: z.ZodType = RepoSetupConfig,
 ): string {
   const platform = toJsonSchema(platformSchema);
   const repositoryVerify: JsonSchemaNode = {
     type: "object",
     properties: {
+      setup: {
+        ...toJsonSchema(repositorySetupSchema),
+        description: "how dependencies are installed before the agent starts (see setup.md)",
+      },
       verify: { ...toJsonSchema(repositoryVerifySchema), description: "checks the repository declares" },
     },
   };

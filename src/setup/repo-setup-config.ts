@@ -44,15 +44,25 @@ export const EnvName = z
 
 export const RepoSetupConfig = z
   .object({
-    commands: z.array(DeclaredSetupCommand).max(32).optional(),
+    commands: z
+      .array(DeclaredSetupCommand)
+      .max(32)
+      .optional()
+      .describe(
+        "install commands (a command line, or `{run, cwd}`) that replace the detected ones; run in the sandbox before the agent",
+      ),
     env: z
       .array(EnvName)
       .max(32)
-      .default(() => []),
+      .default(() => [])
+      .describe(
+        "names of secret variables the commands need (e.g. NPM_TOKEN); only those slipway.yaml's setup.secretEnv names are handed over, to setup only",
+      ),
     allowHosts: z
       .array(HostPattern)
       .max(64)
-      .default(() => []),
+      .default(() => [])
+      .describe("hosts setup may reach besides the ecosystem's registries (exact, or `*.example.com`)"),
   })
   .strict();
 export type RepoSetupConfig = z.infer<typeof RepoSetupConfig>;

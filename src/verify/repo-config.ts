@@ -22,31 +22,54 @@ const relativeDirectory = z
 
 export const DeclaredCheck = z
   .object({
-    name: z.string().regex(/^[\w.:@/-]+$/, "use letters, digits and . _ : @ / - only"),
-    run: z.string().superRefine((value, context) => {
-      try {
-        splitCommandLine(value);
-      } catch (error) {
-        context.addIssue({ code: "custom", message: (error as Error).message });
-      }
-    }),
-    cwd: relativeDirectory.default("."),
+    name: z
+      .string()
+      .regex(/^[\w.:@/-]+$/, "use letters, digits and . _ : @ / - only")
+      .describe("the check's name in reports (a detected check of the same name is replaced by this one)"),
+    run: z
+      .string()
+      .superRefine((value, context) => {
+        try {
+          splitCommandLine(value);
+        } catch (error) {
+          context.addIssue({ code: "custom", message: (error as Error).message });
+        }
+      })
+      .describe("the command line, split into arguments as a shell would but run without one"),
+    cwd: relativeDirectory.default(".").describe("the folder it runs in, relative to the repository's root"),
     parser: z
       .string()
       .refine((value) => outputParsers.has(value), {
         message: `unknown parser; known parsers: ${[...outputParsers.keys()].join(", ")}`,
       })
-      .optional(),
-    speed: z.enum(["fast", "full", "both"]).default("both"),
-    timeoutSeconds: z.number().positive().max(86_400).optional(),
+      .optional()
+      .describe(
+        "the parser that reads its output (default: inferred from the tools the command names, `generic` when none is known)",
+      ),
+    speed: z
+      .enum(["fast", "full", "both"])
+      .default("both")
+      .describe("fast: the agent's quick checks only; full: the gate only; both: either"),
+    timeoutSeconds: z
+      .number()
+      .positive()
+      .max(86_400)
+      .optional()
+      .describe("stop the check after this long (default: the platform's verify timeout)"),
   })
   .strict();
 export type DeclaredCheck = z.infer<typeof DeclaredCheck>;
 
 export const RepoVerifyConfig = z
   .object({
-    replace: z.boolean().default(false),
-    commands: z.array(DeclaredCheck).default(() => []),
+    replace: z
+      .boolean()
+      .default(false)
+      .describe("true: run only the declared commands; false: add them to the detected and CI checks"),
+    commands: z
+      .array(DeclaredCheck)
+      .default(() => [])
+      .describe("checks the repository declares"),
     // Without it a repository where nothing is detected or declared never passes verification:
     // no checks would otherwise mean success, and the gate would pass a change nothing checked.
     none: z
