@@ -1,16 +1,22 @@
 // Freezes what the agent left into a tree object while nothing of its can run, and checks later
 // that the worktree still holds that tree: what the gate verified and review read is what is committed.
+import { setupOwnedPaths } from "../setup/setup-owned-paths.ts";
 import { changedPathsBetween, retakeFrozenTree, snapshotWorktree } from "../workspace/worktree-commit.ts";
 import { type RunContext, recordEvent } from "./run-context.ts";
 
 /** How many changed paths an event or an outcome detail names; the rest are counted. */
 const pathsShown = 10;
 
-/** End every process of the sandbox, then freeze the worktree into a tree; returns the tree's id. */
+/**
+ * End every process of the sandbox, then freeze the worktree into a tree; returns the tree's id.
+ * What setup installed is never the agent's change: its untracked files stay out of the tree (so
+ * out of the guards', the judge's and the commit's view) whether or not the repository ignores them.
+ */
 export async function freezeWorktree(context: RunContext): Promise<string> {
   const sandbox = context.sandbox!;
   await sandbox.killAll();
-  const tree = await snapshotWorktree(context.mirrorPath!, sandbox.worktree, context.signal);
+  const setAside = setupOwnedPaths(context.setup?.producedDirectories ?? []);
+  const tree = await snapshotWorktree(context.mirrorPath!, sandbox.worktree, context.signal, setAside);
   context.frozenTree = tree;
   await recordEvent(context, "tree-freeze", { tree });
   return tree;

@@ -15,6 +15,7 @@ import {
   releaseOfflineCaches,
   withOfflineEnv,
 } from "../setup/caches/offline-caches.ts";
+import { setupOwnedPaths } from "../setup/setup-owned-paths.ts";
 import { seesLaterMounts } from "../setup/snapshots/warm-setup.ts";
 import { pinnedManagerBin, withPinnedManagerPath } from "../tools/pinned-manager-path.ts";
 import type { ToolContext } from "../tools/tool.ts";
@@ -87,7 +88,9 @@ function toolContextFor(
         ]);
       const { commands } = await checksForRun(context);
       // The fast set runs the tests nearest to what the agent changed, where the ecosystem allows.
-      const changed = await changedFiles(context.mirrorPath!, sandbox.worktree, verifySignal);
+      // What setup installed is not the agent's change (a .venv's own test_*.py files are no nearest tests).
+      const setAside = setupOwnedPaths(context.setup?.producedDirectories ?? []);
+      const changed = await changedFiles(context.mirrorPath!, sandbox.worktree, verifySignal, setAside);
       const nearest = await narrowFastChecks(commands, sandbox.worktree, changed);
       const report = await runVerifiers(sandbox, nearest, "fast", verifySignal);
       await recordEvent(context, "verify-end", {

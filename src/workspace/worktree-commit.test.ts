@@ -1,7 +1,8 @@
-// Tests for the frozen tree: a snapshot leaves the worktree's own index alone, a re-take sees every
-// change to the tree's files, and the commit records the given tree whatever the worktree holds.
+// Tests for the frozen tree: a snapshot leaves the worktree's own index alone and setup's untracked
+// files out, a re-take sees every change to the tree's files, and the commit records the given tree
+// whatever the worktree holds.
 import assert from "node:assert/strict";
-import { appendFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import { git, makeRepo, tempDir } from "../../test/helpers/git-fixture.ts";
@@ -57,6 +58,53 @@ describe("snapshotWorktree", () => {
     unlinkSync(path.join(worktreePath, "b.txt"));
     const afterDelete = await snapshotWorktree(mirrorPath, worktreePath);
     assert.deepEqual(await changedPathsBetween(mirrorPath, worktreePath, tree, afterDelete), ["b.txt"]);
+  });
+});
+
+describe("snapshotWorktree with paths set aside (what setup installed)", () => {
+  test("leaves their untracked files out, whatever .gitignore says; tracked files there still count", async () => {
+    const source = makeRepo({
+      "a.txt": "one\n",
+      "node_modules/vendored/index.js": "tracked\n",
+      "node_modules/gone.js": "tracked\n",
+    });
+    const dataDir = tempDir("data");
+    created.push(source, dataDir);
+    const { mirrorPath } = await ensureMirror(source, dataDir);
+    const worktreePath = path.join(dataDir, "worktrees", "run_1");
+    const { baseCommit } = await createWorktree({ mirrorPath, baseRef: "main", branch: "s/t", worktreePath });
+    const write = (file: string, text: string) => {
+      mkdirSync(path.dirname(path.join(worktreePath, file)), { recursive: true });
+      writeFileSync(path.join(worktreePath, file), text);
+    };
+    write("node_modules/installed/index.js", "from setup\n");
+    write("node_modules/vendored/extra.js", "untracked beside a tracked file\n");
+    write("node_modules/vendored/index.js", "changed by the agent\n");
+    unlinkSync(path.join(worktreePath, "node_modules/gone.js"));
+    // The agent tries to bring setup's files in (or hide them) with ignore rules of its own.
+    write(".gitignore", "!node_modules/\n!/node_modules/**\n");
+    // "x*" is that folder only: as a glob it would also leave out "xy".
+    write("x*/set-aside.txt", "left out\n");
+    write("xy/kept.txt", "kept\n");
+    const tree = await snapshotWorktree(mirrorPath, worktreePath, undefined, ["node_modules", "x*"]);
+    assert.deepEqual(await changedPathsBetween(mirrorPath, worktreePath, baseCommit, tree), [
+      ".gitignore",
+      "node_modules/gone.js",
+      "node_modules/vendored/index.js",
+      "xy/kept.txt",
+    ]);
+    // The agent's fast checks pick the tests nearest to its change: nothing setup installed is one.
+    assert.deepEqual(await changedFiles(mirrorPath, worktreePath, undefined, ["node_modules", "x*"]), [
+      ".gitignore",
+      "xy/kept.txt",
+    ]);
+    for (const bad of [".", "", "..", "../a", "/etc", "a/", "a/../b"]) {
+      await assert.rejects(
+        snapshotWorktree(mirrorPath, worktreePath, undefined, [bad]),
+        /is not a path inside the worktree/,
+        bad,
+      );
+    }
   });
 });
 

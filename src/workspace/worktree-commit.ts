@@ -26,17 +26,29 @@ export function parseStatusPaths(output: string): string[] {
 
 /**
  * Paths changed in the worktree against its HEAD: modified, added, deleted and untracked files (not
- * ignored ones), relative to the worktree root.
+ * ignored ones), relative to the worktree root; nothing under `setAside` (what setup installed).
  */
 export async function changedFiles(
   mirrorPath: string,
   worktreePath: string,
   signal?: AbortSignal,
+  setAside: readonly string[] = [],
 ): Promise<string[]> {
   const options = await worktreeGitOptions(mirrorPath, worktreePath);
+  const excluded = setAside.map(setAsidePathspec);
   // --ignore-submodules=dirty: git compares submodule commits only and starts no process inside them.
   const { stdout } = await runGit(
-    ["status", "--porcelain=v1", "-z", "--no-renames", "--untracked-files=all", "--ignore-submodules=dirty"],
+    [
+      "status",
+      "--porcelain=v1",
+      "-z",
+      "--no-renames",
+      "--untracked-files=all",
+      "--ignore-submodules=dirty",
+      "--",
+      ".",
+      ...excluded,
+    ],
     { ...options, signal },
   );
   return parseStatusPaths(stdout);
@@ -97,32 +109,68 @@ async function withPrivateIndex<T>(
   }
 }
 
-/** Stage the worktree onto a private index read from `start` with `git add <addMode>`; the tree's id. */
+/** Stage the worktree onto a private index read from `start` with `stage`; the tree's id. */
 function writeTreeFrom(
   mirrorPath: string,
   worktreePath: string,
   start: string,
-  addMode: "-A" | "-u",
   signal: AbortSignal | undefined,
+  stage: (options: RunGitOptions) => Promise<void>,
 ): Promise<string> {
   return withPrivateIndex(mirrorPath, worktreePath, start, signal, async (options) => {
-    await runGit(["add", addMode, "--", "."], options);
+    await stage(options);
     return (await runGit(["write-tree"], options)).stdout.trim();
   });
 }
 
 /**
- * Freeze the worktree as it is now into a tree object in the mirror and return its id: HEAD's
- * files plus every change, as `add -A` sees them (ignored files stay out unless HEAD tracks them:
- * starting from HEAD keeps them). Call it only while nothing can write the worktree (after
- * `Sandbox.killAll`).
+ * `:(top,literal,exclude)<path>` for a path relative to the worktree root; anything that could
+ * leave out more than that one path (the root, `..`, an absolute or unnormalised path) is a
+ * caller's bug.
  */
-export function snapshotWorktree(
+export function setAsidePathspec(relative: string): string {
+  const normal = path.posix.normalize(relative);
+  if (
+    normal !== relative ||
+    normal === "." ||
+    normal.startsWith("/") ||
+    normal === ".." ||
+    normal.startsWith("../") ||
+    normal.endsWith("/") ||
+    normal.includes("\0")
+  ) {
+    throw new WorkspaceError(`"${relative}" is not a path inside the worktree to leave out of its tree`);
+  }
+  // literal: a folder named "*" or "[a]" is that folder only; top: from the root, not the cwd.
+  return `:(top,literal,exclude)${relative}`;
+}
+
+/**
+ * Freeze the worktree as it is now into a tree object in the mirror and return its id: HEAD's
+ * files as they are now (changed, deleted, or kept when .gitignore names them), plus every
+ * untracked file the standard ignore rules do not ignore — except under `setAside` (what setup
+ * installed), left out by pathspecs Slipway passes, so no ignore file the agent or the repository
+ * writes can bring them in; a tracked file there is still taken as it is now. Call it only while
+ * nothing can write the worktree (after `Sandbox.killAll`).
+ */
+export async function snapshotWorktree(
   mirrorPath: string,
   worktreePath: string,
   signal?: AbortSignal,
+  setAside: readonly string[] = [],
 ): Promise<string> {
-  return writeTreeFrom(mirrorPath, worktreePath, "HEAD", "-A", signal);
+  const excluded = setAside.map(setAsidePathspec);
+  return writeTreeFrom(mirrorPath, worktreePath, "HEAD", signal, async (options) => {
+    await runGit(["add", "-u", "--", "."], options);
+    // Not `add -A` with the exclusions: git refuses an exclusion that names an ignored directory.
+    const { stdout } = await runGit(
+      ["ls-files", "-z", "--others", "--exclude-standard", "--", ".", ...excluded],
+      options,
+    );
+    // The listed names go in as they are (update-index reads no pathspec, so no name is a pattern).
+    if (stdout.length > 0)
+      await runGit(["update-index", "--add", "-z", "--stdin"], { ...options, input: stdout });
+  });
 }
 
 /**
@@ -136,7 +184,9 @@ export async function retakeFrozenTree(
   frozenTree: string,
   signal?: AbortSignal,
 ): Promise<string> {
-  return writeTreeFrom(mirrorPath, worktreePath, objectId(frozenTree), "-u", signal);
+  return writeTreeFrom(mirrorPath, worktreePath, objectId(frozenTree), signal, async (options) => {
+    await runGit(["add", "-u", "--", "."], options);
+  });
 }
 
 /**
