@@ -42,6 +42,12 @@ function toolchainLines(report: DoctorReport): string[] {
     ...lines,
     `bwrap read-only mounts (sandbox.readOnlyMounts):${mounts.length === 0 ? " none" : ""}`,
     ...mounts,
+    ...(report.maskedFiles.length === 0
+      ? []
+      : [
+          "credential files inside those mounts, hidden by an empty file in every sandbox (move them out of the toolchain):",
+          ...report.maskedFiles.map((file) => `  ${file}`),
+        ]),
   ];
 }
 

@@ -62,6 +62,8 @@ export interface DoctorReport {
   toolchains: ToolchainCheck[];
   /** The bwrap backend's extra read-only mounts (`sandbox.readOnlyMounts`) and whether each can be mounted. */
   readOnlyMounts: ReadOnlyMountCheck[];
+  /** Credential files inside the bwrap backend's read-only mounts, hidden by an empty file inside. */
+  maskedFiles: string[];
   /** How bwrap caps processes and memory here (cgroups as root, rlimits otherwise). */
   bwrapLimits: BwrapLimitModes;
   /** How bwrap ends every process of a sandbox here (cgroup.kill, or the pid namespace and the reaper). */

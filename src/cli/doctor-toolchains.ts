@@ -33,7 +33,7 @@ export interface ReadOnlyMountCheck {
 export function checkBwrapMounts(
   config: SlipwayConfig,
   env: NodeJS.ProcessEnv,
-): { toolchains: ToolchainCheck[]; readOnlyMounts: ReadOnlyMountCheck[] } {
+): { toolchains: ToolchainCheck[]; readOnlyMounts: ReadOnlyMountCheck[]; maskedFiles: string[] } {
   const protectedPaths = protectedHostPaths([homedir()], { secrets: [resolveDataDir(config.dataDir, env)] });
   const mounts = toolchainMounts(config.sandbox.toolchains, {
     searchPath: env.PATH ?? "",
@@ -59,5 +59,5 @@ export function checkBwrapMounts(
         }
       : { directory, ok: true };
   });
-  return { toolchains, readOnlyMounts };
+  return { toolchains, readOnlyMounts, maskedFiles: mounts.masked };
 }

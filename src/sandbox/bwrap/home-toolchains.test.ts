@@ -7,7 +7,7 @@ import { after, describe, test } from "node:test";
 import { SandboxError } from "../../core/errors.ts";
 import { protectedHostPaths } from "../mount-safety.ts";
 import { tempDirectory } from "../sandbox.contract.ts";
-import { homeToolchainOf, pyenvInstallation, rustupInstallation } from "./home-toolchains.ts";
+import { cargoHomeInstallation, homeToolchainOf, pyenvInstallation } from "./home-toolchains.ts";
 import { hostMounts } from "./host-mounts.ts";
 import { toolchainMounts } from "./toolchain-mounts.ts";
 
@@ -39,7 +39,7 @@ describe("home toolchains", () => {
   const pyenvRoot = path.join(home, ".pyenv");
 
   test("rustup in ~/.cargo/bin: the bin directory and ~/.rustup, with RUSTUP_HOME", () => {
-    assert.deepEqual(rustupInstallation(cargoBin, { home, env: {} }), {
+    assert.deepEqual(cargoHomeInstallation(cargoBin, { home, env: {} }), {
       manager: "rustup",
       directories: [cargoBin, rustupHome],
       environment: { RUSTUP_HOME: rustupHome },
@@ -51,14 +51,38 @@ describe("home toolchains", () => {
     executable(path.join(elsewhere, "cargo", "bin", "cargo"));
     mkdirSync(path.join(elsewhere, "rustup", "toolchains"), { recursive: true });
     const env = { CARGO_HOME: path.join(elsewhere, "cargo"), RUSTUP_HOME: path.join(elsewhere, "rustup") };
-    assert.deepEqual(rustupInstallation(path.join(elsewhere, "cargo", "bin"), { home, env })?.environment, {
-      RUSTUP_HOME: path.join(elsewhere, "rustup"),
-    });
-    assert.equal(
-      rustupInstallation(cargoBin, { home, env: { RUSTUP_HOME: path.join(scratch, "none") } }),
-      undefined,
+    assert.deepEqual(
+      cargoHomeInstallation(path.join(elsewhere, "cargo", "bin"), { home, env })?.environment,
+      {
+        RUSTUP_HOME: path.join(elsewhere, "rustup"),
+      },
     );
-    assert.equal(rustupInstallation(path.join(scratch, "opt"), { home, env: {} }), undefined);
+    assert.deepEqual(
+      cargoHomeInstallation(cargoBin, { home, env: { RUSTUP_HOME: path.join(scratch, "none") } }),
+      { manager: "cargo-home", directories: [cargoBin], environment: {} },
+    );
+    assert.equal(cargoHomeInstallation(path.join(scratch, "opt"), { home, env: {} }), undefined);
+  });
+
+  test("a CARGO_HOME-shaped folder anywhere: its bin and the sibling rustup home, never the folder", () => {
+    // The official rust image's layout (/usr/local/cargo beside /usr/local/rustup), moved to scratch.
+    const local = path.join(scratch, "usr-local");
+    const bin = path.join(local, "cargo", "bin");
+    executable(path.join(bin, "cargo"));
+    writeFileSync(path.join(local, "cargo", "credentials.toml"), '[registry]\ntoken = "secret"\n');
+    const outsider = { home: path.join(scratch, "home", "nobody"), env: {} };
+    assert.deepEqual(cargoHomeInstallation(bin, outsider), {
+      manager: "cargo-home",
+      directories: [bin],
+      environment: {},
+    });
+    mkdirSync(path.join(local, "rustup", "toolchains"), { recursive: true });
+    assert.deepEqual(cargoHomeInstallation(bin, outsider)?.directories, [bin, path.join(local, "rustup")]);
+    // A standalone installation (bin beside lib, nothing of a cargo home) is not one.
+    const standalone = path.join(scratch, "opt", "rust-1.80");
+    executable(path.join(standalone, "bin", "cargo"));
+    mkdirSync(path.join(standalone, "lib", "rustlib"), { recursive: true });
+    assert.equal(cargoHomeInstallation(path.join(standalone, "bin"), outsider), undefined);
   });
 
   test("pyenv shims, also a plugin's: the pyenv root, with PYENV_ROOT", () => {
@@ -91,14 +115,14 @@ describe("home toolchains", () => {
     assert.ok(!mounts.directories.includes(path.join(home, ".cargo")));
   });
 
-  test("cargo in ~/.cargo/bin without a rustup home is skipped: ~/.cargo as a whole would show credentials.toml", () => {
+  test("cargo in ~/.cargo/bin without a rustup home: only ~/.cargo/bin, never ~/.cargo with credentials.toml", () => {
     const mounts = toolchainMounts(["cargo"], {
       searchPath: cargoBin,
       protectedPaths: protectedHostPaths([home]),
       host: { home, env: { RUSTUP_HOME: path.join(scratch, "no-rustup") } },
     });
-    assert.deepEqual(mounts.directories, []);
-    assert.match(mounts.skipped[0]?.reason ?? "", /\.cargo is not mounted: it contains .*credentials\.toml/);
+    assert.deepEqual(mounts.directories, [cargoBin]);
+    assert.equal(mounts.found[0]?.manager, "cargo-home");
   });
 
   test("read-only mounts are added after the toolchains; one exposing a secret stops the sandbox with the key named", () => {

@@ -16,6 +16,8 @@ export interface LayoutInput {
   syntheticEtcDir: string;
   /** Toolchain installation directories, mounted read-only at the same path. */
   toolchainDirectories: string[];
+  /** Credential files inside the read-only mounts, each covered by an empty read-only file. */
+  maskedFiles?: string[];
   /** Size cap of each private tmpfs (/tmp and $HOME), which otherwise grows in host memory. */
   tmpfsBytes: number;
   /** Host directory of the egress proxy's socket, when the sandbox has allowed hosts. */
@@ -61,6 +63,10 @@ export function sandboxLayout(input: LayoutInput): MountStep[] {
     ...own,
     ...input.toolchainDirectories.map(
       (directory): MountStep => ({ kind: "ro-bind", source: directory, target: directory }),
+    ),
+    // After the mounts they lie in, before the worktree (which a mask must never cover).
+    ...(input.maskedFiles ?? []).map(
+      (file): MountStep => ({ kind: "ro-bind", source: "/dev/null", target: file }),
     ),
     // bwrap binds recursively: mounts under the worktree on the host (overlays) come along.
     { kind: "bind", source: input.worktree, target: input.worktree },

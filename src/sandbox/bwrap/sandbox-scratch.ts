@@ -40,6 +40,7 @@ export async function prepareScratch(
       worktree: realWorktree,
       syntheticEtcDir: etcDir,
       toolchainDirectories: mounts.directories,
+      maskedFiles: mounts.masked,
       tmpfsBytes: options.memoryMb * 1024 * 1024,
       egressSocketDirectory,
     });

@@ -2,7 +2,9 @@
 // under /opt/node24, rustup's proxies in ~/.cargo/bin), so they can be mounted read-only without
 // exposing the rest of /opt or $HOME.
 import { accessSync, constants, realpathSync, statSync } from "node:fs";
+import { homedir } from "node:os";
 import path from "node:path";
+import { credentialFilesIn } from "../credential-files.ts";
 import { isWithin, type ProtectedPaths, unsafeMountReason } from "../mount-safety.ts";
 import { type HomeToolchain, type HostLocations, homeToolchainOf } from "./home-toolchains.ts";
 
@@ -106,6 +108,11 @@ export interface ToolchainMounts {
   found: FoundToolchain[];
   /** Toolchains that could not be mounted, with the reason (missing, or unsafe to mount). */
   skipped: { name: string; reason: string }[];
+  /**
+   * Credential files inside the mounted directories or the system directories (a cargo home's
+   * credentials.toml under /usr/local, a global npmrc): each is covered by an empty read-only file.
+   */
+  masked: string[];
 }
 
 type Resolution =
@@ -118,7 +125,8 @@ function resolveToolchain(name: string, context: ToolchainContext): Resolution {
   if (!program) return { skipped: { name, reason: "not found on PATH" } };
   // The PATH entry's own directory is resolved (/bin → /usr/bin) but not the program's link.
   const programDirectory = realpathSync(path.dirname(program));
-  const managed = context.host ? homeToolchainOf(programDirectory, context.host) : undefined;
+  // A cargo home is recognised with or without the host's environment: never mounted whole.
+  const managed = homeToolchainOf(programDirectory, context.host ?? { home: homedir(), env: {} });
   const candidates = managed?.directories ?? [
     installationRoot(path.join(programDirectory, path.basename(program)), realpathSync(program)),
   ];
@@ -154,5 +162,36 @@ export function toolchainMounts(names: readonly string[], context: ToolchainCont
   }
   const unique = [...new Set(found.flatMap((toolchain) => toolchain.directories))].sort();
   const directories = unique.filter((dir) => !unique.some((other) => other !== dir && isWithin(dir, other)));
-  return { directories, environment, found, skipped };
+  const masked = credentialFilesIn(scanRoots(directories, context), [...systemDirectories, ...directories]);
+  return { directories, environment, found, skipped, masked };
+}
+
+/** At most this many PATH entries are looked at for installation roots under the mounts. */
+const maxPathEntries = 64;
+
+/**
+ * Where credential files are looked for (two levels deep): every mounted toolchain directory;
+ * /usr and /usr/local, mounted whole; the installation root of each PATH entry under any mount
+ * (/usr/local/cargo for /usr/local/cargo/bin, the rust image's CARGO_HOME) and $CARGO_HOME.
+ */
+function scanRoots(directories: readonly string[], context: ToolchainContext): string[] {
+  const mounted = [...systemDirectories, ...directories];
+  const entries = context.searchPath.split(path.delimiter).slice(0, maxPathEntries);
+  const cargoHome = context.host?.env.CARGO_HOME;
+  const roots = [...entries.map((entry) => (path.basename(entry) === "bin" ? path.dirname(entry) : entry))];
+  if (cargoHome) roots.push(cargoHome);
+  const underMounts = roots.flatMap((root) => {
+    if (!path.isAbsolute(root)) return [];
+    const real = realOrUndefined(root);
+    return real && mounted.some((directory) => isWithin(real, directory)) ? [real] : [];
+  });
+  return [...new Set([...directories, "/usr", "/usr/local", ...underMounts])];
+}
+
+function realOrUndefined(candidate: string): string | undefined {
+  try {
+    return realpathSync(candidate);
+  } catch {
+    return undefined;
+  }
 }

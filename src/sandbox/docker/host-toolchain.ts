@@ -78,5 +78,7 @@ export function hostToolchain(searchPath: string, protectedPaths: ProtectedPaths
     .split(":")
     .filter((entry) => reachable.some((directory) => isWithin(entry, directory)));
   const directories = [...system, ...toolchains.directories];
-  return { directories, masked: maskedConfigFiles(directories), path: entries.join(":") };
+  // Plus credential files anywhere two levels into a mount (a cargo home under /usr/local).
+  const masked = [...new Set([...maskedConfigFiles(directories), ...toolchains.masked])];
+  return { directories, masked, path: entries.join(":") };
 }
