@@ -2,10 +2,13 @@
 // returns: nothing the install started, and nothing it wrote to the sandbox's HOME (an .npmrc with
 // a token, caches that saw it), outlives the setup. The run's setup stage and `slipway setup` share it.
 // With `caches`, the repository's package-manager download caches are mounted for the setup only.
+import type { EgressDecision } from "../sandbox/egress/egress-decision.ts";
 import type { SandboxBackend, SandboxOptions } from "../sandbox/sandbox.ts";
 import { cacheEnvFor, mountDownloadCaches, unmountDownloadCaches } from "./caches/download-caches.ts";
+import { withEgressRefusals } from "./egress-refusal-cause.ts";
 import type { SetupPlan } from "./plan-setup.ts";
 import { readSecrets, runSetupCommands, type SetupRunResult } from "./run-setup.ts";
+import { redactSecrets } from "./setup-cause.ts";
 
 export interface SetupSandboxRequest {
   backend: SandboxBackend;
@@ -19,6 +22,24 @@ export interface SetupSandboxRequest {
   environment?: NodeJS.ProcessEnv;
   /** Share download caches between setups of `repo` under `dataDir` (absent: none). */
   caches?: { dataDir: string; repo: string };
+}
+
+/** Refused hosts kept for a failed setup's cause line: the first few tell the story. */
+const maxRefusals = 20;
+
+/**
+ * `options` whose egress callback also keeps the proxy's refusals (distinct hosts, bounded) in
+ * `refusals`, so a failed install's cause names them instead of only the tool's "403 Forbidden".
+ */
+function keepingRefusals(options: SandboxOptions, refusals: EgressDecision[]): SandboxOptions {
+  return {
+    ...options,
+    onEgress: (decision) => {
+      const known = refusals.some((kept) => kept.host === decision.host);
+      if (decision.verdict === "refused" && !known && refusals.length < maxRefusals) refusals.push(decision);
+      options.onEgress?.(decision);
+    },
+  };
 }
 
 /** Run `request.plan` in a fresh sandbox and end that sandbox; a missing secret is noted on the plan. */
@@ -43,14 +64,20 @@ export async function runSetupInOwnSandbox(request: SetupSandboxRequest): Promis
     env: { ...cacheEnvFor(caches, command.name), ...command.env },
   }));
   try {
-    const sandbox = await request.backend.create(request.options);
+    const refusals: EgressDecision[] = [];
+    const sandbox = await request.backend.create(keepingRefusals(request.options, refusals));
     try {
-      return await runSetupCommands(sandbox, commands, {
+      const result = await runSetupCommands(sandbox, commands, {
         secrets,
         timeoutMs: request.timeoutMs,
         timeoutMinutes: request.timeoutMinutes,
         signal: request.signal,
       });
+      if (result.passed || result.cause === undefined) return result;
+      // A refused host name is the sandbox's text: a script holding a secret may have put it there.
+      const output = result.results.at(-1)?.outputTail ?? "";
+      const cause = redactSecrets(withEgressRefusals(result.cause, refusals, output), Object.values(secrets));
+      return { ...result, cause };
     } finally {
       try {
         await sandbox.killAll();
