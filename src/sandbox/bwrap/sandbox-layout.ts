@@ -16,8 +16,11 @@ export interface LayoutInput {
   syntheticEtcDir: string;
   /** Toolchain installation directories, mounted read-only at the same path. */
   toolchainDirectories: string[];
-  /** Credential files inside the read-only mounts, each covered by an empty read-only file. */
-  maskedFiles?: string[];
+  /**
+   * Credential files inside the read-only mounts, each covered by `emptyFile` (a host file; not
+   * /dev/null, which bwrap binds nodev, so reading it would fail with EACCES instead of reading empty).
+   */
+  masks?: { emptyFile: string; files: string[] };
   /** Size cap of each private tmpfs (/tmp and $HOME), which otherwise grows in host memory. */
   tmpfsBytes: number;
   /** Host directory of the egress proxy's socket, when the sandbox has allowed hosts. */
@@ -65,9 +68,7 @@ export function sandboxLayout(input: LayoutInput): MountStep[] {
       (directory): MountStep => ({ kind: "ro-bind", source: directory, target: directory }),
     ),
     // After the mounts they lie in, before the worktree (which a mask must never cover).
-    ...(input.maskedFiles ?? []).map(
-      (file): MountStep => ({ kind: "ro-bind", source: "/dev/null", target: file }),
-    ),
+    ...maskSteps(input.masks),
     // bwrap binds recursively: mounts under the worktree on the host (overlays) come along.
     { kind: "bind", source: input.worktree, target: input.worktree },
     ...(input.egressSocketDirectory
@@ -75,6 +76,12 @@ export function sandboxLayout(input: LayoutInput): MountStep[] {
       : []),
     { kind: "remount-ro", path: "/" },
   ];
+}
+
+/** Each masked file covered by the empty file, read-only. */
+function maskSteps(masks: LayoutInput["masks"]): MountStep[] {
+  if (!masks) return [];
+  return masks.files.map((file) => ({ kind: "ro-bind", source: masks.emptyFile, target: file }));
 }
 
 /** The sandbox's own mounts: system directories, /etc, /proc, /dev, the private tmpfs. */

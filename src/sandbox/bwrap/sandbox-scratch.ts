@@ -1,7 +1,7 @@
 // The host side of one bwrap sandbox's files: the scratch directory with its synthesized /etc, the
 // mount layout over the worktree and the toolchains, and the paths no mount may expose.
 import { realpathSync } from "node:fs";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import path from "node:path";
 import { SandboxError } from "../../core/errors.ts";
@@ -40,7 +40,7 @@ export async function prepareScratch(
       worktree: realWorktree,
       syntheticEtcDir: etcDir,
       toolchainDirectories: mounts.directories,
-      maskedFiles: mounts.masked,
+      masks: { emptyFile: await emptyFile(scratchDir), files: mounts.masked },
       tmpfsBytes: options.memoryMb * 1024 * 1024,
       egressSocketDirectory,
     });
@@ -49,6 +49,13 @@ export async function prepareScratch(
     await rm(scratchDir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** A read-only empty file in the scratch dir, bound over each masked credential file inside. */
+async function emptyFile(scratchDir: string): Promise<string> {
+  const file = path.join(scratchDir, "empty");
+  await writeFile(file, "", { mode: 0o444 });
+  return file;
 }
 
 export function realWorktreeOf(worktree: string): string {
