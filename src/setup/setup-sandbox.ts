@@ -30,11 +30,23 @@ const maxRefusals = 20;
 /**
  * `options` whose egress callback also keeps the proxy's refusals (distinct hosts, bounded) in
  * `refusals`, so a failed install's cause names them instead of only the tool's "403 Forbidden".
+ * Every decision loses the secret values first: its host name is the sandbox's text, and a script
+ * holding a secret may put it there (the proxy lowercases the name, so the lowercase value goes too).
  */
-function keepingRefusals(options: SandboxOptions, refusals: EgressDecision[]): SandboxOptions {
+function keepingRefusals(
+  options: SandboxOptions,
+  refusals: EgressDecision[],
+  secretValues: readonly string[],
+): SandboxOptions {
+  const hidden = [...secretValues, ...secretValues.map((value) => value.toLowerCase())];
   return {
     ...options,
-    onEgress: (decision) => {
+    onEgress: (seen) => {
+      const decision = {
+        ...seen,
+        host: redactSecrets(seen.host, hidden),
+        reason: redactSecrets(seen.reason, hidden),
+      };
       const known = refusals.some((kept) => kept.host === decision.host);
       if (decision.verdict === "refused" && !known && refusals.length < maxRefusals) refusals.push(decision);
       options.onEgress?.(decision);
@@ -65,7 +77,9 @@ export async function runSetupInOwnSandbox(request: SetupSandboxRequest): Promis
   }));
   try {
     const refusals: EgressDecision[] = [];
-    const sandbox = await request.backend.create(keepingRefusals(request.options, refusals));
+    const sandbox = await request.backend.create(
+      keepingRefusals(request.options, refusals, Object.values(secrets)),
+    );
     try {
       const result = await runSetupCommands(sandbox, commands, {
         secrets,
