@@ -4,7 +4,7 @@
 import { homedir } from "node:os";
 import type { SlipwayConfig } from "../config/config-schema.ts";
 import { resolveDataDir } from "../config/data-dir.ts";
-import { readOnlyMountProblem } from "../sandbox/bwrap/host-mounts.ts";
+import { readOnlyMountCredentials, readOnlyMountProblem } from "../sandbox/bwrap/host-mounts.ts";
 import { toolchainMounts } from "../sandbox/bwrap/toolchain-mounts.ts";
 import { protectedHostPaths } from "../sandbox/mount-safety.ts";
 
@@ -59,5 +59,8 @@ export function checkBwrapMounts(
         }
       : { directory, ok: true };
   });
-  return { toolchains, readOnlyMounts, maskedFiles: mounts.masked };
+  const usable = readOnlyMounts.filter((mount) => mount.ok).map((mount) => mount.directory);
+  const inReadOnlyMounts = readOnlyMountCredentials(usable, [...mounts.directories, ...usable]);
+  const maskedFiles = [...new Set([...mounts.masked, ...inReadOnlyMounts])].sort();
+  return { toolchains, readOnlyMounts, maskedFiles };
 }

@@ -55,6 +55,8 @@ const root = tempDir("toolchain-credentials");
 after(() => rmSync(root, { recursive: true, force: true }));
 const cargoHome = path.join(root, "cargo");
 const tool = path.join(root, "opt", "tool");
+/** A directory named in `sandbox.readOnlyMounts`. */
+const extra = path.join(root, "opt", "extra");
 
 function write(file: string, text: string, mode = 0o644): void {
   mkdirSync(path.dirname(file), { recursive: true });
@@ -87,6 +89,8 @@ function makeTool(): void {
   write(path.join(tool, "share", "readme"), "kept\n");
   write(path.join(tool, ".netrc"), `machine example.com login me password ${canaries.netrc}\n`);
   write(path.join(tool, "etc", "npmrc"), `//registry.npmjs.org/:_authToken=${canaries.npm}\n`);
+  write(path.join(extra, "credentials.toml"), `[registry]\ntoken = "${canaries.crates}"\n`);
+  write(path.join(extra, "notes"), "kept\n");
 }
 
 if (typeof rustup !== "string") makeCargoHome(rustup);
@@ -138,17 +142,21 @@ describe("toolchain credentials (R20)", () => {
     assert.match(result.stdout, /probe-done/);
   });
 
-  test("any other toolchain directory: its credential files are empty inside, the rest is there", {
+  test("any other toolchain directory or read-only mount: its credential files are empty inside, the rest is there", {
     skip: bwrap.available ? false : `bwrap is unavailable here: ${bwrap.reason}`,
   }, async () => {
     const repo = makeRepo({ "a.txt": "one\n" });
-    const probe = `slipway-r20-tool; cat ${tool}/share/readme; wc -c < ${tool}/.netrc; wc -c < ${tool}/etc/npmrc`;
+    const probe = [
+      `slipway-r20-tool; cat ${tool}/share/readme; wc -c < ${tool}/.netrc; wc -c < ${tool}/etc/npmrc`,
+      `cat ${extra}/notes; wc -c < ${extra}/credentials.toml`,
+    ].join("; ");
+    const withExtra = `${config}  readOnlyMounts: [${extra}]\n`;
     const args = ["--data-dir", inRoot("data"), "sandbox", "exec", "--backend", "bwrap", "--repo", repo];
-    const result = await runCli([...args, "--", "sh", "-c", probe], { env: env(), cwd: cwdWith(config) });
+    const result = await runCli([...args, "--", "sh", "-c", probe], { env: env(), cwd: cwdWith(withExtra) });
     rmSync(repo, { recursive: true, force: true });
 
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(result.stdout, "tool-ran\nkept\n0\n0\n");
+    assert.equal(result.stdout, "tool-ran\nkept\n0\n0\nkept\n0\n");
   });
 
   test("doctor says what is mounted for the cargo home and which credential files are masked", {

@@ -2,8 +2,14 @@
 // installations and the extra read-only mounts, each checked against the protected paths first.
 import { statSync } from "node:fs";
 import { SandboxError } from "../../core/errors.ts";
+import { credentialFilesIn } from "../credential-files.ts";
 import { namedMountProblem, type ProtectedPaths } from "../mount-safety.ts";
-import { type ToolchainContext, type ToolchainMounts, toolchainMounts } from "./toolchain-mounts.ts";
+import {
+  systemDirectories,
+  type ToolchainContext,
+  type ToolchainMounts,
+  toolchainMounts,
+} from "./toolchain-mounts.ts";
 
 export interface HostMountSettings {
   /** Programs on PATH whose installations are mounted (`sandbox.toolchains`). */
@@ -39,5 +45,17 @@ export function hostMounts(settings: HostMountSettings, context: ToolchainContex
   }
   const toolchains = toolchainMounts(settings.toolchains, context);
   const directories = [...new Set([...toolchains.directories, ...settings.readOnlyMounts])];
-  return { ...toolchains, directories };
+  const masked = [...toolchains.masked, ...readOnlyMountCredentials(settings.readOnlyMounts, directories)];
+  return { ...toolchains, directories, masked: [...new Set(masked)].sort() };
+}
+
+/**
+ * Credential files two levels into the `sandbox.readOnlyMounts` entries (a cargo home named there
+ * would show its credentials.toml), masked as the toolchains' are; `mounted` is everything mounted.
+ */
+export function readOnlyMountCredentials(
+  readOnlyMounts: readonly string[],
+  mounted: readonly string[],
+): string[] {
+  return credentialFilesIn(readOnlyMounts, [...systemDirectories, ...mounted]);
 }
