@@ -9,7 +9,7 @@ import { after, describe, test } from "node:test";
 import type { ModelScript } from "../src/models/scripted-server/script.ts";
 import { runCli } from "./helpers/cli.ts";
 import { git, makeRepo, tempDir, writeFiles } from "./helpers/git-fixture.ts";
-import { baseArgs, setUpScriptedRun } from "./helpers/scripted-run.ts";
+import { baseArgs, type ScriptedRunSetup, setUpScriptedRun } from "./helpers/scripted-run.ts";
 import { registryReach } from "./helpers/setup-project.ts";
 
 const registry = await registryReach();
@@ -26,13 +26,22 @@ function editTurn(path: string, oldText: string, newText: string) {
   return { toolCalls: [{ name: "edit_file", input: { path, oldText, newText } }] };
 }
 
-/** One `slipway run` of `script` on `repo` with a fresh data dir; its report and trace. */
-async function runScripted(repo: string, script: ModelScript, cleanups: (() => Promise<void>)[]) {
-  const setup = await setUpScriptedRun(script, "anthropic", {
+/**
+ * One `slipway run` of `script` on `repo`, with a fresh data dir or `dataFrom`'s (a warm snapshot
+ * it saved is then restored); its report, trace and scripted setup.
+ */
+async function runScripted(
+  repo: string,
+  script: ModelScript,
+  cleanups: (() => Promise<void>)[],
+  dataFrom?: ScriptedRunSetup,
+) {
+  const fresh = await setUpScriptedRun(script, "anthropic", {
     commands: { allowlist: ["node"] },
     sandbox: { egressAllowAddresses: registry.allowAddresses },
   });
-  cleanups.push(() => setup.server.close());
+  cleanups.push(() => fresh.server.close());
+  const setup = dataFrom ? { ...fresh, dataDir: dataFrom.dataDir, configFile: dataFrom.configFile } : fresh;
   const result = await runCli([...baseArgs(setup), "run", "--repo", repo, "--task", "fix it", "--json"], {
     env: setup.env,
     timeoutMs: 300_000,
@@ -40,7 +49,7 @@ async function runScripted(repo: string, script: ModelScript, cleanups: (() => P
   const report = JSON.parse(result.stdout || "{}");
   const shown = await runCli([...baseArgs(setup), "show", report.runId, "--json"], { env: setup.env });
   const events = (JSON.parse(shown.stdout) as { events: TraceEvent[] }).events;
-  return { result, report, events };
+  return { result, report, events, setup };
 }
 
 /** A Node project whose test needs is-number from the registry, with a lockfile and no .gitignore. */
@@ -84,20 +93,22 @@ describe("setup's installs are not the agent's change", () => {
     skip: registry.skip ?? false,
   }, async () => {
     const repo = makeUnignoredProject();
-    const { result, report, events } = await runScripted(
-      repo,
-      { turns: [editTurn("src/positive.js", "Number(x) < 0", "Number(x) > 0"), finish] },
-      cleanups,
-    );
-    assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
-    assert.equal(report.outcome, "success", report.detail);
-    const setupEnd = events.find((event) => event.type === "setup-end")!;
-    assert.deepEqual(setupEnd.data.producedDirectories, ["node_modules"]);
-    // The gate ran the test on what setup installed (it imports is-number).
-    const verifyStart = events.find((event) => event.type === "verify-start")!;
-    assert.deepEqual(verifyStart.data.restoredFromSetup, ["node_modules"]);
-    assert.deepEqual(report.filesChanged, ["src/positive.js"]);
-    assert.equal(git(repo, "diff", "--name-only", `main..${report.branch}`), "src/positive.js");
+    const script = { turns: [editTurn("src/positive.js", "Number(x) < 0", "Number(x) > 0"), finish] };
+    // Cold (npm ci), then warm (the snapshot the first run saved, mounted or copied into the worktree).
+    const cold = await runScripted(repo, script, cleanups);
+    const warm = await runScripted(repo, script, cleanups, cold.setup);
+    for (const { result, report, events } of [cold, warm]) {
+      assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
+      assert.equal(report.outcome, "success", report.detail);
+      const setupEnd = events.find((event) => event.type === "setup-end")!;
+      assert.deepEqual(setupEnd.data.producedDirectories, ["node_modules"]);
+      // The gate ran the test on what setup installed (it imports is-number).
+      const verifyStart = events.find((event) => event.type === "verify-start")!;
+      assert.deepEqual(verifyStart.data.restoredFromSetup, ["node_modules"]);
+      assert.deepEqual(report.filesChanged, ["src/positive.js"]);
+      assert.equal(git(repo, "diff", "--name-only", `main..${report.branch}`), "src/positive.js");
+    }
+    assert.equal(warm.events.find((event) => event.type === "setup-restore")?.data.restored, true);
   });
 
   test("a repository that commits a file under node_modules: the agent's edit of it is still refused", async () => {
