@@ -30,7 +30,10 @@ describe("credential files in a mounted directory", () => {
       "[global]\nindex-url = https://user:pass@pypi.example/simple\n",
     ),
     file(path.join(tool, "lib", "keys", "real-credentials"), "aws\n"),
+    // A cargo home (the rust image's /usr/local/cargo when /usr/local is scanned): its config whole.
+    file(path.join(tool, "cargo", "config.toml"), '[registries.x]\ntoken = "t"\n'),
   ];
+  file(path.join(tool, "cargo", "bin", "cargo"), "#!/bin/sh\n");
 
   test("finds secrets at two levels, configuration files only with a secret in them, and links by their target", () => {
     // Not secrets: a global npmrc with only a CA file, an index without a password, Maven settings
@@ -39,6 +42,7 @@ describe("credential files in a mounted directory", () => {
     file(path.join(tool, "pip.conf"), "[global]\nindex-url = https://pypi.example/simple\n");
     file(path.join(tool, "share", "conf", "settings.xml"), "<settings><mirrors/></settings>\n");
     file(path.join(tool, "lib", "cacert.pem"), "-----BEGIN CERTIFICATE-----\n");
+    file(path.join(tool, "share", "config.toml"), "[settings]\n");
     file(path.join(tool, "lib", "deeper", "still", ".netrc"), "machine x\n");
     // A link is masked at its real target when that is inside the mounts, else it dangles inside.
     symlinkSync(path.join(tool, "lib", "keys", "real-credentials"), path.join(tool, "lib", "credentials"));

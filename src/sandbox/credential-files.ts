@@ -44,6 +44,20 @@ export const credentialConfigNames = [
 ] as const;
 
 /**
+ * A cargo home's own configuration (registry tokens, credential providers), masked whole wherever a
+ * folder holds `bin/cargo` or `bin/rustup`: a sandbox never uses the host's cargo home (CARGO_HOME is
+ * the sandbox's own), and under /usr (the rust image's /usr/local/cargo) it cannot be left unmounted.
+ */
+const cargoHomeConfigNames = ["config.toml", "config"] as const;
+
+function isCargoHome(directory: string): boolean {
+  return (
+    kindOf(path.join(directory, "bin", "cargo")) !== undefined ||
+    kindOf(path.join(directory, "bin", "rustup")) !== undefined
+  );
+}
+
+/**
  * A setting that carries a secret: npm's `_auth`/`_authToken`/`_password`/`username=`, client
  * `key`/`keyfile`/`certfile`, yarn's `npmAuthToken`/`npmAuthIdent`, Maven's `<password>`,
  * `<privateKey>`, `<passphrase>`, and a `user:password@` inside a URL (pip's index-url).
@@ -133,6 +147,11 @@ export function credentialFilesIn(directories: readonly string[], reachable: rea
       for (const name of credentialConfigNames) {
         const target = maskTarget(path.join(level, name), reachable);
         if (target && holdsSecretSetting(target)) found.add(target);
+      }
+      if (!isCargoHome(level)) continue;
+      for (const name of cargoHomeConfigNames) {
+        const target = maskTarget(path.join(level, name), reachable);
+        if (target) found.add(target);
       }
     }
   }

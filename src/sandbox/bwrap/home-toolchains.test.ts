@@ -125,6 +125,31 @@ describe("home toolchains", () => {
     assert.equal(mounts.found[0]?.manager, "cargo-home");
   });
 
+  test("a cargo home inside a mounted folder (as /usr/local/cargo inside /usr): its credentials and config are masked", () => {
+    const system = path.join(scratch, "system");
+    executable(path.join(system, "bin", "tool"));
+    const cargoHome = path.join(system, "local", "lang", "cargo");
+    executable(path.join(cargoHome, "bin", "cargo"));
+    writeFileSync(path.join(cargoHome, "credentials.toml"), '[registry]\ntoken = "secret"\n');
+    writeFileSync(path.join(cargoHome, "config.toml"), '[registries.x]\ntoken = "secret"\n');
+    const context = (searchPath: string) => ({
+      searchPath,
+      protectedPaths: protectedHostPaths([home]),
+      host: { home, env: {} },
+    });
+    // Three levels down: found through the PATH entry's root, not the two-level scan of the mount.
+    const mounts = toolchainMounts(
+      ["tool"],
+      context(`${path.join(system, "bin")}:${path.join(cargoHome, "bin")}`),
+    );
+    assert.deepEqual(mounts.directories, [system]);
+    assert.deepEqual(mounts.masked, [
+      path.join(cargoHome, "config.toml"),
+      path.join(cargoHome, "credentials.toml"),
+    ]);
+    assert.deepEqual(toolchainMounts(["tool"], context(path.join(system, "bin"))).masked, []);
+  });
+
   test("read-only mounts are added after the toolchains; one exposing a secret stops the sandbox with the key named", () => {
     const jdk = path.join(scratch, "opt", "jdk");
     mkdirSync(jdk, { recursive: true });
