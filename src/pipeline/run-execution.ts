@@ -5,7 +5,7 @@ import type { LanguageModel } from "ai";
 import { toModelToolSet } from "../agent/model-tools.ts";
 import { gateRun } from "../budget/budget-gate.ts";
 import type { SlipwayConfig } from "../config/config-schema.ts";
-import { describeError, SlipwayError, StoreError } from "../core/errors.ts";
+import { describeError, SlipwayError, StoreError, WorkspaceError } from "../core/errors.ts";
 import { eventRow } from "../core/events/run-events.ts";
 import type { Run, Task } from "../core/run.ts";
 import { parseRunSpec, type RunSpec } from "../core/run-spec.ts";
@@ -113,7 +113,15 @@ async function prepareAttempt(
   ]);
   if (mirrored.status === "rejected") {
     // The run ends before its stages: the volume made for it goes now (cleanup never runs).
-    if (placed.status === "fulfilled") await closeRunPlace(placed.value, before, store);
+    if (placed.status === "fulfilled") {
+      await closeRunPlace(placed.value, before, store).catch((error: unknown) => {
+        // Both are said: why the run could not start, and that its volume is left to remove.
+        throw new WorkspaceError(
+          `${describeError(mirrored.reason)}; the run's volume could not be removed either: ${describeError(error)}`,
+          { cause: mirrored.reason },
+        );
+      });
+    }
     throw mirrored.reason;
   }
   if (placed.status === "rejected") throw placed.reason;
