@@ -62,6 +62,20 @@ describe("run volume", { skip: problem ?? false }, () => {
     }
   });
 
+  test("every volume is a fresh filesystem: a file run 1 wrote is not on run 2's volume at the same place", async () => {
+    const mountPoint = path.join(root, "run-d");
+    const image = path.join(root, "images", "run-d.img");
+    await openRunVolume(mountPoint, image, 32 * 1024 * 1024);
+    writeFileSync(path.join(mountPoint, "left-by-run-1"), "secret\n");
+    await closeRunVolume(mountPoint, image);
+    await openRunVolume(mountPoint, image, 32 * 1024 * 1024);
+    try {
+      assert.equal(existsSync(path.join(mountPoint, "left-by-run-1")), false);
+    } finally {
+      await closeRunVolume(mountPoint, image);
+    }
+  });
+
   test("closing a volume twice is harmless", async () => {
     const mountPoint = path.join(root, "run-c");
     const image = path.join(root, "images", "run-c.img");
