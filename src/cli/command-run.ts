@@ -129,11 +129,6 @@ export function registerRunCommand(program: Command, global: () => GlobalOptions
       // Everything a user can get wrong is checked before the data directory or the store is made.
       const taskText = readTask(flags);
       const settings = loadAppSettings(global(), configFlags(flags));
-      // The run's machinery (pipeline, agent, models, sandboxes: most of the CLI's modules) loads
-      // while intake's git commands run, instead of before them.
-      const machinery = flags.detach ? undefined : loadRunMachinery();
-      // Awaited below; when intake fails first, its error is the one to report, not a load error.
-      machinery?.catch(() => undefined);
       const repo = await resolveRepoSource(flags.repo);
       const request: RunRequest = {
         repo,
@@ -151,11 +146,10 @@ export function registerRunCommand(program: Command, global: () => GlobalOptions
         await submitDetached(request, settings, flags.json);
         return;
       }
-      // An unknown base is refused before the store or a mirror exists.
-      const [listedRefs, { withRunServices, executeRun }] = await Promise.all([
-        checkBaseRef(repo, flags.base),
-        machinery!,
-      ]);
+      // An unknown base is refused before the store or a mirror exists, and before the run's
+      // machinery (pipeline, agent, models, sandboxes: most of the CLI's modules) is loaded.
+      const listedRefs = await checkBaseRef(repo, flags.base);
+      const { withRunServices, executeRun } = await loadRunMachinery();
       await withRunServices(settings, async (agent, app) => {
         const { exitCode } = await executeRun({
           ...agent,
