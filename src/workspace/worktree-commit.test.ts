@@ -108,6 +108,32 @@ describe("snapshotWorktree with paths set aside (what setup installed)", () => {
   });
 });
 
+describe("snapshotWorktree with set-aside paths .gitignore already names", () => {
+  test("is no failure, and freezes every other change, whatever bytes a name holds", async () => {
+    const source = makeRepo({ "a.txt": "one\n", ".gitignore": "node_modules/\nweb/\n" });
+    const dataDir = tempDir("data");
+    created.push(source, dataDir);
+    const { mirrorPath } = await ensureMirror(source, dataDir);
+    const worktreePath = path.join(dataDir, "worktrees", "run_1");
+    const { baseCommit } = await createWorktree({ mirrorPath, baseRef: "main", branch: "s/t", worktreePath });
+    for (const folder of ["node_modules", "web/node_modules"]) {
+      mkdirSync(path.join(worktreePath, folder), { recursive: true });
+      writeFileSync(path.join(worktreePath, folder, "index.js"), "from setup\n");
+    }
+    writeFileSync(path.join(worktreePath, "new.txt"), "new\n");
+    // A Latin-1 name: not UTF-8, so it must never pass through a JavaScript string on its way in.
+    writeFileSync(Buffer.concat([Buffer.from(`${worktreePath}/caf`), Buffer.from([0xe9])]), "x\n");
+    const tree = await snapshotWorktree(mirrorPath, worktreePath, undefined, [
+      "node_modules",
+      "web/node_modules",
+    ]);
+    const changed = await changedPathsBetween(mirrorPath, worktreePath, baseCommit, tree);
+    assert.equal(changed.length, 2, JSON.stringify(changed));
+    assert.ok(changed.includes("new.txt"));
+    assert.ok(changed.some((name) => name.startsWith("caf")));
+  });
+});
+
 describe("retakeFrozenTree", () => {
   test("equals the frozen tree until one of its files changes; new files do not count", async () => {
     const { mirrorPath, worktreePath } = await setUp();

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { WorkspaceError } from "../core/errors.ts";
+import { addAllExcept, setAsidePathspec } from "./add-all-except.ts";
 import { type RunGitOptions, runGit } from "./git.ts";
 import { findGitEntry } from "./git-entries.ts";
 import { worktreeGitOptions } from "./worktree-admin.ts";
@@ -124,28 +125,6 @@ function writeTreeFrom(
 }
 
 /**
- * `:(top,literal,exclude)<path>` for a path relative to the worktree root; anything that could
- * leave out more than that one path (the root, `..`, an absolute or unnormalised path) is a
- * caller's bug.
- */
-export function setAsidePathspec(relative: string): string {
-  const normal = path.posix.normalize(relative);
-  if (
-    normal !== relative ||
-    normal === "." ||
-    normal.startsWith("/") ||
-    normal === ".." ||
-    normal.startsWith("../") ||
-    normal.endsWith("/") ||
-    normal.includes("\0")
-  ) {
-    throw new WorkspaceError(`"${relative}" is not a path inside the worktree to leave out of its tree`);
-  }
-  // literal: a folder named "*" or "[a]" is that folder only; top: from the root, not the cwd.
-  return `:(top,literal,exclude)${relative}`;
-}
-
-/**
  * Freeze the worktree as it is now into a tree object in the mirror and return its id: HEAD's
  * files as they are now (changed, deleted, or kept when .gitignore names them), plus every
  * untracked file the standard ignore rules do not ignore — except under `setAside` (what setup
@@ -159,18 +138,11 @@ export async function snapshotWorktree(
   signal?: AbortSignal,
   setAside: readonly string[] = [],
 ): Promise<string> {
-  const excluded = setAside.map(setAsidePathspec);
-  return writeTreeFrom(mirrorPath, worktreePath, "HEAD", signal, async (options) => {
-    await runGit(["add", "-u", "--", "."], options);
-    // Not `add -A` with the exclusions: git refuses an exclusion that names an ignored directory.
-    const { stdout } = await runGit(
-      ["ls-files", "-z", "--others", "--exclude-standard", "--", ".", ...excluded],
-      options,
-    );
-    // The listed names go in as they are (update-index reads no pathspec, so no name is a pattern).
-    if (stdout.length > 0)
-      await runGit(["update-index", "--add", "-z", "--stdin"], { ...options, input: stdout });
-  });
+  // Checked before any git runs: a bad path is a caller's bug, not the worktree's.
+  setAside.forEach(setAsidePathspec);
+  return writeTreeFrom(mirrorPath, worktreePath, "HEAD", signal, (options) =>
+    addAllExcept(options, setAside),
+  );
 }
 
 /**
