@@ -23,11 +23,9 @@ after(() => {
 
 const committer = { name: "Slipway", email: "slipway@localhost" };
 
-async function setUp() {
-  const source = makeRepo({ "a.txt": "one\n", "b.txt": "two\n", ".gitignore": "*.log\n" });
-  // b.txt is tracked and then named by .gitignore: a snapshot must keep it all the same.
-  writeFileSync(path.join(source, ".gitignore"), "*.log\nb.txt\n");
-  git(source, "commit", "--quiet", "-am", "ignore b.txt");
+/** A worktree of a repository that `prepare` made: its mirror, its path and its base commit. */
+async function worktreeOf(prepare: () => string) {
+  const source = prepare();
   const dataDir = tempDir("data");
   created.push(source, dataDir);
   const { mirrorPath } = await ensureMirror(source, dataDir);
@@ -39,6 +37,16 @@ async function setUp() {
     worktreePath,
   });
   return { mirrorPath, worktreePath, baseCommit };
+}
+
+function setUp() {
+  return worktreeOf(() => {
+    const source = makeRepo({ "a.txt": "one\n", "b.txt": "two\n", ".gitignore": "*.log\n" });
+    // b.txt is tracked and then named by .gitignore: a snapshot must keep it all the same.
+    writeFileSync(path.join(source, ".gitignore"), "*.log\nb.txt\n");
+    git(source, "commit", "--quiet", "-am", "ignore b.txt");
+    return source;
+  });
 }
 
 describe("snapshotWorktree", () => {
@@ -63,16 +71,13 @@ describe("snapshotWorktree", () => {
 
 describe("snapshotWorktree with paths set aside (what setup installed)", () => {
   test("leaves their untracked files out, whatever .gitignore says; tracked files there still count", async () => {
-    const source = makeRepo({
-      "a.txt": "one\n",
-      "node_modules/vendored/index.js": "tracked\n",
-      "node_modules/gone.js": "tracked\n",
-    });
-    const dataDir = tempDir("data");
-    created.push(source, dataDir);
-    const { mirrorPath } = await ensureMirror(source, dataDir);
-    const worktreePath = path.join(dataDir, "worktrees", "run_1");
-    const { baseCommit } = await createWorktree({ mirrorPath, baseRef: "main", branch: "s/t", worktreePath });
+    const { mirrorPath, worktreePath, baseCommit } = await worktreeOf(() =>
+      makeRepo({
+        "a.txt": "one\n",
+        "node_modules/vendored/index.js": "tracked\n",
+        "node_modules/gone.js": "tracked\n",
+      }),
+    );
     const write = (file: string, text: string) => {
       mkdirSync(path.dirname(path.join(worktreePath, file)), { recursive: true });
       writeFileSync(path.join(worktreePath, file), text);
@@ -110,12 +115,9 @@ describe("snapshotWorktree with paths set aside (what setup installed)", () => {
 
 describe("snapshotWorktree with set-aside paths .gitignore already names", () => {
   test("is no failure, and freezes every other change, whatever bytes a name holds", async () => {
-    const source = makeRepo({ "a.txt": "one\n", ".gitignore": "node_modules/\nweb/\n" });
-    const dataDir = tempDir("data");
-    created.push(source, dataDir);
-    const { mirrorPath } = await ensureMirror(source, dataDir);
-    const worktreePath = path.join(dataDir, "worktrees", "run_1");
-    const { baseCommit } = await createWorktree({ mirrorPath, baseRef: "main", branch: "s/t", worktreePath });
+    const { mirrorPath, worktreePath, baseCommit } = await worktreeOf(() =>
+      makeRepo({ "a.txt": "one\n", ".gitignore": "node_modules/\nweb/\n" }),
+    );
     for (const folder of ["node_modules", "web/node_modules"]) {
       mkdirSync(path.join(worktreePath, folder), { recursive: true });
       writeFileSync(path.join(worktreePath, folder, "index.js"), "from setup\n");
