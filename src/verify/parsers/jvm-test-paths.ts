@@ -29,12 +29,17 @@ const sourceRoots = [
 const notModules = new Set(["target", "build", "out", "bin", "node_modules", "dist"]);
 const maxModules = 64;
 const maxEntries = 500;
-const maxLocated = 50;
+/**
+ * Distinct test files looked for on disk per check: each look is up to maxModules × sourceRoots
+ * lstat calls on the host, and a hostile test run can print a hundred thousand failures (4 MiB).
+ */
+const maxLookups = 50;
 
 /** True when `file` is a regular file (no link) whose real folder lies inside `root`. */
 function regularFileInside(file: string, root: string): boolean {
   try {
-    if (!lstatSync(file).isFile()) return false;
+    // No exception for a missing path: most candidates are missing, and throwing costs far more.
+    if (!lstatSync(file, { throwIfNoEntry: false })?.isFile()) return false;
     const relative = path.relative(realpathSync(root), realpathSync(path.dirname(file)));
     return !relative.startsWith("..") && !path.isAbsolute(relative);
   } catch {
@@ -64,8 +69,32 @@ function childFolders(worktree: string, dir: string): string[] {
 /** `cwd` first, then its sub-folders and theirs (Maven modules, Gradle subprojects), bounded. */
 function moduleFolders(worktree: string, cwd: string): string[] {
   const children = childFolders(worktree, cwd);
-  const grandchildren = children.flatMap((child) => childFolders(worktree, child));
-  return [cwd, ...children, ...grandchildren].slice(0, maxModules);
+  const modules = [cwd, ...children];
+  // Stop listing once there are enough: 500 folders of 500 names each is a quarter million reads.
+  for (const child of children) {
+    if (modules.length >= maxModules) break;
+    modules.push(...childFolders(worktree, child));
+  }
+  return modules.slice(0, maxModules);
+}
+
+/** The one file, relative to the worktree, that `relative` names under a source root; else undefined. */
+function findSource(
+  worktree: string,
+  start: string,
+  modules: string[],
+  relative: string,
+): string | undefined {
+  const matches = new Set<string>();
+  for (const module of modules) {
+    for (const root of sourceRoots) {
+      const file = path.join(module, root, relative);
+      if (regularFileInside(path.join(worktree, file), worktree)) matches.add(file);
+    }
+    // The project's own folder wins over a module that happens to hold the same path.
+    if (module === start && matches.size > 0) break;
+  }
+  return matches.size === 1 ? [...matches][0] : undefined;
 }
 
 /** Where the finding says the test failed: the frame's class, its bare file name and line. */
@@ -106,23 +135,19 @@ export function locateJvmTestFiles(findings: Finding[], worktree: string, cwd: s
   const start = path.normalize(cwd);
   if (!path.isAbsolute(worktree) || start.startsWith("..") || path.isAbsolute(start)) return findings;
   let modules: string[] | undefined;
-  let located = 0;
+  // Every look counts, found or not: many failures naming missing files must not cost more.
+  const looked = new Map<string, string | undefined>();
   return findings.map((finding) => {
-    const source = located < maxLocated ? testSource(finding) : undefined;
+    const source = testSource(finding);
     if (!source) return finding;
-    modules ??= moduleFolders(worktree, start);
-    const matches = new Set<string>();
-    for (const module of modules) {
-      for (const root of sourceRoots) {
-        const file = path.join(module, root, source.relative);
-        if (regularFileInside(path.join(worktree, file), worktree)) matches.add(file);
-      }
-      // The project's own folder wins over a module that happens to hold the same path.
-      if (module === start && matches.size > 0) break;
+    if (!looked.has(source.relative)) {
+      if (looked.size >= maxLookups) return finding;
+      modules ??= moduleFolders(worktree, start);
+      looked.set(source.relative, findSource(worktree, start, modules, source.relative));
     }
-    if (matches.size !== 1) return finding;
-    located++;
+    const found = looked.get(source.relative);
+    if (found === undefined) return finding;
     // Relative to the check's folder, as the parsers write files (relativizeFindings adds `cwd`).
-    return { ...finding, file: path.relative(start, [...matches][0]!), line: source.line };
+    return { ...finding, file: path.relative(start, found), line: source.line };
   });
 }
