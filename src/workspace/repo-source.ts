@@ -29,6 +29,14 @@ async function gitLines(args: string[], cwd: string, signal?: AbortSignal): Prom
 
 /** The top level of the repository containing `directory` (its git dir when it is bare). */
 async function repositoryRoot(directory: string, signal?: AbortSignal): Promise<string> {
+  // A checkout, the usual case, answers all three in one git command; a bare repository (or a
+  // directory inside a git dir) fails the --show-toplevel part and is asked in two steps below.
+  const checkout = await gitLines(
+    ["rev-parse", "--is-bare-repository", "--absolute-git-dir", "--show-toplevel"],
+    directory,
+    signal,
+  ).catch(() => undefined);
+  if (checkout?.[0] === "false" && checkout[2]) return checkout[2];
   try {
     const [bare, gitDir] = await gitLines(
       ["rev-parse", "--is-bare-repository", "--absolute-git-dir"],
