@@ -44,37 +44,47 @@ export function suiteDockerLabels(): Record<string, string> {
   return { "slipway.test": `attack-suite-${process.pid}-${randomInt(1e9)}` };
 }
 
+/** A backend of the suite before it has a world: its backend is made for the world's data directory. */
+export interface SuiteLane extends Omit<SuiteBackend, "backend"> {
+  /** The backend, configured with `world`'s data directory (which it must keep from the sandbox). */
+  backendFor(world: { dataDir: string }): SandboxBackend;
+}
+
 /**
- * The isolating backends, each configured with the world's data directory and as the agent's
- * commands use it (`run`); bwrap also as verification uses it (a process space per command).
+ * The isolating backends, each as the agent's commands use it (`run`); bwrap also as verification
+ * uses it (a process space per command).
  */
-export async function isolatingBackends(
-  world: AttackWorld,
-  dockerLabels: Record<string, string>,
-): Promise<SuiteBackend[]> {
-  const bwrap = createBwrapBackend({ dataDir: world.dataDir });
+export async function isolatingLanes(dockerLabels: Record<string, string>): Promise<SuiteLane[]> {
   const bwrapCheck = await bwrapSandboxBackend.availability();
   const bwrapUnavailable = bwrapCheck.available ? false : `bwrap is unavailable here: ${bwrapCheck.reason}`;
   const dockerSkip = await dockerTestSkipReason();
-  const docker = dockerSandboxBackend({
-    image: testImage,
-    hostToolchainMounts: true,
-    labels: dockerLabels,
-    dataDir: world.dataDir,
-  });
+  const bwrapFor = (world: { dataDir: string }) => createBwrapBackend({ dataDir: world.dataDir });
+  const dockerFor = (world: { dataDir: string }) =>
+    dockerSandboxBackend({
+      image: testImage,
+      hostToolchainMounts: true,
+      labels: dockerLabels,
+      dataDir: world.dataDir,
+    });
   return [
-    { label: "bwrap", family: "bwrap", backend: bwrap, processSpace: "run", unavailable: bwrapUnavailable },
+    {
+      label: "bwrap",
+      family: "bwrap",
+      backendFor: bwrapFor,
+      processSpace: "run",
+      unavailable: bwrapUnavailable,
+    },
     {
       label: "bwrap, own space",
       family: "bwrap",
-      backend: bwrap,
+      backendFor: bwrapFor,
       processSpace: "command",
       unavailable: bwrapUnavailable,
     },
     {
       label: "docker",
       family: "docker",
-      backend: docker,
+      backendFor: dockerFor,
       processSpace: "run",
       unavailable: dockerSkip ? `no Docker engine here: ${dockerSkip}` : false,
     },
@@ -112,6 +122,20 @@ export async function runAttempt(world: AttackWorld, entry: SuiteBackend, attemp
 }
 
 const shown: Record<Outcome, string> = { blocked: "yes", breached: "NO", inconclusive: "??" };
+
+/** `rows` of lanes that ran at once, in the order of `backends` and then of `attempts`. */
+export function inOrder(rows: Row[], backends: string[], attempts: string[]): Row[] {
+  // A name in neither list (none is expected) goes last rather than first.
+  const rank = (list: string[], name: string) => {
+    const index = list.indexOf(name);
+    return index === -1 ? list.length : index;
+  };
+  return rows.toSorted(
+    (a, b) =>
+      rank(backends, a.backend) - rank(backends, b.backend) ||
+      rank(attempts, a.attempt) - rank(attempts, b.attempt),
+  );
+}
 
 export function renderTable(rows: Row[]): string {
   const header = ["attempt", "backend", "blocked", "evidence"];

@@ -3,9 +3,28 @@
 // environment. Each comes with the host's own check that it really is reachable or there.
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
-import { connect, createServer, type Server } from "node:net";
+import { connect, createServer, type Server, type Socket } from "node:net";
 import { networkInterfaces } from "node:os";
 import path from "node:path";
+
+/**
+ * Answer a connection with `reply` and close it. Its input is read and dropped: a socket nobody
+ * reads never sees its peer's end, and would keep its server's close waiting for ever.
+ */
+function answer(socket: Socket, open: Set<Socket>, reply: string): void {
+  open.add(socket);
+  socket.on("close", () => open.delete(socket));
+  socket.on("error", () => undefined); // The prober hangs up as it likes.
+  socket.resume();
+  socket.end(reply);
+}
+
+/** Stop listening and end every connection still open (a prober killed mid-way never hangs up). */
+function closeServer(server: Server, open: Set<Socket>): Promise<void> {
+  const closed = new Promise<void>((done) => server.close(() => done()));
+  for (const socket of open) socket.destroy();
+  return closed;
+}
 
 /** A TCP server on the host that counts who connected and answers every request with `reply`. */
 export interface CountingServer {
@@ -17,16 +36,16 @@ export interface CountingServer {
 export function listen(address: string, reply: string): Promise<CountingServer> {
   return new Promise((resolve, reject) => {
     const counting = { port: 0, connections: 0, close: () => Promise.resolve() };
+    const open = new Set<Socket>();
     const server: Server = createServer((socket) => {
       counting.connections++;
-      socket.on("error", () => undefined); // The prober hangs up as it likes.
-      socket.end(`HTTP/1.1 200 OK\r\ncontent-length: ${reply.length}\r\n\r\n${reply}`);
+      answer(socket, open, `HTTP/1.1 200 OK\r\ncontent-length: ${reply.length}\r\n\r\n${reply}`);
     });
     server.once("error", reject);
     server.listen(0, address, () => {
       const bound = server.address();
       counting.port = typeof bound === "object" && bound ? bound.port : 0;
-      counting.close = () => new Promise<void>((done) => server.close(() => done()));
+      counting.close = () => closeServer(server, open);
       resolve(counting);
     });
   });
@@ -94,14 +113,12 @@ export interface SocketTargets {
  */
 export async function socketTargets(paths: string[]): Promise<SocketTargets> {
   const servers: { server: Server; file: string }[] = [];
+  const open = new Set<Socket>();
   for (const file of paths) {
     if (await socketAnswers(file)) continue;
     if (existsSync(file)) continue; // Something else is there (a dead socket of another program): leave it.
     mkdirSync(path.dirname(file), { recursive: true });
-    const server = createServer((socket) => {
-      socket.on("error", () => undefined); // The prober hangs up as it likes.
-      socket.end("engine\n");
-    });
+    const server = createServer((socket) => answer(socket, open, "engine\n"));
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(file, resolve);
@@ -112,7 +129,7 @@ export async function socketTargets(paths: string[]): Promise<SocketTargets> {
     paths,
     async close() {
       for (const { server, file } of servers) {
-        await new Promise<void>((done) => server.close(() => done()));
+        await closeServer(server, open);
         rmSync(file, { force: true });
       }
     },

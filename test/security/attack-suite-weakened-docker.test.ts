@@ -1,6 +1,7 @@
 // The attack suite against a weakened docker backend (weakened-docker.ts: the engine's socket behind
 // a proxy that rewrites the container definition): the attempts proving a protection come out
 // "breached" without it, and with every command failing before it starts all come out "inconclusive".
+// Weakenings run at once, each on an attack world of its own; one weakening's attempts in turn.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,8 +11,15 @@ import { defaultSocketPath } from "../../src/sandbox/docker/docker-engine.ts";
 import { dockerSandboxBackend } from "../../src/sandbox/docker/docker-sandbox.ts";
 import { removeLeftoverContainers } from "../../src/sandbox/docker/leftover-containers.ts";
 import { dockerTestSkipReason, testImage } from "../../src/sandbox/docker/test-image.ts";
-import { type Row, renderTable, requiredSandboxes, runAttempt, suiteDockerLabels } from "./attack-runner.ts";
-import { createAttackWorld } from "./attack-world.ts";
+import { createWorldPool, describeLanes } from "./attack-lanes.ts";
+import {
+  inOrder,
+  type Row,
+  renderTable,
+  requiredSandboxes,
+  runAttempt,
+  suiteDockerLabels,
+} from "./attack-runner.ts";
 import { allAttempts } from "./attempts-all.ts";
 import { dockerWeakenings, weakenedDockerEngine } from "./weakened-docker.ts";
 
@@ -21,7 +29,9 @@ const required = requiredSandboxes().includes("docker");
 if (unavailable)
   console.log(`# weakened docker attack suite: ${required ? "FAILING" : "skipping"}; ${unavailable}`);
 
-const world = await createAttackWorld();
+/** Weakenings run at once, each on its own attack world (attack-lanes.ts). */
+const lanesAtOnce = 3;
+const pool = await createWorldPool(lanesAtOnce);
 const directory = mkdtempSync(path.join(tmpdir(), "slipway-weakened-docker-"));
 const labels = suiteDockerLabels();
 const engines = unavailable
@@ -34,7 +44,7 @@ const rows: Row[] = [];
 after(async () => {
   if (!unavailable) await removeLeftoverContainers({ maxAgeMs: 0, labels });
   for (const engine of engines) await engine.close();
-  await world.dispose();
+  await pool.dispose();
   rmSync(directory, { recursive: true, force: true });
 });
 
@@ -44,14 +54,18 @@ test("a Docker engine is here, as SLIPWAY_REQUIRE_SANDBOXES requires", {
   assert.equal(unavailable, undefined, `docker is required here: ${unavailable}`);
 });
 
-dockerWeakenings.forEach((weakening, index) => {
-  const attempts = allAttempts.filter(
-    (attempt) =>
-      (weakening === "no-run" || attempt.proves === weakening) && !attempt.unsafeWhen?.includes(weakening),
-  );
-  const expected = weakening === "no-run" ? "inconclusive" : "breached";
-  const label = `docker without ${weakening}`;
-  describe(`weakened: ${label}`, () => {
+const label = (weakening: string) => `docker without ${weakening}`;
+
+describeLanes(
+  "weakened docker attack suite",
+  dockerWeakenings.map((weakening, index) => ({ weakening, index })),
+  { pool, concurrency: lanesAtOnce, laneTitle: ({ weakening }) => `weakened: ${label(weakening)}` },
+  ({ weakening, index }, world) => {
+    const attempts = allAttempts.filter(
+      (attempt) =>
+        (weakening === "no-run" || attempt.proves === weakening) && !attempt.unsafeWhen?.includes(weakening),
+    );
+    const expected = weakening === "no-run" ? "inconclusive" : "breached";
     for (const attempt of attempts) {
       test(`${attempt.name} → ${expected}`, { skip: unavailable ?? false, timeout: 240_000 }, async () => {
         const socketPath = engines[index]?.socketPath;
@@ -60,24 +74,29 @@ dockerWeakenings.forEach((weakening, index) => {
           image: testImage,
           hostToolchainMounts: true,
           labels,
-          dataDir: world.dataDir,
+          dataDir: world().dataDir,
           socketPath,
         });
         const row = await runAttempt(
-          world,
-          { label, family: "docker", backend, processSpace: "run", unavailable: false },
+          world(),
+          { label: label(weakening), family: "docker", backend, processSpace: "run", unavailable: false },
           attempt,
         );
         rows.push(row);
-        assert.equal(row.outcome, expected, `${attempt.name} on ${label}: ${row.evidence}`);
+        assert.equal(row.outcome, expected, `${attempt.name} on ${label(weakening)}: ${row.evidence}`);
       });
     }
-  });
-});
+  },
+);
 
 describe("weakened docker attack suite: summary", () => {
   test("every weakening turned its attempts", { skip: unavailable ?? false }, () => {
-    console.log(`\n${renderTable(rows)}\n`);
+    const table = inOrder(
+      rows,
+      dockerWeakenings.map(label),
+      allAttempts.map((attempt) => attempt.name),
+    );
+    console.log(`\n${renderTable(table)}\n`);
     const turned = new Set(rows.filter((row) => row.outcome !== "blocked").map((row) => row.backend));
     const untested = dockerWeakenings.filter((weakening) => !turned.has(`docker without ${weakening}`));
     assert.deepEqual(untested, [], "weakenings no attempt noticed");

@@ -136,8 +136,19 @@ function sourceRepository(phoneHome: string, outside: string): string {
   return source;
 }
 
-/** Build the world; `dispose` stops its servers and processes and removes everything it made. */
-export async function createAttackWorld(): Promise<AttackWorld & { dispose(): Promise<void> }> {
+/** A new canary secret, for one world or for several that run attempts at once. */
+export function newCanary(): string {
+  return `canary-${randomBytes(12).toString("hex")}`;
+}
+
+/**
+ * Build the world; `dispose` stops its servers and processes and removes everything it made.
+ * Worlds used at once share one `canary` (the platform's environment holds one value); the caller
+ * that passes it removes it from the environment after the last world is disposed.
+ */
+export async function createAttackWorld(
+  shared: { canary?: string } = {},
+): Promise<AttackWorld & { dispose(): Promise<void> }> {
   const root = realpathSync(tempDir("attack"));
   const dataDir = path.join(root, "data");
   const outside = path.join(root, "outside");
@@ -146,7 +157,7 @@ export async function createAttackWorld(): Promise<AttackWorld & { dispose(): Pr
   rmSync(path.join(markers, ".keep"));
   chmodSync(path.join(outside, "victim.txt"), 0o600);
   chownSync(path.join(outside, "victim.txt"), victimOwner, victimOwner);
-  const canary = `canary-${randomBytes(12).toString("hex")}`;
+  const canary = shared.canary ?? newCanary();
   process.env[canaryVariable] = canary;
   const networkCanary = `reached-${randomBytes(12).toString("hex")}`;
   const loopback = await listen("127.0.0.1", networkCanary);
@@ -197,7 +208,7 @@ export async function createAttackWorld(): Promise<AttackWorld & { dispose(): Pr
       commandTimeoutMs: config.commands.timeoutSeconds * 1000,
     },
     async dispose() {
-      delete process.env[canaryVariable];
+      if (shared.canary === undefined) delete process.env[canaryVariable];
       hostSleeper.kill("SIGKILL");
       await Promise.all([loopback.close(), wildcard.close(), sockets.close()]);
       await removeWorktree(mirrorPath, otherWorktree).catch(() => undefined);

@@ -12,6 +12,7 @@ import {
 } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
+import { findOnPath } from "../../src/sandbox/bwrap/toolchain-mounts.ts";
 import { type AttackRun, symlinkBranch, victimOwner, victimText } from "./attack-world.ts";
 import {
   type AttackResult,
@@ -127,10 +128,21 @@ const replaceToolchain: Attempt = {
   async run(attack) {
     const name = plantName();
     const nodeDirectory = path.dirname(process.execPath);
+    // Where `command -v node` points on the host's PATH (a .bin of links, say): checked and removed
+    // too, so a weakened run's plant there is neither missed nor left behind.
+    const onPath = findOnPath("node", process.env.PATH ?? "");
+    const pathDirectory = onPath ? path.dirname(onPath) : nodeDirectory;
     return writeAttempt(
       attack,
       `cp /bin/sh /usr/bin/${name}; cp /bin/sh /usr/local/bin/${name}; cp /bin/sh "$(dirname "$(command -v node)")/${name}"; echo pwned > "${nodeDirectory}/${name}"`,
-      () => [`/usr/bin/${name}`, `/usr/local/bin/${name}`, path.join(nodeDirectory, name)],
+      () => [
+        ...new Set([
+          `/usr/bin/${name}`,
+          `/usr/local/bin/${name}`,
+          path.join(nodeDirectory, name),
+          path.join(pathDirectory, name),
+        ]),
+      ],
     );
   },
 };
@@ -170,8 +182,10 @@ const readOtherRun: Attempt = {
   name: "read another run's worktree",
   proves: "host-root",
   async run({ sh, world }) {
+    // The search runs when neither known path gave the secret away (with the host's root bound in,
+    // as a weakened sandbox has it, it would crawl the host's whole disk to find what leaked already).
     const script = [
-      `cat "${world.otherWorktree}/secret.txt"; cat ../run-other/secret.txt`,
+      `cat "${world.otherWorktree}/secret.txt" || cat ../run-other/secret.txt ||`,
       "find / \\( -path /proc -o -path /sys -o -path /usr -o -path /dev \\) -prune -o -name secret.txt -print 2>/dev/null | head -n 20 | xargs -r cat",
     ].join("\n");
     const result = await sh(script);

@@ -85,18 +85,27 @@ const allocateAcrossProcesses: Attempt = {
   proves: "memory-cap",
   limits: { memoryMb: hogLimitMb },
   async run({ sh }) {
-    // Each holds 320 MiB (under the per-process limit), then waits up to 20 s for the other three.
+    // Each holds 320 MiB (under the per-process limit), then waits until each of the other three
+    // holds too or has failed (killed by the cgroup, or its allocation refused: it never will), at
+    // most 20 s. Without the cap none fails, so all four wait for each other and hold at once; with
+    // it, the others need not wait out the 20 s. A process that decides exits 0: no ended- file.
     const hog = `${hogProgram(5).replace('console.log("allocated " + mib + " MiB");', 'console.log("holding");')}
       const fs = require("node:fs"); fs.writeFileSync("/tmp/held-" + process.argv[1], "");
       const started = Date.now();
       const timer = setInterval(() => {
-        const held = fs.readdirSync("/tmp").filter((name) => name.startsWith("held-")).length;
-        if (held >= 4 || Date.now() - started > 20000) { console.log(held >= 4 ? "all-held" : "held-alone"); clearInterval(timer); }
+        const names = fs.readdirSync("/tmp");
+        const held = names.filter((name) => name.startsWith("held-")).length;
+        const ended = names.filter((name) => name.startsWith("ended-")).length;
+        const settled = [1, 2, 3, 4].every((i) => names.includes("held-" + i) || names.includes("ended-" + i));
+        if (settled || Date.now() - started > 20000) { console.log(held >= 4 && ended === 0 ? "all-held" : "held-alone"); clearInterval(timer); }
       }, 100);`;
-    const result = await sh(`for i in 1 2 3 4; do node -e "$HOG" "$i" & done; wait`, {
-      timeoutMs: 150_000,
-      env: { HOG: hog },
-    });
+    const result = await sh(
+      `for i in 1 2 3 4; do (node -e "$HOG" "$i" || : > "/tmp/ended-$i") & done; wait`,
+      {
+        timeoutMs: 150_000,
+        env: { HOG: hog },
+      },
+    );
     const didNotRun = notRun(result);
     if (didNotRun) return didNotRun;
     if (result.timedOut) return inconclusive("still allocating at the time limit");
