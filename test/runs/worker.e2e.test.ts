@@ -110,7 +110,9 @@ async function shown(
   return JSON.parse(result.stdout);
 }
 
-describe("durable runs", () => {
+// Each test has a world of its own (repository, data directory, model server): they run at once,
+// as most of their time is spent waiting on leases, polls and the scripted model's delays.
+describe("durable runs", { concurrency: true }, () => {
   test("run --detach queues; logs -f follows from another process while worker --once executes it", async () => {
     const w = await world([{ toolCalls: [edit] }, { toolCalls: [finish] }]);
     const runId = await w.detach();
