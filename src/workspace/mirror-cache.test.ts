@@ -1,4 +1,5 @@
-// Tests for ensureMirror: cloned once, then fetched (never re-cloned), Slipway branches kept, HEAD followed.
+// Tests for ensureMirror: cloned once, then fetched (never re-cloned), Slipway branches kept, HEAD
+// followed; not fetched when intake's listing shows it holds exactly the source's refs.
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -6,6 +7,7 @@ import { after, describe, test } from "node:test";
 import { git, makeRepo, tempDir, writeFiles } from "../../test/helpers/git-fixture.ts";
 import { SlipwayError } from "../core/errors.ts";
 import { ensureMirror, mirrorName, parseRemoteHead } from "./mirror-cache.ts";
+import type { ListedRefs } from "./mirror-current.ts";
 import { resolveBaseRef } from "./worktree.ts";
 
 const created: string[] = [];
@@ -92,6 +94,61 @@ describe("ensureMirror", () => {
       return true;
     });
     assert.deepEqual(readdirSync(path.join(dataDir, "mirrors")), []);
+  });
+});
+
+/** The source's refs as intake lists them (`git ls-remote --symref`, as checkBaseRef runs it). */
+function listed(source: string): ListedRefs {
+  const output = git(source, "ls-remote", "--symref", "--", source);
+  const refs = new Map<string, string>();
+  for (const line of output.split("\n")) {
+    const [id, ref] = line.split("\t");
+    if (id && ref && /^[0-9a-f]{40}$/.test(id)) refs.set(ref, id);
+  }
+  return { refs, headBranch: /^ref: (\S+)\tHEAD$/m.exec(output)?.[1] };
+}
+
+describe("ensureMirror with intake's listing", () => {
+  test("a mirror holding exactly the listed refs is not fetched: the run starts where the listing saw the source", async () => {
+    const { source, dataDir } = setUp();
+    const { mirrorPath } = await ensureMirror(source, dataDir);
+    const seen = git(source, "rev-parse", "HEAD");
+    const listedRefs = listed(source);
+    // The source moves after the listing: a fetch would bring this commit, the skipped one does not.
+    commitIn(source, "late.txt", "late\n");
+
+    await ensureMirror(source, dataDir, undefined, { listedRefs });
+
+    assert.equal(git(mirrorPath, "rev-parse", "main"), seen);
+  });
+
+  test("a listing that shows a newer commit, a new branch or a new HEAD makes it fetch", async () => {
+    const { source, dataDir } = setUp();
+    const { mirrorPath } = await ensureMirror(source, dataDir);
+    const newer = commitIn(source, "b.txt", "two\n");
+    await ensureMirror(source, dataDir, undefined, { listedRefs: listed(source) });
+    assert.equal(git(mirrorPath, "rev-parse", "main"), newer);
+
+    git(source, "branch", "feature");
+    await ensureMirror(source, dataDir, undefined, { listedRefs: listed(source) });
+    assert.equal(git(mirrorPath, "rev-parse", "feature"), newer);
+
+    git(source, "checkout", "--quiet", "feature");
+    await ensureMirror(source, dataDir, undefined, { listedRefs: listed(source) });
+    assert.equal(git(mirrorPath, "symbolic-ref", "HEAD"), "refs/heads/feature");
+  });
+
+  test("a ref a fetch would remove (deleted at the source, or private in the mirror) makes it fetch", async () => {
+    const { source, dataDir } = setUp();
+    git(source, "tag", "v1");
+    const { mirrorPath } = await ensureMirror(source, dataDir);
+    git(source, "tag", "-d", "v1");
+    await ensureMirror(source, dataDir, undefined, { listedRefs: listed(source) });
+    assert.equal(git(mirrorPath, "tag", "--list"), "");
+
+    git(mirrorPath, "update-ref", "refs/stash", "main");
+    await ensureMirror(source, dataDir, undefined, { listedRefs: listed(source) });
+    assert.equal(git(mirrorPath, "for-each-ref", "--format=%(refname)", "refs/stash"), "");
   });
 });
 
