@@ -18,9 +18,18 @@ function printable(text: string, max: number): string {
   return plain.length > max ? `${plain.slice(0, max - 1)}…` : plain;
 }
 
+/**
+ * Address refusals whose address no registry is served from: link-local holds the cloud metadata
+ * services (169.254.169.254, the machine's credentials), like Azure's own address. The host name is
+ * the repository's choice (its .slipway.yml may allow it), so no setting is advised for them.
+ */
+const neverARegistry = ["a link-local address", "a cloud metadata address", "a multicast address"];
+
 /** What allows an address refusal (`what` is address-policy's reason), or why nothing does. */
 function addressAdvice(address: string, what: string): string {
   if (neverAllowed.some((reason) => what.startsWith(reason))) return "no setting lets a sandbox reach it";
+  if (neverARegistry.some((reason) => what.startsWith(reason)))
+    return "no registry or mirror is served from there: do not allow it; check the host name and its DNS";
   // An IPv4 address inside an IPv6 one is checked as the IPv4 address: no example range for it.
   const example = what.includes("inside an IPv6 address")
     ? ""
