@@ -3,7 +3,7 @@
 // and global (`npm install -g`) — each running `--version`, `--help` and the offline demo; the
 // project-local install also imports the programmatic API, type-checked against its declarations.
 import assert from "node:assert/strict";
-import { type SpawnSyncReturns, spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import {
   existsSync,
   mkdirSync,
@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const version = (JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { version: string })
@@ -30,28 +31,51 @@ let work = "";
 let tarball = "";
 let env: Record<string, string> = {};
 
-function run(command: string, args: string[], cwd: string, timeoutMs: number): SpawnSyncReturns<string> {
-  const result = spawnSync(command, args, {
-    cwd,
-    env,
-    encoding: "utf8",
-    timeout: timeoutMs,
-    killSignal: "SIGKILL",
-  });
+const execFileAsync = promisify(execFile);
+
+/**
+ * Run `command` (no shell) to its end, bounded by `timeoutMs`; a non-zero exit fails the test.
+ * `home`: the HOME it sees (each install's demo its own, as they run at once).
+ */
+async function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  timeoutMs: number,
+  home = env.HOME,
+): Promise<{ stdout: string; stderr: string }> {
   const shown = `${command} ${args.join(" ")}`;
-  if (result.error)
-    throw new Error(`${shown} did not run or end within ${timeoutMs} ms: ${result.error.message}`);
-  assert.equal(result.status, 0, `${shown} exited ${result.status}\n${result.stdout}\n${result.stderr}`);
-  return result;
+  try {
+    return await execFileAsync(command, args, {
+      cwd,
+      env: { ...env, ...(home ? { HOME: home } : {}) },
+      encoding: "utf8",
+      timeout: timeoutMs,
+      killSignal: "SIGKILL",
+      maxBuffer: 64 * 1024 * 1024,
+    });
+  } catch (error) {
+    const failed = error as {
+      code?: unknown;
+      killed?: boolean;
+      stdout?: string;
+      stderr?: string;
+      message: string;
+    };
+    if (failed.killed || typeof failed.code !== "number")
+      throw new Error(`${shown} did not run or end within ${timeoutMs} ms: ${failed.message}`);
+    assert.fail(`${shown} exited ${failed.code}\n${failed.stdout}\n${failed.stderr}`);
+  }
 }
 
-/** `--version`, `--help` and the demo through `slipway` as `prefix` runs it. */
-function checkCommands(prefix: string[], cwd: string): void {
+/** `--version`, `--help` and the demo through `slipway` as `prefix` runs it, with a HOME of its own. */
+async function checkCommands(prefix: string[], cwd: string): Promise<void> {
   const [command, ...args] = prefix as [string, ...string[]];
-  assert.equal(run(command, [...args, "--version"], cwd, 60_000).stdout.trim(), version);
-  const help = run(command, [...args, "--help"], cwd, 60_000).stdout;
+  const home = cleanDirectory(`home-${path.basename(cwd)}`);
+  assert.equal((await run(command, [...args, "--version"], cwd, 60_000, home)).stdout.trim(), version);
+  const help = (await run(command, [...args, "--help"], cwd, 60_000, home)).stdout;
   for (const name of ["run", "runs", "demo", "doctor"]) assert.match(help, new RegExp(`^  ${name} `, "m"));
-  const demo = run(command, [...args, "demo"], cwd, demoTimeoutMs);
+  const demo = await run(command, [...args, "demo"], cwd, demoTimeoutMs, home);
   assert.match(demo.stdout, /^outcome\s+success$/m, demo.stdout + demo.stderr);
 }
 
@@ -84,7 +108,7 @@ console.log(JSON.stringify({
 `;
 
 /** Type-check the consumer with the package's declarations, then run it (Node strips its types). */
-function checkApi(project: string): void {
+async function checkApi(project: string): Promise<void> {
   writeFileSync(path.join(project, "consumer.mts"), apiConsumer);
   const compilerOptions = {
     module: "nodenext",
@@ -101,9 +125,9 @@ function checkApi(project: string): void {
     path.join(project, "tsconfig.json"),
     JSON.stringify({ compilerOptions, files: ["consumer.mts"] }),
   );
-  run(path.join(root, "node_modules", ".bin", "tsc"), ["-p", project], project, 120_000);
+  await run(path.join(root, "node_modules", ".bin", "tsc"), ["-p", project], project, 120_000);
   const dataDir = path.join(project, "no-data-here");
-  const result = JSON.parse(run(process.execPath, ["consumer.mts", dataDir], project, 60_000).stdout);
+  const result = JSON.parse((await run(process.execPath, ["consumer.mts", dataDir], project, 60_000)).stdout);
   assert.deepEqual(result, {
     runs: [],
     run: null,
@@ -120,8 +144,10 @@ function cleanDirectory(name: string): string {
   return directory;
 }
 
-describe("the npm package", () => {
-  before(() => {
+// The installs are independent (each its own directory; npm's cache is safe to share): they run at
+// once, as most of their time is npm and the demo waiting on processes.
+describe("the npm package", { concurrency: true }, () => {
+  before(async () => {
     work = mkdtempSync(path.join(tmpdir(), "slipway-package-"));
     // npm's own cache (the real HOME's), so installs with --prefer-offline need little network.
     const cache = spawnSync("npm", ["config", "get", "cache"], { encoding: "utf8", timeout: 60_000 });
@@ -135,7 +161,7 @@ describe("the npm package", () => {
       npm_config_fund: "false",
       NO_COLOR: "1",
     };
-    run("npm", ["pack", "--pack-destination", work], root, npmTimeoutMs);
+    await run("npm", ["pack", "--pack-destination", work], root, npmTimeoutMs);
     const packed = readdirSync(work).filter((file) => file.endsWith(".tgz"));
     assert.deepEqual(packed, [`slipway-${version}.tgz`]);
     tarball = path.join(work, packed[0]!);
@@ -144,8 +170,8 @@ describe("the npm package", () => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  test("ships the built JavaScript and the demo's files, and no tests, fixtures, doubles or sources", () => {
-    const files = run("tar", ["-tzf", tarball], work, 60_000).stdout.trim().split("\n");
+  test("ships the built JavaScript and the demo's files, and no tests, fixtures, doubles or sources", async () => {
+    const files = (await run("tar", ["-tzf", tarball], work, 60_000)).stdout.trim().split("\n");
     for (const needed of [
       "package/bin/slipway.js",
       "package/dist/cli/main.js",
@@ -172,19 +198,19 @@ describe("the npm package", () => {
     );
   });
 
-  test("installed in a project, `npx slipway` runs --version, --help, the demo and a sandboxed command, and the typed API imports", () => {
+  test("installed in a project, `npx slipway` runs --version, --help, the demo and a sandboxed command, and the typed API imports", async () => {
     const project = cleanDirectory("project");
     writeFileSync(path.join(project, "package.json"), '{ "name": "a-project", "private": true }\n');
-    run("npm", ["install", tarball], project, npmTimeoutMs);
-    checkCommands(["npx", "--no-install", "slipway"], project);
-    checkApi(project);
+    await run("npm", ["install", tarball], project, npmTimeoutMs);
+    await checkCommands(["npx", "--no-install", "slipway"], project);
+    await checkApi(project);
     // The agent's commands run through the command server inside bwrap: a file the build must ship
     // and find as JavaScript.
     if (spawnSync("bwrap", ["--version"], { timeout: 10_000 }).status !== 0) {
       process.stdout.write("# sandbox exec on bwrap not checked: bwrap is not installed\n");
       return;
     }
-    const inside = run(
+    const inside = await run(
       "npx",
       [
         "--no-install",
@@ -204,13 +230,13 @@ describe("the npm package", () => {
     assert.equal(inside.stdout.trim(), "42");
   });
 
-  test("`npx --package <tarball> slipway` runs from a clean directory without an install", () => {
-    checkCommands(["npx", "--yes", "--package", tarball, "--", "slipway"], cleanDirectory("anywhere"));
+  test("`npx --package <tarball> slipway` runs from a clean directory without an install", async () => {
+    await checkCommands(["npx", "--yes", "--package", tarball, "--", "slipway"], cleanDirectory("anywhere"));
   });
 
-  test("installed globally, `slipway` on the prefix's PATH runs --version, --help and the demo", () => {
+  test("installed globally, `slipway` on the prefix's PATH runs --version, --help and the demo", async () => {
     const prefix = cleanDirectory("global");
-    run("npm", ["install", "--global", "--prefix", prefix, tarball], work, npmTimeoutMs);
-    checkCommands([path.join(prefix, "bin", "slipway")], cleanDirectory("elsewhere"));
+    await run("npm", ["install", "--global", "--prefix", prefix, tarball], work, npmTimeoutMs);
+    await checkCommands([path.join(prefix, "bin", "slipway")], cleanDirectory("elsewhere"));
   });
 });
