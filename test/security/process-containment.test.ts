@@ -98,7 +98,8 @@ async function untilStarted(worktree: string): Promise<void> {
 
 for (const { label, backend, space, skip } of backends) {
   if (skip) console.log(`# skipping process containment on ${label}: ${skip}`);
-  describe(`process containment: ${label}`, () => {
+  // Each test has a sandbox, worktree and marker of its own: one backend's tests run at once.
+  describe(`process containment: ${label}`, { concurrency: true }, () => {
     for (const trick of tricks) {
       test(`a writer hidden by ${trick} ends with its command`, { skip, timeout: 60_000 }, async () => {
         const { sandbox, worktree, close } = await openSandbox(backend, space);
@@ -171,6 +172,8 @@ const unprivilegedSkip =
       : bwrapSkip;
 if (unprivilegedSkip) console.log(`# skipping process containment without cgroups: ${unprivilegedSkip}`);
 
+// One test at a time: without cgroups the process cap is RLIMIT_NPROC, counted per user, and every
+// test here runs as the same nobody.
 describe("process containment: bwrap, shared space, no cgroups (accepted as weaker)", () => {
   for (const trick of tricks) {
     for (const phase of ["command-end", "killall"] as const) {
