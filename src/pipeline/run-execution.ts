@@ -126,10 +126,17 @@ async function prepareAttempt(
   }
   if (placed.status === "rejected") throw placed.reason;
   const { mirrorPath, baseCommit } = mirrored.value;
-  return store.updateRun(current.id, {
-    baseCommit,
-    state: withRunState(placed.value.state, { mirrorPath }),
-  });
+  try {
+    return await store.updateRun(current.id, {
+      baseCommit,
+      state: withRunState(placed.value.state, { mirrorPath }),
+    });
+  } catch (error) {
+    // The run ends before its stages here too. The volume is unmounted before the store is asked
+    // to forget it; the store's failure is the error to report, so a second one is not.
+    await closeRunPlace(placed.value, before, store).catch(() => undefined);
+    throw error;
+  }
 }
 
 /** A run that could not start ends here, with the reason in its trace. */
