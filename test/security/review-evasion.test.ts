@@ -97,7 +97,9 @@ function assertRefused(report: { outcome: string; detail: string }, guard: strin
   assert.ok(report.detail.includes(`[${guard}]`) && report.detail.includes(file), report.detail);
 }
 
-describe("review evasion", () => {
+// Each attack is a run of its own (repository, remote, data directory, model server): four at once,
+// as a run mostly waits on its sandbox, checks and model calls.
+describe("review evasion", { concurrency: 4 }, () => {
   test("a NUL byte does not hide a token from the secrets guard", async () => {
     const hidden = `\0\nexport const key = "${token}";\n`;
     const { report, server } = await attack([

@@ -77,7 +77,8 @@ function branchExists(repo: string, branch: string): boolean {
   return git(repo, "branch", "--list", branch) !== "";
 }
 
-describe("what is committed is what was reviewed", () => {
+// Each test is a run of its own (repository, data directory, model server): they run at once.
+describe("what is committed is what was reviewed", { concurrency: true }, () => {
   test("a file of the reviewed tree rewritten after review fails the run; nothing is committed", async () => {
     const { repo, setup } = await setUp([fixTurn, finishTurn, slowApproval], { judge: { enabled: true } });
     const running = startRun(setup, repo);

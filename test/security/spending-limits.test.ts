@@ -110,7 +110,9 @@ describe("the judge spends from the run's dollars too", () => {
   });
 });
 
-describe("the wall-time limit covers tools and the gate", () => {
+// Each run has its own repository, data directory and model server: the three wait out their
+// deadlines at once.
+describe("the wall-time limit covers tools and the gate", { concurrency: true }, () => {
   test("a gate check that asks for a day ends at the run's deadline as time_limit", async () => {
     const files = {
       ...addProject,
