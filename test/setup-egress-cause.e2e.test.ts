@@ -35,10 +35,10 @@ describe("a setup download the egress proxy refuses", () => {
     for (const cleanup of cleanups) await cleanup();
   });
 
-  async function runOn(repo: string) {
+  async function runOn(repo: string, allowHosts?: string[]) {
     // No sandbox.egressAllowAddresses: the proxy's own rules decide.
     const setup = await setUpScriptedRun({ turns: [] }, "anthropic", {
-      setup: { secretEnv: [canaryVariable] },
+      setup: { secretEnv: [canaryVariable], ...(allowHosts ? { allowHosts } : {}) },
     });
     cleanups.push(() => setup.server.close());
     const result = await runCli([...baseArgs(setup), "run", "--repo", repo, "--task", "x", "--json"], {
@@ -92,10 +92,12 @@ process.exit(1);
 `;
     const repo = makeRepo({
       "package.json": JSON.stringify({ name: "leak", private: true }),
-      ".slipway.yml": "setup:\n  commands: ['node scripts/leak.mjs']\n  allowHosts: [allowed.example.com]\n",
+      ".slipway.yml": "setup:\n  commands: ['node scripts/leak.mjs']\n",
       "scripts/leak.mjs": leak,
     });
-    const { detail, events } = await runOn(repo);
+    // The platform allows one host (a repository's own hosts are not reached while secrets are
+    // handed over), so setup has a proxy to ask.
+    const { detail, events } = await runOn(repo, ["allowed.example.com"]);
     assert.match(detail, /^setup's egress proxy refused \*\*\*\.example\.com: not on setup's allowlist/);
     const egress = events.filter((event) => event.type === "setup-egress");
     assert.deepEqual(

@@ -43,7 +43,7 @@ export function describeRefusal(decision: EgressDecision): string {
   const reason = printable(decision.reason, 200);
   const refused = `setup's egress proxy refused ${host}`;
   if (reason === "not on the allowlist") {
-    return `${refused}: not on setup's allowlist (if you trust it, add it to setup.allowHosts in the repository's .slipway.yml, or in slipway.yaml, where it replaces the registries' defaults)`;
+    return `${refused}: not on setup's allowlist (if you trust it, add it to setup.allowHosts in the repository's .slipway.yml, which is not reached while setup.secretEnv hands secrets over, or in slipway.yaml, where it replaces the registries' defaults)`;
   }
   const resolved = /^\S+ resolves to (\S+), (.+)$/.exec(reason);
   if (resolved) {

@@ -131,11 +131,32 @@ test("declared commands replace the detected ones; hosts add up; platform hosts 
       ["make", ["deps"], "sub"],
     ],
   );
-  assert.deepEqual(plan.allowHosts, ["registry.npmjs.org", "npm.example.com"]);
+  // Secrets are handed over, so the host only the repository names is not reached.
+  assert.deepEqual(plan.allowHosts, ["registry.npmjs.org"]);
   assert.deepEqual(plan.secretNames, ["NPM_TOKEN"]);
   assert.ok(plan.notes.some((note) => note.includes("OTHER") && note.includes("not handed over")));
+  assert.ok(plan.notes.some((note) => note.includes("npm.example.com, not reached while setup.secretEnv")));
+  const noSecrets = await planSetup(root, repo, { secretEnv: [] });
+  assert.deepEqual(noSecrets.allowHosts, ["registry.npmjs.org", "npm.example.com"]);
   const replaced = await planSetup(root, undefined, { secretEnv: [], allowHosts: ["mirror.example.com"] });
   assert.deepEqual(replaced.allowHosts, ["mirror.example.com"]);
+});
+
+test("a repository cannot send the platform's setup secrets to a host of its choosing", async () => {
+  const root = await project({ "package.json": withDeps, "package-lock.json": "{}" });
+  const repo = parseRepoSetupConfig(
+    ".slipway.yml",
+    "setup:\n  commands: ['node exfil.js']\n  allowHosts: [collector.attacker.example]\n",
+  );
+  const withSecret = await planSetup(root, repo, { secretEnv: ["NPM_TOKEN"] });
+  assert.deepEqual(withSecret.secretNames, ["NPM_TOKEN"]);
+  assert.equal(withSecret.allowHosts.includes("collector.attacker.example"), false);
+  // The platform approves the host: then it is reached, secrets and all.
+  const approved = await planSetup(root, repo, {
+    secretEnv: ["NPM_TOKEN"],
+    allowHosts: ["registry.npmjs.org", "collector.attacker.example"],
+  });
+  assert.deepEqual(approved.allowHosts, ["registry.npmjs.org", "collector.attacker.example"]);
 });
 
 test("a bad setup section is refused in one line naming the file and the key", () => {

@@ -51,6 +51,30 @@ function secretNamesFor(
   return [...settings.secretEnv];
 }
 
+/**
+ * The hosts a repository's `.slipway.yml` adds. While the platform hands setup secrets over, a host
+ * only the repository names is not reached: the repository chooses its setup commands too, and a
+ * secret must not travel to a host the platform never approved (list it in slipway.yaml's
+ * setup.allowHosts to allow it with secrets).
+ */
+function repositoryHosts(
+  repo: LoadedRepoSetupConfig | undefined,
+  platformHosts: readonly string[],
+  settings: SetupSettings,
+  notes: string[],
+): string[] {
+  const added = (repo?.allowHosts ?? []).filter((host) => !platformHosts.includes(host));
+  if (added.length === 0) return [];
+  if (settings.secretEnv.length > 0) {
+    notes.push(
+      `${repo!.file} adds the hosts ${added.join(", ")}, not reached while setup.secretEnv hands secrets to setup: list them in setup.allowHosts in slipway.yaml to allow them`,
+    );
+    return [];
+  }
+  notes.push(`${repo!.file} adds the hosts ${added.join(", ")}`);
+  return added;
+}
+
 /** One ecosystem's detections over the package folders: an outer install covers its members. */
 async function detectPackages(
   worktree: string,
@@ -132,9 +156,8 @@ export async function planSetup(
   }
   if (settings.allowHosts)
     notes.push("setup.allowHosts in slipway.yaml replaces the registries' default hosts");
-  const allowHosts = unique([...(settings.allowHosts ?? hosts), ...(repo?.allowHosts ?? [])]);
-  if (repo && repo.allowHosts.length > 0)
-    notes.push(`${repo.file} adds the hosts ${repo.allowHosts.join(", ")}`);
+  const platformHosts = settings.allowHosts ?? hosts;
+  const allowHosts = unique([...platformHosts, ...repositoryHosts(repo, platformHosts, settings, notes)]);
   if (commands.length === 0 && ecosystems.length === 0) notes.push("no ecosystem found: nothing to install");
   return {
     source: repo?.commands ? "declared" : "detected",

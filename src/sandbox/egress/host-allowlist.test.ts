@@ -53,6 +53,7 @@ describe("egress allowlist", () => {
       "user@example.com",
       "*",
       "*.",
+      "*.com",
       "ex*ample.com",
       "foo.*.example.com",
       "-bad.example.com",

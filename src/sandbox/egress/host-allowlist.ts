@@ -54,7 +54,12 @@ export function parseAllowlist(entries: readonly string[]): HostAllowlist {
   for (const entry of entries) {
     const wildcard = entry.trim().startsWith("*.");
     const name = normalizeHost(wildcard ? entry.trim().slice(2) : entry);
-    const problem = name === undefined ? "it is not a valid host name" : hostNameProblem(name);
+    const problem =
+      name === undefined
+        ? "it is not a valid host name"
+        : wildcard && !name.includes(".")
+          ? "a wildcard must name a domain of two labels or more (*.com would allow every .com host)"
+          : hostNameProblem(name);
     if (name === undefined || problem) {
       throw new InputError(
         `allowed host "${entry}" cannot be used: ${problem}; give a host name such as registry.npmjs.org or a wildcard such as *.example.com`,
