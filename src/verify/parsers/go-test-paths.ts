@@ -61,14 +61,27 @@ function findModule(worktree: string, cwd: string): { dir: string; module: strin
  * there; any other finding is returned as it is.
  */
 export function locateGoTestFiles(findings: Finding[], worktree: string, cwd: string): Finding[] {
-  const bare = findings.filter(
-    (finding) => finding.kind === "test" && finding.file === undefined && bareLog.test(finding.message),
+  const bare = new Set(
+    findings.filter(
+      (finding) => finding.kind === "test" && finding.file === undefined && bareLog.test(finding.message),
+    ),
   );
-  if (bare.length === 0 || !path.isAbsolute(worktree)) return findings;
+  if (bare.size === 0 || !path.isAbsolute(worktree)) return findings;
   const found = findModule(worktree, cwd);
   if (!found) return findings;
+  // Each file is looked up once, however many findings name it (hostile output can name one
+  // file a hundred thousand times).
+  const isFile = new Map<string, boolean>();
+  const fileInside = (file: string): boolean => {
+    let known = isFile.get(file);
+    if (known === undefined) {
+      known = regularFileInside(path.join(worktree, file), worktree);
+      isFile.set(file, known);
+    }
+    return known;
+  };
   return findings.map((finding) => {
-    if (!bare.includes(finding) || finding.test === undefined) return finding;
+    if (!bare.has(finding) || finding.test === undefined) return finding;
     const log = bareLog.exec(finding.message)!;
     const pkg = testPackage.exec(finding.test)?.[1] ?? "";
     let folder: string;
@@ -76,7 +89,7 @@ export function locateGoTestFiles(findings: Finding[], worktree: string, cwd: st
     else if (pkg.startsWith(`${found.module}/`)) folder = pkg.slice(found.module.length + 1);
     else return finding;
     const file = path.normalize(path.join(found.dir, folder, log[1]!));
-    if (file.startsWith("..") || !regularFileInside(path.join(worktree, file), worktree)) return finding;
+    if (file.startsWith("..") || !fileInside(file)) return finding;
     return { ...finding, file, line: Number(log[2]), message: log[3]! };
   });
 }
