@@ -100,7 +100,8 @@ function toolCalls(events: TraceEvent[]): unknown[] {
     .map((event) => [event.data.name, event.data.input]);
 }
 
-describe("--model script: and --model replay:", () => {
+// Each test is a run (or runs) of its own: repository, data directory, model server. They run at once.
+describe("--model script: and --model replay:", { concurrency: true }, () => {
   test("a script file takes a run to success, and replaying that run reproduces its outcome, change and tool calls", async () => {
     const ws = await workspace();
     const repo = makeRepo(buggyProject);

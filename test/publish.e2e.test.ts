@@ -73,7 +73,8 @@ function mirrorOf(w: World): string {
   return path.join(mirrors, name!);
 }
 
-describe("publishing through the local forge", () => {
+// Each test is a run (or runs) of its own: repository, data directory, model server. They run at once.
+describe("publishing through the local forge", { concurrency: true }, () => {
   test("pushes to a bare repository and opens one review request; the same task again updates both", async () => {
     const w = await world(script("one\n", "two\n"));
     const first = await w.run();

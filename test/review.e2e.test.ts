@@ -87,7 +87,8 @@ const vetoFixedTurns: ScriptTurn[] = [
   verdictTurn("approve"),
 ];
 
-describe("the judge", () => {
+// Each test is a run (or runs) of its own: repository, data directory, model server. They run at once.
+describe("the judge", { concurrency: true }, () => {
   test("a veto goes back to the agent with the problems; the fixed change is approved and committed", async () => {
     const { result, report, repo, server } = await runReviewed({ turns: vetoFixedTurns });
     assert.equal(result.code, 0, result.stderr);
@@ -186,7 +187,8 @@ describe("the judge", () => {
   });
 });
 
-describe("the scope guards", () => {
+// Each test is a run (or runs) of its own: repository, data directory, model server. They run at once.
+describe("the scope guards", { concurrency: true }, () => {
   test("a guard failure goes back to the agent once; the fixed change goes on to the judge", async () => {
     const { result, report, server } = await runReviewed({
       turns: [

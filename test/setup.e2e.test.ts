@@ -125,7 +125,8 @@ async function assertFixedWithSetup(setup: ScriptedRunSetup, repo: string): Prom
   return events;
 }
 
-describe("the setup stage", () => {
+// Each test is a run (or runs) of its own: repository, data directory, model server. They run at once.
+describe("the setup stage", { concurrency: true }, () => {
   const cleanups: (() => Promise<void>)[] = [];
   after(async () => {
     for (const cleanup of cleanups) await cleanup();

@@ -52,7 +52,8 @@ async function bwrapSkip(): Promise<string | undefined> {
     : `bwrap is not usable here: ${availability?.reason ?? "unknown"}`;
 }
 
-describe("slipway verify", () => {
+// Each test is a run (or runs) of its own: repository, data directory, model server. They run at once.
+describe("slipway verify", { concurrency: true }, () => {
   test("a failing test in a bwrap sandbox: exit 4, the check and the test named, the checkout untouched", async (t) => {
     const skip = await bwrapSkip();
     if (skip) return t.skip(skip);
