@@ -57,12 +57,12 @@ function goTest(args: string[]): string {
   return run.stdout + run.stderr;
 }
 
-function findingsOf(output: string, worktree = root): unknown[] {
+function findingsOf(output: string, worktree = root, cwd = "."): unknown[] {
   const command: VerifierCommand = {
     name: "go-test",
     command: "go",
     args: ["test", "./..."],
-    cwd: ".",
+    cwd,
     parser: "go",
     speeds: ["full"],
     timeoutMs: 60_000,
@@ -117,5 +117,24 @@ test("a bare file name is not placed where the file is a link, or outside the mo
     assert.equal(linked[0]!.file, undefined);
   } finally {
     rmSync(elsewhere, { recursive: true, force: true });
+  }
+});
+
+test("a module in a folder of the repository (the check runs there): files are named from the repository's root once", {
+  skip: hasGo ? false : "go is not installed here",
+}, () => {
+  const output = goTest([]);
+  const repository = mkdtempSync(path.join(tmpdir(), "slipway-go-paths-nested-"));
+  try {
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(repository, "services/api", name)), { recursive: true });
+      writeFileSync(path.join(repository, "services/api", name), text);
+    }
+    const nested = expected.map((finding) => ({ ...finding, file: `services/api/${finding.file}` }));
+    assert.deepEqual(findingsOf(output, repository, "services/api"), nested);
+    // A check run one folder below the module's root finds the module above it.
+    assert.deepEqual(findingsOf(output, repository, "services/api/sub"), nested);
+  } finally {
+    rmSync(repository, { recursive: true, force: true });
   }
 });

@@ -56,7 +56,7 @@ function findModule(worktree: string, cwd: string): { dir: string; module: strin
 }
 
 /**
- * `findings` with a worktree-relative file and line for each Go test finding whose message starts
+ * `findings` with a file (relative to `cwd`, like a parser's) and line for each Go test finding whose message starts
  * with a bare file name, when the test's import path lies in the module of `cwd` and the file is
  * there; any other finding is returned as it is.
  */
@@ -90,6 +90,12 @@ export function locateGoTestFiles(findings: Finding[], worktree: string, cwd: st
     else return finding;
     const file = path.normalize(path.join(found.dir, folder, log[1]!));
     if (file.startsWith("..") || !fileInside(file)) return finding;
-    return { ...finding, file, line: Number(log[2]), message: log[3]! };
+    // Relative to the check's folder, as the parsers write files (relativizeFindings adds `cwd`).
+    return {
+      ...finding,
+      file: path.relative(path.normalize(cwd), file),
+      line: Number(log[2]),
+      message: log[3]!,
+    };
   });
 }
