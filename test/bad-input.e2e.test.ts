@@ -35,7 +35,8 @@ function assertOneLine(stderr: string, pattern: RegExp): void {
   assert.match(lines[0]!, pattern);
 }
 
-describe("bad input", () => {
+// Each test is a run (or runs) of its own: repository, data directory, model server. They run at once.
+describe("bad input", { concurrency: true }, () => {
   test("a path that is not a git repository", async () => {
     const setup = await setUpScriptedRun({ turns: [] }, "anthropic");
     cleanups.push(() => setup.server.close());

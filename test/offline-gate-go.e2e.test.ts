@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { after, test } from "node:test";
+import { after, describe, test } from "node:test";
 import type { ModelScript } from "../src/models/scripted-server/script.ts";
 import { dockerTestSkipReason, testImage } from "../src/sandbox/docker/test-image.ts";
 import { cacheDirectory } from "../src/setup/caches/download-caches.ts";
@@ -64,51 +64,54 @@ after(async () => {
   for (const cleanup of cleanups) await cleanup();
 });
 
-for (const backend of ["bwrap", "docker"] as const)
-  test(`${backend}: the gate's go test finds setup's download offline; nothing of the cache is committed`, {
-    skip: backend === "docker" ? dockerSkip : skip,
-  }, async () => {
-    const docker =
-      backend === "docker" ? { sandbox: { dockerImage: testImage, dockerHostToolchain: true } } : {};
-    const setup = await setUpScriptedRun(script, "anthropic", docker);
-    if (backend === "docker") setup.env.SLIPWAY_SANDBOX = "docker";
-    cleanups.push(() => setup.server.close());
-    const repo = tempDir("offline-go-repo");
-    writeFiles(repo, {
-      "go.mod": "module example.com/app\n\ngo 1.19\n\nrequire example.com/dep v1.0.0\n",
-      "answer.go":
-        'package app\n\nimport "example.com/dep"\n\nfunc Answer() int {\n\treturn dep.Answer() + 1\n}\n',
-      "answer_test.go":
-        'package app\n\nimport "testing"\n\nfunc TestAnswer(t *testing.T) {\n\tif Answer() != 42 {\n\t\tt.Fatal("wrong answer")\n\t}\n}\n',
-    });
-    const proxy = tempDir("offline-go-proxy");
-    writeProxy(proxy);
-    git(repo, "init", "--quiet", "--initial-branch=main");
-    const toplevel = git(repo, "rev-parse", "--show-toplevel").trim();
-    const goEnv = {
-      ...process.env,
-      GOPROXY: `file://${proxy}`,
-      GOSUMDB: "off",
-      GOFLAGS: "-mod=mod",
-      GOMODCACHE: path.join(cacheDirectory(setup.dataDir, "go", toplevel), "mod"),
-      GOCACHE: path.join(proxy, "go-build"),
-    };
-    for (const args of [
-      ["mod", "tidy"],
-      ["mod", "download"],
-    ])
-      execFileSync("go", args, { cwd: repo, timeout: 120_000, env: goEnv, stdio: "pipe" });
-    git(repo, "add", "-A");
-    git(repo, "commit", "--quiet", "-m", "app");
+// The two backends at once: each run has its own repository, data directory and model server.
+describe("the offline Go gate", { concurrency: true }, () => {
+  for (const backend of ["bwrap", "docker"] as const)
+    test(`${backend}: the gate's go test finds setup's download offline; nothing of the cache is committed`, {
+      skip: backend === "docker" ? dockerSkip : skip,
+    }, async () => {
+      const docker =
+        backend === "docker" ? { sandbox: { dockerImage: testImage, dockerHostToolchain: true } } : {};
+      const setup = await setUpScriptedRun(script, "anthropic", docker);
+      if (backend === "docker") setup.env.SLIPWAY_SANDBOX = "docker";
+      cleanups.push(() => setup.server.close());
+      const repo = tempDir("offline-go-repo");
+      writeFiles(repo, {
+        "go.mod": "module example.com/app\n\ngo 1.19\n\nrequire example.com/dep v1.0.0\n",
+        "answer.go":
+          'package app\n\nimport "example.com/dep"\n\nfunc Answer() int {\n\treturn dep.Answer() + 1\n}\n',
+        "answer_test.go":
+          'package app\n\nimport "testing"\n\nfunc TestAnswer(t *testing.T) {\n\tif Answer() != 42 {\n\t\tt.Fatal("wrong answer")\n\t}\n}\n',
+      });
+      const proxy = tempDir("offline-go-proxy");
+      writeProxy(proxy);
+      git(repo, "init", "--quiet", "--initial-branch=main");
+      const toplevel = git(repo, "rev-parse", "--show-toplevel").trim();
+      const goEnv = {
+        ...process.env,
+        GOPROXY: `file://${proxy}`,
+        GOSUMDB: "off",
+        GOFLAGS: "-mod=mod",
+        GOMODCACHE: path.join(cacheDirectory(setup.dataDir, "go", toplevel), "mod"),
+        GOCACHE: path.join(proxy, "go-build"),
+      };
+      for (const args of [
+        ["mod", "tidy"],
+        ["mod", "download"],
+      ])
+        execFileSync("go", args, { cwd: repo, timeout: 120_000, env: goEnv, stdio: "pipe" });
+      git(repo, "add", "-A");
+      git(repo, "commit", "--quiet", "-m", "app");
 
-    const result = await runCli(
-      [...baseArgs(setup), "run", "--repo", repo, "--task", "Answer must be 42", "--json"],
-      { env: setup.env, timeoutMs: 300_000 },
-    );
-    const report = JSON.parse(result.stdout || "{}");
-    assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
-    assert.equal(report.outcome, "success", report.detail);
-    const files = git(repo, "ls-tree", "-r", "--name-only", report.branch).split("\n").filter(Boolean);
-    assert.deepEqual(files.sort(), ["answer.go", "answer_test.go", "go.mod", "go.sum"]);
-    assert.deepEqual(dependencyMountsUnder(setup.dataDir), [], "no overlay outlives the run");
-  });
+      const result = await runCli(
+        [...baseArgs(setup), "run", "--repo", repo, "--task", "Answer must be 42", "--json"],
+        { env: setup.env, timeoutMs: 300_000 },
+      );
+      const report = JSON.parse(result.stdout || "{}");
+      assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
+      assert.equal(report.outcome, "success", report.detail);
+      const files = git(repo, "ls-tree", "-r", "--name-only", report.branch).split("\n").filter(Boolean);
+      assert.deepEqual(files.sort(), ["answer.go", "answer_test.go", "go.mod", "go.sum"]);
+      assert.deepEqual(dependencyMountsUnder(setup.dataDir), [], "no overlay outlives the run");
+    });
+});

@@ -32,7 +32,8 @@ async function runScript(script: ModelScript, flags: string[]) {
   return { result, report: result.stdout ? JSON.parse(result.stdout) : undefined, server: setup.server };
 }
 
-describe("run limits", () => {
+// Each test is a run (or runs) of its own: repository, data directory, model server. They run at once.
+describe("run limits", { concurrency: true }, () => {
   test("the turn limit ends the run as turn_limit after that many model calls", async () => {
     const { result, report, server } = await runScript({ turns: [readTurn, readTurn, readTurn] }, [
       "--max-turns",
@@ -73,7 +74,8 @@ describe("run limits", () => {
   });
 });
 
-describe("model errors", () => {
+// Each test is a run (or runs) of its own: repository, data directory, model server. They run at once.
+describe("model errors", { concurrency: true }, () => {
   test("a 429 with retry-after is retried and the run continues", async () => {
     const { report, server } = await runScript(
       { turns: [{ error: { status: 429, retryAfterSeconds: 0 } }, readTurn, finishTurn] },
