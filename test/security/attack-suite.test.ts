@@ -2,8 +2,8 @@
 // script through Sandbox.exec of each isolating backend on a real worktree of a real mirror, under
 // the configuration's default limits. Each must be blocked, shown by evidence (the command ran, its
 // target was there, the wall refused); a table of attempt × backend → outcome is printed at the end.
-// The backends run at once, each on an attack world of its own (attack-lanes.ts); the attempts of
-// one backend run one after another.
+// The backends run at once, each in two lanes on attack worlds of their own (attack-lanes.ts); the
+// attempts of one lane run one after another.
 // SLIPWAY_REQUIRE_SANDBOXES=bwrap,docker makes a missing backend fail instead of skip;
 // SLIPWAY_ATTACK_WEAKEN=<weakening> runs it on bwrap with one protection removed (see docs/security.md).
 import assert from "node:assert/strict";
@@ -50,7 +50,9 @@ async function suiteLanes(): Promise<SuiteLane[]> {
 
 const lanes = await suiteLanes();
 const runnable = lanes.filter((entry) => !entry.unavailable);
-const pool = await createWorldPool(runnable.length);
+/** Each available backend's attempts in this many lanes (of consecutive attempts), all at once. */
+const partsPerBackend = 2;
+const pool = await createWorldPool(runnable.length * partsPerBackend);
 const attempts = allAttempts.filter((attempt) => !(weakening && attempt.unsafeWhen?.includes(weakening)));
 const rows: Row[] = [];
 const missing: string[] = [];
@@ -72,11 +74,22 @@ for (const { label, family, unavailable } of lanes) {
   missing.push(`${label} (${unavailable})`);
 }
 
+/** A lane: one part of one backend's attempts (an unavailable backend is one lane of skips). */
+const parts = lanes.flatMap((entry) => {
+  const of = entry.unavailable ? 1 : partsPerBackend;
+  return Array.from({ length: of }, (_, part) => ({ entry, part, of }));
+});
+
 describeLanes(
   "attack suite",
-  lanes,
-  { pool, concurrency: Math.max(1, runnable.length), laneTitle: (entry) => `attack suite: ${entry.label}` },
-  (entry, world) => {
+  parts,
+  {
+    pool,
+    concurrency: Math.max(1, runnable.length * partsPerBackend),
+    laneTitle: ({ entry, part, of }) =>
+      `attack suite: ${entry.label}${of > 1 ? ` (part ${part + 1} of ${of})` : ""}`,
+  },
+  ({ entry, part, of }, world) => {
     const { label, family, unavailable } = entry;
     if (unavailable && required.includes(family)) {
       test(`${label} is available, as SLIPWAY_REQUIRE_SANDBOXES requires`, () => {
@@ -85,7 +98,8 @@ describeLanes(
       return;
     }
     let backend: SuiteBackend | undefined;
-    for (const attempt of attempts) {
+    const mine = attempts.filter((_, index) => Math.floor((index * of) / attempts.length) === part);
+    for (const attempt of mine) {
       test(attempt.name, { skip: unavailable, timeout: 240_000 }, async () => {
         backend ??= { ...entry, backend: entry.backendFor(world()) };
         const row = await runAttempt(world(), backend, attempt);
