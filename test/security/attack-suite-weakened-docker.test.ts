@@ -21,7 +21,7 @@ import {
   suiteDockerLabels,
 } from "./attack-runner.ts";
 import { allAttempts } from "./attempts-all.ts";
-import { dockerWeakenings, weakenedDockerEngine } from "./weakened-docker.ts";
+import { type DockerWeakening, dockerWeakenings, weakenedDockerEngine } from "./weakened-docker.ts";
 
 const skipReason = await dockerTestSkipReason();
 const unavailable = skipReason ? `no Docker engine here: ${skipReason}` : undefined;
@@ -56,15 +56,30 @@ test("a Docker engine is here, as SLIPWAY_REQUIRE_SANDBOXES requires", {
 
 const label = (weakening: string) => `docker without ${weakening}`;
 
+const attemptsFor = (weakening: DockerWeakening) =>
+  allAttempts.filter(
+    (attempt) =>
+      (weakening === "no-run" || attempt.proves === weakening) && !attempt.unsafeWhen?.includes(weakening),
+  );
+/** A weakening with this many attempts or more (no-run: all of them) runs in two lanes. */
+const splitFrom = 12;
+const parts = dockerWeakenings.flatMap((weakening, index) => {
+  const of = attemptsFor(weakening).length >= splitFrom ? 2 : 1;
+  return Array.from({ length: of }, (_, part) => ({ weakening, index, part, of }));
+});
+
 describeLanes(
   "weakened docker attack suite",
-  dockerWeakenings.map((weakening, index) => ({ weakening, index })),
-  { pool, concurrency: lanesAtOnce, laneTitle: ({ weakening }) => `weakened: ${label(weakening)}` },
-  ({ weakening, index }, world) => {
-    const attempts = allAttempts.filter(
-      (attempt) =>
-        (weakening === "no-run" || attempt.proves === weakening) && !attempt.unsafeWhen?.includes(weakening),
-    );
+  parts,
+  {
+    pool,
+    concurrency: lanesAtOnce,
+    laneTitle: ({ weakening, part, of }) =>
+      `weakened: ${label(weakening)}${of > 1 ? ` (part ${part + 1} of ${of})` : ""}`,
+  },
+  ({ weakening, index, part, of }, world) => {
+    const all = attemptsFor(weakening);
+    const attempts = all.filter((_, position) => Math.floor((position * of) / all.length) === part);
     const expected = weakening === "no-run" ? "inconclusive" : "breached";
     for (const attempt of attempts) {
       test(`${attempt.name} → ${expected}`, { skip: unavailable ?? false, timeout: 240_000 }, async () => {
