@@ -6,7 +6,7 @@
 // survives restarts, and `slipway budget` reads it back.
 import assert from "node:assert/strict";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
-import { after, test } from "node:test";
+import { after, describe, test } from "node:test";
 import { SlipwayConfig } from "../../src/config/config-schema.ts";
 import type { ScriptTurn } from "../../src/models/scripted-server/script.ts";
 import { openConfiguredStore } from "../../src/store/open-store.ts";
@@ -119,20 +119,23 @@ async function budgetsScenario(
   }
 }
 
-test("budgets on SQLite: a lowered cost limit, a held-back queue, budget_exhausted, the ledger across processes", async () => {
-  await budgetsScenario({ backend: "sqlite" }, {});
-});
+// SQLite and Postgres at once: each scenario has its own data directory, store and model server.
+describe("on SQLite and on Postgres", { concurrency: true }, () => {
+  test("budgets on SQLite: a lowered cost limit, a held-back queue, budget_exhausted, the ledger across processes", async () => {
+    await budgetsScenario({ backend: "sqlite" }, {});
+  });
 
-test("budgets on Postgres: the same", async (t) => {
-  const server = await startTestPostgres();
-  if ("skip" in server) {
-    console.log(`# skipped: ${server.skip}`);
-    t.skip(server.skip);
-    return;
-  }
-  cleanups.push(() => server.stop());
-  await budgetsScenario(
-    { backend: "postgres", urlEnv: "SLIPWAY_TEST_STORE_URL" },
-    { SLIPWAY_TEST_STORE_URL: server.url },
-  );
+  test("budgets on Postgres: the same", async (t) => {
+    const server = await startTestPostgres();
+    if ("skip" in server) {
+      console.log(`# skipped: ${server.skip}`);
+      t.skip(server.skip);
+      return;
+    }
+    cleanups.push(() => server.stop());
+    await budgetsScenario(
+      { backend: "postgres", urlEnv: "SLIPWAY_TEST_STORE_URL" },
+      { SLIPWAY_TEST_STORE_URL: server.url },
+    );
+  });
 });

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { after, test } from "node:test";
+import { after, describe, test } from "node:test";
 import { SlipwayConfig } from "../../src/config/config-schema.ts";
 import { specOfRequest } from "../../src/pipeline/start-run.ts";
 import { specSettingsOf } from "../../src/runs/run-spec-settings.ts";
@@ -111,24 +111,27 @@ async function drain(
   }
 }
 
-test(`${workers} workers drain ${runCount} queued runs on SQLite, each executed exactly once`, async () => {
-  await drain(dataDirs[0]!, { backend: "sqlite" }, {});
-});
+// SQLite and Postgres at once: each scenario has its own data directory, store and model server.
+describe("on SQLite and on Postgres", { concurrency: true }, () => {
+  test(`${workers} workers drain ${runCount} queued runs on SQLite, each executed exactly once`, async () => {
+    await drain(dataDirs[0]!, { backend: "sqlite" }, {});
+  });
 
-test(`${workers} workers drain ${runCount} queued runs on Postgres, each executed exactly once`, async (t) => {
-  const server = await startTestPostgres();
-  if ("skip" in server) {
-    console.log(`# skipped: ${server.skip}`);
-    t.skip(server.skip);
-    return;
-  }
-  try {
-    await drain(
-      dataDirs[1]!,
-      { backend: "postgres", urlEnv: "SLIPWAY_TEST_STORE_URL" },
-      { SLIPWAY_TEST_STORE_URL: server.url },
-    );
-  } finally {
-    await server.stop();
-  }
+  test(`${workers} workers drain ${runCount} queued runs on Postgres, each executed exactly once`, async (t) => {
+    const server = await startTestPostgres();
+    if ("skip" in server) {
+      console.log(`# skipped: ${server.skip}`);
+      t.skip(server.skip);
+      return;
+    }
+    try {
+      await drain(
+        dataDirs[1]!,
+        { backend: "postgres", urlEnv: "SLIPWAY_TEST_STORE_URL" },
+        { SLIPWAY_TEST_STORE_URL: server.url },
+      );
+    } finally {
+      await server.stop();
+    }
+  });
 });
