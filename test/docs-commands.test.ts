@@ -41,7 +41,9 @@ function commandsOfCell(cell: string): string[] {
     commandPath.join(" "),
     ...siblings.map((span) => {
       const named = words(span);
-      return named[0] === commandPath[0] ? named.join(" ") : [...commandPath.slice(0, -1), ...named].join(" ");
+      return named[0] === commandPath[0]
+        ? named.join(" ")
+        : [...commandPath.slice(0, -1), ...named].join(" ");
     }),
   ];
 }
