@@ -3,16 +3,22 @@
 // that cause instead of dying half-recorded (issue 14).
 import { setTimeout as sleep } from "node:timers/promises";
 import { describeError, StoreError } from "../core/errors.ts";
-import { LeaseLostError, StoreConflictError, StoreDamagedError } from "../store/store-errors.ts";
+import {
+  LeaseLostError,
+  StoreConflictError,
+  StoreDamagedError,
+  StoreFencedError,
+} from "../store/store-errors.ts";
 
 /** How long one write is retried before the run gives up on it (each try also waits out the lock). */
 export const storeRetryWindowMs = 30_000;
 
-/** A store failure that waiting may cure; a lost lease, a damaged file or a conflict never heals. */
+/** A store failure that waiting may cure; a lost lease or fence, a damaged file or a conflict never heals. */
 export function isPassingStoreFailure(error: unknown): boolean {
   return (
     error instanceof StoreError &&
     !(error instanceof LeaseLostError) &&
+    !(error instanceof StoreFencedError) &&
     !(error instanceof StoreDamagedError) &&
     !(error instanceof StoreConflictError)
   );

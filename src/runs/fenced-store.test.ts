@@ -5,6 +5,7 @@ import path from "node:path";
 import { after, it } from "node:test";
 import { tempDir } from "../../test/helpers/git-fixture.ts";
 import { StoreError } from "../core/errors.ts";
+import { retryStoreWrite } from "../pipeline/store-write-retry.ts";
 import { openSqliteStore } from "../store/sqlite/sqlite-store.ts";
 import { makeRun, makeTask } from "../store/store-fixtures.ts";
 import { fencedStore } from "./fenced-store.ts";
@@ -35,6 +36,27 @@ it("writes through until the fence is set, then throws on every write and still 
     "the record is what the attempt wrote before it lost the run",
   );
   assert.deepEqual(await fenced.listEvents(run.id), []);
+  await fenced.close();
+});
+
+it("a fenced write is final: the run's write retry gives up at once instead of keeping a stopped worker alive", async () => {
+  const store = await openSqliteStore(path.join(dir, "final.db"));
+  const fence = { lost: false, reason: "the worker handed the run back" };
+  const fenced = fencedStore(store, fence);
+  const task = makeTask();
+  await fenced.createTask(task);
+  const run = makeRun(task, 0);
+  await fenced.createRun(run);
+  fence.lost = true;
+  let tries = 0;
+  await assert.rejects(
+    retryStoreWrite(() => {
+      tries += 1;
+      return fenced.updateRun(run.id, { turns: 2 });
+    }, 2_000),
+    /not recorded: the worker handed the run back/,
+  );
+  assert.equal(tries, 1, "tried once, not again and again until the retry window ends");
   await fenced.close();
 });
 

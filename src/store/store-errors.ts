@@ -44,6 +44,17 @@ export function openPullRequestConflict(
   );
 }
 
+/**
+ * A write refused because its worker already knows it lost (or handed back) the run: final, like a
+ * lost lease — retrying it only keeps a stopped worker alive.
+ */
+export class StoreFencedError extends StoreError {
+  constructor(reason: string, write: string) {
+    super(`not recorded: ${reason}`, { details: { write } });
+    this.name = "StoreFencedError";
+  }
+}
+
 /** A write fenced by a lease the writer no longer holds: its run belongs to another attempt now. */
 export class LeaseLostError extends StoreError {
   constructor(lease: { runId: string; workerId: string; attempt: number }) {
