@@ -1,7 +1,7 @@
 // Builds real git repositories in temp directories for tests: a small Node project with a real
 // `node --test` suite, committed on `main`.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -16,8 +16,31 @@ export function git(cwd: string, ...args: string[]): string {
   return execFileSync("git", args, { cwd, env: { ...process.env, ...identity }, encoding: "utf8" }).trim();
 }
 
+/** Directories tempDir made in this test process: removed when it exits. */
+const madeDirectories: string[] = [];
+
+/** Remove what tempDir made; a directory that cannot go (a mount a test leaked) is left alone. */
+function removeMadeDirectories(): void {
+  for (const directory of madeDirectories.splice(0)) {
+    try {
+      rmSync(directory, { recursive: true, force: true });
+    } catch {
+      // Best effort at exit: nothing else may fail the test process now.
+    }
+  }
+}
+
+/**
+ * A fresh temp directory, removed with everything in it when the test process exits (a suite run
+ * otherwise leaves a few hundred megabytes in /tmp). SLIPWAY_KEEP_TEST_DIRS=1 keeps them to look at.
+ */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(path.join(tmpdir(), `slipway-${prefix}-`));
+  const directory = mkdtempSync(path.join(tmpdir(), `slipway-${prefix}-`));
+  if (process.env.SLIPWAY_KEEP_TEST_DIRS !== "1") {
+    if (madeDirectories.length === 0) process.once("exit", removeMadeDirectories);
+    madeDirectories.push(directory);
+  }
+  return directory;
 }
 
 /** Write `files` (path → content) under `root`, creating directories. */
