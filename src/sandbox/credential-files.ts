@@ -1,7 +1,7 @@
 // Credential files that may sit inside a host directory a sandbox mounts read-only (a toolchain's
 // installation, /usr/local): found by a bounded, two-level scan so each can be masked by an empty
 // read-only file inside. Defence in depth behind mount-safety, which knows only the homes' secrets.
-import { closeSync, lstatSync, opendirSync, openSync, readSync, realpathSync } from "node:fs";
+import { closeSync, constants, lstatSync, opendirSync, openSync, readSync, realpathSync } from "node:fs";
 import path from "node:path";
 import { isWithin } from "./mount-safety.ts";
 
@@ -102,7 +102,8 @@ function subdirectoriesOf(directory: string): string[] {
 function holdsSecretSetting(file: string): boolean {
   let descriptor: number | undefined;
   try {
-    descriptor = openSync(file, "r");
+    // Never blocks (a FIFO swapped in after the check) and never follows a link put in its place.
+    descriptor = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
     const buffer = Buffer.alloc(credentialScanLimits.configBytes);
     const text = buffer.subarray(0, readSync(descriptor, buffer, 0, buffer.length, 0)).toString("utf8");
     return secretSetting.test(text);
